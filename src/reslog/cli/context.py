@@ -1,0 +1,34 @@
+"""What every command needs from the command line: the log, the clock, the day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from reslog.dates import parse_date
+from reslog.store import Log
+
+
+def now() -> dt.datetime:
+    """The local time; tests replace this function to travel in time."""
+    return dt.datetime.now()
+
+
+def log_of(ctx: click.Context) -> Log:
+    root = ctx.find_root().obj["dir"]
+    return Log(root)
+
+
+def day_of(value: str | None) -> dt.date:
+    """The day an option names (``--date``), or today."""
+    today = now().date()
+    return today if value is None else parse_date(value, today)
+
+
+def read_text(words: tuple[str, ...]) -> str:
+    """The TEXT arguments joined by spaces; ``-`` alone reads standard input."""
+    if words == ("-",):
+        return sys.stdin.read()
+    return " ".join(words)

@@ -1,0 +1,103 @@
+"""Terminal rendering of a day page: every line of the file, with numbers and colour.
+
+Nothing is hidden: hand-written paragraphs, code and unknown sections show as
+written. Entries get the numbers the commands take (to-dos for ``done N``,
+other entries for ``think --on N``); kinds, tags, fields and times are
+coloured; a carried to-do says how long it has waited. Colour is dropped when
+the output is not a terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import click
+
+from reslog import markdown
+from reslog.dates import long_date
+from reslog.model import KINDS, Entry, Page
+from reslog.tasks import STARTED
+
+_KIND_COLOURS = {
+    "exp": "blue", "bug": "red", "fix": "green", "read": "magenta", "thought": "yellow",
+    "feel": "yellow", "decision": "cyan", "result": "green",
+}
+_TOKEN = re.compile(r"(\[[\w][\w .-]*?::[^\]]*\])|((?<![\w&/#\[])#[\w][\w/-]*)|(★)")
+_KIND_AT = re.compile(r"^(\s*[-*+]\s+(?:\[.\]\s+)?(?:\d{1,2}:\d{2}\s+)?)(" + "|".join(KINDS) + r"):")
+_TIME_AT = re.compile(r"^(\s*[-*+]\s+(?:\[.\]\s+)?)(\d{1,2}:\d{2})(?=\s)")
+
+
+def _style_text(text: str) -> str:
+    def paint(match: re.Match[str]) -> str:
+        field, tag, star = match.groups()
+        if field:
+            return click.style(field, dim=True)
+        if tag:
+            return click.style(tag, fg="cyan")
+        return click.style(star, fg="yellow", bold=True)
+
+    return _TOKEN.sub(paint, text)
+
+
+def _style_line(body: str) -> str:
+    kind = _KIND_AT.match(body)
+    if kind:
+        prefix, word = kind.group(1), kind.group(2)
+        rest = body[kind.end():]
+        head = _style_prefix(prefix) + click.style(word + ":", fg=_KIND_COLOURS[word], bold=True)
+        return head + _style_text(rest)
+    time = _TIME_AT.match(body)
+    if time:
+        return time.group(1) + click.style(time.group(2), dim=True) + _style_text(body[time.end():])
+    return _style_text(body)
+
+
+def _style_prefix(prefix: str) -> str:
+    time = _TIME_AT.match(prefix)
+    if time:
+        return time.group(1) + click.style(time.group(2), dim=True) + prefix[time.end():]
+    return prefix
+
+
+def _waiting(entry: Entry, day: dt.date) -> str:
+    notes = []
+    carried = entry.field("carried")
+    if carried:
+        try:
+            days = (day - dt.date.fromisoformat(carried)).days
+            notes.append(f"waiting {days} day{'s' if days != 1 else ''}")
+        except ValueError:
+            pass
+    if entry.field(STARTED) and entry.is_open:
+        started = entry.field(STARTED) or ""
+        notes.append(f"timer running since {started.replace('T', ' ')[:16]}")
+    return ("  " + click.style("(" + ", ".join(notes) + ")", fg="yellow")) if notes else ""
+
+
+def page_lines(page: Page, day: dt.date, path: str) -> list[str]:
+    """The page as terminal lines."""
+    numbers: dict[int, tuple[str, Entry]] = {}
+    for n, entry in enumerate(page.tasks(), 1):
+        numbers[entry.index] = (f"{n:>3} ", entry)
+    for n, entry in enumerate(page.notes(), 1):
+        numbers[entry.index] = (f"{n:>3} ", entry)
+    heading_lines = {s.index for s in page.sections}
+    start = 0
+    if page.front_matter:
+        start = next(i for i in range(1, len(page.lines)) if page.lines[i].strip() in ("---", "...")) + 1
+    out = [click.style(long_date(day), bold=True) + click.style(f"  {path}", dim=True)]
+    for i in range(start, len(page.lines)):
+        body = markdown.line_body(page, i)
+        if page.title is not None and body.startswith("# ") and body[2:].strip() == page.title:
+            continue
+        if i in heading_lines:
+            out.append(click.style(body.lstrip("#").strip(), bold=True, underline=True))
+        elif i in numbers:
+            label, entry = numbers[i]
+            out.append(click.style(label, dim=True) + _style_line(body) + _waiting(entry, day))
+        else:
+            out.append("    " + _style_line(body) if body.strip() else "")
+    while out and not out[-1].strip():
+        out.pop()
+    return out

@@ -1,0 +1,43 @@
+"""Commands around the log: demo, completion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reslog.cli.context import now
+
+
+@click.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def demo(folder: Path | None) -> None:
+    """Write a sample log of four weeks ending today into FOLDER (default: a new folder here)."""
+    from reslog.demo import write_demo
+
+    target = write_demo(folder, now().date())
+    click.echo(f"Wrote a demo log to {target}")
+    click.echo(f"Try:  reslog --dir {target} today")
+    click.echo(f"      export RESLOG_DIR={target}; reslog todos; reslog show yesterday")
+
+
+_SHELLS = ("bash", "zsh", "fish")
+
+
+@click.command()
+@click.argument("shell", type=click.Choice(_SHELLS))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL (bash, zsh or fish).
+
+    \b
+    bash:  eval "$(reslog completion bash)"            (in ~/.bashrc)
+    zsh:   eval "$(reslog completion zsh)"             (in ~/.zshrc)
+    fish:  reslog completion fish > ~/.config/fish/completions/reslog.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    from reslog.cli.main import cli
+
+    cls = get_completion_class(shell)
+    assert cls is not None
+    click.echo(cls(cli, {}, "reslog", "_RESLOG_COMPLETE").source())

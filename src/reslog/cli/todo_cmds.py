@@ -1,0 +1,103 @@
+"""To-do commands: todos, done, drop, start, stop, status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from reslog import tasks
+from reslog.cli.context import day_of, log_of, now
+from reslog.dates import format_duration, parse_duration
+
+_DATE = click.option("--date", "on_date", metavar="DATE",
+                     help="Act on another day's page (default: today).")
+
+
+def _describe(todo: tasks.Todo, day: dt.date) -> str:
+    entry = todo.entry
+    parts = [click.style(f"{todo.number:>3}", bold=True), f"[{entry.state}]", entry.text]
+    notes = []
+    since = todo.carried_since
+    if since is not None:
+        waited = (day - since).days
+        notes.append(f"waiting {waited} day{'s' if waited != 1 else ''} since {since.isoformat()}")
+    if todo.started is not None:
+        notes.append(f"timer running since {todo.started:%Y-%m-%d %H:%M}")
+    line = " ".join(parts)
+    return line + ("  " + click.style("(" + "; ".join(notes) + ")", fg="yellow") if notes else "")
+
+
+@click.command("todos")
+@click.option("--all", "show_all", is_flag=True, help="Also list done, deferred and dropped ones.")
+@_DATE
+def todos_cmd(show_all: bool, on_date: str | None) -> None:
+    """List the day's open to-dos with their numbers (carried ones included)."""
+    log = log_of(click.get_current_context())
+    day = day_of(on_date)
+    page = log.update_day(day, now().date())
+    listed = [t for t in tasks.todos(page) if show_all or t.state == "open"]
+    if not listed:
+        click.echo(f"No open to-dos on {day.isoformat()}. Add one with 'reslog todo TEXT'.")
+        return
+    for todo in listed:
+        click.echo(_describe(todo, day))
+
+
+@click.command()
+@click.argument("number", type=int)
+@click.option("--took", metavar="DURATION", help="How long it took: 45m, 2h, 1h30m.")
+@_DATE
+def done(number: int, took: str | None, on_date: str | None) -> None:
+    """Mark to-do NUMBER done (a running timer on it stops and counts)."""
+    minutes = parse_duration(took) if took is not None else None
+    day = day_of(on_date)
+    result = tasks.finish(log_of(click.get_current_context()), day, now().date(), number,
+                          minutes, now())
+    took_note = f" (took {result.took})" if result.took else ""
+    click.echo(f"Done: {number} {result.text}{took_note}")
+
+
+@click.command()
+@click.argument("number", type=int)
+@_DATE
+def drop(number: int, on_date: str | None) -> None:
+    """Mark to-do NUMBER abandoned ([-])."""
+    day = day_of(on_date)
+    entry = tasks.drop(log_of(click.get_current_context()), day, now().date(), number)
+    click.echo(f"Dropped: {number} {entry.text}")
+
+
+@click.command()
+@click.argument("number", type=int)
+def start(number: int) -> None:
+    """Start timing today's to-do NUMBER (one timer at a time)."""
+    moment = now()
+    todo = tasks.start(log_of(click.get_current_context()), moment.date(), number, moment)
+    click.echo(f"Started {moment:%H:%M}: {number} {todo.entry.text.split(' [started::')[0]}")
+
+
+@click.command()
+def stop() -> None:
+    """Stop the running timer and add the time to the to-do's [took:: ...]."""
+    moment = now()
+    result = tasks.stop(log_of(click.get_current_context()), moment.date(), moment)
+    click.echo(
+        f"Stopped: {result.number} after {format_duration(result.minutes)}"
+        f" (took {result.took} in all)"
+    )
+
+
+@click.command()
+def status() -> None:
+    """Show the running timer, if any."""
+    moment = now()
+    found = tasks.status(log_of(click.get_current_context()), moment.date())
+    if found is None:
+        click.echo("No timer is running. Start one with 'reslog start N'.")
+        return
+    _day, todo = found
+    assert todo.started is not None
+    minutes = max(0, round((moment - todo.started).total_seconds() / 60))
+    click.echo(f"Running: {todo.number} {todo.entry.text} — {format_duration(minutes)} "
+               f"since {todo.started:%Y-%m-%d %H:%M}")

@@ -1,0 +1,365 @@
+"""Parse and render day pages, and edit them one line at a time.
+
+The contract is the one the log's trust rests on: ``render(parse(text)) ==
+text`` for *any* text, and every edit function returns a page whose lines are
+the old lines, unchanged, plus or minus only the lines the edit is about. The
+parser never fails: a line it does not understand is free text and stays as
+it was. Fenced code blocks and multi-line HTML comments are opaque.
+
+Recognised structure (see docs/format.md for the normative spec):
+
+* optional YAML front matter between ``---`` lines (flat ``key: value`` read);
+* ``# Title``; ``## Section`` headings (known ones map to section keys);
+* top-level list items (``-``, ``*`` or ``+`` at column 0) are entries; the
+  indented, non-blank lines right after an item belong to it, and indented
+  list items among them are its nested entries;
+* in an entry: ``[c]`` checkbox, ``HH:MM`` time, ``kind:`` word, ``#tags``,
+  ``[key:: value]`` fields and ``★``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from reslog.model import (
+    KINDS,
+    SECTION_ALIASES,
+    SECTION_ORDER,
+    SECTION_TITLES,
+    STAR,
+    THINKING_KINDS,
+    Entry,
+    Page,
+    Section,
+)
+
+BOM = "\ufeff"
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ITEM = re.compile(r"^([ \t]*)[-*+][ \t]+(?:\[(.)\](?:[ \t]+|$))?(.*)$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?=\s|$)\s*")
+_KIND = re.compile(r"^(" + "|".join(KINDS) + r"):(?:\s+|$)")
+_TAG = re.compile(r"(?<![\w&/#\[])#(?=[\w/-]*[^\W\d])([\w][\w/-]*)")
+_FIELD = re.compile(r"\[([\w][\w .-]*?)::[ \t]*([^\]]*?)[ \t]*\]")
+_FRONT_KEY = re.compile(r"^([\w-]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on ``\\n``, ``\\r\\n`` and ``\\r``, keeping each line's ending."""
+    return _LINE.findall(text)
+
+
+def _strip_end(line: str) -> str:
+    return line.rstrip("\r\n")
+
+
+def parse(text: str) -> Page:
+    """Parse a page. Never raises; ``render(parse(text)) == text``."""
+    bom = text.startswith(BOM)
+    lines = tuple(split_lines(text[1:] if bom else text))
+    return _build(bom, lines)
+
+
+def render(page: Page) -> str:
+    return (BOM if page.bom else "") + "".join(page.lines)
+
+
+def _front_matter(lines: Sequence[str]) -> tuple[int, tuple[tuple[str, str], ...]]:
+    """Where the front matter ends (index of the first line after it) and its flat keys."""
+    if not lines or _strip_end(lines[0]).rstrip() != "---":
+        return 0, ()
+    pairs: list[tuple[str, str]] = []
+    for i in range(1, len(lines)):
+        body = _strip_end(lines[i])
+        if body.rstrip() in ("---", "..."):
+            return i + 1, tuple(pairs)
+        match = _FRONT_KEY.match(body)
+        if match:
+            value = match.group(2)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            pairs.append((match.group(1), value))
+    return 0, ()  # an unclosed block is not front matter
+
+
+def _opaque_mask(lines: Sequence[str], start: int) -> list[bool]:
+    """True for lines inside fenced code or a multi-line HTML comment (fence lines included)."""
+    mask = [False] * len(lines)
+    fence: str | None = None
+    in_comment = False
+    for i in range(start, len(lines)):
+        body = _strip_end(lines[i])
+        if fence is not None:
+            mask[i] = True
+            stripped = body.strip()
+            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+                fence = None
+            continue
+        if in_comment:
+            mask[i] = True
+            if "-->" in body:
+                in_comment = False
+            continue
+        match = _FENCE.match(body)
+        if match:
+            fence = match.group(1)
+            mask[i] = True
+            continue
+        opened = body.rfind("<!--")
+        if opened != -1 and "-->" not in body[opened:]:
+            in_comment = True
+            mask[i] = True
+    return mask
+
+
+def _indent_width(prefix: str) -> int:
+    return len(prefix.expandtabs(4))
+
+
+def _level(section: str | None, depth: int, kind: str | None) -> int:
+    if section == "reflection":
+        return 2
+    if depth > 0 or kind in THINKING_KINDS or section == "ideas":
+        return 1
+    return 0
+
+
+def _parse_item(
+    lines: Sequence[str], index: int, end: int, section: str | None, heading: str | None
+) -> Entry | None:
+    """Parse the list item at ``index`` whose block ends at ``end``; None if not an item."""
+    match = _ITEM.match(_strip_end(lines[index]))
+    if match is None:
+        return None
+    indent, state, rest = match.groups()
+    depth = 0 if not indent else 1
+    time = None
+    time_match = _TIME.match(rest)
+    if time_match:
+        time = f"{int(time_match.group(1)):02d}:{time_match.group(2)}"
+        rest = rest[time_match.end():]
+    kind = None
+    kind_match = _KIND.match(rest)
+    if kind_match:
+        kind = kind_match.group(1)
+        rest = rest[kind_match.end():]
+    text = rest.rstrip()
+    children = _children(lines, index + 1, end, _indent_width(indent), section, heading)
+    return Entry(
+        section=section,
+        heading=heading,
+        index=index,
+        end=end,
+        depth=depth,
+        state="x" if state == "X" else state,
+        time=time,
+        kind=kind,
+        text=text,
+        tags=tuple(dict.fromkeys(t.rstrip("/-") for t in _TAG.findall(text))),
+        fields=tuple((k.strip(), v) for k, v in _FIELD.findall(text)),
+        starred=STAR in text,
+        level=_level(section, depth, kind),
+        children=children,
+    )
+
+
+def _children(
+    lines: Sequence[str], start: int, end: int, parent_indent: int,
+    section: str | None, heading: str | None,
+) -> tuple[Entry, ...]:
+    """Nested list items directly under a parent (deeper lines belong to them)."""
+    items: list[int] = []
+    child_indent: int | None = None
+    for i in range(start, end):
+        match = _ITEM.match(_strip_end(lines[i]))
+        if match is None:
+            continue
+        width = _indent_width(match.group(1))
+        if width <= parent_indent:
+            continue
+        if child_indent is None or width <= child_indent:
+            child_indent = width
+            items.append(i)
+    found: list[Entry] = []
+    for n, i in enumerate(items):
+        stop = items[n + 1] if n + 1 < len(items) else end
+        child = _parse_item(lines, i, stop, section, heading)
+        if child is not None:
+            found.append(replace(child, depth=1, level=_level(section, 1, child.kind)))
+    return tuple(found)
+
+
+def _entries(
+    lines: Sequence[str], start: int, end: int, opaque: Sequence[bool],
+    section: str | None, heading: str | None,
+) -> tuple[Entry, ...]:
+    found: list[Entry] = []
+    i = start
+    while i < end:
+        body = _strip_end(lines[i])
+        if opaque[i] or not body or body[0] not in "-*+" or _ITEM.match(body) is None:
+            i += 1
+            continue
+        stop = i + 1
+        while stop < end and not opaque[stop]:
+            nxt = _strip_end(lines[stop])
+            if not nxt.strip() or nxt[0] not in " \t":
+                break
+            stop += 1
+        entry = _parse_item(lines, i, stop, section, heading)
+        if entry is not None:
+            found.append(entry)
+        i = stop
+    return tuple(found)
+
+
+def section_key(title: str) -> str | None:
+    """The section key for a heading as a person may write it, or None."""
+    return SECTION_ALIASES.get(title.strip().rstrip(":").strip().lower())
+
+
+def _build(bom: bool, lines: tuple[str, ...]) -> Page:
+    body_start, front = _front_matter(lines)
+    opaque = _opaque_mask(lines, body_start)
+    title: str | None = None
+    heads: list[tuple[int, str]] = []
+    for i in range(body_start, len(lines)):
+        if opaque[i]:
+            continue
+        match = _HEADING.match(_strip_end(lines[i]))
+        if not match:
+            continue
+        if len(match.group(1)) == 1 and title is None and not heads:
+            title = match.group(2)
+        elif len(match.group(1)) == 2:
+            heads.append((i, match.group(2)))
+    first = heads[0][0] if heads else len(lines)
+    preamble = _entries(lines, body_start, first, opaque, None, None)
+    sections: list[Section] = []
+    for n, (i, name) in enumerate(heads):
+        stop = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
+        key = section_key(name)
+        sections.append(Section(key, name, i, stop, _entries(lines, i + 1, stop, opaque, key, name)))
+    return Page(bom, lines, front, title, preamble, tuple(sections))
+
+
+# --- edits: each returns a new page that differs only in the lines it names ---
+
+
+def with_lines(page: Page, lines: Iterable[str]) -> Page:
+    return _build(page.bom, tuple(lines))
+
+
+def _terminated(page: Page, lines: list[str], at: int) -> None:
+    """Make sure the line before position ``at`` ends with a newline (EOF without one)."""
+    if at > 0 and lines[at - 1] == _strip_end(lines[at - 1]):
+        lines[at - 1] += page.newline
+
+
+def insert_lines(page: Page, at: int, new: Sequence[str]) -> Page:
+    """Insert ``new`` (bodies without line endings) before line ``at``."""
+    lines = list(page.lines)
+    _terminated(page, lines, at)
+    lines[at:at] = [body + page.newline for body in new]
+    return with_lines(page, lines)
+
+
+def _content_end(page: Page, start: int, end: int) -> int:
+    """Position just after the last non-blank line in ``[start, end)`` (or ``start``)."""
+    last = start
+    for i in range(start, end):
+        if page.lines[i].strip():
+            last = i + 1
+    return last
+
+
+def ensure_section(page: Page, key: str) -> tuple[Page, Section]:
+    """The page with section ``key`` present; a missing heading is added in its usual place."""
+    found = page.section(key)
+    if found is not None:
+        return page, found
+    rank = SECTION_ORDER.index(key)
+    later = [s for s in page.sections if s.key in SECTION_ORDER[rank + 1:]]
+    heading = "## " + SECTION_TITLES[key]
+    if later:
+        at = later[0].index
+        new = [heading, ""]
+    else:
+        at = len(page.lines)
+        new = ["", heading] if page.lines and page.lines[-1].strip() else [heading]
+    page = insert_lines(page, at, new)
+    section = page.section(key)
+    assert section is not None
+    return page, section
+
+
+def append_entry(page: Page, key: str, new: Sequence[str]) -> tuple[Page, int]:
+    """Add an entry's lines at the end of a section, after its last non-blank line.
+
+    Returns the new page and the index of the first added line.
+    """
+    page, section = ensure_section(page, key)
+    at = _content_end(page, section.index, section.end)
+    return insert_lines(page, at, new), at
+
+
+def child_indent(entry: Entry, lines: Sequence[str]) -> str:
+    """The indentation of the entry's nested items (that of the first one, else two spaces more)."""
+    if entry.children:
+        match = _ITEM.match(_strip_end(lines[entry.children[0].index]))
+        if match:
+            return match.group(1)
+    match = _ITEM.match(_strip_end(lines[entry.index]))
+    base = match.group(1) if match else ""
+    return base + ("\t" if base.startswith("\t") else "  ")
+
+
+def add_children(page: Page, entry: Entry, bodies: Sequence[str]) -> Page:
+    """Nest list items under ``entry``, after its last line."""
+    indent = child_indent(entry, page.lines)
+    return insert_lines(page, entry.end, [f"{indent}- {body}" for body in bodies])
+
+
+def replace_line(page: Page, index: int, body: str) -> Page:
+    """Replace one line's text, keeping its line ending."""
+    lines = list(page.lines)
+    old = lines[index]
+    lines[index] = body + old[len(_strip_end(old)):]
+    return with_lines(page, lines)
+
+
+def line_body(page: Page, index: int) -> str:
+    return _strip_end(page.lines[index])
+
+
+def set_state(body: str, state: str) -> str:
+    """Change the checkbox character of a task line's text."""
+    match = _ITEM.match(body)
+    if match is None or match.group(2) is None:
+        raise ValueError("not a task line")
+    at = body.index("[", len(match.group(1))) + 1
+    return body[:at] + state + body[at + 1:]
+
+
+def set_field(body: str, key: str, value: str) -> str:
+    """Set ``[key:: value]`` on a line: replace the last existing one, else append it."""
+    spans = [m for m in _FIELD.finditer(body) if m.group(1).strip() == key]
+    if spans:
+        last = spans[-1]
+        return body[: last.start()] + f"[{key}:: {value}]" + body[last.end():]
+    return body.rstrip() + f" [{key}:: {value}]"
+
+
+def remove_field(body: str, key: str) -> str:
+    """Remove every ``[key:: ...]`` from a line, with the space before it."""
+    out = body
+    for match in reversed([m for m in _FIELD.finditer(body) if m.group(1).strip() == key]):
+        start = match.start()
+        if start > 0 and out[start - 1] == " ":
+            start -= 1
+        out = out[:start] + out[match.end():]
+    return out

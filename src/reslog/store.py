@@ -1,0 +1,276 @@
+"""The files layer: where pages live, how they are read, locked and written.
+
+Every change to the log goes through :meth:`Log.update_day`, which takes the
+log's lock (``.reslog/lock``, an ``flock`` held for the read-modify-write of
+one page), makes the day's page if it does not exist yet (carrying open to-dos
+forward, see :func:`carry_over`), applies a pure edit and writes the result
+atomically: temporary file in the same folder, fsync, rename, fsync of the
+folder. A reader therefore sees a page either before or after a write, never
+half of it, and two writers never interleave.
+
+A capture reads and writes one day's file. Only the first write of a new day
+also lists the ``days/`` folders to find the page to carry from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from reslog import markdown
+from reslog.dates import long_date
+from reslog.errors import LogError, PageError
+from reslog.model import DEFERRED, SECTION_ORDER, SECTION_TITLES, Page
+
+DATA_DIR = ".reslog"
+_DAY_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.md$")
+_YEAR_DIR = re.compile(r"^\d{4}$")
+
+
+def default_root() -> Path:
+    """``RESLOG_DIR`` if set, else ``~/reslog``."""
+    env = os.environ.get("RESLOG_DIR")
+    return Path(env).expanduser() if env else Path.home() / "reslog"
+
+
+def new_day_text(day: dt.date) -> str:
+    """The page the tool writes for a new day: front matter, title, the four sections."""
+    parts = ["---", f"date: {day.isoformat()}", "---", f"# {long_date(day)}", ""]
+    for key in SECTION_ORDER:
+        parts += [f"## {SECTION_TITLES[key]}", ""]
+    return "\n".join(parts[:-1]) + "\n"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, never a mix.
+
+    The temporary name is fixed per page; callers hold the log's lock, so no two
+    writers share it, and a file left by a killed writer is simply overwritten.
+    """
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+    except FileNotFoundError:
+        pass
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _log_error(root: Path, exc: OSError) -> LogError:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return LogError(
+            f"cannot write to the log folder {root}: {exc.strerror}; "
+            "fix its permissions or choose another with --dir or RESLOG_DIR"
+        )
+    return LogError(f"cannot use the log folder {root}: {exc}; check the path (--dir or RESLOG_DIR)")
+
+
+class Log:
+    """A log folder on disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # --- paths ---
+
+    def day_path(self, day: dt.date) -> Path:
+        return self.root / "days" / f"{day.year:04d}" / f"{day.isoformat()}.md"
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / DATA_DIR
+
+    # --- reading ---
+
+    def read_day(self, day: dt.date) -> Page | None:
+        """The parsed page of ``day``, or None if there is none."""
+        return self.read_page(self.day_path(day))
+
+    def read_page(self, path: Path) -> Page | None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            raise PageError(f"{path} is a folder, not a page; move it out of the way") from None
+        except PermissionError as exc:
+            raise PageError(f"cannot read {path}: {exc.strerror}; fix its permissions") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PageError(
+                f"{path} is not valid UTF-8 (byte {exc.start}); "
+                "convert it to UTF-8 in an editor, then try again"
+            ) from None
+        return markdown.parse(text)
+
+    def days(self) -> list[dt.date]:
+        """Every day that has a page, oldest first (lists folders; reads no page)."""
+        found: list[dt.date] = []
+        for year in self._year_dirs():
+            found.extend(self._days_in(year))
+        return sorted(found)
+
+    def _year_dirs(self) -> list[Path]:
+        try:
+            entries = list(os.scandir(self.root / "days"))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return sorted(Path(e.path) for e in entries if _YEAR_DIR.match(e.name) and e.is_dir())
+
+    @staticmethod
+    def _days_in(year_dir: Path) -> list[dt.date]:
+        found = []
+        for name in os.listdir(year_dir):
+            match = _DAY_FILE.match(name)
+            if match:
+                try:
+                    found.append(dt.date(*map(int, match.groups())))
+                except ValueError:
+                    continue
+        return found
+
+    def neighbours(self, day: dt.date) -> tuple[dt.date | None, bool]:
+        """The latest page before ``day``, and whether any page comes after it.
+
+        Looks only at the year folders it needs, newest first.
+        """
+        before: dt.date | None = None
+        later = False
+        for year_dir in reversed(self._year_dirs()):
+            year = int(year_dir.name)
+            if year < day.year and before is not None:
+                break
+            for other in self._days_in(year_dir):
+                if other > day:
+                    later = True
+                elif other < day and (before is None or other > before):
+                    before = other
+        return before, later
+
+    # --- writing ---
+
+    def ensure_root(self) -> None:
+        try:
+            (self.root / DATA_DIR).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _log_error(self.root, exc) from None
+        if not os.access(self.root, os.W_OK):
+            raise _log_error(self.root, PermissionError(errno.EACCES, "permission denied"))
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the log's write lock (blocks until other writers are done)."""
+        import fcntl
+
+        self.ensure_root()
+        try:
+            fd = os.open(self.data_dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _log_error(self.root, exc) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def write_page(self, path: Path, page: Page) -> None:
+        """Write a page atomically. Call with the lock held."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, markdown.render(page).encode("utf-8"))
+        except OSError as exc:
+            raise _log_error(self.root, exc) from None
+
+    def _ensure_day(self, day: dt.date, today: dt.date) -> Page:
+        """The day's page, made (with carry-over) if missing. Call with the lock held."""
+        page = self.read_day(day)
+        if page is not None:
+            return page
+        page = markdown.parse(new_day_text(day))
+        before, later = self.neighbours(day) if day <= today else (None, True)
+        if before is None or later:
+            self.write_page(self.day_path(day), page)
+            return page
+        old = self.read_day(before)
+        assert old is not None
+        page, marked = carry_over(old, before, page)
+        # The new page first: a crash between the two writes leaves a to-do
+        # open in two places, never in none.
+        self.write_page(self.day_path(day), page)
+        if marked is not old:
+            self.write_page(self.day_path(before), marked)
+        return page
+
+    def update_day(
+        self, day: dt.date, today: dt.date, edit: Callable[[Page], Page] | None = None
+    ) -> Page:
+        """Apply ``edit`` to the day's page under the lock and write it if it changed.
+
+        The page is made first if it does not exist; a new page that is the latest
+        of the log (and not in the future) receives the open to-dos of the latest
+        earlier page. Returns the page as written.
+        """
+        with self.locked():
+            page = self._ensure_day(day, today)
+            if edit is None:
+                return page
+            changed = edit(page)
+            if changed.lines != page.lines:
+                self.write_page(self.day_path(day), changed)
+            return changed
+
+
+def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
+    """Copy the open to-dos of ``old`` (with their nested lines) into ``new``.
+
+    Each copy gets ``[carried:: FIRST-DAY]`` (kept if it already has one, so the
+    chain points at the day the to-do was first written); on the old page only
+    the checkbox changes, to ``[>]``. Returns (new page, marked old page).
+    """
+    tasks = [e for e in old.entries() if e.is_open]
+    if not tasks:
+        return new, old
+    copied: list[str] = []
+    for task in tasks:
+        first = markdown.line_body(old, task.index)
+        if task.field("carried") is None:
+            first = markdown.set_field(first, "carried", old_day.isoformat())
+        copied.append(first)
+        copied.extend(markdown.line_body(old, i) for i in range(task.index + 1, task.end))
+    new, _ = markdown.append_entry(new, "todo", copied)
+    marked = old
+    for task in tasks:
+        body = markdown.line_body(marked, task.index)
+        marked = markdown.replace_line(marked, task.index, markdown.set_state(body, DEFERRED))
+    return new, marked
+
+
+__all__ = ["DATA_DIR", "Log", "atomic_write", "carry_over", "default_root", "new_day_text"]
