@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from reslog.capture import Capture, Captured, add_entry, add_thought
-from reslog.cli.context import day_of, log_of, now, read_text
+from reslog.cli import context
+from reslog.cli.context import day_of, log_of, read_text
 from reslog.dates import parse_duration, parse_time
 from reslog.model import SECTION_TITLES
 
@@ -39,9 +40,9 @@ def capture_options(func: F) -> F:
 
 def _default_time(on_date: str | None) -> str | None:
     """Now, as HH:MM; no time on another day's page, where now would be false."""
-    if on_date is not None and day_of(on_date) != now().date():
+    if on_date is not None and day_of(on_date) != context.now().date():
         return None
-    return f"{now():%H:%M}"
+    return f"{context.now():%H:%M}"
 
 
 def _report(section: str, captured: Captured) -> None:
@@ -57,7 +58,7 @@ def _capture(
     day = day_of(on_date)
     time = parse_time(at) if at is not None else (_default_time(on_date) if stamp else None)
     item = Capture(read_text(text), kind, tags, source, star, time, estimate)
-    _report(section, add_entry(log_of(ctx), day, now().date(), section, item))
+    _report(section, add_entry(log_of(ctx), day, context.now().date(), section, item))
 
 
 def _entry_command(name: str, kind: str | None, doc: str) -> click.Command:
@@ -94,7 +95,7 @@ def _thought_command(name: str, kind: str, doc: str) -> click.Command:
         day = day_of(on_date)
         item = Capture(read_text(text), None, tags, source, star,
                        parse_time(at) if at is not None else None)
-        captured = add_thought(log_of(ctx), day, now().date(), kind, item, on)
+        captured = add_thought(log_of(ctx), day, context.now().date(), kind, item, on)
         click.echo(f"{kind}: {captured.path}:{captured.line}")
 
     return command

@@ -7,7 +7,8 @@ import datetime as dt
 import click
 
 from reslog import tasks
-from reslog.cli.context import day_of, log_of, now
+from reslog.cli import context
+from reslog.cli.context import day_of, log_of
 from reslog.dates import format_duration, parse_duration
 
 _DATE = click.option("--date", "on_date", metavar="DATE",
@@ -35,7 +36,7 @@ def todos_cmd(show_all: bool, on_date: str | None) -> None:
     """List the day's open to-dos with their numbers (carried ones included)."""
     log = log_of(click.get_current_context())
     day = day_of(on_date)
-    page = log.update_day(day, now().date())
+    page = log.update_day(day, context.now().date())
     listed = [t for t in tasks.todos(page) if show_all or t.state == "open"]
     if not listed:
         click.echo(f"No open to-dos on {day.isoformat()}. Add one with 'reslog todo TEXT'.")
@@ -52,8 +53,8 @@ def done(number: int, took: str | None, on_date: str | None) -> None:
     """Mark to-do NUMBER done (a running timer on it stops and counts)."""
     minutes = parse_duration(took) if took is not None else None
     day = day_of(on_date)
-    result = tasks.finish(log_of(click.get_current_context()), day, now().date(), number,
-                          minutes, now())
+    result = tasks.finish(log_of(click.get_current_context()), day, context.now().date(), number,
+                          minutes, context.now())
     took_note = f" (took {result.took})" if result.took else ""
     click.echo(f"Done: {number} {result.text}{took_note}")
 
@@ -64,7 +65,7 @@ def done(number: int, took: str | None, on_date: str | None) -> None:
 def drop(number: int, on_date: str | None) -> None:
     """Mark to-do NUMBER abandoned ([-])."""
     day = day_of(on_date)
-    entry = tasks.drop(log_of(click.get_current_context()), day, now().date(), number)
+    entry = tasks.drop(log_of(click.get_current_context()), day, context.now().date(), number)
     click.echo(f"Dropped: {number} {entry.text}")
 
 
@@ -72,7 +73,7 @@ def drop(number: int, on_date: str | None) -> None:
 @click.argument("number", type=int)
 def start(number: int) -> None:
     """Start timing today's to-do NUMBER (one timer at a time)."""
-    moment = now()
+    moment = context.now()
     todo = tasks.start(log_of(click.get_current_context()), moment.date(), number, moment)
     click.echo(f"Started {moment:%H:%M}: {number} {todo.entry.text.split(' [started::')[0]}")
 
@@ -80,7 +81,7 @@ def start(number: int) -> None:
 @click.command()
 def stop() -> None:
     """Stop the running timer and add the time to the to-do's [took:: ...]."""
-    moment = now()
+    moment = context.now()
     result = tasks.stop(log_of(click.get_current_context()), moment.date(), moment)
     click.echo(
         f"Stopped: {result.number} after {format_duration(result.minutes)}"
@@ -91,7 +92,7 @@ def stop() -> None:
 @click.command()
 def status() -> None:
     """Show the running timer, if any."""
-    moment = now()
+    moment = context.now()
     found = tasks.status(log_of(click.get_current_context()), moment.date())
     if found is None:
         click.echo("No timer is running. Start one with 'reslog start N'.")

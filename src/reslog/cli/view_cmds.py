@@ -6,7 +6,8 @@ import os
 
 import click
 
-from reslog.cli.context import day_of, log_of, now
+from reslog.cli import context
+from reslog.cli.context import day_of, log_of
 from reslog.cli.display import page_lines
 from reslog.errors import PageError
 
@@ -15,7 +16,7 @@ from reslog.errors import PageError
 def today() -> None:
     """Show today's page (made now if missing, with yesterday's open to-dos carried over)."""
     log = log_of(click.get_current_context())
-    day = now().date()
+    day = context.now().date()
     page = log.update_day(day, day)
     click.echo("\n".join(page_lines(page, day, log.relative(log.day_path(day)))))
 
@@ -41,6 +42,6 @@ def edit(date: str) -> None:
     """Open the page of DATE (default: today) in $VISUAL or $EDITOR, making it if needed."""
     log = log_of(click.get_current_context())
     day = day_of(date)
-    log.update_day(day, now().date())
+    log.update_day(day, context.now().date())
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     click.edit(filename=str(log.day_path(day)), editor=editor)

@@ -1,0 +1,126 @@
+"""Carry-over: open to-dos move to the next page once, with their history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from reslog import markdown
+from reslog.store import Log
+
+from .conftest import Clock, Result, day_file
+
+Run = Callable[..., Result]
+
+FRIDAY = (
+    "---\ndate: 2026-11-20\n---\n# Friday 20 November 2026\n\n"
+    "## What to do next\n"
+    "- [ ] Rerun the sweep #w2s [est:: 2h]\n"
+    "  - thought: use lr=3e-4 this time\n"
+    "- [x] Read the paper [took:: 45m]\n"
+    "- [ ] Email Yitao [carried:: 2026-11-18]\n"
+    "- [-] Dropped idea\n"
+    "\n## What was done\n- 09:00 exp: something\n"
+    "- [ ] a to-do written among the notes\n"
+)
+
+
+def _write(log: Path, day: str, text: str) -> Path:
+    path = day_file(log, day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_carry_over_across_a_weekend_gap(run: Run, clock: Clock, log_dir: Path) -> None:
+    friday = _write(log_dir, "2026-11-20", FRIDAY)
+    clock.set("2026-11-23T08:30")  # Monday
+    assert run("did", "monday start").code == 0
+    monday = day_file(log_dir, "2026-11-23").read_text(encoding="utf-8")
+    assert (
+        "## What to do next\n"
+        "- [ ] Rerun the sweep #w2s [est:: 2h] [carried:: 2026-11-20]\n"
+        "  - thought: use lr=3e-4 this time\n"
+        "- [ ] Email Yitao [carried:: 2026-11-18]\n"
+        "- [ ] a to-do written among the notes [carried:: 2026-11-20]\n\n"
+    ) in monday
+    assert friday.read_text(encoding="utf-8") == (
+        FRIDAY.replace("- [ ] Rerun", "- [>] Rerun")
+        .replace("- [ ] Email", "- [>] Email")
+        .replace("- [ ] a to-do", "- [>] a to-do")
+    )
+
+
+def test_carry_over_happens_once(run: Run, clock: Clock, log_dir: Path) -> None:
+    _write(log_dir, "2026-11-20", FRIDAY)
+    clock.set("2026-11-23T08:30")
+    for text in ("one", "two", "three"):
+        assert run("did", text).code == 0
+    assert run("todos").code == 0
+    monday = day_file(log_dir, "2026-11-23").read_text(encoding="utf-8")
+    assert monday.count("Rerun the sweep") == 1
+    assert monday.count("use lr=3e-4") == 1
+
+
+def test_chain_keeps_first_day_and_waiting_time(run: Run, clock: Clock, log_dir: Path) -> None:
+    clock.set("2026-11-23T09:00")
+    run("todo", "Write the related-work section", "--est", "3h")
+    for day in ("2026-11-24", "2026-11-25", "2026-11-27"):
+        clock.set(f"{day}T09:00")
+        assert run("todos").code == 0
+    last = markdown.parse(day_file(log_dir, "2026-11-27").read_text(encoding="utf-8"))
+    (task,) = last.tasks()
+    assert task.field("carried") == "2026-11-23"
+    assert task.is_open
+    for day in ("2026-11-23", "2026-11-24", "2026-11-25"):
+        (old,) = markdown.parse(day_file(log_dir, day).read_text(encoding="utf-8")).tasks()
+        assert old.state == ">"
+    listing = run("todos").out
+    assert "waiting 4 days since 2026-11-23" in listing
+
+
+def test_no_carry_into_a_backdated_or_future_page(run: Run, clock: Clock, log_dir: Path) -> None:
+    _write(log_dir, "2026-11-20", FRIDAY)
+    _write(log_dir, "2026-11-26", "## What to do next\n")
+    clock.set("2026-11-26T09:00")
+    run("did", "backfill", "--date", "2026-11-23")
+    run("did", "plan", "--date", "2026-12-01")
+    assert "carried" not in day_file(log_dir, "2026-11-23").read_text(encoding="utf-8")
+    assert "carried" not in day_file(log_dir, "2026-12-01").read_text(encoding="utf-8")
+    assert day_file(log_dir, "2026-11-20").read_text(encoding="utf-8") == FRIDAY
+
+
+def test_nothing_to_carry_leaves_the_old_page_untouched(log_dir: Path) -> None:
+    path = _write(log_dir, "2026-11-20", "## What to do next\n- [x] done\n")
+    before = path.stat().st_mtime_ns
+    Log(log_dir).update_day(dt.date(2026, 11, 21), dt.date(2026, 11, 21))
+    assert path.stat().st_mtime_ns == before
+
+
+_RACE = """
+import datetime as dt, sys
+from pathlib import Path
+from reslog.capture import Capture, add_entry
+from reslog.store import Log
+day = dt.date(2026, 11, 23)
+add_entry(Log(Path(sys.argv[1])), day, day, "done", Capture(f"from {sys.argv[2]}", time="09:00"))
+"""
+
+
+def test_simultaneous_first_captures_carry_once(log_dir: Path) -> None:
+    _write(log_dir, "2026-11-20", FRIDAY)
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _RACE, str(log_dir), str(n)]) for n in range(8)
+    ]
+    assert [p.wait(timeout=60) for p in procs] == [0] * 8
+    monday = day_file(log_dir, "2026-11-23").read_text(encoding="utf-8")
+    assert monday.count("Rerun the sweep") == 1
+    assert monday.count("Email Yitao") == 1
+    assert sorted(line for line in monday.splitlines() if "from " in line) == [
+        f"- 09:00 from {n}" for n in range(8)
+    ]
+    friday = day_file(log_dir, "2026-11-20").read_text(encoding="utf-8")
+    assert friday.count("- [>]") == 3 and "- [ ]" not in friday

@@ -1,0 +1,143 @@
+"""Bad input: one clear line, the right exit code, and nothing written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from .conftest import Clock, Result, day_file
+
+Run = Callable[..., Result]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    if not folder.exists():
+        return {}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".reslog" not in p.parts
+    }
+
+
+@pytest.fixture
+def seeded(run: Run, clock: Clock, log_dir: Path) -> dict[str, bytes]:
+    run("todo", "one", "--est", "1h")
+    run("did", "something")
+    return _snapshot(log_dir)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("did", "x", "--date", "blorp"), 2, "cannot read 'blorp' as a date; use YYYY-MM-DD"),
+        (("did", "x", "--date", "2026-02-30"), 2, "cannot read '2026-02-30' as a date"),
+        (("did", "x", "--time", "25:00"), 2, "cannot read '25:00' as a time; use HH:MM"),
+        (("todo", "x", "--est", "soon"), 2, "cannot read 'soon' as a duration; use a number with a unit"),
+        (("todo", "x", "--est", "2"), 2, "cannot read '2' as a duration"),
+        (("done", "1", "--took", "a while"), 2, "cannot read 'a while' as a duration"),
+        (("done", "7"), 1, "there is no to-do 7 on 2026-11-26 (it has to-dos 1 to 1)"),
+        (("drop", "0"), 1, "there is no to-do 0 on 2026-11-26"),
+        (("start", "9"), 1, "there is no to-do 9"),
+        (("think", "x", "--on", "5"), 1, "there is no entry 5 on 2026-11-26 (it has 1)"),
+        (("did",), 2, "nothing to write: the text is empty"),
+        (("did", "   "), 2, "nothing to write: the text is empty"),
+        (("did", "x", "-t", "two words"), 2, "cannot use 'two words' as a tag"),
+        (("show", "2020-01-01"), 1, "there is no page for 2020-01-01"),
+        (("done", "x"), 2, "'x' is not a valid integer"),
+        (("did", "x", "--nope"), 2, "No such option '--nope'"),
+        (("nonsense",), 2, "No such command 'nonsense'"),
+    ],
+)
+def test_bad_input(
+    run: Run, log_dir: Path, seeded: dict[str, bytes], args: tuple[str, ...], code: int, message: str
+) -> None:
+    result = run(*args)
+    assert result.code == code
+    assert result.err.startswith("reslog: ") and message in result.err
+    assert result.err.count("\n") == 1, result.err
+    assert result.out == ""
+    assert _snapshot(log_dir) == seeded
+
+
+def test_done_twice_is_refused(run: Run, log_dir: Path, seeded: dict[str, bytes]) -> None:
+    assert run("done", "1").code == 0
+    written = _snapshot(log_dir)
+    result = run("done", "1")
+    assert result.code == 1
+    assert "to-do 1 on 2026-11-26 is done, not open" in result.err
+    assert _snapshot(log_dir) == written
+
+
+def test_page_that_is_not_utf8_is_named_and_kept(run: Run, clock: Clock, log_dir: Path) -> None:
+    path = day_file(log_dir, "2026-11-26")
+    path.parent.mkdir(parents=True)
+    data = b"## What was done\n- caf\xe9 in latin-1\n"
+    path.write_bytes(data)
+    for args in (("did", "x"), ("today",), ("show", "today"), ("todos",)):
+        result = run(*args)
+        assert result.code == 1
+        assert str(path) in result.err and "is not valid UTF-8" in result.err
+        assert result.err.count("\n") == 1
+    assert path.read_bytes() == data
+
+
+@contextmanager
+def _unwritable(folder: Path) -> Iterator[None]:
+    """A folder nobody can write to: chmod for users, the immutable attribute for root."""
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        try:
+            yield
+        finally:
+            folder.chmod(0o700)
+        return
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)]).returncode:
+        pytest.skip("running as root without a working chattr: cannot make a folder unwritable")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_unwritable_log_folder(run: Run, clock: Clock, tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    (folder / "notes.md").write_text("mine")
+    with _unwritable(folder):
+        result = run("--dir", str(folder), "did", "x")
+    assert result.code == 1
+    assert result.err.startswith(f"reslog: cannot write to the log folder {folder}")
+    assert result.err.count("\n") == 1
+    assert [p.name for p in folder.iterdir()] == ["notes.md"]
+
+
+def test_log_folder_that_is_a_file(run: Run, clock: Clock, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("--dir", str(blocker / "log"), "did", "x")
+    assert result.code == 1
+    assert result.err.startswith("reslog: cannot use the log folder")
+    assert result.err.count("\n") == 1
+    assert blocker.read_text() == "not a folder"
+
+
+def test_read_only_page_is_reported(run: Run, clock: Clock, log_dir: Path) -> None:
+    """Even as root, a read-only file system refuses; emulate with a folder in the page's place."""
+    path = day_file(log_dir, "2026-11-26")
+    path.mkdir(parents=True)
+    result = run("did", "x")
+    assert result.code == 1 and "is a folder, not a page" in result.err
+
+
+def test_debug_shows_the_traceback(run: Run, clock: Clock) -> None:
+    from reslog.errors import InputError
+
+    with pytest.raises(InputError):
+        run("--debug", "did", "x", "--date", "blorp")

@@ -1,0 +1,174 @@
+"""The parser and renderer: byte-exact round trips and the structure they read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reslog import markdown
+from reslog.model import Page
+
+from .conftest import CORPORA
+
+DESIGN_PAGE = """---
+date: 2026-11-26
+---
+# Thursday 26 November 2026
+
+## What to do next
+- [ ] Rerun the W2S sweep with lr=3e-4 #w2s [est:: 2h]
+- [ ] Email Yitao about the grid-world task [carried:: 2026-11-24]
+- [x] Read the W2S paper #w2s [est:: 30m] [took:: 45m]
+
+## What was done
+- 09:12 exp: W2S on GPT-2 sizes, only a slight gain with scale #w2s
+  - thought: the strong model may imitate the weak model's errors
+- 10:30 bug: off-by-one in the loader dropped the last batch #w2s
+- 11:00 read: Weak-to-strong generalization https://arxiv.org/abs/2312.09390 [from:: twitter] ★
+
+## Random ideas
+- 08:05 Use external tools in reward modeling [from:: chat with Yitao]
+
+## Reflection
+- 18:00 The morning block without chat worked well.
+"""
+
+# Lines that look like Markdown structure, so generated texts exercise the parser, not only bytes.
+_PIECES = st.sampled_from([
+    "---", "date: 2026-01-02", "# Title", "## What was done", "## What to do next", "## Notes",
+    "- [ ] task [est:: 2h]", "- [x] done [took:: 1h]", "- [>] later", "- 09:12 exp: run #tag",
+    "  - thought: why", "\t- nested tab", "* star item", "+ plus", "```", "~~~", "<!--", "-->",
+    "plain text", "", " ", "- ", "-", "#notatag", "- [ ]", "[a:: b]", "★", "\ufeff", "é 中文",
+])
+_ENDINGS = st.sampled_from(["\n", "\r\n", "\r", ""])
+
+
+@st.composite
+def page_texts(draw: st.DrawFn) -> str:
+    lines = draw(st.lists(st.tuples(_PIECES, _ENDINGS), max_size=30))
+    return "".join(a + b for a, b in lines)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_round_trip_any_text(text: str) -> None:
+    assert markdown.render(markdown.parse(text)) == text
+
+
+@settings(max_examples=400, deadline=None)
+@given(page_texts())
+def test_round_trip_structured_text(text: str) -> None:
+    page = markdown.parse(text)
+    assert markdown.render(page) == text
+    assert markdown.parse(markdown.render(page)) == page
+
+
+def _corpus_files() -> list[Path]:
+    return sorted(
+        p for p in CORPORA.rglob("*") if p.is_file() and p.suffix.lower() in (".md", ".org", ".txt")
+    )
+
+
+def test_corpora_are_present() -> None:
+    assert len(_corpus_files()) > 1000
+
+
+def test_round_trip_every_corpus_file() -> None:
+    failures = []
+    for path in _corpus_files():
+        text = path.read_bytes().decode("utf-8", errors="surrogateescape")
+        if markdown.render(markdown.parse(text)) != text:
+            failures.append(path)
+    assert failures == []
+
+
+def test_design_page_structure() -> None:
+    page = markdown.parse(DESIGN_PAGE)
+    assert dict(page.front_matter) == {"date": "2026-11-26"}
+    assert page.title == "Thursday 26 November 2026"
+    assert [s.key for s in page.sections] == ["todo", "done", "ideas", "reflection"]
+    tasks = page.tasks()
+    assert [t.state for t in tasks] == [" ", " ", "x"]
+    assert tasks[0].tags == ("w2s",) and tasks[0].field("est") == "2h"
+    assert tasks[1].field("carried") == "2026-11-24"
+    assert tasks[2].field("took") == "45m"
+    exp, bug, read = page.section("done").entries  # type: ignore[union-attr]
+    assert (exp.time, exp.kind, exp.level) == ("09:12", "exp", 0)
+    assert exp.text == "W2S on GPT-2 sizes, only a slight gain with scale #w2s"
+    (thought,) = exp.children
+    assert (thought.kind, thought.level, thought.line) == ("thought", 1, 13)
+    assert bug.kind == "bug" and bug.line == 14
+    assert read.starred and read.field("from") == "twitter" and read.kind == "read"
+    idea = page.section("ideas").entries[0]  # type: ignore[union-attr]
+    assert idea.field("from") == "chat with Yitao" and idea.level == 1
+    reflection = page.section("reflection").entries[0]  # type: ignore[union-attr]
+    assert reflection.level == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "tags"),
+    [
+        ("see https://example.com/a#frag and #real", ("real",)),
+        ("issue #123 is not a tag but #v2 is", ("v2",)),
+        ("nested #proj/sub and #proj/sub again", ("proj/sub",)),
+        ("中文标签 #实验", ("实验",)),
+        ("a heading-like ## thing", ()),
+        ("[[Page#Heading]] link", ()),
+    ],
+)
+def test_tags(text: str, tags: tuple[str, ...]) -> None:
+    (entry,) = markdown.parse(f"## What was done\n- {text}\n").entries()
+    assert entry.tags == tags
+
+
+def test_code_blocks_and_comments_are_opaque() -> None:
+    text = (
+        "## What was done\n- real entry\n```\n- not an entry\n```\n"
+        "<!-- \n- hidden\n-->\n- second\n"
+    )
+    page = markdown.parse(text)
+    assert [e.text for e in page.entries()] == ["real entry", "second"]
+
+
+def test_multiline_entry_owns_its_indented_lines() -> None:
+    text = "## What was done\n- first\n  continued\n  - thought: nested\n    deeper\n\n  after blank\n- next\n"
+    first, nxt = markdown.parse(text).entries()
+    assert (first.index, first.end) == (1, 5)
+    assert [c.text for c in first.children] == ["nested"]
+    assert nxt.text == "next"
+
+
+def test_unknown_checkbox_and_uppercase_x() -> None:
+    page = markdown.parse("- [X] big x\n- [?] odd\n")
+    assert [t.state for t in page.tasks()] == ["x", "?"]
+
+
+def test_append_creates_missing_section_in_order() -> None:
+    page = markdown.parse("# Day\n\n## What was done\n- a\n")
+    page, at = markdown.append_entry(page, "todo", ["- [ ] new"])
+    assert markdown.render(page) == "# Day\n\n## What to do next\n- [ ] new\n\n## What was done\n- a\n"
+    assert at == 3
+    page, at = markdown.append_entry(page, "reflection", ["- calm"])
+    assert markdown.render(page).endswith("- a\n\n## Reflection\n- calm\n")
+
+
+def test_append_to_file_without_final_newline_keeps_crlf() -> None:
+    page = markdown.parse("## What was done\r\n- a")
+    page, _ = markdown.append_entry(page, "done", ["- b"])
+    assert markdown.render(page) == "## What was done\r\n- a\r\n- b\r\n"
+
+
+def test_field_edits() -> None:
+    body = "- [ ] x [took:: 5m] [est:: 1h]"
+    assert markdown.set_field(body, "took", "10m") == "- [ ] x [took:: 10m] [est:: 1h]"
+    assert markdown.set_field(body, "from", "a") == body + " [from:: a]"
+    assert markdown.remove_field(body, "took") == "- [ ] x [est:: 1h]"
+    assert markdown.set_state(body, "x") == "- [x] x [took:: 5m] [est:: 1h]"
+
+
+def test_page_equality_is_structural() -> None:
+    assert markdown.parse(DESIGN_PAGE) == markdown.parse(DESIGN_PAGE)
+    assert isinstance(markdown.parse(""), Page)
