@@ -86,7 +86,7 @@ def test_capture_path_imports_nothing_heavy(tmp_path: Path) -> None:
 
 def test_public_api_is_explicit() -> None:
     assert sorted(reslog.__all__) == [
-        "Capture", "Captured", "Entry", "Log", "Page", "ReslogError", "Section", "__version__",
+        "Capture", "Captured", "Entry", "Log", "Page", "ReslogError", "Section", "Todo", "__version__",
         "add_entry", "add_thought", "default_root", "parse", "render", "todos",
     ]
     for name in reslog.__all__:

@@ -22,6 +22,7 @@ __all__ = [
     "Page",
     "ReslogError",
     "Section",
+    "Todo",
     "__version__",
     "add_entry",
     "add_thought",

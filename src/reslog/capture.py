@@ -22,6 +22,7 @@ from reslog.errors import InputError, TodoError
 from reslog.model import KINDS, OPEN, STAR, Entry, Page
 from reslog.store import Log
 
+
 @dataclass(frozen=True)
 class Capture:
     """What to add: the text as typed plus what the options say."""

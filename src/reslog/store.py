@@ -19,7 +19,7 @@ import errno
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from reslog import markdown
@@ -61,10 +61,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-    try:
+    with suppress(FileNotFoundError):  # keep an existing page's permissions
         os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-    except FileNotFoundError:
-        pass
     os.replace(tmp, path)
     _fsync_dir(path.parent)
 

@@ -1,0 +1,85 @@
+"""Reading a day in the terminal, editing it, and shell completion."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import Clock, Result, day_file
+
+Run = Callable[..., Result]
+
+
+def test_today_golden(run: Run, clock: Clock, log_dir: Path) -> None:
+    day_file(log_dir, "2026-11-24").parent.mkdir(parents=True)
+    day_file(log_dir, "2026-11-24").write_text("## What to do next\n- [ ] Email Yitao\n", encoding="utf-8")
+    run("todo", "Rerun the sweep", "--est", "2h", "-t", "w2s")
+    run("exp", "W2S on GPT-2 sizes #w2s")
+    run("think", "the strong model may imitate errors")
+    run("read", "Weak-to-strong https://arxiv.org/abs/2312.09390", "--from", "twitter", "--star")
+    run("idea", "external tools in reward modeling")
+    result = run()  # no command: today
+    assert result.code == 0
+    assert result.out == (
+        "Thursday 26 November 2026  days/2026/2026-11-26.md\n"
+        "\n"
+        "What to do next\n"
+        "  1 - [ ] Email Yitao [carried:: 2026-11-24]  (waiting 2 days)\n"
+        "  2 - [ ] Rerun the sweep #w2s [est:: 2h]\n"
+        "\n"
+        "What was done\n"
+        "  1 - 09:12 exp: W2S on GPT-2 sizes #w2s\n"
+        "      - thought: the strong model may imitate errors\n"
+        "  2 - 09:12 read: Weak-to-strong https://arxiv.org/abs/2312.09390 [from:: twitter] ★\n"
+        "\n"
+        "Random ideas\n"
+        "  3 - 09:12 external tools in reward modeling\n"
+        "\n"
+        "Reflection\n"
+    )
+    assert run("today").out == result.out
+    assert run("show", "2026-11-26").out == result.out
+
+
+def test_show_keeps_hand_written_text(run: Run, clock: Clock, log_dir: Path) -> None:
+    path = day_file(log_dir, "2026-11-20")
+    path.parent.mkdir(parents=True)
+    path.write_text("Prose first.\n\n## Meetings\n- with Ana\n```\ncode\n```\n", encoding="utf-8")
+    out = run("show", "last friday").out
+    assert out == (
+        "Friday 20 November 2026  days/2026/2026-11-20.md\n"
+        "    Prose first.\n\nMeetings\n  1 - with Ana\n    ```\n    code\n    ```\n"
+    )
+
+
+def test_edit_opens_the_editor_on_the_page(run: Run, clock: Clock, log_dir: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = tmp_path / "fake-editor"
+    editor.write_text('#!/bin/sh\nprintf -- "- 10:00 typed in the editor\\n" >> "$1"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    assert run("edit").code == 0
+    text = day_file(log_dir, "2026-11-26").read_text(encoding="utf-8")
+    assert text.startswith("---\ndate: 2026-11-26\n---\n")
+    assert text.endswith("## Reflection\n- 10:00 typed in the editor\n")
+    assert run("edit", "2026-11-01").code == 0
+    assert day_file(log_dir, "2026-11-01").read_text(encoding="utf-8").endswith("typed in the editor\n")
+
+
+@pytest.mark.parametrize(("shell", "marker"), [("bash", "complete -o nosort -F"), ("zsh", "#compdef reslog"),
+                                               ("fish", "complete --no-files --command reslog")])
+def test_completion_scripts(run: Run, shell: str, marker: str) -> None:
+    result = run("completion", shell)
+    assert result.code == 0 and marker in result.out and "_RESLOG_COMPLETE" in result.out
+
+
+def test_completion_lists_commands(tmp_path: Path) -> None:
+    env = {"_RESLOG_COMPLETE": "bash_complete", "COMP_WORDS": "reslog to", "COMP_CWORD": "1",
+           "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "reslog"], env=env, capture_output=True, text=True).stdout
+    assert sorted(out.split()) == ["plain,today", "plain,todo", "plain,todos"]
