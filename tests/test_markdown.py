@@ -172,3 +172,27 @@ def test_field_edits() -> None:
 def test_page_equality_is_structural() -> None:
     assert markdown.parse(DESIGN_PAGE) == markdown.parse(DESIGN_PAGE)
     assert isinstance(markdown.parse(""), Page)
+
+
+@settings(max_examples=500, deadline=None)
+@given(page_texts(), st.sampled_from(["todo", "done", "ideas", "reflection"]))
+def test_append_always_lands_as_an_entry_and_keeps_every_line(text: str, key: str) -> None:
+    page = markdown.parse(text)
+    body = "- [ ] probe entry" if key == "todo" else "- 09:00 probe entry"
+    new, at = markdown.append_entry(page, key, [body])
+    entries = [e for e in new.entries() if e.index == at]
+    assert entries and entries[0].section == key and entries[0].text == "probe entry"
+    # every old line is still there, in order; only a final newline may have been added
+    old = [line.rstrip("\r\n") for line in page.lines]
+    kept = iter(line.rstrip("\r\n") for line in new.lines)
+    assert all(any(line == k for k in kept) for line in old)
+    assert new.bom == page.bom
+
+
+def test_append_after_an_unclosed_fence_closes_it() -> None:
+    page = markdown.parse("## What to do next\n```\nunclosed\n## What was done\n")
+    new, at = markdown.append_entry(page, "done", ["- 09:00 x"])
+    assert markdown.render(new) == (
+        "## What to do next\n```\nunclosed\n## What was done\n```\n\n## What was done\n- 09:00 x\n"
+    )
+    assert new.entries()[0].index == at

@@ -86,11 +86,13 @@ def _front_matter(lines: Sequence[str]) -> tuple[int, tuple[tuple[str, str], ...
     return 0, ()  # an unclosed block is not front matter
 
 
-def _opaque_mask(lines: Sequence[str], start: int) -> list[bool]:
-    """True for lines inside fenced code or a multi-line HTML comment (fence lines included)."""
+def _opaque_mask(lines: Sequence[str], start: int) -> tuple[list[bool], tuple[int, str] | None]:
+    """True for lines inside fenced code or a multi-line HTML comment (fence lines included),
+    and where an opaque block left open at the end starts, with the line that closes it."""
     mask = [False] * len(lines)
     fence: str | None = None
     in_comment = False
+    opened_at = 0
     for i in range(start, len(lines)):
         body = _strip_end(lines[i])
         if fence is not None:
@@ -108,12 +110,18 @@ def _opaque_mask(lines: Sequence[str], start: int) -> list[bool]:
         if match:
             fence = match.group(1)
             mask[i] = True
+            opened_at = i
             continue
         opened = body.rfind("<!--")
         if opened != -1 and "-->" not in body[opened:]:
             in_comment = True
             mask[i] = True
-    return mask
+            opened_at = i
+    if fence is not None:
+        return mask, (opened_at, fence)
+    if in_comment:
+        return mask, (opened_at, "-->")
+    return mask, None
 
 
 def _indent_width(prefix: str) -> int:
@@ -224,7 +232,7 @@ def section_key(title: str) -> str | None:
 
 def _build(bom: bool, lines: tuple[str, ...]) -> Page:
     body_start, front = _front_matter(lines)
-    opaque = _opaque_mask(lines, body_start)
+    opaque, unclosed = _opaque_mask(lines, body_start)
     title: str | None = None
     heads: list[tuple[int, str]] = []
     for i in range(body_start, len(lines)):
@@ -244,7 +252,7 @@ def _build(bom: bool, lines: tuple[str, ...]) -> Page:
         stop = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
         key = section_key(name)
         sections.append(Section(key, name, i, stop, _entries(lines, i + 1, stop, opaque, key, name)))
-    return Page(bom, lines, front, title, preamble, tuple(sections))
+    return Page(bom, lines, front, title, preamble, tuple(sections), unclosed)
 
 
 # --- edits: each returns a new page that differs only in the lines it names ---
@@ -260,8 +268,21 @@ def _terminated(page: Page, lines: list[str], at: int) -> None:
         lines[at - 1] += page.newline
 
 
+def _closer(page: Page, at: int) -> list[str]:
+    """The line that must come first when inserting at ``at`` inside a block left open."""
+    if page.unclosed is not None and at > page.unclosed[0]:
+        return [page.unclosed[1]]
+    return []
+
+
 def insert_lines(page: Page, at: int, new: Sequence[str]) -> Page:
-    """Insert ``new`` (bodies without line endings) before line ``at``."""
+    """Insert ``new`` (bodies without line endings) before line ``at``.
+
+    Inserting into a code fence or HTML comment left open at the end of the
+    text would hide the new lines, so such a block is closed first (the only
+    case where the page gains a line it was not asked for).
+    """
+    new = [*_closer(page, at), *new]
     lines = list(page.lines)
     _terminated(page, lines, at)
     lines[at:at] = [body + page.newline for body in new]
@@ -304,7 +325,7 @@ def append_entry(page: Page, key: str, new: Sequence[str]) -> tuple[Page, int]:
     """
     page, section = ensure_section(page, key)
     at = _content_end(page, section.index, section.end)
-    return insert_lines(page, at, new), at
+    return insert_lines(page, at, new), at + len(_closer(page, at))
 
 
 def child_indent(entry: Entry, lines: Sequence[str]) -> str:

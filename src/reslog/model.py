@@ -113,6 +113,9 @@ class Page:
     title: str | None = None
     preamble: tuple[Entry, ...] = ()
     sections: tuple[Section, ...] = field(default=())
+    #: (index of its first line, the line that would close it) when the text ends
+    #: inside an unclosed code fence or HTML comment; None otherwise.
+    unclosed: tuple[int, str] | None = None
 
     @property
     def newline(self) -> str:
