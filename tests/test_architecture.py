@@ -21,6 +21,8 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"model", "markdown", "dates", "errors"},
     "capture": {"model", "markdown", "dates", "errors", "store"},
     "tasks": {"model", "markdown", "dates", "errors", "store"},
+    "index": {"model", "markdown", "dates", "errors", "store"},
+    "search": {"model", "markdown", "dates", "errors", "store", "index"},
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},
 }

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from reslog import markdown
 from reslog.dates import format_duration
 from reslog.errors import InputError, TodoError
-from reslog.model import KINDS, OPEN, STAR, Entry, Page
+from reslog.model import OPEN, STAR, Entry, Page
 from reslog.store import Log
 
 
@@ -74,8 +74,7 @@ def _decorate(first: str, item: Capture) -> str:
 def _kind_prefix(first: str, kind: str | None) -> str:
     if kind is None:
         return first
-    word, sep, _rest = first.partition(":")
-    if sep and word.strip() in KINDS:
+    if markdown.split_kind(first)[0] is not None:
         return first  # the text names its kind already
     return f"{kind}: {first}"
 

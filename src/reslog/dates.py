@@ -66,7 +66,7 @@ def parse_time(value: str) -> str:
 
 
 _DURATION_PART = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?)", re.IGNORECASE
+    r"(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m)", re.IGNORECASE
 )
 _DURATION_HINT = "use a number with a unit, such as 45m, 2h, 1h30m or 1.5h"
 
@@ -107,3 +107,89 @@ def long_date(day: dt.date) -> str:
         "August", "September", "October", "November", "December",
     )
     return f"{WEEKDAYS[day.weekday()].capitalize()} {day.day} {months[day.month - 1]} {day.year}"
+
+
+# --- ranges: what a --since/--until value or a time scope covers ---
+
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december",
+)
+_RANGE_HINT = (
+    "use a date (2026-11-26), a month (2013-03, 'March 2013'), a year (2013), "
+    "an ISO week (2026-W48) or a phrase ('yesterday', 'last week', 'last month', '3 days ago')"
+)
+
+
+def _month_number(word: str) -> int | None:
+    if len(word) < 3:
+        return None
+    for i, name in enumerate(_MONTHS, 1):
+        if name.startswith(word):
+            return i
+    return None
+
+
+def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, month, 1)
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return start, nxt - dt.timedelta(days=1)
+
+
+def week_range(year: int, week: int) -> tuple[dt.date, dt.date]:
+    """Monday to Sunday of an ISO week."""
+    start = dt.date.fromisocalendar(year, week, 1)
+    return start, start + dt.timedelta(days=6)
+
+
+def parse_range(value: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day a phrase covers (both included)."""
+    text = " ".join(value.strip().lower().replace(",", " ").split())
+    match = re.fullmatch(r"(\d{4})", text)
+    if match:
+        year = int(match.group(1))
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return _month_range(int(match.group(1)), int(match.group(2)))
+    match = re.fullmatch(r"(\d{4})-?w(\d{1,2})", text)
+    if match:
+        try:
+            return week_range(int(match.group(1)), int(match.group(2)))
+        except ValueError:
+            raise InputError(f"{value!r} is not an ISO week of that year; {_RANGE_HINT}") from None
+    match = re.fullmatch(r"([a-z]+)\.? (\d{4})|(\d{4}) ([a-z]+)", text)
+    if match:
+        word = match.group(1) or match.group(4)
+        year = int(match.group(2) or match.group(3))
+        month = _month_number(word)
+        if month is not None:
+            return _month_range(year, month)
+    if text in ("this week", "last week"):
+        monday = today - dt.timedelta(days=today.weekday())
+        if text == "last week":
+            monday -= dt.timedelta(days=7)
+        return monday, monday + dt.timedelta(days=6)
+    if text in ("this month", "last month"):
+        year, month = today.year, today.month
+        if text == "last month":
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        return _month_range(year, month)
+    if text in ("this year", "last year"):
+        year = today.year - (text == "last year")
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    match = re.fullmatch(r"(\d+) (week|month|year)s? ago", text)
+    if match:
+        n, unit = int(match.group(1)), match.group(2)
+        days = {"week": 7, "month": 30, "year": 365}[unit] * n
+        day = today - dt.timedelta(days=days)
+        return day, day
+    month = _month_number(text)
+    if month is not None and " " not in text:  # "march": the latest March up to today
+        year = today.year if month <= today.month else today.year - 1
+        return _month_range(year, month)
+    try:
+        day = parse_date(value, today)
+    except InputError:
+        raise InputError(f"cannot read {value!r} as a date or period; {_RANGE_HINT}") from None
+    return day, day

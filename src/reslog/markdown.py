@@ -38,9 +38,10 @@ from reslog.model import (
 BOM = "\ufeff"
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ITEM = re.compile(r"^([ \t]*)[-*+][ \t]+(?:\[(.)\](?:[ \t]+|$))?(.*)$")
+_ITEM = re.compile(r"^([ \t]*)[-*+][ \t]+(?:\[([^\d\]])\](?:[ \t]+|$))?(.*)$")
+_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a thematic break, not an item
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?=\s|$)\s*")
 _KIND = re.compile(r"^(" + "|".join(KINDS) + r"):(?:\s+|$)")
 _TAG = re.compile(r"(?<![\w&/#\[])#(?=[\w/-]*[^\W\d])([\w][\w/-]*)")
@@ -140,8 +141,9 @@ def _parse_item(
     lines: Sequence[str], index: int, end: int, section: str | None, heading: str | None
 ) -> Entry | None:
     """Parse the list item at ``index`` whose block ends at ``end``; None if not an item."""
-    match = _ITEM.match(_strip_end(lines[index]))
-    if match is None:
+    body = _strip_end(lines[index])
+    match = _ITEM.match(body)
+    if match is None or _BREAK.match(body):
         return None
     indent, state, rest = match.groups()
     depth = 0 if not indent else 1
@@ -150,11 +152,7 @@ def _parse_item(
     if time_match:
         time = f"{int(time_match.group(1)):02d}:{time_match.group(2)}"
         rest = rest[time_match.end():]
-    kind = None
-    kind_match = _KIND.match(rest)
-    if kind_match:
-        kind = kind_match.group(1)
-        rest = rest[kind_match.end():]
+    kind, rest = split_kind(rest)
     text = rest.rstrip()
     children = _children(lines, index + 1, end, _indent_width(indent), section, heading)
     return Entry(
@@ -223,6 +221,14 @@ def _entries(
             found.append(entry)
         i = stop
     return tuple(found)
+
+
+def split_kind(text: str) -> tuple[str | None, str]:
+    """The kind word that opens ``text`` (``exp: ...``), if any, and the rest."""
+    match = _KIND.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), text[match.end():]
 
 
 def section_key(title: str) -> str | None:

@@ -145,18 +145,19 @@ class Log:
 
     @staticmethod
     def _days_in(year_dir: Path) -> list[dt.date]:
+        """Days with a page in a year folder (a page filed under another year is not counted)."""
         found = []
         for name in os.listdir(year_dir):
             match = _DAY_FILE.match(name)
-            if match:
+            if match and match.group(1) == year_dir.name:
                 try:
                     found.append(dt.date(*map(int, match.groups())))
                 except ValueError:
                     continue
         return found
 
-    def neighbours(self, day: dt.date) -> tuple[dt.date | None, bool]:
-        """The latest page before ``day``, and whether any page comes after it.
+    def neighbours(self, day: dt.date, until: dt.date | None = None) -> tuple[dt.date | None, bool]:
+        """The latest page before ``day``, and whether a page lies after it (up to ``until``).
 
         Looks only at the year folders it needs, newest first.
         """
@@ -168,7 +169,7 @@ class Log:
                 break
             for other in self._days_in(year_dir):
                 if other > day:
-                    later = True
+                    later = later or until is None or other <= until
                 elif other < day and (before is None or other > before):
                     before = other
         return before, later
@@ -202,7 +203,9 @@ class Log:
     def write_page(self, path: Path, page: Page) -> None:
         """Write a page atomically. Call with the lock held."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.parent.is_dir():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _fsync_dir(path.parent.parent)  # a new year folder survives a power cut too
             atomic_write(path, markdown.render(page).encode("utf-8"))
         except OSError as exc:
             raise _log_error(self.root, exc) from None
@@ -213,7 +216,10 @@ class Log:
         if page is not None:
             return page
         page = markdown.parse(new_day_text(day))
-        before, later = self.neighbours(day) if day <= today else (None, True)
+        # Carry into a page of today or the past, unless a page lies between it
+        # and today (that page is where the to-dos went). Future pages (plans)
+        # neither receive to-dos nor stop today's page from receiving them.
+        before, later = self.neighbours(day, until=today) if day <= today else (None, True)
         if before is None or later:
             self.write_page(self.day_path(day), page)
             return page
@@ -228,15 +234,22 @@ class Log:
         return page
 
     def update_day(
-        self, day: dt.date, today: dt.date, edit: Callable[[Page], Page] | None = None
+        self, day: dt.date, today: dt.date, edit: Callable[[Page], Page] | None = None,
+        create: bool = True,
     ) -> Page:
         """Apply ``edit`` to the day's page under the lock and write it if it changed.
 
-        The page is made first if it does not exist; a new page that is the latest
-        of the log (and not in the future) receives the open to-dos of the latest
-        earlier page. Returns the page as written.
+        The page is made first if it does not exist (see :meth:`_ensure_day` for
+        when it receives the open to-dos of the latest earlier page); with
+        ``create=False`` a missing page is an error instead. Returns the page as
+        written.
         """
         with self.locked():
+            if not create and not self.day_path(day).exists():
+                raise PageError(
+                    f"there is no page for {day.isoformat()} ({self.relative(self.day_path(day))}); "
+                    "see the days with pages in the days/ folder"
+                )
             page = self._ensure_day(day, today)
             if edit is None:
                 return page

@@ -130,7 +130,7 @@ def finish(
         result.append(TimerResult(number, entry.text, minutes, new.tasks()[number - 1].field("took")))
         return new
 
-    log.update_day(day, today, edit)
+    log.update_day(day, today, edit, create=day == today)
     return result[0]
 
 
@@ -149,7 +149,7 @@ def drop(log: Log, day: dt.date, today: dt.date, number: int) -> Entry:
         dropped.append(entry)
         return markdown.replace_line(page, entry.index, markdown.remove_field(body, STARTED))
 
-    log.update_day(day, today, edit)
+    log.update_day(day, today, edit, create=day == today)
     return dropped[0]
 
 

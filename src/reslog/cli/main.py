@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "today": "reslog.cli.view_cmds:today",
     "show": "reslog.cli.view_cmds:show",
     "edit": "reslog.cli.view_cmds:edit",
+    "search": "reslog.cli.search_cmds:search_cmd",
+    "reindex": "reslog.cli.search_cmds:reindex",
     "todos": "reslog.cli.todo_cmds:todos_cmd",
     "done": "reslog.cli.todo_cmds:done",
     "drop": "reslog.cli.todo_cmds:drop",

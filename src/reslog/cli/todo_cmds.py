@@ -10,6 +10,7 @@ from reslog import tasks
 from reslog.cli import context
 from reslog.cli.context import day_of, log_of
 from reslog.dates import format_duration, parse_duration
+from reslog.errors import PageError
 
 _DATE = click.option("--date", "on_date", metavar="DATE",
                      help="Act on another day's page (default: today).")
@@ -36,7 +37,10 @@ def todos_cmd(show_all: bool, on_date: str | None) -> None:
     """List the day's open to-dos with their numbers (carried ones included)."""
     log = log_of(click.get_current_context())
     day = day_of(on_date)
-    page = log.update_day(day, context.now().date())
+    today = context.now().date()
+    page = log.update_day(day, today) if day == today else log.read_day(day)
+    if page is None:
+        raise PageError(f"there is no page for {day.isoformat()}; see another day with --date")
     listed = [t for t in tasks.todos(page) if show_all or t.state == "open"]
     if not listed:
         click.echo(f"No open to-dos on {day.isoformat()}. Add one with 'reslog todo TEXT'.")

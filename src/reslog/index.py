@@ -1,0 +1,482 @@
+"""The index: a SQLite cache of the log, always brought up to date before a read.
+
+``<log>/.reslog/index.db`` holds one row per top-level entry (its nested lines
+included) and an FTS5 full-text index over it. The files stay the truth: the
+index can be deleted at any time and the next read rebuilds it.
+
+Freshness. Before every read, :meth:`Index.refresh` lists the page files and
+compares each one's size and mtime with what was indexed. Only files that
+differ are read; a file whose content hash is unchanged (touched, copied by a
+sync tool) only gets its new stat recorded. A file modified within two seconds
+of the scan is recorded with an untrusted mtime and hashed again next time, so
+two edits in the same mtime tick cannot hide (the "racy clean" problem git
+solves the same way). Deleted files lose their rows.
+
+Writing. A refresh runs in one ``BEGIN IMMEDIATE`` transaction in WAL mode:
+readers in other processes keep reading the last committed state, two
+refreshing processes take turns, and a crash leaves the previous index.
+
+The FTS table is contentless (the text lives once, in ``entries``); rows are
+removed with FTS5's ``delete`` command, which needs the indexed text, so that
+text is always recomputed from the stored entry by :func:`search_text`.
+Scripts without spaces between words (Chinese, Japanese, Korean) are indexed
+one character per token, and queries are split the same way, so a
+two-character word is found as a phrase of two tokens.
+
+Schema changes go through :data:`MIGRATIONS`, named functions applied in order
+and recorded in the ``migrations`` table. An index written by a newer reslog
+(unknown migration names) or one SQLite cannot read is moved aside and rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reslog import markdown
+from reslog.dates import parse_duration
+from reslog.errors import InputError, PageError
+from reslog.model import Entry
+from reslog.store import Log
+
+INDEX_FILE = "index.db"
+#: Files changed this recently are hashed again on the next refresh.
+_RACY_SECONDS = 2.0
+_DAY_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.md$")
+_YEAR_NAME = re.compile(r"^\d{4}$")
+_CJK = re.compile(
+    "([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f])"
+)
+
+#: ``progress(done, total)`` while pages are read; the CLI draws a bar with it.
+Progress = Callable[[int, int], None]
+
+
+def spaced(text: str) -> str:
+    """Text with every CJK character made a token of its own."""
+    return _CJK.sub(r" \1 ", text)
+
+
+def search_text(kind: str | None, body: str) -> str:
+    """What the FTS index holds for an entry: its kind word and every line of it."""
+    return spaced(f"{kind or ''} {body}")
+
+
+# --- migrations: named, ordered, recorded; never edit one that has shipped ---
+
+
+def _script(db: sqlite3.Connection, sql: str) -> None:
+    """Run statements one by one (``executescript`` would commit the open transaction)."""
+    for statement in re.split(r";\s*\n", sql):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m0001_initial(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE files(
+            path TEXT PRIMARY KEY,   -- relative to the log, with /
+            day TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,  -- -1: not trusted, hash again
+            hash TEXT NOT NULL,
+            problem TEXT             -- why the file could not be indexed, if so
+        );
+        CREATE TABLE entries(
+            id INTEGER PRIMARY KEY,
+            file TEXT NOT NULL,
+            day TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            end_line INTEGER NOT NULL,
+            time TEXT,
+            section TEXT,
+            heading TEXT,
+            kind TEXT,
+            level INTEGER NOT NULL,
+            levels INTEGER NOT NULL,   -- bit L set: the entry or a nested line is at level L
+            kinds TEXT NOT NULL,       -- ' exp thought ': own and nested kinds
+            tags TEXT NOT NULL,        -- ' w2s proj/sub ': own and nested tags
+            state TEXT,
+            starred INTEGER NOT NULL,
+            source TEXT,
+            est INTEGER,
+            took INTEGER,
+            carried TEXT,
+            fields TEXT NOT NULL,      -- JSON [[key, value], ...]
+            text TEXT NOT NULL,        -- first line's text, then the nested lines
+            children TEXT NOT NULL     -- JSON [{line, kind, level, text}, ...]
+        );
+        CREATE INDEX entries_file ON entries(file);
+        CREATE INDEX entries_day ON entries(day, line);
+        CREATE VIRTUAL TABLE entries_fts USING fts5(
+            body, content='', tokenize='porter unicode61 remove_diacritics 2'
+        );
+        """,
+    )
+
+
+def _m0002_filter_indexes(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE INDEX entries_kind ON entries(kind);
+        CREATE INDEX entries_state ON entries(state) WHERE state IS NOT NULL;
+        """,
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("0001_initial", _m0001_initial),
+    ("0002_filter_indexes", _m0002_filter_indexes),
+]
+
+
+class _Unusable(Exception):
+    """The database file cannot serve as this version's index; move it aside."""
+
+
+def migrate(db: sqlite3.Connection, upto: int | None = None) -> list[str]:
+    """Apply the migrations not yet applied (the first ``upto`` only, for tests)."""
+    db.execute("CREATE TABLE IF NOT EXISTS migrations(name TEXT PRIMARY KEY, applied_at TEXT)")
+    applied = {row[0] for row in db.execute("SELECT name FROM migrations")}
+    known = [name for name, _ in MIGRATIONS]
+    if applied - set(known):
+        raise _Unusable(f"written by a newer reslog ({', '.join(sorted(applied - set(known)))})")
+    done = []
+    for name, step in MIGRATIONS[:upto]:
+        if name in applied:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            step(db)
+            db.execute(
+                "INSERT INTO migrations VALUES (?, ?)",
+                (name, dt.datetime.now().isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        done.append(name)
+    return done
+
+
+# --- reading files into rows ---
+
+
+@dataclass(frozen=True)
+class FileStat:
+    path: str
+    day: str
+    size: int
+    mtime_ns: int
+
+
+def _entry_body(page: markdown.Page, entry: Entry) -> str:
+    """The entry's text as a reader wants it: first-line text, then nested lines dedented."""
+    lines = [entry.text]
+    base: int | None = None
+    for i in range(entry.index + 1, entry.end):
+        raw = markdown.line_body(page, i)
+        width = len(raw) - len(raw.lstrip())
+        base = width if base is None else min(base, width)
+    for i in range(entry.index + 1, entry.end):
+        lines.append(markdown.line_body(page, i)[base or 0 :])
+    return "\n".join(lines)
+
+
+def _walk(entry: Entry) -> Iterable[Entry]:
+    yield entry
+    for child in entry.children:
+        yield from _walk(child)
+
+
+def _minutes(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return parse_duration(value)
+    except InputError:
+        return None
+
+
+def entry_row(stat: FileStat, page: markdown.Page, entry: Entry) -> tuple[object, ...]:
+    nested = list(_walk(entry))
+    tags = dict.fromkeys(t for e in nested for t in e.tags)
+    kinds = dict.fromkeys(e.kind for e in nested if e.kind)
+    levels = 0
+    for e in nested:
+        levels |= 1 << e.level
+    children = [{"line": c.line, "kind": c.kind, "level": c.level, "text": c.text} for c in nested[1:]]
+    return (
+        stat.path,
+        stat.day,
+        entry.line,
+        entry.end,
+        entry.time,
+        entry.section,
+        entry.heading,
+        entry.kind,
+        entry.level,
+        levels,
+        f" {' '.join(kinds)} ",
+        f" {' '.join(tags)} ",
+        entry.state,
+        int(any(e.starred for e in nested)),
+        entry.field("from"),
+        _minutes(entry.field("est")),
+        _minutes(entry.field("took")),
+        entry.field("carried"),
+        json.dumps(entry.fields, ensure_ascii=False),
+        _entry_body(page, entry),
+        json.dumps(children, ensure_ascii=False),
+    )
+
+
+_INSERT = (
+    "INSERT INTO entries(file, day, line, end_line, time, section, heading, kind, level, levels, "
+    "kinds, tags, state, starred, source, est, took, carried, fields, text, children) "
+    "VALUES (" + ", ".join("?" * 21) + ")"
+)
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh did."""
+
+    scanned: int = 0
+    read: int = 0
+    reindexed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)
+    rebuilt_because: str | None = None
+    seconds: float = 0.0
+
+
+class Index:
+    """The index of one log. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, log: Log, path: Path | None = None) -> None:
+        self.log = log
+        self.path = path or log.data_dir / INDEX_FILE
+        self._db: sqlite3.Connection | None = None
+        self.rebuilt_because: str | None = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # --- connection, with recovery from an unusable file ---
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._open()
+        return self._db
+
+    def _connect(self) -> sqlite3.Connection:
+        self.log.ensure_root()
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        fresh = not self.path.exists()
+        db: sqlite3.Connection | None = None
+        try:
+            db = self._connect()
+            migrate(db)
+            db.execute("SELECT count(*) FROM files").fetchone()
+        except (sqlite3.DatabaseError, _Unusable) as exc:
+            if db is not None:
+                db.close()
+            self.rebuilt_because = self._move_aside(str(exc))
+            db = self._connect()
+            migrate(db)
+            return db
+        if fresh:
+            self.rebuilt_because = "there was no index yet"
+        return db
+
+    def _move_aside(self, why: str) -> str:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.broken-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            src = Path(str(self.path) + suffix)
+            if src.exists():
+                os.replace(src, Path(str(aside) + suffix))
+        return f"the index could not be used ({why}); it was moved to {self.log.relative(aside)}"
+
+    # --- freshness ---
+
+    def scan(self) -> dict[str, FileStat]:
+        """Every day page on disk with its size and mtime (stats files, reads none)."""
+        found: dict[str, FileStat] = {}
+        days = self.log.root / "days"
+        try:
+            years = [e for e in os.scandir(days) if _YEAR_NAME.match(e.name) and e.is_dir()]
+        except (FileNotFoundError, NotADirectoryError):
+            return found
+        for year in years:
+            for entry in os.scandir(year.path):
+                match = _DAY_NAME.match(entry.name)
+                if not match or not entry.is_file():
+                    continue
+                st = entry.stat()
+                rel = f"days/{year.name}/{entry.name}"
+                found[rel] = FileStat(rel, entry.name[:10], st.st_size, st.st_mtime_ns)
+        return found
+
+    def stale(self) -> tuple[list[FileStat], list[str], dict[str, str]]:
+        """Files whose rows are out of date, files gone from disk, and known problems."""
+        on_disk = self.scan()
+        known = {
+            row[0]: (row[1], row[2]) for row in self.db.execute("SELECT path, size, mtime_ns FROM files")
+        }
+        changed = [s for p, s in on_disk.items() if known.get(p) != (s.size, s.mtime_ns)]
+        removed = sorted(set(known) - set(on_disk))
+        problems = dict(self.db.execute("SELECT path, problem FROM files WHERE problem IS NOT NULL"))
+        return sorted(changed, key=lambda s: s.path), removed, problems
+
+    def refresh(self, progress: Progress | None = None, force: bool = False) -> RefreshReport:
+        """Bring the index up to date with the files; read only what changed."""
+        started = time.perf_counter()
+        try:
+            report = self._refresh(progress, force)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            self.rebuilt_because = self._move_aside(str(exc))
+            report = self._refresh(progress, True)
+        report.rebuilt_because = self.rebuilt_because
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _refresh(self, progress: Progress | None, force: bool) -> RefreshReport:
+        db = self.db
+        changed, removed, _ = self.stale()
+        if force:
+            changed = sorted(self.scan().values(), key=lambda s: s.path)
+            removed = [row[0] for row in db.execute("SELECT path FROM files")]
+        report = RefreshReport(scanned=len(changed))
+        if not changed and not removed:
+            return report
+        hashes = dict(db.execute("SELECT path, hash FROM files"))
+        now_ns = time.time_ns()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if force:
+                db.execute("DELETE FROM entries")
+                db.execute("DELETE FROM files")
+                db.execute("INSERT INTO entries_fts(entries_fts) VALUES ('delete-all')")
+                hashes = {}
+            for path in removed:
+                if not force:
+                    self._forget(path)
+                    report.removed.append(path)
+            for n, stat in enumerate(changed, 1):
+                self._index_file(stat, hashes.get(stat.path), now_ns, report)
+                if progress is not None:
+                    progress(n, len(changed))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return report
+
+    def _forget(self, path: str) -> None:
+        db = self.db
+        for row_id, kind, text in db.execute(
+            "SELECT id, kind, text FROM entries WHERE file = ?", (path,)
+        ).fetchall():
+            db.execute(
+                "INSERT INTO entries_fts(entries_fts, rowid, body) VALUES ('delete', ?, ?)",
+                (row_id, search_text(kind, text)),
+            )
+        db.execute("DELETE FROM entries WHERE file = ?", (path,))
+        db.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    def _index_file(self, stat: FileStat, old_hash: str | None, now_ns: int, report: RefreshReport) -> None:
+        db = self.db
+        try:
+            data = (self.log.root / stat.path).read_bytes()
+        except FileNotFoundError:  # deleted between scan and read
+            self._forget(stat.path)
+            report.removed.append(stat.path)
+            return
+        report.read += 1
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        racy = now_ns - stat.mtime_ns < _RACY_SECONDS * 1e9
+        mtime = -1 if racy else stat.mtime_ns
+        if digest == old_hash:
+            db.execute(
+                "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (stat.size, mtime, stat.path)
+            )
+            return
+        self._forget(stat.path)
+        problem = None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8"
+            report.problems[stat.path] = problem
+            text = ""
+        db.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+            (stat.path, stat.day, stat.size, mtime, digest, problem),
+        )
+        report.reindexed.append(stat.path)
+        page = markdown.parse(text)
+        for entry in page.entries():
+            row = entry_row(stat, page, entry)
+            cursor = db.execute(_INSERT, row)
+            db.execute(
+                "INSERT INTO entries_fts(rowid, body) VALUES (?, ?)",
+                (cursor.lastrowid, search_text(entry.kind, str(row[19]))),
+            )
+
+    def check(self) -> tuple[list[str], list[str], dict[str, str]]:
+        """Files whose index rows are stale (changed or new), gone, or unreadable; nothing is written."""
+        changed, removed, problems = self.stale()
+        hashes = dict(self.db.execute("SELECT path, hash FROM files"))
+        really = []
+        for stat in changed:
+            data = (self.log.root / stat.path).read_bytes()
+            if hashlib.blake2b(data, digest_size=16).hexdigest() != hashes.get(stat.path):
+                really.append(stat.path)
+        return really, removed, problems
+
+    def count(self) -> int:
+        """How many entries the index holds."""
+        return int(self.db.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+    def size_bytes(self) -> int:
+        return sum(
+            Path(str(self.path) + s).stat().st_size for s in ("", "-wal") if Path(str(self.path) + s).exists()
+        )
+
+
+def open_fresh(log: Log, progress: Progress | None = None) -> tuple[Index, RefreshReport]:
+    """The log's index, brought up to date; the caller closes it."""
+    if not log.root.exists():
+        raise PageError(f"there is no log at {log.root}; capture something first or choose --dir")
+    index = Index(log)
+    return index, index.refresh(progress)

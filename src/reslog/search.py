@@ -1,0 +1,277 @@
+"""Search and list the log through the index; plain data out, with citations.
+
+The query language is what people type into search boxes: words (all must
+match; ranked by BM25 with Porter stemming), ``"exact phrases"``, ``-word`` to
+exclude, ``prefix*`` and ``OR`` between two terms. Whatever the string, it is
+compiled into a valid FTS5 expression: each term is quoted, so punctuation,
+unbalanced quotes and FTS keywords are only text. Nothing a person types can
+surface an FTS syntax error.
+
+Every result carries its citation: the file (relative to the log) and the
+1-based line where the entry starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from reslog.errors import InputError
+from reslog.index import Index, spaced
+from reslog.model import KINDS, SECTION_ORDER
+
+SECTIONS = SECTION_ORDER
+LEVELS = (0, 1, 2)
+
+_TOKEN = re.compile(r'-?"[^"]*(?:"|$)|\S+')
+
+
+@dataclass(frozen=True)
+class Query:
+    """A compiled query: the FTS expression that must match, the one that must not, and the words."""
+
+    match: str | None
+    exclude: str | None
+    words: tuple[str, ...]
+
+
+def _quote(term: str) -> str | None:
+    """An FTS5 string for a term, or None if it holds no searchable character."""
+    prefix = term.endswith("*")
+    term = term.rstrip("*")
+    if not re.search(r"\w", term):
+        return None
+    body = '"' + spaced(term).strip().replace('"', '""') + '"'
+    return body + "*" if prefix else body
+
+
+def compile_query(text: str) -> Query:
+    """Compile what a person typed. Never raises."""
+    groups: list[list[str]] = []
+    exclude: list[str] = []
+    words: list[str] = []
+    join_next = False
+    for token in _TOKEN.findall(text):
+        if token == "OR":
+            join_next = bool(groups)
+            continue
+        negative = token.startswith("-") and len(token) > 1
+        raw = token[1:] if negative else token
+        if raw.startswith('"'):
+            raw = raw.strip('"')
+        quoted = _quote(raw)
+        if quoted is None:
+            join_next = False
+            continue
+        if negative:
+            exclude.append(quoted)
+        else:
+            words.extend(w.rstrip("*") for w in raw.split() if re.search(r"\w", w))
+            if join_next and groups:
+                groups[-1].append(quoted)
+            else:
+                groups.append([quoted])
+        join_next = False
+    match = " AND ".join("(" + " OR ".join(g) + ")" if len(g) > 1 else g[0] for g in groups)
+    return Query(match or None, " OR ".join(exclude) or None, tuple(dict.fromkeys(words)))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a listing or a search is narrowed to; None means no narrowing."""
+
+    kind: str | None = None
+    tag: str | None = None
+    section: str | None = None
+    level: int | None = None
+    source: str | None = None
+    starred: bool = False
+    open: bool = False
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is not None and self.kind not in KINDS and self.kind != "note":
+            raise InputError(f"unknown kind {self.kind!r}; use one of: {', '.join(KINDS)}, note")
+        if self.section is not None and self.section not in SECTIONS:
+            raise InputError(f"unknown section {self.section!r}; use one of: {', '.join(SECTIONS)}")
+        if self.level is not None and self.level not in LEVELS:
+            raise InputError(f"unknown level {self.level!r}; use 0 (facts), 1 (thoughts) or 2 (reflection)")
+        if self.since and self.until and self.since > self.until:
+            raise InputError(
+                f"the range is empty: --since {self.since.isoformat()} is after "
+                f"--until {self.until.isoformat()}; swap them"
+            )
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """A WHERE fragment over ``entries e`` and its parameters."""
+        where: list[str] = []
+        args: list[Any] = []
+        if self.kind == "note":
+            where.append("e.kind IS NULL")
+        elif self.kind is not None:
+            where.append("e.kinds LIKE ?")
+            args.append(f"% {self.kind} %")
+        if self.tag is not None:
+            tag = self.tag.lstrip("#").lower()
+            where.append("(lower(e.tags) LIKE ? OR lower(e.tags) LIKE ?)")
+            args += [f"% {_like(tag)} %", f"% {_like(tag)}/%"]
+        if self.section is not None:
+            where.append("e.section = ?")
+            args.append(self.section)
+        if self.level is not None:
+            where.append("(e.levels & ?) != 0")
+            args.append(1 << self.level)
+        if self.source is not None:
+            where.append("lower(e.source) LIKE ?")
+            args.append(f"%{_like(self.source.lower())}%")
+        if self.starred:
+            where.append("e.starred = 1")
+        if self.open:
+            where.append("e.state = ' '")
+        if self.since is not None:
+            where.append("e.day >= ?")
+            args.append(self.since.isoformat())
+        if self.until is not None:
+            where.append("e.day <= ?")
+            args.append(self.until.isoformat())
+        return " AND ".join(where) or "1", args
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One entry, whole, with its citation (``file``:``line``) and, for searches, its score."""
+
+    date: str
+    time: str | None
+    section: str | None
+    heading: str | None
+    kind: str | None
+    level: int
+    state: str | None
+    text: str
+    tags: list[str]
+    fields: dict[str, str]
+    source: str | None
+    starred: bool
+    file: str
+    line: int
+    end_line: int
+    score: float | None = None
+    children: list[dict[str, Any]] = field(default_factory=list)
+    est_minutes: int | None = None
+    took_minutes: int | None = None
+    carried: str | None = None
+
+    @property
+    def citation(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_COLUMNS = (
+    "e.day, e.time, e.section, e.heading, e.kind, e.level, e.state, e.text, e.tags, e.fields, "
+    "e.source, e.starred, e.file, e.line, e.end_line, e.children, e.est, e.took, e.carried"
+)
+
+
+def _hit(row: tuple[Any, ...], score: float | None) -> Hit:
+    (
+        day,
+        time,
+        section,
+        heading,
+        kind,
+        level,
+        state,
+        text,
+        tags,
+        fields,
+        source,
+        starred,
+        file,
+        line,
+        end_line,
+        children,
+        est,
+        took,
+        carried,
+    ) = row
+    return Hit(
+        date=day,
+        time=time,
+        section=section,
+        heading=heading,
+        kind=kind,
+        level=level,
+        state=state,
+        text=text,
+        tags=tags.split(),
+        fields=dict(json.loads(fields)),
+        source=source,
+        starred=bool(starred),
+        file=file,
+        line=line,
+        end_line=end_line,
+        score=score,
+        children=json.loads(children),
+        est_minutes=est,
+        took_minutes=took,
+        carried=carried,
+    )
+
+
+def search(index: Index, query: str, filters: Filters | None = None, limit: int | None = 20) -> list[Hit]:
+    """Entries matching ``query``, best first. An empty or punctuation-only query lists instead."""
+    compiled = compile_query(query)
+    filters = filters or Filters()
+    if compiled.match is None:
+        return listing(index, filters, limit, exclude=compiled.exclude)
+    where, args = filters.sql()
+    sql = (
+        f"SELECT {_COLUMNS}, bm25(entries_fts) AS rank FROM entries_fts "
+        "JOIN entries e ON e.id = entries_fts.rowid "
+        f"WHERE entries_fts MATCH ? AND {where}"
+    )
+    params: list[Any] = [compiled.match, *args]
+    if compiled.exclude:
+        sql += " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+        params.append(compiled.exclude)
+    sql += " ORDER BY rank, e.day DESC, e.line"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_hit(row[:-1], round(-row[-1], 4)) for row in index.db.execute(sql, params)]
+
+
+def listing(
+    index: Index, filters: Filters | None = None, limit: int | None = None, exclude: str | None = None
+) -> list[Hit]:
+    """Entries in date order, like a journal; with a limit, the latest ``limit`` of them."""
+    where, args = (filters or Filters()).sql()
+    sql = f"SELECT {_COLUMNS} FROM entries e WHERE {where}"
+    if exclude:
+        sql += " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+        args.append(exclude)
+    if limit is not None:
+        sql = f"SELECT * FROM ({sql} ORDER BY e.day DESC, e.line DESC LIMIT ?) ORDER BY 1, 14"
+        args.append(limit)
+    else:
+        sql += " ORDER BY e.day, e.line"
+    return [_hit(row, None) for row in index.db.execute(sql, args)]
+
+
+def tasks(index: Index, filters: Filters | None = None) -> list[Hit]:
+    """Every to-do (any state) in date order, with ``est``/``took`` minutes, state and carried date."""
+    where, args = (filters or Filters()).sql()
+    sql = f"SELECT {_COLUMNS} FROM entries e WHERE e.state IS NOT NULL AND {where} ORDER BY e.day, e.line"
+    return [_hit(row, None) for row in index.db.execute(sql, args)]

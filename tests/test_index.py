@@ -1,0 +1,222 @@
+"""The index: built from the files, always fresh, disposable, recoverable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reslog.index import MIGRATIONS, Index, migrate
+from reslog.search import Filters, listing, search, tasks
+from reslog.store import Log
+
+from .conftest import Clock, Result, day_file
+
+Run = Callable[..., Result]
+
+
+def _page(log: Path, day: str, body: str) -> Path:
+    path = day_file(log, day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def _age(path: Path, seconds: float = 10) -> None:
+    """Backdate a file so its mtime is trusted (older than the racy window)."""
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+
+
+def _texts(index: Index, query: str) -> list[str]:
+    return [h.text for h in search(index, query)]
+
+
+@pytest.fixture
+def log(log_dir: Path) -> Log:
+    _age(_page(log_dir, "2026-11-20", "## What was done\n- 09:00 exp: warmup sweep #w2s\n"))
+    _age(_page(log_dir, "2026-11-23", "## What was done\n- 10:00 bug: NaN loss after warmup\n"))
+    return Log(log_dir)
+
+
+def test_refresh_reads_only_what_changed(log: Log, log_dir: Path) -> None:
+    with Index(log) as index:
+        first = index.refresh()
+        assert sorted(first.reindexed) == ["days/2026/2026-11-20.md", "days/2026/2026-11-23.md"]
+        assert first.rebuilt_because == "there was no index yet"
+        assert index.refresh().read == 0
+        path = _page(log_dir, "2026-11-23", "## What was done\n- 10:00 bug: NaN loss, fixed by clipping\n")
+        report = index.refresh()
+        assert report.reindexed == ["days/2026/2026-11-23.md"] and report.read == 1
+        assert _texts(index, "clipping") == ["NaN loss, fixed by clipping"]
+        assert _texts(index, "after") == []
+        _age(path)
+        os.utime(path)  # touched, same content: hashed, not re-parsed
+        report = index.refresh()
+        assert report.read == 1 and report.reindexed == []
+
+
+def test_same_size_edit_within_one_mtime_tick_is_seen(log: Log, log_dir: Path) -> None:
+    """Two same-size writes with the same mtime: the second is caught because the first was recent."""
+    path = day_file(log_dir, "2026-11-20")
+    with Index(log) as index:
+        path.write_text("## What was done\n- 09:00 exp: recent edit #w2s\n", encoding="utf-8")
+        stat = path.stat()
+        index.refresh()
+        path.write_text("## What was done\n- 09:00 exp: recent EDIT #w2s\n", encoding="utf-8")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert path.stat().st_size == stat.st_size
+        index.refresh()
+        assert listing(index)[0].text == "recent EDIT #w2s"
+
+
+def test_deleted_pages_leave_the_index(log: Log, log_dir: Path) -> None:
+    with Index(log) as index:
+        index.refresh()
+        day_file(log_dir, "2026-11-20").unlink()
+        report = index.refresh()
+        assert report.removed == ["days/2026/2026-11-20.md"]
+        assert _texts(index, "warmup") == ["NaN loss after warmup"]
+
+
+def test_deleting_dot_reslog_loses_nothing(run: Run, clock: Clock, log: Log, log_dir: Path) -> None:
+    before = run("search", "warmup", "--json").out
+    import shutil
+
+    shutil.rmtree(log_dir / ".reslog")
+    result = run("search", "warmup", "--json")
+    assert result.out == before
+    assert "reslog: rebuilt the index: there was no index yet." in result.err
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_corrupt_index_is_moved_aside_and_rebuilt(run: Run, clock: Clock, log: Log, log_dir: Path,
+                                                  damage: str) -> None:
+    run("search", "warmup")
+    db = log_dir / ".reslog" / "index.db"
+    with Index(log) as index:
+        index.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if damage == "garbage":
+        db.write_bytes(b"this is not a database" * 100)
+    else:
+        data = db.read_bytes()
+        db.write_bytes(data[:100] + b"\0" * (len(data) - 100))
+    result = run("search", "warmup")
+    assert result.code == 0
+    assert "NaN loss after warmup" in result.out and "warmup sweep" in result.out
+    assert "reslog: rebuilt the index: the index could not be used" in result.err
+    assert any(p.name.startswith("index.db.broken-") for p in (log_dir / ".reslog").iterdir())
+
+
+def test_old_index_is_migrated(log: Log, log_dir: Path) -> None:
+    path = log_dir / ".reslog" / "index.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = sqlite3.connect(path, isolation_level=None)
+    assert migrate(old, upto=1) == ["0001_initial"]
+    old.close()
+    with Index(log) as index:
+        index.refresh()
+        names = [row[0] for row in index.db.execute("SELECT name FROM migrations ORDER BY name")]
+        assert names == [name for name, _ in MIGRATIONS]
+        assert index.rebuilt_because is None
+        assert _texts(index, "warmup") != []
+
+
+def test_index_from_a_newer_version_is_rebuilt(log: Log, log_dir: Path) -> None:
+    with Index(log) as index:
+        index.refresh()
+        index.db.execute("INSERT INTO migrations VALUES ('9999_future', 'x')")
+    with Index(log) as index:
+        report = index.refresh()
+        assert report.rebuilt_because is not None and "newer reslog" in report.rebuilt_because
+        assert len(_texts(index, "warmup")) == 2
+
+
+def test_reindex_and_check(run: Run, clock: Clock, log: Log, log_dir: Path) -> None:
+    result = run("reindex")
+    assert result.code == 0 and result.out == "Indexed 2 entries from 2 pages in 0.0 s.\n"
+    assert run("reindex", "--check").out == "The index is up to date.\n"
+    _page(log_dir, "2026-11-24", "## What was done\n- new\n")
+    _page(log_dir, "2026-11-20", "## What was done\n- changed\n")
+    day_file(log_dir, "2026-11-23").unlink()
+    bad = day_file(log_dir, "2026-11-25")
+    bad.write_bytes(b"- caf\xe9\n")
+    out = run("reindex", "--check").out
+    assert out == (
+        "stale    days/2026/2026-11-20.md\nstale    days/2026/2026-11-24.md\n"
+        "stale    days/2026/2026-11-25.md\nremoved  days/2026/2026-11-23.md\n"
+    )
+    result = run("search", "new")
+    assert "reslog: skipped days/2026/2026-11-25.md: not valid UTF-8 (byte 5)" in result.err
+    assert "problem  days/2026/2026-11-25.md: not valid UTF-8" in run("reindex", "--check").out
+
+
+def test_capture_never_opens_the_index(run: Run, clock: Clock, log: Log, log_dir: Path) -> None:
+    run("search", "warmup")
+    db = log_dir / ".reslog" / "index.db"
+    stamp = db.stat().st_mtime_ns
+    for n in range(5):
+        run("did", f"capture {n}")
+    assert db.stat().st_mtime_ns == stamp
+    assert not (log_dir / ".reslog" / "index.db-journal").exists()
+
+
+_READER = """
+import sys, time
+from pathlib import Path
+from reslog.index import Index
+from reslog.search import listing
+from reslog.store import Log
+index = Index(Log(Path(sys.argv[1])))
+seen = 0
+deadline = time.time() + 8
+while time.time() < deadline:
+    index.refresh()
+    texts = [h.text for h in listing(index)]
+    assert all(t.startswith("entry ") for t in texts), texts
+    seen = max(seen, len(texts))
+    if seen >= 200:
+        break
+print(seen)
+"""
+
+
+def test_readers_and_writers_in_parallel_processes(log_dir: Path) -> None:
+    env = {**os.environ, "RESLOG_DIR": str(log_dir)}
+    writer = "from reslog.cli.main import main\nfor n in range(200):\n    main(['did', f'entry {n}'])\n"
+    with (
+        subprocess.Popen([sys.executable, "-c", writer], env=env, stdout=subprocess.DEVNULL) as w,
+        subprocess.Popen([sys.executable, "-c", _READER, str(log_dir)], env=env,
+                         stdout=subprocess.PIPE, text=True) as r,
+    ):
+        assert w.wait(timeout=120) == 0
+        out, _ = r.communicate(timeout=120)
+        assert r.returncode == 0 and int(out) > 0
+    with Index(Log(log_dir)) as index:
+        index.refresh()
+        assert len(listing(index)) == 200
+
+
+def test_tasks_api(log_dir: Path) -> None:
+    _page(log_dir, "2026-11-24", (
+        "## What to do next\n- [x] write intro #paper [est:: 2h] [took:: 3h]\n"
+        "- [ ] rerun sweep [est:: 30m] [carried:: 2026-11-20]\n- [-] dropped\n"
+        "## What was done\n- not a task\n"
+    ))
+    with Index(Log(log_dir)) as index:
+        index.refresh()
+        found = [(t.state, t.est_minutes, t.took_minutes, t.carried, t.citation) for t in tasks(index)]
+        assert found == [
+            ("x", 120, 180, None, "days/2026/2026-11-24.md:2"),
+            (" ", 30, None, "2026-11-20", "days/2026/2026-11-24.md:3"),
+            ("-", None, None, None, "days/2026/2026-11-24.md:4"),
+        ]
+        assert [t.text for t in tasks(index, Filters(open=True))] == ["rerun sweep [est:: 30m] [carried:: 2026-11-20]"]
+        assert [t.date for t in tasks(index, Filters(since=dt.date(2026, 11, 25)))] == []
