@@ -94,3 +94,11 @@ def test_drop_stops_a_running_timer(run: Run, clock: Clock, log_dir: Path) -> No
     run("drop", "1")
     (task,) = _tasks(log_dir)
     assert task.state == "-" and task.field("started") is None and task.field("took") is None
+
+
+def test_timer_across_a_daylight_saving_change(run: Run, clock: Clock, log_dir: Path) -> None:
+    clock.set("2026-10-25T01:30:00+02:00")  # Central European Summer Time
+    run("todo", "overnight job", "--date", "2026-10-25")
+    assert run("start", "1").code == 0
+    clock.set("2026-10-25T02:30:00+01:00")  # an hour of wall clock, two of real time
+    assert run("stop").out == "Stopped: 1 after 2h (took 2h in all)\n"

@@ -258,7 +258,7 @@ def _build(bom: bool, lines: tuple[str, ...]) -> Page:
         stop = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
         key = section_key(name)
         sections.append(Section(key, name, i, stop, _entries(lines, i + 1, stop, opaque, key, name)))
-    return Page(bom, lines, front, title, preamble, tuple(sections), unclosed)
+    return Page(bom, lines, front, title, preamble, tuple(sections), unclosed, body_start)
 
 
 # --- edits: each returns a new page that differs only in the lines it names ---

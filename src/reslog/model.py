@@ -116,6 +116,8 @@ class Page:
     #: (index of its first line, the line that would close it) when the text ends
     #: inside an unclosed code fence or HTML comment; None otherwise.
     unclosed: tuple[int, str] | None = None
+    #: Index of the first line after the front matter (0 when there is none).
+    body_start: int = 0
 
     @property
     def newline(self) -> str:

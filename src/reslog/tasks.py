@@ -87,9 +87,16 @@ def _took_with(body: str, entry: Entry, minutes: int) -> str:
     return markdown.set_field(body, "took", format_duration(before + minutes))
 
 
-def _elapsed_minutes(start: dt.datetime, now: dt.datetime) -> int:
-    seconds = (now - start).total_seconds()
-    return max(1, round(seconds / 60))
+def elapsed_minutes(start: dt.datetime, now: dt.datetime) -> int:
+    """Whole minutes from ``start`` to ``now`` (true elapsed time when both carry an offset)."""
+    if (start.tzinfo is None) != (now.tzinfo is None):  # a hand-written stamp without offset
+        start, now = start.replace(tzinfo=None), now.replace(tzinfo=None)
+    return max(0, round((now - start).total_seconds() / 60))
+
+
+def _timed_minutes(start: dt.datetime, now: dt.datetime) -> int:
+    """What a stopped timer adds: at least one minute."""
+    return max(1, elapsed_minutes(start, now))
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ def finish(
         minutes = 0
         start = _started(entry)
         if start is not None:
-            minutes = _elapsed_minutes(start, now)
+            minutes = _timed_minutes(start, now)
             body = markdown.remove_field(body, STARTED)
         if took is not None:
             body = markdown.set_field(body, "took", format_duration(took))
@@ -192,7 +199,7 @@ def stop(log: Log, today: dt.date, now: dt.datetime) -> TimerResult:
         current = running(page)
         if current is None or current.started is None:
             raise TodoError("no timer is running; start one with 'reslog start N'")
-        minutes = _elapsed_minutes(current.started, now)
+        minutes = _timed_minutes(current.started, now)
         entry = current.entry
         body = markdown.remove_field(markdown.line_body(page, entry.index), STARTED)
         body = _took_with(body, entry, minutes)

@@ -12,8 +12,9 @@ from reslog.store import Log
 
 
 def now() -> dt.datetime:
-    """The local time; tests replace this function to travel in time."""
-    return dt.datetime.now()
+    """The local time, with its UTC offset (so a timer across a DST change measures
+    true elapsed time); tests replace this function to travel in time."""
+    return dt.datetime.now().astimezone()
 
 
 def log_of(ctx: click.Context) -> Log:

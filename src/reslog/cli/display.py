@@ -83,11 +83,8 @@ def page_lines(page: Page, day: dt.date, path: str) -> list[str]:
     for n, entry in enumerate(page.notes(), 1):
         numbers[entry.index] = (f"{n:>3} ", entry)
     heading_lines = {s.index for s in page.sections}
-    start = 0
-    if page.front_matter:
-        start = next(i for i in range(1, len(page.lines)) if page.lines[i].strip() in ("---", "...")) + 1
     out = [click.style(long_date(day), bold=True) + click.style(f"  {path}", dim=True)]
-    for i in range(start, len(page.lines)):
+    for i in range(page.body_start, len(page.lines)):
         body = markdown.line_body(page, i)
         if page.title is not None and body.startswith("# ") and body[2:].strip() == page.title:
             continue

@@ -103,6 +103,6 @@ def status() -> None:
         return
     _day, todo = found
     assert todo.started is not None
-    minutes = max(0, round((moment - todo.started).total_seconds() / 60))
+    minutes = tasks.elapsed_minutes(todo.started, moment)
     click.echo(f"Running: {todo.number} {todo.entry.text} — {format_duration(minutes)} "
                f"since {todo.started:%Y-%m-%d %H:%M}")
