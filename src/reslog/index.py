@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import re
 import sqlite3
@@ -44,7 +43,7 @@ from pathlib import Path
 from reslog import markdown
 from reslog.dates import parse_duration
 from reslog.errors import InputError, PageError
-from reslog.model import Entry
+from reslog.model import Entry, Page
 from reslog.store import Log
 
 INDEX_FILE = "index.db"
@@ -86,7 +85,8 @@ def _m0001_initial(db: sqlite3.Connection) -> None:
         db,
         """
         CREATE TABLE files(
-            path TEXT PRIMARY KEY,   -- relative to the log, with /
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,  -- relative to the log, with /
             day TEXT NOT NULL,
             size INTEGER NOT NULL,
             mtime_ns INTEGER NOT NULL,  -- -1: not trusted, hash again
@@ -95,13 +95,13 @@ def _m0001_initial(db: sqlite3.Connection) -> None:
         );
         CREATE TABLE entries(
             id INTEGER PRIMARY KEY,
-            file TEXT NOT NULL,
+            file_id INTEGER NOT NULL REFERENCES files(id),
             day TEXT NOT NULL,
             line INTEGER NOT NULL,
             end_line INTEGER NOT NULL,
             time TEXT,
             section TEXT,
-            heading TEXT,
+            heading TEXT,              -- only for sections without a key
             kind TEXT,
             level INTEGER NOT NULL,
             levels INTEGER NOT NULL,   -- bit L set: the entry or a nested line is at level L
@@ -113,11 +113,10 @@ def _m0001_initial(db: sqlite3.Connection) -> None:
             est INTEGER,
             took INTEGER,
             carried TEXT,
-            fields TEXT NOT NULL,      -- JSON [[key, value], ...]
-            text TEXT NOT NULL,        -- first line's text, then the nested lines
-            children TEXT NOT NULL     -- JSON [{line, kind, level, text}, ...]
+            text TEXT NOT NULL         -- first line's text, then the nested lines (fields
+                                       -- and nested items are read from it when needed)
         );
-        CREATE INDEX entries_file ON entries(file);
+        CREATE INDEX entries_file ON entries(file_id);
         CREATE INDEX entries_day ON entries(day, line);
         CREATE VIRTUAL TABLE entries_fts USING fts5(
             body, content='', tokenize='porter unicode61 remove_diacritics 2'
@@ -183,7 +182,7 @@ class FileStat:
     mtime_ns: int
 
 
-def _entry_body(page: markdown.Page, entry: Entry) -> str:
+def _entry_body(page: Page, entry: Entry) -> str:
     """The entry's text as a reader wants it: first-line text, then nested lines dedented."""
     lines = [entry.text]
     base: int | None = None
@@ -211,22 +210,21 @@ def _minutes(value: str | None) -> int | None:
         return None
 
 
-def entry_row(stat: FileStat, page: markdown.Page, entry: Entry) -> tuple[object, ...]:
+def entry_row(file_id: int, day: str, page: Page, entry: Entry) -> tuple[object, ...]:
     nested = list(_walk(entry))
     tags = dict.fromkeys(t for e in nested for t in e.tags)
     kinds = dict.fromkeys(e.kind for e in nested if e.kind)
     levels = 0
     for e in nested:
         levels |= 1 << e.level
-    children = [{"line": c.line, "kind": c.kind, "level": c.level, "text": c.text} for c in nested[1:]]
     return (
-        stat.path,
-        stat.day,
+        file_id,
+        day,
         entry.line,
         entry.end,
         entry.time,
         entry.section,
-        entry.heading,
+        entry.heading if entry.section is None else None,
         entry.kind,
         entry.level,
         levels,
@@ -238,16 +236,14 @@ def entry_row(stat: FileStat, page: markdown.Page, entry: Entry) -> tuple[object
         _minutes(entry.field("est")),
         _minutes(entry.field("took")),
         entry.field("carried"),
-        json.dumps(entry.fields, ensure_ascii=False),
         _entry_body(page, entry),
-        json.dumps(children, ensure_ascii=False),
     )
 
 
 _INSERT = (
-    "INSERT INTO entries(file, day, line, end_line, time, section, heading, kind, level, levels, "
-    "kinds, tags, state, starred, source, est, took, carried, fields, text, children) "
-    "VALUES (" + ", ".join("?" * 21) + ")"
+    "INSERT INTO entries(file_id, day, line, end_line, time, section, heading, kind, level, levels, "
+    "kinds, tags, state, starred, source, est, took, carried, text) "
+    "VALUES (" + ", ".join("?" * 19) + ")"
 )
 
 
@@ -404,15 +400,16 @@ class Index:
 
     def _forget(self, path: str) -> None:
         db = self.db
-        for row_id, kind, text in db.execute(
-            "SELECT id, kind, text FROM entries WHERE file = ?", (path,)
-        ).fetchall():
-            db.execute(
-                "INSERT INTO entries_fts(entries_fts, rowid, body) VALUES ('delete', ?, ?)",
-                (row_id, search_text(kind, text)),
-            )
-        db.execute("DELETE FROM entries WHERE file = ?", (path,))
-        db.execute("DELETE FROM files WHERE path = ?", (path,))
+        row = db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return
+        rows = db.execute("SELECT id, kind, text FROM entries WHERE file_id = ?", row).fetchall()
+        db.executemany(
+            "INSERT INTO entries_fts(entries_fts, rowid, body) VALUES ('delete', ?, ?)",
+            [(row_id, search_text(kind, text)) for row_id, kind, text in rows],
+        )
+        db.execute("DELETE FROM entries WHERE file_id = ?", row)
+        db.execute("DELETE FROM files WHERE id = ?", row)
 
     def _index_file(self, stat: FileStat, old_hash: str | None, now_ns: int, report: RefreshReport) -> None:
         db = self.db
@@ -439,18 +436,19 @@ class Index:
             problem = f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8"
             report.problems[stat.path] = problem
             text = ""
-        db.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+        file_id = db.execute(
+            "INSERT INTO files(path, day, size, mtime_ns, hash, problem) VALUES (?, ?, ?, ?, ?, ?)",
             (stat.path, stat.day, stat.size, mtime, digest, problem),
-        )
+        ).lastrowid
+        assert file_id is not None
         report.reindexed.append(stat.path)
         page = markdown.parse(text)
         for entry in page.entries():
-            row = entry_row(stat, page, entry)
+            row = entry_row(file_id, stat.day, page, entry)
             cursor = db.execute(_INSERT, row)
             db.execute(
                 "INSERT INTO entries_fts(rowid, body) VALUES (?, ?)",
-                (cursor.lastrowid, search_text(entry.kind, str(row[19]))),
+                (cursor.lastrowid, search_text(entry.kind, str(row[-1]))),
             )
 
     def check(self) -> tuple[list[str], list[str], dict[str, str]]:

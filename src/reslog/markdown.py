@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from reslog.model import (
     KINDS,
@@ -138,15 +137,14 @@ def _level(section: str | None, depth: int, kind: str | None) -> int:
 
 
 def _parse_item(
-    lines: Sequence[str], index: int, end: int, section: str | None, heading: str | None
+    bodies: Sequence[str], index: int, end: int, section: str | None, heading: str | None, depth: int
 ) -> Entry | None:
     """Parse the list item at ``index`` whose block ends at ``end``; None if not an item."""
-    body = _strip_end(lines[index])
+    body = bodies[index]
     match = _ITEM.match(body)
     if match is None or _BREAK.match(body):
         return None
     indent, state, rest = match.groups()
-    depth = 0 if not indent else 1
     time = None
     time_match = _TIME.match(rest)
     if time_match:
@@ -154,7 +152,9 @@ def _parse_item(
         rest = rest[time_match.end():]
     kind, rest = split_kind(rest)
     text = rest.rstrip()
-    children = _children(lines, index + 1, end, _indent_width(indent), section, heading)
+    children = (
+        _children(bodies, index + 1, end, _indent_width(indent), section, heading) if end > index + 1 else ()
+    )
     return Entry(
         section=section,
         heading=heading,
@@ -165,8 +165,8 @@ def _parse_item(
         time=time,
         kind=kind,
         text=text,
-        tags=tuple(dict.fromkeys(t.rstrip("/-") for t in _TAG.findall(text))),
-        fields=tuple((k.strip(), v) for k, v in _FIELD.findall(text)),
+        tags=tuple(dict.fromkeys(t.rstrip("/-") for t in _TAG.findall(text))) if "#" in text else (),
+        fields=read_fields(text) if "::" in text else (),
         starred=STAR in text,
         level=_level(section, depth, kind),
         children=children,
@@ -174,14 +174,14 @@ def _parse_item(
 
 
 def _children(
-    lines: Sequence[str], start: int, end: int, parent_indent: int,
+    bodies: Sequence[str], start: int, end: int, parent_indent: int,
     section: str | None, heading: str | None,
 ) -> tuple[Entry, ...]:
     """Nested list items directly under a parent (deeper lines belong to them)."""
     items: list[int] = []
     child_indent: int | None = None
     for i in range(start, end):
-        match = _ITEM.match(_strip_end(lines[i]))
+        match = _ITEM.match(bodies[i])
         if match is None:
             continue
         width = _indent_width(match.group(1))
@@ -193,34 +193,39 @@ def _children(
     found: list[Entry] = []
     for n, i in enumerate(items):
         stop = items[n + 1] if n + 1 < len(items) else end
-        child = _parse_item(lines, i, stop, section, heading)
+        child = _parse_item(bodies, i, stop, section, heading, 1)
         if child is not None:
-            found.append(replace(child, depth=1, level=_level(section, 1, child.kind)))
+            found.append(child)
     return tuple(found)
 
 
 def _entries(
-    lines: Sequence[str], start: int, end: int, opaque: Sequence[bool],
+    bodies: Sequence[str], start: int, end: int, opaque: Sequence[bool],
     section: str | None, heading: str | None,
 ) -> tuple[Entry, ...]:
     found: list[Entry] = []
     i = start
     while i < end:
-        body = _strip_end(lines[i])
+        body = bodies[i]
         if opaque[i] or not body or body[0] not in "-*+" or _ITEM.match(body) is None:
             i += 1
             continue
         stop = i + 1
         while stop < end and not opaque[stop]:
-            nxt = _strip_end(lines[stop])
-            if not nxt.strip() or nxt[0] not in " \t":
+            nxt = bodies[stop]
+            if not nxt or nxt[0] not in " \t" or not nxt.strip():
                 break
             stop += 1
-        entry = _parse_item(lines, i, stop, section, heading)
+        entry = _parse_item(bodies, i, stop, section, heading, 0)
         if entry is not None:
             found.append(entry)
         i = stop
     return tuple(found)
+
+
+def read_fields(text: str) -> tuple[tuple[str, str], ...]:
+    """The ``[key:: value]`` fields of a line's text, in order."""
+    return tuple((k.strip(), v) for k, v in _FIELD.findall(text))
 
 
 def split_kind(text: str) -> tuple[str | None, str]:
@@ -237,14 +242,15 @@ def section_key(title: str) -> str | None:
 
 
 def _build(bom: bool, lines: tuple[str, ...]) -> Page:
-    body_start, front = _front_matter(lines)
-    opaque, unclosed = _opaque_mask(lines, body_start)
+    bodies = [line.rstrip("\r\n") for line in lines]
+    body_start, front = _front_matter(bodies)
+    opaque, unclosed = _opaque_mask(bodies, body_start)
     title: str | None = None
     heads: list[tuple[int, str]] = []
     for i in range(body_start, len(lines)):
-        if opaque[i]:
+        if opaque[i] or not bodies[i].startswith("#"):
             continue
-        match = _HEADING.match(_strip_end(lines[i]))
+        match = _HEADING.match(bodies[i])
         if not match:
             continue
         if len(match.group(1)) == 1 and title is None and not heads:
@@ -252,12 +258,12 @@ def _build(bom: bool, lines: tuple[str, ...]) -> Page:
         elif len(match.group(1)) == 2:
             heads.append((i, match.group(2)))
     first = heads[0][0] if heads else len(lines)
-    preamble = _entries(lines, body_start, first, opaque, None, None)
+    preamble = _entries(bodies, body_start, first, opaque, None, None)
     sections: list[Section] = []
     for n, (i, name) in enumerate(heads):
         stop = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
         key = section_key(name)
-        sections.append(Section(key, name, i, stop, _entries(lines, i + 1, stop, opaque, key, name)))
+        sections.append(Section(key, name, i, stop, _entries(bodies, i + 1, stop, opaque, key, name)))
     return Page(bom, lines, front, title, preamble, tuple(sections), unclosed, body_start)
 
 

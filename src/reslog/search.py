@@ -14,14 +14,14 @@ Every result carries its citation: the file (relative to the log) and the
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from reslog.errors import InputError
 from reslog.index import Index, spaced
-from reslog.model import KINDS, SECTION_ORDER
+from reslog.markdown import read_fields, split_kind
+from reslog.model import KINDS, SECTION_ORDER, SECTION_TITLES
 
 SECTIONS = SECTION_ORDER
 LEVELS = (0, 1, 2)
@@ -179,51 +179,52 @@ class Hit:
 
 
 _COLUMNS = (
-    "e.day, e.time, e.section, e.heading, e.kind, e.level, e.state, e.text, e.tags, e.fields, "
-    "e.source, e.starred, e.file, e.line, e.end_line, e.children, e.est, e.took, e.carried"
+    "e.day, e.time, e.section, e.heading, e.kind, e.level, e.state, e.text, e.tags, "
+    "e.source, e.starred, f.path, e.line, e.end_line, e.est, e.took, e.carried"
 )
+_FROM = "entries e JOIN files f ON f.id = e.file_id"
+_NESTED = re.compile(r"^(\s*)[-*+]\s+(?:\[[^\d\]]\]\s+)?(?:\d{1,2}:\d{2}\s+)?(.*)$")
+
+
+def _children(text: str, line: int, section: str | None) -> list[dict[str, Any]]:
+    """The nested list items of an entry, read back from its stored text."""
+    found = []
+    for offset, body in enumerate(text.split("\n")[1:], 1):
+        match = _NESTED.match(body)
+        if match is None:
+            continue
+        kind, rest = split_kind(match.group(2))
+        found.append({
+            "line": line + offset,
+            "kind": kind,
+            "level": 2 if section == "reflection" else 1,
+            "text": rest.rstrip(),
+        })
+    return found
 
 
 def _hit(row: tuple[Any, ...], score: float | None) -> Hit:
-    (
-        day,
-        time,
-        section,
-        heading,
-        kind,
-        level,
-        state,
-        text,
-        tags,
-        fields,
-        source,
-        starred,
-        file,
-        line,
-        end_line,
-        children,
-        est,
-        took,
-        carried,
-    ) = row
+    (day, time, section, heading, kind, level, state, text, tags, source, starred, path, line, end_line,
+     est, took, carried) = row
+    first = text.split("\n", 1)[0]
     return Hit(
         date=day,
         time=time,
         section=section,
-        heading=heading,
+        heading=heading if heading is not None else SECTION_TITLES.get(section or ""),
         kind=kind,
         level=level,
         state=state,
         text=text,
         tags=tags.split(),
-        fields=dict(json.loads(fields)),
+        fields=dict(read_fields(first)),
         source=source,
         starred=bool(starred),
-        file=file,
+        file=path,
         line=line,
         end_line=end_line,
         score=score,
-        children=json.loads(children),
+        children=_children(text, line, section),
         est_minutes=est,
         took_minutes=took,
         carried=carried,
@@ -239,7 +240,7 @@ def search(index: Index, query: str, filters: Filters | None = None, limit: int 
     where, args = filters.sql()
     sql = (
         f"SELECT {_COLUMNS}, bm25(entries_fts) AS rank FROM entries_fts "
-        "JOIN entries e ON e.id = entries_fts.rowid "
+        "JOIN entries e ON e.id = entries_fts.rowid JOIN files f ON f.id = e.file_id "
         f"WHERE entries_fts MATCH ? AND {where}"
     )
     params: list[Any] = [compiled.match, *args]
@@ -258,12 +259,12 @@ def listing(
 ) -> list[Hit]:
     """Entries in date order, like a journal; with a limit, the latest ``limit`` of them."""
     where, args = (filters or Filters()).sql()
-    sql = f"SELECT {_COLUMNS} FROM entries e WHERE {where}"
+    sql = f"SELECT {_COLUMNS} FROM {_FROM} WHERE {where}"
     if exclude:
         sql += " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
         args.append(exclude)
     if limit is not None:
-        sql = f"SELECT * FROM ({sql} ORDER BY e.day DESC, e.line DESC LIMIT ?) ORDER BY 1, 14"
+        sql = f"SELECT * FROM ({sql} ORDER BY e.day DESC, e.line DESC LIMIT ?) ORDER BY day, line"
         args.append(limit)
     else:
         sql += " ORDER BY e.day, e.line"
@@ -273,5 +274,5 @@ def listing(
 def tasks(index: Index, filters: Filters | None = None) -> list[Hit]:
     """Every to-do (any state) in date order, with ``est``/``took`` minutes, state and carried date."""
     where, args = (filters or Filters()).sql()
-    sql = f"SELECT {_COLUMNS} FROM entries e WHERE e.state IS NOT NULL AND {where} ORDER BY e.day, e.line"
+    sql = f"SELECT {_COLUMNS} FROM {_FROM} WHERE e.state IS NOT NULL AND {where} ORDER BY e.day, e.line"
     return [_hit(row, None) for row in index.db.execute(sql, args)]
