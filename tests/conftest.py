@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reslog.cli import context
-from reslog.cli.main import main
+from reslog.cli.entry import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"

@@ -61,14 +61,15 @@ def test_cli_never_touches_files_directly() -> None:
 
 _PROBE = """
 import json, sys
-from reslog.cli.main import main
+from reslog.cli.entry import main
 code = main(["did", "a capture", "-t", "x", "--star"])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 HEAVY = {
+    "click",
     "numpy", "rich", "sqlite3", "_sqlite3", "torch", "sentence_transformers", "matplotlib",
-    "starlette", "fastapi", "uvicorn", "jinja2", "llm", "reslog.index", "reslog.search",
+    "starlette", "fastapi", "uvicorn", "jinja2", "llm", "reslog.index", "reslog.search", "reslog.cli.main",
     "reslog.demo", "reslog.sample", "reslog.cli.display", "reslog.cli.todo_cmds",
 }
 
@@ -86,11 +87,34 @@ def test_capture_path_imports_nothing_heavy(tmp_path: Path) -> None:
     assert "reslog.capture" in loaded  # the probe did run the capture
 
 
+_SEARCH_PROBE = """
+import json, sys
+from reslog.cli.entry import main
+main(["did", "a capture about rates"])
+code = main(["search", "rates", "-capture"])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_search_path_skips_click_and_the_web(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", _SEARCH_PROBE],
+        env={"RESLOG_DIR": str(tmp_path / "log"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True, text=True, check=True,
+    ).stdout
+    report = json.loads(out.splitlines()[-1])
+    assert report["code"] == 0 and "No entries match." in out
+    loaded = set(report["modules"])
+    assert "reslog.search" in loaded
+    assert loaded & {"click", "rich", "numpy", "torch", "starlette", "matplotlib"} == set()
+
+
 def test_public_api_is_explicit() -> None:
     assert sorted(reslog.__all__) == [
-        "Capture", "Captured", "Entry", "Log", "Page", "ReslogError", "Section", "Todo", "__version__",
-        "add_entry", "add_thought", "default_root", "parse", "render", "todos",
+        "Capture", "Captured", "Entry", "Filters", "Hit", "Index", "Log", "Page", "ReslogError", "Section",
+        "Todo", "__version__", "add_entry", "add_thought", "default_root", "parse", "render", "todos",
     ]
     for name in reslog.__all__:
-        assert hasattr(reslog, name)
+        assert getattr(reslog, name) is not None
+    assert reslog.Index.__module__ == "reslog.index" and callable(reslog.parse)
     assert (SRC / "py.typed").exists()

@@ -190,7 +190,7 @@ print(seen)
 
 def test_readers_and_writers_in_parallel_processes(log_dir: Path) -> None:
     env = {**os.environ, "RESLOG_DIR": str(log_dir)}
-    writer = "from reslog.cli.main import main\nfor n in range(200):\n    main(['did', f'entry {n}'])\n"
+    writer = "from reslog.cli.entry import main\nfor n in range(200):\n    main(['did', f'entry {n}'])\n"
     with (
         subprocess.Popen([sys.executable, "-c", writer], env=env, stdout=subprocess.DEVNULL) as w,
         subprocess.Popen([sys.executable, "-c", _READER, str(log_dir)], env=env,

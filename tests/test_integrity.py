@@ -17,7 +17,7 @@ from .conftest import day_file
 
 _WRITER = """
 import sys
-from reslog.cli.main import main
+from reslog.cli.entry import main
 worker = sys.argv[1]
 for n in range(50):
     code = main(["did", f"worker {worker} entry {n}", "--time", "10:00"])

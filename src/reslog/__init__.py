@@ -2,22 +2,48 @@
 
 The public Python API is listed in ``__all__``; everything else is internal.
 The package is layered one way: ``model``/``markdown`` (pure) ← ``store``
-(files) ← ``capture``/``tasks`` ← ``cli``.
+(files) ← ``capture``/``tasks`` and ``index`` ← ``search`` ← ``cli``.
+
+Names are imported on first use (PEP 562), so that ``import reslog`` by the
+capture path costs nothing it does not need. The search functions live in
+:mod:`reslog.search` (``search``, ``listing``, ``tasks``): a package attribute
+of the same name as a submodule would be replaced by the submodule on import.
 """
 
-from reslog.capture import Capture, Captured, add_entry, add_thought
-from reslog.errors import ReslogError
-from reslog.markdown import parse, render
-from reslog.model import Entry, Page, Section
-from reslog.store import Log, default_root
-from reslog.tasks import Todo, todos
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
+
+_WHERE = {
+    "Capture": "reslog.capture",
+    "Captured": "reslog.capture",
+    "add_entry": "reslog.capture",
+    "add_thought": "reslog.capture",
+    "ReslogError": "reslog.errors",
+    "parse": "reslog.markdown",
+    "render": "reslog.markdown",
+    "Entry": "reslog.model",
+    "Page": "reslog.model",
+    "Section": "reslog.model",
+    "Log": "reslog.store",
+    "default_root": "reslog.store",
+    "Todo": "reslog.tasks",
+    "todos": "reslog.tasks",
+    "Index": "reslog.index",
+    "Filters": "reslog.search",
+    "Hit": "reslog.search",
+}
 
 __all__ = [
     "Capture",
     "Captured",
     "Entry",
+    "Filters",
+    "Hit",
+    "Index",
     "Log",
     "Page",
     "ReslogError",
@@ -31,3 +57,13 @@ __all__ = [
     "render",
     "todos",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'reslog' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

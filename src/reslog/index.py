@@ -31,7 +31,6 @@ and recorded in the ``migrations`` table. An index written by a newer reslog
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import sqlite3
@@ -58,6 +57,12 @@ _CJK = re.compile(
 
 #: ``progress(done, total)`` while pages are read; the CLI draws a bar with it.
 Progress = Callable[[int, int], None]
+
+
+def _digest(data: bytes) -> str:
+    import hashlib  # only when a file has changed (hashlib's OpenSSL set-up is not free)
+
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def spaced(text: str) -> str:
@@ -420,7 +425,7 @@ class Index:
             report.removed.append(stat.path)
             return
         report.read += 1
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        digest = _digest(data)
         racy = now_ns - stat.mtime_ns < _RACY_SECONDS * 1e9
         mtime = -1 if racy else stat.mtime_ns
         if digest == old_hash:
@@ -458,7 +463,7 @@ class Index:
         really = []
         for stat in changed:
             data = (self.log.root / stat.path).read_bytes()
-            if hashlib.blake2b(data, digest_size=16).hexdigest() != hashes.get(stat.path):
+            if _digest(data) != hashes.get(stat.path):
                 really.append(stat.path)
         return really, removed, problems
 

@@ -1,4 +1,8 @@
-"""Capture commands: one shell line, one line in today's page."""
+"""Capture commands for click (help, completion, usage errors); the work is in :mod:`actions`.
+
+The same commands usually run through :mod:`reslog.cli.fast` without click;
+both read their options from :mod:`reslog.cli.options`.
+"""
 
 from __future__ import annotations
 
@@ -7,132 +11,38 @@ from typing import Any
 
 import click
 
-from reslog.capture import Capture, Captured, add_entry, add_thought
-from reslog.cli import context
-from reslog.cli.context import day_of, log_of, read_text
-from reslog.dates import parse_duration, parse_time
-from reslog.model import SECTION_TITLES
-
-F = Callable[..., Any]
+from reslog.cli import actions
+from reslog.cli.options import ENTRY_COMMANDS, HELP, THOUGHT_COMMANDS, Opt, options_of
 
 
-def capture_options(func: F) -> F:
-    """TEXT and the options every capture command takes."""
-    for decorator in reversed(
-        [
-            click.argument("text", nargs=-1),
-            click.option(
-                "-t", "--tag", "tags", multiple=True, metavar="TAG",
-                help="Add #TAG (repeatable; nested tags as proj/sub).",
-            ),
-            click.option("--from", "source", metavar="SOURCE",
-                         help="Where it came from: [from:: SOURCE] (paper, chat with X, ...)."),
-            click.option("--star", is_flag=True, help="Mark it as what mattered most (★)."),
-            click.option("--date", "on_date", metavar="DATE",
-                         help="Write on another day: YYYY-MM-DD, yesterday, 'last friday'."),
-            click.option("--time", "at", metavar="HH:MM",
-                         help="The time to record (default: now, on today's page)."),
-        ]
-    ):
-        func = decorator(func)
-    return func
+def click_option(opt: Opt) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The click option for an entry of the option tables."""
+    kwargs: dict[str, Any] = {"help": opt.help}
+    if opt.flag:
+        kwargs["is_flag"] = True
+    else:
+        kwargs["metavar"] = opt.metavar
+    if opt.multiple:
+        kwargs["multiple"] = True
+    if opt.choices is not None:
+        kwargs["type"] = click.Choice(opt.choices)
+    elif opt.number:
+        kwargs["type"] = click.IntRange(opt.minimum, opt.maximum)
+    return click.option(*opt.names, opt.dest, **kwargs)
 
 
-def _default_time(on_date: str | None) -> str | None:
-    """Now, as HH:MM; no time on another day's page, where now would be false."""
-    if on_date is not None and day_of(on_date) != context.now().date():
-        return None
-    return f"{context.now():%H:%M}"
+def _capture_command(name: str) -> click.Command:
+    def callback(text: tuple[str, ...], **params: Any) -> None:
+        root = click.get_current_context().find_root().obj["dir"]
+        actions.capture(root, name, text, **params)
+
+    command = click.command(name=name, help=HELP[name])(callback)
+    for opt in reversed(options_of(name)):
+        command = click_option(opt)(command)
+    return click.argument("text", nargs=-1)(command)
 
 
-def _report(section: str, captured: Captured) -> None:
-    click.echo(f"{SECTION_TITLES[section]}: {captured.path}:{captured.line}")
-
-
-def _capture(
-    section: str, kind: str | None, text: tuple[str, ...], tags: tuple[str, ...],
-    source: str | None, star: bool, on_date: str | None, at: str | None,
-    estimate: int | None = None, stamp: bool = True,
-) -> None:
-    ctx = click.get_current_context()
-    day = day_of(on_date)
-    time = parse_time(at) if at is not None else (_default_time(on_date) if stamp else None)
-    item = Capture(read_text(text), kind, tags, source, star, time, estimate)
-    _report(section, add_entry(log_of(ctx), day, context.now().date(), section, item))
-
-
-def _entry_command(name: str, kind: str | None, doc: str) -> click.Command:
-    @click.command(name=name, help=doc)
-    @capture_options
-    def command(text: tuple[str, ...], tags: tuple[str, ...], source: str | None,
-                star: bool, on_date: str | None, at: str | None) -> None:
-        _capture("done", kind, text, tags, source, star, on_date, at)
-
-    return command
-
-
-did = _entry_command(
-    "did", None,
-    "Log what was done (What was done). TEXT may open with a kind: exp:, bug:, fix:, "
-    "read:, decision:, result:. TEXT '-' reads standard input; further lines nest under the first.",
+did, exp, bug, fix, read, decision, result, todo, idea, reflect = (
+    _capture_command(name) for name in ENTRY_COMMANDS
 )
-exp = _entry_command("exp", "exp", "Log an experiment (exp: TEXT).")
-bug = _entry_command("bug", "bug", "Log a bug (bug: TEXT).")
-fix = _entry_command("fix", "fix", "Log a fix (fix: TEXT).")
-read = _entry_command("read", "read", "Log something read (read: TEXT); add --from and a link.")
-decision = _entry_command("decision", "decision", "Log a decision and its reason (decision: TEXT).")
-result = _entry_command("result", "result", "Log a result (result: TEXT).")
-
-
-def _thought_command(name: str, kind: str, doc: str) -> click.Command:
-    @click.command(name=name, help=doc)
-    @capture_options
-    @click.option("--on", "on", type=int, metavar="N",
-                  help="Nest under entry N of the day (numbers as 'reslog show' prints them).")
-    def command(text: tuple[str, ...], tags: tuple[str, ...], source: str | None, star: bool,
-                on_date: str | None, at: str | None, on: int | None) -> None:
-        ctx = click.get_current_context()
-        day = day_of(on_date)
-        item = Capture(read_text(text), None, tags, source, star,
-                       parse_time(at) if at is not None else None)
-        captured = add_thought(log_of(ctx), day, context.now().date(), kind, item, on)
-        click.echo(f"{kind}: {captured.path}:{captured.line}")
-
-    return command
-
-
-think = _thought_command(
-    "think", "thought",
-    "Add a thought (level 1) under the latest entry of the day, or under entry --on N.",
-)
-feel = _thought_command(
-    "feel", "feel",
-    "Add a feeling (level 1) under the latest entry of the day, or under entry --on N.",
-)
-
-
-@click.command()
-@capture_options
-@click.option("--est", metavar="DURATION", help="Your estimate: 45m, 2h, 1h30m.")
-def todo(text: tuple[str, ...], tags: tuple[str, ...], source: str | None, star: bool,
-         on_date: str | None, at: str | None, est: str | None) -> None:
-    """Add a to-do (What to do next); open to-dos carry over to the next day."""
-    estimate = parse_duration(est) if est is not None else None
-    _capture("todo", None, text, tags, source, star, on_date, at, estimate, stamp=False)
-
-
-@click.command()
-@capture_options
-def idea(text: tuple[str, ...], tags: tuple[str, ...], source: str | None, star: bool,
-         on_date: str | None, at: str | None) -> None:
-    """Add a random idea (Random ideas); say where it came from with --from."""
-    _capture("ideas", None, text, tags, source, star, on_date, at)
-
-
-@click.command()
-@capture_options
-def reflect(text: tuple[str, ...], tags: tuple[str, ...], source: str | None, star: bool,
-            on_date: str | None, at: str | None) -> None:
-    """Add a reflection (level 2) to the day's Reflection section."""
-    _capture("reflection", None, text, tags, source, star, on_date, at)
-
+think, feel = (_capture_command(name) for name in THOUGHT_COMMANDS)

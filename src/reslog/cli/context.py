@@ -1,14 +1,19 @@
-"""What every command needs from the command line: the log, the clock, the day."""
+"""What every command needs from the command line: the log, the clock, the day.
+
+Free of click at run time, since the fast path uses it too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-
-import click
+from typing import TYPE_CHECKING
 
 from reslog.dates import parse_date
 from reslog.store import Log
+
+if TYPE_CHECKING:
+    import click
 
 
 def now() -> dt.datetime:

@@ -1,21 +1,18 @@
-"""The ``reslog`` command: global options, lazy subcommands, and the one exit point.
+"""The click CLI: global options and lazy subcommands.
 
-Subcommands live in modules by subject and are imported only when called, so
-``reslog did ...`` loads click, the capture path and nothing else. Errors are
-translated here and only here: ``reslog: <message>`` on stderr, exit 1 for
-errors and 2 for usage errors; ``--debug`` re-raises to show the traceback.
+Subcommands live in modules by subject and are imported only when called.
+Capture and search usually do not come here at all (see
+:mod:`reslog.cli.fast`); errors are translated in :mod:`reslog.cli.entry`.
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
 from pathlib import Path
 
 import click
 
 from reslog import __version__
-from reslog.errors import ReslogError
 
 # name -> "module:function"; the order is the order of ``reslog --help``.
 COMMANDS: dict[str, str] = {
@@ -93,39 +90,6 @@ def cli(ctx: click.Context, log_dir: Path | None, debug: bool) -> None:
         ctx.invoke(today)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (the console script exits with it)."""
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
-    try:
-        cli.main(args=args, prog_name="reslog", standalone_mode=False)
-    except ReslogError as exc:
-        if debug:
-            raise
-        click.echo(f"reslog: {exc.message}", err=True)
-        return exc.exit_code
-    except click.UsageError as exc:
-        if debug:
-            raise
-        where = f"reslog {exc.ctx.command_path.partition(' ')[2]}".strip() if exc.ctx else "reslog"
-        click.echo(f"reslog: {exc.format_message()} (see '{where} --help')", err=True)
-        return 2
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.Abort:
-        click.echo("reslog: aborted", err=True)
-        return 1
-    except click.ClickException as exc:
-        click.echo(f"reslog: {exc.format_message()}", err=True)
-        return exc.exit_code
-    except BrokenPipeError:
-        return 0
-    except KeyboardInterrupt:
-        click.echo("reslog: interrupted", err=True)
-        return 130
-    return 0
-
-
-def run() -> None:
-    """The console script's entry point."""
-    sys.exit(main())
+def invoke(args: list[str]) -> None:
+    """Run the click CLI; errors propagate to :func:`reslog.cli.entry.main`."""
+    cli.main(args=args, prog_name="reslog", standalone_mode=False)

@@ -1,0 +1,160 @@
+"""What the fast-path commands do, free of click: capture and search.
+
+Both the click commands (:mod:`capture_cmds`, :mod:`search_cmds`) and the
+fast path (:mod:`fast`) call these functions with already-parsed options, so
+there is one implementation of each command. Output goes through
+:mod:`reslog.cli.style`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from reslog.capture import Capture, add_entry, add_thought
+from reslog.cli import context
+from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
+from reslog.cli.style import echo, style
+from reslog.dates import parse_date, parse_duration, parse_time
+from reslog.model import SECTION_TITLES
+from reslog.store import Log
+
+
+def _day(on_date: str | None, today: dt.date) -> dt.date:
+    return today if on_date is None else parse_date(on_date, today)
+
+
+def capture(
+    root: Path, command: str, words: Sequence[str], tags: Sequence[str] = (), source: str | None = None,
+    star: bool = False, on_date: str | None = None, at: str | None = None, est: str | None = None,
+    on: int | None = None,
+) -> None:
+    """Run a capture command (did, exp, ..., todo, idea, reflect, think, feel)."""
+    now = context.now()
+    today = now.date()
+    day = _day(on_date, today)
+    time = parse_time(at) if at is not None else None
+    text = context.read_text(tuple(words))
+    log = Log(root)
+    if command in THOUGHT_COMMANDS:
+        kind = THOUGHT_COMMANDS[command]
+        captured = add_thought(log, day, today, kind, Capture(text, None, tags, source, star, time), on)
+        echo(f"{kind}: {captured.path}:{captured.line}")
+        return
+    section, entry_kind = ENTRY_COMMANDS[command]
+    if time is None and section != "todo" and day == today:
+        time = f"{now:%H:%M}"  # no time on another day's page, where now would be false
+    estimate = parse_duration(est) if est is not None else None
+    item = Capture(text, entry_kind, tags, source, star, time, estimate)
+    captured = add_entry(log, day, today, section, item)
+    echo(f"{SECTION_TITLES[section]}: {captured.path}:{captured.line}")
+
+
+# --- search ---
+
+_BAR_FROM = 20  # pages to read before a progress bar is worth drawing
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Any]:
+    """A progress callback that draws a bar on stderr once there is enough to do."""
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if total < _BAR_FROM:
+            return
+        if "bar" not in state:
+            import click  # only when there is a bar to draw
+
+            state["bar"] = click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
+def fresh_index(log: Log) -> Any:
+    """The log's index, up to date; says so on stderr when it had to be rebuilt."""
+    from reslog.index import Index
+
+    index = Index(log)
+    with progress_bar("Indexing the log") as update:
+        report = index.refresh(update)
+    notices(report)
+    return index
+
+
+def notices(report: Any) -> None:
+    if report.rebuilt_because:
+        echo(f"reslog: rebuilt the index: {report.rebuilt_because}.", err=True)
+    for path, problem in report.problems.items():
+        echo(f"reslog: skipped {path}: {problem}", err=True)
+
+
+def _highlight(text: str, words: tuple[str, ...]) -> str:
+    if not words:
+        return text
+    stems = sorted({w[: max(3, len(w) - 3)] if len(w) > 5 else w for w in words}, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
+    return pattern.sub(lambda m: style(m.group(0), fg="yellow", bold=True), text)
+
+
+_LABELS = {"todo": "to-do", "ideas": "idea", "reflection": "reflection"}
+
+
+def _hit_lines(hit: Any, words: tuple[str, ...]) -> list[str]:
+    head = style(hit.date, bold=True)
+    if hit.time:
+        head += " " + style(hit.time, dim=True)
+    label = hit.kind or _LABELS.get(hit.section or "", "note")
+    if hit.state is not None:
+        label = f"[{hit.state}] " + label
+    head += " " + style(label, fg="cyan")
+    lines = hit.text.split("\n")
+    out = [f"{head}  {_highlight(lines[0], words)}  " + style(hit.citation, dim=True)]
+    out += ["    " + _highlight(more, words) for more in lines[1:]]
+    return out
+
+
+def search(
+    root: Path, words: Sequence[str], kind: str | None = None, tag: str | None = None,
+    section: str | None = None, level: int | None = None, source: str | None = None,
+    starred: bool = False, open_: bool = False, since: str | None = None, until: str | None = None,
+    limit: int | None = None, as_json: bool = False,
+) -> None:
+    """Run ``reslog search``."""
+    import json
+
+    from reslog.dates import parse_range
+    from reslog.search import Filters, compile_query, listing
+    from reslog.search import search as run_search
+
+    today = context.now().date()
+    filters = Filters(
+        kind, tag, section, level, source, starred, open_,
+        parse_range(since, today)[0] if since is not None else None,
+        parse_range(until, today)[1] if until is not None else None,
+    )
+    text = " ".join(words)
+    query = compile_query(text)
+    with fresh_index(Log(root)) as index:
+        if query.match is None:
+            hits = listing(index, filters, limit or 50, exclude=query.exclude)
+        else:
+            hits = run_search(index, text, filters, limit or 20)
+    if as_json:
+        echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=1))
+        return
+    if not hits:
+        echo("No entries match." + (" Try fewer words, or a prefix*." if text.strip() else ""))
+        return
+    echo("\n".join(line for hit in hits for line in _hit_lines(hit, query.words)))
