@@ -4,7 +4,8 @@ docs/cli.md must be exactly what docs/gen_cli.py produces from the current
 ``--help`` texts, so an undocumented command or option, or a changed help text,
 fails here until the reference is regenerated. docs/format.md must name every
 kind, task state, section and field, and its example pages must parse as they
-claim and come from the writer's own functions.
+claim and come from the writer's own functions, and its timer and duration
+examples are what the code does.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from types import ModuleType
 
 import pytest
 
-from reslog import markdown
+from reslog import markdown, tasks
 from reslog.cli.main import COMMANDS
+from reslog.dates import parse_duration
+from reslog.errors import InputError
 from reslog.model import KINDS, SECTION_ALIASES, SECTION_TITLES, TASK_STATES
-from reslog.store import carry_over, new_day_text
+from reslog.store import Log, carry_over, new_day_text
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 REGENERATE = "docs/cli.md is out of date: run `python docs/gen_cli.py`"
@@ -150,3 +153,47 @@ def test_carry_over_example_is_what_the_tool_writes(format_md: str) -> None:
     )
     assert markdown.render(new) == blocks["carry-new"]
     assert markdown.render(marked) == blocks["carry-old-after"]
+
+
+def _section(text: str, number: int) -> str:
+    """Section ``number`` of docs/format.md, from its heading to the next one."""
+    start = text.index(f"\n## {number}. ")
+    return text[start : text.index("\n## ", start + 1)]
+
+
+def test_timer_example_is_what_the_tool_writes(format_md: str, tmp_path: Path) -> None:
+    block = re.search(r"^```text timer\n(.*?)^```$", format_md, re.M | re.S)
+    assert block is not None
+    rows = [re.split(r" {4,}", line) for line in block.group(1).splitlines()]
+    day = dt.date(2026, 11, 26)
+    zone = dt.timezone(dt.timedelta(hours=1))  # "The clock of the example is at UTC+01:00."
+    log = Log(tmp_path)
+    with log.locked():
+        page, _ = markdown.append_entry(markdown.parse(new_day_text(day)), "todo", [rows[0][0]])
+        log.write_page(log.day_path(day), page)
+    for line, step in rows[1:]:
+        match = re.fullmatch(r"reslog (start 1|stop|done 1) at (\d\d:\d\d:\d\d)", step)
+        assert match is not None, step
+        command, clock = match.groups()
+        now = dt.datetime.combine(day, dt.time.fromisoformat(clock), zone)
+        if command == "start 1":
+            tasks.start(log, day, 1, now)
+        elif command == "stop":
+            tasks.stop(log, day, now)
+        else:
+            tasks.finish(log, day, day, 1, None, now)
+        written = log.read_day(day)
+        assert written is not None
+        assert markdown.line_body(written, written.tasks()[0].index) == line, step
+
+
+def test_duration_examples_read_as_stated(format_md: str) -> None:
+    rows = re.findall(r"^\| (`.+`) \| (\d+|refused) \|$", _section(format_md, 6), re.M)
+    assert len(rows) >= 8
+    for cell, minutes in rows:
+        for typed in re.findall(r"`([^`]+)`", cell):
+            if minutes == "refused":
+                with pytest.raises(InputError):
+                    parse_duration(typed)
+            else:
+                assert parse_duration(typed) == int(minutes), typed
