@@ -15,14 +15,15 @@ SRC = Path(reslog.__file__).resolve().parent
 # module -> the reslog modules it may import (the cli package may import anything below it).
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
-    "model": set(),
+    "records": set(),
+    "model": {"records"},
     "markdown": {"model"},
     "dates": {"errors"},
     "store": {"model", "markdown", "dates", "errors"},
-    "capture": {"model", "markdown", "dates", "errors", "store"},
-    "tasks": {"model", "markdown", "dates", "errors", "store"},
-    "index": {"model", "markdown", "dates", "errors", "store"},
-    "search": {"model", "markdown", "dates", "errors", "store", "index"},
+    "capture": {"records", "model", "markdown", "dates", "errors", "store"},
+    "tasks": {"records", "model", "markdown", "dates", "errors", "store"},
+    "index": {"records", "model", "markdown", "dates", "errors", "store"},
+    "search": {"records", "model", "markdown", "dates", "errors", "store", "index"},
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},
 }
@@ -60,11 +61,25 @@ def test_cli_never_touches_files_directly() -> None:
 
 
 _PROBE = """
-import json, sys
+import sys
 from reslog.cli.entry import main
 code = main(["did", "a capture", "-t", "x", "--star"])
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+modules = sorted(sys.modules)
+import json
+print(json.dumps({"code": code, "modules": modules}))
 """
+
+
+def _probe(code: str, tmp_path: Path) -> str:
+    """Run ``code`` in a fresh interpreter without site-packages hooks (-S: a ``.pth`` file
+    may import anything at start-up), finding reslog by PYTHONPATH; its standard output."""
+    env = {
+        "RESLOG_DIR": str(tmp_path / "log"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+        "PYTHONPATH": str(SRC.parent),
+    }
+    return subprocess.run(
+        [sys.executable, "-S", "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
 
 HEAVY = {
     "click",
@@ -72,41 +87,40 @@ HEAVY = {
     "starlette", "fastapi", "uvicorn", "jinja2", "llm", "reslog.index", "reslog.search", "reslog.cli.main",
     "reslog.demo", "reslog.sample", "reslog.cli.display", "reslog.cli.todo_cmds",
 }
+#: Standard modules that cost a capture or a search more than the work itself (see reslog.records
+#: and reslog.store): dataclasses (inspect, ast, dis), typing, pathlib (urllib.parse, ipaddress).
+SLOW_STDLIB = {"dataclasses", "inspect", "typing", "pathlib", "urllib.parse"}
 
 
 def test_capture_path_imports_nothing_heavy(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", _PROBE],
-        env={"RESLOG_DIR": str(tmp_path / "log"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-        capture_output=True, text=True, check=True,
-    ).stdout
+    out = _probe(_PROBE, tmp_path)
     report = json.loads(out.splitlines()[-1])
     assert report["code"] == 0
     loaded = set(report["modules"])
     assert loaded & HEAVY == set()
+    assert loaded & SLOW_STDLIB == set()
     assert "reslog.capture" in loaded  # the probe did run the capture
 
 
 _SEARCH_PROBE = """
-import json, sys
+import sys
 from reslog.cli.entry import main
 main(["did", "a capture about rates"])
 code = main(["search", "rates", "-capture"])
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+modules = sorted(sys.modules)
+import json
+print(json.dumps({"code": code, "modules": modules}))
 """
 
 
 def test_search_path_skips_click_and_the_web(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", _SEARCH_PROBE],
-        env={"RESLOG_DIR": str(tmp_path / "log"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-        capture_output=True, text=True, check=True,
-    ).stdout
+    out = _probe(_SEARCH_PROBE, tmp_path)
     report = json.loads(out.splitlines()[-1])
     assert report["code"] == 0 and "No entries match." in out
     loaded = set(report["modules"])
     assert "reslog.search" in loaded
     assert loaded & {"click", "rich", "numpy", "torch", "starlette", "matplotlib"} == set()
+    assert loaded & (SLOW_STDLIB | {"json"}) == set()  # json only for --json
 
 
 def test_public_api_is_explicit() -> None:

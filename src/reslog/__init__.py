@@ -12,8 +12,9 @@ of the same name as a submodule would be replaced by the submodule on import.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 
@@ -61,6 +62,8 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
+        import importlib
+
         return getattr(importlib.import_module(_WHERE[name]), name)
     raise AttributeError(f"module 'reslog' has no attribute {name!r}")
 

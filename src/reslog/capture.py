@@ -14,35 +14,56 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from reslog import markdown
 from reslog.dates import format_duration
 from reslog.errors import InputError, TodoError
 from reslog.model import OPEN, STAR, Entry, Page
+from reslog.records import Record
 from reslog.store import Log
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
+if TYPE_CHECKING:
+    from typing import Final
 
-@dataclass(frozen=True)
-class Capture:
+
+class Capture(Record):
     """What to add: the text as typed plus what the options say."""
 
-    text: str
-    kind: str | None = None
-    tags: Sequence[str] = ()
-    source: str | None = None
-    star: bool = False
-    time: str | None = None
-    estimate: int | None = None
+    __slots__ = ("estimate", "kind", "source", "star", "tags", "text", "time")
+    text: Final[str]
+    kind: Final[str | None]
+    tags: Final[Sequence[str]]
+    source: Final[str | None]
+    star: Final[bool]
+    time: Final[str | None]
+    estimate: Final[int | None]
+
+    def __init__(
+        self, text: str, kind: str | None = None, tags: Sequence[str] = (), source: str | None = None,
+        star: bool = False, time: str | None = None, estimate: int | None = None,
+    ) -> None:
+        self.text = text
+        self.kind = kind
+        self.tags = tags
+        self.source = source
+        self.star = star
+        self.time = time
+        self.estimate = estimate
 
 
-@dataclass(frozen=True)
-class Captured:
+class Captured(Record):
     """Where a capture landed: the page file and the 1-based line of the new entry."""
 
-    path: str
-    line: int
-    body: str
+    __slots__ = ("body", "line", "path")
+    path: Final[str]
+    line: Final[int]
+    body: Final[str]
+
+    def __init__(self, path: str, line: int, body: str) -> None:
+        self.path = path
+        self.line = line
+        self.body = body
 
 
 def _text_lines(text: str) -> list[str]:
@@ -102,7 +123,7 @@ def add_entry(log: Log, day: dt.date, today: dt.date, section: str, item: Captur
         return new
 
     log.update_day(day, today, edit)
-    return Captured(log.relative(log.day_path(day)), at[0] + 1, lines[0])
+    return Captured(log.day_name(day), at[0] + 1, lines[0])
 
 
 def latest_note(page: Page) -> Entry | None:
@@ -152,7 +173,7 @@ def add_thought(
         return new
 
     log.update_day(day, today, edit)
-    return Captured(log.relative(log.day_path(day)), at[0] + 1, body)
+    return Captured(log.day_name(day), at[0] + 1, body)
 
 
 def open_tasks(page: Page) -> list[tuple[int, Entry]]:

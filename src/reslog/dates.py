@@ -17,7 +17,9 @@ import re
 from reslog.errors import InputError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAYS_AGO = re.compile(r"^(\d+)\s+days?\s+ago$")
+# Patterns are left as text and compiled (once, by re's cache) on first use: most
+# captures read no date or duration, and compiling them all would cost each one.
+_DAYS_AGO = r"^(\d+)\s+days?\s+ago$"
 _DATE_HINT = "use YYYY-MM-DD, 'today', 'yesterday', '3 days ago' or a weekday such as 'last friday'"
 
 
@@ -40,7 +42,7 @@ def parse_date(value: str, today: dt.date) -> dt.date:
         return today - dt.timedelta(days=1)
     if text == "tomorrow":
         return today + dt.timedelta(days=1)
-    match = _DAYS_AGO.match(text)
+    match = re.match(_DAYS_AGO, text)
     if match:
         return today - dt.timedelta(days=int(match.group(1)))
     words = text.split(" ")
@@ -65,9 +67,7 @@ def parse_time(value: str) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
-_DURATION_PART = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m)", re.IGNORECASE
-)
+_DURATION_PART = r"(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m)"
 _DURATION_HINT = "use a number with a unit, such as 45m, 2h, 1h30m or 1.5h"
 
 
@@ -79,7 +79,7 @@ def parse_duration(value: str) -> int:
         return int(clock.group(1)) * 60 + int(clock.group(2))
     total = 0.0
     pos = 0
-    for match in _DURATION_PART.finditer(text):
+    for match in re.finditer(_DURATION_PART, text, re.IGNORECASE):
         if match.start() != pos:
             break
         amount, unit = float(match.group(1)), match.group(2)[0]

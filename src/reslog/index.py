@@ -36,24 +36,31 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from reslog import markdown
 from reslog.dates import parse_duration
 from reslog.errors import InputError, PageError
 from reslog.model import Entry, Page
-from reslog.store import Log
+from reslog.records import Record
+from reslog.store import DATA_DIR, Log, exists, path_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Final
 
 INDEX_FILE = "index.db"
 #: Files changed this recently are hashed again on the next refresh.
 _RACY_SECONDS = 2.0
 _DAY_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.md$")
 _YEAR_NAME = re.compile(r"^\d{4}$")
-_CJK = re.compile(
+#: Compiled on first use (by re's cache), which only text at or above _CJK_FROM needs:
+#: compiling these ranges takes 3 ms, more than a whole search of English text.
+_CJK = (
     "([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f])"
 )
+_CJK_FROM = "\u2e80"
 
 #: ``progress(done, total)`` while pages are read; the CLI draws a bar with it.
 Progress = Callable[[int, int], None]
@@ -67,7 +74,9 @@ def _digest(data: bytes) -> str:
 
 def spaced(text: str) -> str:
     """Text with every CJK character made a token of its own."""
-    return _CJK.sub(r" \1 ", text)
+    if not text or max(text) < _CJK_FROM:
+        return text
+    return re.sub(_CJK, r" \1 ", text)
 
 
 def search_text(kind: str | None, body: str) -> str:
@@ -179,12 +188,23 @@ def migrate(db: sqlite3.Connection, upto: int | None = None) -> list[str]:
 # --- reading files into rows ---
 
 
-@dataclass(frozen=True)
-class FileStat:
-    path: str
-    day: str
-    size: int
-    mtime_ns: int
+class FileStat(Record):
+    __slots__ = ("day", "mtime_ns", "path", "size")
+    path: Final[str]
+    day: Final[str]
+    size: Final[int]
+    mtime_ns: Final[int]
+
+    def __init__(self, path: str, day: str, size: int, mtime_ns: int) -> None:
+        self.path = path
+        self.day = day
+        self.size = size
+        self.mtime_ns = mtime_ns
+
+
+def _file_stat(path: str, size: int, mtime_ns: int) -> FileStat:
+    """The stat of ``days/YYYY/YYYY-MM-DD.md``, its day read from its name."""
+    return FileStat(path, path.rpartition("/")[2][:10], size, mtime_ns)
 
 
 def _entry_body(page: Page, entry: Entry) -> str:
@@ -252,17 +272,23 @@ _INSERT = (
 )
 
 
-@dataclass
-class RefreshReport:
+class RefreshReport(Record):
     """What a refresh did."""
 
-    scanned: int = 0
-    read: int = 0
-    reindexed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    problems: dict[str, str] = field(default_factory=dict)
-    rebuilt_because: str | None = None
-    seconds: float = 0.0
+    __slots__ = ("problems", "read", "rebuilt_because", "reindexed", "removed", "scanned", "seconds")
+
+    def __init__(
+        self, scanned: int = 0, read: int = 0, reindexed: list[str] | None = None,
+        removed: list[str] | None = None, problems: dict[str, str] | None = None,
+        rebuilt_because: str | None = None, seconds: float = 0.0,
+    ) -> None:
+        self.scanned = scanned
+        self.read = read
+        self.reindexed: list[str] = [] if reindexed is None else reindexed
+        self.removed: list[str] = [] if removed is None else removed
+        self.problems: dict[str, str] = {} if problems is None else problems
+        self.rebuilt_because = rebuilt_because
+        self.seconds = seconds
 
 
 class Index:
@@ -270,9 +296,19 @@ class Index:
 
     def __init__(self, log: Log, path: Path | None = None) -> None:
         self.log = log
-        self.path = path or log.data_dir / INDEX_FILE
+        #: The database file as text (a search does not import pathlib; see :mod:`reslog.store`).
+        self.file = path_text(log.folder, DATA_DIR, INDEX_FILE) if path is None else str(path)
+        self._path = path
         self._db: sqlite3.Connection | None = None
         self.rebuilt_because: str | None = None
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            from pathlib import Path
+
+            self._path = Path(self.file)
+        return self._path
 
     def __enter__(self) -> Index:
         return self
@@ -295,13 +331,13 @@ class Index:
 
     def _connect(self) -> sqlite3.Connection:
         self.log.ensure_root()
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.file, timeout=30, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         return db
 
     def _open(self) -> sqlite3.Connection:
-        fresh = not self.path.exists()
+        fresh = not exists(self.file)
         db: sqlite3.Connection | None = None
         try:
             db = self._connect()
@@ -319,6 +355,8 @@ class Index:
         return db
 
     def _move_aside(self, why: str) -> str:
+        from pathlib import Path
+
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.broken-{stamp}")
         for suffix in ("", "-wal", "-shm"):
@@ -329,34 +367,45 @@ class Index:
 
     # --- freshness ---
 
-    def scan(self) -> dict[str, FileStat]:
-        """Every day page on disk with its size and mtime (stats files, reads none)."""
-        found: dict[str, FileStat] = {}
-        days = self.log.root / "days"
+    def _stats(self) -> list[tuple[str, int, int]]:
+        """(path, size, mtime) of every day page on disk, sorted (stats files, reads none)."""
+        found: list[tuple[str, int, int]] = []
+        days = path_text(self.log.folder, "days")
         try:
             years = [e for e in os.scandir(days) if _YEAR_NAME.match(e.name) and e.is_dir()]
         except (FileNotFoundError, NotADirectoryError):
             return found
+        is_day = _DAY_NAME.match
         for year in years:
+            folder = f"days/{year.name}/"
             for entry in os.scandir(year.path):
-                match = _DAY_NAME.match(entry.name)
-                if not match or not entry.is_file():
+                if is_day(entry.name) is None or not entry.is_file():
                     continue
                 st = entry.stat()
-                rel = f"days/{year.name}/{entry.name}"
-                found[rel] = FileStat(rel, entry.name[:10], st.st_size, st.st_mtime_ns)
+                found.append((folder + entry.name, st.st_size, st.st_mtime_ns))
+        found.sort()
         return found
+
+    def scan(self) -> dict[str, FileStat]:
+        """Every day page on disk with its size and mtime (stats files, reads none)."""
+        return {path: _file_stat(path, size, mtime) for path, size, mtime in self._stats()}
+
+    def _changes(self) -> tuple[list[FileStat], list[str]]:
+        """Files whose rows are out of date (by path), and files gone from disk."""
+        on_disk = self._stats()
+        known = self.db.execute("SELECT path, size, mtime_ns FROM files ORDER BY path").fetchall()
+        if on_disk == known:  # the usual case, compared without a Python loop: nothing to do
+            return [], []
+        stats = {path: (size, mtime) for path, size, mtime in known}
+        changed = [_file_stat(*row) for row in on_disk if stats.get(row[0]) != row[1:]]
+        removed = sorted(set(stats) - {row[0] for row in on_disk})
+        return changed, removed
 
     def stale(self) -> tuple[list[FileStat], list[str], dict[str, str]]:
         """Files whose rows are out of date, files gone from disk, and known problems."""
-        on_disk = self.scan()
-        known = {
-            row[0]: (row[1], row[2]) for row in self.db.execute("SELECT path, size, mtime_ns FROM files")
-        }
-        changed = [s for p, s in on_disk.items() if known.get(p) != (s.size, s.mtime_ns)]
-        removed = sorted(set(known) - set(on_disk))
+        changed, removed = self._changes()
         problems = dict(self.db.execute("SELECT path, problem FROM files WHERE problem IS NOT NULL"))
-        return sorted(changed, key=lambda s: s.path), removed, problems
+        return changed, removed, problems
 
     def refresh(self, progress: Progress | None = None, force: bool = False) -> RefreshReport:
         """Bring the index up to date with the files; read only what changed."""
@@ -373,7 +422,7 @@ class Index:
 
     def _refresh(self, progress: Progress | None, force: bool) -> RefreshReport:
         db = self.db
-        changed, removed, _ = self.stale()
+        changed, removed = self._changes()
         if force:
             changed = sorted(self.scan().values(), key=lambda s: s.path)
             removed = [row[0] for row in db.execute("SELECT path FROM files")]
@@ -419,7 +468,8 @@ class Index:
     def _index_file(self, stat: FileStat, old_hash: str | None, now_ns: int, report: RefreshReport) -> None:
         db = self.db
         try:
-            data = (self.log.root / stat.path).read_bytes()
+            with open(path_text(self.log.folder, stat.path), "rb") as file:
+                data = file.read()
         except FileNotFoundError:  # deleted between scan and read
             self._forget(stat.path)
             report.removed.append(stat.path)
@@ -472,6 +522,8 @@ class Index:
         return int(self.db.execute("SELECT count(*) FROM entries").fetchone()[0])
 
     def size_bytes(self) -> int:
+        from pathlib import Path
+
         return sum(
             Path(str(self.path) + s).stat().st_size for s in ("", "-wal") if Path(str(self.path) + s).exists()
         )

@@ -9,7 +9,11 @@ in :mod:`reslog.markdown`, which change only the lines they mean to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from reslog.records import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
+if TYPE_CHECKING:
+    from typing import Final
 
 #: Section keys in the order a day page lists them, with the headings the tool writes.
 SECTION_TITLES: dict[str, str] = {
@@ -48,8 +52,7 @@ TASK_STATES: dict[str, str] = {OPEN: "open", DONE: "done", DEFERRED: "deferred",
 STAR = "★"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Record):
     """One list item of a page and the nested items that belong to it.
 
     ``index``/``end`` delimit the item's lines in :attr:`Page.lines` (0-based,
@@ -57,20 +60,42 @@ class Entry:
     ``text`` is the first line's text after the checkbox, time and kind.
     """
 
-    section: str | None
-    heading: str | None
-    index: int
-    end: int
-    depth: int
-    state: str | None
-    time: str | None
-    kind: str | None
-    text: str
-    tags: tuple[str, ...]
-    fields: tuple[tuple[str, str], ...]
-    starred: bool
-    level: int
-    children: tuple[Entry, ...] = ()
+    __slots__ = ("children", "depth", "end", "fields", "heading", "index", "kind", "level", "section",
+                 "starred", "state", "tags", "text", "time")
+    section: Final[str | None]
+    heading: Final[str | None]
+    index: Final[int]
+    end: Final[int]
+    depth: Final[int]
+    state: Final[str | None]
+    time: Final[str | None]
+    kind: Final[str | None]
+    text: Final[str]
+    tags: Final[tuple[str, ...]]
+    fields: Final[tuple[tuple[str, str], ...]]
+    starred: Final[bool]
+    level: Final[int]
+    children: Final[tuple[Entry, ...]]
+
+    def __init__(
+        self, section: str | None, heading: str | None, index: int, end: int, depth: int,
+        state: str | None, time: str | None, kind: str | None, text: str, tags: tuple[str, ...],
+        fields: tuple[tuple[str, str], ...], starred: bool, level: int, children: tuple[Entry, ...] = (),
+    ) -> None:
+        self.section = section
+        self.heading = heading
+        self.index = index
+        self.end = end
+        self.depth = depth
+        self.state = state
+        self.time = time
+        self.kind = kind
+        self.text = text
+        self.tags = tags
+        self.fields = fields
+        self.starred = starred
+        self.level = level
+        self.children = children
 
     @property
     def line(self) -> int:
@@ -92,32 +117,53 @@ class Entry:
         return None
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(Record):
     """A ``## heading`` and what follows it up to the next one (``index`` is the heading line)."""
 
-    key: str | None
-    title: str
-    index: int
-    end: int
-    entries: tuple[Entry, ...]
+    __slots__ = ("end", "entries", "index", "key", "title")
+    key: Final[str | None]
+    title: Final[str]
+    index: Final[int]
+    end: Final[int]
+    entries: Final[tuple[Entry, ...]]
+
+    def __init__(self, key: str | None, title: str, index: int, end: int, entries: tuple[Entry, ...]) -> None:
+        self.key = key
+        self.title = title
+        self.index = index
+        self.end = end
+        self.entries = entries
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(Record):
     """A parsed page. ``lines`` hold the text exactly, each with its own line ending."""
 
-    bom: bool
-    lines: tuple[str, ...]
-    front_matter: tuple[tuple[str, str], ...] = ()
-    title: str | None = None
-    preamble: tuple[Entry, ...] = ()
-    sections: tuple[Section, ...] = field(default=())
+    __slots__ = ("body_start", "bom", "front_matter", "lines", "preamble", "sections", "title", "unclosed")
+    bom: Final[bool]
+    lines: Final[tuple[str, ...]]
+    front_matter: Final[tuple[tuple[str, str], ...]]
+    title: Final[str | None]
+    preamble: Final[tuple[Entry, ...]]
+    sections: Final[tuple[Section, ...]]
     #: (index of its first line, the line that would close it) when the text ends
     #: inside an unclosed code fence or HTML comment; None otherwise.
-    unclosed: tuple[int, str] | None = None
+    unclosed: Final[tuple[int, str] | None]
     #: Index of the first line after the front matter (0 when there is none).
-    body_start: int = 0
+    body_start: Final[int]
+
+    def __init__(
+        self, bom: bool, lines: tuple[str, ...], front_matter: tuple[tuple[str, str], ...] = (),
+        title: str | None = None, preamble: tuple[Entry, ...] = (), sections: tuple[Section, ...] = (),
+        unclosed: tuple[int, str] | None = None, body_start: int = 0,
+    ) -> None:
+        self.bom = bom
+        self.lines = lines
+        self.front_matter = front_matter
+        self.title = title
+        self.preamble = preamble
+        self.sections = sections
+        self.unclosed = unclosed
+        self.body_start = body_start
 
     @property
     def newline(self) -> str:

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from reslog.errors import InputError
 from reslog.index import Index, spaced
 from reslog.markdown import read_fields, split_kind
 from reslog.model import KINDS, SECTION_ORDER, SECTION_TITLES
+from reslog.records import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 SECTIONS = SECTION_ORDER
 LEVELS = (0, 1, 2)
@@ -29,13 +32,18 @@ LEVELS = (0, 1, 2)
 _TOKEN = re.compile(r'-?"[^"]*(?:"|$)|\S+')
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(Record):
     """A compiled query: the FTS expression that must match, the one that must not, and the words."""
 
-    match: str | None
-    exclude: str | None
-    words: tuple[str, ...]
+    __slots__ = ("exclude", "match", "words")
+    match: Final[str | None]
+    exclude: Final[str | None]
+    words: Final[tuple[str, ...]]
+
+    def __init__(self, match: str | None, exclude: str | None, words: tuple[str, ...]) -> None:
+        self.match = match
+        self.exclude = exclude
+        self.words = words
 
 
 def _quote(term: str) -> str | None:
@@ -79,21 +87,37 @@ def compile_query(text: str) -> Query:
     return Query(match or None, " OR ".join(exclude) or None, tuple(dict.fromkeys(words)))
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(Record):
     """What a listing or a search is narrowed to; None means no narrowing."""
 
-    kind: str | None = None
-    tag: str | None = None
-    section: str | None = None
-    level: int | None = None
-    source: str | None = None
-    starred: bool = False
-    open: bool = False
-    since: dt.date | None = None
-    until: dt.date | None = None
+    __slots__ = ("kind", "level", "open", "section", "since", "source", "starred", "tag", "until")
+    kind: Final[str | None]
+    tag: Final[str | None]
+    section: Final[str | None]
+    level: Final[int | None]
+    source: Final[str | None]
+    starred: Final[bool]
+    open: Final[bool]
+    since: Final[dt.date | None]
+    until: Final[dt.date | None]
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self, kind: str | None = None, tag: str | None = None, section: str | None = None,
+        level: int | None = None, source: str | None = None, starred: bool = False, open: bool = False,
+        since: dt.date | None = None, until: dt.date | None = None,
+    ) -> None:
+        self.kind = kind
+        self.tag = tag
+        self.section = section
+        self.level = level
+        self.source = source
+        self.starred = starred
+        self.open = open
+        self.since = since
+        self.until = until
+        self._check()
+
+    def _check(self) -> None:
         if self.kind is not None and self.kind not in KINDS and self.kind != "note":
             raise InputError(f"unknown kind {self.kind!r}; use one of: {', '.join(KINDS)}, note")
         if self.section is not None and self.section not in SECTIONS:
@@ -145,37 +169,72 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(Record):
     """One entry, whole, with its citation (``file``:``line``) and, for searches, its score."""
 
-    date: str
-    time: str | None
-    section: str | None
-    heading: str | None
-    kind: str | None
-    level: int
-    state: str | None
-    text: str
-    tags: list[str]
-    fields: dict[str, str]
-    source: str | None
-    starred: bool
-    file: str
-    line: int
-    end_line: int
-    score: float | None = None
-    children: list[dict[str, Any]] = field(default_factory=list)
-    est_minutes: int | None = None
-    took_minutes: int | None = None
-    carried: str | None = None
+    __slots__ = ("carried", "children", "date", "end_line", "est_minutes", "fields", "file", "heading",
+                 "kind", "level", "line", "score", "section", "source", "starred", "state", "tags", "text",
+                 "time", "took_minutes")
+    date: Final[str]
+    time: Final[str | None]
+    section: Final[str | None]
+    heading: Final[str | None]
+    kind: Final[str | None]
+    level: Final[int]
+    state: Final[str | None]
+    text: Final[str]
+    tags: Final[list[str]]
+    fields: Final[dict[str, str]]
+    source: Final[str | None]
+    starred: Final[bool]
+    file: Final[str]
+    line: Final[int]
+    end_line: Final[int]
+    score: Final[float | None]
+    children: Final[list[dict[str, Any]]]
+    est_minutes: Final[int | None]
+    took_minutes: Final[int | None]
+    carried: Final[str | None]
+
+    def __init__(
+        self, date: str, time: str | None, section: str | None, heading: str | None, kind: str | None,
+        level: int, state: str | None, text: str, tags: list[str], fields: dict[str, str],
+        source: str | None, starred: bool, file: str, line: int, end_line: int, score: float | None = None,
+        children: list[dict[str, Any]] | None = None, est_minutes: int | None = None,
+        took_minutes: int | None = None, carried: str | None = None,
+    ) -> None:
+        self.date = date
+        self.time = time
+        self.section = section
+        self.heading = heading
+        self.kind = kind
+        self.level = level
+        self.state = state
+        self.text = text
+        self.tags = tags
+        self.fields = fields
+        self.source = source
+        self.starred = starred
+        self.file = file
+        self.line = line
+        self.end_line = end_line
+        self.score = score
+        self.children = [] if children is None else children
+        self.est_minutes = est_minutes
+        self.took_minutes = took_minutes
+        self.carried = carried
 
     @property
     def citation(self) -> str:
         return f"{self.file}:{self.line}"
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields by name, in order, as fresh containers (what ``dataclasses.asdict`` gave)."""
+        out: dict[str, Any] = {name: getattr(self, name) for name in self._fields}
+        out["tags"] = list(self.tags)
+        out["fields"] = dict(self.fields)
+        out["children"] = [dict(child) for child in self.children]
+        return out
 
 
 _COLUMNS = (

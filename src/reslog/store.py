@@ -10,6 +10,12 @@ half of it, and two writers never interleave.
 
 A capture reads and writes one day's file. Only the first write of a new day
 also lists the ``days/`` folders to find the page to carry from.
+
+Paths. Importing :mod:`pathlib` costs a capture about 5 ms (a sixth of it), so
+the paths a capture touches are text, written exactly as ``str(Path(...))``
+would write them (:func:`path_text`): messages and errors show the same paths
+as with pathlib. :attr:`Log.root`, :meth:`Log.day_path` and the other public
+paths are still :class:`~pathlib.Path` objects, made on demand.
 """
 
 from __future__ import annotations
@@ -20,22 +26,99 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from pathlib import Path
 
 from reslog import markdown
 from reslog.dates import long_date
 from reslog.errors import LogError, PageError
 from reslog.model import DEFERRED, SECTION_ORDER, SECTION_TITLES, Page
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
+if TYPE_CHECKING:
+    from pathlib import Path
+
 DATA_DIR = ".reslog"
-_DAY_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.md$")
-_YEAR_DIR = re.compile(r"^\d{4}$")
+# Compiled on first use (by re's cache): only the first write of a day lists folders.
+_DAY_FILE = r"^(\d{4})-(\d{2})-(\d{2})\.md$"
+_YEAR_DIR = r"^\d{4}$"
+
+
+def path_text(*segments: str) -> str:
+    """``str(PurePosixPath(*segments))`` without pathlib: empty and ``.`` parts dropped,
+    a later absolute segment starting afresh, exactly two leading slashes kept."""
+    root = ""
+    parts: list[str] = []
+    for segment in segments:
+        if segment.startswith("/"):
+            stripped = segment.lstrip("/")
+            root = "//" if len(segment) - len(stripped) == 2 else "/"
+            parts = []
+            segment = stripped
+        parts += [part for part in segment.split("/") if part and part != "."]
+    return root + "/".join(parts) or "."
+
+
+def expanded(path: str) -> str:
+    """``str(Path(path).expanduser())`` without pathlib (the same RuntimeError too)."""
+    text = path_text(path)
+    if not text.startswith("~"):
+        return text
+    first, _, rest = text.partition("/")
+    home = os.path.expanduser(first)
+    if home.startswith("~"):
+        raise RuntimeError("Could not determine home directory.")
+    return path_text(home, rest)
+
+
+def default_folder() -> str:
+    """``RESLOG_DIR`` if set, else ``~/reslog``, as text (see :func:`default_root`)."""
+    env = os.environ.get("RESLOG_DIR")
+    return expanded(env) if env else path_text(expanded("~"), "reslog")
 
 
 def default_root() -> Path:
     """``RESLOG_DIR`` if set, else ``~/reslog``."""
-    env = os.environ.get("RESLOG_DIR")
-    return Path(env).expanduser() if env else Path.home() / "reslog"
+    from pathlib import Path
+
+    return Path(default_folder())
+
+
+def exists(path: str) -> bool:
+    """``Path(path).exists()`` without pathlib: errors other than "not there" are raised."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            raise
+        return False
+    except ValueError:
+        return False
+    return True
+
+
+def _shown(path: str | os.PathLike[str]) -> str:
+    """A path as messages write it (as ``str(Path(path))``)."""
+    return path_text(os.fspath(path))
+
+
+def _parent(path: str) -> str:
+    """``str(Path(path).parent)`` for a path written as :func:`path_text` writes it."""
+    head = os.path.dirname(path)
+    return head if head else "."
+
+
+def _mkdirs(path: str, parents: bool = True) -> None:
+    """``Path(path).mkdir(parents=parents, exist_ok=True)``, with the same errors."""
+    try:
+        os.mkdir(path)
+    except FileNotFoundError:
+        parent = _parent(path)
+        if not parents or parent == path:
+            raise
+        _mkdirs(parent)
+        _mkdirs(path, parents=False)
+    except OSError:
+        if not os.path.isdir(path):
+            raise
 
 
 def new_day_text(day: dt.date) -> str:
@@ -46,13 +129,14 @@ def new_day_text(day: dt.date) -> str:
     return "\n".join(parts[:-1]) + "\n"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path | str, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, never a mix.
 
     The temporary name is fixed per page; callers hold the log's lock, so no two
     writers share it, and a file left by a killed writer is simply overwritten.
     """
-    tmp = path.with_name(f".{path.name}.tmp")
+    path = _shown(path)
+    tmp = path_text(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         view = memoryview(data)
@@ -64,10 +148,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     with suppress(FileNotFoundError):  # keep an existing page's permissions
         os.chmod(tmp, os.stat(path).st_mode & 0o7777)
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    _fsync_dir(_parent(path))
 
 
-def _fsync_dir(folder: Path) -> None:
+def _fsync_dir(folder: str) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -87,13 +171,32 @@ def _log_error(root: Path, exc: OSError) -> LogError:
 class Log:
     """A log folder on disk."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path | str) -> None:
+        #: The folder as text, written as ``str(Path(root))`` is (see the module's docstring).
+        self.folder = path_text(os.fspath(root))
+        self._root = None if isinstance(root, str) else root
+
+    @property
+    def root(self) -> Path:
+        if self._root is None:
+            from pathlib import Path
+
+            self._root = Path(self.folder)
+        return self._root
 
     # --- paths ---
 
     def day_path(self, day: dt.date) -> Path:
         return self.root / "days" / f"{day.year:04d}" / f"{day.isoformat()}.md"
+
+    def day_file(self, day: dt.date) -> str:
+        """:meth:`day_path` as text."""
+        return path_text(self.folder, "days", f"{day.year:04d}", f"{day.isoformat()}.md")
+
+    @staticmethod
+    def day_name(day: dt.date) -> str:
+        """The day's page relative to the log, as citations give it (``days/2026/2026-11-26.md``)."""
+        return f"days/{day.year:04d}/{day.isoformat()}.md"
 
     def relative(self, path: Path) -> str:
         try:
@@ -109,22 +212,23 @@ class Log:
 
     def read_day(self, day: dt.date) -> Page | None:
         """The parsed page of ``day``, or None if there is none."""
-        return self.read_page(self.day_path(day))
+        return self.read_page(self.day_file(day))
 
-    def read_page(self, path: Path) -> Page | None:
+    def read_page(self, path: Path | str) -> Page | None:
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as file:
+                data = file.read()
         except FileNotFoundError:
             return None
         except IsADirectoryError:
-            raise PageError(f"{path} is a folder, not a page; move it out of the way") from None
+            raise PageError(f"{_shown(path)} is a folder, not a page; move it out of the way") from None
         except PermissionError as exc:
-            raise PageError(f"cannot read {path}: {exc.strerror}; fix its permissions") from None
+            raise PageError(f"cannot read {_shown(path)}: {exc.strerror}; fix its permissions") from None
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise PageError(
-                f"{path} is not valid UTF-8 (byte {exc.start}); "
+                f"{_shown(path)} is not valid UTF-8 (byte {exc.start}); "
                 "convert it to UTF-8 in an editor, then try again"
             ) from None
         return markdown.parse(text)
@@ -136,20 +240,21 @@ class Log:
             found.extend(self._days_in(year))
         return sorted(found)
 
-    def _year_dirs(self) -> list[Path]:
+    def _year_dirs(self) -> list[str]:
         try:
-            entries = list(os.scandir(self.root / "days"))
+            entries = list(os.scandir(path_text(self.folder, "days")))
         except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(Path(e.path) for e in entries if _YEAR_DIR.match(e.name) and e.is_dir())
+        return sorted(e.path for e in entries if re.match(_YEAR_DIR, e.name) and e.is_dir())
 
     @staticmethod
-    def _days_in(year_dir: Path) -> list[dt.date]:
+    def _days_in(year_dir: str) -> list[dt.date]:
         """Days with a page in a year folder (a page filed under another year is not counted)."""
         found = []
+        year = os.path.basename(year_dir)
         for name in os.listdir(year_dir):
-            match = _DAY_FILE.match(name)
-            if match and match.group(1) == year_dir.name:
+            match = re.match(_DAY_FILE, name)
+            if match and match.group(1) == year:
                 try:
                     found.append(dt.date(*map(int, match.groups())))
                 except ValueError:
@@ -164,7 +269,7 @@ class Log:
         before: dt.date | None = None
         later = False
         for year_dir in reversed(self._year_dirs()):
-            year = int(year_dir.name)
+            year = int(os.path.basename(year_dir))
             if year < day.year and before is not None:
                 break
             for other in self._days_in(year_dir):
@@ -178,10 +283,10 @@ class Log:
 
     def ensure_root(self) -> None:
         try:
-            (self.root / DATA_DIR).mkdir(parents=True, exist_ok=True)
+            _mkdirs(path_text(self.folder, DATA_DIR))
         except OSError as exc:
             raise _log_error(self.root, exc) from None
-        if not os.access(self.root, os.W_OK):
+        if not os.access(self.folder, os.W_OK):
             raise _log_error(self.root, PermissionError(errno.EACCES, "permission denied"))
 
     @contextmanager
@@ -191,7 +296,7 @@ class Log:
 
         self.ensure_root()
         try:
-            fd = os.open(self.data_dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(path_text(self.folder, DATA_DIR, "lock"), os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise _log_error(self.root, exc) from None
         try:
@@ -200,12 +305,14 @@ class Log:
         finally:
             os.close(fd)
 
-    def write_page(self, path: Path, page: Page) -> None:
+    def write_page(self, path: Path | str, page: Page) -> None:
         """Write a page atomically. Call with the lock held."""
+        path = _shown(path)
         try:
-            if not path.parent.is_dir():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                _fsync_dir(path.parent.parent)  # a new year folder survives a power cut too
+            folder = _parent(path)
+            if not os.path.isdir(folder):
+                _mkdirs(folder)
+                _fsync_dir(_parent(folder))  # a new year folder survives a power cut too
             atomic_write(path, markdown.render(page).encode("utf-8"))
         except OSError as exc:
             raise _log_error(self.root, exc) from None
@@ -221,16 +328,16 @@ class Log:
         # neither receive to-dos nor stop today's page from receiving them.
         before, later = self.neighbours(day, until=today) if day <= today else (None, True)
         if before is None or later:
-            self.write_page(self.day_path(day), page)
+            self.write_page(self.day_file(day), page)
             return page
         old = self.read_day(before)
         assert old is not None
         page, marked = carry_over(old, before, page)
         # The new page first: a crash between the two writes leaves a to-do
         # open in two places, never in none.
-        self.write_page(self.day_path(day), page)
+        self.write_page(self.day_file(day), page)
         if marked is not old:
-            self.write_page(self.day_path(before), marked)
+            self.write_page(self.day_file(before), marked)
         return page
 
     def update_day(
@@ -255,7 +362,7 @@ class Log:
                 return page
             changed = edit(page)
             if changed.lines != page.lines:
-                self.write_page(self.day_path(day), changed)
+                self.write_page(self.day_file(day), changed)
             return changed
 
 
@@ -284,4 +391,7 @@ def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
     return new, marked
 
 
-__all__ = ["DATA_DIR", "Log", "atomic_write", "carry_over", "default_root", "new_day_text"]
+__all__ = [
+    "DATA_DIR", "Log", "atomic_write", "carry_over", "default_folder", "default_root", "exists", "expanded",
+    "new_day_text", "path_text",
+]

@@ -12,8 +12,6 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 from reslog.capture import Capture, add_entry, add_thought
 from reslog.cli import context
@@ -23,13 +21,21 @@ from reslog.dates import parse_date, parse_duration, parse_time
 from reslog.model import SECTION_TITLES
 from reslog.store import Log
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+    from reslog.index import Index, Progress, RefreshReport
+    from reslog.search import Hit
+
 
 def _day(on_date: str | None, today: dt.date) -> dt.date:
     return today if on_date is None else parse_date(on_date, today)
 
 
 def capture(
-    root: Path, command: str, words: Sequence[str], tags: Sequence[str] = (), source: str | None = None,
+    root: Path | str, command: str, words: Sequence[str], tags: Sequence[str] = (), source: str | None = None,
     star: bool = False, on_date: str | None = None, at: str | None = None, est: str | None = None,
     on: int | None = None,
 ) -> None:
@@ -60,7 +66,7 @@ _BAR_FROM = 20  # pages to read before a progress bar is worth drawing
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[Any]:
+def progress_bar(label: str) -> Iterator[Progress]:
     """A progress callback that draws a bar on stderr once there is enough to do."""
     state: dict[str, Any] = {}
 
@@ -82,7 +88,7 @@ def progress_bar(label: str) -> Iterator[Any]:
             state["bar"].__exit__(None, None, None)
 
 
-def fresh_index(log: Log) -> Any:
+def fresh_index(log: Log) -> Index:
     """The log's index, up to date; says so on stderr when it had to be rebuilt."""
     from reslog.index import Index
 
@@ -93,7 +99,7 @@ def fresh_index(log: Log) -> Any:
     return index
 
 
-def notices(report: Any) -> None:
+def notices(report: RefreshReport) -> None:
     if report.rebuilt_because:
         echo(f"reslog: rebuilt the index: {report.rebuilt_because}.", err=True)
     for path, problem in report.problems.items():
@@ -111,7 +117,7 @@ def _highlight(text: str, words: tuple[str, ...]) -> str:
 _LABELS = {"todo": "to-do", "ideas": "idea", "reflection": "reflection"}
 
 
-def _hit_lines(hit: Any, words: tuple[str, ...]) -> list[str]:
+def _hit_lines(hit: Hit, words: tuple[str, ...]) -> list[str]:
     head = style(hit.date, bold=True)
     if hit.time:
         head += " " + style(hit.time, dim=True)
@@ -126,14 +132,12 @@ def _hit_lines(hit: Any, words: tuple[str, ...]) -> list[str]:
 
 
 def search(
-    root: Path, words: Sequence[str], kind: str | None = None, tag: str | None = None,
+    root: Path | str, words: Sequence[str], kind: str | None = None, tag: str | None = None,
     section: str | None = None, level: int | None = None, source: str | None = None,
     starred: bool = False, open_: bool = False, since: str | None = None, until: str | None = None,
     limit: int | None = None, as_json: bool = False,
 ) -> None:
     """Run ``reslog search``."""
-    import json
-
     from reslog.dates import parse_range
     from reslog.search import Filters, compile_query, listing
     from reslog.search import search as run_search
@@ -152,6 +156,8 @@ def search(
         else:
             hits = run_search(index, text, filters, limit or 20)
     if as_json:
+        import json
+
         echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=1))
         return
     if not hits:

@@ -7,15 +7,18 @@ both read their options from :mod:`reslog.cli.options`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from reslog.cli import actions
 from reslog.cli.options import ENTRY_COMMANDS, HELP, THOUGHT_COMMANDS, Opt, options_of
 
+#: What click's decorators take and give back: a callback, or a command already made.
+_Decorated = TypeVar("_Decorated", bound="Callable[..., Any] | click.Command")
 
-def click_option(opt: Opt) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+
+def click_option(opt: Opt) -> Callable[[_Decorated], _Decorated]:
     """The click option for an entry of the option tables."""
     kwargs: dict[str, Any] = {"help": opt.help}
     if opt.flag:

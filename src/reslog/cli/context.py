@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING
 
 from reslog.dates import parse_date
 from reslog.store import Log
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
     import click
 

@@ -10,24 +10,25 @@ the click CLI then handles it, with its usual help and usage errors.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS, Opt, options_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
+if TYPE_CHECKING:
+    from typing import Any
 
 FAST_COMMANDS = frozenset((*ENTRY_COMMANDS, *THOUGHT_COMMANDS, "search"))
 
 
-def _globals(args: list[str]) -> tuple[Path | None, int] | None:
-    """The ``--dir`` before the command, and where the command is; None if unsure."""
-    root: Path | None = None
+def _globals(args: list[str]) -> tuple[str | None, int] | None:
+    """The ``--dir`` before the command (as typed), and where the command is; None if unsure."""
+    root: str | None = None
     i = 0
     while i < len(args) and args[i].startswith("-"):
         arg = args[i]
         if arg == "--dir" and i + 1 < len(args):
-            root, i = Path(args[i + 1]).expanduser(), i + 2
+            root, i = args[i + 1], i + 2
         elif arg.startswith("--dir="):
-            root, i = Path(arg[6:]).expanduser(), i + 1
+            root, i = arg[6:], i + 1
         elif arg == "--debug":
             i += 1
         else:
@@ -109,11 +110,11 @@ def run(args: list[str]) -> bool:
     if params is None:
         return False
     from reslog.cli import actions
-    from reslog.store import default_root
+    from reslog.store import default_folder, expanded
 
-    root = root or default_root()
+    folder = default_folder() if root is None else expanded(root)  # text: pathlib costs 5 ms
     if command == "search":
-        actions.search(root, **params)
+        actions.search(folder, **params)
     else:
-        actions.capture(root, command, **params)
+        actions.capture(folder, command, **params)
     return True
