@@ -49,6 +49,8 @@ def seeded(run: Run, clock: Clock, log_dir: Path) -> dict[str, bytes]:
         (("did",), 2, "nothing to write: the text is empty"),
         (("did", "   "), 2, "nothing to write: the text is empty"),
         (("did", "x", "-t", "two words"), 2, "cannot use 'two words' as a tag"),
+        (("did", "x", "-t", "2026"), 2, "cannot use '2026' as a tag"),
+        (("did", "x", "-t", "C++"), 2, "cannot use 'C++' as a tag"),
         (("show", "2020-01-01"), 1, "there is no page for 2020-01-01"),
         (("done", "x"), 2, "'x' is not a valid integer"),
         (("did", "x", "--nope"), 2, "No such option '--nope'"),

@@ -122,3 +122,18 @@ def test_sigkill_inside_the_write_leaves_a_whole_page(
     assert code == 0
     assert path.read_text(encoding="utf-8") == before + "- 12:00 after\n"
     assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_first_capture_flushes_every_new_folder(log_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """days/ and days/YYYY/ of a new log are durable: the folder holding each is fsynced."""
+    import datetime as dt
+
+    from reslog import store
+    from reslog.capture import Capture, add_entry
+
+    flushed: list[str] = []
+    real = store._fsync_dir
+    monkeypatch.setattr(store, "_fsync_dir", lambda folder: (flushed.append(folder), real(folder))[1])
+    day = dt.date(2026, 11, 26)
+    add_entry(store.Log(log_dir), day, day, "done", Capture("first", time="09:00"))
+    assert {str(log_dir), str(log_dir / "days"), str(log_dir / "days" / "2026")} <= set(flushed)

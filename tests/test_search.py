@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from reslog import markdown
 from reslog.index import Index
-from reslog.search import Filters, compile_query, listing, search
+from reslog.search import Filters, compile_query, listing, search, tasks
 from reslog.store import Log
 
 from .conftest import Clock, Result, day_file
@@ -202,3 +202,33 @@ def test_notebook_phrase_and_dates(notebook: Index) -> None:
     assert in_2011 and all(h.date.startswith("2011") for h in in_2011)
     first = min(h.date for h in hits)
     assert first.startswith("2010")
+
+
+def test_deferred_copies_are_left_out_of_search_but_not_of_tasks(log_dir: Path) -> None:
+    for day, state in (("2026-11-20", ">"), ("2026-11-23", ">"), ("2026-11-24", " ")):
+        path = day_file(log_dir, day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"## What to do next\n- [{state}] write the related-work section\n", encoding="utf-8")
+    with Index(Log(log_dir)) as idx:
+        idx.refresh()
+        assert [h.date for h in search(idx, "related work")] == ["2026-11-24"]
+        assert [h.date for h in listing(idx)] == ["2026-11-24"]
+        assert [h.state for h in tasks(idx)] == [">", ">", " "]
+
+
+def test_search_on_a_missing_log_creates_nothing(run: Run, clock: Clock, tmp_path: Path) -> None:
+    missing = tmp_path / "typo"
+    result = run("--dir", str(missing), "search", "x")
+    assert result.code == 1 and result.err.startswith(f"reslog: there is no log at {missing}")
+    assert not missing.exists()
+    assert run("--dir", str(missing), "reindex").code == 1 and not missing.exists()
+
+
+def test_misfiled_and_impossible_pages_are_not_indexed(log_dir: Path) -> None:
+    for rel in ("days/2025/2026-01-02.md", "days/2026/2026-02-30.md", "days/2026/2026-01-03.md"):
+        path = log_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("## What was done\n- marker entry\n", encoding="utf-8")
+    with Index(Log(log_dir)) as idx:
+        idx.refresh()
+        assert [h.citation for h in search(idx, "marker")] == ["days/2026/2026-01-03.md:2"]

@@ -83,3 +83,11 @@ def test_completion_lists_commands(tmp_path: Path) -> None:
            "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-m", "reslog"], env=env, capture_output=True, text=True).stdout
     assert sorted(out.split()) == ["plain,today", "plain,todo", "plain,todos"]
+
+
+def test_show_hides_only_the_title_line(run: Run, clock: Clock, log_dir: Path) -> None:
+    path = day_file(log_dir, "2026-11-20")
+    path.parent.mkdir(parents=True)
+    path.write_text("# Notes\n\n## What was done\n- a\n# Notes\n", encoding="utf-8")
+    out = run("show", "2026-11-20").out
+    assert out.count("# Notes") == 1 and out.rstrip().endswith("# Notes")

@@ -79,8 +79,11 @@ def _decorate(first: str, item: Capture) -> str:
     parts = [first]
     for tag in item.tags:
         tag = tag.strip().lstrip("#")
-        if not tag or any(c.isspace() for c in tag):
-            raise InputError(f"cannot use {tag!r} as a tag; a tag is one word, such as w2s or proj/sub")
+        if markdown.read_tags(f"#{tag}") != (tag,):  # what would not read back as this tag
+            raise InputError(
+                f"cannot use {tag!r} as a tag; a tag is letters, digits, _, - and / with at least "
+                "one letter, such as w2s or proj/sub"
+            )
         if f"#{tag}" not in first.split():
             parts.append(f"#{tag}")
     if item.estimate is not None:

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 
 from reslog import markdown
 from reslog.dates import parse_duration
-from reslog.errors import InputError, PageError
+from reslog.errors import InputError, LogError
 from reslog.model import Entry, Page
 from reslog.records import Record
 from reslog.store import DATA_DIR, Log, exists, path_text
@@ -52,8 +52,6 @@ if TYPE_CHECKING:
 INDEX_FILE = "index.db"
 #: Files changed this recently are hashed again on the next refresh.
 _RACY_SECONDS = 2.0
-_DAY_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.md$")
-_YEAR_NAME = re.compile(r"^\d{4}$")
 #: Compiled on first use (by re's cache), which only text at or above _CJK_FROM needs:
 #: compiling these ranges takes 3 ms, more than a whole search of English text.
 _CJK = (
@@ -143,7 +141,6 @@ def _m0002_filter_indexes(db: sqlite3.Connection) -> None:
     _script(
         db,
         """
-        CREATE INDEX entries_kind ON entries(kind);
         CREATE INDEX entries_state ON entries(state) WHERE state IS NOT NULL;
         """,
     )
@@ -330,6 +327,11 @@ class Index:
         return self._db
 
     def _connect(self) -> sqlite3.Connection:
+        if not exists(self.log.folder):
+            raise LogError(
+                f"there is no log at {self.log.folder}; capture something first "
+                "(reslog did TEXT) or choose another folder with --dir or RESLOG_DIR"
+            )
         self.log.ensure_root()
         db = sqlite3.connect(self.file, timeout=30, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
@@ -370,19 +372,12 @@ class Index:
     def _stats(self) -> list[tuple[str, int, int]]:
         """(path, size, mtime) of every day page on disk, sorted (stats files, reads none)."""
         found: list[tuple[str, int, int]] = []
-        days = path_text(self.log.folder, "days")
-        try:
-            years = [e for e in os.scandir(days) if _YEAR_NAME.match(e.name) and e.is_dir()]
-        except (FileNotFoundError, NotADirectoryError):
-            return found
-        is_day = _DAY_NAME.match
-        for year in years:
+        for year in self.log.year_folders():
             folder = f"days/{year.name}/"
-            for entry in os.scandir(year.path):
-                if is_day(entry.name) is None or not entry.is_file():
-                    continue
-                st = entry.stat()
-                found.append((folder + entry.name, st.st_size, st.st_mtime_ns))
+            for _day, entry in self.log.pages_in(year):
+                if entry.is_file():
+                    st = entry.stat()
+                    found.append((folder + entry.name, st.st_size, st.st_mtime_ns))
         found.sort()
         return found
 
@@ -512,7 +507,12 @@ class Index:
         hashes = dict(self.db.execute("SELECT path, hash FROM files"))
         really = []
         for stat in changed:
-            data = (self.log.root / stat.path).read_bytes()
+            try:
+                data = (self.log.root / stat.path).read_bytes()
+            except FileNotFoundError:  # deleted since the listing
+                if stat.path in hashes:
+                    removed.append(stat.path)
+                continue
             if _digest(data) != hashes.get(stat.path):
                 really.append(stat.path)
         return really, removed, problems
@@ -528,10 +528,3 @@ class Index:
             Path(str(self.path) + s).stat().st_size for s in ("", "-wal") if Path(str(self.path) + s).exists()
         )
 
-
-def open_fresh(log: Log, progress: Progress | None = None) -> tuple[Index, RefreshReport]:
-    """The log's index, brought up to date; the caller closes it."""
-    if not log.root.exists():
-        raise PageError(f"there is no log at {log.root}; capture something first or choose --dir")
-    index = Index(log)
-    return index, index.refresh(progress)

@@ -165,7 +165,7 @@ def _parse_item(
         time=time,
         kind=kind,
         text=text,
-        tags=tuple(dict.fromkeys(t.rstrip("/-") for t in _TAG.findall(text))) if "#" in text else (),
+        tags=read_tags(text) if "#" in text else (),
         fields=read_fields(text) if "::" in text else (),
         starred=STAR in text,
         level=_level(section, depth, kind),
@@ -221,6 +221,11 @@ def _entries(
             found.append(entry)
         i = stop
     return tuple(found)
+
+
+def read_tags(text: str) -> tuple[str, ...]:
+    """The ``#tags`` of a line's text, once each, in order."""
+    return tuple(dict.fromkeys(t.rstrip("/-") for t in _TAG.findall(text)))
 
 
 def read_fields(text: str) -> tuple[tuple[str, str], ...]:

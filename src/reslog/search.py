@@ -130,9 +130,14 @@ class Filters(Record):
                 f"--until {self.until.isoformat()}; swap them"
             )
 
-    def sql(self) -> tuple[str, list[Any]]:
-        """A WHERE fragment over ``entries e`` and its parameters."""
-        where: list[str] = []
+    def sql(self, history: bool = False) -> tuple[str, list[Any]]:
+        """A WHERE fragment over ``entries e`` and its parameters.
+
+        Unless ``history``, the deferred copies a to-do leaves on the days it was
+        carried from (``[>]``) are left out: the live copy says the same, and a
+        to-do carried for ten days would otherwise fill a page of results.
+        """
+        where: list[str] = [] if history else ["(e.state IS NULL OR e.state != '>')"]
         args: list[Any] = []
         if self.kind == "note":
             where.append("e.kind IS NULL")
@@ -331,7 +336,8 @@ def listing(
 
 
 def tasks(index: Index, filters: Filters | None = None) -> list[Hit]:
-    """Every to-do (any state) in date order, with ``est``/``took`` minutes, state and carried date."""
-    where, args = (filters or Filters()).sql()
+    """Every to-do (any state, deferred copies included) in date order, with ``est``/``took``
+    minutes, state and carried date."""
+    where, args = (filters or Filters()).sql(history=True)
     sql = f"SELECT {_COLUMNS} FROM {_FROM} WHERE e.state IS NOT NULL AND {where} ORDER BY e.day, e.line"
     return [_hit(row, None) for row in index.db.execute(sql, args)]

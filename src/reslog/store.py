@@ -235,31 +235,32 @@ class Log:
 
     def days(self) -> list[dt.date]:
         """Every day that has a page, oldest first (lists folders; reads no page)."""
-        found: list[dt.date] = []
-        for year in self._year_dirs():
-            found.extend(self._days_in(year))
-        return sorted(found)
+        return sorted(day for year in self.year_folders() for day, _ in self.pages_in(year))
 
-    def _year_dirs(self) -> list[str]:
+    def year_folders(self) -> list[os.DirEntry[str]]:
+        """The ``days/YYYY`` folders, oldest first."""
         try:
             entries = list(os.scandir(path_text(self.folder, "days")))
         except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(e.path for e in entries if re.match(_YEAR_DIR, e.name) and e.is_dir())
+        years = [e for e in entries if re.match(_YEAR_DIR, e.name) and e.is_dir()]
+        return sorted(years, key=lambda e: e.name)
 
     @staticmethod
-    def _days_in(year_dir: str) -> list[dt.date]:
-        """Days with a page in a year folder (a page filed under another year is not counted)."""
-        found = []
-        year = os.path.basename(year_dir)
-        for name in os.listdir(year_dir):
-            match = re.match(_DAY_FILE, name)
-            if match and match.group(1) == year:
-                try:
-                    found.append(dt.date(*map(int, match.groups())))
-                except ValueError:
-                    continue
-        return found
+    def pages_in(year: os.DirEntry[str]) -> Iterator[tuple[dt.date, os.DirEntry[str]]]:
+        """The day pages of a year folder: ``YYYY-MM-DD.md`` names of a real date of that year.
+
+        This is the one rule for what counts as a page, for the store and the index
+        alike; a page filed under another year's folder is not one.
+        """
+        for entry in os.scandir(year.path):
+            match = re.match(_DAY_FILE, entry.name)
+            if match is None or match.group(1) != year.name:
+                continue
+            try:
+                yield dt.date(*map(int, match.groups())), entry
+            except ValueError:
+                continue
 
     def neighbours(self, day: dt.date, until: dt.date | None = None) -> tuple[dt.date | None, bool]:
         """The latest page before ``day``, and whether a page lies after it (up to ``until``).
@@ -268,11 +269,10 @@ class Log:
         """
         before: dt.date | None = None
         later = False
-        for year_dir in reversed(self._year_dirs()):
-            year = int(os.path.basename(year_dir))
-            if year < day.year and before is not None:
+        for folder in reversed(self.year_folders()):
+            if int(folder.name) < day.year and before is not None:
                 break
-            for other in self._days_in(year_dir):
+            for other, _ in self.pages_in(folder):
                 if other > day:
                     later = later or until is None or other <= until
                 elif other < day and (before is None or other > before):
@@ -311,8 +311,14 @@ class Log:
         try:
             folder = _parent(path)
             if not os.path.isdir(folder):
+                # New folders (days/YYYY, and days/ itself in a new log) must survive a
+                # power cut too: flush the folder that holds each one.
+                created = [folder]
+                while not os.path.isdir(_parent(created[-1])):
+                    created.append(_parent(created[-1]))
                 _mkdirs(folder)
-                _fsync_dir(_parent(folder))  # a new year folder survives a power cut too
+                for made in created:
+                    _fsync_dir(_parent(made))
             atomic_write(path, markdown.render(page).encode("utf-8"))
         except OSError as exc:
             raise _log_error(self.root, exc) from None

@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import click
-
 from reslog import markdown
+from reslog.cli.style import style
 from reslog.dates import long_date
 from reslog.model import KINDS, Entry, Page
 from reslog.tasks import STARTED
@@ -32,10 +31,10 @@ def _style_text(text: str) -> str:
     def paint(match: re.Match[str]) -> str:
         field, tag, star = match.groups()
         if field:
-            return click.style(field, dim=True)
+            return style(field, dim=True)
         if tag:
-            return click.style(tag, fg="cyan")
-        return click.style(star, fg="yellow", bold=True)
+            return style(tag, fg="cyan")
+        return style(star, fg="yellow", bold=True)
 
     return _TOKEN.sub(paint, text)
 
@@ -45,18 +44,18 @@ def _style_line(body: str) -> str:
     if kind:
         prefix, word = kind.group(1), kind.group(2)
         rest = body[kind.end():]
-        head = _style_prefix(prefix) + click.style(word + ":", fg=_KIND_COLOURS[word], bold=True)
+        head = _style_prefix(prefix) + style(word + ":", fg=_KIND_COLOURS[word], bold=True)
         return head + _style_text(rest)
     time = _TIME_AT.match(body)
     if time:
-        return time.group(1) + click.style(time.group(2), dim=True) + _style_text(body[time.end():])
+        return time.group(1) + style(time.group(2), dim=True) + _style_text(body[time.end():])
     return _style_text(body)
 
 
 def _style_prefix(prefix: str) -> str:
     time = _TIME_AT.match(prefix)
     if time:
-        return time.group(1) + click.style(time.group(2), dim=True) + prefix[time.end():]
+        return time.group(1) + style(time.group(2), dim=True) + prefix[time.end():]
     return prefix
 
 
@@ -72,7 +71,7 @@ def _waiting(entry: Entry, day: dt.date) -> str:
     if entry.field(STARTED) and entry.is_open:
         started = entry.field(STARTED) or ""
         notes.append(f"timer running since {started.replace('T', ' ')[:16]}")
-    return ("  " + click.style("(" + ", ".join(notes) + ")", fg="yellow")) if notes else ""
+    return ("  " + style("(" + ", ".join(notes) + ")", fg="yellow")) if notes else ""
 
 
 def page_lines(page: Page, day: dt.date, path: str) -> list[str]:
@@ -83,16 +82,18 @@ def page_lines(page: Page, day: dt.date, path: str) -> list[str]:
     for n, entry in enumerate(page.notes(), 1):
         numbers[entry.index] = (f"{n:>3} ", entry)
     heading_lines = {s.index for s in page.sections}
-    out = [click.style(long_date(day), bold=True) + click.style(f"  {path}", dim=True)]
+    out = [style(long_date(day), bold=True) + style(f"  {path}", dim=True)]
+    title_shown = page.title is None  # the date heads the output instead of the title line
     for i in range(page.body_start, len(page.lines)):
         body = markdown.line_body(page, i)
-        if page.title is not None and body.startswith("# ") and body[2:].strip() == page.title:
+        if not title_shown and body.startswith("#") and not body.startswith("##") and page.title in body:
+            title_shown = True
             continue
         if i in heading_lines:
-            out.append(click.style(body.lstrip("#").strip(), bold=True, underline=True))
+            out.append(style(body.lstrip("#").strip(), bold=True, underline=True))
         elif i in numbers:
             label, entry = numbers[i]
-            out.append(click.style(label, dim=True) + _style_line(body) + _waiting(entry, day))
+            out.append(style(label, dim=True) + _style_line(body) + _waiting(entry, day))
         else:
             out.append("    " + _style_line(body) if body.strip() else "")
     while out and not out[-1].strip():

@@ -9,6 +9,7 @@ import click
 from reslog import tasks
 from reslog.cli import context
 from reslog.cli.context import day_of, log_of
+from reslog.cli.style import style
 from reslog.dates import format_duration, parse_duration
 from reslog.errors import PageError
 
@@ -18,7 +19,7 @@ _DATE = click.option("--date", "on_date", metavar="DATE",
 
 def _describe(todo: tasks.Todo, day: dt.date) -> str:
     entry = todo.entry
-    parts = [click.style(f"{todo.number:>3}", bold=True), f"[{entry.state}]", entry.text]
+    parts = [style(f"{todo.number:>3}", bold=True), f"[{entry.state}]", entry.text]
     notes = []
     since = todo.carried_since
     if since is not None:
@@ -27,7 +28,7 @@ def _describe(todo: tasks.Todo, day: dt.date) -> str:
     if todo.started is not None:
         notes.append(f"timer running since {todo.started:%Y-%m-%d %H:%M}")
     line = " ".join(parts)
-    return line + ("  " + click.style("(" + "; ".join(notes) + ")", fg="yellow") if notes else "")
+    return line + ("  " + style("(" + "; ".join(notes) + ")", fg="yellow") if notes else "")
 
 
 @click.command("todos")
