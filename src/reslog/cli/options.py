@@ -86,8 +86,9 @@ HELP = {
     "think": "Add a thought (level 1) under the latest entry of the day, or under entry --on N.",
     "feel": "Add a feeling (level 1) under the latest entry of the day, or under entry --on N.",
     "search": 'Search the whole log (words, "phrases", -exclude, prefix*, OR), best first.\n\n'
-    "With no QUERY, lists the matching entries by date, like a journal. Search options have "
-    "long names only, so that -word always excludes a word.",
+    "With no QUERY, lists the matching entries by date, like a journal. The [>] copies a "
+    "carried to-do leaves behind are left out. Search options have long names only, so that "
+    "-word always excludes a word.",
 }
 
 
