@@ -70,13 +70,11 @@ def _inprocess(log_dir: Path, runs: int) -> dict[str, float]:
         finally:
             page.write_bytes(original)
             index.refresh()
-        size = index.size_bytes()
     queries.sort()
     return {
         "fresh": statistics.median(fresh),
         "changed": statistics.median(changed),
         "query_p95": queries[int(len(queries) * 0.95) - 1],
-        "index_bytes": float(size),
     }
 
 
@@ -96,6 +94,8 @@ def main() -> int:
         shutil.copytree(log_dir / "days", copy / "days")
         time.sleep(2.1)  # past the racy-mtime window, as for any log not written this instant
         reindex = median_seconds([*reslog, "--dir", str(copy), "reindex"], runs=3)
+        # the size of a freshly built index (its WAL folded in when the last connection closed)
+        index_bytes = sum(p.stat().st_size for p in (copy / ".reslog").glob("index.db*"))
 
     subprocess.run([*reslog, "--dir", str(log_dir), "reindex"], check=True, capture_output=True)
     inproc = _inprocess(log_dir, args.runs)
@@ -130,8 +130,8 @@ def main() -> int:
         speedup = jrnl_time / search_e2e
         rows.append((f'jrnl -contains "{QUERY}"', f"{jrnl_time:.2f} s", "", ""))
         rows.append(("  jrnl / reslog search", f"{speedup:.0f}x", ">= 50x", _ok(speedup >= 50)))
-    ratio = inproc["index_bytes"] / text_bytes
-    rows.append(("index size / log text", f"{inproc['index_bytes'] / 1e6:.1f} MB / {text_bytes / 1e6:.1f} MB"
+    ratio = index_bytes / text_bytes
+    rows.append(("index size / log text", f"{index_bytes / 1e6:.1f} MB / {text_bytes / 1e6:.1f} MB"
                  f" = {ratio:.2f}x", "<= 2x", _ok(ratio <= 2)))
     print_table(rows)
     print(f"(machine: {os.cpu_count()} cores; runs: {args.runs}, jrnl runs: {args.jrnl_runs})")

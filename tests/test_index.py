@@ -189,6 +189,7 @@ print(seen)
 
 
 def test_readers_and_writers_in_parallel_processes(log_dir: Path) -> None:
+    log_dir.mkdir()  # the reader may start before the first capture
     env = {**os.environ, "RESLOG_DIR": str(log_dir)}
     writer = "from reslog.cli.entry import main\nfor n in range(200):\n    main(['did', f'entry {n}'])\n"
     with (

@@ -520,11 +520,3 @@ class Index:
     def count(self) -> int:
         """How many entries the index holds."""
         return int(self.db.execute("SELECT count(*) FROM entries").fetchone()[0])
-
-    def size_bytes(self) -> int:
-        from pathlib import Path
-
-        return sum(
-            Path(str(self.path) + s).stat().st_size for s in ("", "-wal") if Path(str(self.path) + s).exists()
-        )
-

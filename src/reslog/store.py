@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 DATA_DIR = ".reslog"
 # Compiled on first use (by re's cache): only the first write of a day lists folders.
-_DAY_FILE = r"^(\d{4})-(\d{2})-(\d{2})\.md$"
 _YEAR_DIR = r"^\d{4}$"
 
 
@@ -253,12 +252,15 @@ class Log:
         This is the one rule for what counts as a page, for the store and the index
         alike; a page filed under another year's folder is not one.
         """
-        for entry in os.scandir(year.path):
-            match = re.match(_DAY_FILE, entry.name)
-            if match is None or match.group(1) != year.name:
+        year_name = year.name
+        for entry in os.scandir(year.path):  # every search lists every page: keep this loop lean
+            name = entry.name
+            if len(name) != 13 or name[4] != "-" or name[7] != "-" or not name.endswith(".md"):
+                continue
+            if not name.startswith(year_name) or not (name[5:7] + name[8:10]).isdigit():
                 continue
             try:
-                yield dt.date(*map(int, match.groups())), entry
+                yield dt.date.fromisoformat(name[:10]), entry
             except ValueError:
                 continue
 

@@ -86,7 +86,10 @@ def page_lines(page: Page, day: dt.date, path: str) -> list[str]:
     title_shown = page.title is None  # the date heads the output instead of the title line
     for i in range(page.body_start, len(page.lines)):
         body = markdown.line_body(page, i)
-        if not title_shown and body.startswith("#") and not body.startswith("##") and page.title in body:
+        if (
+            not title_shown and page.title is not None
+            and body.startswith("#") and not body.startswith("##") and page.title in body
+        ):
             title_shown = True
             continue
         if i in heading_lines:
