@@ -27,6 +27,11 @@ ALLOWED: dict[str, set[str]] = {
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},
 }
+# Subpackages: every module in them may import these (and its own package).
+PACKAGES: dict[str, set[str]] = {
+    "importers": {"records", "model", "markdown", "dates", "errors", "store", "importers"},
+    "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters"},
+}
 EDGE_ONLY = {"click", "rich", "starlette", "fastapi", "uvicorn", "jinja2", "matplotlib"}
 
 
@@ -51,6 +56,16 @@ def test_core_modules_import_only_what_lies_below_them() -> None:
         assert ours <= ALLOWED[path.stem], f"{path.stem} imports {ours - ALLOWED[path.stem]}"
         third = {name.split(".")[0] for name in imported}
         assert not third & EDGE_ONLY, f"{path.stem} imports {third & EDGE_ONLY}: keep them at the edge"
+
+
+def test_importers_and_exporters_stay_in_their_lane() -> None:
+    for package, allowed in PACKAGES.items():
+        for path in (SRC / package).glob("*.py"):
+            imported = _imports(path)
+            ours = {name.split(".")[1] for name in imported if name.startswith("reslog.")}
+            assert ours <= allowed, f"{package}/{path.name} imports {ours - allowed}"
+            third = {name.split(".")[0] for name in imported}
+            assert not third & (EDGE_ONLY - {"jinja2"}), f"{package}/{path.name} imports {third & EDGE_ONLY}"
 
 
 def test_cli_never_touches_files_directly() -> None:

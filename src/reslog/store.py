@@ -325,12 +325,16 @@ class Log:
         except OSError as exc:
             raise _log_error(self.root, exc) from None
 
-    def _ensure_day(self, day: dt.date, today: dt.date) -> Page:
-        """The day's page, made (with carry-over) if missing. Call with the lock held."""
+    def _ensure_day(self, day: dt.date, today: dt.date, carry: bool = True) -> Page:
+        """The day's page, made (with carry-over, unless not ``carry``) if missing.
+        Call with the lock held."""
         page = self.read_day(day)
         if page is not None:
             return page
         page = markdown.parse(new_day_text(day))
+        if not carry:
+            self.write_page(self.day_file(day), page)
+            return page
         # Carry into a page of today or the past, unless a page lies between it
         # and today (that page is where the to-dos went). Future pages (plans)
         # neither receive to-dos nor stop today's page from receiving them.
@@ -350,14 +354,15 @@ class Log:
 
     def update_day(
         self, day: dt.date, today: dt.date, edit: Callable[[Page], Page] | None = None,
-        create: bool = True,
+        create: bool = True, carry: bool = True,
     ) -> Page:
         """Apply ``edit`` to the day's page under the lock and write it if it changed.
 
         The page is made first if it does not exist (see :meth:`_ensure_day` for
         when it receives the open to-dos of the latest earlier page); with
-        ``create=False`` a missing page is an error instead. Returns the page as
-        written.
+        ``create=False`` a missing page is an error instead, and with
+        ``carry=False`` (importers filling in the past) a new page receives
+        nothing. Returns the page as written.
         """
         with self.locked():
             if not create and not self.day_path(day).exists():
@@ -365,7 +370,7 @@ class Log:
                     f"there is no page for {day.isoformat()} ({self.relative(self.day_path(day))}); "
                     "see the days with pages in the days/ folder"
                 )
-            page = self._ensure_day(day, today)
+            page = self._ensure_day(day, today, carry)
             if edit is None:
                 return page
             changed = edit(page)

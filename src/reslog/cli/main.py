@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "start": "reslog.cli.todo_cmds:start",
     "stop": "reslog.cli.todo_cmds:stop",
     "status": "reslog.cli.todo_cmds:status",
+    "import": "reslog.cli.io_cmds:import_cmd",
     "demo": "reslog.cli.misc_cmds:demo",
     "completion": "reslog.cli.misc_cmds:completion",
 }
