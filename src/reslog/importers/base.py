@@ -129,13 +129,18 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _field_value(value: str) -> str:
+    """A value that stays one field: brackets would end it early, so they become parentheses."""
+    return _one_line(value).replace("[", "(").replace("]", ")")
+
+
 def entry_lines(item: ImportItem, fmt: str) -> list[str]:
     """The Markdown lines of an imported item (first line, then nested body lines)."""
     first_text, *more = [line for line in item.text.splitlines() if line.strip()] or [""]
     parts = [_one_line(first_text)] if first_text.strip() else []
     present = set(markdown.read_tags(item.text))
     parts += [f"#{tag}" for tag in dict.fromkeys(item.tags) if tag not in present]
-    parts += [f"[{key}:: {_one_line(value).replace(']', ')')}]" for key, value in item.fields]
+    parts += [f"[{key}:: {_field_value(value)}]" for key, value in item.fields]
     if item.starred and STAR not in item.text:
         parts.append(STAR)
     parts.append(f"[imported:: {fmt}]")
