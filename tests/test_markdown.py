@@ -196,3 +196,8 @@ def test_append_after_an_unclosed_fence_closes_it() -> None:
         "## What to do next\n```\nunclosed\n## What was done\n```\n\n## What was done\n- 09:00 x\n"
     )
     assert new.entries()[0].index == at
+
+
+def test_comment_marker_inside_an_entry_is_text() -> None:
+    page = markdown.parse("## What was done\n- see <!-- this\n- next entry\n<!--\n- hidden\n-->\n- last\n")
+    assert [e.text for e in page.entries()] == ["see <!-- this", "next entry", "last"]

@@ -112,8 +112,11 @@ def _opaque_mask(lines: Sequence[str], start: int) -> tuple[list[bool], tuple[in
             mask[i] = True
             opened_at = i
             continue
-        opened = body.rfind("<!--")
-        if opened != -1 and "-->" not in body[opened:]:
+        # An HTML comment block starts a line (CommonMark: at most 3 spaces before it);
+        # a "<!--" inside an entry's text is text.
+        if body.lstrip(" ")[:4] == "<!--" and len(body) - len(body.lstrip(" ")) <= 3 and (
+            "-->" not in body[body.index("<!--"):]
+        ):
             in_comment = True
             mask[i] = True
             opened_at = i
