@@ -332,8 +332,7 @@ class Log:
         if page is not None:
             return page
         page = markdown.parse(new_day_text(day))
-        if not carry:
-            self.write_page(self.day_file(day), page)
+        if not carry:  # written by update_day with its edit, in one write
             return page
         # Carry into a page of today or the past, unless a page lies between it
         # and today (that page is where the to-dos went). Future pages (plans)
@@ -370,11 +369,14 @@ class Log:
                     f"there is no page for {day.isoformat()} ({self.relative(self.day_path(day))}); "
                     "see the days with pages in the days/ folder"
                 )
+            new = not carry and not exists(self.day_file(day))
             page = self._ensure_day(day, today, carry)
             if edit is None:
+                if new:
+                    self.write_page(self.day_file(day), page)
                 return page
             changed = edit(page)
-            if changed.lines != page.lines:
+            if new or changed.lines != page.lines:
                 self.write_page(self.day_file(day), changed)
             return changed
 

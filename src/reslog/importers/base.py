@@ -149,8 +149,16 @@ def entry_lines(item: ImportItem, fmt: str) -> list[str]:
         head += f"[{item.state}] "
     if item.time:
         head += f"{item.time} "
-    body = [line.rstrip() for line in [*more, *item.body] if line.strip()]
-    return [head + " ".join(parts)] + [f"  - {line.strip()}" for line in body]
+    body = [_unlisted(line.strip()) for line in [*more, *item.body] if line.strip()]
+    return [head + " ".join(parts)] + [f"  - {line}" for line in body]
+
+
+def _unlisted(line: str) -> str:
+    """A body line without its own list marker: it becomes a nested item, not ``- - item``
+    (a thematic break such as ``* * *`` is text, kept whole)."""
+    if line[:2] not in ("- ", "* ", "+ ") or set(line.replace(" ", "")) == {line[0]}:
+        return line
+    return line[2:].lstrip() or line
 
 
 def _merge(page: Page, items: Sequence[ImportItem], fmt: str) -> tuple[Page, int, int, int]:
@@ -194,7 +202,7 @@ def apply(
 ) -> ImportReport:
     """Merge what a reader found into the log (or only count it, when ``dry_run``)."""
     by_day: dict[dt.date, list[ImportItem]] = {}
-    for item in sorted(reading.items, key=lambda i: (i.day, i.time or "")):
+    for item in sorted(reading.items, key=lambda i: i.day):  # stable: a day keeps the source's order
         by_day.setdefault(item.day, []).append(item)
     report = ImportReport([], 0, 0, 0, list(reading.skipped))
     for n, (day, items) in enumerate(sorted(by_day.items()), 1):

@@ -1,0 +1,349 @@
+"""Read a folder of dated Markdown notes (a Jekyll blog, a notes folder): one entry per note.
+
+``reslog import markdown PATH`` walks PATH recursively and reads every note
+(``.md``, ``.markdown``, ``.Rmd``; hidden files and folders are left out).
+Each note becomes **one entry** in *What was done* on the day page of its
+date:
+
+* **date**: the front matter's ``date:`` (``2011-02-15``, ``2011-02-15
+  23:20:18``, ``2011-02-15T23:20``; a time there becomes the entry's time),
+  else the file name: ``YYYY-MM-DD.md``, Jekyll's ``YYYY-MM-DD-slug.md`` (and
+  ``.Rmd``), or, with ``--date-format FMT`` (Python strptime codes), a name
+  that is, or starts with, a date in that format followed by ``-``, ``_``,
+  ``.`` or a space. A note with neither is skipped ("no date").
+* **text**: the front matter's ``title:``, else the heading the note opens
+  with (``# Title`` or a setext ``Title`` over ``===``/``---``), else the file
+  name without its date (``2011-02-15-tuesday.md`` gives ``tuesday``).
+* **body**: every non-blank line of the note below the front matter, in order
+  and as typed (the title heading, when it gave the text, is not repeated);
+  each becomes a nested line of the entry.
+* **tags**: the front matter's ``tags:``/``tag:``/``categories:``/
+  ``category:`` (YAML list, ``[a, b]``, or words separated by spaces or
+  commas, as Jekyll reads them); characters a reslog tag cannot hold become
+  ``-``. Other front matter keys (Jekyll's ``layout``, ``slug``, ...) are
+  not imported.
+* **field** ``[file:: relative/path.md]``: where the note came from, so that
+  the entry leads back to it and two notes with the same title on one day stay
+  apart. (Not ``from::``, which in reslog names the source of an idea.)
+
+Left out, each with its reason in the report: notes without a date, empty
+files, files that are not valid UTF-8, an R Markdown source whose knitted
+``.md`` twin lies beside it (the ``.md`` holds the same text plus the
+results), and files that are not Markdown (listed once per kind of file).
+
+The helpers below (front matter, file walk, dates, tags) are shared with the
+Obsidian reader (:mod:`reslog.importers.obsidian`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from reslog.errors import InputError
+from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped
+
+#: Suffixes (lower case) of the files this reader takes as notes.
+NOTE_SUFFIXES = (".md", ".markdown", ".rmd")
+#: Front matter keys read as tags.
+TAG_KEYS = ("tags", "tag", "categories", "category")
+
+#: A front matter value: a scalar, a list of scalars, or None (anything else: maps, block text).
+Value = str | list[str] | None
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_KEY = re.compile(r"^([^\s#:\-][^:]*?)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
+_LIST_ITEM = re.compile(r"^[ \t]*-(?:[ \t]+(.*?))?[ \t]*$")
+_WHEN = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[T ]|\s+)(\d{1,2}):(\d{2}))?")
+_NAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?=$|[-_. ])")
+_ATX = re.compile(r"^#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_TAG_OK = re.compile(r"[\w][\w/-]*")
+_TAG_BAD = re.compile(r"[^\w/-]+")
+_MOMENT = re.compile(r"\[[^\]]*\]|YYYY|YY|MMMM|MMM|MM|M|Do|DD|D|dddd|ddd|[A-Za-z]+|.", re.S)
+_MOMENT_CODES = {"YYYY": "%Y", "YY": "%y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "M": "%m",
+                 "DD": "%d", "D": "%d", "dddd": "%A", "ddd": "%a"}
+
+
+# --- reading files ---------------------------------------------------------------------------
+
+
+def note_files(
+    root: Path, suffixes: tuple[str, ...], skip_dir: Callable[[str], str | None] | None = None
+) -> tuple[list[tuple[Path, str]], list[Skipped]]:
+    """The notes under ``root`` (path, origin relative to ``root``), sorted, and what was left out.
+
+    Hidden files and folders are left out silently; ``skip_dir(relative)`` may
+    name a reason to leave out a folder (None: go in; "": leave out silently).
+    Files with other suffixes are reported once per suffix. A single file
+    ``root`` is taken as the one note, if its suffix fits.
+    """
+    if root.is_file():
+        if root.suffix.lower() not in suffixes:
+            raise InputError(f"{root} is not a folder or a Markdown note; give the folder of notes")
+        return [(root, root.name)], []
+    if not root.is_dir():
+        raise InputError(f"{root} is not a folder; give the folder of notes")
+    notes: list[tuple[Path, str]] = []
+    skipped: list[Skipped] = []
+    others: dict[str, list[str]] = {}
+    for folder, dirs, files in os.walk(root):
+        rel = Path(folder).relative_to(root).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        kept = []
+        for name in sorted(dirs):
+            if name.startswith("."):
+                continue
+            reason = skip_dir(prefix + name) if skip_dir is not None else None
+            if reason is None:
+                kept.append(name)
+            elif reason:
+                skipped.append(Skipped(prefix + name + "/", reason))
+        dirs[:] = kept
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix in suffixes:
+                notes.append((Path(folder, name), prefix + name))
+            else:
+                others.setdefault(suffix or "(no suffix)", []).append(prefix + name)
+    notes.sort(key=lambda note: note[1])
+    for suffix, names in sorted(others.items()):
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        noun = "file" if len(names) == 1 else "files"
+        kind = f"{noun} without a suffix" if suffix == "(no suffix)" else f"{suffix} {noun}"
+        skipped.append(Skipped(shown, f"not a Markdown note ({len(names)} {kind})"))
+    if not notes:
+        raise InputError(f"{root} holds no Markdown notes; give the folder of notes")
+    return notes, skipped
+
+
+def read_lines(path: Path, origin: str) -> list[str] | Skipped:
+    """The note's lines (BOM removed, any line ending), or why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Skipped(origin, f"cannot be read: {exc.strerror or exc}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Skipped(origin, f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8, then import again")
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        return Skipped(origin, "empty file")
+    return _NEWLINE.split(text)
+
+
+# --- front matter ----------------------------------------------------------------------------
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        inner = text[1:-1]
+        return inner.replace("''", "'") if text[0] == "'" else inner.replace('\\"', '"')
+    return text
+
+
+def _value(raw: str) -> Value:
+    if raw in ("", "~", "null"):
+        return []  # a list may follow on the next lines; else it stays empty
+    if raw[0] == "[":
+        if not raw.endswith("]"):
+            return None
+        return [_unquote(part) for part in raw[1:-1].split(",") if part.strip()]
+    if raw[0] in "{|>&*!":
+        return None
+    return _unquote(raw.split(" #")[0]) if raw[0] not in "'\"" else _unquote(raw)
+
+
+def front_matter(lines: list[str]) -> tuple[dict[str, Value], int]:
+    """The YAML front matter's keys (a simple subset, see :data:`Value`) and where the body starts.
+
+    Front matter opens with ``---`` on the first line and closes at the next
+    ``---`` or ``...``; without a closing line there is none.
+    """
+    if not lines or lines[0].rstrip() != "---":
+        return {}, 0
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        return {}, 0
+    values: dict[str, Value] = {}
+    key: str | None = None
+    for line in lines[1:end]:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _KEY.match(line)
+        if match is not None:
+            key = match.group(1)
+            values[key] = _value(match.group(2) or "")
+            continue
+        item = _LIST_ITEM.match(line)
+        current = values.get(key) if key is not None else None
+        if key is not None and item is not None and isinstance(current, list):
+            if item.group(1):
+                current.append(_unquote(item.group(1)))
+        elif key is not None:
+            values[key] = None  # a nested map or text over several lines: not a simple value
+    return values, end + 1
+
+
+def scalar(values: dict[str, Value], key: str) -> str | None:
+    """The front matter value of ``key`` if it is a non-empty scalar."""
+    value = values.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def clean_tag(tag: str) -> str | None:
+    """``tag`` as a reslog tag (no ``#``; other characters become ``-``), or None if nothing is left."""
+    tag = _TAG_BAD.sub("-", tag.strip().lstrip("#")).strip("-/")
+    if not tag or _TAG_OK.fullmatch(tag) is None or not any(c.isalpha() or c == "_" for c in tag):
+        return None
+    return tag
+
+
+def front_tags(values: dict[str, Value], keys: tuple[str, ...] = TAG_KEYS) -> list[str]:
+    """The tags the front matter names under ``keys``, once each, in order."""
+    tags: list[str] = []
+    for key in keys:
+        value = values.get(key)
+        # a list item is one tag; a scalar is split at commas if it has any (Obsidian), else at
+        # spaces (as Jekyll reads it)
+        words = re.split("," if "," in value else r"\s+", value) if isinstance(value, str) else value or []
+        for word in words:
+            tag = clean_tag(word)
+            if tag is not None and tag not in tags:
+                tags.append(tag)
+    return tags
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def parse_when(value: str) -> tuple[dt.date, str | None] | None:
+    """A front matter date (``2011-02-15``, ``2011-02-15 23:20:18``, ``...T23:20``): date and HH:MM."""
+    match = _WHEN.match(value.strip())
+    if match is None:
+        return None
+    try:
+        day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+    hour, minute = match.group(4), match.group(5)
+    if hour is None or int(hour) > 23 or int(minute) > 59:
+        return day, None
+    return day, f"{int(hour):02d}:{minute}"
+
+
+def moment_to_strptime(fmt: str) -> str | None:
+    """A moment.js date format (as Obsidian's settings hold it) in strptime codes, if it has one."""
+    out = []
+    for token in _MOMENT.findall(fmt):
+        if token.startswith("["):
+            out.append(token[1:-1].replace("%", "%%"))
+        elif token in _MOMENT_CODES:
+            out.append(_MOMENT_CODES[token])
+        elif token.isalpha():
+            return None
+        else:
+            out.append(token.replace("%", "%%"))
+    return "".join(out)
+
+
+def check_date_format(fmt: str) -> str:
+    """``fmt`` if it spells a whole date in strptime codes; else an InputError that says what to give."""
+    if "%" not in fmt:
+        hint = moment_to_strptime(fmt) if re.search(r"YY|DD", fmt) else None
+        if hint:
+            raise InputError(f"--date-format {fmt!r} looks like a moment.js format (as Obsidian writes "
+                             f"it); give it in strptime codes: --date-format '{hint}'")
+        raise InputError(f"--date-format {fmt!r} has no strptime codes; give one such as %Y-%m-%d")
+    sample = dt.date(2024, 11, 26)
+    try:
+        ok = dt.datetime.strptime(sample.strftime(fmt), fmt).date() == sample
+    except (ValueError, re.error):
+        ok = False
+    if not ok:
+        raise InputError(f"--date-format {fmt!r} does not spell a whole date (year, month and day); "
+                         "give strptime codes such as %Y-%m-%d")
+    return fmt
+
+
+def date_of_name(stem: str, fmt: str | None) -> tuple[dt.date, str] | None:
+    """The date a note's name is, or starts with (followed by ``-``, ``_``, ``.`` or a space),
+    and the rest of the name (``2011-02-15-tuesday`` gives ``tuesday``)."""
+    if fmt is None:
+        match = _NAME_DATE.match(stem)
+        if match is None:
+            return None
+        try:
+            day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return None
+        return day, stem[match.end():].lstrip("-_. ")
+    ends = [len(stem)] + [i for i in range(len(stem) - 1, 0, -1) if stem[i] in "-_. "]
+    for end in ends:
+        try:
+            return dt.datetime.strptime(stem[:end], fmt).date(), stem[end:].lstrip("-_. ")
+        except ValueError:
+            continue
+    return None
+
+
+# --- one note, one entry ---------------------------------------------------------------------
+
+
+def _title(values: dict[str, Value], body: list[str], name: str) -> tuple[str, list[str]]:
+    """The note's title, and its body without the heading the title came from."""
+    lines = [line for line in body if line.strip()]
+    title = scalar(values, "title")
+    if title is not None:
+        return title, lines
+    if lines:
+        atx = _ATX.match(lines[0])
+        if atx is not None and atx.group(1).strip():
+            return atx.group(1).strip(), lines[1:]
+        if len(lines) > 1 and _SETEXT.match(lines[1]) and not lines[0].startswith((" ", "\t", "-", "*")):
+            return lines[0].strip(), lines[2:]
+    return name, lines
+
+
+def note_item(
+    day: dt.date, time: str | None, values: dict[str, Value], body: list[str], name: str, origin: str
+) -> ImportItem:
+    """A whole note as one entry: its title (else ``name``), every non-blank body line, its tags
+    and its file."""
+    text, lines = _title(values, body, name)
+    return ImportItem(day, text, "done", body=lines, time=time, tags=front_tags(values),
+                      fields=[("file", origin)], origin=origin)
+
+
+def read(path: Path, options: ImportOptions) -> Reading:
+    """Read every dated note under ``path`` (see the module's docstring)."""
+    fmt = check_date_format(options.date_format) if options.date_format else None
+    notes, skipped = note_files(path, NOTE_SUFFIXES)
+    knitted = {origin.rsplit(".", 1)[0] for _, origin in notes if origin.lower().endswith(".md")}
+    items: list[ImportItem] = []
+    for file, origin in notes:
+        base, suffix = origin.rsplit(".", 1)
+        if suffix.lower() == "rmd" and base in knitted:
+            skipped.append(Skipped(origin, f"R Markdown source of {base}.md, which is imported instead"))
+            continue
+        lines = read_lines(file, origin)
+        if isinstance(lines, Skipped):
+            skipped.append(lines)
+            continue
+        values, start = front_matter(lines)
+        stem = file.name.rsplit(".", 1)[0]
+        named = date_of_name(stem, fmt)
+        when = parse_when(scalar(values, "date") or "") or (named and (named[0], None))
+        if not when:
+            skipped.append(Skipped(origin, "no date (none in the front matter or the file name)"))
+            continue
+        name = named[1] if named and named[1] else stem
+        items.append(note_item(when[0], when[1], values, lines[start:], name, origin))
+    return Reading(items, skipped)

@@ -1,0 +1,184 @@
+"""reslog import markdown: one entry per dated note, on the real cboettig lab notebook and on odd files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from reslog import markdown
+from reslog.importers.base import ImportOptions
+from reslog.importers.markdown_notes import front_matter, read
+
+from .conftest import CORPORA, Clock, Result, day_file
+
+Run = Callable[..., Result]
+NOTEBOOK = CORPORA / "cboettig-labnotebook"
+
+
+def _done(log_dir: Path, day: str) -> list[str]:
+    page = markdown.parse(day_file(log_dir, day).read_text(encoding="utf-8"))
+    section = page.section("done")
+    assert section is not None
+    return [line.rstrip("\n") for line in page.lines[section.index + 1:section.end] if line.strip()]
+
+
+def test_lab_notebook_reading() -> None:
+    reading = read(NOTEBOOK, ImportOptions())
+    by_origin = {item.origin: item for item in reading.items}
+    assert len(reading.items) == 1013
+    assert len({item.day for item in reading.items}) == 841
+    assert min(item.day for item in reading.items) == dt.date(2010, 1, 10)
+    assert max(item.day for item in reading.items) == dt.date(2015, 12, 31)
+    assert all(item.section == "done" and item.state is None for item in reading.items)
+
+    # a front matter title, date and time, list of categories
+    tuesday = by_origin["2011/_posts/2011-02-15-tuesday.md"]
+    assert (tuesday.day, tuesday.time, tuesday.text, tuesday.tags) == (
+        dt.date(2011, 2, 15), "23:20", "Tuesday", ("ecology",))
+    assert tuesday.fields == (("file", "2011/_posts/2011-02-15-tuesday.md"),)
+    assert tuesday.body[0] == "In at 8:30.\xa0 10a and still getting through Google Reader journals, emails."
+    assert tuesday.body[1] == "  * Finished up yesterday's entry and posted."
+    assert tuesday.body[-2:] == (
+        "## CPB Seminar",
+        "Student Dave Harris on ecological niche modeling, including\xa0 interactions and phylogenetic "
+        "information with GLM approach.\xa0 ")
+    assert len(tuesday.body) == 9  # every non-blank line, the tab-only line left out
+
+    # the date from the file name only; inline tags and categories
+    notes = by_origin["2012/_posts/2012-05-11-Notes.md"]
+    assert (notes.day, notes.time, notes.text, notes.tags) == (
+        dt.date(2012, 5, 11), None,
+        "Computing the value of information in management of a stochastic resource",
+        ("decision-theory", "ecology"))
+    assert notes.body[:2] == ("pdg-control", "===========")
+    # R Markdown, quoted title, tags as one word
+    rmd = by_origin["2015/_posts/2015-12-31-reflections-on-the-open-lab-notebook.Rmd"]
+    assert (rmd.day, rmd.text, rmd.tags) == (
+        dt.date(2015, 12, 31), "Reflecting on five years of the open lab notebook", ("blog", "open-science"))
+    assert rmd.body[0].startswith("I have been keeping an open lab notebook now since [February of 2010]")
+    # no title: the setext heading the note opens with, not repeated in the body
+    teaching = by_origin["2010/_posts/2010-01-25-Teaching.md"]
+    assert (teaching.text, teaching.tags) == ("Clash of Old and New", ("teaching",))
+    assert teaching.body[0] == "Today was my day to facilitate for a graduate student discussion"
+    # no title and no opening heading: the file name without its date
+    assert by_origin["2010/_posts/2010-01-18-ProgressChallenges.md"].text == "ProgressChallenges"
+    # a draft whose name carries a date is a dated note
+    assert by_origin["2014/_posts/_drafts/2013-10-10-why-open-science.md"].day == dt.date(2013, 10, 10)
+    # three posts of one day, three entries
+    assert sorted(i.text for i in reading.items if i.day == dt.date(2011, 2, 16)) == [
+        "Citation tools & Future of Publishing",
+        "Data Mangement on UC3 Merritt Repository",
+        "Weds & Framing warning signals manuscript",
+    ]
+
+    reasons = {skip.origin: skip.reason for skip in reading.skipped}
+    assert reasons["2011/README.md"] == "no date (none in the front matter or the file name)"
+    assert reasons["2014/_posts/_drafts/webpitch.md"] == "no date (none in the front matter or the file name)"
+    assert reasons["2014/_posts/todo.md"] == "no date (none in the front matter or the file name)"
+    assert reasons["2014/_posts/2014-11-14-nimble-explore.Rmd"] == (
+        "R Markdown source of 2014/_posts/2014-11-14-nimble-explore.md, which is imported instead")
+    assert reasons["2010/COPYING, 2011/COPYING, 2012/COPYING and 3 more"] == (
+        "not a Markdown note (6 files without a suffix)")
+    assert len(reading.skipped) == 26
+
+
+def test_lab_notebook_import_twice(log_dir: Path, run: Run, clock: Clock) -> None:
+    # two of the six years (the whole notebook is read above; writing it all takes a while with fsync)
+    first = run("import", "markdown", str(NOTEBOOK / "2011"))
+    assert first.code == 0, first.err
+    assert "Imported 301 entries (0 to-dos) into 225 days." in first.out
+    assert "  COPYING: not a Markdown note (1 file without a suffix)" in first.out
+    assert "  README.md: no date (none in the front matter or the file name)" in first.out
+    done = _done(log_dir, "2011-02-15")
+    assert done[0] == "- 23:20 Tuesday #ecology [file:: _posts/2011-02-15-tuesday.md] [imported:: markdown]"
+    assert "  - Finished up yesterday's entry and posted." in done
+    assert done[-2] == "  - ## CPB Seminar"
+    # the page still parses as one entry per note, with the note's lines nested under it
+    page = markdown.parse(day_file(log_dir, "2011-02-16").read_text(encoding="utf-8"))
+    entries = page.section("done").entries  # type: ignore[union-attr]
+    assert [e.time for e in entries] == ["23:04", "19:06", "23:56"]  # in the order the posts are read (by name)
+    assert all("[imported:: markdown]" in e.text and e.children for e in entries)
+
+    assert run("import", "markdown", str(NOTEBOOK / "2015")).code == 0
+    assert _done(log_dir, "2015-12-31")[0] == (
+        "- Reflecting on five years of the open lab notebook #blog #open-science "
+        "[file:: _posts/2015-12-31-reflections-on-the-open-lab-notebook.Rmd] [imported:: markdown]")
+
+    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
+    again = run("import", "markdown", str(NOTEBOOK / "2011"))
+    assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
+    assert "Already in the log, not added again: 301 entries." in again.out
+    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+
+
+def test_messy_notes(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> None:
+    notes = tmp_path / "notes folder"
+    (notes / ".git").mkdir(parents=True)
+    (notes / ".git" / "2020-01-01.md").write_text("hidden", encoding="utf-8")
+    (notes / "sub").mkdir()
+    # BOM, CRLF, a quoted title with a colon, inline tags with commas, a time after a T
+    (notes / "sub" / "meeting @ lab, room 2: notes.md").write_bytes(
+        "\ufeff---\r\ntitle: 'Group meeting: W2S'\r\ndate: \"2024-03-05T14:30:00+01:00\"\r\n"
+        "tags: w2s, open science, c++ # a comment\r\n---\r\n\r\nAgreed on the sweep.\r\n\r\n- [ ] send the plots\r\n"
+        .encode())
+    (notes / "2024-03-06.markdown").write_text("# Day notes\n\nOne line.\n", encoding="utf-8")
+    (notes / "2024-03-07 standup.md").write_text("Nothing but text.\n", encoding="utf-8")
+    (notes / "2024-02-30-impossible.md").write_text("A bad date.\n", encoding="utf-8")
+    (notes / "2024-03-08.md").write_text("", encoding="utf-8")
+    (notes / "2024-03-09.md").write_bytes(b"caf\xe9\n")
+    (notes / "undated.md").write_text("---\ntitle: x\ndate: someday\n---\nbody\n", encoding="utf-8")
+    (notes / "figure.png").write_bytes(b"\x89PNG")
+    result = run("import", "markdown", str(notes))
+    assert result.code == 0, result.err
+    assert "Imported 3 entries (0 to-dos) into 3 days." in result.out
+    assert _done(log_dir, "2024-03-05") == [
+        "- 14:30 Group meeting: W2S #w2s #open-science #c [file:: sub/meeting @ lab, room 2: notes.md] "
+        "[imported:: markdown]",
+        "  - Agreed on the sweep.",
+        "  - [ ] send the plots",
+    ]
+    assert _done(log_dir, "2024-03-06") == [
+        "- Day notes [file:: 2024-03-06.markdown] [imported:: markdown]", "  - One line."]
+    assert _done(log_dir, "2024-03-07") == [
+        "- standup [file:: 2024-03-07 standup.md] [imported:: markdown]", "  - Nothing but text."]
+    assert result.out.split("Skipped 5:\n")[1].splitlines() == [
+        "  figure.png: not a Markdown note (1 .png file)",
+        "  2024-02-30-impossible.md: no date (none in the front matter or the file name)",
+        "  2024-03-08.md: empty file",
+        "  2024-03-09.md: not valid UTF-8 (byte 3); convert it to UTF-8, then import again",
+        "  undated.md: no date (none in the front matter or the file name)",
+    ]
+    assert sorted(p.name for p in (log_dir / "days").rglob("*.md")) == [
+        "2024-03-05.md", "2024-03-06.md", "2024-03-07.md"]
+
+
+def test_date_format_for_names(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> None:
+    (tmp_path / "05.03.2024 - lab day.md").write_text("Ran it.\n", encoding="utf-8")
+    (tmp_path / "2024-03-06.md").write_text("---\ndate: 2024-03-06\n---\nFront matter date.\n",
+                                            encoding="utf-8")
+    result = run("import", "markdown", str(tmp_path), "--date-format", "%d.%m.%Y")
+    assert "Imported 2 entries" in result.out
+    assert _done(log_dir, "2024-03-05")[0] == "- lab day [file:: 05.03.2024 - lab day.md] [imported:: markdown]"
+    assert run("import", "markdown", str(tmp_path), "--date-format", "YYYY").code == 2
+
+
+def test_wrong_kind_of_path(tmp_path: Path, log_dir: Path, run: Run) -> None:
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    result = run("import", "markdown", str(tmp_path / "a.txt"))
+    assert result.code == 2 and "is not a folder or a Markdown note" in result.err
+    (tmp_path / "empty").mkdir()
+    result = run("import", "markdown", str(tmp_path / "empty"))
+    assert result.code == 2 and "holds no Markdown notes" in result.err
+    assert not log_dir.exists()
+
+
+def test_front_matter_subset() -> None:
+    lines = ["---", "title: \"A: b\"", "tags:", "- one", "  - two", "categories: [x, 'y z']",
+             "nested:", "  key: value", "text: |", "  more", "empty:", "comment: yes # a comment", "---",
+             "body"]
+    values, start = front_matter(lines)
+    assert start == 13
+    assert values == {"title": "A: b", "tags": ["one", "two"], "categories": ["x", "y z"], "nested": None,
+                      "text": None, "empty": [], "comment": "yes"}
+    assert front_matter(["---", "title: unclosed", "body"]) == ({}, 0)
