@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from pathlib import Path
 
@@ -10,7 +11,14 @@ import click
 from reslog.cli import actions, context
 from reslog.cli.context import log_of
 from reslog.cli.style import echo
+from reslog.dates import parse_range
+from reslog.errors import InputError, ReslogError
+from reslog.exporters.select import HTML_DEFAULT, REDACTIONS, ExportOptions, select
+from reslog.exporters.select import redact as apply_redaction
 from reslog.importers.base import ImportOptions, apply
+from reslog.model import KINDS
+from reslog.search import Filters, Hit
+from reslog.store import DATA_DIR, Log
 
 #: FORMAT -> the module whose ``read(path, options)`` reads it.
 IMPORTERS = {
@@ -31,7 +39,8 @@ IMPORTERS = {
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="jrnl: the jrnl config file (its timeformat and tag symbols).")
 @click.option("--date-format", metavar="FMT",
-              help="obsidian, markdown: how note names spell dates (strftime, default %Y-%m-%d).")
+              help="obsidian, markdown, logseq, org: how file names spell dates "
+              "(strftime, default %Y-%m-%d).")
 def import_cmd(fmt: str, path: Path, dry_run: bool, config: Path | None, date_format: str | None) -> None:
     """Import another tool's log from PATH: jrnl, obsidian, logseq, notion, dayone, org, markdown.
 
@@ -59,3 +68,133 @@ EXPORTERS = {
     "json": "reslog.exporters.json_export",
     "md": "reslog.exporters.md",
 }
+
+
+def _redactions(fmt: str, redact: tuple[str, ...], no_redact: bool) -> tuple[str, ...]:
+    """What to leave out: --redact, plus html's default unless --no-redact; in REDACTIONS order."""
+    if no_redact and redact:
+        raise click.UsageError("--no-redact and --redact contradict each other; give one or the other")
+    if no_redact:
+        return ()
+    wanted = {*redact, *(HTML_DEFAULT if fmt == "html" else ())}
+    return tuple(name for name in REDACTIONS if name in wanted)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _check_out(fmt: str, out: Path, log: Log) -> None:
+    """Refuse an OUT that cannot be written, or that would write into the log itself."""
+    if str(out) == "-":
+        if fmt == "html":
+            raise click.UsageError("html writes a folder of pages; give a folder for OUT, not '-'")
+        return
+    if fmt == "html" and out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file; html writes a folder of pages: give a folder for OUT")
+    if fmt != "html" and out.is_dir():
+        raise InputError(f"{out} is a folder; give a file name for OUT, such as {out / f'log.{fmt}'}")
+    parent = out.parent
+    if not parent.is_dir():
+        raise ReslogError(f"the folder {parent} does not exist; create it first (mkdir -p {parent})")
+    target, root = out.resolve(), log.root.resolve()
+    if target == root or any(_inside(target, root / name) for name in ("days", "weeks", DATA_DIR)):
+        raise InputError(f"{out} lies inside the log's own pages; export to a folder outside {root}")
+
+
+def _range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    today = context.now().date()
+    return (
+        parse_range(since, today)[0] if since is not None else None,
+        parse_range(until, today)[1] if until is not None else None,
+    )
+
+
+def _left_out(before: list[Hit], after: list[Hit]) -> tuple[int, int]:
+    """Entries that redaction left out whole, and lines it left out of the entries it kept."""
+    kept = {hit.citation: hit for hit in after}
+    lines = sum(
+        hit.text.count("\n") - kept[hit.citation].text.count("\n") for hit in before if hit.citation in kept
+    )
+    return len(before) - len(after), lines
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+_REDACT_HELP = (
+    "Leave out: private (#private entries and nested lines), feelings (feel:), thoughts (level 1: "
+    "thoughts, feelings, decisions, ideas, nested lines) or reflection (level 2). Repeatable."
+)
+
+
+@click.command("export", short_help="Export entries to share as json, md or html.")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(list(EXPORTERS)))
+@click.argument("out", metavar="OUT", type=click.Path(allow_dash=True, path_type=Path))
+@click.option("--since", metavar="WHEN", help="From this day, month, year, ISO week or phrase on.")
+@click.option("--until", metavar="WHEN", help="Up to this day, month, year, ISO week or phrase.")
+@click.option("--tag", metavar="TAG", help="Only entries with #TAG or a nested #TAG/...")
+@click.option("--kind", type=click.Choice([*KINDS, "note"]),
+              help="Only entries of this kind (note: no kind).")
+@click.option("--redact", "redact", multiple=True, type=click.Choice(REDACTIONS), help=_REDACT_HELP)
+@click.option("--no-redact", is_flag=True,
+              help="html: keep private entries and feelings (left out by default).")
+@click.option("--title", default="Research log", show_default=True, help="The title of the document or site.")
+def export_cmd(
+    fmt: str, out: Path, since: str | None, until: str | None, tag: str | None, kind: str | None,
+    redact: tuple[str, ...], no_redact: bool, title: str,
+) -> None:
+    """Export entries to share: json or md (a file, or '-' for standard output), html (a folder).
+
+    Entries come in date order, each with its citation (file:line). --redact leaves parts out
+    before anything is written; html always leaves out private entries and feelings unless
+    --no-redact (--redact adds to that). An empty selection is not an error: it writes an
+    empty export.
+    """
+    log = log_of(click.get_current_context())
+    what = _redactions(fmt, redact, no_redact)
+    _check_out(fmt, out, log)
+    first, last = _range(since, until)
+    filters = Filters(kind, tag, since=first, until=last)
+    selected = select(log, filters)
+    hits = apply_redaction(selected, what)
+    header = {
+        "exported_at": context.now().isoformat(timespec="seconds"),
+        "log": str(log.root),
+        "filters": {
+            "since": first.isoformat() if first else None, "until": last.isoformat() if last else None,
+            "tag": tag, "kind": kind,
+        },
+        "redacted": list(what),
+    }
+    # Only json states the filters and redactions (see reslog.exporters.json_export).
+    extra = (header,) if fmt == "json" else ()
+    writer = importlib.import_module(EXPORTERS[fmt])
+    options = ExportOptions(title)
+    to_stdout = str(out) == "-"
+    if to_stdout:
+        click.echo(writer.render(hits, options, *extra), nl=False)
+    else:
+        try:
+            writer.write(hits, out, options, *extra)
+        except OSError as exc:
+            why = exc.strerror or exc
+            raise ReslogError(f"cannot write {out}: {why}; check the folder and its permissions") from None
+    _report(selected, hits, what, "standard output" if to_stdout else str(out), err=to_stdout)
+
+
+def _report(selected: list[Hit], hits: list[Hit], what: tuple[str, ...], where: str, err: bool) -> None:
+    """Say what was written and what was left out (on stderr when the export went to stdout)."""
+    if hits:
+        days = len({hit.date for hit in hits})
+        entries = _count(len(hits), "entry", "entries")
+        echo(f"Exported {entries} ({_count(days, 'day', 'days')}) to {where}.", err=err)
+    else:
+        echo(f"No entries match; wrote an empty export to {where}.", err=err)
+    if not what:
+        echo("Nothing redacted.", err=err)
+        return
+    dropped, lines = _left_out(selected, hits)
+    echo(f"Redacted {', '.join(what)}: left out {_count(dropped, 'entry', 'entries')} and "
+         f"{_count(lines, 'nested line', 'nested lines')}.", err=err)

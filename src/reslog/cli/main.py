@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "stop": "reslog.cli.todo_cmds:stop",
     "status": "reslog.cli.todo_cmds:status",
     "import": "reslog.cli.io_cmds:import_cmd",
+    "export": "reslog.cli.io_cmds:export_cmd",
     "demo": "reslog.cli.misc_cmds:demo",
     "completion": "reslog.cli.misc_cmds:completion",
 }

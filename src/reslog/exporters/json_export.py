@@ -1,0 +1,74 @@
+"""The JSON export: every selected entry, all its fields, and where it stands in the log.
+
+One UTF-8 document (``reslog export json OUT``), for scripts, notebooks and
+other tools::
+
+    {
+      "exported_at": "2026-11-26T09:12:00+01:00",
+      "log": "/home/me/reslog",
+      "title": "Research log",
+      "filters": {"since": "2026-11-01", "until": null, "tag": "w2s", "kind": null},
+      "redacted": ["private", "feelings"],
+      "entries": [{...}, ...]
+    }
+
+Each entry is :meth:`reslog.search.Hit.as_json` (date, time, section,
+heading, kind, level, state, text, tags, fields, source, starred, file, line,
+end_line, score, children, est/took minutes, carried) plus ``citation``,
+``"file:line"``. ``text`` is the entry as its day page holds it, without the
+list marker, checkbox, time and kind: the first line (with its ``#tags``,
+``[key:: value]`` fields and ``★``), then each nested line as written,
+indented relative to the nesting. ``file`` is relative to the log and
+``line`` is 1-based, so ``log``/``file``:``line`` opens the entry's page.
+Entries come in date order, then page order; ``[>]`` copies that a carried
+to-do leaves behind are left out (the live copy is there).
+
+Redaction happens before this module sees the entries (:mod:`select`), so
+``redacted`` only records what the exporter was told was left out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from reslog.exporters.select import ExportOptions
+from reslog.search import Hit
+from reslog.store import atomic_write
+
+
+def entry(hit: Hit) -> dict[str, Any]:
+    """One entry of the document: the hit's fields and its citation."""
+    out = hit.as_json()
+    out["citation"] = hit.citation
+    return out
+
+
+def document(
+    hits: list[Hit], options: ExportOptions, header: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The whole document as plain data; ``header`` gives exported_at, log, filters and redacted."""
+    header = header or {}
+    return {
+        "exported_at": header.get("exported_at"),
+        "log": header.get("log"),
+        "title": options.title,
+        "filters": dict(header.get("filters") or {}),
+        "redacted": list(header.get("redacted") or ()),
+        "entries": [entry(hit) for hit in hits],
+    }
+
+
+def render(hits: list[Hit], options: ExportOptions, header: Mapping[str, Any] | None = None) -> str:
+    """The document as text, indented, non-ASCII kept as is, ending in a newline."""
+    return json.dumps(document(hits, options, header), ensure_ascii=False, indent=1) + "\n"
+
+
+def write(
+    hits: list[Hit], out: Path, options: ExportOptions, header: Mapping[str, Any] | None = None
+) -> list[Path]:
+    """Write the document to the file ``out`` (replaced atomically); the files written."""
+    atomic_write(out, render(hits, options, header).encode("utf-8"))
+    return [out]

@@ -1,0 +1,396 @@
+"""The html export: a static site read from disk, checked as files and in real headless Chromium.
+
+The browser tests run Debian's ``chromium`` with ``--dump-dom`` (the DOM after the page's
+scripts ran) and ``--screenshot``. They are skipped when no chromium is installed, unless
+CI is set: there they must run (``.ci/run`` installs chromium).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from reslog.exporters import html
+from reslog.exporters.select import HTML_DEFAULT, ExportOptions, redact, select
+from reslog.search import Filters
+from reslog.store import Log
+
+from .conftest import Result, day_file
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+browser = pytest.mark.skipif(
+    CHROMIUM is None and not ON_CI,
+    reason="no chromium on PATH (apt-get install chromium); these tests run whenever CI is set",
+)
+
+XSS = "<script>window.PWNED=1;document.title='PWNED'</script>"
+IMG = "<img src=x onerror=\"window.PWNED=2;document.title='PWNED'\">"
+
+PAGES = {
+    "2026-11-24": f"""\
+---
+date: 2026-11-24
+---
+# Tuesday 24 November 2026
+
+## What to do next
+- [ ] Email Yitao about the grid-world task #w2s
+- [x] Read the W2S paper #w2s [est:: 30m] [took:: 45m]
+- [-] Port the loader to JAX #infra
+- [>] Rerun the old sweep #w2s
+
+## What was done
+- 09:12 exp: learning rate sweep on GPT-2 sizes, only a slight gain with scale #w2s #proj/sub ★
+  - thought: the strong model may imitate the weak model's **errors**
+    - deeper: see `configs/w2s.yaml` and [[W2S notes|the notes]]
+  - [x] 10:00 check the seeds
+- 10:30 bug: {XSS} and {IMG} in the loader #Security
+- 11:00 read: Weak-to-strong generalization https://arxiv.org/abs/2312.09390. [from:: twitter]
+- 12:00 met the zanzibar people about a job #private
+- 13:00 feel: anxious about the quokka deadline
+
+## Reflection
+- 18:00 The morning block without chat worked well. #été
+""",
+    "2026-11-26": """\
+# Thursday 26 November 2026
+
+## What was done
+- 09:00 learning about accurate convergence #security
+- 10:00 result: the Learning Rate warmup fixed the spikes #w2s
+  - nested line with a secret word, quokkas excepted #private
+""",
+    "2026-11-30": """\
+# Monday 30 November 2026
+
+## Random ideas
+- 08:05 Use external tools in reward modeling [from:: chat with Yitao] #proj
+""",
+}
+
+
+@pytest.fixture
+def log(log_dir: Path) -> Log:
+    for day, text in PAGES.items():
+        path = day_file(log_dir, day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return Log(log_dir)
+
+
+@pytest.fixture
+def site(log: Log, tmp_path: Path) -> Path:
+    out = tmp_path / "site"
+    html.write(redact(select(log), HTML_DEFAULT), out, ExportOptions("Lab notebook"))
+    return out
+
+
+class Page(HTMLParser):
+    """The elements of a page: (tag, attributes) in order, the ids, and the text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.ids: set[str] = set()
+        self.text: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        found = dict(attrs).get("id")
+        if found:
+            self.ids.add(found)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def links(self) -> list[str]:
+        found = (a.get("href") or a.get("src") or a.get("action") for _, a in self.elements)
+        return [link for link in found if link]
+
+
+def _page(path: Path) -> Page:
+    return Page(path.read_text(encoding="utf-8"))
+
+
+def _all_text(folder: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+# -- the files ---------------------------------------------------------------------------------
+
+
+def test_layout_days_weeks_tags_search(site: Path) -> None:
+    names = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert names == {
+        "days/2026-11-24.html", "days/2026-11-26.html", "days/2026-11-30.html",
+        "index.html", "search-index.js", "search.html", "search.js", "style.css", "tags.html",
+        "tags/infra.html", "tags/proj.html", "tags/proj.sub.html", "tags/security.html",
+        "tags/w2s.html", "tags/~0000e9t~0000e9.html",
+        "weeks/2026-W48.html", "weeks/2026-W49.html",
+    }
+
+
+def test_index_lists_weeks_newest_first_with_days_and_counts(site: Path) -> None:
+    page = _page(site / "index.html")
+    hrefs = [a["href"] for tag, a in page.elements if tag == "a"]
+    weeks = [h for h in hrefs if h and h.startswith("weeks/")]
+    assert weeks == ["weeks/2026-W49.html", "weeks/2026-W48.html"]
+    days = [h for h in hrefs if h and h.startswith("days/")]
+    assert days == ["days/2026-11-30.html", "days/2026-11-24.html", "days/2026-11-26.html"]
+    text = " ".join(page.text)
+    # 2026-11-24 keeps 7 of its 10 entries: the deferred copy, #private and feel: are left out
+    assert "10 entries on 3 days" in " ".join(text.split())
+    assert re.search(r"Tue 24\s*7", text) and re.search(r"Thu 26\s*2", text) and re.search(r"Mon 30\s*1", text)
+    assert "<title>Weeks · Lab notebook</title>" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_day_page_shows_kinds_states_stars_sources_nesting_and_citations(site: Path) -> None:
+    text = (site / "days" / "2026-11-24.html").read_text(encoding="utf-8")
+    page = Page(text)
+    assert "<title>Tuesday 24 November 2026 · Lab notebook</title>" in text
+    assert [t for t, a in page.elements if t == "h2"] == ["h2", "h2", "h2"]
+    assert "<h2>What to do next</h2>" in text and "<h2>Reflection</h2>" in text
+    # to-dos: a glyph per state, fields moved under the entry
+    assert '<li id="L7" class="entry lv0 s-open"><div class="line"><span class="check" title="open">☐</span>' in text
+    assert '<span class="check" title="done">☑</span>' in text
+    assert '<li id="L9" class="entry lv0 s-dropped">' in text
+    assert "Rerun the old sweep" not in text  # a deferred copy is not exported
+    assert '<span class="f-est">est. 30m</span><span class="f-took">took 45m</span>' in text
+    # the experiment: time, kind, star, tags linked, nested lines nested, citation
+    exp = text.split('<li id="L13"', 1)[1].split("</li>\n", 1)[0]
+    assert "<time>09:12</time>" in exp and '<span class="kind k-exp">exp</span>' in exp
+    assert '<a class="tag" href="../tags/w2s.html">#w2s</a>' in exp
+    assert '<a class="tag" href="../tags/proj.sub.html">#proj/sub</a>' in exp
+    assert '<span class="star" title="starred">★</span>' in exp and "starred" in exp.split(">", 1)[0]
+    assert ('<ul class="nested"><li><span class="kind k-thought">thought</span>the strong model may imitate '
+            "the weak model&#x27;s <strong>errors</strong>"
+            '<ul class="nested"><li>deeper: see <code>configs/w2s.yaml</code> and '
+            '<span class="wikilink" title="W2S notes">the notes</span></li></ul></li>'
+            '<li><span class="check" title="done">☑</span><time>10:00</time>check the seeds</li></ul>') in exp
+    assert '<a class="cite" href="../days/2026-11-24.html#L13">days/2026/2026-11-24.md:13</a>' in exp
+    # the reading: a link (without the full stop), its source shown
+    assert ('<a href="https://arxiv.org/abs/2312.09390" rel="noopener">https://arxiv.org/abs/2312.09390</a>.'
+            in text)
+    assert '<span class="source">from twitter</span>' in text
+    assert '<a class="tag" href="../tags/~0000e9t~0000e9.html">#été</a>' in text
+    assert {"L7", "L8", "L9", "L13", "L17", "L18", "L23"} <= page.ids
+
+
+def test_raw_html_in_entries_is_escaped_text(site: Path) -> None:
+    text = (site / "days" / "2026-11-24.html").read_text(encoding="utf-8")
+    assert "<script>window" not in text and "<img" not in text
+    assert "&lt;script&gt;window.PWNED=1;document.title=&#x27;PWNED&#x27;&lt;/script&gt;" in text
+    assert "&lt;img src=x onerror=&quot;window.PWNED=2;" in text
+    page = Page(text)
+    assert [a for t, a in page.elements if t == "script"] == []
+    assert not [a for t, a in page.elements if any(k.startswith("on") for k in a)]
+    assert XSS in "".join(page.text) and IMG in "".join(page.text)
+
+
+def test_every_link_resolves_to_a_file_and_anchor(site: Path) -> None:
+    checked = 0
+    for path in site.rglob("*.html"):
+        for link in _page(path).links():
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https"):
+                assert link == "https://arxiv.org/abs/2312.09390"
+                continue
+            assert not parts.scheme and not parts.netloc, f"{path.name}: {link} leaves the site"
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            assert target.is_file(), f"{path.relative_to(site)}: {link} points nowhere"
+            assert site.resolve() in target.parents
+            if parts.fragment:
+                assert parts.fragment in _page(target).ids, f"{link}: no such anchor"
+            checked += 1
+    assert checked > 100
+
+
+def test_titles_tags_and_search_index_hold_only_what_was_exported(site: Path) -> None:
+    everything = _all_text(site)
+    for word in ("zanzibar", "quokka", "anxious", "#private", "Rerun the old sweep"):
+        assert word not in everything
+    assert not (site / "tags" / "private.html").exists()
+    index = (site / "search-index.js").read_text(encoding="utf-8")
+    assert index.count('["2026-') == 10
+    assert '["2026-11-26",5,"10:00","result","the Learning Rate warmup fixed the spikes #w2s"]' in index
+
+
+def test_tags_group_case_and_nesting(site: Path) -> None:
+    security = (site / "tags" / "security.html").read_text(encoding="utf-8")
+    assert "<title>#Security · Lab notebook</title>" in security  # the first spelling of #security
+    assert "PWNED" in security and "learning about accurate" in security
+    parent = (site / "tags" / "proj.html").read_text(encoding="utf-8")
+    assert "learning rate sweep" in parent and "external tools" in parent  # #proj/sub counts in #proj
+    assert '<a href="proj.sub.html">#proj/sub</a>' in parent
+    child = (site / "tags" / "proj.sub.html").read_text(encoding="utf-8")
+    assert 'in <a href="proj.html">#proj</a>' in child and "external tools" not in child
+    w2s = _page(site / "tags" / "w2s.html")
+    days = [a["href"] for t, a in w2s.elements if t == "a" and (a.get("href") or "").startswith("../days/")
+            and "#" not in (a.get("href") or "")]
+    assert days == ["../days/2026-11-26.html", "../days/2026-11-24.html"]  # newest first
+
+
+def test_tag_file_names_are_safe_and_distinct() -> None:
+    assert html.tag_file("proj/sub") == "proj.sub.html"
+    assert html.tag_file("W2S") == html.tag_file("w2s") == "w2s.html"
+    assert html.tag_file("été") == "~0000e9t~0000e9.html"
+    assert html.tag_file("con") == "con~.html" and html.tag_file("aux/x") == "aux~.x.html"
+    names = {html.tag_file(t) for t in ("a/b", "a-b", "a_b", "ab", "a/u0000e9", "aé", "a//b", "a/.b")}
+    assert len(names) == 8
+    assert all(re.fullmatch(r"[a-z0-9_.~-]+\.html", n) for n in names)
+
+
+def test_odd_nested_tags_get_pages_and_parents(log_dir: Path, tmp_path: Path) -> None:
+    path = day_file(log_dir, "2026-11-26")
+    path.parent.mkdir(parents=True)
+    path.write_text("## Log\n- one #a//b\n- two #a/c/d #Con\n", encoding="utf-8")
+    out = tmp_path / "site"
+    html.write(select(Log(log_dir)), out, ExportOptions())
+    assert sorted(p.name for p in (out / "tags").iterdir()) == [
+        "a..b.html", "a.c.d.html", "a.c.html", "a.html", "con~.html"]
+    a = (out / "tags" / "a.html").read_text(encoding="utf-8")
+    assert '<a href="a..b.html">#a//b</a>, <a href="a.c.html">#a/c</a>' in a and "one" in a and "two" in a
+    assert 'in <a href="a.html">#a</a>' in (out / "tags" / "a..b.html").read_text(encoding="utf-8")
+    assert 'in <a href="a.c.html">#a/c</a>' in (out / "tags" / "a.c.d.html").read_text(encoding="utf-8")
+
+
+def test_markdown_subset_escapes_first() -> None:
+    inline = html._Inline({"w2s"})
+    assert inline.render("**<b>bold</b>** and `<i>` [[A & B]]") == (
+        "<strong>&lt;b&gt;bold&lt;/b&gt;</strong> and <code>&lt;i&gt;</code> "
+        '<span class="wikilink" title="A &amp; B">A &amp; B</span>'
+    )
+    assert inline.render('see <https://x.org/a?b=1&c="2"> #w2s #other') == (
+        'see &lt;<a href="https://x.org/a?b=1&amp;c=" rel="noopener">https://x.org/a?b=1&amp;c=</a>'
+        '&quot;2&quot;&gt; <a class="tag" href="../tags/w2s.html">#w2s</a> #other'
+    )
+    assert inline.render("javascript:alert(1) [x](javascript:alert(1))") == (
+        "javascript:alert(1) [x](javascript:alert(1))"
+    )
+    assert inline.render("(https://en.wikipedia.org/wiki/Foo_(bar)) it's") == (
+        '(<a href="https://en.wikipedia.org/wiki/Foo_(bar)" rel="noopener">'
+        "https://en.wikipedia.org/wiki/Foo_(bar)</a>) it&#x27;s"
+    )
+
+
+def test_reexport_removes_pages_it_no_longer_writes(log: Log, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    html.write(select(log), out, ExportOptions())
+    assert (out / "tags" / "private.html").exists()
+    mine = out / "days" / "notes.html"
+    mine.write_text("<p>not from reslog</p>", encoding="utf-8")
+    written = html.write(redact(select(log, Filters(tag="w2s")), HTML_DEFAULT), out, ExportOptions())
+    assert not (out / "tags" / "private.html").exists()
+    assert not (out / "days" / "2026-11-30.html").exists()
+    assert mine.exists()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")) == sorted(
+        [p.relative_to(out).as_posix() for p in written if p.suffix == ".html"] + ["days/notes.html"]
+    )
+    assert "zanzibar" not in _all_text(out / "tags")
+
+
+def test_empty_export_writes_a_working_site(tmp_path: Path) -> None:
+    out = tmp_path / "empty"
+    written = html.write([], out, ExportOptions())
+    assert {p.name for p in written} == {"index.html", "tags.html", "search.html", "search-index.js",
+                                         "style.css", "search.js"}
+    assert "No entries were exported." in (out / "index.html").read_text(encoding="utf-8")
+    assert "window.RESLOG_SEARCH = [];" in (out / "search-index.js").read_text(encoding="utf-8")
+
+
+def test_export_command_writes_the_site(log: Log, run: Callable[..., Result], tmp_path: Path) -> None:
+    from reslog.cli import io_cmds
+
+    if not hasattr(io_cmds, "export_cmd"):
+        pytest.skip("the export command is not there yet")
+    out = tmp_path / "cli-site"
+    result = run("export", "html", str(out), "--title", "Shared <log>")
+    assert result.code == 0, result.err
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<title>Weeks · Shared &lt;log&gt;</title>" in index
+    assert "zanzibar" not in _all_text(out)
+    assert (out / "days" / "2026-11-24.html").exists()
+
+
+# -- in the browser ----------------------------------------------------------------------------
+
+
+def _chromium(*args: str, profile: Path) -> str:
+    assert CHROMIUM, "CI is set but chromium is not installed: .ci/run installs it (apt-get install chromium)"
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", f"--user-data-dir={profile}", *args],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def _dump(url: str, tmp_path: Path) -> str:
+    return _chromium("--dump-dom", url, profile=tmp_path / "chromium")
+
+
+def _results(dom: str) -> tuple[str, list[str]]:
+    status = re.search(r'<p class="sub" id="status"[^>]*>(.*?)</p>', dom, re.S)
+    assert status, dom[:2000]
+    listing = re.search(r'<ol class="results" id="results">(.*?)</ol>', dom, re.S)
+    assert listing is not None
+    return status.group(1), re.findall(r'<a href="(days/[^"]+)"', listing.group(1))
+
+
+@browser
+def test_search_in_the_browser_over_file_urls(site: Path, tmp_path: Path) -> None:
+    url = (site / "search.html").as_uri()
+    status, hrefs = _results(_dump(url + "?q=learning+rate", tmp_path))
+    assert status == "2 entries match, newest first."
+    # every word must start a word: "learning about accurate convergence" does not match
+    assert hrefs == ["days/2026-11-26.html#L5", "days/2026-11-24.html#L13"]
+    status, hrefs = _results(_dump(url + "?q=LEARNING%20Rate%20warmup", tmp_path))
+    assert hrefs == ["days/2026-11-26.html#L5"]
+    dom = _dump(url + "?q=Rate+warmup", tmp_path)
+    assert "the Learning <mark>Rate</mark> <mark>warmup</mark> fixed the spikes" in dom
+    for word in ("zanzibar", "quokka"):  # only in entries or lines redaction left out
+        assert _results(_dump(url + f"?q={word}", tmp_path)) == ("No entries match.", [])
+    status, hrefs = _results(_dump(url, tmp_path))
+    assert status.startswith("10 entries.") and hrefs == []
+
+
+@browser
+def test_a_script_typed_into_an_entry_never_runs(site: Path, tmp_path: Path) -> None:
+    for url in ((site / "days" / "2026-11-24.html").as_uri(), (site / "search.html").as_uri() + "?q=pwned",
+                (site / "tags" / "security.html").as_uri()):
+        dom = re.sub(r"</?mark>", "", _dump(url, tmp_path))  # the search marks the words it found
+        title = re.search(r"<title>(.*?)</title>", dom, re.S)
+        assert title and "PWNED" not in title.group(1), url
+        assert "&lt;script&gt;window.PWNED=1;document.title='PWNED'&lt;/script&gt;" in dom, url
+        assert '&lt;img src=x onerror="window.PWNED=2;' in dom, url
+        page = Page(dom)
+        assert [t for t, a in page.elements if t == "img"] == []
+        assert all(a.get("src") in ("search-index.js", "search.js") for t, a in page.elements if t == "script")
+    _, hrefs = _results(_dump((site / "search.html").as_uri() + "?q=pwned", tmp_path))
+    assert hrefs == ["days/2026-11-24.html#L17"]
+
+
+@browser
+def test_screenshot_of_a_day_page(site: Path, tmp_path: Path) -> None:
+    png = tmp_path / "day.png"
+    _chromium(f"--screenshot={png}", "--window-size=1200,900", (site / "days" / "2026-11-24.html").as_uri(),
+              profile=tmp_path / "chromium")
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1200, 900)
+    assert len(data) > 20_000  # a page of text, not a blank canvas
