@@ -66,3 +66,16 @@ def test_dry_run_writes_nothing(log_dir: Path) -> None:
     report = apply(Log(log_dir), _reading(), "jrnl", TODAY, dry_run=True)
     assert (report.entries, report.todos, len(report.days)) == (4, 1, 2)
     assert not (log_dir / "days").exists()
+
+
+def test_cli_dry_run_lists_the_pages_it_would_change(run, clock, tmp_path: Path, log_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    journal = tmp_path / "j.txt"
+    journal.write_text("[2020-03-01 09:00] One.\n\n[2020-03-01 10:00] Two.\n\n[2020-03-02 09:00] Three.\n")
+    result = run("import", "jrnl", str(journal), "--dry-run")
+    assert result.code == 0
+    assert result.out.splitlines()[:3] == [
+        "  days/2020/2020-03-01.md: +2 entries",
+        "  days/2020/2020-03-02.md: +1 entry",
+        "Would import 3 entries (0 to-dos) into 2 days.",
+    ]
+    assert not (log_dir / "days").exists()

@@ -53,6 +53,9 @@ def import_cmd(fmt: str, path: Path, dry_run: bool, config: Path | None, date_fo
     with actions.progress_bar("Importing") as update:
         report = apply(log, reading, fmt, context.now().date(), dry_run, update)
     verb = "Would import" if dry_run else "Imported"
+    if dry_run:
+        for day, count in report.added:
+            echo(f"  {log.day_name(day)}: +{count} {'entry' if count == 1 else 'entries'}")
     echo(f"{verb} {report.entries} entries ({report.todos} to-dos) into {len(report.days)} days.")
     if report.already:
         echo(f"Already in the log, not added again: {report.already} entries.")

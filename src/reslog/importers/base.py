@@ -109,20 +109,23 @@ class ImportOptions(Record):
 class ImportReport(Record):
     """What an import did (or, dry, would do)."""
 
-    __slots__ = ("already", "days", "entries", "skipped", "todos")
+    __slots__ = ("added", "already", "days", "entries", "skipped", "todos")
     days: list[dt.date]
     entries: int
     todos: int
     already: int
     skipped: list[Skipped]
+    added: list[tuple[dt.date, int]]
 
     def __init__(self, days: list[dt.date], entries: int, todos: int, already: int,
-                 skipped: list[Skipped]) -> None:
+                 skipped: list[Skipped], added: list[tuple[dt.date, int]] | None = None) -> None:
         self.days = days
         self.entries = entries
         self.todos = todos
         self.already = already
         self.skipped = skipped
+        #: (day, entries added to it), for the days that gain entries
+        self.added = [] if added is None else added
 
 
 def _one_line(text: str) -> str:
@@ -209,6 +212,7 @@ def apply(
         added, todos, already = _merge_day(log, day, items, fmt, today, dry_run)
         if added:
             report.days.append(day)
+            report.added.append((day, added))
         report.entries += added
         report.todos += todos
         report.already += already
