@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "start": "reslog.cli.todo_cmds:start",
     "stop": "reslog.cli.todo_cmds:stop",
     "status": "reslog.cli.todo_cmds:status",
+    "stats": "reslog.cli.stats_cmds:stats",
     "import": "reslog.cli.io_cmds:import_cmd",
     "export": "reslog.cli.io_cmds:export_cmd",
     "demo": "reslog.cli.misc_cmds:demo",

@@ -1,0 +1,74 @@
+"""``reslog stats TOPIC``: one question about your own research, answered with citations."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import click
+
+from reslog.cli import context
+from reslog.cli.context import log_of
+from reslog.cli.style import echo
+from reslog.dates import parse_range
+from reslog.errors import InputError, ReslogError
+
+#: TOPIC -> the question it answers (the module is reslog.analytics.TOPIC).
+TOPICS = {
+    "time": "How long do tasks really take against my estimates?",
+    "bugs": "Which bugs keep recurring?",
+    "sources": "Where did my important information and my ideas come from?",
+    "focus": "How did my focus evolve?",
+    "weeks": "What made a week better than the last?",
+    "habits": "When and how do I log?",
+}
+
+
+@click.command()
+@click.argument("topic", type=click.Choice(list(TOPICS)))
+@click.option("--since", metavar="WHEN", help="From this day, month, year, ISO week or phrase on.")
+@click.option("--until", metavar="WHEN", help="Up to this day, month, year, ISO week or phrase.")
+@click.option("--tag", metavar="TAG", help="Only entries with #TAG or a nested #TAG/...")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures and their citations as JSON.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png|FILE.svg",
+              help="Also draw the chart into FILE (PNG or SVG).")
+def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_json: bool,
+          plot: Path | None) -> None:
+    """Answer one question about the log, citing the entries behind each figure.
+
+    \b
+    time     How long do tasks really take against my estimates?
+    bugs     Which bugs keep recurring?
+    sources  Where did my important information and my ideas come from?
+    focus    How did my focus evolve?
+    weeks    What made a week better than the last?
+    habits   When and how do I log?
+    """
+    from reslog.analytics.data import load
+
+    today = context.now().date()
+    start = parse_range(since, today)[0] if since is not None else None
+    end = parse_range(until, today)[1] if until is not None else None
+    if start and end and start > end:
+        raise InputError(f"the range is empty: --since {start} is after --until {end}; swap them")
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+        raise InputError(f"cannot draw {plot.name}: give a file name ending in .png or .svg")
+    if plot is not None and not plot.parent.exists():
+        raise ReslogError(f"the folder {plot.parent} does not exist; create it first (mkdir -p {plot.parent})")
+    module = importlib.import_module(f"reslog.analytics.{topic}")
+    data = load(log_of(click.get_current_context()), today, start, end, tag)
+    result = module.compute(data)
+    if as_json:
+        echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        echo("\n".join([TOPICS[topic], "", *module.render(result)]))
+    if plot is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise InputError(
+                "drawing needs matplotlib: pip install 'reslog[plots]'"
+            ) from None
+        module.plot(result, plot)
+        echo(f"Chart: {plot}", err=as_json)
