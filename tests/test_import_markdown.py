@@ -146,7 +146,7 @@ def test_messy_notes(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> N
         "  figure.png: not a Markdown note (1 .png file)",
         "  2024-02-30-impossible.md: no date (none in the front matter or the file name)",
         "  2024-03-08.md: empty file",
-        "  2024-03-09.md: not valid UTF-8 (byte 3); convert it to UTF-8, then import again",
+        "  2024-03-09.md: not valid UTF-8 (byte 3); convert it to UTF-8 and import again",
         "  undated.md: no date (none in the front matter or the file name)",
     ]
     assert sorted(p.name for p in (log_dir / "days").rglob("*.md")) == [

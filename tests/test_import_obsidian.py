@@ -155,7 +155,7 @@ def test_daily_note_items_sections_and_front_matter(tmp_path: Path, log_dir: Pat
         "  Templates/: the vault's templates folder (.obsidian/templates.json)",
         "  Files/plot.png: not a Markdown note (1 .png file)",
         "  Daily/2024-01-17.md: empty file",
-        "  Daily/2024-01-18.md: not valid UTF-8 (byte 5); convert it to UTF-8, then import again",
+        "  Daily/2024-01-18.md: not valid UTF-8 (byte 5); convert it to UTF-8 and import again",
         "  Daily/2024-01-19.md: empty daily note (nothing to import)",
         "  Notes/Reading notes.md: not a daily note (name is not a date)",
         "  Daily/2024-01-15.md: query blocks (dataview, tasks, query) left out: they run a search in "

@@ -55,7 +55,9 @@ def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         raise InputError(f"cannot draw {plot.name}: give a file name ending in .png or .svg")
     if plot is not None and not plot.parent.exists():
-        raise ReslogError(f"the folder {plot.parent} does not exist; create it first (mkdir -p {plot.parent})")
+        raise ReslogError(
+            f"the folder {plot.parent} does not exist; create it first (mkdir -p {plot.parent})"
+        )
     module = importlib.import_module(f"reslog.analytics.{topic}")
     data = load(log_of(click.get_current_context()), today, start, end, tag)
     result = module.compute(data)

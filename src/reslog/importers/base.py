@@ -128,6 +128,26 @@ class ImportReport(Record):
         self.added = [] if added is None else added
 
 
+def decode(data: bytes, origin: str) -> str | Skipped:
+    """A source file's text (a BOM dropped), or why it cannot be imported."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Skipped(origin, f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8 and import again")
+    if "\x00" in text:
+        return Skipped(origin, "a binary file, not text")
+    return text.removeprefix("\ufeff")
+
+
+def read_text(path: Path, origin: str) -> str | Skipped:
+    """:func:`decode` of a file, or why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Skipped(origin, f"cannot be read ({exc.strerror or exc})")
+    return decode(data, origin)
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 

@@ -44,7 +44,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reslog.errors import InputError
-from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped
+from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped, read_text
 
 #: Suffixes (lower case) of the files this reader takes as notes.
 NOTE_SUFFIXES = (".md", ".markdown", ".rmd")
@@ -124,15 +124,9 @@ def note_files(
 
 def read_lines(path: Path, origin: str) -> list[str] | Skipped:
     """The note's lines (BOM removed, any line ending), or why it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Skipped(origin, f"cannot be read: {exc.strerror or exc}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return Skipped(origin, f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8, then import again")
-    text = text.removeprefix("\ufeff")
+    text = read_text(path, origin)
+    if isinstance(text, Skipped):
+        return text
     if not text.strip():
         return Skipped(origin, "empty file")
     return _NEWLINE.split(text)

@@ -67,6 +67,7 @@ from reslog import markdown
 from reslog.dates import WEEKDAYS, format_duration
 from reslog.errors import InputError, ReslogError
 from reslog.importers.base import ImportItem, Reading, Skipped
+from reslog.importers.base import read_text as base_read_text
 from reslog.records import Record
 
 TYPE_CHECKING = False
@@ -125,19 +126,8 @@ class Node(Record):
 # --- helpers shared with the Logseq reader -------------------------------------------------
 
 def read_text(path: Path, origin: str) -> str | Skipped:
-    """The file's text (a BOM dropped), or why it cannot be read."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return Skipped(origin, f"cannot be read ({exc.strerror or exc})")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return Skipped(origin, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                               "save it as UTF-8 and import it again")
-    if "\x00" in text:
-        return Skipped(origin, "a binary file, not text")
-    return text
+    """The file's text (a BOM dropped), or why it cannot be read (see :func:`base.read_text`)."""
+    return base_read_text(path, origin)
 
 
 def split_lines(text: str) -> list[str]:
