@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"records", "model", "markdown", "dates", "errors", "store", "index"},
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},
+    "review": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics"},
 }
 # Subpackages: every module in them may import these (and its own package).
 PACKAGES: dict[str, set[str]] = {

@@ -48,6 +48,11 @@ _FIELD = re.compile(r"\[([\w][\w .-]*?)::[ \t]*([^\]]*?)[ \t]*\]")
 _FRONT_KEY = re.compile(r"^([\w-]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 
+def opaque_lines(page: Page) -> list[bool]:
+    """For each line of the page: inside a code fence or a multi-line HTML comment?"""
+    return _opaque_mask([line.rstrip("\r\n") for line in page.lines], page.body_start)[0]
+
+
 def split_lines(text: str) -> list[str]:
     """Split on ``\\n``, ``\\r\\n`` and ``\\r``, keeping each line's ending."""
     return _LINE.findall(text)

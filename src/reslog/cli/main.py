@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "stop": "reslog.cli.todo_cmds:stop",
     "status": "reslog.cli.todo_cmds:status",
     "stats": "reslog.cli.stats_cmds:stats",
+    "week": "reslog.cli.review_cmds:week",
     "import": "reslog.cli.io_cmds:import_cmd",
     "export": "reslog.cli.io_cmds:export_cmd",
     "demo": "reslog.cli.misc_cmds:demo",

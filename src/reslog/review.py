@@ -1,0 +1,509 @@
+"""The weekly review: build or refresh the page of an ISO week (``reslog week``).
+
+A week page lives at ``weeks/YYYY/YYYY-Www.md`` (``YYYY`` is the ISO year, so
+the days of 2026-W53 that fall in January 2027 are reviewed in
+``weeks/2026/2026-W53.md``). It holds two kinds of text (docs/format.md,
+section 12):
+
+* **generated blocks**, each between a pair of one-line HTML comments that the
+  day-page parser reads as free text and Markdown renderers hide::
+
+      <!-- reslog:begin figures -->
+      ## The week in figures
+      ...
+      <!-- reslog:end figures -->
+
+  The blocks are ``figures``, ``time``, ``waiting``, ``ideas``, ``compare`` and
+  ``prompts``. Every run replaces what lies between a matching pair, and
+  nothing else. Markers count only in the *generated area* (from the end of
+  the front matter to the first of the researcher's sections) and outside
+  code fences and multi-line comments, so a marker quoted in a reflection is
+  only text. A pair that is missing or broken (a begin without its end, an end
+  without its begin) is not guessed at: its lines stay as they are and a fresh
+  block is added at the end of the generated area; :attr:`Review.problems`
+  says so.
+* **the researcher's sections**, ``## Reflection`` and ``## Next week's
+  focus``, written empty when the page is made and never touched again.
+
+Front matter: ``week: 2026-W48`` and, once set with ``--rate``, ``rating: N``
+(1-5), the value :func:`reslog.analytics.data.week_ratings` reads. Other lines
+are kept byte for byte; so are a byte-order mark and CRLF line endings (new
+lines take the page's own line ending).
+
+The figures are computed here from :func:`reslog.analytics.data.load` over the
+week and the week before, plus the finished to-dos before the week for the
+personal estimate norm. This module reads and writes; it never prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from itertools import pairwise
+from statistics import median
+
+from reslog import markdown
+from reslog.analytics.data import iso_week, load
+from reslog.dates import format_duration, long_date, parse_range
+from reslog.errors import InputError
+from reslog.index import Index
+from reslog.model import THINKING_KINDS, Page
+from reslog.records import Record
+from reslog.search import Filters, Hit, tasks
+from reslog.store import Log, path_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
+
+#: The generated blocks, in the order a new page lists them.
+BLOCKS: tuple[str, ...] = ("figures", "time", "waiting", "ideas", "compare", "prompts")
+#: The researcher's own sections, created empty once.
+OWN_SECTIONS: tuple[str, ...] = ("Reflection", "Next week's focus")
+_OWN_TITLES = frozenset({"reflection", "reflections", "next week's focus", "next week\u2019s focus",
+                         "next week"})
+#: A to-do that has waited this many days is listed under "tasks that keep waiting".
+WAIT_DAYS = 3
+
+_WEEK = re.compile(r"^\s*(\d{4})-?[wW](\d{1,2})\s*$")
+_MARKER = re.compile(r"^<!-- reslog:(begin|end) ([a-z]+) -->$")
+_FIELDS = re.compile(r"\[[\w][\w .-]*?::[^\]]*\]")
+_RATING = re.compile(r"^rating[ \t]*:")
+_WEEK_KEY = re.compile(r"^week[ \t]*:")
+_WORD = re.compile(r"[a-z][a-z0-9'-]+")
+_STOP = frozenset((
+    "the", "a", "an", "and", "or", "of", "in", "on", "at", "to", "for", "with", "from", "by", "is", "was",
+    "were", "be", "been", "it", "its", "this", "that", "these", "those", "not", "no", "but", "after",
+    "before", "when", "than", "then", "into", "out", "as", "are", "has", "had", "have", "did", "does",
+    "only", "again", "still", "same", "new", "one", "two", "all", "any", "some",
+))
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_FIGURES = (  # (key, label) of the figures compared with last week
+    ("entries", "entries"), ("days_logged", "days logged"), ("experiments", "experiments"),
+    ("papers", "papers read"), ("bugs", "bugs"), ("ideas", "ideas"), ("thoughts", "thoughts"),
+    ("reflections", "reflections"), ("added", "to-dos added"), ("done", "to-dos done"),
+    ("deferred", "to-dos deferred"), ("dropped", "to-dos dropped"),
+)
+
+
+def week_name(year: int, week: int) -> str:
+    return f"{year}-W{week:02d}"
+
+
+def parse_week(value: str | None, today: dt.date) -> tuple[int, int]:
+    """(ISO year, week) of what a person typed: ``2026-W48``, ``last``, ``this``, a date inside
+    the week (``2026-11-24``, ``yesterday``); None is the current week."""
+    text = "this week" if value is None else " ".join(value.strip().lower().split())
+    if text in ("last", "this", "previous", "current"):
+        text = {"previous": "last", "current": "this"}.get(text, text) + " week"
+    match = _WEEK.match(text)
+    if match:
+        year, week = int(match.group(1)), int(match.group(2))
+        try:
+            dt.date.fromisocalendar(year, week, 1)
+        except ValueError:
+            raise InputError(f"{value!r} is not an ISO week: {year} has no week {week}") from None
+        return year, week
+    hint = "use an ISO week (2026-W48), 'last', 'this' or a date inside the week (2026-11-24)"
+    try:
+        start, end = parse_range(text, today)
+    except InputError:
+        raise InputError(f"cannot read {value!r} as a week; {hint}") from None
+    if start != end and not (start.weekday() == 0 and end == start + dt.timedelta(days=6)):
+        raise InputError(f"{value!r} is longer than a week; {hint}")
+    year, week, _ = start.isocalendar()
+    return year, week
+
+
+def week_file(log: Log, year: int, week: int) -> str:
+    """The page of a week, as text: ``<log>/weeks/2026/2026-W48.md``."""
+    return path_text(log.folder, "weeks", f"{year:04d}", f"{week_name(year, week)}.md")
+
+
+class Review(Record):
+    """What :func:`refresh` did: the page, where it is, its figures and anything it could not do."""
+
+    __slots__ = ("created", "figures", "name", "page", "path", "problems", "rating", "reflection_line",
+                 "relative")
+    name: Final[str]
+    path: Final[str]
+    relative: Final[str]
+    page: Final[Page]
+    created: Final[bool]
+    figures: Final[dict[str, Any]]
+    rating: Final[int | None]
+    #: 1-based line of the first line after the ``## Reflection`` heading, if the page has one.
+    reflection_line: Final[int | None]
+    problems: Final[list[str]]
+
+    def __init__(self, name: str, path: str, relative: str, page: Page, created: bool,
+                 figures: dict[str, Any], rating: int | None, reflection_line: int | None,
+                 problems: list[str]) -> None:
+        self.name = name
+        self.path = path
+        self.relative = relative
+        self.page = page
+        self.created = created
+        self.figures = figures
+        self.rating = rating
+        self.reflection_line = reflection_line
+        self.problems = problems
+
+
+def refresh(log: Log, year: int, week: int, today: dt.date, rating: int | None = None) -> Review:
+    """Create or refresh the week's page under the log's lock; set its rating if given."""
+    if rating is not None and not 1 <= rating <= 5:
+        raise InputError(f"the rating must be a whole number from 1 to 5, not {rating}")
+    name = week_name(year, week)
+    start = dt.date.fromisocalendar(year, week, 1)
+    figures = compute(log, start, today)
+    path = week_file(log, year, week)
+    relative = f"weeks/{year:04d}/{name}.md"
+    with log.locked():
+        old = log.read_page(path)
+        problems: list[str] = []
+        if old is None:
+            page = markdown.parse(new_page_text(name, start, figures, rating))
+        else:
+            page, problems = _regenerate(old, render_blocks(figures))
+            page = _set_front(page, name, rating)
+        if old is None or page.lines != old.lines or page.bom != old.bom:
+            log.write_page(path, page)
+    own = [s for s in page.sections if s.title.strip().rstrip(":").lower() in ("reflection", "reflections")]
+    value = dict(page.front_matter).get("rating", "").strip()
+    return Review(name, path, relative, page, old is None, figures,
+                  int(value) if value.isdigit() else None,
+                  own[0].index + 2 if own else None, problems)
+
+
+# --- figures ---
+
+
+def _plain(text: str) -> str:
+    """A to-do's words without its fields: what stays the same along a carry chain."""
+    return " ".join(_FIELDS.sub(" ", text.split("\n", 1)[0]).split()).lower()
+
+
+def _chain(todo: Hit) -> tuple[str, str]:
+    return (todo.carried or todo.date, _plain(todo.text))
+
+
+def _ratio(todo: Hit) -> float | None:
+    if todo.state != "x" or not todo.est_minutes or todo.took_minutes is None:
+        return None
+    return todo.took_minutes / todo.est_minutes
+
+
+def _week_figures(entries: list[Hit], todos: list[Hit], start: dt.date, today: dt.date) -> dict[str, Any]:
+    first, last = start.isoformat(), (start + dt.timedelta(days=6)).isoformat()
+    notes = [e for e in entries if first <= e.date <= last and e.state is None]
+    week_todos = [t for t in todos if first <= t.date <= last]
+    kinds = Counter(e.kind or "note" for e in notes)
+    levels = Counter(e.level for e in notes)
+    added = [t for t in week_todos if t.carried is None]  # a carried copy names its first day
+    finished = [t for t in week_todos if t.state == "x"]
+    dropped = [t for t in week_todos if t.state == "-"]
+    deferred = {_chain(t) for t in week_todos if t.state == ">"}
+    days = {e.date for e in notes} | {t.date for t in added + finished + dropped}
+    ratios = [r for r in map(_ratio, finished) if r is not None]
+    timed = [t for t in finished if _ratio(t) is not None]
+    # Waiting: the last copy of each to-do up to the reference day, if still open or put off.
+    ref = min(today, start + dt.timedelta(days=6))
+    latest: dict[tuple[str, str], Hit] = {}
+    for todo in week_todos:
+        if todo.date <= ref.isoformat():
+            latest[_chain(todo)] = todo
+    waiting: list[dict[str, Any]] = []
+    for (since, _), todo in latest.items():
+        waited = (ref - dt.date.fromisoformat(since)).days
+        if todo.state in (" ", ">") and waited >= WAIT_DAYS:
+            waiting.append({"text": _task_text(todo), "since": since, "days": waited, "date": todo.date,
+                            "citation": todo.citation})
+    waiting.sort(key=lambda w: (-w["days"], w["since"], w["text"]))
+    return {
+        "start": first, "end": last,
+        "entries": len(notes),
+        "by_kind": dict(sorted(kinds.items())),
+        "by_level": {str(k): levels.get(k, 0) for k in (0, 1, 2)},
+        "thoughts": sum(e.kind in THINKING_KINDS for e in notes) + sum(
+            c.get("kind") in THINKING_KINDS for e in notes for c in e.children),
+        "reflections": levels.get(2, 0),
+        "experiments": kinds.get("exp", 0), "papers": kinds.get("read", 0), "bugs": kinds.get("bug", 0),
+        "ideas": sum(1 for e in notes if e.section == "ideas"),
+        "starred": sum(1 for e in notes if e.starred),
+        "added": len(added), "done": len(finished), "deferred": len(deferred), "dropped": len(dropped),
+        "days_logged": len(days),
+        "days": sorted(days),
+        "est_minutes": sum(t.est_minutes or 0 for t in timed),
+        "took_minutes": sum(t.took_minutes or 0 for t in timed),
+        "timed": [{"text": _task_text(t), "date": t.date, "est": t.est_minutes, "took": t.took_minutes,
+                   "citation": t.citation} for t in timed],
+        "ratio": round(median(ratios), 2) if ratios else None,
+        "idea_list": [{"text": _first(e), "date": e.date, "citation": e.citation}
+                      for e in notes if e.section == "ideas"],
+        "bug_texts": [_first(e) for e in notes if e.kind == "bug"],
+        "waiting": waiting,
+        "reference_day": ref.isoformat(),
+    }
+
+
+def _first(hit: Hit) -> str:
+    return hit.text.split("\n", 1)[0].strip()
+
+
+def _task_text(hit: Hit) -> str:
+    """A to-do's first line without its ``[key:: value]`` fields (they are in the figures)."""
+    return " ".join(_FIELDS.sub(" ", _first(hit)).split())
+
+
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def compute(log: Log, start: dt.date, today: dt.date) -> dict[str, Any]:
+    """The figures of the week starting on ``start`` (a Monday), of the week before, and the norm."""
+    before = start - dt.timedelta(days=7)
+    data = load(log, today, since=before, until=start + dt.timedelta(days=6))
+    this = _week_figures(data.entries, data.todos, start, today)
+    last = _week_figures(data.entries, data.todos, before, today)
+    with Index(log) as index:  # load() has just refreshed it
+        earlier = tasks(index, Filters(until=start - dt.timedelta(days=1)))
+    norm = [r for r in map(_ratio, earlier) if r is not None]
+    return {"week": this, "last": last, "norm": round(median(norm), 2) if norm else None,
+            "norm_n": len(norm), "today": today.isoformat()}
+
+
+# --- rendering the blocks ---
+
+
+def _sign(n: float) -> str:
+    return f"+{n:g}" if n > 0 else f"{n:g}" if n < 0 else "0"
+
+
+def _recurring_phrase(texts: list[str]) -> tuple[str, int] | None:
+    """The word pair (or, failing that, word) most bugs of the week share, if 2+ share one."""
+    counts: Counter[str] = Counter()
+    singles: Counter[str] = Counter()
+    for text in texts:
+        words = [w for w in _WORD.findall(_FIELDS.sub(" ", text.lower())) if w not in _STOP]
+        counts.update({f"{a} {b}" for a, b in pairwise(words)})
+        singles.update({w for w in words if len(w) >= 4})
+    for counter in (counts, singles):
+        if counter:
+            phrase, n = min(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+            if n >= 2:
+                return phrase, n
+    return None
+
+
+def _prompts(figures: dict[str, Any]) -> list[str]:
+    this, last, norm = figures["week"], figures["last"], figures["norm"]
+    found: list[str] = []
+    if not this["entries"] and not this["added"] and not this["done"]:
+        return ["Nothing was logged this week: what got in the way, and what would make capture easier?"]
+    shared = _recurring_phrase(this["bug_texts"])
+    if shared:
+        found.append(f"{shared[1]} bugs mention '{shared[0]}' this week: same cause?")
+    if this["ratio"] is not None and norm is not None and abs(this["ratio"] - norm) >= 0.2:
+        found.append(f"Estimates were {this['ratio']:g}x off this week, against a norm of {norm:g}x: "
+                     "what made the difference?")
+    if this["waiting"]:
+        top = this["waiting"][0]
+        found.append(f"{_n(len(this['waiting']), 'to-do')} waited {WAIT_DAYS}+ days (longest: "
+                     f"'{top['text']}', {top['days']} days): do it, split it or drop it?")
+    ref = dt.date.fromisoformat(this["reference_day"])
+    start = dt.date.fromisoformat(this["start"])
+    past = [start + dt.timedelta(days=d) for d in range(5)]  # weekdays that are over
+    missing = [_DAYS[day.weekday()] for day in past
+               if day <= ref and day.isoformat() < figures["today"] and day.isoformat() not in this["days"]]
+    if missing:
+        those = "that day" if len(missing) == 1 else "those days"
+        found.append(f"Nothing logged on {_join(missing)}: what happened {those}?")
+    if this["experiments"] and not this["by_kind"].get("result"):
+        found.append(f"{_n(this['experiments'], 'experiment')} and no result: entry: what did "
+                     f"{'it' if this['experiments'] == 1 else 'they'} teach you?")
+    if this["entries"] >= 5 and this["thoughts"] == 0:
+        found.append("No thought:, feel: or decision: lines this week: why did you choose what you chose?")
+    if not this["ideas"]:
+        found.append("No ideas written down this week: where did your thinking go?")
+    if this["starred"]:
+        found.append(f"{_n(this['starred'], 'entry', 'entries')} starred: what made "
+                     f"{'it' if this['starred'] == 1 else 'them'} matter?")
+    moves = [(this[k] - last[k], label) for k, label in _FIGURES if k not in ("entries", "days_logged")]
+    down = min(moves, default=(0, ""))
+    if down[0] <= -2 and last["entries"] and ref == start + dt.timedelta(days=6):
+        found.append(f"Fewer {down[1]} than last week ({_sign(down[0])}): by choice?")
+    return found
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def render_blocks(figures: dict[str, Any]) -> dict[str, list[str]]:
+    """The lines of each generated block, markers excluded, heading included."""
+    this, last, norm = figures["week"], figures["last"], figures["norm"]
+    empty = not this["entries"] and not this["added"] and not this["done"] and not this["dropped"]
+    out: dict[str, list[str]] = {}
+    lines = ["## The week in figures", ""]
+    if empty:
+        lines.append("Nothing logged this week.")
+    else:
+        kinds = ", ".join(f"{k} {n}" for k, n in this["by_kind"].items())
+        lvl = this["by_level"]
+        lines += [
+            f"- Days logged: {this['days_logged']} of 7",
+            f"- Entries: {this['entries']} ({kinds})",
+            f"- By level: facts (0) {lvl['0']}, thoughts and ideas (1) {lvl['1']}, "
+            f"reflection (2) {lvl['2']}; thoughts (thought:, feel:, decision:, nested ones included): "
+            f"{this['thoughts']}",
+            f"- Experiments: {this['experiments']}; papers read: {this['papers']}; bugs: {this['bugs']}; "
+            f"ideas: {this['ideas']}; starred: {this['starred']}",
+            f"- To-dos: {this['added']} added, {this['done']} done, {this['deferred']} deferred, "
+            f"{this['dropped']} dropped",
+        ]
+    out["figures"] = lines
+    lines = ["## Time: estimates against actuals", ""]
+    if not this["timed"]:
+        lines.append("No finished to-dos with an estimate and a time spent this week.")
+    else:
+        lines.append(f"- {len(this['timed'])} finished to-dos: estimated "
+                     f"{format_duration(this['est_minutes'])}, spent {format_duration(this['took_minutes'])}")
+        norm_text = (f"the personal norm is {norm:g}x (median of {figures['norm_n']} earlier to-dos)"
+                     if norm is not None else "no earlier finished to-dos to compare with yet")
+        lines.append(f"- Estimate ratio (median took/est): {this['ratio']:g}x this week; {norm_text}")
+        for t in this["timed"]:
+            lines.append(f"  - {t['text']}: est {format_duration(t['est'])}, "
+                         f"took {format_duration(t['took'])} ([[{t['date']}]])")
+    out["time"] = lines
+    lines = ["## Tasks that keep waiting", ""]
+    if not this["waiting"]:
+        lines.append(f"No to-do has waited {WAIT_DAYS} days or more.")
+    for w in this["waiting"]:
+        lines.append(f"- {w['text']}: waiting {w['days']} days, since [[{w['since']}]]")
+    out["waiting"] = lines
+    lines = ["## Ideas of the week", ""]
+    if not this["idea_list"]:
+        lines.append("No ideas this week.")
+    lines += [f"- {i['text']} ([[{i['date']}]])" for i in this["idea_list"]]
+    out["ideas"] = lines
+    out["compare"] = _compare(this, last)
+    out["prompts"] = ["## Prompts for the reflection", "", *[f"- {p}" for p in _prompts(figures)]]
+    return out
+
+
+def _compare(this: dict[str, Any], last: dict[str, Any]) -> list[str]:
+    a, b = iso_week(last["start"]), iso_week(this["start"])
+    lines = ["## Against last week", ""]
+    if this["reference_day"] < this["end"]:
+        lines += [f"{b} so far, up to {long_date(dt.date.fromisoformat(this['reference_day']))}.", ""]
+    lines += [f"| figure | {a} | {b} | change |", "| --- | ---: | ---: | ---: |"]
+    up: list[str] = []
+    down: list[str] = []
+    for key, label in _FIGURES:
+        diff = this[key] - last[key]
+        lines.append(f"| {label} | {last[key]} | {this[key]} | {_sign(diff)} |")
+        if diff:
+            (up if diff > 0 else down).append(f"{label} ({_sign(diff)})")
+    ratio = (last["ratio"], this["ratio"])
+    lines.append("| estimate ratio | " + " | ".join("-" if r is None else f"{r:g}x" for r in ratio) + " | "
+                 + ("-" if None in ratio else _sign(round(ratio[1] - ratio[0], 2))) + " |")
+    lines += ["", f"- Up: {', '.join(up) or 'nothing'}", f"- Down: {', '.join(down) or 'nothing'}"]
+    return lines
+
+
+def _block(name: str, body: list[str]) -> list[str]:
+    return [f"<!-- reslog:begin {name} -->", *body, f"<!-- reslog:end {name} -->"]
+
+
+def new_page_text(name: str, start: dt.date, figures: dict[str, Any], rating: int | None = None) -> str:
+    """A new week page: front matter, title, the generated blocks, the researcher's sections."""
+    end = start + dt.timedelta(days=6)
+    parts = ["---", f"week: {name}", *([f"rating: {rating}"] if rating is not None else []), "---",
+             f"# Week {name}: {long_date(start)} to {long_date(end)}", ""]
+    for block, body in render_blocks(figures).items():
+        parts += [*_block(block, body), ""]
+    for title in OWN_SECTIONS:
+        parts += [f"## {title}", ""]
+    return "\n".join(parts[:-1]) + "\n"
+
+
+# --- editing an existing page ---
+
+
+def _area_end(page: Page) -> int:
+    """Where the generated area ends: the first of the researcher's section headings, else the end."""
+    for section in page.sections:
+        if section.title.strip().rstrip(":").strip().lower() in _OWN_TITLES:
+            return section.index
+    return len(page.lines)
+
+
+def _regenerate(page: Page, blocks: dict[str, list[str]]) -> tuple[Page, list[str]]:
+    """Replace the inside of each well-formed marker pair; add blocks whose pair is missing or broken."""
+    opaque = markdown.opaque_lines(page)
+    end = _area_end(page)
+    markers: list[tuple[int, str, str]] = []
+    for i in range(page.body_start, end):
+        match = _MARKER.match(markdown.line_body(page, i).strip())
+        if match and not opaque[i]:
+            markers.append((i, match.group(1), match.group(2)))
+    pairs: dict[str, tuple[int, int]] = {}
+    problems: list[str] = []
+    used: set[int] = set()
+    for n, (i, what, name) in enumerate(markers):
+        if what != "begin" or n + 1 >= len(markers):
+            continue
+        j, what2, name2 = markers[n + 1]
+        if what2 == "end" and name2 == name:
+            used.update((i, j))
+            if name in pairs:
+                problems.append(f"a second '{name}' block (line {i + 1}) was left as it is")
+            elif name in blocks:
+                pairs[name] = (i, j)
+    for i, what, name in markers:
+        if i not in used:
+            problems.append(f"the '{name}' {what} marker on line {i + 1} has no partner; left as it is")
+    nl = page.newline
+    lines = list(page.lines)
+    # Replace from the bottom up so that earlier indices stay valid.
+    for name, (i, j) in sorted(pairs.items(), key=lambda kv: -kv[1][0]):
+        lines[i + 1:j] = [body + nl for body in blocks[name]]
+    page = markdown.with_lines(page, lines)
+    missing = [name for name in blocks if name not in pairs]
+    if not missing:
+        return page, problems
+    new: list[str] = []
+    for name in missing:
+        new += ["", *_block(name, blocks[name])]
+        problems.append(f"the '{name}' block was missing or broken; a fresh one was added")
+    end = _area_end(page)
+    at = end
+    while at > page.body_start and not page.lines[at - 1].strip():
+        at -= 1
+    if at == page.body_start:
+        new = new[1:]
+    if at == end and end < len(page.lines):  # no blank line before the researcher's heading
+        new.append("")
+    return markdown.insert_lines(page, at, new), problems
+
+
+def _set_front(page: Page, name: str, rating: int | None) -> Page:
+    """Add ``week:`` if missing and set ``rating:``; every other line stays as it was."""
+    nl = page.newline
+    lines = list(page.lines)
+    if page.body_start == 0:  # no front matter: add one
+        head = ["---", f"week: {name}", *([f"rating: {rating}"] if rating is not None else []), "---"]
+        return markdown.with_lines(page, [body + nl for body in head] + lines)
+    close = page.body_start - 1
+    if rating is not None:
+        found = [i for i in range(1, close) if _RATING.match(lines[i])]
+        if found:
+            old = lines[found[-1]]
+            lines[found[-1]] = f"rating: {rating}" + old[len(old.rstrip("\r\n")):]
+        else:
+            lines.insert(close, f"rating: {rating}{nl}")
+    if not any(_WEEK_KEY.match(lines[i]) for i in range(1, close)):
+        lines.insert(1, f"week: {name}{nl}")
+    return markdown.with_lines(page, lines)
