@@ -1,0 +1,257 @@
+"""``reslog stats weeks``: what made a week better than the last?
+
+One row per ISO week (``2026-W48``, Monday to Sunday) from the first week
+that has an entry or a rating to the last one, weeks without entries
+included (a week not logged is a fact about the week), with:
+
+- ``rating``: the 1-5 ``rating:`` in the front matter of the week page
+  (``weeks/YYYY/YYYY-Www.md``, set by ``reslog week --rate``), or ``None``.
+  Only the rated weeks that overlap ``--since``/``--until`` count; a rating
+  is about the whole week, so ``--tag`` keeps it;
+- ``days_logged``: the days of the week whose page has an entry;
+- ``entries``, ``experiments`` (kind ``exp``), ``papers`` (kind ``read``),
+  ``bugs`` (kind ``bug``): top-level entries of the week's day pages;
+- ``todo_completion``: of the to-dos that stand on the week's pages, the share
+  done: ``[x]`` / (``[x]`` + ``[-]`` + ``[ ]``). A carried to-do stands on
+  the page of its last copy (the ``[>]`` copies are not counted), so a to-do
+  carried into the next week counts there. ``None`` without to-dos;
+- ``est_ratio``: the median took/est of the to-dos finished on the week's
+  pages (as ``reslog stats time`` reads them), ``None`` without any.
+
+``correlations`` says which measures move with the rating: Spearman's rank
+correlation (ties share their average rank) between each measure and the
+rating, over the rated weeks where the measure has a value, with that ``n``.
+A measure that does not vary over those weeks has no correlation (``None``).
+With fewer than ``MIN_RATED`` rated weeks there are not enough ratings yet,
+and ``correlations`` is empty. Spearman rather than Pearson because ratings
+are ranks, not amounts.
+
+Each week cites every entry on its pages; each correlation cites the first
+entry of each rated week it uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from reslog.analytics.data import Data, cite, iso_week
+from reslog.analytics.time import DONE_STATES, finished, quantile, ratio
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from reslog.search import Hit
+
+MIN_RATED = 4
+MEASURES = ("days_logged", "entries", "experiments", "papers", "bugs", "todo_completion", "est_ratio")
+LABELS = {
+    "rating": "rating (1-5)",
+    "days_logged": "days logged",
+    "entries": "entries",
+    "experiments": "experiments",
+    "papers": "papers read",
+    "bugs": "bugs",
+    "todo_completion": "to-dos done (share)",
+    "est_ratio": "took/est (median)",
+}
+_KINDS = {"exp": "experiments", "read": "papers", "bug": "bugs"}
+
+
+def _monday(week: str) -> dt.date:
+    return dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+
+
+def _in_scope(week: str, data: Data) -> bool:
+    """Whether a rated week overlaps ``--since``/``--until`` (ratings are not filtered by the index)."""
+    monday = _monday(week)
+    return ((data.since is None or monday + dt.timedelta(days=6) >= data.since)
+            and (data.until is None or monday <= data.until))
+
+
+def _row(week: str, hits: list[Hit], rating: int | None) -> dict[str, Any]:
+    counts = {"experiments": 0, "papers": 0, "bugs": 0}
+    done = open_or_dropped = 0
+    for hit in hits:
+        name = _KINDS.get(hit.kind or "")
+        if name:
+            counts[name] += 1
+        if hit.state in DONE_STATES:
+            done += 1
+        elif hit.state in (" ", "-"):
+            open_or_dropped += 1
+    ratios = sorted(ratio(h) for h in finished(hits))
+    return {
+        "week": week,
+        "start": _monday(week).isoformat(),
+        "rating": rating,
+        "days_logged": len({h.date for h in hits}),
+        "entries": len(hits),
+        **counts,
+        "todos_done": done,
+        "todos": done + open_or_dropped,
+        "todo_completion": round(done / (done + open_or_dropped), 3) if done + open_or_dropped else None,
+        "est_ratio": round(quantile(ratios, 0.5), 3) if ratios else None,
+        "est_ratio_n": len(ratios),
+        "citations": [cite(h) for h in hits],
+    }
+
+
+def _ranks(values: list[float]) -> list[float]:
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(xs: list[float], ys: list[float]) -> float | None:
+    """Spearman's rho (Pearson on average ranks); ``None`` when either side does not vary."""
+    if len(xs) < 2:
+        return None
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    sxx = sum((a - mx) ** 2 for a in rx)
+    syy = sum((b - my) ** 2 for b in ry)
+    if not sxx or not syy:
+        return None
+    return float(sxy / (sxx * syy) ** 0.5)
+
+
+def _strength(rho: float | None) -> str:
+    if rho is None:
+        return "no variation"
+    size = abs(rho)
+    if size < 0.1:
+        return "none"
+    word = "strong" if size >= 0.6 else "moderate" if size >= 0.3 else "weak"
+    return f"{word} {'positive' if rho > 0 else 'negative' if rho < 0 else ''}".strip()
+
+
+def compute(data: Data) -> dict[str, Any]:
+    by_week: dict[str, list[Hit]] = {}
+    for hit in data.entries:
+        by_week.setdefault(iso_week(hit.date), []).append(hit)
+    known = set(by_week) | {week for week in data.ratings if _in_scope(week, data)}
+    weeks: list[dict[str, Any]] = []
+    if known:
+        day = _monday(min(known))
+        last = _monday(max(known))
+        while day <= last:
+            week = iso_week(day)
+            weeks.append(_row(week, by_week.get(week, []), data.ratings.get(week)))
+            day += dt.timedelta(days=7)
+    rated = [w for w in weeks if w["rating"] is not None]
+    result: dict[str, Any] = {
+        "topic": "weeks",
+        "weeks": weeks,
+        "rated_weeks": len(rated),
+        "min_rated": MIN_RATED,
+        "message": None,
+        "correlations": [],
+    }
+    if not weeks:
+        result["message"] = "no entries or week ratings yet"
+    elif len(rated) < MIN_RATED:
+        result["message"] = (f"not enough ratings yet to say what moves with the rating: {len(rated)} rated "
+                             f"week(s), need {MIN_RATED} (rate a week with `reslog week --rate N`)")
+    else:
+        correlations: list[dict[str, Any]] = []
+        for measure in MEASURES:
+            pairs = [w for w in rated if w[measure] is not None]
+            rho = spearman([float(w[measure]) for w in pairs], [float(w["rating"]) for w in pairs])
+            correlations.append({
+                "measure": measure,
+                "n": len(pairs),
+                "spearman": None if rho is None else round(rho, 3),
+                "strength": _strength(rho) if len(pairs) >= MIN_RATED else "too few weeks",
+                "citations": [w["citations"][0] for w in pairs if w["citations"]],
+            })
+        correlations.sort(key=lambda c: (c["spearman"] is None, -abs(c["spearman"] or 0), c["measure"]))
+        result["correlations"] = correlations
+    return result
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def render(result: dict[str, Any]) -> list[str]:
+    weeks = result["weeks"]
+    if not weeks:
+        return [f"Weeks: {result['message']}."]
+    columns = ("week", "rating", "days_logged", "entries", "experiments", "papers", "bugs",
+               "todo_completion", "est_ratio")
+    heads = ("week", "rating", "days", "entries", "exps", "papers", "bugs", "done", "took/est")
+    shown = weeks[-12:]
+    lines = [f"Weeks: {len(weeks)} weeks, {result['rated_weeks']} rated."]
+    if len(shown) < len(weeks):
+        lines.append(f"The last {len(shown)} (all in --json):")
+    lines.append("  " + " ".join(f"{h:>8}" for h in heads))
+    for week in shown:
+        lines.append("  " + " ".join(f"{_cell(week[c]):>8}" for c in columns))
+    if result["message"]:
+        lines.append(f"{result['message'][0].upper()}{result['message'][1:]}.")
+    else:
+        lines.append(f"What moves with the rating (Spearman, over {result['rated_weeks']} rated weeks):")
+        for c in result["correlations"]:
+            rho = "-" if c["spearman"] is None else f"{c['spearman']:+.2f}"
+            lines.append(f"  {LABELS[c['measure']]:<22} {rho:>6}  n={c['n']:<4} {c['strength']}")
+    return lines
+
+
+def plot(result: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    weeks = result["weeks"]
+    names = ("rating", *MEASURES)
+    if not weeks:
+        fig, ax = plt.subplots(figsize=(7, 3), dpi=100)
+        try:
+            ax.set_title("Weeks: the rating and what might move with it")
+            ax.text(0.5, 0.5, result["message"], ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            fig.savefig(path)
+        finally:
+            plt.close(fig)
+        return
+    fig, axes = plt.subplots(len(names), 1, figsize=(9, 1.45 * len(names) + 1), dpi=100, sharex=True)
+    try:
+        fig.suptitle("Weeks: the rating and what might move with it")
+        x = [dt.date.fromisoformat(w["start"]) for w in weeks]
+        for ax, name in zip(axes, names, strict=True):
+            ys = [float("nan") if w[name] is None else w[name] for w in weeks]
+            style = {"marker": "o", "markersize": 3} if len(weeks) <= 60 else {}
+            ax.plot(x, ys, color="tab:red" if name == "rating" else "tab:blue", linewidth=1, **style)
+            ax.set_ylabel(LABELS[name], rotation=0, ha="right", va="center", fontsize="small")
+            ax.grid(True, alpha=0.3)
+            if name in ("days_logged", "entries", "experiments", "papers", "bugs"):
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+            if name == "rating":
+                ax.set_ylim(0.5, 5.5)
+                ax.set_yticks([1, 3, 5])
+                if not result["rated_weeks"]:
+                    ax.text(0.5, 0.5, "no rated weeks yet", ha="center", va="center", transform=ax.transAxes)
+        axes[-1].set_xlabel("week (date of its Monday)")
+        for label in axes[-1].get_xticklabels():
+            label.set_rotation(30)
+            label.set_horizontalalignment("right")
+        fig.tight_layout()
+        fig.savefig(path)
+    finally:
+        plt.close(fig)
