@@ -60,7 +60,16 @@ def load(log: Log, today: dt.date, since: dt.date | None = None, until: dt.date 
         index.refresh()
         entries = listing(index, filters)
         todos = tasks(index, filters)
-    return Data(log, entries, todos, week_ratings(log), today, since, until, tag)
+    ratings = {
+        week: rating for week, rating in week_ratings(log).items() if _week_in(week, since, until)
+    }
+    return Data(log, entries, todos, ratings, today, since, until, tag)
+
+
+def _week_in(week: str, since: dt.date | None, until: dt.date | None) -> bool:
+    """Whether an ISO week (``2026-W48``) overlaps the scope."""
+    monday = dt.date.fromisocalendar(int(week[:4]), int(week[6:8]), 1)
+    return (since is None or monday + dt.timedelta(days=6) >= since) and (until is None or monday <= until)
 
 
 def week_ratings(log: Log) -> dict[str, int]:

@@ -1,0 +1,80 @@
+"""reslog stats through the command line: every topic answers, cites, plots; bad input is one line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reslog.analytics.data import load
+from reslog.store import Log
+
+from .conftest import Clock, Result, day_file
+
+Run = Callable[..., Result]
+TOPICS = ("time", "bugs", "sources", "focus", "weeks", "habits")
+
+
+@pytest.fixture
+def small_log(log_dir: Path) -> Path:
+    pages = {
+        "2026-11-16": "## What to do next\n- [x] write intro #paper [est:: 1h] [took:: 2h]\n"
+                      "## What was done\n- 09:00 bug: NaN loss in the loader #w2s\n"
+                      "## Random ideas\n- 10:00 clip gradients [from:: chat with Ana]\n",
+        "2026-11-17": "## What was done\n- 09:30 fix: clip gradients, fixes the NaN loss #w2s\n",
+    }
+    for day, text in pages.items():
+        path = day_file(log_dir, day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    week = log_dir / "weeks" / "2026" / "2026-W47.md"
+    week.parent.mkdir(parents=True)
+    week.write_text("---\nweek: 2026-W47\nrating: 4\n---\n", encoding="utf-8")
+    return log_dir
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_topic_answers_in_json_text_and_plot(topic: str, run: Run, clock: Clock, small_log: Path,
+                                                   tmp_path: Path) -> None:
+    result = run("stats", topic, "--json")
+    assert result.code == 0, result.err
+    assert isinstance(json.loads(result.out), dict)
+    text = run("stats", topic)
+    assert text.code == 0 and text.out.strip()
+    chart = tmp_path / f"{topic}.svg"
+    assert run("stats", topic, "--plot", str(chart)).code == 0
+    assert chart.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
+
+
+def test_time_figures_and_citations(run: Run, clock: Clock, small_log: Path) -> None:
+    result = json.loads(run("stats", "time", "--json").out)
+    assert result["ratio_median"] == 2.0
+    assert result["by_tag"]["paper"]["n"] == 1
+    assert "days/2026/2026-11-16.md" in json.dumps(result)
+
+
+def test_ratings_follow_the_scope(small_log: Path, clock: Clock) -> None:
+    import datetime as dt
+
+    today = dt.date(2026, 11, 26)
+    assert load(Log(small_log), today).ratings == {"2026-W47": 4}
+    assert load(Log(small_log), today, since=dt.date(2026, 11, 23)).ratings == {}
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("stats", "nope"), 2, "'nope' is not one of 'time'"),
+    (("stats", "time", "--plot", "chart.gif"), 2, "give a file name ending in .png or .svg"),
+    (("stats", "time", "--since", "2026-12-01", "--until", "2026-11-01"), 2, "the range is empty"),
+    (("stats", "time", "--since", "whenever"), 2, "cannot read 'whenever'"),
+])
+def test_bad_input(args: tuple[str, ...], code: int, message: str, run: Run, clock: Clock,
+                   small_log: Path) -> None:
+    result = run(*args)
+    assert result.code == code and message in result.err and result.err.count("\n") == 1
+
+
+def test_missing_plot_folder(run: Run, clock: Clock, small_log: Path, tmp_path: Path) -> None:
+    result = run("stats", "time", "--plot", str(tmp_path / "no" / "chart.png"))
+    assert result.code == 1 and "does not exist; create it first" in result.err
