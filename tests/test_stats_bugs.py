@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import struct
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -13,28 +11,9 @@ import pytest
 from reslog.analytics import bugs, data
 from reslog.store import Log
 
-from .conftest import day_file
+from .stats_helpers import check_plot, write_day
 
 TODAY = dt.date(2026, 11, 26)
-
-
-def write_day(log: Path, day: str, body: str) -> None:
-    path = day_file(log, day)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\ndate: {day}\n---\n# {day}\n\n## What was done\n{body}", encoding="utf-8")
-
-
-def check_plot(path: Path) -> None:
-    raw = path.read_bytes()
-    if path.suffix == ".png":
-        assert raw[:8] == b"\x89PNG\r\n\x1a\n" and raw[12:16] == b"IHDR"
-        width, height = struct.unpack(">II", raw[16:24])
-        assert 400 <= width <= 2000 and 300 <= height <= 2000
-        assert len(raw) > 5_000
-    else:
-        root = ET.fromstring(raw)
-        assert root.tag == "{http://www.w3.org/2000/svg}svg"
-        assert len(raw) > 5_000
 
 
 @pytest.fixture

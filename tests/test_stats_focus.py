@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import struct
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from reslog.analytics import data, focus
 from reslog.store import Log
 
 from .conftest import day_file
+from .stats_helpers import check_plot
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -23,19 +22,6 @@ def write_day(log: Path, day: str, lines: list[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     body = "".join(f"- 1{n}:00 {line}\n" for n, line in enumerate(lines))
     path.write_text(f"---\ndate: {day}\n---\n# {day}\n\n## What was done\n{body}", encoding="utf-8")
-
-
-def check_plot(path: Path) -> None:
-    raw = path.read_bytes()
-    if path.suffix == ".png":
-        assert raw[:8] == b"\x89PNG\r\n\x1a\n" and raw[12:16] == b"IHDR"
-        width, height = struct.unpack(">II", raw[16:24])
-        assert 400 <= width <= 2000 and 300 <= height <= 2000
-        assert len(raw) > 5_000
-    else:
-        root = ET.fromstring(raw)
-        assert root.tag == "{http://www.w3.org/2000/svg}svg"
-        assert len(raw) > 5_000
 
 
 @pytest.fixture
