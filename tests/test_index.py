@@ -221,3 +221,37 @@ def test_tasks_api(log_dir: Path) -> None:
         ]
         assert [t.text for t in tasks(index, Filters(open=True))] == ["rerun sweep [est:: 30m] [carried:: 2026-11-20]"]
         assert [t.date for t in tasks(index, Filters(since=dt.date(2026, 11, 25)))] == []
+
+
+def _pages(log_dir: Path, count: int) -> None:
+    for n in range(count):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=n)
+        _page(log_dir, day.isoformat(), f"## What was done\n- entry {n}\n")
+
+
+def test_reindex_draws_a_progress_bar_on_a_terminal_only(log_dir: Path) -> None:
+    import pty
+
+    _pages(log_dir, 40)
+    env = {**os.environ, "RESLOG_DIR": str(log_dir), "COLUMNS": "80"}
+    env.pop("NO_COLOR", None)
+    primary, secondary = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "reslog", "reindex"], env=env, stdout=subprocess.PIPE,
+                              stderr=secondary, timeout=60)
+        os.close(secondary)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(primary)
+    assert done.returncode == 0 and b"Indexed 40 entries from 40 pages" in done.stdout
+    assert b"Indexing the log" in drawn and b"100%" in drawn
+    piped = subprocess.run([sys.executable, "-m", "reslog", "reindex"], env=env, capture_output=True, timeout=60)
+    assert piped.returncode == 0 and b"Indexing the log" not in piped.stderr

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from reslog.capture import Capture, add_entry, add_thought
 from reslog.cli import context
 from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
-from reslog.cli.style import echo, style
+from reslog.cli.style import colour_on, echo, style
 from reslog.dates import parse_date, parse_duration, parse_time
 from reslog.model import SECTION_TITLES
 from reslog.store import Log
@@ -71,7 +71,7 @@ def progress_bar(label: str) -> Iterator[Progress]:
     state: dict[str, Any] = {}
 
     def update(done: int, total: int) -> None:
-        if total < _BAR_FROM:
+        if total < _BAR_FROM or not colour_on(err=True):  # a bar only on a terminal, never in a pipe
             return
         if "bar" not in state:
             import click  # only when there is a bar to draw

@@ -13,6 +13,7 @@ _CODES = {"red": 31, "green": 32, "yellow": 33, "blue": 34, "magenta": 35, "cyan
 
 
 def colour_on(err: bool = False) -> bool:
+    """Whether the stream is a terminal that may show colour (and progress bars)."""
     stream = sys.stderr if err else sys.stdout
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
 
