@@ -162,25 +162,23 @@ def export_cmd(
     filters = Filters(kind, tag, since=first, until=last)
     selected = select(log, filters)
     hits = apply_redaction(selected, what)
-    header = {
-        "exported_at": context.now().isoformat(timespec="seconds"),
-        "log": str(log.root),
-        "filters": {
+    options = ExportOptions(
+        title,
+        exported_at=context.now().isoformat(timespec="seconds"),
+        log=str(log.root),
+        filters={
             "since": first.isoformat() if first else None, "until": last.isoformat() if last else None,
             "tag": tag, "kind": kind,
         },
-        "redacted": list(what),
-    }
-    # Only json states the filters and redactions (see reslog.exporters.json_export).
-    extra = (header,) if fmt == "json" else ()
+        redacted=what,
+    )
     writer = importlib.import_module(EXPORTERS[fmt])
-    options = ExportOptions(title)
     to_stdout = str(out) == "-"
     if to_stdout:
-        click.echo(writer.render(hits, options, *extra), nl=False)
+        click.echo(writer.render(hits, options), nl=False)
     else:
         try:
-            writer.write(hits, out, options, *extra)
+            writer.write(hits, out, options)
         except OSError as exc:
             why = exc.strerror or exc
             raise ReslogError(f"cannot write {out}: {why}; check the folder and its permissions") from None

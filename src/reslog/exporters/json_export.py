@@ -30,7 +30,6 @@ Redaction happens before this module sees the entries (:mod:`select`), so
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,29 +45,24 @@ def entry(hit: Hit) -> dict[str, Any]:
     return out
 
 
-def document(
-    hits: list[Hit], options: ExportOptions, header: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """The whole document as plain data; ``header`` gives exported_at, log, filters and redacted."""
-    header = header or {}
+def document(hits: list[Hit], options: ExportOptions) -> dict[str, Any]:
+    """The whole document as plain data."""
     return {
-        "exported_at": header.get("exported_at"),
-        "log": header.get("log"),
+        "exported_at": options.exported_at,
+        "log": options.log,
         "title": options.title,
-        "filters": dict(header.get("filters") or {}),
-        "redacted": list(header.get("redacted") or ()),
+        "filters": dict(options.filters),
+        "redacted": list(options.redacted),
         "entries": [entry(hit) for hit in hits],
     }
 
 
-def render(hits: list[Hit], options: ExportOptions, header: Mapping[str, Any] | None = None) -> str:
+def render(hits: list[Hit], options: ExportOptions) -> str:
     """The document as text, indented, non-ASCII kept as is, ending in a newline."""
-    return json.dumps(document(hits, options, header), ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(document(hits, options), ensure_ascii=False, indent=1) + "\n"
 
 
-def write(
-    hits: list[Hit], out: Path, options: ExportOptions, header: Mapping[str, Any] | None = None
-) -> list[Path]:
+def write(hits: list[Hit], out: Path, options: ExportOptions) -> list[Path]:
     """Write the document to the file ``out`` (replaced atomically); the files written."""
-    atomic_write(out, render(hits, options, header).encode("utf-8"))
+    atomic_write(out, render(hits, options).encode("utf-8"))
     return [out]

@@ -116,10 +116,22 @@ def redact(hits: list[Hit], what: Collection[str]) -> list[Hit]:
 
 
 class ExportOptions(Record):
-    """What an exporter is told besides the entries: a title for the document or site."""
+    """What an exporter is told besides the entries: a title, and what the export is of
+    (when, which log, which filters, what was redacted) for formats that state it."""
 
-    __slots__ = ("title",)
+    __slots__ = ("exported_at", "filters", "log", "redacted", "title")
     title: Final[str]
+    exported_at: Final[str | None]
+    log: Final[str | None]
+    filters: Final[dict[str, str | None]]
+    redacted: Final[tuple[str, ...]]
 
-    def __init__(self, title: str = "Research log") -> None:
+    def __init__(
+        self, title: str = "Research log", exported_at: str | None = None, log: str | None = None,
+        filters: dict[str, str | None] | None = None, redacted: tuple[str, ...] = (),
+    ) -> None:
         self.title = title
+        self.exported_at = exported_at
+        self.log = log
+        self.filters = {} if filters is None else filters
+        self.redacted = redacted
