@@ -9,11 +9,12 @@ from pathlib import Path
 from .conftest import day_file
 
 
-def write_day(log: Path, day: str, body: str) -> None:
-    """A day page whose What was done holds ``body``."""
+def write_day(log: Path, day: str, body: str, section: str | None = "What was done") -> None:
+    """A day page whose ``section`` holds ``body`` (with ``section=None``, ``body`` is the whole page)."""
     path = day_file(log, day)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\ndate: {day}\n---\n# {day}\n\n## What was done\n{body}", encoding="utf-8")
+    heading = f"## {section}\n" if section else ""
+    path.write_text(f"---\ndate: {day}\n---\n# {day}\n\n{heading}{body}", encoding="utf-8")
 
 
 def check_plot(path: Path) -> None:

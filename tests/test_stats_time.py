@@ -11,16 +11,15 @@ import pytest
 from reslog.analytics import data, time
 from reslog.store import Log
 
-from .conftest import day_file
 from .stats_helpers import check_plot
+from .stats_helpers import write_day as shared_write_day
 
 TODAY = dt.date(2026, 11, 26)
 
 
 def write_day(log: Path, day: str, body: str) -> None:
-    path = day_file(log, day)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\ndate: {day}\n---\n# {day}\n\n{body}", encoding="utf-8")
+    """A day page whose sections are all in ``body``."""
+    shared_write_day(log, day, body, section=None)
 
 
 @pytest.fixture
