@@ -17,6 +17,11 @@ def write_day(log: Path, day: str, body: str, section: str | None = "What was do
     path.write_text(f"---\ndate: {day}\n---\n# {day}\n\n{heading}{body}", encoding="utf-8")
 
 
+def write_page(log: Path, day: str, body: str) -> None:
+    """A day page whose sections are all in ``body``."""
+    write_day(log, day, body, section=None)
+
+
 def check_plot(path: Path) -> None:
     """A PNG or SVG of sensible size."""
     raw = path.read_bytes()

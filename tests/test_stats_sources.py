@@ -12,14 +12,9 @@ from reslog.analytics import data, sources
 from reslog.store import Log
 
 from .stats_helpers import check_plot
-from .stats_helpers import write_day as shared_write_day
+from .stats_helpers import write_page as write_day
 
 TODAY = dt.date(2026, 11, 26)
-
-
-def write_day(log: Path, day: str, body: str) -> None:
-    """A day page whose sections are all in ``body``."""
-    shared_write_day(log, day, body, section=None)
 
 
 @pytest.fixture

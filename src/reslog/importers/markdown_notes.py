@@ -218,14 +218,21 @@ def front_tags(values: dict[str, Value], keys: tuple[str, ...] = TAG_KEYS) -> li
 # --- dates -----------------------------------------------------------------------------------
 
 
+def _ymd(match: re.Match[str]) -> dt.date | None:
+    """The date the first three groups of ``match`` spell (year, month, day), if it is one."""
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
 def parse_when(value: str) -> tuple[dt.date, str | None] | None:
     """A front matter date (``2011-02-15``, ``2011-02-15 23:20:18``, ``...T23:20``): date and HH:MM."""
     match = _WHEN.match(value.strip())
     if match is None:
         return None
-    try:
-        day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
+    day = _ymd(match)
+    if day is None:
         return None
     hour, minute = match.group(4), match.group(5)
     if hour is None or int(hour) > 23 or int(minute) > 59:
@@ -274,9 +281,8 @@ def date_of_name(stem: str, fmt: str | None) -> tuple[dt.date, str] | None:
         match = _NAME_DATE.match(stem)
         if match is None:
             return None
-        try:
-            day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        except ValueError:
+        day = _ymd(match)
+        if day is None:
             return None
         return day, stem[match.end():].lstrip("-_. ")
     ends = [len(stem)] + [i for i in range(len(stem) - 1, 0, -1) if stem[i] in "-_. "]
