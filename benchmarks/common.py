@@ -93,8 +93,9 @@ def jrnl_env(journal: Path, copy: bool = False) -> Iterator[tuple[list[str], dic
         yield [jrnl, "--config-file", str(config)], env
 
 
-def print_table(rows: Sequence[tuple[str, str, str, str]]) -> None:
-    header = ("measure", "value", "target", "")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+def print_table(
+    rows: Sequence[Sequence[str]], header: Sequence[str] = ("measure", "value", "target", "")
+) -> None:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())

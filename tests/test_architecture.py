@@ -19,20 +19,30 @@ ALLOWED: dict[str, set[str]] = {
     "model": {"records"},
     "markdown": {"model"},
     "dates": {"errors"},
+    "timescope": {"dates", "errors", "records"},
     "store": {"model", "markdown", "dates", "errors"},
     "capture": {"records", "model", "markdown", "dates", "errors", "store"},
     "tasks": {"records", "model", "markdown", "dates", "errors", "store"},
-    "index": {"records", "model", "markdown", "dates", "errors", "store"},
-    "search": {"records", "model", "markdown", "dates", "errors", "store", "index"},
+    "chunks": set(),
+    "settings": {"records", "errors", "store"},
+    "index": {"records", "model", "markdown", "dates", "errors", "store", "chunks"},
+    "search": {"records", "model", "markdown", "dates", "errors", "store", "index", "timescope"},
+    "generate": {"errors"},
+    # ask and digest sit on search and the semantic layer (vectors, hybrid ranking)
+    "ask": {"records", "errors", "index", "search", "timescope", "generate", "semantic"},
+    "digest": {"records", "index", "search", "generate", "ask", "chunks", "semantic"},
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},
-    "review": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics"},
+    "review": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",
+               "digest", "semantic"},
 }
 # Subpackages: every module in them may import these (and its own package).
 PACKAGES: dict[str, set[str]] = {
     "importers": {"records", "model", "markdown", "dates", "errors", "store", "importers"},
     "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters"},
     "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics"},
+    # the semantic layer: the model, vectors over the index, hybrid ranking; numpy lives here
+    "semantic": {"records", "errors", "store", "index", "search", "settings", "chunks", "semantic"},
 }
 EDGE_ONLY = {"click", "rich", "starlette", "fastapi", "uvicorn", "jinja2", "matplotlib"}
 

@@ -144,8 +144,10 @@ def test_figures_of_a_known_week(known: Path, run: Run) -> None:
     )
     assert block(text, "ideas") == (
         "## Ideas of the week\n\n"
-        "- Use tools in reward modeling [from:: chat] ([[2026-11-23]])\n"
-        "- Curriculum for the weak teacher ([[2026-11-25]])\n"
+        "- **modeling, reward, tools** (new)\n"
+        "  - Use tools in reward modeling ([[2026-11-23]], from chat)\n"
+        "- **curriculum, teacher, weak** (new)\n"
+        "  - Curriculum for the weak teacher ([[2026-11-25]])\n"
     )
     compare = block(text, "compare")
     assert "2026-W48 so far, up to Thursday 26 November 2026." in compare

@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from reslog import markdown
+from reslog.chunks import chunks
 from reslog.dates import parse_duration
 from reslog.errors import InputError, LogError
 from reslog.model import Entry, Page
@@ -77,12 +78,19 @@ def spaced(text: str) -> str:
     return re.sub(_CJK, r" \1 ", text)
 
 
+def _term(word: str) -> str:
+    """``word`` as one quoted FTS5 term."""
+    return '"' + spaced(word).strip().replace('"', '""') + '"'
+
+
 def search_text(kind: str | None, body: str) -> str:
     """What the FTS index holds for an entry: its kind word and every line of it."""
     return spaced(f"{kind or ''} {body}")
 
 
 # --- migrations: named, ordered, recorded; never edit one that has shipped ---
+
+Migrations = list[tuple[str, Callable[[sqlite3.Connection], None]]]
 
 
 def _script(db: sqlite3.Connection, sql: str) -> None:
@@ -146,25 +154,78 @@ def _m0002_filter_indexes(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+def chunk_rows(entry_id: int, text: str) -> list[tuple[int, int, str]]:
+    """(entry, passage number, passage hash) for the passages of an entry that get embedded."""
+    import hashlib
+
+    return [
+        (entry_id, n, hashlib.blake2b(passage.encode(), digest_size=16).hexdigest())
+        for n, passage in enumerate(chunks(text))
+    ]
+
+
+def _m0003_chunks(db: sqlite3.Connection) -> None:
+    """The passages of each entry, by content hash: what :mod:`reslog.semantic.vectors` embeds."""
+    _script(
+        db,
+        """
+        CREATE TABLE chunks(
+            entry_id INTEGER NOT NULL,
+            n INTEGER NOT NULL,        -- passage number within the entry
+            hash TEXT NOT NULL,        -- blake2b of the passage text
+            PRIMARY KEY(entry_id, n)
+        ) WITHOUT ROWID;
+        CREATE INDEX chunks_hash ON chunks(hash);
+        """,
+    )
+    for entry_id, text in db.execute("SELECT id, text FROM entries").fetchall():
+        db.executemany(_INSERT_CHUNK, chunk_rows(entry_id, text))
+
+
+MIGRATIONS: Migrations = [
     ("0001_initial", _m0001_initial),
     ("0002_filter_indexes", _m0002_filter_indexes),
+    ("0003_chunks", _m0003_chunks),
 ]
+
+
+def migrate_file(file: str, migrations: Migrations) -> None:
+    """Bring another derived database up to date (e.g. the vectors); one that cannot be read
+    is deleted and made anew, as everything under ``.reslog/`` can be."""
+    for attempt in (1, 2):
+        try:
+            db = sqlite3.connect(file, timeout=30, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                migrate(db, migrations=migrations)
+                return
+            finally:
+                db.close()
+        except (sqlite3.DatabaseError, _Unusable):
+            if attempt == 2:
+                raise
+            for suffix in ("", "-wal", "-shm"):
+                if exists(file + suffix):
+                    os.remove(file + suffix)
 
 
 class _Unusable(Exception):
     """The database file cannot serve as this version's index; move it aside."""
 
 
-def migrate(db: sqlite3.Connection, upto: int | None = None) -> list[str]:
+def migrate(
+    db: sqlite3.Connection, upto: int | None = None, migrations: Migrations | None = None
+) -> list[str]:
     """Apply the migrations not yet applied (the first ``upto`` only, for tests)."""
+    if migrations is None:
+        migrations = MIGRATIONS
     db.execute("CREATE TABLE IF NOT EXISTS migrations(name TEXT PRIMARY KEY, applied_at TEXT)")
     applied = {row[0] for row in db.execute("SELECT name FROM migrations")}
-    known = [name for name, _ in MIGRATIONS]
+    known = [name for name, _ in migrations]
     if applied - set(known):
         raise _Unusable(f"written by a newer reslog ({', '.join(sorted(applied - set(known)))})")
     done = []
-    for name, step in MIGRATIONS[:upto]:
+    for name, step in migrations[:upto]:
         if name in applied:
             continue
         db.execute("BEGIN IMMEDIATE")
@@ -262,6 +323,7 @@ def entry_row(file_id: int, day: str, page: Page, entry: Entry) -> tuple[object,
     )
 
 
+_INSERT_CHUNK = "INSERT INTO chunks(entry_id, n, hash) VALUES (?, ?, ?)"
 _INSERT = (
     "INSERT INTO entries(file_id, day, line, end_line, time, section, heading, kind, level, levels, "
     "kinds, tags, state, starred, source, est, took, carried, text) "
@@ -430,6 +492,7 @@ class Index:
         try:
             if force:
                 db.execute("DELETE FROM entries")
+                db.execute("DELETE FROM chunks")
                 db.execute("DELETE FROM files")
                 db.execute("INSERT INTO entries_fts(entries_fts) VALUES ('delete-all')")
                 hashes = {}
@@ -457,6 +520,7 @@ class Index:
             "INSERT INTO entries_fts(entries_fts, rowid, body) VALUES ('delete', ?, ?)",
             [(row_id, search_text(kind, text)) for row_id, kind, text in rows],
         )
+        db.execute("DELETE FROM chunks WHERE entry_id IN (SELECT id FROM entries WHERE file_id = ?)", row)
         db.execute("DELETE FROM entries WHERE file_id = ?", row)
         db.execute("DELETE FROM files WHERE id = ?", row)
 
@@ -495,11 +559,13 @@ class Index:
         page = markdown.parse(text)
         for entry in page.entries():
             row = entry_row(file_id, stat.day, page, entry)
-            cursor = db.execute(_INSERT, row)
+            entry_id = db.execute(_INSERT, row).lastrowid
+            assert entry_id is not None
             db.execute(
                 "INSERT INTO entries_fts(rowid, body) VALUES (?, ?)",
-                (cursor.lastrowid, search_text(entry.kind, str(row[-1]))),
+                (entry_id, search_text(entry.kind, str(row[-1]))),
             )
+            db.executemany(_INSERT_CHUNK, chunk_rows(entry_id, str(row[-1])))
 
     def check(self) -> tuple[list[str], list[str], dict[str, str]]:
         """Files whose index rows are stale (changed or new), gone, or unreadable; nothing is written."""
@@ -516,6 +582,17 @@ class Index:
             if _digest(data) != hashes.get(stat.path):
                 really.append(stat.path)
         return really, removed, problems
+
+    def document_frequency(self, word: str) -> int:
+        """How many entries hold ``word`` (stemmed as search stems it)."""
+        row = self.db.execute("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH ?", (_term(word),))
+        return int(row.fetchone()[0])
+
+    def holding(self, word: str, entry_ids: list[int]) -> set[int]:
+        """Which of these entries hold ``word``."""
+        marks = ", ".join("?" * len(entry_ids))
+        sql = f"SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ({marks})"
+        return {row[0] for row in self.db.execute(sql, (_term(word), *entry_ids))}
 
     def count(self) -> int:
         """How many entries the index holds."""

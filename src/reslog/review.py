@@ -46,6 +46,7 @@ from statistics import median
 from reslog import markdown
 from reslog.analytics.data import iso_week, load
 from reslog.dates import format_duration, long_date, parse_range
+from reslog.digest import digest
 from reslog.errors import InputError
 from reslog.index import Index
 from reslog.model import THINKING_KINDS, Page
@@ -56,6 +57,8 @@ from reslog.store import Log, path_text
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Final
+
+    from reslog.semantic.vectors import Vectors
 
 #: The generated blocks, in the order a new page lists them.
 BLOCKS: tuple[str, ...] = ("figures", "time", "waiting", "ideas", "compare", "prompts")
@@ -151,13 +154,18 @@ class Review(Record):
         self.problems = problems
 
 
-def refresh(log: Log, year: int, week: int, today: dt.date, rating: int | None = None) -> Review:
-    """Create or refresh the week's page under the log's lock; set its rating if given."""
+def refresh(
+    log: Log, year: int, week: int, today: dt.date, rating: int | None = None, vectors: Vectors | None = None
+) -> Review:
+    """Create or refresh the week's page under the log's lock; set its rating if given.
+
+    With ``vectors`` (semantic search on), the week's ideas are grouped into themes by meaning;
+    without, by shared words (see :mod:`reslog.digest`)."""
     if rating is not None and not 1 <= rating <= 5:
         raise InputError(f"the rating must be a whole number from 1 to 5, not {rating}")
     name = week_name(year, week)
     start = dt.date.fromisocalendar(year, week, 1)
-    figures = compute(log, start, today)
+    figures = compute(log, start, today, vectors)
     path = week_file(log, year, week)
     relative = f"weeks/{year:04d}/{name}.md"
     with log.locked():
@@ -261,17 +269,19 @@ def _n(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
-def compute(log: Log, start: dt.date, today: dt.date) -> dict[str, Any]:
-    """The figures of the week starting on ``start`` (a Monday), of the week before, and the norm."""
+def compute(log: Log, start: dt.date, today: dt.date, vectors: Vectors | None = None) -> dict[str, Any]:
+    """The figures of the week starting on ``start`` (a Monday), of the week before, the norm,
+    and the digest of the week's ideas."""
     before = start - dt.timedelta(days=7)
     data = load(log, today, since=before, until=start + dt.timedelta(days=6))
     this = _week_figures(data.entries, data.todos, start, today)
     last = _week_figures(data.entries, data.todos, before, today)
     with Index(log) as index:  # load() has just refreshed it
         earlier = tasks(index, Filters(until=start - dt.timedelta(days=1)))
+        ideas = digest(index, start, start + dt.timedelta(days=6), "ideas", vectors).as_json()
     norm = [r for r in map(_ratio, earlier) if r is not None]
     return {"week": this, "last": last, "norm": round(median(norm), 2) if norm else None,
-            "norm_n": len(norm), "today": today.isoformat()}
+            "norm_n": len(norm), "today": today.isoformat(), "ideas": ideas}
 
 
 # --- rendering the blocks ---
@@ -383,14 +393,26 @@ def render_blocks(figures: dict[str, Any]) -> dict[str, list[str]]:
     for w in this["waiting"]:
         lines.append(f"- {w['text']}: waiting {w['days']} days, since [[{w['since']}]]")
     out["waiting"] = lines
-    lines = ["## Ideas of the week", ""]
-    if not this["idea_list"]:
-        lines.append("No ideas this week.")
-    lines += [f"- {i['text']} ([[{i['date']}]])" for i in this["idea_list"]]
-    out["ideas"] = lines
+    out["ideas"] = _ideas(figures["ideas"])
     out["compare"] = _compare(this, last)
     out["prompts"] = ["## Prompts for the reflection", "", *[f"- {p}" for p in _prompts(figures)]]
     return out
+
+
+def _ideas(ideas: dict[str, Any]) -> list[str]:
+    """The week's ideas by theme (the digest): each theme named, new or recurring, each idea cited."""
+    lines = ["## Ideas of the week", ""]
+    if not ideas["themes"]:
+        return [*lines, "No ideas this week."]
+    for theme in ideas["themes"]:
+        first = theme["first_seen"]
+        status = "new" if first is None else f"recurring, first seen [[{first['date']}]]: {first['text']}"
+        label = ", ".join(theme["label"]) or theme["entries"][0]["text"]
+        lines.append(f"- **{label}** ({status})")
+        for idea in theme["entries"]:
+            source = f", from {idea['source']}" if idea["source"] else ""
+            lines.append(f"  - {idea['text']} ([[{idea['date']}]]{source})")
+    return lines
 
 
 def _compare(this: dict[str, Any], last: dict[str, Any]) -> list[str]:

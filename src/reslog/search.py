@@ -21,6 +21,7 @@ from reslog.index import Index, spaced
 from reslog.markdown import read_fields, split_kind
 from reslog.model import KINDS, SECTION_ORDER, SECTION_TITLES
 from reslog.records import Record
+from reslog.timescope import Scope, find_scope
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
@@ -170,6 +171,24 @@ class Filters(Record):
         return " AND ".join(where) or "1", args
 
 
+def scoped(
+    question: str, today: dt.date, filters: Filters | None = None
+) -> tuple[Scope | None, str, Filters]:
+    """The time scope written in a query or question, the rest of it, and the filters narrowed
+    to the scope. A scope inside "quotes" is only words ("the 2013 release")."""
+    scope, rest = find_scope(question, today)
+    base = filters or Filters()
+    if scope is None or any(scope.phrase in quoted for quoted in re.findall(r'"[^"]*"', question)):
+        return None, question, base
+    since = max(scope.since, base.since) if base.since else scope.since
+    until = min(scope.until, base.until) if base.until else scope.until
+    if since > until:  # --since/--until and the scope do not meet: nothing can match
+        since = until = dt.date.max
+    narrowed = Filters(base.kind, base.tag, base.section, base.level, base.source, base.starred, base.open,
+                       since, until)
+    return scope, rest, narrowed
+
+
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -293,6 +312,77 @@ def _hit(row: tuple[Any, ...], score: float | None) -> Hit:
         took_minutes=took,
         carried=carried,
     )
+
+
+#: Words of a question that say nothing about its subject (a question's keyword leg drops them).
+_STOPWORDS = """
+a about above after again all am an and any are as at be because been before being below between both
+but by can could did do does doing done during each few for from further had has have having he her here
+hers him his how i if in into is it its itself just me more most my myself no nor not now of off on once
+only or other our ours out over own same she should so some such than that the their theirs them then
+there these they this those through to too under until up very was we were what when where which while
+who whom why will with would you your yours ever first last time times day days week
+"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+
+def subject_words(text: str) -> list[str]:
+    """The words of a question that name its subject: no stopwords, no one-letter words."""
+    words = (w.strip("'-") for w in re.findall(r"[\w'-]+", text.lower()))
+    return list(dict.fromkeys(w for w in words if len(w) > 1 and w not in STOPWORDS and not w.isdigit()))
+
+
+def loose_query(text: str) -> str | None:
+    """An FTS expression matching any of the subject words of ``text`` (for questions and the
+    keyword leg of hybrid search, where requiring every word would find nothing)."""
+    terms = []
+    for word in re.findall(r"[\w'*-]+", text.lower()):
+        word = word.strip("'-*")
+        if len(word) > 1 and word not in STOPWORDS:
+            quoted = _quote(word)
+            if quoted is not None:
+                terms.append(quoted)
+    return " OR ".join(dict.fromkeys(terms)) or None
+
+
+def ranked_ids(
+    index: Index, match: str, filters: Filters | None = None, limit: int = 50, exclude: str | None = None
+) -> list[tuple[int, float]]:
+    """(entry id, BM25 score) of the entries matching the FTS expression ``match``, best first."""
+    where, args = (filters or Filters()).sql()
+    sql = (
+        "SELECT e.id, bm25(entries_fts) AS rank FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid "
+        f"WHERE entries_fts MATCH ? AND {where}"
+    )
+    params: list[Any] = [match, *args]
+    if exclude:
+        sql += " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+        params.append(exclude)
+    sql += " ORDER BY rank, e.day DESC, e.line LIMIT ?"
+    params.append(limit)
+    return [(row[0], -row[1]) for row in index.db.execute(sql, params)]
+
+
+def allowed_ids(index: Index, filters: Filters | None = None, exclude: str | None = None) -> list[int]:
+    """The ids of every entry the filters let through (and that do not match ``exclude``)."""
+    where, args = (filters or Filters()).sql()
+    sql = f"SELECT e.id FROM entries e WHERE {where}"
+    if exclude:
+        sql += " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+        args.append(exclude)
+    return [row[0] for row in index.db.execute(sql, args)]
+
+
+def hits_for(index: Index, ids: list[int], scores: dict[int, float] | None = None) -> list[Hit]:
+    """The entries with these ids as hits, in the order given."""
+    found: dict[int, Hit] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        sql = f"SELECT {_COLUMNS}, e.id FROM {_FROM} WHERE e.id IN ({', '.join('?' * len(part))})"
+        for row in index.db.execute(sql, part):
+            score = None if scores is None else round(scores.get(row[-1], 0.0), 4)
+            found[row[-1]] = _hit(row[:-1], score)
+    return [found[i] for i in ids if i in found]
 
 
 def search(index: Index, query: str, filters: Filters | None = None, limit: int | None = 20) -> list[Hit]:

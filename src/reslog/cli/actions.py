@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from reslog.index import Index, Progress, RefreshReport
     from reslog.search import Hit
+    from reslog.semantic.setup import Semantic
 
 
 def _day(on_date: str | None, today: dt.date) -> dt.date:
@@ -74,9 +75,11 @@ def progress_bar(label: str) -> Iterator[Progress]:
         if total < _BAR_FROM or not colour_on(err=True):  # a bar only on a terminal, never in a pipe
             return
         if "bar" not in state:
+            import sys
+
             import click  # only when there is a bar to draw
 
-            state["bar"] = click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
             state["bar"].__enter__()
         state["bar"].update(done - state.get("done", 0))
         state["done"] = done
@@ -131,15 +134,31 @@ def _hit_lines(hit: Hit, words: tuple[str, ...]) -> list[str]:
     return out
 
 
+def semantic(index: Index, mode: str | None = None) -> Semantic:
+    """Semantic search for a command, vectors brought up to date; its hint, if any, on stderr."""
+    from reslog.semantic.setup import prepare
+
+    if mode == "keyword":
+        from reslog.semantic.setup import Semantic
+        from reslog.settings import load
+
+        return Semantic(load(index.log))
+    with progress_bar("Embedding new entries") as update:
+        found = prepare(index, progress=update)
+    if found.hint:
+        echo(f"reslog: {found.hint}", err=True)
+    return found
+
+
 def search(
     root: Path | str, words: Sequence[str], kind: str | None = None, tag: str | None = None,
     section: str | None = None, level: int | None = None, source: str | None = None,
     starred: bool = False, open_: bool = False, since: str | None = None, until: str | None = None,
-    limit: int | None = None, as_json: bool = False,
+    limit: int | None = None, mode: str | None = None, as_json: bool = False,
 ) -> None:
     """Run ``reslog search``."""
     from reslog.dates import parse_range
-    from reslog.search import Filters, compile_query, listing
+    from reslog.search import Filters, compile_query, listing, scoped
     from reslog.search import search as run_search
 
     today = context.now().date()
@@ -148,13 +167,27 @@ def search(
         parse_range(since, today)[0] if since is not None else None,
         parse_range(until, today)[1] if until is not None else None,
     )
-    text = " ".join(words)
+    scope, text, filters = scoped(" ".join(words), today, filters)
+    if scope is not None:
+        echo(f"reslog: time scope: {scope.label}", err=True)
     query = compile_query(text)
     with fresh_index(Log(root)) as index:
         if query.match is None:
             hits = listing(index, filters, limit or 50, exclude=query.exclude)
         else:
-            hits = run_search(index, text, filters, limit or 20)
+            found = semantic(index, mode)
+            chosen = mode or found.settings.search_mode
+            if chosen != "keyword" and found.on:
+                from reslog.semantic import hybrid
+
+                hits = hybrid.search(index, text, filters, limit or 20, chosen, found.backend, found.vectors)
+            elif chosen == "semantic":
+                from reslog.errors import InputError
+
+                raise InputError("--mode semantic needs embeddings, which this log does not have; "
+                                 "use --mode keyword, or see the line above")
+            else:
+                hits = run_search(index, text, filters, limit or 20)
     if as_json:
         import json
 

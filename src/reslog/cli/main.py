@@ -33,6 +33,8 @@ COMMANDS: dict[str, str] = {
     "edit": "reslog.cli.view_cmds:edit",
     "search": "reslog.cli.search_cmds:search_cmd",
     "reindex": "reslog.cli.search_cmds:reindex",
+    "ask": "reslog.cli.ask_cmds:ask",
+    "digest": "reslog.cli.ask_cmds:digest",
     "todos": "reslog.cli.todo_cmds:todos_cmd",
     "done": "reslog.cli.todo_cmds:done",
     "drop": "reslog.cli.todo_cmds:drop",

@@ -52,6 +52,8 @@ SEARCH = (
     Opt(("--since",), "since", "From this day, month, year, ISO week or phrase on.", "WHEN"),
     Opt(("--until",), "until", "Up to this day, month, year, ISO week or phrase.", "WHEN"),
     Opt(("--limit",), "limit", "At most this many (default 20; listing: 50).", number=True, minimum=1),
+    Opt(("--mode",), "mode", "keyword (BM25), semantic (meaning) or hybrid (both fused; the default "
+        "when the log has embeddings).", choices=("hybrid", "keyword", "semantic")),
     Opt(("--json",), "as_json", "Print a JSON list of entries with their citations.", flag=True),
 )
 
@@ -86,6 +88,9 @@ HELP = {
     "think": "Add a thought (level 1) under the latest entry of the day, or under entry --on N.",
     "feel": "Add a feeling (level 1) under the latest entry of the day, or under entry --on N.",
     "search": 'Search the whole log (words, "phrases", -exclude, prefix*, OR), best first.\n\n'
+    "With embeddings (the semantic extra), results that say the same in other words are found "
+    "too (--mode). A time scope in QUERY ('in early 2013', 'last week', 'the week of "
+    "2012-08-06') filters by date and is shown on stderr. "
     "With no QUERY, lists the matching entries by date, like a journal. The [>] copies a "
     "carried to-do leaves behind are left out. Search options have long names only, so that "
     "-word always excludes a word.",

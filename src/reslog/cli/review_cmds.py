@@ -40,7 +40,11 @@ def week(week: str | None, rate: str | None, open_editor: bool) -> None:
     today = context.now().date()
     year, number = review.parse_week(week, today)
     log = log_of(click.get_current_context())
-    done = review.refresh(log, year, number, today, rating)
+    from reslog.cli import actions
+
+    with actions.fresh_index(log) as index:
+        found = actions.semantic(index)
+    done = review.refresh(log, year, number, today, rating, found.vectors if found.on else None)
     figures = done.figures["week"]
     click.echo(f"{done.relative} ({'created' if done.created else 'refreshed'})")
     if figures["entries"] or figures["added"] or figures["done"]:

@@ -31,8 +31,14 @@ search_cmd = click.argument("query", nargs=-1)(search_cmd)
 
 @click.command()
 @click.option("--check", is_flag=True, help="Only report pages whose index rows are stale; change nothing.")
-def reindex(check: bool) -> None:
-    """Rebuild the index from the files (it is a cache: nothing is lost)."""
+@click.option("--no-embed", "no_embed", is_flag=True,
+              help="Do not embed entries for semantic search (search.embeddings = false does it for good).")
+def reindex(check: bool, no_embed: bool) -> None:
+    """Rebuild the index from the files (it is a cache: nothing is lost).
+
+    Entries new or changed since the last time are also embedded for semantic
+    search (only those: vectors are kept by content), with a progress bar.
+    """
     log = log_of(click.get_current_context())
     with Index(log) as index:
         if check:
@@ -50,4 +56,16 @@ def reindex(check: bool) -> None:
             report = index.refresh(update, force=True)
         actions.notices(report)
         count = index.count()
+        embedded = None
+        if not no_embed:
+            from reslog.semantic.setup import prepare
+
+            with actions.progress_bar("Embedding new entries") as update:
+                found = prepare(index, progress=update, prune=True)
+            if found.hint:
+                click.echo(f"reslog: {found.hint}", err=True)
+            embedded = found.report
     click.echo(f"Indexed {count} entries from {report.read} pages in {report.seconds:.1f} s.")
+    if embedded is not None:
+        click.echo(f"Embedded {embedded.embedded} new passages with {embedded.model}"
+                   + (f"; dropped {embedded.removed} unused vectors." if embedded.removed else "."))

@@ -1,0 +1,315 @@
+"""Ask the log a question: evidence, an answer that cites it, or an honest "nothing here".
+
+:func:`retrieve` reads the question's time scope (:mod:`reslog.timescope`)
+and applies it as a filter, then ranks entries by hybrid search on the rest
+of the question. It also decides whether the log holds an answer at all:
+the *evidence* is the cosine of the best passage plus how much of the
+question's rare vocabulary the best entries contain (see :func:`evidence`);
+below :data:`ABSTAIN_BELOW` reslog abstains. That threshold was calibrated on
+the question set in ``benchmarks/eval`` (``bench_quality.py --calibrate``),
+not guessed.
+
+:func:`answer` then writes the answer. Offline it is extractive: the few
+sentences of the best entries that match the question best (by cosine with
+the question, and shared words), each quoted as written with its date and
+``file:line``, grouped by day, best day first. With a generative model
+(:mod:`reslog.generate`), the model writes a short answer citing the
+numbered entries as [n]; citations that point to nothing retrieved are
+removed, sentences left with none are dropped, and an answer with no valid
+citation falls back to the extractive one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from reslog.errors import ReslogError
+from reslog.generate import check_citations
+from reslog.index import Index
+from reslog.records import Record
+from reslog.search import Filters, Hit, hits_for, scoped, subject_words
+from reslog.semantic import hybrid
+from reslog.timescope import Scope
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
+
+    from reslog.generate import Generator
+    from reslog.semantic.backends import Backend
+    from reslog.semantic.vectors import Vectors
+
+#: Below this evidence the log is taken to hold no answer (calibrated: see the module docstring).
+ABSTAIN_BELOW = 0.45
+#: Entries retrieved as evidence.
+EVIDENCE = 8
+
+
+class Retrieved(Record):
+    """What a question found: the scope, the query left once it is cut out, the ranked hits."""
+
+    __slots__ = ("abstained", "cosine", "covered", "evidence", "hits", "query", "question", "scope")
+    question: Final[str]
+    query: Final[str]
+    scope: Final[Scope | None]
+    hits: Final[list[Hit]]
+    cosine: Final[float]
+    covered: Final[float]
+    evidence: Final[float]
+    abstained: Final[bool]
+
+    def __init__(
+        self, question: str, query: str, scope: Scope | None, hits: list[Hit], cosine: float,
+        covered: float, evidence: float, abstained: bool,
+    ) -> None:
+        self.question = question
+        self.query = query
+        self.scope = scope
+        self.hits = hits
+        #: The best cosine of a passage of the top entries with the question (0 without vectors).
+        self.cosine = cosine
+        #: The most of the question's vocabulary (rarity-weighted) one of the top entries holds.
+        self.covered = covered
+        self.evidence = evidence
+        self.abstained = abstained
+
+
+def evidence(cosine: float, covered: float) -> float:
+    """How strongly the best entries answer the question, from 0 (nothing) up."""
+    return cosine + 0.3 * covered
+
+
+def retrieve(
+    index: Index, question: str, today: dt.date, mode: str = "hybrid", backend: Backend | None = None,
+    vectors: Vectors | None = None, filters: Filters | None = None, limit: int = EVIDENCE,
+) -> Retrieved:
+    """The evidence for ``question``, best first, and whether to abstain."""
+    scope, query, narrowed = scoped(question, today, filters)
+    semantic = backend is not None and vectors is not None and len(vectors) > 0 and mode != "keyword"
+    query_vector = None
+    if semantic:
+        assert backend is not None
+        query_vector = backend.embed([query])[0]
+    ranked = hybrid.ranking(
+        index, query, narrowed, mode if semantic else "keyword", backend, vectors, query_vector=query_vector
+    )
+    ids = [i for i, _ in ranked[:limit]]
+    hits = hits_for(index, ids, dict(ranked))
+    cosine = 0.0
+    if query_vector is not None and vectors is not None and ids:
+        cosine = vectors.best(query_vector, ids[:3])
+    covered = max(hybrid.coverage(index, query, ids[:3]).values(), default=0.0)
+    if not semantic:
+        strength = covered
+    elif mode == "semantic":
+        strength = cosine
+    else:
+        strength = evidence(cosine, covered)
+    threshold = _THRESHOLDS[mode if semantic else "keyword"]
+    return Retrieved(question, query, scope, hits, round(cosine, 4), round(covered, 4), round(strength, 4),
+                     not hits or strength < threshold)
+
+
+#: Per mode, where there is no fused evidence (calibrated the same way).
+_THRESHOLDS = {"keyword": 0.5, "semantic": 0.35, "hybrid": ABSTAIN_BELOW}
+
+
+def as_json(found: Retrieved, text: str, citations: list[dict[str, Any]]) -> dict[str, Any]:
+    scope = found.scope
+    return {
+        "answer": text,
+        "abstained": found.abstained,
+        "time_scope": None if scope is None else {
+            "phrase": scope.phrase, "since": scope.since.isoformat(), "until": scope.until.isoformat(),
+            "label": scope.label,
+        },
+        "citations": citations,
+    }
+
+
+# --- the answer ---
+
+
+class Quote(Record):
+    """One sentence of the log that answers the question, where it is written."""
+
+    __slots__ = ("date", "file", "line", "score", "text")
+    date: Final[str]
+    file: Final[str]
+    line: Final[int]
+    text: Final[str]
+    score: Final[float]
+
+    def __init__(self, date: str, file: str, line: int, text: str, score: float) -> None:
+        self.date = date
+        self.file = file
+        self.line = line
+        self.text = text
+        self.score = score
+
+    def as_json(self) -> dict[str, Any]:
+        return {"date": self.date, "file": self.file, "line": self.line, "text": self.text}
+
+
+class Answer(Record):
+    """An answer: its text, the quotes or entries it cites, and how it was made."""
+
+    __slots__ = ("citations", "found", "generated", "notice", "text")
+    found: Final[Retrieved]
+    text: Final[str]
+    citations: Final[list[Quote]]
+    generated: Final[bool]
+    notice: Final[str | None]
+
+    def __init__(
+        self, found: Retrieved, text: str, citations: list[Quote], generated: bool = False,
+        notice: str | None = None,
+    ) -> None:
+        self.found = found
+        self.text = text
+        self.citations = citations
+        self.generated = generated
+        #: Why a generative model's answer was not used, if it was asked for one.
+        self.notice = notice
+
+    def as_json(self) -> dict[str, Any]:
+        return as_json(self.found, self.text, [quote.as_json() for quote in self.citations])
+
+
+NO_ANSWER = "Nothing in the log answers this."
+#: Entries quoted in an extractive answer, and sentences quoted from each.
+ANSWER_ENTRIES = 3
+SENTENCES_PER_ENTRY = 2
+#: Sentences of one entry considered (by shared words first), and words kept of each.
+_CANDIDATES = 24
+_SENTENCE_WORDS = 60
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+_FIELD = re.compile(r"\s*\[[\w.-]+::[^\]]*\]")
+_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?(?:\d{1,2}:\d{2}\s+)?")
+
+
+def sentences(hit: Hit) -> list[tuple[int, str]]:
+    """(line number, sentence) of an entry, as written, without list markers and fields."""
+    found = []
+    fenced = False
+    for offset, raw in enumerate(hit.text.split("\n")):
+        if raw.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        line = _FIELD.sub("", _MARKER.sub("", raw)).strip()
+        for sentence in _SENTENCE.split(line):
+            sentence = sentence.strip()
+            if len(sentence.split()) >= 3 or (offset == 0 and sentence):
+                words = sentence.split()
+                if len(words) > _SENTENCE_WORDS:
+                    sentence = " ".join(words[:_SENTENCE_WORDS]) + " …"
+                found.append((hit.line + offset, sentence))
+    return found
+
+
+def first_line(hit: Hit) -> str:
+    """An entry's first line without its ``[key:: value]`` fields."""
+    return _FIELD.sub("", hit.text.split("\n", 1)[0]).strip()
+
+
+def _stem(word: str) -> str:
+    return word[:5] if len(word) > 5 else word
+
+
+def _overlap(words: set[str], sentence: str) -> float:
+    mine = {_stem(w) for w in subject_words(sentence)}
+    return len(words & mine) / len(words) if words else 0.0
+
+
+def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
+    """The sentences of the best entries that answer the question best, grouped by day."""
+    question_words = {_stem(w) for w in subject_words(found.query)}
+    candidates: list[tuple[int, Hit, int, str, float]] = []
+    for rank, hit in enumerate(found.hits[:ANSWER_ENTRIES]):
+        scored = [(line, text, _overlap(question_words, text)) for line, text in sentences(hit)]
+        scored.sort(key=lambda item: -item[2])
+        candidates += [(rank, hit, line, text, lexical) for line, text, lexical in scored[:_CANDIDATES]]
+    if not candidates:
+        return []
+    cosines = [0.0] * len(candidates)
+    if backend is not None:
+        matrix = backend.embed([found.query] + [c[3] for c in candidates])
+        cosines = [float(x) for x in matrix[1:] @ matrix[0]]
+    best: dict[int, list[tuple[float, Hit, int, str]]] = {}
+    for (rank, hit, line, text, lexical), cosine in zip(candidates, cosines, strict=True):
+        best.setdefault(rank, []).append((cosine + 0.5 * lexical, hit, line, text))
+    quotes: list[Quote] = []
+    days: dict[str, list[Quote]] = {}
+    for rank in sorted(best):
+        chosen = sorted(best[rank], key=lambda item: -item[0])[:SENTENCES_PER_ENTRY]
+        for score, hit, line, text in sorted(chosen, key=lambda item: item[2]):
+            days.setdefault(hit.date, []).append(Quote(hit.date, hit.file, line, text, round(score, 4)))
+    for day_quotes in days.values():  # days in order of their best entry, lines in page order
+        quotes += day_quotes
+    return quotes
+
+
+def render_quotes(quotes: list[Quote]) -> str:
+    """The extractive answer as text: a day's heading, then its quoted sentences with citations."""
+    lines: list[str] = []
+    for day in dict.fromkeys(q.date for q in quotes):
+        lines.append(day)
+        lines += [f"  {q.text} ({q.file}:{q.line})" for q in quotes if q.date == day]
+    return "\n".join(lines)
+
+
+def nearest(found: Retrieved, n: int = 3) -> list[Quote]:
+    """The first lines of the nearest entries, for an abstention."""
+    return [Quote(hit.date, hit.file, hit.line, first_line(hit), hit.score or 0.0) for hit in found.hits[:n]]
+
+
+def answer(found: Retrieved, backend: Backend | None = None, generator: Generator | None = None) -> Answer:
+    """The answer to a retrieved question: abstention, generated with citations, or extractive."""
+    if found.abstained:
+        return Answer(found, NO_ANSWER, nearest(found))
+    notice = None
+    if generator is not None:
+        try:
+            written = _written(found, generator)
+        except ReslogError as exc:
+            written, notice = None, f"{exc}; this answer is extractive"
+        if written is not None:
+            return written
+        notice = notice or (
+            "the model's answer cited none of the entries it was given; this answer is extractive"
+        )
+    quotes = extract(found, backend)
+    return Answer(found, render_quotes(quotes), quotes, notice=notice)
+
+
+# --- a written answer from a generative model, its citations checked ---
+
+def prompt(found: Retrieved) -> str:
+    """The numbered evidence and the question, for a generative model."""
+    lines = [
+        "Answer the question from these entries of my research log only. Cite every claim with the "
+        "entry numbers in square brackets, like [1] or [2, 3]. Be short and specific. If the entries "
+        "do not answer the question, say so.",
+        "",
+    ]
+    for n, hit in enumerate(found.hits, 1):
+        text = " ".join(_FIELD.sub("", hit.text).split())
+        lines.append(f"[{n}] {hit.date}: {' '.join(text.split()[:250])}")
+    lines += ["", f"Question: {found.question}"]
+    return "\n".join(lines)
+
+
+def _written(found: Retrieved, generator: Generator) -> Answer | None:
+    """A written answer whose claims all cite retrieved entries; None if none survives the check."""
+    text, cited = check_citations(generator(prompt(found)), len(found.hits))
+    if not cited:
+        return None
+    quotes = []
+    for n in cited:
+        hit = found.hits[n - 1]
+        quotes.append(Quote(hit.date, hit.file, hit.line, first_line(hit), hit.score or 0.0))
+    return Answer(found, text, quotes, generated=True)

@@ -1,0 +1,68 @@
+"""What of an entry is embedded: its text cut into passages a sentence model reads well.
+
+all-MiniLM-L6-v2 was trained on passages of up to 128 word pieces and reads
+at most 256, so a long entry (a pasted abstract, a day's lab notes) is cut
+into windows of about :data:`WORDS` words, each opening with the entry's
+first line for context; an entry scores as its best passage. Markup that
+carries no meaning for the model goes first: ``[key:: value]`` fields, link
+targets and URLs, and the contents of fenced code blocks (keyword search
+still finds code). Pure text in, text out: the index stores each passage's
+hash, so only new or changed passages are ever embedded.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Words per passage (~128 word pieces of English prose).
+WORDS = 90
+#: Passages per entry: a 50-page paste is represented by its first ~3,000 words.
+MAX_CHUNKS = 32
+#: Words of the first line repeated at the head of each later passage.
+TITLE_WORDS = 14
+#: Words a passage shares with the one before, so no sentence is only ever seen cut in two.
+OVERLAP = 0
+
+_FIELD = re.compile(r"\[[\w.-]+::[^\]]*\]")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_URL = re.compile(r"<?https?://\S+>?")
+_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def clean(text: str) -> str:
+    """The words of an entry without fields, link targets, URLs, list markers and code blocks."""
+    lines = []
+    fenced = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        line = _MARKER.sub("", line)
+        line = _FIELD.sub(" ", line)
+        line = _LINK.sub(r"\1", line)
+        line = _URL.sub(" ", line)
+        lines.append(line)
+    return " ".join(" ".join(lines).split())
+
+
+def chunks(text: str) -> list[str]:
+    """The passages to embed for an entry's text (its first line, then its nested lines)."""
+    first, _, rest = text.partition("\n")
+    title = clean(first).split()
+    words = title + clean(rest).split()
+    if not words:
+        return []
+    if len(words) <= WORDS + WORDS // 3:  # most entries: one passage, whole
+        return [" ".join(words)]
+    out = [" ".join(words[:WORDS])]
+    head = title[:TITLE_WORDS]
+    size = WORDS - len(head)
+    step = size - OVERLAP
+    for start in range(WORDS - OVERLAP, len(words) - OVERLAP, step):
+        if len(out) == MAX_CHUNKS:
+            break
+        out.append(" ".join(head + words[start : start + size]))
+    return out

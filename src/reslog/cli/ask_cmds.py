@@ -1,0 +1,113 @@
+"""Asking the log: ask (a cited answer, or "nothing here") and digest (themes of a period)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from reslog.cli import actions, context
+from reslog.cli.context import log_of
+from reslog.cli.style import style
+
+
+def _generator(model: str | None, offline: bool):  # type: ignore[no-untyped-def]
+    if offline or not model:
+        return None
+    from reslog.generate import llm_generator
+
+    return llm_generator(model)
+
+
+@click.command()
+@click.argument("question", nargs=-1, required=True)
+@click.option("--mode", type=click.Choice(("hybrid", "keyword", "semantic")),
+              help="How evidence is found (default: hybrid when the log has embeddings).")
+@click.option("--offline", is_flag=True, help="Extractive answer only, even with ask.model set.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"answer", "abstained", "time_scope", "citations": [{date, file, line, text}]}.')
+def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: bool) -> None:
+    """Answer QUESTION from the log, citing the entries (date and file:line).
+
+    A time scope in the question ("in early 2013", "last week") limits the
+    evidence to that period. Offline, the answer is the sentences of the log
+    that answer best, grouped by day; with ask.model set in reslog.toml (an
+    `llm` model), a short written answer whose every claim cites [n] an entry.
+    When nothing in the log answers, it says so and shows the nearest entries.
+    """
+    from reslog.ask import answer, retrieve
+
+    text = " ".join(question).strip()
+    if not text:
+        raise click.UsageError("QUESTION is empty; ask something, e.g. reslog ask when did I first try X")
+    log = log_of(click.get_current_context())
+    today = context.now().date()
+    with actions.fresh_index(log) as index:
+        found_semantic = actions.semantic(index, mode)
+        chosen = mode or found_semantic.settings.search_mode
+        found = retrieve(index, text, today, chosen, found_semantic.backend, found_semantic.vectors)
+        generator = _generator(found_semantic.settings.ask_model, offline)
+        result = answer(found, found_semantic.backend, generator)
+    if result.notice:
+        click.echo(f"reslog: {result.notice}", err=True)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+        return
+    if found.scope is not None:
+        click.echo(style(f"Time scope: {found.scope.label}", dim=True))
+    if found.abstained:
+        click.echo(result.text)
+        if result.citations:
+            click.echo("Nearest entries:")
+            for quote in result.citations:
+                click.echo(f"  {quote.date}  {quote.text}  " + style(f"{quote.file}:{quote.line}", dim=True))
+        return
+    if result.generated:
+        click.echo(result.text)
+        click.echo("")
+        for n, quote in enumerate(result.citations, 1):
+            click.echo(f"[{n}] {quote.date}  {quote.text}  " + style(f"{quote.file}:{quote.line}", dim=True))
+        return
+    for day in dict.fromkeys(q.date for q in result.citations):
+        click.echo(style(day, bold=True))
+        for quote in (q for q in result.citations if q.date == day):
+            click.echo(f"  {quote.text}  " + style(f"{quote.file}:{quote.line}", dim=True))
+
+
+@click.command()
+@click.option("--week", "week", metavar="WEEK", help="An ISO week (2026-W48), 'last', or a day in it.")
+@click.option("--since", metavar="WHEN", help="From this day, month, year, ISO week or phrase.")
+@click.option("--until", metavar="WHEN", help="Up to this day, month, year, ISO week or phrase.")
+@click.option("--section", type=click.Choice(("ideas", "done", "all")), default="ideas", show_default=True,
+              help="Random ideas, What was done, or every entry.")
+@click.option("--offline", is_flag=True, help="No written paragraphs, even with ask.model set.")
+@click.option("--json", "as_json", is_flag=True, help="Print the themes and their entries as JSON.")
+def digest(week: str | None, since: str | None, until: str | None, section: str, offline: bool,
+           as_json: bool) -> None:
+    """Group a period's ideas (default: this week's) into themes, each entry cited.
+
+    Themes are named by their distinctive words against the rest of the log;
+    each says whether it is new this period or recurs, with the day it was
+    first seen.
+    """
+    from reslog import digest as digests
+    from reslog.dates import parse_range, week_range
+    from reslog.review import parse_week
+
+    if week is not None and (since or until):
+        raise click.UsageError("give either --week or --since/--until, not both")
+    today = context.now().date()
+    if since or until:
+        start = parse_range(since, today)[0] if since else parse_range("1970", today)[0]
+        end = parse_range(until, today)[1] if until else today
+    else:
+        start, end = week_range(*parse_week(week, today))
+    log = log_of(click.get_current_context())
+    with actions.fresh_index(log) as index:
+        found = actions.semantic(index)
+        generator = _generator(found.settings.ask_model, offline)
+        result = digests.digest(index, start, end, section, found.vectors if found.on else None, generator)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+        return
+    click.echo("\n".join(digests.render(result)))

@@ -1,0 +1,335 @@
+"""The digest: a period's ideas (or work) grouped into themes, every line concrete and cited.
+
+A summary of a week of ideas is only useful if it is specific: "you explored
+several directions in model evaluation" is what this module exists to never
+say. So a digest is built from the entries themselves:
+
+1. **Themes.** The selected entries are clustered by their vectors (the mean
+   of each entry's passage vectors, from :mod:`reslog.semantic.vectors`) with
+   average-linkage agglomerative clustering, merging while the two closest
+   groups have a mean cosine of at least :data:`MERGE_AT`. Without embeddings
+   the vectors are TF-IDF word counts and the threshold is
+   :data:`MERGE_AT_WORDS`. An idea unlike any other is a theme of one.
+2. **Labels.** Each theme is named by its distinctive words: class-based
+   TF-IDF (the theme's entries as one document, each word's frequency there
+   times its rarity across the whole log, as BERTopic's c-TF-IDF), so the
+   label says what sets the theme apart from the rest of the log.
+3. **New or recurring.** A theme recurs when an entry written before the
+   period is as close to one of its entries as :data:`RECUR_AT` (or, without
+   vectors, shares its two top label words); the first such entry is cited
+   as "first seen". Otherwise the theme is new.
+4. **Lines.** Each entry is listed with its date, its source (``[from:: ...]``)
+   and ``file:line``. With a generative model, a short paragraph per theme is
+   added, kept only where every sentence cites the theme's entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+
+from reslog.ask import first_line
+from reslog.chunks import clean
+from reslog.generate import check_citations
+from reslog.index import Index
+from reslog.records import Record
+from reslog.search import Filters, Hit, listing, subject_words
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
+
+    from reslog.generate import Generator
+    from reslog.semantic.vectors import Vectors
+
+SECTIONS = {"ideas": "ideas", "done": "done", "all": None}
+#: Mean cosine (MiniLM) at which two groups of entries are one theme.
+MERGE_AT = 0.42
+#: The same with TF-IDF word vectors, when there are no embeddings.
+MERGE_AT_WORDS = 0.12
+#: Cosine of an earlier entry with an entry of the theme that makes the theme a recurring one.
+RECUR_AT = 0.5
+LABEL_WORDS = 3
+#: Earlier entries looked at for recurrence (the latest ones of the same section).
+_EARLIER = 5000
+
+
+class Theme(Record):
+    """A group of entries about one thing, named by its distinctive words."""
+
+    __slots__ = ("entries", "first_seen", "label", "paragraph")
+    label: Final[list[str]]
+    entries: Final[list[Hit]]
+    first_seen: Final[Hit | None]
+    paragraph: Final[str | None]
+
+    def __init__(
+        self, label: list[str], entries: list[Hit], first_seen: Hit | None = None,
+        paragraph: str | None = None,
+    ) -> None:
+        self.label = label
+        self.entries = entries
+        self.first_seen = first_seen
+        self.paragraph = paragraph
+
+    @property
+    def new(self) -> bool:
+        return self.first_seen is None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "new": self.new,
+            "first_seen": None if self.first_seen is None else _cite(self.first_seen),
+            "paragraph": self.paragraph,
+            "entries": [_cite(hit) for hit in self.entries],
+        }
+
+
+class Digest(Record):
+    __slots__ = ("section", "semantic", "since", "themes", "until")
+    since: Final[dt.date]
+    until: Final[dt.date]
+    section: Final[str]
+    themes: Final[list[Theme]]
+    semantic: Final[bool]
+
+    def __init__(
+        self, since: dt.date, until: dt.date, section: str, themes: list[Theme], semantic: bool
+    ) -> None:
+        self.since = since
+        self.until = until
+        self.section = section
+        self.themes = themes
+        self.semantic = semantic
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat(), "until": self.until.isoformat(), "section": self.section,
+            "grouped_by": "embeddings" if self.semantic else "shared words",
+            "themes": [theme.as_json() for theme in self.themes],
+        }
+
+
+def _cite(hit: Hit) -> dict[str, Any]:
+    return {
+        "date": hit.date, "file": hit.file, "line": hit.line, "text": first_line(hit), "source": hit.source,
+    }
+
+
+# --- vectors of the selected entries ---
+
+Vector = list[float]
+
+
+def _entry_vectors(vectors: Vectors, ids: list[int]) -> dict[int, Vector]:
+    """Each entry's mean passage vector, normalised; entries without vectors are left out."""
+    import numpy as np
+
+    out: dict[int, Vector] = {}
+    for entry_id in ids:
+        rows = np.flatnonzero(vectors.entry_ids == entry_id)
+        if len(rows):
+            mean = vectors.matrix[rows].mean(0)
+            out[entry_id] = list(mean / max(float(np.linalg.norm(mean)), 1e-12))
+    return out
+
+
+def _word_vectors(texts: dict[int, str], df: dict[str, int], total: int) -> dict[int, dict[str, float]]:
+    """TF-IDF vectors over crude stems (a word's first five letters: tokenizer, tokenizing)."""
+    out = {}
+    for entry_id, text in texts.items():
+        counts = Counter(subject_words(clean(text)))
+        vec: dict[str, float] = {}
+        for word, count in counts.items():
+            stem = word[:5]
+            vec[stem] = vec.get(stem, 0.0) + count * math.log((total + 1) / (df.get(word, 0) + 1))
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        out[entry_id] = {w: v / norm for w, v in vec.items()}
+    return out
+
+
+def _cos(a: Vector | dict[str, float], b: Vector | dict[str, float]) -> float:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return sum(v * b.get(w, 0.0) for w, v in a.items())
+    assert isinstance(a, list) and isinstance(b, list)
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+def cluster(ids: list[int], sim: dict[tuple[int, int], float], merge_at: float) -> list[list[int]]:
+    """Average-linkage agglomerative clustering of ``ids`` by pairwise similarity ``sim[(a, b)]``
+    (a < b in list order), merging while the best pair of groups averages ``merge_at`` or more."""
+    position = {entry_id: n for n, entry_id in enumerate(ids)}
+    groups: list[list[int]] = [[i] for i in ids]
+
+    def pair(a: int, b: int) -> float:
+        return sim[(a, b)] if position[a] < position[b] else sim[(b, a)]
+
+    while len(groups) > 1:
+        best, where = -2.0, (0, 0)
+        for x in range(len(groups)):
+            for y in range(x + 1, len(groups)):
+                total = sum(pair(a, b) for a in groups[x] for b in groups[y])
+                mean = total / (len(groups[x]) * len(groups[y]))
+                if mean > best:
+                    best, where = mean, (x, y)
+        if best < merge_at:
+            break
+        x, y = where
+        groups[x] = sorted(groups[x] + groups[y], key=position.__getitem__)
+        del groups[y]
+    return groups
+
+
+# --- labels: class-based TF-IDF against the whole log ---
+
+
+def _document_frequency(index: Index, words: list[str]) -> dict[str, int]:
+    return {word: index.document_frequency(word) for word in words}
+
+
+def labels(index: Index, groups: list[list[str]], n: int = LABEL_WORDS) -> list[list[str]]:
+    """The ``n`` most distinctive words of each group of texts (c-TF-IDF against the log)."""
+    counts = [Counter(w for text in texts for w in subject_words(clean(text))) for texts in groups]
+    vocabulary = sorted({w for c in counts for w in c})
+    df = _document_frequency(index, vocabulary)
+    total = max(1, index.count())
+    in_groups = Counter(w for c in counts for w in c)  # how many themes use the word
+    out = []
+    for c in counts:
+        size = sum(c.values()) or 1
+        scored = sorted(
+            c, key=lambda w: (-(c[w] / size) * math.log(1 + total / (df.get(w, 0) + 1)) / in_groups[w], w)
+        )
+        out.append(scored[:n])
+    return out
+
+
+# --- the digest ---
+
+
+def select(index: Index, since: dt.date, until: dt.date, section: str) -> list[Hit]:
+    return listing(index, Filters(section=SECTIONS[section], since=since, until=until))
+
+
+def digest(
+    index: Index, since: dt.date, until: dt.date, section: str = "ideas", vectors: Vectors | None = None,
+    generator: Generator | None = None,
+) -> Digest:
+    """The themes of the entries of ``section`` written from ``since`` to ``until``."""
+    hits = select(index, since, until, section)
+    ids = _ids(index, hits)
+    by_id = dict(zip(ids, hits, strict=True))
+    semantic = vectors is not None and len(vectors) > 0
+    vecs: dict[int, Any] = _entry_vectors(vectors, ids) if vectors is not None and semantic else {}
+    semantic = semantic and len(vecs) == len(ids)
+    if not semantic:
+        texts = {i: by_id[i].text for i in ids}
+        vocabulary = sorted({w for t in texts.values() for w in subject_words(clean(t))})
+        vecs = _word_vectors(texts, _document_frequency(index, vocabulary), max(1, index.count()))
+    sim = {(a, b): _cos(vecs[a], vecs[b]) for n, a in enumerate(ids) for b in ids[n + 1 :]}
+    groups = cluster(ids, sim, MERGE_AT if semantic else MERGE_AT_WORDS)
+    groups.sort(key=lambda g: (-len(g), by_id[g[0]].date, by_id[g[0]].line))
+    names = labels(index, [[by_id[i].text for i in g] for g in groups])
+    earlier = _earlier(index, since, section, vectors if semantic else None)
+    themes = []
+    for group, label in zip(groups, names, strict=True):
+        entries = [by_id[i] for i in group]
+        first = _first_seen(group, label, vecs, earlier, semantic)
+        paragraph = _paragraph(generator, label, entries) if generator is not None else None
+        themes.append(Theme(label, entries, first, paragraph))
+    return Digest(since, until, section, themes, semantic)
+
+
+def _ids(index: Index, hits: list[Hit]) -> list[int]:
+    ids = []
+    for hit in hits:
+        row = index.db.execute(
+            "SELECT e.id FROM entries e JOIN files f ON f.id = e.file_id WHERE f.path = ? AND e.line = ?",
+            (hit.file, hit.line),
+        ).fetchone()
+        ids.append(row[0])
+    return ids
+
+
+class _Earlier(Record):
+    __slots__ = ("hits", "vectors")
+
+    def __init__(self, hits: list[Hit], vectors: dict[int, Any]) -> None:
+        self.hits = hits
+        self.vectors = vectors
+
+
+def _earlier(index: Index, before: dt.date, section: str, vectors: Vectors | None) -> _Earlier:
+    """Entries of the same section written before the period (the latest :data:`_EARLIER`)."""
+    hits = listing(index, Filters(section=SECTIONS[section], until=before - dt.timedelta(days=1)), _EARLIER)
+    if vectors is None:
+        return _Earlier(hits, {})
+    ids = _ids(index, hits)
+    vecs = _entry_vectors(vectors, ids)
+    return _Earlier(hits, {n: vecs[i] for n, i in enumerate(ids) if i in vecs})
+
+
+def _first_seen(
+    group: list[int], label: list[str], vecs: dict[int, Any], earlier: _Earlier, semantic: bool
+) -> Hit | None:
+    """The earliest entry before the period on the theme, if any."""
+    if semantic:
+        import numpy as np
+
+        if not earlier.vectors:
+            return None
+        order = sorted(earlier.vectors)
+        matrix = np.asarray([earlier.vectors[n] for n in order], dtype=np.float32)
+        theme = np.asarray([vecs[i] for i in group], dtype=np.float32)
+        close = (matrix @ theme.T).max(1) >= RECUR_AT
+        found = [earlier.hits[order[n]] for n in np.flatnonzero(close)]
+    else:
+        top = set(label[:2])
+        found = [hit for hit in earlier.hits if len(top) == 2 and top <= set(subject_words(hit.text))]
+    return min(found, key=lambda hit: (hit.date, hit.line)) if found else None
+
+
+def _paragraph(generator: Generator, label: list[str], entries: list[Hit]) -> str | None:
+    numbered = "\n".join(f"[{n}] {hit.date}: {first_line(hit)}" for n, hit in enumerate(entries, 1))
+    prompt = (
+        f"These entries of my research log share a theme ({', '.join(label)}). In two or three "
+        "sentences, say specifically what the ideas are and how they relate. Name the concrete ideas; "
+        "no generic statements. Cite every sentence with entry numbers like [1].\n\n" + numbered
+    )
+    text, cited = check_citations(generator(prompt), len(entries))
+    if not cited:
+        return None
+    # check_citations renumbers to the order cited; put the theme's own numbers back
+    order = {new: old for new, old in enumerate(cited, 1)}
+    return re.sub(r"\[(\d+(?:\s*,\s*\d+)*)\]",
+                  lambda m: "[" + ", ".join(str(order[int(n)]) for n in m.group(1).split(",")) + "]", text)
+
+
+def render(result: Digest) -> list[str]:
+    """The digest as Markdown lines: a heading per theme, then its cited entries."""
+    period = f"{result.since.isoformat()} to {result.until.isoformat()}"
+    what = {"ideas": "ideas", "done": "entries of What was done", "all": "entries"}[result.section]
+    if not result.themes:
+        return [f"No {what} from {period}."]
+    count = sum(len(t.entries) for t in result.themes)
+    lines = [f"{count} {what} from {period} in {len(result.themes)} themes"
+             + ("" if result.semantic else " (grouped by shared words: semantic search is off)") + "."]
+    for theme in result.themes:
+        lines += ["", f"### {', '.join(theme.label) or first_line(theme.entries[0])}"]
+        if theme.first_seen is None:
+            lines.append("New this period.")
+        else:
+            seen = theme.first_seen
+            lines.append(
+                f"Recurring: first seen {seen.date} in \"{first_line(seen)}\" ({seen.file}:{seen.line})."
+            )
+        if theme.paragraph:
+            lines.append(theme.paragraph)
+        for n, hit in enumerate(theme.entries, 1):
+            source = f" (from {hit.source})" if hit.source else ""
+            number = f"[{n}] " if theme.paragraph else ""
+            lines.append(f"- {number}{hit.date} {first_line(hit)}{source} ({hit.file}:{hit.line})")
+    return lines

@@ -1,0 +1,215 @@
+"""Entry vectors: embedded incrementally by passage hash, searched by brute-force cosine.
+
+The index lists every entry's passages by content hash (``chunks``, see
+:mod:`reslog.chunks`). Their vectors live in a second SQLite file,
+``.reslog/vectors.db``, keyed by (model, hash): a cache of pure functions of
+text, so rebuilding the keyword index, moving entries between pages or
+editing one line of a day re-embeds nothing that did not change, and two
+models' vectors can sit side by side. It is derived data like the index, safe
+to delete.
+
+:func:`update` embeds the passages that have no vector yet for the model
+(committing every few hundred, so an interrupted first run keeps its work).
+:class:`Vectors` loads the matrix of one model's vectors (float16 on disk,
+float32 in memory) with the entry of each row, and scores an entry as the best
+cosine of its passages. 30,000 entries are a 30,000 x 384 matrix: one product
+with the query vector takes a few milliseconds, so no approximate index is
+needed at this scale (STYLE: "swap the engine only when measurement says so").
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+
+from reslog.chunks import chunks
+from reslog.index import Index, Migrations, migrate_file
+from reslog.records import Record
+from reslog.store import DATA_DIR, exists, path_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Final
+
+    from numpy.typing import NDArray
+
+    from reslog.semantic.backends import Backend
+
+VECTORS_FILE = "vectors.db"
+#: Passages embedded and written per transaction.
+_BATCH = 256
+
+
+def _m0001_vectors(db: sqlite3.Connection) -> None:
+    db.execute(
+        "CREATE TABLE vectors(model TEXT NOT NULL, hash TEXT NOT NULL, vec BLOB NOT NULL, "
+        "PRIMARY KEY(model, hash)) WITHOUT ROWID"
+    )
+
+
+MIGRATIONS: Migrations = [("0001_vectors", _m0001_vectors)]
+
+
+def _attach(index: Index) -> None:
+    """Make the vectors file available to the index's connection as ``vec``."""
+    db = index.db
+    if any(row[1] == "vec" for row in db.execute("PRAGMA database_list")):
+        return
+    file = path_text(index.log.folder, DATA_DIR, VECTORS_FILE)
+    migrate_file(file, MIGRATIONS)
+    db.execute("ATTACH DATABASE ? AS vec", (file,))
+
+
+def has_vectors(index: Index, model: str) -> bool:
+    """Whether any passage of the log has a vector for ``model`` (cheap: no numpy work)."""
+    if not exists(path_text(index.log.folder, DATA_DIR, VECTORS_FILE)):
+        return False
+    _attach(index)
+    row = index.db.execute("SELECT 1 FROM vec.vectors WHERE model = ? LIMIT 1", (model,)).fetchone()
+    return row is not None
+
+
+def missing(index: Index, model: str) -> list[tuple[str, str]]:
+    """(hash, passage text) of every passage in the index that has no vector for ``model``."""
+    _attach(index)
+    rows = index.db.execute(
+        "SELECT c.entry_id, c.n, c.hash, e.text FROM chunks c JOIN entries e ON e.id = c.entry_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM vec.vectors v WHERE v.model = ? AND v.hash = c.hash) "
+        "ORDER BY c.entry_id, c.n",
+        (model,),
+    ).fetchall()
+    found: dict[str, str] = {}
+    passages: list[str] = []
+    last = None
+    for entry_id, n, digest, text in rows:
+        if entry_id != last:
+            passages, last = chunks(text), entry_id
+        if digest not in found and n < len(passages):
+            found[digest] = passages[n]
+    return list(found.items())
+
+
+class EmbedReport(Record):
+    __slots__ = ("embedded", "model", "removed")
+
+    def __init__(self, model: str, embedded: int = 0, removed: int = 0) -> None:
+        self.model = model
+        self.embedded = embedded
+        self.removed = removed
+
+
+def update(
+    index: Index, backend: Backend, progress: Callable[[int, int], None] | None = None,
+    prune: bool = False,
+) -> EmbedReport:
+    """Embed the passages that have no vector yet; with ``prune``, drop vectors no entry uses."""
+    todo = missing(index, backend.name)
+    report = EmbedReport(backend.name)
+    db = index.db
+    done = 0
+
+    def tick(k: int) -> None:
+        nonlocal done
+        done += k
+        if progress is not None:
+            progress(done, len(todo))
+
+    for start in range(0, len(todo), _BATCH):
+        batch = todo[start : start + _BATCH]
+        matrix = backend.embed([text for _, text in batch], tick)
+        rows = [
+            (backend.name, digest, vec.astype(np.float16).tobytes())
+            for (digest, _), vec in zip(batch, matrix, strict=True)
+        ]
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT OR REPLACE INTO vec.vectors(model, hash, vec) VALUES (?, ?, ?)", rows)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        report.embedded += len(batch)
+    if prune:
+        _attach(index)
+        db.execute("BEGIN IMMEDIATE")
+        cursor = db.execute(
+            "DELETE FROM vec.vectors WHERE model = ? AND hash NOT IN (SELECT hash FROM chunks)",
+            (backend.name,),
+        )
+        db.execute("COMMIT")
+        report.removed = cursor.rowcount
+    return report
+
+
+class Vectors:
+    """One model's vectors of the log's passages, with the entry id of each row."""
+
+    def __init__(self, entry_ids: NDArray[np.int64], matrix: NDArray[np.float32]) -> None:
+        #: Entry id per row, ascending, so an entry's passages are adjacent rows.
+        self.entry_ids: Final = entry_ids
+        self.matrix: Final = matrix
+        self._starts = np.flatnonzero(np.r_[True, entry_ids[1:] != entry_ids[:-1]]) if len(entry_ids) else (
+            np.zeros(0, dtype=np.int64)
+        )
+        #: The distinct entry ids, one per group of rows.
+        self.entries: Final = entry_ids[self._starts] if len(entry_ids) else entry_ids
+
+    @classmethod
+    def load(cls, index: Index, model: str) -> Vectors:
+        _attach(index)
+        rows = index.db.execute(
+            "SELECT c.entry_id, v.vec FROM chunks c JOIN vec.vectors v ON v.model = ? AND v.hash = c.hash "
+            "ORDER BY c.entry_id, c.n",
+            (model,),
+        ).fetchall()
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        if not rows:
+            return cls(ids, np.zeros((0, 0), dtype=np.float32))
+        blob = b"".join(row[1] for row in rows)
+        matrix = np.frombuffer(blob, dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
+        return cls(ids, matrix)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def scores(self, query: NDArray[np.float32]) -> NDArray[np.float32]:
+        """The cosine of each entry (its best passage) with the unit vector ``query``."""
+        if not len(self.entry_ids):
+            return np.zeros(0, dtype=np.float32)
+        sims = self.matrix @ query.astype(np.float32)
+        best: NDArray[np.float32] = np.maximum.reduceat(sims, self._starts)
+        return best
+
+    def cosines(self, scores: NDArray[np.float32], entry_ids: list[int]) -> dict[int, float]:
+        """The entries' values in ``scores`` (from :meth:`scores`); 0.0 for entries without vectors."""
+        if not len(self.entries):
+            return dict.fromkeys(entry_ids, 0.0)
+        wanted = np.asarray(entry_ids, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.entries, wanted), len(self.entries) - 1)
+        found = self.entries[at] == wanted
+        return {i: float(scores[a]) if ok else 0.0 for i, a, ok in zip(entry_ids, at, found, strict=True)}
+
+    def best(self, query: NDArray[np.float32], entry_ids: list[int]) -> float:
+        """The best cosine of any passage of these entries with ``query`` (0 if none has a vector)."""
+        rows = np.flatnonzero(np.isin(self.entry_ids, np.asarray(entry_ids, dtype=np.int64)))
+        if not len(rows):
+            return 0.0
+        return float((self.matrix[rows] @ query.astype(np.float32)).max())
+
+    def top(
+        self, query: NDArray[np.float32], k: int, allowed: set[int] | None = None,
+        scores: NDArray[np.float32] | None = None,
+    ) -> list[tuple[int, float]]:
+        """The ``k`` best (entry id, cosine), best first, among ``allowed`` entries if given."""
+        scores = self.scores(query) if scores is None else scores
+        if allowed is not None:
+            mask = np.isin(self.entries, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+            scores = np.where(mask, scores, -np.inf).astype(np.float32)
+        k = min(k, len(scores))
+        if k <= 0:
+            return []
+        part = np.argpartition(-scores, k - 1)[:k]
+        order = part[np.argsort(-scores[part], kind="stable")]
+        return [(int(self.entries[i]), float(scores[i])) for i in order if np.isfinite(scores[i])]

@@ -1,0 +1,100 @@
+"""The optional settings of a log: ``<log>/reslog.toml``.
+
+Every setting has a default, so a log without the file behaves like one with
+an empty file. Unknown keys are refused with the key's name, so a typo does
+not silently do nothing. Only the commands that need settings read the file
+(a capture never does).
+
+```toml
+[search]
+embeddings = true                 # false: keyword search only, nothing is embedded
+model = "all-MiniLM-L6-v2"        # or "sentence-transformers:/a/local/model/folder", "llm:MODEL_ID"
+mode = "hybrid"                   # what `reslog search` does by default: hybrid, keyword, semantic
+
+[ask]
+model = ""                        # an `llm` model id (gpt-4o-mini, an Ollama model, ...) for written
+                                  # answers and digest paragraphs; empty: extractive only
+```
+"""
+
+from __future__ import annotations
+
+from reslog.errors import LogError
+from reslog.records import Record
+from reslog.store import Log, exists, path_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
+if TYPE_CHECKING:
+    from typing import Any, Final
+
+SETTINGS_FILE = "reslog.toml"
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+MODES = ("hybrid", "keyword", "semantic")
+
+
+class Settings(Record):
+    """The settings of one log."""
+
+    __slots__ = ("ask_model", "embed_model", "embeddings", "search_mode")
+    embeddings: Final[bool]
+    embed_model: Final[str]
+    search_mode: Final[str]
+    ask_model: Final[str | None]
+
+    def __init__(
+        self, embeddings: bool = True, embed_model: str = DEFAULT_MODEL, search_mode: str = "hybrid",
+        ask_model: str | None = None,
+    ) -> None:
+        self.embeddings = embeddings
+        self.embed_model = embed_model
+        self.search_mode = search_mode
+        self.ask_model = ask_model
+
+
+_KEYS: dict[str, dict[str, type]] = {
+    "search": {"embeddings": bool, "model": str, "mode": str},
+    "ask": {"model": str},
+}
+
+
+def _check(data: dict[str, Any], where: str) -> None:
+    for table, values in data.items():
+        if table not in _KEYS or not isinstance(values, dict):
+            raise LogError(f"{where}: unknown setting [{table}]; the tables are {', '.join(_KEYS)}")
+        for key, value in values.items():
+            wanted = _KEYS[table].get(key)
+            if wanted is None:
+                raise LogError(
+                    f"{where}: unknown setting {table}.{key}; use one of {', '.join(_KEYS[table])}"
+                )
+            if not isinstance(value, wanted):
+                raise LogError(f"{where}: {table}.{key} must be a {wanted.__name__}, not {value!r}")
+    mode = data.get("search", {}).get("mode")
+    if mode is not None and mode not in MODES:
+        raise LogError(f"{where}: search.mode must be one of {', '.join(MODES)}, not {mode!r}")
+
+
+def load(log: Log) -> Settings:
+    """The log's settings; defaults where ``reslog.toml`` is missing or silent."""
+    file = path_text(log.folder, SETTINGS_FILE)
+    if not exists(file):
+        return Settings()
+    import tomllib
+
+    where = file
+    try:
+        with open(file, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise LogError(f"{where} is not valid TOML ({exc}); fix it or move it away") from None
+    except UnicodeDecodeError:
+        raise LogError(f"{where} is not valid UTF-8; save it as UTF-8") from None
+    _check(data, where)
+    search = data.get("search", {})
+    ask = data.get("ask", {})
+    return Settings(
+        embeddings=search.get("embeddings", True),
+        embed_model=search.get("model") or DEFAULT_MODEL,
+        search_mode=search.get("mode", "hybrid"),
+        ask_model=ask.get("model") or None,
+    )

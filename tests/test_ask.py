@@ -1,0 +1,185 @@
+"""reslog ask: cited extractive answers, time scopes, abstention, and written answers whose
+citations are checked (the generative model is the one thing stood in for)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reslog.ask import NO_ANSWER, answer, retrieve
+from reslog.generate import check_citations
+from reslog.index import Index
+from reslog.semantic import backends
+from reslog.semantic.vectors import Vectors, update
+from reslog.store import Log
+
+from .conftest import Clock, Result, day_file
+
+Run = Callable[..., Result]
+
+PAGES = {
+    "2012-02-14": (
+        "## What was done\n"
+        "- 09:00 bug: the bootstrap crashed with a singular matrix error #code\n"
+        "  - The covariance matrix was singular because two parameters were identical. "
+        "Dropping the duplicated column fixed it.\n"
+        "- 14:00 read: Scheffer 2009 on early warning signals of critical transitions\n"
+    ),
+    "2013-03-05": (
+        "## What was done\n"
+        "- 10:00 decision: moved the simulations from R to C for speed\n"
+        "  - The R loop took a whole night; the C version runs in ten minutes. Worth the rewrite.\n"
+        "- 15:00 bug: the bootstrap crashed again, a singular matrix from a constant column #code\n"
+        "  - Removed the constant column before fitting; the crash is gone.\n"
+    ),
+    "2013-09-20": (
+        "## What was done\n"
+        "- 11:00 read: a review of Gaussian process regression for ecological forecasting\n"
+        "## Random ideas\n- 12:00 use Gaussian processes to forecast fish stocks without a model\n"
+    ),
+}
+
+
+@pytest.fixture
+def index(log_dir: Path, clock: Clock) -> Index:
+    for day, text in PAGES.items():
+        path = day_file(log_dir, day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    idx = Index(Log(log_dir))
+    idx.refresh()
+    update(idx, backends.load())
+    return idx
+
+
+def _retrieve(index: Index, question: str) -> tuple[object, object]:
+    backend = backends.load()
+    return retrieve(index, question, dt.date(2026, 11, 26), "hybrid", backend,
+                    Vectors.load(index, backend.name)), backend
+
+
+def test_extractive_answer_quotes_sentences_with_date_and_line(index: Index, run: Run) -> None:
+    result = run("ask", "--json", "why did the bootstrap crash with a singular matrix?")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert set(data) == {"answer", "abstained", "time_scope", "citations"}
+    assert data["abstained"] is False and data["time_scope"] is None
+    first = data["citations"][0]
+    assert set(first) == {"date", "file", "line", "text"}
+    cited = {(c["date"], c["line"]) for c in data["citations"]}
+    # the explanation sentence on its own nested line is quoted with that line's number
+    assert ("2012-02-14", 3) in cited or ("2013-03-05", 5) in cited
+    page = (Path(index.log.folder) / first["file"]).read_text().splitlines()
+    for c in data["citations"]:  # every quote is on the line it cites
+        line = (Path(index.log.folder) / c["file"]).read_text().splitlines()[c["line"] - 1]
+        assert c["text"].rstrip(" …")[:40] in line
+    assert page  # the cited file exists
+    plain = run("ask", "why did the bootstrap crash with a singular matrix?")
+    assert "2012-02-14" in plain.out and "days/2012/2012-02-14.md:" in plain.out
+
+
+def test_time_scope_filters_the_evidence_and_is_shown(index: Index, run: Run) -> None:
+    result = run("ask", "--json", "why did the bootstrap crash in early 2013?")
+    data = json.loads(result.out)
+    assert data["time_scope"]["since"] == "2013-01-01" and data["time_scope"]["until"] == "2013-04-30"
+    assert data["citations"] and {c["date"] for c in data["citations"]} == {"2013-03-05"}
+    plain = run("ask", "why did the bootstrap crash in early 2013?")
+    assert "Time scope: early 2013 (2013-01-01 to 2013-04-30)" in plain.out
+    nothing = json.loads(run("ask", "--json", "why did the bootstrap crash in 2015?").out)
+    assert nothing["abstained"] is True and nothing["citations"] == []
+
+
+def test_abstains_when_the_log_holds_no_answer(index: Index, run: Run) -> None:
+    result = run("ask", "how did I configure the Kubernetes ingress controller?")
+    assert result.code == 0
+    assert result.out.startswith(NO_ANSWER)
+    assert "Nearest entries:" in result.out
+    data = json.loads(run("ask", "--json", "how did I configure the Kubernetes ingress controller?").out)
+    assert data["abstained"] is True and data["answer"] == NO_ANSWER
+
+
+def test_keyword_only_ask_works_without_embeddings(index: Index, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backends, "installed", lambda model="": False)
+    result = run("ask", "--json", "which paper on early warning signals did I read?")
+    data = json.loads(result.out)
+    assert data["abstained"] is False
+    assert data["citations"][0]["date"] == "2012-02-14"
+    assert "pip install 'reslog[semantic]'" in result.err
+
+
+def test_check_citations_removes_what_points_nowhere() -> None:
+    text, cited = check_citations("It crashed from a singular matrix [2]. Made up [7]. Also [1, 9] fixed.", 3)
+    assert text == "It crashed from a singular matrix [1]. Also [2] fixed."
+    assert cited == [2, 1]
+    assert check_citations("No sources at all.", 3) == ("", [])
+
+
+def test_a_written_answer_keeps_only_valid_citations(index: Index) -> None:
+    found, backend = _retrieve(index, "why did the bootstrap crash?")
+    seen: list[str] = []
+
+    def model(prompt: str) -> str:
+        seen.append(prompt)
+        return "A duplicated parameter made the matrix singular [1]. It was the moon [12]."
+
+    result = answer(found, backend, model)  # type: ignore[arg-type]
+    assert result.generated and result.text == "A duplicated parameter made the matrix singular [1]."
+    assert len(result.citations) == 1
+    assert "[1] 20" in seen[0] and "Question: why did the bootstrap crash?" in seen[0]
+
+
+def test_a_written_answer_without_valid_citations_falls_back(index: Index) -> None:
+    found, backend = _retrieve(index, "why did the bootstrap crash?")
+    result = answer(found, backend, lambda prompt: "The bootstrap crashed because of cosmic rays [42].")  # type: ignore[arg-type]
+    assert not result.generated and result.notice and "extractive" in result.notice
+    assert result.citations and all(q.date in PAGES for q in result.citations)
+
+
+def test_llm_models_answer_through_the_llm_library(index: Index, log_dir: Path, run: Run) -> None:
+    """A model registered with llm's plugin manager, as a plugin would, answers `reslog ask`."""
+    import llm
+    from llm.plugins import pm
+
+    class Scripted(llm.Model):
+        model_id = "reslog-test-scripted"
+
+        def execute(self, prompt, stream, response, conversation):  # type: ignore[no-untyped-def]
+            assert "Question:" in prompt.prompt
+            yield "A constant column made the matrix singular [1]. It also rained [99]."
+
+    class Plugin:
+        __name__ = "reslog_test_plugin"
+
+        @llm.hookimpl
+        def register_models(self, register):  # type: ignore[no-untyped-def]
+            register(Scripted())
+
+    plugin = Plugin()
+    pm.register(plugin, name="reslog_test_plugin")
+    try:
+        (log_dir / "reslog.toml").write_text('[ask]\nmodel = "reslog-test-scripted"\n', encoding="utf-8")
+        result = run("ask", "why did the bootstrap crash?")
+        assert result.code == 0, result.err
+        assert result.out.startswith("A constant column made the matrix singular [1].")
+        assert "rained" not in result.out and "\n[1] 20" in result.out
+        offline = run("ask", "--offline", "why did the bootstrap crash?")
+        assert "[1]" not in offline.out and "days/" in offline.out
+    finally:
+        pm.unregister(name="reslog_test_plugin")
+
+
+def test_an_unknown_llm_model_is_a_clear_error(index: Index, log_dir: Path, run: Run) -> None:
+    (log_dir / "reslog.toml").write_text('[ask]\nmodel = "no-such-model-xyz"\n', encoding="utf-8")
+    result = run("ask", "why did the bootstrap crash?")
+    assert result.code == 1
+    assert "llm knows no model 'no-such-model-xyz'" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_empty_question_is_a_usage_error(index: Index, run: Run) -> None:
+    assert run("ask", " ").code == 2
+    assert run("ask").code == 2

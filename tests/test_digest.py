@@ -1,0 +1,139 @@
+"""reslog digest: themes by meaning (or by shared words), distinctive labels, new and recurring
+themes, every line citing its day; and the week page built on it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reslog.semantic import backends
+
+from .conftest import Clock, Result, day_file
+
+Run = Callable[..., Result]
+
+PAGES = {
+    "2026-10-05": "## Random ideas\n- 09:00 run each config with several seeds and report the spread\n"
+                  "## What was done\n- 10:00 did: cleaned the data loader\n",
+    "2026-11-23": "## Random ideas\n- 09:00 average predictions over five random seeds before comparing runs"
+                  " [from:: Bouthillier 2021]\n",
+    "2026-11-24": "## Random ideas\n- 09:00 report the variance across seeds next to every result\n"
+                  "- 10:00 a tokenizer that keeps accents for French and Spanish titles [from:: chat with Ana]\n",
+    "2026-11-25": "## Random ideas\n- 11:00 normalize unicode accents before tokenizing titles\n"
+                  "## What was done\n- 12:00 did: wrote the accents test for the tokenizer\n",
+    "2026-11-26": "## Random ideas\n- 08:00 buy a better coffee grinder for the lab\n",
+}
+
+
+@pytest.fixture(autouse=True)
+def pages(log_dir: Path, clock: Clock) -> None:
+    for day, text in PAGES.items():
+        path = day_file(log_dir, day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _themes(run: Run, *args: str) -> list[dict[str, object]]:
+    result = run("digest", "--json", *args)
+    assert result.code == 0, result.err
+    return json.loads(result.out)["themes"]  # type: ignore[no-any-return]
+
+
+def _check_themes(themes: list[dict[str, object]]) -> None:
+    by_first = {t["entries"][0]["text"]: t for t in themes}  # type: ignore[index]
+    seeds = by_first["average predictions over five random seeds before comparing runs"]
+    accents = by_first["a tokenizer that keeps accents for French and Spanish titles"]
+    coffee = by_first["buy a better coffee grinder for the lab"]
+    assert len(themes) == 3
+    assert [e["date"] for e in seeds["entries"]] == ["2026-11-23", "2026-11-24"]  # type: ignore[index]
+    assert "seeds" in seeds["label"]  # type: ignore[operator]
+    assert seeds["new"] is False and seeds["first_seen"]["date"] == "2026-10-05"  # type: ignore[index]
+    assert seeds["entries"][0]["source"] == "Bouthillier 2021"  # type: ignore[index]
+    assert "accents" in accents["label"] and accents["new"] is True  # type: ignore[operator]
+    assert [e["line"] for e in accents["entries"]] == [3, 2]  # type: ignore[index]
+    assert coffee["new"] is True and len(coffee["entries"]) == 1  # type: ignore[arg-type]
+
+
+def test_digest_groups_the_weeks_ideas_by_meaning(run: Run) -> None:
+    _check_themes(_themes(run))
+
+
+def test_digest_without_embeddings_groups_by_shared_words(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fallback is weaker (one shared word is not enough) but still names and cites."""
+    monkeypatch.setattr(backends, "installed", lambda model="": False)
+    result = run("digest", "--json")
+    data = json.loads(result.out)
+    assert data["grouped_by"] == "shared words"
+    themes = {tuple(e["text"][:12] for e in t["entries"]): t for t in data["themes"]}
+    accents = themes[("a tokenizer ", "normalize un")]
+    assert "accents" in accents["label"] and accents["new"] is True
+    assert sum(len(t["entries"]) for t in data["themes"]) == 5
+    assert "pip install 'reslog[semantic]'" in result.err
+
+
+def test_every_line_names_an_idea_and_cites_its_day(run: Run) -> None:
+    result = run("digest")
+    assert result.code == 0, result.err
+    lines = [line for line in result.out.splitlines() if line.strip()]
+    assert lines[0] == "5 ideas from 2026-11-23 to 2026-11-29 in 3 themes."
+    for line in lines[1:]:
+        if line.startswith("### "):
+            continue
+        if line.startswith("- "):
+            assert re.search(r"^- 2026-11-2\d \S.* \(days/2026/2026-11-2\d\.md:\d+\)$", line), line
+        else:
+            assert line == "New this period." or re.search(
+                r"^Recurring: first seen 2026-10-05 in \".+\" \(days/2026/2026-10-05\.md:\d+\)\.$", line), line
+
+
+def test_digest_of_a_period_and_section(run: Run) -> None:
+    themes = _themes(run, "--since", "2026-11-01", "--until", "2026-11-30", "--section", "done")
+    assert [e["text"] for t in themes for e in t["entries"]] == ["did: wrote the accents test for the tokenizer"]
+    assert _themes(run, "--week", "2026-10-05", "--section", "all")
+    empty = run("digest", "--week", "2026-W30")
+    assert empty.out.strip() == "No ideas from 2026-07-20 to 2026-07-26."
+    assert run("digest", "--week", "last", "--since", "2026-01-01").code == 2
+
+
+def test_a_generated_paragraph_must_cite_the_themes_entries() -> None:
+    import datetime as dt
+    import os
+
+    from reslog import digest as digests
+    from reslog.index import Index
+    from reslog.store import Log
+
+    calls: list[str] = []
+
+    def model(prompt: str) -> str:
+        calls.append(prompt)
+        if "coffee" in prompt:
+            return "Nothing to cite here."
+        return "Both ideas say to run several seeds [1] and report the spread [2, 7]."
+
+    from reslog.semantic.setup import prepare
+
+    with Index(Log(os.environ["RESLOG_DIR"])) as index:
+        index.refresh()
+        vectors = prepare(index).vectors
+        result = digests.digest(index, dt.date(2026, 11, 23), dt.date(2026, 11, 29), "ideas", vectors, model)
+    paragraphs = {t.entries[0].date: t.paragraph for t in result.themes}
+    assert paragraphs["2026-11-23"] == "Both ideas say to run several seeds [1] and report the spread [2]."
+    assert paragraphs["2026-11-26"] is None
+    lines = digests.render(result)
+    assert any(line.startswith("- [1] 2026-11-23 average predictions") for line in lines)
+
+
+def test_the_week_page_lists_ideas_by_theme(run: Run, log_dir: Path) -> None:
+    result = run("week")
+    assert result.code == 0, result.err
+    page = (log_dir / "weeks" / "2026" / "2026-W48.md").read_text(encoding="utf-8")
+    block = page[page.index("## Ideas of the week"):page.index("<!-- reslog:end ideas -->")]
+    assert "(recurring, first seen [[2026-10-05]]: run each config with several seeds" in block
+    assert "  - average predictions over five random seeds before comparing runs ([[2026-11-23]], " \
+           "from Bouthillier 2021)" in block
+    assert block.count("(new)") == 2

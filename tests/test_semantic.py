@@ -1,0 +1,239 @@
+"""Semantic search: the numpy model against sentence-transformers, incremental embedding,
+hybrid ranking, settings, and keyword search when semantic search cannot be had."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reslog.chunks import MAX_CHUNKS, WORDS, chunks, clean
+from reslog.index import Index
+from reslog.search import Filters
+from reslog.semantic import backends, hybrid
+from reslog.semantic.minilm import MiniLM, model_dir
+from reslog.semantic.setup import prepare
+from reslog.semantic.vectors import VECTORS_FILE, Vectors, update
+from reslog.store import Log
+
+from .conftest import CORPORA, Result, day_file
+
+Run = Callable[..., Result]
+
+PAGES = {
+    "2026-11-16": (
+        "## What was done\n"
+        "- 09:00 exp: the optimizer diverged right after the warmup ended #w2s\n"
+        "- 10:00 read: Adam paper on adaptive moment estimation [from:: Ana]\n"
+        "## Random ideas\n- 11:00 make the cluster queue fair between labs\n"
+    ),
+    "2026-11-17": (
+        "## What was done\n"
+        "- 09:00 bug: tokenizer drops accented characters in French titles #data\n"
+        "- 09:30 did: booked the train to the workshop in Lyon\n"
+    ),
+}
+
+
+def write(log_dir: Path, pages: dict[str, str]) -> None:
+    for day, text in pages.items():
+        path = day_file(log_dir, day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def index(log_dir: Path) -> Index:
+    write(log_dir, PAGES)
+    idx = Index(Log(log_dir))
+    idx.refresh()
+    return idx
+
+
+def _texts() -> list[str]:
+    """A few hundred real lines: the notebook's, of all lengths, plus odd ones."""
+    found: list[str] = []
+    for path in sorted((CORPORA / "cboettig-labnotebook").rglob("*.md"))[::5]:
+        lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+                 if len(line.split()) >= 3]
+        if lines:  # a title, a line from the middle, and the longest paragraph (cut at 256 tokens)
+            found += [lines[0], lines[len(lines) // 2], max(lines, key=len)]
+    found += ["", "a", "x " * 400, "Émile’s café — naïve “quotes”", "学习率调整以后收敛更快", "🙂 emoji only 🙂"]
+    return found[:294] + found[-6:]
+
+
+def test_numpy_model_matches_sentence_transformers() -> None:
+    """The numpy forward pass gives sentence-transformers' own vectors (cosine >= 0.999)."""
+    from sentence_transformers import SentenceTransformer
+
+    texts = _texts()
+    assert len(texts) == 300
+    ours = MiniLM().embed(texts)
+    reference = SentenceTransformer(model_dir(), device="cpu").encode(texts, normalize_embeddings=True)
+    cosines = (ours * reference).sum(1)
+    assert cosines.min() >= 0.999, texts[int(cosines.argmin())]
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_model_loads_from_the_package_without_network() -> None:
+    folder = model_dir()
+    assert os.path.isfile(os.path.join(folder, "model.safetensors"))
+    vectors = MiniLM().embed(["no network needed"])
+    assert vectors.shape == (1, 384)
+
+
+def test_chunks_cut_long_entries_and_drop_markup() -> None:
+    assert clean("- see [the paper](https://x.org/a) [from:: Ana] <https://y.org>") == "see the paper"
+    assert chunks("title\n```\ncode code\n```\nprose here") == ["title prose here"]
+    long = "A long title here\n" + " ".join(f"w{i}" for i in range(1000))
+    parts = chunks(long)
+    assert 1 < len(parts) <= MAX_CHUNKS
+    assert all(p.startswith("A long title here") for p in parts)
+    assert all(len(p.split()) <= WORDS for p in parts)
+    covered = {w for p in parts for w in p.split()}
+    assert {f"w{i}" for i in range(1000)} <= covered  # every word is in some passage
+    assert chunks("") == []
+
+
+def test_embedding_is_incremental_by_content(index: Index, log_dir: Path) -> None:
+    backend = backends.load()
+    first = update(index, backend)
+    assert first.embedded == 5  # one passage per entry here
+    assert update(index, backend).embedded == 0
+    # edit one entry, move another to a new day unchanged: only the edited text is embedded
+    page = day_file(log_dir, "2026-11-17")
+    page.write_text(page.read_text().replace("French titles", "German titles"), encoding="utf-8")
+    moved = "## What was done\n- 09:30 did: booked the train to the workshop in Lyon\n"
+    write(log_dir, {"2026-11-18": moved})
+    index.refresh()
+    assert update(index, backend).embedded == 1
+    # a rebuild of the keyword index keeps every vector
+    index.refresh(force=True)
+    assert update(index, backend).embedded == 0
+    vectors = Vectors.load(index, backend.name)
+    assert len(vectors) == index.count() == 6
+
+
+def test_unused_vectors_are_pruned_by_reindex(index: Index, log_dir: Path, run: Run) -> None:
+    update(index, backends.load())
+    day_file(log_dir, "2026-11-17").unlink()
+    result = run("reindex")
+    assert result.code == 0, result.err
+    assert "dropped 2 unused vectors" in result.out
+
+
+@pytest.mark.parametrize(
+    ("query", "day", "line"),
+    [
+        ("loss exploded when LR ramp-up stopped", "2026-11-16", 2),
+        ("text splitting loses diacritics", "2026-11-17", 2),
+    ],
+)
+def test_search_finds_a_paraphrase_with_none_of_the_words(
+    index: Index, run: Run, query: str, day: str, line: int
+) -> None:
+    entry = (day_file(index.log.root, day).read_text().splitlines()[line - 1]).lower()
+    assert not set(query.lower().split()) & set(entry.split())
+    keyword = run("search", "--mode", "keyword", query)
+    assert "No entries match" in keyword.out
+    for mode in ("hybrid", "semantic"):
+        hits = json.loads(run("search", "--mode", mode, "--json", query).out)
+        assert (hits[0]["date"], hits[0]["line"]) == (day, line), (mode, hits[0])
+    default = json.loads(run("search", "--json", query).out)  # hybrid when embeddings exist
+    assert (default[0]["date"], default[0]["line"]) == (day, line)
+
+
+def test_hybrid_keeps_exact_keyword_hits_first(index: Index) -> None:
+    backend = backends.load()
+    update(index, backend)
+    vectors = Vectors.load(index, backend.name)
+    hits = hybrid.search(index, "tokenizer accented", None, 5, "hybrid", backend, vectors)
+    assert hits[0].text.startswith("tokenizer drops accented")
+    only_ideas = hybrid.search(index, "fair queue", Filters(section="ideas"), 5, "hybrid", backend, vectors)
+    assert [h.section for h in only_ideas] == ["ideas"]
+
+
+def test_fusion_weighs_meaning_coverage_and_keyword_rank() -> None:
+    keyword = [(1, 9.0), (2, 8.0)]
+    cosines = {1: 0.30, 2: 0.20, 3: 0.70, 4: 0.25}
+    coverage = {1: 1.0, 2: 0.1}
+    fused = hybrid.fuse(keyword, cosines, coverage, floor=0.3)
+    assert [i for i, _ in fused] == [3, 1, 2]  # 4: found only by meaning, below the floor
+    assert dict(fused)[1] == pytest.approx(0.30 + hybrid.COVERAGE_WEIGHT + hybrid.RANK_WEIGHT / 11)
+    assert dict(fused)[2] == pytest.approx(0.20 + 0.1 * hybrid.COVERAGE_WEIGHT + 0.1 * hybrid.RANK_WEIGHT / 12)
+    assert [i for i, _ in hybrid.fuse(keyword, cosines, coverage)] == [3, 1, 4, 2]
+
+
+def test_vector_top_k_respects_allowed_entries() -> None:
+    matrix = np.eye(4, dtype=np.float32)
+    vectors = Vectors(np.array([10, 10, 11, 12], dtype=np.int64), matrix)
+    assert len(vectors) == 3
+    query = np.array([0, 1, 0, 0], dtype=np.float32)
+    assert vectors.top(query, 2)[0] == (10, 1.0)  # entry 10 scores as its best passage
+    assert [i for i, _ in vectors.top(query, 3, allowed={11, 12})] == [11, 12]
+    assert vectors.best(query, [11, 12]) == 0.0
+
+
+def test_no_embed_and_the_setting_turn_embedding_off(index: Index, log_dir: Path, run: Run) -> None:
+    result = run("reindex", "--no-embed")
+    assert result.code == 0 and "Embedded" not in result.out
+    assert not (log_dir / ".reslog" / VECTORS_FILE).exists()
+    (log_dir / "reslog.toml").write_text("[search]\nembeddings = false\n", encoding="utf-8")
+    found = run("search", "optimizer")
+    assert found.code == 0 and "diverged" in found.out
+    assert "semantic search is off" in found.err
+    assert not (log_dir / ".reslog" / VECTORS_FILE).exists()
+
+
+def test_without_the_semantic_extra_search_is_keyword_only_with_a_hint(
+    index: Index, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backends, "installed", lambda model="": False)
+    result = run("search", "optimizer diverged")
+    assert result.code == 0
+    assert "optimizer diverged" in result.out
+    assert result.err.strip().splitlines() == [
+        "reslog: keyword search only: install semantic search with: pip install 'reslog[semantic]'"
+    ]
+    asked = run("search", "--mode", "semantic", "optimizer")
+    assert asked.code == 2 and "--mode keyword" in asked.err
+
+
+def test_bad_settings_are_one_line_errors(index: Index, log_dir: Path, run: Run) -> None:
+    settings = log_dir / "reslog.toml"
+    for text, needle in [
+        ("[search\nmodel = 1", "is not valid TOML"),
+        ("[search]\nembedings = false\n", "unknown setting search.embedings"),
+        ("[search]\nmode = 'fuzzy'\n", "search.mode must be one of"),
+        ("[search]\nmodel = 'sentence-transformers:/nowhere'\n", "no model folder at /nowhere"),
+        ("[search]\nmodel = 'word2vec'\n", "unknown search.model 'word2vec'"),
+    ]:
+        settings.write_text(text, encoding="utf-8")
+        result = run("search", "optimizer")
+        assert result.code == 1, (text, result.err)
+        assert needle in result.err and len(result.err.strip().splitlines()) == 1, result.err
+    backends._LOADED.clear()
+
+
+def test_a_broken_vectors_file_is_made_anew(index: Index, log_dir: Path) -> None:
+    update(index, backends.load())
+    index.close()
+    (log_dir / ".reslog" / VECTORS_FILE).write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (log_dir / ".reslog" / (VECTORS_FILE + suffix)).unlink(missing_ok=True)
+    fresh = Index(Log(log_dir))
+    found = prepare(fresh)
+    assert found.on and found.report is not None and found.report.embedded == 5
+    with sqlite3.connect(log_dir / ".reslog" / VECTORS_FILE) as db:
+        assert db.execute("SELECT count(*) FROM vectors").fetchone()[0] == 5
+
+
+def test_capture_never_embeds(log_dir: Path, run: Run) -> None:
+    assert run("did", "a capture").code == 0
+    assert not (log_dir / ".reslog" / VECTORS_FILE).exists()
+    assert not (log_dir / ".reslog" / "index.db").exists()
