@@ -74,7 +74,7 @@ def evaluate(log: Path, questions: list[dict[str, object]]) -> list[dict[str, ob
             rank = next((n for n, day in enumerate(days, 1) if day in gold), None)
             rows.append({"id": q["id"], "type": q["type"], "mode": mode, "rank": rank, "gold": sorted(gold),
                          "abstained": found.abstained, "evidence": found.evidence, "top": days[:5],
-                         "cosine": found.cosine, "covered": found.covered,
+                         "cosine": found.cosine, "covered": found.covered, "unknown": found.unknown,
                          "scope": found.scope.label if found.scope else None})
     return rows
 
@@ -99,11 +99,39 @@ def _summary(rows: list[dict[str, object]], by_type: bool) -> list[list[str]]:
     return table
 
 
+def calibrate(rows: list[dict[str, object]]) -> None:
+    """For each mode, abstention against threshold: the share of unanswerable questions abstained
+    on and of answerable ones wrongly abstained on (names the best entries lack always abstain)."""
+    for mode in MODES:
+        measure = "covered" if mode == "keyword" else "cosine"
+        mine = [r for r in rows if r["mode"] == mode]
+        answerable = [r for r in mine if r["type"] != "unanswerable"]
+        unanswerable = [r for r in mine if r["type"] == "unanswerable"]
+        table = []
+        best = None
+        for step in range(20, 66):
+            threshold = step / 100
+
+            def abstains(row: dict[str, object], threshold: float = threshold, key: str = measure) -> bool:
+                return float(row[key]) < threshold or bool(row["unknown"])  # type: ignore[arg-type]
+
+            good = sum(map(abstains, unanswerable)) / len(unanswerable)
+            wrong = sum(map(abstains, answerable)) / len(answerable)
+            table.append([f"{threshold:.2f}", f"{good:.0%}", f"{wrong:.0%}"])
+            if wrong <= 0.10 and (best is None or good > best[1]):
+                best = (threshold, good, wrong)
+        print(f"\n{mode}: abstain when {measure} < threshold")
+        print_table(table[::2], ["threshold", "abstains on unanswerable", "wrongly on answerable"])
+        if best:
+            print(f"best with <= 10% wrong: {best[0]:.2f} ({best[1]:.0%} / {best[2]:.0%})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--types", action="store_true", help="one row per question type too")
     parser.add_argument("--misses", action="store_true", help="list hybrid misses at rank 1")
     parser.add_argument("--json", type=Path, help="write the per-question rows here")
+    parser.add_argument("--calibrate", action="store_true", help="abstention against threshold, per mode")
     args = parser.parse_args()
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
     log = ensure_log()
@@ -127,6 +155,8 @@ def main() -> None:
                       f"scope {row['scope']}")
             if row["mode"] == "hybrid" and row["type"] == "unanswerable" and not row["abstained"]:
                 print(f"{row['id']:6} answered (evidence {row['evidence']:.3f}) top {row['top']}")
+    if args.calibrate:
+        calibrate(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
 

@@ -2,12 +2,15 @@
 
 :func:`retrieve` reads the question's time scope (:mod:`reslog.timescope`)
 and applies it as a filter, then ranks entries by hybrid search on the rest
-of the question. It also decides whether the log holds an answer at all:
-the *evidence* is the cosine of the best passage plus how much of the
-question's rare vocabulary the best entries contain (see :func:`evidence`);
-below :data:`ABSTAIN_BELOW` reslog abstains. That threshold was calibrated on
-the question set in ``benchmarks/eval`` (``bench_quality.py --calibrate``),
-not guessed.
+of the question. It also decides whether the log holds an answer at all. It
+abstains when the best passage in scope is further from the question than
+:data:`ABSTAIN_BELOW` (cosine), or when the question names something, a
+capitalised word or an acronym, that none of the best entries mentions
+(:func:`unknown_names`: "how did I set up Kubernetes?" on a log about
+Docker). With keyword search only, the evidence is the share of the
+question's words (weighted by rarity) that one of the top entries holds. The
+thresholds were calibrated on the question set in ``benchmarks/eval``
+(``bench_quality.py --calibrate``), not guessed.
 
 :func:`answer` then writes the answer. Offline it is extractive: the few
 sentences of the best entries that match the question best (by cosine with
@@ -28,7 +31,7 @@ from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
 from reslog.records import Record
-from reslog.search import Filters, Hit, hits_for, scoped, subject_words
+from reslog.search import Filters, Hit, allowed_ids, hits_for, scoped, subject_words
 from reslog.semantic import hybrid
 from reslog.timescope import Scope
 
@@ -40,8 +43,12 @@ if TYPE_CHECKING:
     from reslog.semantic.backends import Backend
     from reslog.semantic.vectors import Vectors
 
-#: Below this evidence the log is taken to hold no answer (calibrated: see the module docstring).
-ABSTAIN_BELOW = 0.45
+#: Below this cosine of the best passage in scope, the log is taken to hold no answer; and, with
+#: keyword search only, below this coverage of the question's words by one of the top entries.
+#: Calibrated on benchmarks/eval (bench_quality.py --calibrate): at 0.46 hybrid retrieval abstains
+#: on 82% of the unanswerable questions and wrongly on 8% of the answerable ones; at 0.44, 71% and 6%.
+ABSTAIN_BELOW = 0.46
+ABSTAIN_BELOW_KEYWORD = 0.3
 #: Entries retrieved as evidence.
 EVIDENCE = 8
 
@@ -49,7 +56,8 @@ EVIDENCE = 8
 class Retrieved(Record):
     """What a question found: the scope, the query left once it is cut out, the ranked hits."""
 
-    __slots__ = ("abstained", "cosine", "covered", "evidence", "hits", "query", "question", "scope")
+    __slots__ = ("abstained", "cosine", "covered", "evidence", "hits", "query", "question", "scope",
+                 "unknown")
     question: Final[str]
     query: Final[str]
     scope: Final[Scope | None]
@@ -58,10 +66,11 @@ class Retrieved(Record):
     covered: Final[float]
     evidence: Final[float]
     abstained: Final[bool]
+    unknown: Final[list[str]]
 
     def __init__(
         self, question: str, query: str, scope: Scope | None, hits: list[Hit], cosine: float,
-        covered: float, evidence: float, abstained: bool,
+        covered: float, evidence: float, abstained: bool, unknown: list[str] | None = None,
     ) -> None:
         self.question = question
         self.query = query
@@ -73,11 +82,22 @@ class Retrieved(Record):
         self.covered = covered
         self.evidence = evidence
         self.abstained = abstained
+        #: Names in the question that the best entries never mention (see :func:`unknown_names`).
+        self.unknown = [] if unknown is None else unknown
 
 
-def evidence(cosine: float, covered: float) -> float:
-    """How strongly the best entries answer the question, from 0 (nothing) up."""
-    return cosine + 0.3 * covered
+def unknown_names(index: Index, query: str, entry_ids: list[int]) -> list[str]:
+    """Names the question asks about that none of ``entry_ids`` mentions.
+
+    A name is a word written with a capital or a digit past the question's
+    first word (``Kubernetes``, ``PCR``, ``eLife``, ``Python3``). When the
+    best entries never mention the thing asked about, the log does not
+    answer the question, however close their topic: "how did I configure
+    Kubernetes?" on a log about Docker.
+    """
+    words = subject_words(query.split(" ", 1)[1] if " " in query else "", lower=False)
+    names = [w for w in words if any(c.isupper() or c.isdigit() for c in w)]
+    return [name for name in names if not (entry_ids and index.holding(name, entry_ids))]
 
 
 def retrieve(
@@ -98,21 +118,15 @@ def retrieve(
     hits = hits_for(index, ids, dict(ranked))
     cosine = 0.0
     if query_vector is not None and vectors is not None and ids:
-        cosine = vectors.best(query_vector, ids[:3])
+        allowed = set(allowed_ids(index, narrowed))
+        cosine = max((score for _, score in vectors.top(query_vector, 1, allowed)), default=0.0)
     covered = max(hybrid.coverage(index, query, ids[:3]).values(), default=0.0)
-    if not semantic:
-        strength = covered
-    elif mode == "semantic":
-        strength = cosine
-    else:
-        strength = evidence(cosine, covered)
-    threshold = _THRESHOLDS[mode if semantic else "keyword"]
+    strength = cosine if semantic else covered
+    threshold = ABSTAIN_BELOW if semantic else ABSTAIN_BELOW_KEYWORD
+    unknown = unknown_names(index, query, ids[:3])
     return Retrieved(question, query, scope, hits, round(cosine, 4), round(covered, 4), round(strength, 4),
-                     not hits or strength < threshold)
+                     not hits or strength < threshold or bool(unknown), unknown)
 
-
-#: Per mode, where there is no fused evidence (calibrated the same way).
-_THRESHOLDS = {"keyword": 0.5, "semantic": 0.35, "hybrid": ABSTAIN_BELOW}
 
 
 def as_json(found: Retrieved, text: str, citations: list[dict[str, Any]]) -> dict[str, Any]:

@@ -326,10 +326,20 @@ who whom why will with would you your yours ever first last time times day days 
 STOPWORDS = frozenset(_STOPWORDS.split())
 
 
-def subject_words(text: str) -> list[str]:
-    """The words of a question that name its subject: no stopwords, no one-letter words."""
-    words = (w.strip("'-") for w in re.findall(r"[\w'-]+", text.lower()))
-    return list(dict.fromkeys(w for w in words if len(w) > 1 and w not in STOPWORDS and not w.isdigit()))
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def subject_words(text: str, lower: bool = True) -> list[str]:
+    """The words of a question that name its subject: no stopwords, no one-letter words, no
+    possessive 's, and hyphenated words in their parts (as the index splits them)."""
+    found = []
+    for token in re.findall(r"[\w'’]+", text):
+        word = _POSSESSIVE.sub("", token).strip("'’")
+        if lower:
+            word = word.lower()
+        if len(word) > 1 and word.lower() not in STOPWORDS and not word.isdigit():
+            found.append(word)
+    return list(dict.fromkeys(found))
 
 
 def loose_query(text: str) -> str | None:
