@@ -201,20 +201,24 @@ _SENTENCE_WORDS = 60
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 _FIELD = re.compile(r"\s*\[[\w.-]+::[^\]]*\]")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_CODE = re.compile(r"^(#\s|//|[\w.$]+\s*(<-|=|\+=)\s*\S|[\w.]+\(.*\)\s*;?$|[{}()\[\]]+$)")
 _MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?(?:\d{1,2}:\d{2}\s+)?")
 
 
 def sentences(hit: Hit) -> list[tuple[int, str]]:
-    """(line number, sentence) of an entry, as written, without list markers and fields."""
+    """(line number, sentence) of an entry, as written, without list markers, fields, link
+    targets and code (fenced blocks, and lines that read as code: comments, assignments)."""
     found = []
     fenced = False
     for offset, raw in enumerate(hit.text.split("\n")):
-        if raw.lstrip().startswith(("```", "~~~")):
+        line = _MARKER.sub("", raw).strip()
+        if line.startswith(("```", "~~~")):
             fenced = not fenced
             continue
-        if fenced:
+        if fenced or _CODE.match(line):
             continue
-        line = _FIELD.sub("", _MARKER.sub("", raw)).strip()
+        line = _LINK.sub(r"\1", _FIELD.sub("", line)).strip()
         for sentence in _SENTENCE.split(line):
             sentence = sentence.strip()
             if len(sentence.split()) >= 3 or (offset == 0 and sentence):
