@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"records", "model", "markdown", "dates", "errors", "store", "index", "timescope"},
     "generate": {"errors"},
     # ask and digest sit on search and the semantic layer (vectors, hybrid ranking)
-    "ask": {"records", "errors", "index", "search", "timescope", "generate", "semantic"},
+    "ask": {"records", "errors", "index", "search", "timescope", "generate", "chunks", "semantic"},
     "digest": {"records", "index", "search", "generate", "ask", "chunks", "semantic"},
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},
@@ -151,10 +151,36 @@ def test_search_path_skips_click_and_the_web(tmp_path: Path) -> None:
     assert loaded & (SLOW_STDLIB | {"json"}) == set()  # json only for --json
 
 
+_HYBRID_PROBE = """
+import sys
+from reslog.cli.entry import main
+main(["exp", "the optimizer diverged right after the warmup ended"])
+code = main(["search", "loss exploded when LR ramp-up stopped"])
+modules = sorted(sys.modules)
+import json
+print(json.dumps({"code": code, "modules": modules}))
+"""
+
+
+def test_hybrid_search_runs_the_model_without_torch(tmp_path: Path) -> None:
+    """With the semantic extra installed (site-packages on), a search embeds with numpy and the
+    tokenizers library: never torch, sentence-transformers or transformers (seconds to import)."""
+    env = {"RESLOG_DIR": str(tmp_path / "log"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           "PYTHONPATH": str(SRC.parent)}
+    out = subprocess.run([sys.executable, "-c", _HYBRID_PROBE], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    report = json.loads(out.splitlines()[-1])
+    assert report["code"] == 0 and "diverged" in out  # found by meaning: no shared word
+    loaded = set(report["modules"])
+    assert {"numpy", "tokenizers", "reslog.semantic.minilm"} <= loaded
+    assert loaded & {"torch", "sentence_transformers", "transformers", "click", "llm", "scipy"} == set()
+
+
 def test_public_api_is_explicit() -> None:
     assert sorted(reslog.__all__) == [
-        "Capture", "Captured", "Entry", "Filters", "Hit", "Index", "Log", "Page", "ReslogError", "Section",
-        "Todo", "__version__", "add_entry", "add_thought", "default_root", "parse", "render", "todos",
+        "Answer", "Capture", "Captured", "Digest", "Entry", "Filters", "Hit", "Index", "Log", "Page",
+        "ReslogError", "Retrieved", "Scope", "Section", "Settings", "Theme", "Todo", "__version__",
+        "add_entry", "add_thought", "default_root", "parse", "render", "todos",
     ]
     for name in reslog.__all__:
         assert getattr(reslog, name) is not None

@@ -183,3 +183,15 @@ def test_an_unknown_llm_model_is_a_clear_error(index: Index, log_dir: Path, run:
 def test_empty_question_is_a_usage_error(index: Index, run: Run) -> None:
     assert run("ask", " ").code == 2
     assert run("ask").code == 2
+
+
+def test_search_applies_and_shows_a_time_scope(index: Index, run: Run) -> None:
+    result = run("search", "--json", "bootstrap crashed in early 2013")
+    assert result.err.strip() == "reslog: time scope: early 2013 (2013-01-01 to 2013-04-30)"
+    assert {hit["date"] for hit in json.loads(result.out)} == {"2013-03-05"}
+    unscoped = json.loads(run("search", "--json", "bootstrap crashed").out)
+    assert {hit["date"] for hit in unscoped} >= {"2012-02-14", "2013-03-05"}
+    quoted = run("search", "--mode", "keyword", '"early 2013"')
+    assert "time scope" not in quoted.err  # in quotes, a period is only words
+    only_scope = run("search", "in 2013")  # nothing but a scope: the period's entries, listed
+    assert "2013-03-05" in only_scope.out and "2012-02-14" not in only_scope.out

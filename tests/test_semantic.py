@@ -237,3 +237,44 @@ def test_capture_never_embeds(log_dir: Path, run: Run) -> None:
     assert run("did", "a capture").code == 0
     assert not (log_dir / ".reslog" / VECTORS_FILE).exists()
     assert not (log_dir / ".reslog" / "index.db").exists()
+
+
+def test_an_llm_embedding_model_can_be_the_backend(index: Index, log_dir: Path, run: Run) -> None:
+    """search.model = "llm:ID" embeds through the llm library (here a plugin model registered
+    in-process, as an installed plugin would be)."""
+    import zlib
+
+    import llm
+    from llm.plugins import pm
+
+    class Words(llm.EmbeddingModel):
+        model_id = "reslog-test-words"
+
+        def embed_batch(self, items):  # type: ignore[no-untyped-def]
+            for text in items:
+                vector = [0.0] * 64
+                for word in str(text).lower().split():
+                    vector[zlib.crc32(word.encode()) % 64] += 1.0
+                yield vector
+
+    class Plugin:
+        __name__ = "reslog_test_embed_plugin"
+
+        @llm.hookimpl
+        def register_embedding_models(self, register):  # type: ignore[no-untyped-def]
+            register(Words())
+
+    pm.register(Plugin(), name="reslog_test_embed_plugin")
+    try:
+        (log_dir / "reslog.toml").write_text('[search]\nmodel = "llm:reslog-test-words"\n', encoding="utf-8")
+        result = run("reindex")
+        assert result.code == 0, result.err
+        assert "Embedded 5 new passages with llm:reslog-test-words." in result.out
+        hits = json.loads(run("search", "--mode", "semantic", "--json", "accented tokenizer").out)
+        assert hits[0]["text"].startswith("tokenizer drops accented")
+        with sqlite3.connect(log_dir / ".reslog" / VECTORS_FILE) as db:
+            models = {row[0] for row in db.execute("SELECT DISTINCT model FROM vectors")}
+        assert models == {"llm:reslog-test-words"}
+    finally:
+        pm.unregister(name="reslog_test_embed_plugin")
+        backends._LOADED.pop("llm:reslog-test-words", None)

@@ -2,12 +2,15 @@
 
 The public Python API is listed in ``__all__``; everything else is internal.
 The package is layered one way: ``model``/``markdown`` (pure) ← ``store``
-(files) ← ``capture``/``tasks`` and ``index`` ← ``search`` ← ``cli``.
+(files) ← ``capture``/``tasks`` and ``index`` ← ``search`` ← ``semantic``
+(vectors, hybrid ranking) ← ``ask``/``digest`` ← ``cli``.
 
 Names are imported on first use (PEP 562), so that ``import reslog`` by the
 capture path costs nothing it does not need. The search functions live in
 :mod:`reslog.search` (``search``, ``listing``, ``tasks``): a package attribute
-of the same name as a submodule would be replaced by the submodule on import.
+of the same name as a submodule would be replaced by the submodule on import;
+likewise :func:`reslog.ask.retrieve`/:func:`reslog.ask.answer` and
+:func:`reslog.digest.digest`.
 """
 
 from __future__ import annotations
@@ -36,11 +39,19 @@ _WHERE = {
     "Index": "reslog.index",
     "Filters": "reslog.search",
     "Hit": "reslog.search",
+    "Scope": "reslog.timescope",
+    "Settings": "reslog.settings",
+    "Retrieved": "reslog.ask",
+    "Answer": "reslog.ask",
+    "Digest": "reslog.digest",
+    "Theme": "reslog.digest",
 }
 
 __all__ = [
+    "Answer",
     "Capture",
     "Captured",
+    "Digest",
     "Entry",
     "Filters",
     "Hit",
@@ -48,7 +59,11 @@ __all__ = [
     "Log",
     "Page",
     "ReslogError",
+    "Retrieved",
+    "Scope",
     "Section",
+    "Settings",
+    "Theme",
     "Todo",
     "__version__",
     "add_entry",

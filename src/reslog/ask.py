@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from reslog.chunks import FIELD, LINK, MARKER
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
@@ -200,10 +201,7 @@ _CANDIDATES = 24
 _SENTENCE_WORDS = 60
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
-_FIELD = re.compile(r"\s*\[[\w.-]+::[^\]]*\]")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _CODE = re.compile(r"^(#\s|//|[\w.$]+\s*(<-|=|\+=)\s*\S|[\w.]+\(.*\)\s*;?$|[{}()\[\]]+$)")
-_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?(?:\d{1,2}:\d{2}\s+)?")
 
 
 def sentences(hit: Hit) -> list[tuple[int, str]]:
@@ -212,13 +210,13 @@ def sentences(hit: Hit) -> list[tuple[int, str]]:
     found = []
     fenced = False
     for offset, raw in enumerate(hit.text.split("\n")):
-        line = _MARKER.sub("", raw).strip()
+        line = MARKER.sub("", raw).strip()
         if line.startswith(("```", "~~~")):
             fenced = not fenced
             continue
         if fenced or _CODE.match(line):
             continue
-        line = _LINK.sub(r"\1", _FIELD.sub("", line)).strip()
+        line = LINK.sub(r"\1", FIELD.sub("", line)).strip()
         for sentence in _SENTENCE.split(line):
             sentence = sentence.strip()
             if len(sentence.split()) >= 3 or (offset == 0 and sentence):
@@ -231,7 +229,7 @@ def sentences(hit: Hit) -> list[tuple[int, str]]:
 
 def first_line(hit: Hit) -> str:
     """An entry's first line without its ``[key:: value]`` fields."""
-    return _FIELD.sub("", hit.text.split("\n", 1)[0]).strip()
+    return FIELD.sub("", hit.text.split("\n", 1)[0]).strip()
 
 
 def _stem(word: str) -> str:
@@ -315,7 +313,7 @@ def prompt(found: Retrieved) -> str:
         "",
     ]
     for n, hit in enumerate(found.hits, 1):
-        text = " ".join(_FIELD.sub("", hit.text).split())
+        text = " ".join(FIELD.sub("", hit.text).split())
         lines.append(f"[{n}] {hit.date}: {' '.join(text.split()[:250])}")
     lines += ["", f"Question: {found.question}"]
     return "\n".join(lines)

@@ -20,14 +20,13 @@ WORDS = 90
 MAX_CHUNKS = 32
 #: Words of the first line repeated at the head of each later passage.
 TITLE_WORDS = 14
-#: Words a passage shares with the one before, so no sentence is only ever seen cut in two.
-OVERLAP = 0
 
-_FIELD = re.compile(r"\[[\w.-]+::[^\]]*\]")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+#: Markup without meaning for a reader of the words (also used by :mod:`reslog.ask` to quote).
+FIELD = re.compile(r"\s*\[[\w.-]+::[^\]]*\]")
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?(?:\d{1,2}:\d{2}\s+)?")
+FENCE = re.compile(r"^\s*(```|~~~)")
 _URL = re.compile(r"<?https?://\S+>?")
-_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def clean(text: str) -> str:
@@ -35,14 +34,14 @@ def clean(text: str) -> str:
     lines = []
     fenced = False
     for line in text.split("\n"):
-        if _FENCE.match(line):
+        if FENCE.match(line):
             fenced = not fenced
             continue
         if fenced:
             continue
-        line = _MARKER.sub("", line)
-        line = _FIELD.sub(" ", line)
-        line = _LINK.sub(r"\1", line)
+        line = MARKER.sub("", line)
+        line = FIELD.sub(" ", line)
+        line = LINK.sub(r"\1", line)
         line = _URL.sub(" ", line)
         lines.append(line)
     return " ".join(" ".join(lines).split())
@@ -59,10 +58,9 @@ def chunks(text: str) -> list[str]:
         return [" ".join(words)]
     out = [" ".join(words[:WORDS])]
     head = title[:TITLE_WORDS]
-    size = WORDS - len(head)
-    step = size - OVERLAP
-    for start in range(WORDS - OVERLAP, len(words) - OVERLAP, step):
+    step = WORDS - len(head)
+    for start in range(WORDS, len(words), step):
         if len(out) == MAX_CHUNKS:
             break
-        out.append(" ".join(head + words[start : start + size]))
+        out.append(" ".join(head + words[start : start + step]))
     return out

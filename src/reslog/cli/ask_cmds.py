@@ -10,8 +10,13 @@ from reslog.cli import actions, context
 from reslog.cli.context import log_of
 from reslog.cli.style import style
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from reslog.generate import Generator
 
-def _generator(model: str | None, offline: bool):  # type: ignore[no-untyped-def]
+
+def _generator(model: str | None, offline: bool) -> Generator | None:
+    """The log's generative model (``ask.model``), unless offline or none is set."""
     if offline or not model:
         return None
     from reslog.generate import llm_generator
