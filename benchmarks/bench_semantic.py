@@ -105,12 +105,22 @@ def _top10(log_dir: Path, runs: int) -> tuple[float, int]:
     return statistics.median(times), len(vectors.matrix)
 
 
-def _peak_rss_mb(cmd: list[str]) -> float:
-    """Max resident memory of ``cmd`` run as a child process, in MB."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, cmd
-    return usage.ru_maxrss / 1024
+_PEAK = """
+import sys
+from reslog.cli.entry import main
+code = main(sys.argv[1:])
+print(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _peak_rss_mb(args: list[str]) -> float:
+    """Peak resident memory (VmHWM) of ``reslog ARGS`` in a new process, in MB, as the process
+    reports it at exit. (The rusage of a child counts the memory of the parent it was forked
+    from, here hundreds of MB, so it is not used.)"""
+    done = subprocess.run([sys.executable, "-c", _PEAK, *args], capture_output=True, text=True, check=True)
+    line = next(line for line in done.stderr.splitlines() if line.startswith("VmHWM"))
+    return int(line.split()[1]) / 1024
 
 
 def main() -> None:
@@ -126,7 +136,7 @@ def main() -> None:
     hybrid = median_seconds([*reslog, "search", QUERY], args.runs)
     ask = median_seconds([*reslog, "ask", "--offline", QUESTION], args.runs)
     top, vectors = _top10(log_dir, max(100, args.runs))
-    memory = _peak_rss_mb([*reslog, "search", QUERY])
+    memory = _peak_rss_mb(["--dir", str(log_dir), "search", QUERY])
     entries_rate, passages_rate, passages = _embedding_rate(log_dir, args.sample)
 
     def ok(passed: bool) -> str:

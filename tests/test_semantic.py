@@ -278,3 +278,25 @@ def test_an_llm_embedding_model_can_be_the_backend(index: Index, log_dir: Path, 
     finally:
         pm.unregister(name="reslog_test_embed_plugin")
         backends._LOADED.pop("llm:reslog-test-words", None)
+
+
+def test_the_vectors_snapshot_follows_every_change(index: Index, log_dir: Path) -> None:
+    backend = backends.load()
+    update(index, backend)
+    first = Vectors.load(index, backend.name)
+    snapshots = sorted(p.name for p in (log_dir / ".reslog").glob("vectors-*.npy"))
+    assert len(snapshots) == 2  # entry ids and matrix
+    again = Vectors.load(index, backend.name)
+    assert isinstance(again.matrix, np.memmap) and np.array_equal(again.entry_ids, first.entry_ids)
+    generation = index.generation()
+    assert update(index, backend).embedded == 0 and index.generation() == generation
+    write(log_dir, {"2026-11-19": "## Random ideas\n- 09:00 share one GPU queue across the two labs\n"})
+    index.refresh()
+    assert index.generation() != generation
+    assert update(index, backend).embedded == 1
+    fresh = Vectors.load(index, backend.name)
+    assert len(fresh) == len(first) + 1 and not isinstance(fresh.matrix, np.memmap)
+    # a damaged snapshot is made again, not trusted
+    for path in (log_dir / ".reslog").glob("vectors-*.f32.npy"):
+        path.write_bytes(b"garbage")
+    assert len(Vectors.load(index, backend.name)) == len(fresh)

@@ -185,6 +185,14 @@ def cluster(ids: list[int], sim: dict[tuple[int, int], float], merge_at: float) 
 
 # --- labels: class-based TF-IDF against the whole log ---
 
+_TAG = re.compile(r"(?<![\w#])#[\w/-]+")
+
+
+def _label_text(hit: Hit) -> str:
+    """What a theme is named from: the entry's first line, without fields and #tags (a tag is
+    the writer's filing, often of the project, not of the idea)."""
+    return _TAG.sub(" ", first_line(hit))
+
 
 def _document_frequency(index: Index, words: list[str]) -> dict[str, int]:
     return {word: index.document_frequency(word) for word in words}
@@ -232,7 +240,7 @@ def digest(
     sim = {(a, b): _cos(vecs[a], vecs[b]) for n, a in enumerate(ids) for b in ids[n + 1 :]}
     groups = cluster(ids, sim, MERGE_AT if semantic else MERGE_AT_WORDS)
     groups.sort(key=lambda g: (-len(g), by_id[g[0]].date, by_id[g[0]].line))
-    names = labels(index, [[by_id[i].text for i in g] for g in groups])
+    names = labels(index, [[_label_text(by_id[i]) for i in g] for g in groups])
     earlier = _earlier(index, since, section, vectors if semantic else None)
     themes = []
     for group, label in zip(groups, names, strict=True):

@@ -182,10 +182,22 @@ def _m0003_chunks(db: sqlite3.Connection) -> None:
         db.executemany(_INSERT_CHUNK, chunk_rows(entry_id, text))
 
 
+def _m0004_generation(db: sqlite3.Connection) -> None:
+    """A token that changes whenever entries change, so that derived data (the vectors'
+    snapshot) can tell it is current without comparing every row."""
+    db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    _new_generation(db)
+
+
+def _new_generation(db: sqlite3.Connection) -> None:
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?)", (os.urandom(8).hex(),))
+
+
 MIGRATIONS: Migrations = [
     ("0001_initial", _m0001_initial),
     ("0002_filter_indexes", _m0002_filter_indexes),
     ("0003_chunks", _m0003_chunks),
+    ("0004_generation", _m0004_generation),
 ]
 
 
@@ -504,6 +516,8 @@ class Index:
                 self._index_file(stat, hashes.get(stat.path), now_ns, report)
                 if progress is not None:
                     progress(n, len(changed))
+            if force or report.reindexed or report.removed:
+                _new_generation(db)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -582,6 +596,10 @@ class Index:
             if _digest(data) != hashes.get(stat.path):
                 really.append(stat.path)
         return really, removed, problems
+
+    def generation(self) -> str:
+        """A token that changes whenever a refresh changes any entry."""
+        return str(self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
 
     def document_frequency(self, word: str) -> int:
         """How many entries hold ``word`` (stemmed as search stems it)."""

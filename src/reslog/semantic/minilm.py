@@ -142,15 +142,17 @@ class MiniLM:
             p = f"encoder.layer.{i}."
             qkv_w = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")])
             qkv_b = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
+            # weights stay views of the memory-mapped file, transposed without a copy (BLAS reads
+            # them as they are): loading costs no time and no memory beyond the pages used
             self.layers.append((
-                np.ascontiguousarray(qkv_w.T), qkv_b,
-                np.ascontiguousarray(w[p + "attention.output.dense.weight"].T),
+                qkv_w.T, qkv_b,
+                w[p + "attention.output.dense.weight"].T,
                 np.asarray(w[p + "attention.output.dense.bias"]),
                 np.asarray(w[p + "attention.output.LayerNorm.weight"]),
                 np.asarray(w[p + "attention.output.LayerNorm.bias"]),
-                np.ascontiguousarray(w[p + "intermediate.dense.weight"].T),
+                w[p + "intermediate.dense.weight"].T,
                 np.asarray(w[p + "intermediate.dense.bias"]),
-                np.ascontiguousarray(w[p + "output.dense.weight"].T),
+                w[p + "output.dense.weight"].T,
                 np.asarray(w[p + "output.dense.bias"]),
                 np.asarray(w[p + "output.LayerNorm.weight"]),
                 np.asarray(w[p + "output.LayerNorm.bias"]),

@@ -19,6 +19,7 @@ needed at this scale (STYLE: "swap the engine only when measurement says so").
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import numpy as np
@@ -49,7 +50,13 @@ def _m0001_vectors(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: Migrations = [("0001_vectors", _m0001_vectors)]
+def _m0002_state(db: sqlite3.Connection) -> None:
+    # per model: the index generation whose passages all have vectors, and the generation the
+    # snapshot files were written for (see Vectors.load)
+    db.execute("CREATE TABLE state(model TEXT PRIMARY KEY, synced TEXT, snapshot TEXT)")
+
+
+MIGRATIONS: Migrations = [("0001_vectors", _m0001_vectors), ("0002_state", _m0002_state)]
 
 
 def _attach(index: Index) -> None:
@@ -60,6 +67,29 @@ def _attach(index: Index) -> None:
     file = path_text(index.log.folder, DATA_DIR, VECTORS_FILE)
     migrate_file(file, MIGRATIONS)
     db.execute("ATTACH DATABASE ? AS vec", (file,))
+
+
+def _state(index: Index, model: str) -> tuple[str | None, str | None]:
+    """(synced generation, snapshot generation) recorded for ``model``."""
+    _attach(index)
+    row = index.db.execute("SELECT synced, snapshot FROM vec.state WHERE model = ?", (model,)).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _snapshot_files(index: Index, model: str) -> tuple[str, str]:
+    import hashlib
+
+    slug = hashlib.blake2b(model.encode(), digest_size=6).hexdigest()
+    folder = path_text(index.log.folder, DATA_DIR)
+    return path_text(folder, f"vectors-{slug}.ids.npy"), path_text(folder, f"vectors-{slug}.f32.npy")
+
+
+def _save(file: str, array: np.ndarray) -> None:
+    """Write an array atomically (a reader never sees half a file)."""
+    temp = f"{file}.{os.getpid()}.tmp"
+    with open(temp, "wb") as out:
+        np.save(out, array)
+    os.replace(temp, file)
 
 
 def has_vectors(index: Index, model: str) -> bool:
@@ -104,9 +134,16 @@ def update(
     index: Index, backend: Backend, progress: Callable[[int, int], None] | None = None,
     prune: bool = False,
 ) -> EmbedReport:
-    """Embed the passages that have no vector yet; with ``prune``, drop vectors no entry uses."""
-    todo = missing(index, backend.name)
+    """Embed the passages that have no vector yet; with ``prune``, drop vectors no entry uses.
+
+    When no entry has changed since the last update for this model (the index's generation is
+    the one recorded), nothing is looked up at all: that check is one row, not 30,000.
+    """
     report = EmbedReport(backend.name)
+    generation = index.generation()
+    if not prune and _state(index, backend.name)[0] == generation:
+        return report
+    todo = missing(index, backend.name)
     db = index.db
     done = 0
 
@@ -131,6 +168,11 @@ def update(
             db.execute("ROLLBACK")
             raise
         report.embedded += len(batch)
+    db.execute(
+        "INSERT INTO vec.state(model, synced) VALUES (?, ?) ON CONFLICT(model) DO UPDATE SET synced = ?"
+        + (", snapshot = NULL" if report.embedded else ""),
+        (backend.name, generation, generation),
+    )
     if prune:
         _attach(index)
         db.execute("BEGIN IMMEDIATE")
@@ -158,6 +200,33 @@ class Vectors:
 
     @classmethod
     def load(cls, index: Index, model: str) -> Vectors:
+        """The vectors of every passage in the index, from the snapshot files when they are of the
+        index's current generation (memory-mapped: nothing to decode), else from the store, and
+        then written as the new snapshot."""
+        generation = index.generation()
+        ids_file, matrix_file = _snapshot_files(index, model)
+        if _state(index, model)[1] == generation and exists(ids_file) and exists(matrix_file):
+            try:
+                ids = np.load(ids_file)
+                matrix = np.load(matrix_file, mmap_mode="r")
+            except (OSError, ValueError):
+                pass  # a damaged snapshot: made again below
+            else:
+                if len(ids) == len(matrix):
+                    return cls(ids, matrix)
+        found = cls._read(index, model)
+        if len(found.entry_ids):
+            _save(ids_file, found.entry_ids)
+            _save(matrix_file, found.matrix)
+            index.db.execute(
+                "INSERT INTO vec.state(model, snapshot) VALUES (?, ?) "
+                "ON CONFLICT(model) DO UPDATE SET snapshot = ?",
+                (model, generation, generation),
+            )
+        return found
+
+    @classmethod
+    def _read(cls, index: Index, model: str) -> Vectors:
         _attach(index)
         rows = index.db.execute(
             "SELECT c.entry_id, v.vec FROM chunks c JOIN vec.vectors v ON v.model = ? AND v.hash = c.hash "
