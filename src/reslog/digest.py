@@ -32,10 +32,11 @@ from collections import Counter
 
 from reslog.ask import first_line
 from reslog.chunks import clean
+from reslog.errors import InputError
 from reslog.generate import check_citations
 from reslog.index import Index
 from reslog.records import Record
-from reslog.search import Filters, Hit, listing, subject_words
+from reslog.search import Filters, Hit, allowed_ids, hits_for, listing, subject_words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -52,7 +53,9 @@ MERGE_AT_WORDS = 0.12
 #: Cosine of an earlier entry with an entry of the theme that makes the theme a recurring one.
 RECUR_AT = 0.5
 LABEL_WORDS = 3
-#: Earlier entries looked at for recurrence (the latest ones of the same section).
+#: Entries one digest groups at most: a summary of more is no summary (and clustering is n^2).
+MAX_ENTRIES = 2000
+#: Without vectors, the earlier entries looked at for recurrence (the latest of the section).
 _EARLIER = 5000
 
 
@@ -121,20 +124,7 @@ def _cite(hit: Hit) -> dict[str, Any]:
 
 # --- vectors of the selected entries ---
 
-Vector = list[float]
-
-
-def _entry_vectors(vectors: Vectors, ids: list[int]) -> dict[int, Vector]:
-    """Each entry's mean passage vector, normalised; entries without vectors are left out."""
-    import numpy as np
-
-    out: dict[int, Vector] = {}
-    for entry_id in ids:
-        rows = np.flatnonzero(vectors.entry_ids == entry_id)
-        if len(rows):
-            mean = vectors.matrix[rows].mean(0)
-            out[entry_id] = list(mean / max(float(np.linalg.norm(mean)), 1e-12))
-    return out
+Vector = dict[str, float]
 
 
 def _word_vectors(texts: dict[int, str], df: dict[str, int], total: int) -> dict[int, dict[str, float]]:
@@ -151,36 +141,61 @@ def _word_vectors(texts: dict[int, str], df: dict[str, int], total: int) -> dict
     return out
 
 
-def _cos(a: Vector | dict[str, float], b: Vector | dict[str, float]) -> float:
-    if isinstance(a, dict) and isinstance(b, dict):
-        return sum(v * b.get(w, 0.0) for w, v in a.items())
-    assert isinstance(a, list) and isinstance(b, list)
-    return sum(x * y for x, y in zip(a, b, strict=True))
+def _cos(a: Vector, b: Vector) -> float:
+    return sum(v * b.get(w, 0.0) for w, v in a.items())
 
 
-def cluster(ids: list[int], sim: dict[tuple[int, int], float], merge_at: float) -> list[list[int]]:
-    """Average-linkage agglomerative clustering of ``ids`` by pairwise similarity ``sim[(a, b)]``
-    (a < b in list order), merging while the best pair of groups averages ``merge_at`` or more."""
-    position = {entry_id: n for n, entry_id in enumerate(ids)}
-    groups: list[list[int]] = [[i] for i in ids]
+def cluster(sim: Any, merge_at: float) -> list[list[int]]:
+    """Average-linkage agglomerative clustering: groups of row numbers of the similarity matrix
+    ``sim`` (a numpy array, or a list of lists without numpy), merging the two most similar
+    groups while their mean similarity is at least ``merge_at``.
 
-    def pair(a: int, b: int) -> float:
-        return sim[(a, b)] if position[a] < position[b] else sim[(b, a)]
+    Lance-Williams updates keep one row per group: merging ``b`` into ``a`` makes ``a``'s
+    similarity to every other group the size-weighted mean of the two, so each merge costs
+    one pass over the matrix.
+    """
+    n = len(sim)
+    members = [[i] for i in range(n)]
+    if n < 2:
+        return members
+    if isinstance(sim, list):
+        return _cluster_lists([list(map(float, row)) for row in sim], members, merge_at)
+    import numpy as np
 
-    while len(groups) > 1:
-        best, where = -2.0, (0, 0)
-        for x in range(len(groups)):
-            for y in range(x + 1, len(groups)):
-                total = sum(pair(a, b) for a in groups[x] for b in groups[y])
-                mean = total / (len(groups[x]) * len(groups[y]))
-                if mean > best:
-                    best, where = mean, (x, y)
+    s = np.array(sim, dtype=np.float64)
+    np.fill_diagonal(s, -np.inf)
+    while True:
+        a, b = divmod(int(np.argmax(s)), n)
+        if s[a, b] < merge_at:
+            break
+        size_a, size_b = len(members[a]), len(members[b])
+        row = (size_a * s[a] + size_b * s[b]) / (size_a + size_b)
+        s[a, :] = row
+        s[:, a] = row
+        s[a, a] = -np.inf
+        s[b, :] = -np.inf
+        s[:, b] = -np.inf
+        members[a] += members[b]
+        members[b] = []
+    return [sorted(group) for group in members if group]
+
+
+def _cluster_lists(s: list[list[float]], members: list[list[int]], merge_at: float) -> list[list[int]]:
+    """:func:`cluster` in plain Python (word vectors, when numpy is not installed)."""
+    n = len(s)
+    alive = set(range(n))
+    while len(alive) > 1:
+        best, a, b = max((s[x][y], x, y) for x in alive for y in alive if x < y)
         if best < merge_at:
             break
-        x, y = where
-        groups[x] = sorted(groups[x] + groups[y], key=position.__getitem__)
-        del groups[y]
-    return groups
+        size_a, size_b = len(members[a]), len(members[b])
+        for k in alive:
+            if k not in (a, b):
+                s[a][k] = s[k][a] = (size_a * s[a][k] + size_b * s[b][k]) / (size_a + size_b)
+        members[a] += members[b]
+        members[b] = []
+        alive.discard(b)
+    return [sorted(group) for group in members if group]
 
 
 # --- labels: class-based TF-IDF against the whole log ---
@@ -218,8 +233,21 @@ def labels(index: Index, groups: list[list[str]], n: int = LABEL_WORDS) -> list[
 # --- the digest ---
 
 
-def select(index: Index, since: dt.date, until: dt.date, section: str) -> list[Hit]:
-    return listing(index, Filters(section=SECTIONS[section], since=since, until=until))
+def _similarities(
+    index: Index, ids: list[int], by_id: dict[int, Hit], vectors: Vectors | None
+) -> tuple[Any, Any]:
+    """The entries' similarity matrix (rows in ``ids`` order), and their unit mean vectors (None
+    when some entry has no vector: then TF-IDF word vectors stand in)."""
+    if vectors is not None and len(vectors):
+        found, means = vectors.entry_means(ids)
+        if len(found) == len(ids):
+            rows = {int(entry_id): n for n, entry_id in enumerate(found)}
+            matrix = means[[rows[i] for i in ids]]
+            return matrix @ matrix.T, matrix
+    texts = {i: clean(by_id[i].text) for i in ids}
+    vocabulary = sorted({w for t in texts.values() for w in subject_words(t)})
+    words = _word_vectors(texts, _document_frequency(index, vocabulary), max(1, index.count()))
+    return [[_cos(words[a], words[b]) for b in ids] for a in ids], None
 
 
 def digest(
@@ -227,76 +255,61 @@ def digest(
     generator: Generator | None = None,
 ) -> Digest:
     """The themes of the entries of ``section`` written from ``since`` to ``until``."""
-    hits = select(index, since, until, section)
-    ids = _ids(index, hits)
-    by_id = dict(zip(ids, hits, strict=True))
-    semantic = vectors is not None and len(vectors) > 0
-    vecs: dict[int, Any] = _entry_vectors(vectors, ids) if vectors is not None and semantic else {}
-    semantic = semantic and len(vecs) == len(ids)
-    if not semantic:
-        texts = {i: by_id[i].text for i in ids}
-        vocabulary = sorted({w for t in texts.values() for w in subject_words(clean(t))})
-        vecs = _word_vectors(texts, _document_frequency(index, vocabulary), max(1, index.count()))
-    sim = {(a, b): _cos(vecs[a], vecs[b]) for n, a in enumerate(ids) for b in ids[n + 1 :]}
-    groups = cluster(ids, sim, MERGE_AT if semantic else MERGE_AT_WORDS)
+    ids = allowed_ids(index, Filters(section=SECTIONS[section], since=since, until=until))
+    by_id = dict(zip(ids, hits_for(index, ids), strict=True))
+    if len(ids) > MAX_ENTRIES:
+        raise InputError(
+            f"{len(ids)} entries is too many for one digest (at most {MAX_ENTRIES}); "
+            "choose a shorter period with --since/--until or --week, or one --section"
+        )
+    sim, matrix = _similarities(index, ids, by_id, vectors)
+    semantic = matrix is not None
+    groups = [[ids[n] for n in group] for group in cluster(sim, MERGE_AT if semantic else MERGE_AT_WORDS)]
     groups.sort(key=lambda g: (-len(g), by_id[g[0]].date, by_id[g[0]].line))
     names = labels(index, [[_label_text(by_id[i]) for i in g] for g in groups])
-    earlier = _earlier(index, since, section, vectors if semantic else None)
+    before = Filters(section=SECTIONS[section], until=since - dt.timedelta(days=1))
+    earlier = _Earlier(index, before, vectors) if semantic and vectors is not None else None
+    position = {entry_id: n for n, entry_id in enumerate(ids)}
     themes = []
     for group, label in zip(groups, names, strict=True):
         entries = [by_id[i] for i in group]
-        first = _first_seen(group, label, vecs, earlier, semantic)
+        if earlier is not None:
+            first = earlier.first_close_to(matrix[[position[i] for i in group]])
+        else:
+            first = _first_seen_by_words(index, before, label)
         paragraph = _paragraph(generator, label, entries) if generator is not None else None
         themes.append(Theme(label, entries, first, paragraph))
     return Digest(since, until, section, themes, semantic)
 
 
-def _ids(index: Index, hits: list[Hit]) -> list[int]:
-    ids = []
-    for hit in hits:
-        row = index.db.execute(
-            "SELECT e.id FROM entries e JOIN files f ON f.id = e.file_id WHERE f.path = ? AND e.line = ?",
-            (hit.file, hit.line),
-        ).fetchone()
-        ids.append(row[0])
-    return ids
+class _Earlier:
+    """The entries written before the period, as vectors, in date order."""
 
+    def __init__(self, index: Index, before: Filters, vectors: Vectors) -> None:
+        self.index = index
+        in_order = allowed_ids(index, before)
+        self.ids, self.means = vectors.entry_means(in_order)
+        self.position = {entry_id: n for n, entry_id in enumerate(in_order)}
 
-class _Earlier(Record):
-    __slots__ = ("hits", "vectors")
-
-    def __init__(self, hits: list[Hit], vectors: dict[int, Any]) -> None:
-        self.hits = hits
-        self.vectors = vectors
-
-
-def _earlier(index: Index, before: dt.date, section: str, vectors: Vectors | None) -> _Earlier:
-    """Entries of the same section written before the period (the latest :data:`_EARLIER`)."""
-    hits = listing(index, Filters(section=SECTIONS[section], until=before - dt.timedelta(days=1)), _EARLIER)
-    if vectors is None:
-        return _Earlier(hits, {})
-    ids = _ids(index, hits)
-    vecs = _entry_vectors(vectors, ids)
-    return _Earlier(hits, {n: vecs[i] for n, i in enumerate(ids) if i in vecs})
-
-
-def _first_seen(
-    group: list[int], label: list[str], vecs: dict[int, Any], earlier: _Earlier, semantic: bool
-) -> Hit | None:
-    """The earliest entry before the period on the theme, if any."""
-    if semantic:
+    def first_close_to(self, theme: Any) -> Hit | None:
+        """The earliest entry as close to an entry of the theme (rows) as :data:`RECUR_AT`."""
         import numpy as np
 
-        if not earlier.vectors:
+        if not len(self.ids):
             return None
-        order = sorted(earlier.vectors)
-        matrix = np.asarray([earlier.vectors[n] for n in order], dtype=np.float32)
-        theme = np.asarray([vecs[i] for i in group], dtype=np.float32)
-        close = (matrix @ theme.T).max(1) >= RECUR_AT
-        found = [earlier.hits[order[n]] for n in np.flatnonzero(close)]
-    else:
-        top = set(label[:2])
-        found = [hit for hit in earlier.hits if len(top) == 2 and top <= set(subject_words(hit.text))]
+        close = self.ids[np.flatnonzero((self.means @ theme.T).max(1) >= RECUR_AT)]
+        if not len(close):
+            return None
+        first = min((int(i) for i in close), key=self.position.__getitem__)
+        return hits_for(self.index, [first])[0]
+
+
+def _first_seen_by_words(index: Index, before: Filters, label: list[str]) -> Hit | None:
+    """Without vectors: the earliest entry before the period that holds the theme's two top words."""
+    top = set(label[:2])
+    if len(top) < 2:
+        return None
+    found = [hit for hit in listing(index, before, _EARLIER) if top <= set(subject_words(clean(hit.text)))]
     return min(found, key=lambda hit: (hit.date, hit.line)) if found else None
 
 

@@ -374,13 +374,14 @@ def ranked_ids(
 
 
 def allowed_ids(index: Index, filters: Filters | None = None, exclude: str | None = None) -> list[int]:
-    """The ids of every entry the filters let through (and that do not match ``exclude``)."""
+    """The ids of every entry the filters let through (and that do not match ``exclude``), in
+    date order."""
     where, args = (filters or Filters()).sql()
     sql = f"SELECT e.id FROM entries e WHERE {where}"
     if exclude:
         sql += " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
         args.append(exclude)
-    return [row[0] for row in index.db.execute(sql, args)]
+    return [row[0] for row in index.db.execute(sql + " ORDER BY e.day, e.line", args)]
 
 
 def hits_for(index: Index, ids: list[int], scores: dict[int, float] | None = None) -> list[Hit]:

@@ -260,6 +260,18 @@ class Vectors:
         found = self.entries[at] == wanted
         return {i: float(scores[a]) if ok else 0.0 for i, a, ok in zip(entry_ids, at, found, strict=True)}
 
+    def entry_means(self, entry_ids: list[int]) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """(ids, rows): the unit mean of the passage vectors of each of these entries that has
+        vectors, in ascending id order."""
+        rows = np.flatnonzero(np.isin(self.entry_ids, np.asarray(entry_ids, dtype=np.int64)))
+        if not len(rows):
+            return np.zeros(0, dtype=np.int64), np.zeros((0, self.matrix.shape[1]), dtype=np.float32)
+        ids = self.entry_ids[rows]
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        sums = np.add.reduceat(np.asarray(self.matrix[rows], dtype=np.float32), starts, axis=0)
+        means: NDArray[np.float32] = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        return ids[starts], means
+
     def best(self, query: NDArray[np.float32], entry_ids: list[int]) -> float:
         """The best cosine of any passage of these entries with ``query`` (0 if none has a vector)."""
         rows = np.flatnonzero(np.isin(self.entry_ids, np.asarray(entry_ids, dtype=np.int64)))
