@@ -137,3 +137,29 @@ def test_the_week_page_lists_ideas_by_theme(run: Run, log_dir: Path) -> None:
     assert "  - average predictions over five random seeds before comparing runs ([[2026-11-23]], " \
            "from Bouthillier 2021)" in block
     assert block.count("(new)") == 2
+
+
+def test_too_many_entries_is_a_clear_error(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reslog import digest as digests
+
+    monkeypatch.setattr(digests, "MAX_ENTRIES", 3)
+    result = run("digest")
+    assert result.code == 2
+    assert result.err.strip().splitlines()[-1] == (
+        "reslog: 5 entries is too many for one digest (at most 3); choose a shorter period with "
+        "--since/--until or --week, or one --section"
+    )
+
+
+def test_clustering_merges_by_average_similarity() -> None:
+    from reslog.digest import cluster
+
+    sim = [[1.0, 0.9, 0.1, 0.5], [0.9, 1.0, 0.0, 0.4], [0.1, 0.0, 1.0, 0.2], [0.5, 0.4, 0.2, 1.0]]
+    # 0+1 first (0.9); then {0,1} with 3 averages 0.45: merged at 0.45, not at 0.46
+    assert cluster(sim, 0.45) == [[0, 1, 3], [2]]
+    assert cluster(sim, 0.46) == [[0, 1], [2], [3]]
+    import numpy as np
+
+    assert cluster(np.array(sim), 0.45) == [[0, 1, 3], [2]]
+    assert cluster(np.array(sim), 0.46) == [[0, 1], [2], [3]]
+    assert cluster([[1.0]], 0.5) == [[0]]
