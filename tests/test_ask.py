@@ -195,3 +195,21 @@ def test_search_applies_and_shows_a_time_scope(index: Index, run: Run) -> None:
     assert "time scope" not in quoted.err  # in quotes, a period is only words
     only_scope = run("search", "in 2013")  # nothing but a scope: the period's entries, listed
     assert "2013-03-05" in only_scope.out and "2012-02-14" not in only_scope.out
+
+
+def test_when_did_i_first_prefers_the_earliest_of_the_best(log_dir: Path, run: Run, clock: Clock) -> None:
+    pages = {
+        "2014-01-10": "## What was done\n- 09:00 used knitr for the yearly report\n",
+        "2014-03-02": "## What was done\n- 09:00 used knitr for the weekly report, with knitr caching\n",
+        "2014-05-20": "## What was done\n- 09:00 used knitr for the monthly report\n",
+    }
+    for day, text in pages.items():
+        path = day_file(log_dir, day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    first = json.loads(run("ask", "--json", "when did I first use knitr?").out)
+    assert first["citations"][0]["date"] == "2014-01-10"
+    latest = json.loads(run("ask", "--json", "when did I most recently use knitr?").out)
+    assert latest["citations"][0]["date"] == "2014-05-20"
+    half = run("ask", "--json", "what did I do with knitr in the first half of 2014?")
+    assert json.loads(half.out)["time_scope"]["until"] == "2014-06-30"  # "first half" is a scope

@@ -521,7 +521,7 @@ class _Parser:
     def relative(self, k: int, force: bool) -> Iterator[_Span]:
         """recently; 3 days ago, a week ago; (in) the last 3 months, the past week."""
         word, today = self.word(k), self.today
-        if word in ("recently", "lately"):
+        if word in ("recently", "lately") and self.word(k - 1) != "most":  # "most recently": the latest
             yield _Span(k + 1, today - dt.timedelta(days=30), today)
         number = _number(word, article=True)
         unit = _UNITS.get(self.word(k + 1), "")
