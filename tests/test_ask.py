@@ -213,3 +213,35 @@ def test_when_did_i_first_prefers_the_earliest_of_the_best(log_dir: Path, run: R
     assert latest["citations"][0]["date"] == "2014-05-20"
     half = run("ask", "--json", "what did I do with knitr in the first half of 2014?")
     assert json.loads(half.out)["time_scope"]["until"] == "2014-06-30"  # "first half" is a scope
+
+
+def test_a_failing_model_falls_back_to_the_extractive_answer(index: Index, log_dir: Path, run: Run) -> None:
+    """Offline first: a model that cannot be reached (no network, no key) never costs the answer."""
+    import llm
+    from llm.plugins import pm
+
+    class Unreachable(llm.Model):
+        model_id = "reslog-test-unreachable"
+
+        def execute(self, prompt, stream, response, conversation):  # type: ignore[no-untyped-def]
+            raise ConnectionError("no route to host")
+
+    class Plugin:
+        __name__ = "reslog_test_unreachable"
+
+        @llm.hookimpl
+        def register_models(self, register):  # type: ignore[no-untyped-def]
+            register(Unreachable())
+
+    pm.register(Plugin(), name="reslog_test_unreachable")
+    try:
+        (log_dir / "reslog.toml").write_text('[ask]\nmodel = "reslog-test-unreachable"\n', encoding="utf-8")
+        result = run("ask", "--json", "why did the bootstrap crash?")
+        assert result.code == 0
+        data = json.loads(result.out)
+        assert data["abstained"] is False and data["citations"]
+        assert "days/" in data["answer"]  # the extractive answer, cited
+        assert "the model reslog-test-unreachable failed (ConnectionError: no route to host)" in result.err
+        assert "this answer is extractive" in result.err
+    finally:
+        pm.unregister(name="reslog_test_unreachable")
