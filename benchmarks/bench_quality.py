@@ -102,6 +102,8 @@ def _summary(rows: list[dict[str, object]], by_type: bool) -> list[list[str]]:
 def calibrate(rows: list[dict[str, object]]) -> None:
     """For each mode, abstention against threshold: the share of unanswerable questions abstained
     on and of answerable ones wrongly abstained on (names the best entries lack always abstain)."""
+    from reslog.ask import COVERED_ENOUGH
+
     for mode in MODES:
         measure = "covered" if mode == "keyword" else "cosine"
         mine = [r for r in rows if r["mode"] == mode]
@@ -113,14 +115,18 @@ def calibrate(rows: list[dict[str, object]]) -> None:
             threshold = step / 100
 
             def abstains(row: dict[str, object], threshold: float = threshold, key: str = measure) -> bool:
-                return float(row[key]) < threshold or bool(row["unknown"])  # type: ignore[arg-type]
+                weak = float(row[key]) < threshold  # type: ignore[arg-type]
+                if key == "cosine":  # as reslog.ask: weak meaning and no top entry with most words
+                    weak = weak and float(row["covered"]) < COVERED_ENOUGH  # type: ignore[arg-type]
+                return weak or bool(row["unknown"])
 
             good = sum(map(abstains, unanswerable)) / len(unanswerable)
             wrong = sum(map(abstains, answerable)) / len(answerable)
             table.append([f"{threshold:.2f}", f"{good:.0%}", f"{wrong:.0%}"])
             if wrong <= 0.10 and (best is None or good > best[1]):
                 best = (threshold, good, wrong)
-        print(f"\n{mode}: abstain when {measure} < threshold")
+        also = " and covered < COVERED_ENOUGH" if measure == "cosine" else ""
+        print(f"\n{mode}: abstain when {measure} < threshold{also}, or a name is missing")
         print_table(table[::2], ["threshold", "abstains on unanswerable", "wrongly on answerable"])
         if best:
             print(f"best with <= 10% wrong: {best[0]:.2f} ({best[1]:.0%} / {best[2]:.0%})")

@@ -245,3 +245,17 @@ def test_a_failing_model_falls_back_to_the_extractive_answer(index: Index, log_d
         assert "this answer is extractive" in result.err
     finally:
         pm.unregister(name="reslog_test_unreachable")
+
+
+def test_a_one_line_entry_that_holds_the_question_words_answers(log_dir: Path, run: Run, clock: Clock) -> None:
+    """MiniLM scores a question against a one-line entry lower than against a long post; an entry
+    that holds most of the question's words still answers it (the coverage clause)."""
+    path = day_file(log_dir, "2026-11-25")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("## What was done\n- 10:00 profiled the training step of ResNet-50: 33% of the time "
+                    "is data loading #cells\n- 11:00 booked the train to Lyon\n", encoding="utf-8")
+    data = json.loads(run("ask", "--json", "what did profiling the training step show?").out)
+    assert data["abstained"] is False
+    assert data["citations"][0]["line"] == 2 and "33% of the time" in data["citations"][0]["text"]
+    nothing = json.loads(run("ask", "--json", "what did I learn about protein folding?").out)
+    assert nothing["abstained"] is True

@@ -4,7 +4,8 @@
 and applies it as a filter, then ranks entries by hybrid search on the rest
 of the question. It also decides whether the log holds an answer at all. It
 abstains when the best passage in scope is further from the question than
-:data:`ABSTAIN_BELOW` (cosine), or when the question names something, a
+:data:`ABSTAIN_BELOW` (cosine) and none of the best entries holds most of the
+question's words (:data:`COVERED_ENOUGH`), or when the question names something, a
 capitalised word or an acronym, that none of the best entries mentions
 (:func:`unknown_names`: "how did I set up Kubernetes?" on a log about
 Docker). With keyword search only, the evidence is the share of the
@@ -44,11 +45,15 @@ if TYPE_CHECKING:
     from reslog.semantic.backends import Backend
     from reslog.semantic.vectors import Vectors
 
-#: Below this cosine of the best passage in scope, the log is taken to hold no answer; and, with
-#: keyword search only, below this coverage of the question's words by one of the top entries.
-#: Calibrated on benchmarks/eval (bench_quality.py --calibrate): at 0.46 hybrid retrieval abstains
-#: on 82% of the unanswerable questions and wrongly on 8% of the answerable ones; at 0.44, 71% and 6%.
+#: The log is taken to hold no answer when the best passage in scope has a cosine below
+#: ABSTAIN_BELOW and no top entry holds COVERED_ENOUGH of the question's words (rarity-weighted);
+#: with keyword search only, when no top entry holds ABSTAIN_BELOW_KEYWORD of them. Calibrated on
+#: benchmarks/eval (bench_quality.py --calibrate): hybrid retrieval abstains on 82% of the
+#: unanswerable questions and wrongly on 5% of the answerable ones (at 0.44: 71% and 5%). The
+#: coverage clause keeps short entries answerable: MiniLM gives a question and a one-line entry
+#: that answers it lower cosines (0.4 is common) than a question and a long post.
 ABSTAIN_BELOW = 0.46
+COVERED_ENOUGH = 0.7
 ABSTAIN_BELOW_KEYWORD = 0.3
 #: Entries retrieved as evidence.
 EVIDENCE = 8
@@ -151,10 +156,13 @@ def retrieve(
         cosine = max((score for _, score in vectors.top(query_vector, 1, allowed)), default=0.0)
     covered = max(hybrid.coverage(index, query, ids[:3]).values(), default=0.0)
     strength = cosine if semantic else covered
-    threshold = ABSTAIN_BELOW if semantic else ABSTAIN_BELOW_KEYWORD
+    if semantic:
+        weak = cosine < ABSTAIN_BELOW and covered < COVERED_ENOUGH
+    else:
+        weak = covered < ABSTAIN_BELOW_KEYWORD
     unknown = unknown_names(index, query, ids[:3])
     return Retrieved(question, query, scope, hits, round(cosine, 4), round(covered, 4), round(strength, 4),
-                     not hits or strength < threshold or bool(unknown), unknown)
+                     not hits or weak or bool(unknown), unknown)
 
 
 

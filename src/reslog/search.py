@@ -314,7 +314,8 @@ def _hit(row: tuple[Any, ...], score: float | None) -> Hit:
     )
 
 
-#: Words of a question that say nothing about its subject (a question's keyword leg drops them).
+#: Words of a question that say nothing about its subject (a question's keyword leg drops them):
+#: function words, and the verbs questions are asked with ("what did I find ...", "how did I use").
 _STOPWORDS = """
 a about above after again all am an and any are as at be because been before being below between both
 but by can could did do does doing done during each few for from further had has have having he her here
@@ -322,6 +323,8 @@ hers him his how i if in into is it its itself just me more most my myself no no
 only or other our ours out over own same she should so some such than that the their theirs them then
 there these they this those through to too under until up very was we were what when where which while
 who whom why will with would you your yours ever first last time times day days week
+show shows showed find found learn learned think thought know knew use used using get got make made
+try tried work worked happen happened say said see saw look looked want wanted end ended start started
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 

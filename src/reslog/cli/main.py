@@ -84,7 +84,8 @@ def cli(ctx: click.Context, log_dir: Path | None, debug: bool) -> None:
     """reslog: a research log you can learn from.
 
     Capture in one line (did, exp, bug, fix, read, think, todo, idea, reflect),
-    read a day (today, show), and keep to-dos (todos, done, start, stop).
+    read a day (today, show), keep to-dos (todos, done, start, stop), and learn
+    from the log (search, ask, digest, week, stats).
     With no command, shows today's page.
     """
     from reslog.store import default_root

@@ -19,6 +19,7 @@ def demo(folder: Path | None) -> None:
     click.echo(f"Wrote a demo log to {target}")
     click.echo(f"Try:  reslog --dir {target} today")
     click.echo(f"      export RESLOG_DIR={target}; reslog todos; reslog show yesterday")
+    click.echo('      reslog ask "what slowed down training?"; reslog digest')
 
 
 _SHELLS = ("bash", "zsh", "fish")
