@@ -234,6 +234,8 @@ ANSWER_ENTRIES = 3
 SENTENCES_PER_ENTRY = 2
 #: Sentences of one entry considered (by shared words first), and words kept of each.
 _CANDIDATES = 24
+#: A further sentence of an entry is quoted when it scores at least this share of its best one.
+_SECOND_SENTENCE = 0.33
 _SENTENCE_WORDS = 60
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -297,7 +299,9 @@ def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
     quotes: list[Quote] = []
     days: dict[str, list[Quote]] = {}
     for rank in sorted(best):
-        chosen = sorted(best[rank], key=lambda item: -item[0])[:SENTENCES_PER_ENTRY]
+        ranked = sorted(best[rank], key=lambda item: -item[0])
+        # a second sentence only if it answers nearly as well as the first (not just any line)
+        chosen = [item for item in ranked[:SENTENCES_PER_ENTRY] if item[0] >= _SECOND_SENTENCE * ranked[0][0]]
         for score, hit, line, text in sorted(chosen, key=lambda item: item[2]):
             days.setdefault(hit.date, []).append(Quote(hit.date, hit.file, line, text, round(score, 4)))
     for day_quotes in days.values():  # days in order of their best entry, lines in page order
