@@ -90,6 +90,12 @@ def test_model_loads_from_the_package_without_network() -> None:
 def test_chunks_cut_long_entries_and_drop_markup() -> None:
     assert clean("- see [the paper](https://x.org/a) [from:: Ana] <https://y.org>") == "see the paper"
     assert chunks("title\n```\ncode code\n```\nprose here") == ["title prose here"]
+    # a fence nested in a list item, as imported notes write code, is code too
+    assert chunks("title\n  - ```r\n  - x <- fit(data)\n  - ```\n  - 09:00 prose [from:: Ana] here") == [
+        "title prose here"]
+    from reslog.markdown import strip_tags
+
+    assert strip_tags("seeds #w2s/sweep and #2 runs, see a#b") == "seeds and #2 runs, see a#b"
     long = "A long title here\n" + " ".join(f"w{i}" for i in range(1000))
     parts = chunks(long)
     assert 1 < len(parts) <= MAX_CHUNKS

@@ -28,12 +28,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from reslog.chunks import FIELD, LINK, MARKER
+from reslog.chunks import FIELD, prose_lines
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
 from reslog.records import Record
-from reslog.search import Filters, Hit, allowed_ids, hits_for, scoped, subject_words
+from reslog.search import Filters, Hit, hits_for, scoped, stem, subject_words
 from reslog.semantic import hybrid
 from reslog.timescope import Scope
 
@@ -143,17 +143,15 @@ def retrieve(
     if semantic:
         assert backend is not None
         query_vector = backend.embed([query])[0]
-    ranked = hybrid.ranking(
+    found = hybrid.rank(
         index, query, narrowed, mode if semantic else "keyword", backend, vectors, query_vector=query_vector
     )
+    ranked = found.ranking
     top = [i for i, _ in ranked[: max(limit, _TIME_ORDER_DEPTH)]]
     pairs = in_time_order(query, list(zip(top, hits_for(index, top, dict(ranked)), strict=True)))[:limit]
     ids = [i for i, _ in pairs]
     hits = [hit for _, hit in pairs]
-    cosine = 0.0
-    if query_vector is not None and vectors is not None and ids:
-        allowed = set(allowed_ids(index, narrowed))
-        cosine = max((score for _, score in vectors.top(query_vector, 1, allowed)), default=0.0)
+    cosine = found.best_cosine if ids else 0.0
     covered = max(hybrid.coverage(index, query, ids[:3]).values(), default=0.0)
     strength = cosine if semantic else covered
     if semantic:
@@ -246,15 +244,9 @@ def sentences(hit: Hit) -> list[tuple[int, str]]:
     """(line number, sentence) of an entry, as written, without list markers, fields, link
     targets and code (fenced blocks, and lines that read as code: comments, assignments)."""
     found = []
-    fenced = False
-    for offset, raw in enumerate(hit.text.split("\n")):
-        line = MARKER.sub("", raw).strip()
-        if line.startswith(("```", "~~~")):
-            fenced = not fenced
+    for offset, line in prose_lines(hit.text):
+        if _CODE.match(line):
             continue
-        if fenced or _CODE.match(line):
-            continue
-        line = LINK.sub(r"\1", FIELD.sub("", line)).strip()
         for sentence in _SENTENCE.split(line):
             sentence = sentence.strip()
             if len(sentence.split()) >= 3 or (offset == 0 and sentence):
@@ -270,18 +262,14 @@ def first_line(hit: Hit) -> str:
     return FIELD.sub("", hit.text.split("\n", 1)[0]).strip()
 
 
-def _stem(word: str) -> str:
-    return word[:5] if len(word) > 5 else word
-
-
 def _overlap(words: set[str], sentence: str) -> float:
-    mine = {_stem(w) for w in subject_words(sentence)}
+    mine = {stem(w) for w in subject_words(sentence)}
     return len(words & mine) / len(words) if words else 0.0
 
 
 def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
     """The sentences of the best entries that answer the question best, grouped by day."""
-    question_words = {_stem(w) for w in subject_words(found.query)}
+    question_words = {stem(w) for w in subject_words(found.query)}
     candidates: list[tuple[int, Hit, int, str, float]] = []
     for rank, hit in enumerate(found.hits[:ANSWER_ENTRIES]):
         scored = [(line, text, _overlap(question_words, text)) for line, text in sentences(hit)]

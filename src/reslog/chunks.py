@@ -13,6 +13,7 @@ hash, so only new or changed passages are ever embedded.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 #: Words per passage (~128 word pieces of English prose).
 WORDS = 90
@@ -29,22 +30,23 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 _URL = re.compile(r"<?https?://\S+>?")
 
 
-def clean(text: str) -> str:
-    """The words of an entry without fields, link targets, URLs, list markers and code blocks."""
-    lines = []
+def prose_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line offset, words) of each line of an entry outside fenced code, without its list
+    marker, ``[key:: value]`` fields and link targets. A fence counts nested in a list item too
+    (``  - ```r``), as imported notes write them."""
     fenced = False
-    for line in text.split("\n"):
+    for offset, raw in enumerate(text.split("\n")):
+        line = MARKER.sub("", raw)
         if FENCE.match(line):
             fenced = not fenced
             continue
-        if fenced:
-            continue
-        line = MARKER.sub("", line)
-        line = FIELD.sub(" ", line)
-        line = LINK.sub(r"\1", line)
-        line = _URL.sub(" ", line)
-        lines.append(line)
-    return " ".join(" ".join(lines).split())
+        if not fenced:
+            yield offset, " ".join(LINK.sub(r"\1", FIELD.sub(" ", line)).split())
+
+
+def clean(text: str) -> str:
+    """The words of an entry without fields, link targets, URLs, list markers and code blocks."""
+    return " ".join(" ".join(_URL.sub(" ", line) for _, line in prose_lines(text)).split())
 
 
 def chunks(text: str) -> list[str]:

@@ -35,8 +35,9 @@ from reslog.chunks import clean
 from reslog.errors import InputError
 from reslog.generate import check_citations
 from reslog.index import Index
+from reslog.markdown import strip_tags
 from reslog.records import Record
-from reslog.search import Filters, Hit, allowed_ids, hits_for, listing, subject_words
+from reslog.search import Filters, Hit, allowed_ids, hits_for, listing, stem, subject_words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -128,14 +129,13 @@ Vector = dict[str, float]
 
 
 def _word_vectors(texts: dict[int, str], df: dict[str, int], total: int) -> dict[int, dict[str, float]]:
-    """TF-IDF vectors over crude stems (a word's first five letters: tokenizer, tokenizing)."""
+    """TF-IDF vectors of cleaned texts, over crude stems (:func:`reslog.search.stem`)."""
     out = {}
     for entry_id, text in texts.items():
-        counts = Counter(subject_words(clean(text)))
+        counts = Counter(subject_words(text))
         vec: dict[str, float] = {}
         for word, count in counts.items():
-            stem = word[:5]
-            vec[stem] = vec.get(stem, 0.0) + count * math.log((total + 1) / (df.get(word, 0) + 1))
+            vec[stem(word)] = vec.get(stem(word), 0.0) + count * math.log((total + 1) / (df.get(word, 0) + 1))
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         out[entry_id] = {w: v / norm for w, v in vec.items()}
     return out
@@ -200,13 +200,10 @@ def _cluster_lists(s: list[list[float]], members: list[list[int]], merge_at: flo
 
 # --- labels: class-based TF-IDF against the whole log ---
 
-_TAG = re.compile(r"(?<![\w#])#[\w/-]+")
-
-
 def _label_text(hit: Hit) -> str:
     """What a theme is named from: the entry's first line, without fields and #tags (a tag is
     the writer's filing, often of the project, not of the idea)."""
-    return _TAG.sub(" ", first_line(hit))
+    return strip_tags(first_line(hit))
 
 
 def _document_frequency(index: Index, words: list[str]) -> dict[str, int]:

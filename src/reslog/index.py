@@ -78,8 +78,8 @@ def spaced(text: str) -> str:
     return re.sub(_CJK, r" \1 ", text)
 
 
-def _term(word: str) -> str:
-    """``word`` as one quoted FTS5 term."""
+def fts_term(word: str) -> str:
+    """``word`` as one quoted FTS5 string (a phrase if it spans several tokens)."""
     return '"' + spaced(word).strip().replace('"', '""') + '"'
 
 
@@ -603,14 +603,14 @@ class Index:
 
     def document_frequency(self, word: str) -> int:
         """How many entries hold ``word`` (stemmed as search stems it)."""
-        row = self.db.execute("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH ?", (_term(word),))
+        row = self.db.execute("SELECT count(*) FROM entries_fts WHERE entries_fts MATCH ?", (fts_term(word),))
         return int(row.fetchone()[0])
 
     def holding(self, word: str, entry_ids: list[int]) -> set[int]:
         """Which of these entries hold ``word``."""
         marks = ", ".join("?" * len(entry_ids))
         sql = f"SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ({marks})"
-        return {row[0] for row in self.db.execute(sql, (_term(word), *entry_ids))}
+        return {row[0] for row in self.db.execute(sql, (fts_term(word), *entry_ids))}
 
     def count(self) -> int:
         """How many entries the index holds."""

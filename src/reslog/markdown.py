@@ -236,6 +236,11 @@ def read_tags(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.rstrip("/-") for t in _TAG.findall(text)))
 
 
+def strip_tags(text: str) -> str:
+    """``text`` without its ``#tags`` (the same tags :func:`read_tags` reads)."""
+    return " ".join(_TAG.sub(" ", text).split())
+
+
 def read_fields(text: str) -> tuple[tuple[str, str], ...]:
     """The ``[key:: value]`` fields of a line's text, in order."""
     return tuple((k.strip(), v) for k, v in _FIELD.findall(text))

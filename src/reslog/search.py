@@ -17,7 +17,7 @@ import datetime as dt
 import re
 
 from reslog.errors import InputError
-from reslog.index import Index, spaced
+from reslog.index import Index, fts_term
 from reslog.markdown import read_fields, split_kind
 from reslog.model import KINDS, SECTION_ORDER, SECTION_TITLES
 from reslog.records import Record
@@ -53,8 +53,7 @@ def _quote(term: str) -> str | None:
     term = term.rstrip("*")
     if not re.search(r"\w", term):
         return None
-    body = '"' + spaced(term).strip().replace('"', '""') + '"'
-    return body + "*" if prefix else body
+    return fts_term(term) + ("*" if prefix else "")
 
 
 def compile_query(text: str) -> Query:
@@ -187,6 +186,10 @@ def scoped(
     narrowed = Filters(base.kind, base.tag, base.section, base.level, base.source, base.starred, base.open,
                        since, until)
     return scope, rest, narrowed
+
+
+#: Leaves out the entries that match an FTS expression (the query's -words).
+_EXCLUDE = " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
 
 
 def _like(text: str) -> str:
@@ -332,30 +335,34 @@ STOPWORDS = frozenset(_STOPWORDS.split())
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
-def subject_words(text: str, lower: bool = True) -> list[str]:
-    """The words of a question that name its subject: no stopwords, no one-letter words, no
-    possessive 's, and hyphenated words in their parts (as the index splits them)."""
+def _content_words(text: str, lower: bool = True) -> list[str]:
+    """The words of ``text`` that are not stopwords or single letters, without possessive 's and
+    with hyphenated words in their parts (as the index splits them), each once."""
     found = []
     for token in re.findall(r"[\w'’]+", text):
         word = _POSSESSIVE.sub("", token).strip("'’")
         if lower:
             word = word.lower()
-        if len(word) > 1 and word.lower() not in STOPWORDS and not word.isdigit():
+        if len(word) > 1 and word.lower() not in STOPWORDS:
             found.append(word)
     return list(dict.fromkeys(found))
 
 
+def subject_words(text: str, lower: bool = True) -> list[str]:
+    """The words of a question that name its subject: its content words but numbers."""
+    return [word for word in _content_words(text, lower) if not word.isdigit()]
+
+
+def stem(word: str) -> str:
+    """A crude stem, a word's first five letters (tokenizer, tokenizing), for comparing short
+    texts word by word without a stemmer."""
+    return word[:5]
+
+
 def loose_query(text: str) -> str | None:
-    """An FTS expression matching any of the subject words of ``text`` (for questions and the
+    """An FTS expression matching any of the content words of ``text`` (for questions and the
     keyword leg of hybrid search, where requiring every word would find nothing)."""
-    terms = []
-    for word in re.findall(r"[\w'*-]+", text.lower()):
-        word = word.strip("'-*")
-        if len(word) > 1 and word not in STOPWORDS:
-            quoted = _quote(word)
-            if quoted is not None:
-                terms.append(quoted)
-    return " OR ".join(dict.fromkeys(terms)) or None
+    return " OR ".join(fts_term(word) for word in _content_words(text)) or None
 
 
 def ranked_ids(
@@ -369,7 +376,7 @@ def ranked_ids(
     )
     params: list[Any] = [match, *args]
     if exclude:
-        sql += " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+        sql += _EXCLUDE
         params.append(exclude)
     sql += " ORDER BY rank, e.day DESC, e.line LIMIT ?"
     params.append(limit)
@@ -382,7 +389,7 @@ def allowed_ids(index: Index, filters: Filters | None = None, exclude: str | Non
     where, args = (filters or Filters()).sql()
     sql = f"SELECT e.id FROM entries e WHERE {where}"
     if exclude:
-        sql += " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+        sql += _EXCLUDE
         args.append(exclude)
     return [row[0] for row in index.db.execute(sql + " ORDER BY e.day, e.line", args)]
 
@@ -413,7 +420,7 @@ def search(index: Index, query: str, filters: Filters | None = None, limit: int 
     )
     params: list[Any] = [compiled.match, *args]
     if compiled.exclude:
-        sql += " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+        sql += _EXCLUDE
         params.append(compiled.exclude)
     sql += " ORDER BY rank, e.day DESC, e.line"
     if limit is not None:
@@ -429,7 +436,7 @@ def listing(
     where, args = (filters or Filters()).sql()
     sql = f"SELECT {_COLUMNS} FROM {_FROM} WHERE {where}"
     if exclude:
-        sql += " AND e.id NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+        sql += _EXCLUDE
         args.append(exclude)
     if limit is not None:
         sql = f"SELECT * FROM ({sql} ORDER BY e.day DESC, e.line DESC LIMIT ?) ORDER BY day, line"

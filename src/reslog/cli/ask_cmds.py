@@ -9,6 +9,7 @@ import click
 from reslog.cli import actions, context
 from reslog.cli.context import log_of
 from reslog.cli.style import style
+from reslog.settings import MODES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def _generator(model: str | None, offline: bool) -> Generator | None:
 
 @click.command()
 @click.argument("question", nargs=-1, required=True)
-@click.option("--mode", type=click.Choice(("hybrid", "keyword", "semantic")),
+@click.option("--mode", type=click.Choice(MODES),
               help="How evidence is found (default: hybrid when the log has embeddings).")
 @click.option("--offline", is_flag=True, help="Extractive answer only, even with ask.model set.")
 @click.option("--json", "as_json", is_flag=True,

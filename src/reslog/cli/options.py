@@ -9,6 +9,7 @@ built from the same tables, so the two can never disagree.
 from __future__ import annotations
 
 from reslog.model import KINDS, SECTION_ORDER
+from reslog.settings import MODES
 
 
 class Opt:
@@ -53,7 +54,7 @@ SEARCH = (
     Opt(("--until",), "until", "Up to this day, month, year, ISO week or phrase.", "WHEN"),
     Opt(("--limit",), "limit", "At most this many (default 20; listing: 50).", number=True, minimum=1),
     Opt(("--mode",), "mode", "keyword (BM25), semantic (meaning) or hybrid (both fused; the default "
-        "when the log has embeddings).", choices=("hybrid", "keyword", "semantic")),
+        "when the log has embeddings).", choices=MODES),
     Opt(("--json",), "as_json", "Print a JSON list of entries with their citations.", flag=True),
 )
 

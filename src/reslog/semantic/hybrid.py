@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 
 from reslog.index import Index
+from reslog.records import Record
 from reslog.search import (
     Filters,
     Hit,
@@ -37,13 +38,14 @@ from reslog.search import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Final
+
     import numpy as np
     from numpy.typing import NDArray
 
     from reslog.semantic.backends import Backend
     from reslog.semantic.vectors import Vectors
 
-MODES = ("hybrid", "keyword", "semantic")
 #: How deep each leg looks before fusing.
 DEPTH = 100
 #: Weight of keyword coverage (0..1) against the cosine (about 0.1 unrelated, 0.6 on topic), and of
@@ -113,30 +115,44 @@ def fuse(
     return sorted(scored, key=lambda item: -item[1])
 
 
-def ranking(
+class Ranked(Record):
+    """A ranking, best first, and the best cosine of any entry in scope (0 without vectors):
+    how close the log comes to the query at all, which :mod:`reslog.ask` judges evidence by."""
+
+    __slots__ = ("best_cosine", "ranking")
+    ranking: Final[list[tuple[int, float]]]
+    best_cosine: Final[float]
+
+    def __init__(self, ranking: list[tuple[int, float]], best_cosine: float = 0.0) -> None:
+        self.ranking = ranking
+        self.best_cosine = best_cosine
+
+
+def rank(
     index: Index, query: str, filters: Filters | None = None, mode: str = "hybrid",
     backend: Backend | None = None, vectors: Vectors | None = None, depth: int = DEPTH,
     query_vector: NDArray[np.float32] | None = None, floor: float | None = None,
-) -> list[tuple[int, float]]:
+) -> Ranked:
     """(entry id, score) best first, by ``mode``; semantic legs need ``backend`` and ``vectors``.
 
     ``floor``: leave out entries found only by meaning whose cosine is below it
     (what a search list wants; a question's evidence is judged afterwards).
     """
     if mode == "keyword" or backend is None or vectors is None or not len(vectors) or not query.strip():
-        return keyword_ranking(index, query, filters, depth)
+        return Ranked(keyword_ranking(index, query, filters, depth))
     if query_vector is None:
         query_vector = backend.embed([query])[0]
     exclude = compile_query(query).exclude
     allowed = set(allowed_ids(index, filters, exclude))
     scores = vectors.scores(query_vector)
     semantic = vectors.top(query_vector, depth, allowed, scores)
+    best = semantic[0][1] if semantic else 0.0
     if mode == "semantic":
-        return [(i, s) for i, s in semantic if floor is None or s >= floor]
+        return Ranked([(i, s) for i, s in semantic if floor is None or s >= floor], best)
     keyword = keyword_ranking(index, query, filters, depth)
     candidates = list(dict.fromkeys([i for i, _ in semantic] + [i for i, _ in keyword]))
     cosines = vectors.cosines(scores, candidates)
-    return fuse(keyword, cosines, coverage(index, query, [i for i, _ in keyword]), floor)
+    return Ranked(fuse(keyword, cosines, coverage(index, query, [i for i, _ in keyword]), floor), best)
 
 
 def search(
@@ -145,6 +161,6 @@ def search(
 ) -> list[Hit]:
     """The best ``limit`` entries for ``query`` as hits, with their fused (or leg) score; entries
     found only by meaning must reach :data:`SEARCH_FLOOR`."""
-    ranked = ranking(index, query, filters, mode, backend, vectors, max(DEPTH, limit), floor=SEARCH_FLOOR)
-    ranked = ranked[:limit]
+    found = rank(index, query, filters, mode, backend, vectors, max(DEPTH, limit), floor=SEARCH_FLOOR)
+    ranked = found.ranking[:limit]
     return hits_for(index, [i for i, _ in ranked], dict(ranked))

@@ -53,13 +53,10 @@ class Semantic(Record):
 
 
 def prepare(
-    index: Index, embed: bool = True, progress: Callable[[int, int], None] | None = None,
+    index: Index, progress: Callable[[int, int], None] | None = None,
     settings: Settings | None = None, prune: bool = False,
 ) -> Semantic:
-    """The backend and up-to-date vectors of the log behind ``index``, if it can have them.
-
-    ``embed=False`` uses the vectors already there and embeds nothing new.
-    """
+    """The backend and up-to-date vectors of the log behind ``index``, if it can have them."""
     settings = settings or load_settings(index.log)
     if not settings.embeddings:
         return Semantic(settings, hint=OFF_HINT)
@@ -69,12 +66,6 @@ def prepare(
         return Semantic(settings, hint=f"keyword search only: {backends.INSTALL_HINT}")
     from reslog.semantic import vectors as store
 
-    report = None
-    if embed:
-        backend = backends.load(settings.embed_model)
-        report = store.update(index, backend, progress, prune=prune)
-    elif not store.has_vectors(index, settings.embed_model):
-        return Semantic(settings, hint="no embeddings yet (reslog reindex makes them): keyword search only")
-    else:
-        backend = backends.load(settings.embed_model)
+    backend = backends.load(settings.embed_model)
+    report = store.update(index, backend, progress, prune=prune)
     return Semantic(settings, backend, store.Vectors.load(index, backend.name), report=report)

@@ -92,15 +92,6 @@ def _save(file: str, array: np.ndarray) -> None:
     os.replace(temp, file)
 
 
-def has_vectors(index: Index, model: str) -> bool:
-    """Whether any passage of the log has a vector for ``model`` (cheap: no numpy work)."""
-    if not exists(path_text(index.log.folder, DATA_DIR, VECTORS_FILE)):
-        return False
-    _attach(index)
-    row = index.db.execute("SELECT 1 FROM vec.vectors WHERE model = ? LIMIT 1", (model,)).fetchone()
-    return row is not None
-
-
 def missing(index: Index, model: str) -> list[tuple[str, str]]:
     """(hash, passage text) of every passage in the index that has no vector for ``model``."""
     _attach(index)
