@@ -48,8 +48,8 @@ if TYPE_CHECKING:
 #: The log is taken to hold no answer when the best passage in scope has a cosine below
 #: ABSTAIN_BELOW and no top entry holds COVERED_ENOUGH of the question's words (rarity-weighted);
 #: with keyword search only, when no top entry holds ABSTAIN_BELOW_KEYWORD of them. Calibrated on
-#: benchmarks/eval (bench_quality.py --calibrate): hybrid retrieval abstains on 82% of the
-#: unanswerable questions and wrongly on 5% of the answerable ones (at 0.44: 71% and 5%). The
+#: benchmarks/eval (bench_quality.py --calibrate): hybrid retrieval abstains on 76% of the
+#: unanswerable questions and wrongly on 5% of the answerable ones (0.44: 71%/5%; 0.50: 82%/12%). The
 #: coverage clause keeps short entries answerable: MiniLM gives a question and a one-line entry
 #: that answers it lower cosines (0.4 is common) than a question and a long post.
 ABSTAIN_BELOW = 0.46

@@ -335,11 +335,12 @@ STOPWORDS = frozenset(_STOPWORDS.split())
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
-def _content_words(text: str, lower: bool = True) -> list[str]:
-    """The words of ``text`` that are not stopwords or single letters, without possessive 's and
-    with hyphenated words in their parts (as the index splits them), each once."""
+def _content_words(text: str, lower: bool = True, hyphenated: bool = False) -> list[str]:
+    """The words of ``text`` that are not stopwords or single letters, without possessive 's,
+    each once; hyphenated words in their parts, or kept whole with ``hyphenated`` (a phrase)."""
     found = []
-    for token in re.findall(r"[\w'’]+", text):
+    for token in re.findall(r"[\w'’-]+" if hyphenated else r"[\w'’]+", text):
+        token = token.strip("-")
         word = _POSSESSIVE.sub("", token).strip("'’")
         if lower:
             word = word.lower()
@@ -362,7 +363,7 @@ def stem(word: str) -> str:
 def loose_query(text: str) -> str | None:
     """An FTS expression matching any of the content words of ``text`` (for questions and the
     keyword leg of hybrid search, where requiring every word would find nothing)."""
-    return " OR ".join(fts_term(word) for word in _content_words(text)) or None
+    return " OR ".join(fts_term(word) for word in _content_words(text, hyphenated=True)) or None
 
 
 def ranked_ids(
