@@ -1,24 +1,33 @@
-"""Answer quality on a real research log: retrieval by day, and abstention.
+"""Answer quality on research logs: retrieval by day, abstention, citations.
 
-    python benchmarks/bench_quality.py [--types] [--misses]
+    python benchmarks/bench_quality.py [--set notebook|demo|all] [--types] [--misses] [--calibrate]
 
-The log is Carl Boettiger's lab notebook 2010-2015 (../shared/corpora),
-imported with ``reslog import markdown`` into ``benchmarks/data/cboettig``
-(cached; the first run also embeds it, which takes minutes). The questions
-are ``benchmarks/eval/questions.json`` (see its README): each has a type and
-its gold day(s); unanswerable ones have none.
+Two question sets, each on its own log:
 
-For each question the time scope is read from the question and applied as a
-filter, exactly as ``reslog ask`` does, then entries are ranked by keyword
-(BM25), semantic (vectors) and hybrid (fused) retrieval. Rankings are taken
-to days (a day ranks where its best entry does). Reported per type and
+- ``notebook``: Carl Boettiger's lab notebook 2010-2015 (../shared/corpora),
+  imported with ``reslog import markdown`` into ``benchmarks/data/cboettig``
+  (cached; delete it after changing the importer), and
+  ``benchmarks/eval/questions.json``; relative scopes are read against
+  2026-11-26.
+- ``demo``: a frozen 10-week log made by reslog's own generator
+  (``benchmarks/eval/demo-log``, copied to ``benchmarks/data/demo-eval``) and
+  ``benchmarks/eval/questions_demo.json``, written blind; relative scopes are
+  read against 2026-11-23 (see eval/README.md).
+
+Both logs are embedded in the foreground first (``reslog reindex``). For each
+question the time scope is read from the question and applied as a filter,
+exactly as ``reslog ask`` does, then entries are ranked by keyword (BM25),
+semantic (vectors) and hybrid (fused) retrieval. Rankings are taken to days
+(a day ranks where its best entry does). Reported per set, per type and
 overall: day-level Recall@1, Recall@5 and MRR of the answerable questions;
-and for each mode, the share of unanswerable questions ``reslog ask``
-abstains on and the share of answerable ones it wrongly abstains on.
+for each mode, the share of unanswerable questions ``reslog ask`` abstains on
+and of answerable ones it wrongly abstains on; and for hybrid, how often the
+answer ``reslog ask`` writes cites a gold day.
 
 Targets (hybrid): MRR >= 0.90 and Recall@1 >= 0.85 overall; Recall@5 >= 0.95
 on paraphrases; Recall@1 >= 0.85 on time-scoped questions; abstains on >= 80%
-of unanswerable questions, wrongly on <= 10% of answerable ones.
+of unanswerable questions, wrongly on <= 10% of answerable ones; citations
+include a gold day >= 90% of the time.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -38,24 +48,40 @@ sys.path.insert(0, str(HERE))
 from common import DATA, print_table, reslog_command  # noqa: E402
 
 CORPUS = HERE.parent.parent / "shared" / "corpora" / "cboettig-labnotebook"
-LOG = DATA / "cboettig"
-QUESTIONS = HERE / "eval" / "questions.json"
-#: The questions' relative scopes (none, so far) are read against this day.
-TODAY = dt.date(2026, 11, 26)
 MODES = ("keyword", "semantic", "hybrid")
 
 
-def ensure_log() -> Path:
-    if not (LOG / "days").is_dir():
-        subprocess.run([*reslog_command(), "--dir", str(LOG), "import", "markdown", str(CORPUS)],
-                       check=True, capture_output=True)
-    subprocess.run([*reslog_command(), "--dir", str(LOG), "reindex"], check=True)
-    return LOG
+class QuestionSet:
+    def __init__(self, name: str, log: Path, questions: Path, today: dt.date, source: Path) -> None:
+        self.name = name
+        self.log = log
+        self.questions = questions
+        self.today = today
+        self.source = source
+
+    def ensure_log(self) -> Path:
+        if not (self.log / "days").is_dir():
+            if self.name == "notebook":
+                subprocess.run([*reslog_command(), "--dir", str(self.log), "import", "markdown",
+                                str(self.source)], check=True, capture_output=True)
+            else:
+                shutil.copytree(self.source, self.log)
+        subprocess.run([*reslog_command(), "--dir", str(self.log), "reindex"], check=True)
+        return self.log
 
 
-def evaluate(log: Path, questions: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Per question and mode: the day-level rank of the first gold day, and the abstention."""
-    from reslog.ask import retrieve
+SETS = {
+    "notebook": QuestionSet("notebook", DATA / "cboettig", HERE / "eval" / "questions.json",
+                            dt.date(2026, 11, 26), CORPUS),
+    "demo": QuestionSet("demo", DATA / "demo-eval", HERE / "eval" / "questions_demo.json",
+                        dt.date(2026, 11, 23), HERE / "eval" / "demo-log"),
+}
+
+
+def evaluate(log: Path, questions: list[dict[str, object]], today: dt.date) -> list[dict[str, object]]:
+    """Per question and mode: the day-level rank of the first gold day, and the abstention; for
+    hybrid, whether the answer cites a gold day."""
+    from reslog.ask import answer, retrieve
     from reslog.index import Index
     from reslog.semantic import backends
     from reslog.semantic.vectors import Vectors
@@ -69,13 +95,16 @@ def evaluate(log: Path, questions: list[dict[str, object]]) -> list[dict[str, ob
     for q in questions:
         gold = set(q["gold"])  # type: ignore[arg-type]
         for mode in MODES:
-            found = retrieve(index, str(q["question"]), TODAY, mode, backend, vectors)
+            found = retrieve(index, str(q["question"]), today, mode, backend, vectors)
             days = list(dict.fromkeys(hit.date for hit in found.hits))
             rank = next((n for n, day in enumerate(days, 1) if day in gold), None)
+            cites = None
+            if mode == "hybrid" and gold and not found.abstained:
+                cites = any(quote.date in gold for quote in answer(found, backend).citations)
             rows.append({"id": q["id"], "type": q["type"], "mode": mode, "rank": rank, "gold": sorted(gold),
                          "abstained": found.abstained, "evidence": found.evidence, "top": days[:5],
                          "cosine": found.cosine, "covered": found.covered, "unknown": found.unknown,
-                         "scope": found.scope.label if found.scope else None})
+                         "scope": found.scope.label if found.scope else None, "cites_gold": cites})
     return rows
 
 
@@ -132,19 +161,8 @@ def calibrate(rows: list[dict[str, object]]) -> None:
             print(f"best with <= 10% wrong: {best[0]:.2f} ({best[1]:.0%} / {best[2]:.0%})")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--types", action="store_true", help="one row per question type too")
-    parser.add_argument("--misses", action="store_true", help="list hybrid misses at rank 1")
-    parser.add_argument("--json", type=Path, help="write the per-question rows here")
-    parser.add_argument("--calibrate", action="store_true", help="abstention against threshold, per mode")
-    args = parser.parse_args()
-    questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
-    log = ensure_log()
-    started = time.perf_counter()
-    rows = evaluate(log, questions)
-    seconds = time.perf_counter() - started
-    print(f"{len(questions)} questions on {log.name}, {seconds:.1f} s for all three modes\n")
+def report(name: str, rows: list[dict[str, object]], args: argparse.Namespace, seconds: float) -> None:
+    print(f"\n== {name}: {len({r['id'] for r in rows})} questions, {seconds:.1f} s for all three modes\n")
     print_table(_summary(rows, args.types), ["type", "mode", "n", "R@1", "R@5", "MRR", "wrongly abstains"])
     print()
     unanswerable = [r for r in rows if r["type"] == "unanswerable"]
@@ -153,18 +171,41 @@ def main() -> None:
         mine = [r for r in unanswerable if r["mode"] == mode]
         table.append([mode, str(len(mine)), f"{sum(1 for r in mine if r['abstained']) / len(mine):.0%}"])
     print_table(table, ["mode", "unanswerable", "abstains"])
+    answered = [r for r in rows if r["cites_gold"] is not None]
+    if answered:
+        share = sum(1 for r in answered if r["cites_gold"]) / len(answered)
+        print(f"\nhybrid answers citing a gold day: {share:.0%} of {len(answered)} answered questions")
     if args.misses:
         print()
         for row in rows:
             if row["mode"] == "hybrid" and row["rank"] != 1 and row["type"] != "unanswerable":
                 print(f"{row['id']:6} rank {row['rank']}  gold {row['gold']}  top {row['top']}  "
-                      f"scope {row['scope']}")
+                      f"scope {row['scope']}  abstained {row['abstained']}")
             if row["mode"] == "hybrid" and row["type"] == "unanswerable" and not row["abstained"]:
                 print(f"{row['id']:6} answered (evidence {row['evidence']:.3f}) top {row['top']}")
     if args.calibrate:
         calibrate(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all", help="which question set")
+    parser.add_argument("--types", action="store_true", help="one row per question type too")
+    parser.add_argument("--misses", action="store_true", help="list hybrid misses at rank 1")
+    parser.add_argument("--json", type=Path, help="write the per-question rows here")
+    parser.add_argument("--calibrate", action="store_true", help="abstention against threshold, per mode")
+    args = parser.parse_args()
+    everything = {}
+    for name in SETS if args.set == "all" else [args.set]:
+        chosen = SETS[name]
+        questions = json.loads(chosen.questions.read_text(encoding="utf-8"))
+        log = chosen.ensure_log()
+        started = time.perf_counter()
+        rows = evaluate(log, questions, chosen.today)
+        report(name, rows, args, time.perf_counter() - started)
+        everything[name] = rows
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps(everything, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

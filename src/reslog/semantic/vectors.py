@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import suppress
 
 import numpy as np
 
@@ -56,7 +57,15 @@ def _m0002_state(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE state(model TEXT PRIMARY KEY, synced TEXT, snapshot TEXT)")
 
 
-MIGRATIONS: Migrations = [("0001_vectors", _m0001_vectors), ("0002_state", _m0002_state)]
+def _m0003_version(db: sqlite3.Connection) -> None:
+    # bumped with every batch of vectors written, so that a snapshot made while the background
+    # worker embeds is known to be stale (the index's generation alone does not change then)
+    db.execute("ALTER TABLE state ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: Migrations = [
+    ("0001_vectors", _m0001_vectors), ("0002_state", _m0002_state), ("0003_version", _m0003_version),
+]
 
 
 def _attach(index: Index) -> None:
@@ -69,11 +78,24 @@ def _attach(index: Index) -> None:
     db.execute("ATTACH DATABASE ? AS vec", (file,))
 
 
-def _state(index: Index, model: str) -> tuple[str | None, str | None]:
-    """(synced generation, snapshot generation) recorded for ``model``."""
+class _State(Record):
+    __slots__ = ("snapshot", "synced", "version")
+
+    def __init__(self, synced: str | None, snapshot: str | None, version: int) -> None:
+        #: The index generation all of whose passages have vectors.
+        self.synced = synced
+        #: ``generation:version`` the snapshot files were written for.
+        self.snapshot = snapshot
+        #: Batches of vectors written so far.
+        self.version = version
+
+
+def _state(index: Index, model: str) -> _State:
     _attach(index)
-    row = index.db.execute("SELECT synced, snapshot FROM vec.state WHERE model = ?", (model,)).fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    row = index.db.execute(
+        "SELECT synced, snapshot, version FROM vec.state WHERE model = ?", (model,)
+    ).fetchone()
+    return _State(row[0], row[1], row[2]) if row else _State(None, None, 0)
 
 
 def _snapshot_files(index: Index, model: str) -> tuple[str, str]:
@@ -87,29 +109,82 @@ def _snapshot_files(index: Index, model: str) -> tuple[str, str]:
 def _save(file: str, array: np.ndarray) -> None:
     """Write an array atomically (a reader never sees half a file)."""
     temp = f"{file}.{os.getpid()}.tmp"
-    with open(temp, "wb") as out:
-        np.save(out, array)
-    os.replace(temp, file)
+    try:
+        with open(temp, "wb") as out:
+            np.save(out, array)
+        os.replace(temp, file)
+    except OSError:
+        if exists(temp):
+            os.remove(temp)
+        raise
 
 
-def missing(index: Index, model: str) -> list[tuple[str, str]]:
-    """(hash, passage text) of every passage in the index that has no vector for ``model``."""
+_MISSING = (
+    "FROM (SELECT DISTINCT hash FROM chunks) c "
+    "WHERE NOT EXISTS (SELECT 1 FROM vec.vectors v WHERE v.model = ? AND v.hash = c.hash)"
+)
+
+
+class Coverage(Record):
+    """How many of the log's distinct passages have a vector for a model."""
+
+    __slots__ = ("embedded", "total")
+
+    def __init__(self, embedded: int, total: int) -> None:
+        self.embedded = embedded
+        self.total = total
+
+    @property
+    def complete(self) -> bool:
+        return self.embedded >= self.total
+
+    @property
+    def share(self) -> float:
+        return self.embedded / self.total if self.total else 1.0
+
+
+def coverage(index: Index, model: str) -> Coverage:
+    """The passages embedded for ``model`` out of all; one row read when all are (the usual case)."""
+    generation = index.generation()
+    if _state(index, model).synced == generation:
+        return Coverage(1, 1)
+    total = int(index.db.execute("SELECT count(DISTINCT hash) FROM chunks").fetchone()[0])
+    missing = int(index.db.execute("SELECT count(*) " + _MISSING, (model,)).fetchone()[0])
+    if not missing:
+        with suppress(sqlite3.OperationalError):  # a read-only log: counted again next time
+            mark_synced(index, model, generation)  # counted once, not on every command
+    return Coverage(total - missing, total)
+
+
+def missing(index: Index, model: str, limit: int | None = None) -> list[tuple[str, str]]:
+    """(hash, passage text) of the passages in the index that have no vector for ``model``: all of
+    them, or the first ``limit`` (in entry order, newest entries first: what was just written is
+    what a person searches for next)."""
     _attach(index)
-    rows = index.db.execute(
-        "SELECT c.entry_id, c.n, c.hash, e.text FROM chunks c JOIN entries e ON e.id = c.entry_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM vec.vectors v WHERE v.model = ? AND v.hash = c.hash) "
-        "ORDER BY c.entry_id, c.n",
+    digests = [row[0] for row in index.db.execute(
+        "SELECT c.hash FROM chunks c WHERE c.hash IN (SELECT hash " + _MISSING + ") "
+        "GROUP BY c.hash ORDER BY max(c.entry_id) DESC" + ("" if limit is None else f" LIMIT {int(limit)}"),
         (model,),
-    ).fetchall()
+    )]
+    if not digests:
+        return []
+    wanted = set(digests)
     found: dict[str, str] = {}
-    passages: list[str] = []
-    last = None
-    for entry_id, n, digest, text in rows:
-        if entry_id != last:
-            passages, last = chunks(text), entry_id
-        if digest not in found and n < len(passages):
-            found[digest] = passages[n]
-    return list(found.items())
+    for start in range(0, len(digests), 500):
+        part = digests[start : start + 500]
+        rows = index.db.execute(
+            "SELECT c.entry_id, c.n, c.hash, e.text FROM chunks c JOIN entries e ON e.id = c.entry_id "
+            f"WHERE c.hash IN ({', '.join('?' * len(part))})",
+            part,
+        ).fetchall()
+        passages: dict[int, list[str]] = {}
+        for entry_id, n, digest, text in rows:
+            if digest in wanted and digest not in found:
+                if entry_id not in passages:
+                    passages[entry_id] = chunks(text)
+                if n < len(passages[entry_id]):
+                    found[digest] = passages[entry_id][n]
+    return [(digest, found[digest]) for digest in digests if digest in found]
 
 
 class EmbedReport(Record):
@@ -121,21 +196,45 @@ class EmbedReport(Record):
         self.removed = removed
 
 
+def put(index: Index, model: str, rows: list[tuple[str, NDArray[np.float32]]]) -> None:
+    """Write vectors (hash, unit vector) for ``model`` in one transaction."""
+    db = index.db
+    _attach(index)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.executemany(
+            "INSERT OR REPLACE INTO vec.vectors(model, hash, vec) VALUES (?, ?, ?)",
+            [(model, digest, vec.astype(np.float16).tobytes()) for digest, vec in rows],
+        )
+        db.execute(
+            "INSERT INTO vec.state(model, version) VALUES (?, 1) "
+            "ON CONFLICT(model) DO UPDATE SET version = version + 1",
+            (model,),
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
 def update(
     index: Index, backend: Backend, progress: Callable[[int, int], None] | None = None,
-    prune: bool = False,
+    prune: bool = False, todo: list[tuple[str, str]] | None = None,
 ) -> EmbedReport:
-    """Embed the passages that have no vector yet; with ``prune``, drop vectors no entry uses.
+    """Embed the passages that have no vector yet (or just ``todo``, from :func:`missing`); with
+    ``prune``, drop vectors no entry uses. Work is committed every :data:`_BATCH` passages, so an
+    interrupted run keeps what it did; ``progress(done, total)`` after each batch of the model.
 
-    When no entry has changed since the last update for this model (the index's generation is
-    the one recorded), nothing is looked up at all: that check is one row, not 30,000.
+    When no entry has changed since the last complete update for this model (the index's
+    generation is the one recorded), nothing is looked up at all: that check is one row, not
+    30,000.
     """
     report = EmbedReport(backend.name)
     generation = index.generation()
-    if not prune and _state(index, backend.name)[0] == generation:
-        return report
-    todo = missing(index, backend.name)
-    db = index.db
+    if todo is None:
+        if not prune and _state(index, backend.name).synced == generation:
+            return report
+        todo = missing(index, backend.name)
     done = 0
 
     def tick(k: int) -> None:
@@ -147,25 +246,12 @@ def update(
     for start in range(0, len(todo), _BATCH):
         batch = todo[start : start + _BATCH]
         matrix = backend.embed([text for _, text in batch], tick)
-        rows = [
-            (backend.name, digest, vec.astype(np.float16).tobytes())
-            for (digest, _), vec in zip(batch, matrix, strict=True)
-        ]
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.executemany("INSERT OR REPLACE INTO vec.vectors(model, hash, vec) VALUES (?, ?, ?)", rows)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        put(index, backend.name, [(digest, vec) for (digest, _), vec in zip(batch, matrix, strict=True)])
         report.embedded += len(batch)
-    db.execute(
-        "INSERT INTO vec.state(model, synced) VALUES (?, ?) ON CONFLICT(model) DO UPDATE SET synced = ?"
-        + (", snapshot = NULL" if report.embedded else ""),
-        (backend.name, generation, generation),
-    )
+    if not missing(index, backend.name, 1):
+        mark_synced(index, backend.name, generation)
     if prune:
-        _attach(index)
+        db = index.db
         db.execute("BEGIN IMMEDIATE")
         cursor = db.execute(
             "DELETE FROM vec.vectors WHERE model = ? AND hash NOT IN (SELECT hash FROM chunks)",
@@ -174,6 +260,15 @@ def update(
         db.execute("COMMIT")
         report.removed = cursor.rowcount
     return report
+
+
+def mark_synced(index: Index, model: str, generation: str) -> None:
+    """Record that every passage of index generation ``generation`` has a vector for ``model``."""
+    _attach(index)
+    index.db.execute(
+        "INSERT INTO vec.state(model, synced) VALUES (?, ?) ON CONFLICT(model) DO UPDATE SET synced = ?",
+        (model, generation, generation),
+    )
 
 
 class Vectors:
@@ -194,9 +289,10 @@ class Vectors:
         """The vectors of every passage in the index, from the snapshot files when they are of the
         index's current generation (memory-mapped: nothing to decode), else from the store, and
         then written as the new snapshot."""
-        generation = index.generation()
+        state = _state(index, model)
+        key = f"{index.generation()}:{state.version}"
         ids_file, matrix_file = _snapshot_files(index, model)
-        if _state(index, model)[1] == generation and exists(ids_file) and exists(matrix_file):
+        if state.snapshot == key and exists(ids_file) and exists(matrix_file):
             try:
                 ids = np.load(ids_file)
                 matrix = np.load(matrix_file, mmap_mode="r")
@@ -207,13 +303,16 @@ class Vectors:
                     return cls(ids, matrix)
         found = cls._read(index, model)
         if len(found.entry_ids):
-            _save(ids_file, found.entry_ids)
-            _save(matrix_file, found.matrix)
-            index.db.execute(
-                "INSERT INTO vec.state(model, snapshot) VALUES (?, ?) "
-                "ON CONFLICT(model) DO UPDATE SET snapshot = ?",
-                (model, generation, generation),
-            )
+            try:
+                _save(ids_file, found.entry_ids)
+                _save(matrix_file, found.matrix)
+                index.db.execute(
+                    "INSERT INTO vec.state(model, snapshot) VALUES (?, ?) "
+                    "ON CONFLICT(model) DO UPDATE SET snapshot = ?",
+                    (model, key, key),
+                )
+            except (OSError, sqlite3.OperationalError):
+                pass  # a read-only log, or a full disk: the vectors read are right, only slower
         return found
 
     @classmethod
@@ -243,13 +342,14 @@ class Vectors:
         return best
 
     def cosines(self, scores: NDArray[np.float32], entry_ids: list[int]) -> dict[int, float]:
-        """The entries' values in ``scores`` (from :meth:`scores`); 0.0 for entries without vectors."""
-        if not len(self.entries):
-            return dict.fromkeys(entry_ids, 0.0)
+        """The entries' values in ``scores`` (from :meth:`scores`); entries without vectors (not
+        embedded yet) are left out."""
+        if not len(self.entries) or not entry_ids:
+            return {}
         wanted = np.asarray(entry_ids, dtype=np.int64)
         at = np.minimum(np.searchsorted(self.entries, wanted), len(self.entries) - 1)
         found = self.entries[at] == wanted
-        return {i: float(scores[a]) if ok else 0.0 for i, a, ok in zip(entry_ids, at, found, strict=True)}
+        return {i: float(scores[a]) for i, a, ok in zip(entry_ids, at, found, strict=True) if ok}
 
     def entry_means(self, entry_ids: list[int]) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
         """(ids, rows): the unit mean of the passage vectors of each of these entries that has

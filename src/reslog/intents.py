@@ -1,0 +1,55 @@
+"""The kind of entry a question asks for: "what did I *decide*", "which *bugs*", "*ideas*".
+
+An entry's kind (``decision:``, ``bug:``, ``read:`` ...) and section (*Random
+ideas*, *Reflection*) are part of what it says, but not words of its text:
+"decision: use lr=3e-4 for all W2S runs" never says "decide", so "what did I
+decide about the learning rate?" shares no word with it, and "what did I
+decide last week?" shares none with any decision at all. Here a question's
+words that ask for a kind of entry are read as that kind: search counts an
+entry of the kind as holding the word (:mod:`reslog.semantic.hybrid`), and
+an open question ("what did I decide last week?") is answered by the
+entries of that kind in its scope rather than found empty.
+
+Pure: words in, filters out.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: word of a question -> ("kind" or "section", value)
+_WORDS: dict[str, tuple[str, str]] = {}
+for _field, _value, _words in (
+    ("kind", "decision",
+     "decide decided decides deciding decision decisions chose choose chosen pick picked"),
+    ("kind", "bug", "bug bugs"),
+    ("kind", "fix", "fix fixed fixes fixing"),
+    ("kind", "read", "read reading paper papers article articles"),
+    ("kind", "exp", "experiment experiments"),
+    ("kind", "result", "result results"),
+    ("kind", "feel", "feel felt feeling feelings mood"),
+    ("section", "ideas", "idea ideas"),
+    ("section", "reflection", "reflection reflections reflected lesson lessons"),
+):
+    for _word in _words.split():
+        _WORDS[_word] = (_field, _value)
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
+
+
+def asked_kind(word: str) -> tuple[str, str] | None:
+    """("kind", "decision"), ("section", "ideas") ... when ``word`` asks for entries of a kind."""
+    return _WORDS.get(word.lower())
+
+
+def asked_kinds(question: str) -> dict[str, tuple[str, str]]:
+    """The question's words that ask for a kind of entry, each with the kind."""
+    found = {}
+    for token in _TOKEN.findall(question):
+        wanted = asked_kind(token)
+        if wanted is not None:
+            found[token.lower()] = wanted
+    return found
+
+
+__all__ = ["asked_kind", "asked_kinds"]

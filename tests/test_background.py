@@ -1,0 +1,215 @@
+"""Embedding never blocks a read: the background worker, its lock, progress, kills and settings.
+
+These tests run real worker processes (``python -m reslog.semantic.worker``),
+started by real ``reslog`` processes, and kill them with real signals.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reslog.index import Index
+from reslog.semantic import worker
+from reslog.semantic.setup import INLINE_TOKENS, prepare
+from reslog.semantic.vectors import VECTORS_FILE, coverage
+from reslog.store import Log
+
+from .conftest import Result, day_file
+
+Run = Callable[..., Result]
+
+_TOPICS = [
+    "the optimizer diverged right after the learning rate warmup ended and the loss became NaN",
+    "profiling the data loader showed that decoding images took most of each training step",
+    "the tokenizer dropped accented characters in French titles so the vocabulary was wrong",
+    "a reviewer asked for error bars across seeds before we trust the scaling result",
+    "switched the evaluation to held-out prompts because the old set leaked into training",
+]
+
+
+def write_log(log_dir: Path, days: int = 60, per_day: int = 5) -> int:
+    """Pages of entries of ~30 words each: too many passages for a read to embed itself."""
+    n = 0
+    for d in range(days):
+        day = f"2026-{9 + d // 28:02d}-{1 + d % 28:02d}"
+        lines = ["## What was done"]
+        for k in range(per_day):
+            topic = _TOPICS[(d + k) % len(_TOPICS)]
+            lines.append(f"- 09:{10 + k:02d} exp: run {d}-{k}: {topic}; next I will check it again on day {d}")
+            n += 1
+        path = day_file(log_dir, day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return n
+
+
+def reslog(log_dir: Path, *args: str, background: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RESLOG_DIR": str(log_dir), "RESLOG_BACKGROUND": "1" if background else "0"}
+    return subprocess.run([sys.executable, "-m", "reslog", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def vector_count(log_dir: Path) -> int:
+    file = log_dir / ".reslog" / VECTORS_FILE
+    if not file.exists():
+        return 0
+    db = sqlite3.connect(file, timeout=30)
+    try:
+        return int(db.execute("SELECT count(*) FROM vectors").fetchone()[0])
+    except sqlite3.OperationalError:  # the file is being made
+        return 0
+    finally:
+        db.close()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 240.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def big_log(log_dir: Path) -> int:
+    return write_log(log_dir)
+
+
+def test_a_read_answers_at_once_and_says_how_much_meaning_search_covers(log_dir: Path, big_log: int) -> None:
+    result = reslog(log_dir, "search", "loss became NaN", background=False)
+    assert result.returncode == 0, result.stderr
+    assert "the optimizer diverged" in result.stdout  # keyword ranking, at once
+    assert ("reslog: meaning search covers 0% of the log; `reslog reindex` embeds the rest "
+            "(background embedding is off)") in result.stderr.splitlines()
+    assert vector_count(log_dir) == 0  # nothing was embedded while the person waited
+    assert not (log_dir / ".reslog" / worker.PROGRESS_FILE).exists()
+
+
+def test_the_background_worker_embeds_the_log_then_exits(log_dir: Path, big_log: int) -> None:
+    result = reslog(log_dir, "search", "loss became NaN")
+    assert result.returncode == 0, result.stderr
+    assert "embedding continues in the background (reslog status shows how far)" in result.stderr
+    log = Log(log_dir)
+    wait_for(lambda: worker.running(log) or vector_count(log_dir) > 0, 30)
+    status = reslog(log_dir, "status")
+    assert status.stdout.startswith("Embedding for meaning search: ") or vector_count(log_dir) == big_log
+    wait_for(lambda: not worker.running(log) and vector_count(log_dir) == big_log)
+    assert not (log_dir / ".reslog" / worker.PROGRESS_FILE).exists()
+    after = reslog(log_dir, "search", "--mode", "semantic", "--json", "numerical instability of the optimizer")
+    assert after.returncode == 0 and "covers" not in after.stderr
+    assert "diverged" in json.loads(after.stdout)[0]["text"]
+    assert "Embedding" not in reslog(log_dir, "status").stdout
+
+
+def test_a_killed_worker_is_resumed_and_loses_nothing(log_dir: Path, big_log: int) -> None:
+    log = Log(log_dir)
+    proc = subprocess.Popen([sys.executable, "-m", "reslog.semantic.worker", str(log_dir)])
+    try:
+        wait_for(lambda: vector_count(log_dir) > 0, 120)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    some = vector_count(log_dir)
+    assert 0 < some < big_log
+    status = reslog(log_dir, "status", background=False)
+    assert "Embedding stopped at" in status.stdout and "goes on" in status.stdout
+    assert reslog(log_dir, "search", "warmup").returncode == 0  # starts a new worker
+    wait_for(lambda: not worker.running(log) and vector_count(log_dir) == big_log)
+
+
+def test_one_worker_at_a_time(log_dir: Path, big_log: int) -> None:
+    log = Log(log_dir)
+    first = subprocess.Popen([sys.executable, "-m", "reslog.semantic.worker", str(log_dir)])
+    try:
+        wait_for(lambda: worker.running(log), 60)
+        second = subprocess.run([sys.executable, "-m", "reslog.semantic.worker", str(log_dir)], timeout=60)
+        assert second.returncode == 0 and first.poll() is None  # the second left at once
+    finally:
+        first.terminate()
+        first.wait(60)
+    # SIGTERM: the worker stops at its next batch, keeping what it committed
+    assert not worker.running(log)
+
+
+def test_reindex_stops_the_worker_and_embeds_in_the_foreground(log_dir: Path, big_log: int) -> None:
+    log = Log(log_dir)
+    proc = subprocess.Popen([sys.executable, "-m", "reslog.semantic.worker", str(log_dir)])
+    try:
+        wait_for(lambda: worker.running(log), 60)
+        result = reslog(log_dir, "reindex")
+        assert result.returncode == 0, result.stderr
+        assert proc.wait(60) in (0, 143)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert vector_count(log_dir) == big_log
+    with Index(log) as index:
+        assert prepare(index).complete
+
+
+def test_ctrl_c_in_reindex_keeps_what_was_embedded(log_dir: Path, big_log: int) -> None:
+    env = {**os.environ, "RESLOG_DIR": str(log_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "reslog", "reindex"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: vector_count(log_dir) > 0, 120)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    kept = vector_count(log_dir)
+    if proc.returncode == 0:  # the machine was fast enough to finish first
+        assert kept == big_log
+        return
+    assert proc.returncode == 130, err
+    assert f"of {big_log:,} passages are embedded and kept" in err
+    assert "Traceback" not in err
+    assert kept > 0
+
+
+def test_the_setting_turns_background_work_off(log_dir: Path, big_log: int) -> None:
+    (log_dir / "reslog.toml").write_text("[search]\nbackground = false\n", encoding="utf-8")
+    env = {**os.environ, "RESLOG_DIR": str(log_dir)}
+    env.pop("RESLOG_BACKGROUND")
+    plain = subprocess.run([sys.executable, "-m", "reslog", "search", "warmup"], capture_output=True,
+                           text=True, env=env, timeout=120)
+    assert plain.returncode == 0, plain.stderr
+    assert "`reslog reindex` embeds the rest (background embedding is off)" in plain.stderr
+    time.sleep(1)
+    assert not worker.running(Log(log_dir)) and vector_count(log_dir) == 0
+
+
+@pytest.mark.parametrize(("value", "setting", "allowed"), [
+    ("0", True, False), ("1", False, True), ("", True, True), ("", False, False), ("off", True, False),
+])
+def test_the_environment_overrides_the_setting(
+    monkeypatch: pytest.MonkeyPatch, value: str, setting: bool, allowed: bool
+) -> None:
+    from reslog.settings import Settings
+
+    monkeypatch.setenv("RESLOG_BACKGROUND", value)
+    assert worker.background_allowed(Settings(background=setting)) is allowed
+
+
+def test_what_was_just_captured_is_found_by_meaning_at_once(log_dir: Path, big_log: int, run: Run) -> None:
+    assert run("reindex").code == 0
+    assert run("did", "the GPU ran out of memory with batch size 512").code == 0
+    found = run("search", "--mode", "semantic", "--json", "accelerator memory exhausted")
+    assert found.code == 0 and "covers" not in found.err
+    assert "out of memory" in json.loads(found.out)[0]["text"]
+    with Index(Log(log_dir)) as index:
+        assert coverage(index, "all-MiniLM-L6-v2/int8").complete
+    assert INLINE_TOKENS >= 200  # room for a day of captures
