@@ -392,6 +392,20 @@ class _Parser:
             year = self.year(self.word(at))
             if year:
                 yield _Span(at + 1, *week_range(year, number))
+        if word == "previous" and self.word(j + 1) == "week":  # (the) previous week: last week
+            yield _Span(j + 2, *_week_of(self.today - dt.timedelta(days=7)))
+        if j > k and word == "week" and self.word(j + 1) == "before" and self.word(j + 2) == "last":
+            yield _Span(j + 3, *_week_of(self.today - dt.timedelta(days=14)))  # the week before last
+        if j > k and (word in _ORDINALS or word == "last") and self.word(j + 1) == "week" \
+                and self.word(j + 2) in ("of", "in"):  # the first week of October: its days 1-7
+            for end, year, month, _floating in self.month_base(j + 3, True):
+                first, last = _month_range(year, month)
+                if word == "last":
+                    first = last - dt.timedelta(days=6)
+                else:
+                    first += dt.timedelta(days=7 * (_ORDINALS[word] - 1))
+                    last = min(last, first + dt.timedelta(days=6))
+                yield _Span(end, first, last)
         if j > k:
             return
         match = re.fullmatch(r"([0-9]{4})-?w([0-9]{1,2})", word)
@@ -406,9 +420,16 @@ class _Parser:
         match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", word)
         if match and self.year(match.group(1)) and 1 <= int(match.group(2)) <= 12:
             yield k + 1, int(match.group(1)), int(match.group(2)), False
-        if word in ("this", "last") and self.word(k + 1) == "month":
-            back = _shift_months(today.replace(day=1), -(word == "last"))
+        if word in ("this", "last", "previous") and self.word(k + 1) == "month":
+            back = _shift_months(today.replace(day=1), -(word != "this"))
             yield k + 2, back.year, back.month, False
+        if word == "the" and self.word(k + 1) == "previous" and self.word(k + 2) == "month":
+            back = _shift_months(today.replace(day=1), -1)
+            yield k + 3, back.year, back.month, False
+        if word == "the" and self.word(k + 1) == "month" and self.word(k + 2) == "before" \
+                and self.word(k + 3) == "last":  # the month before last
+            back = _shift_months(today.replace(day=1), -2)
+            yield k + 4, back.year, back.month, False
         if word == "last" and self.word(k + 1) in _MONTH_WORDS and self.word(k - 1) != "the":
             month = _month_number(self.word(k + 1)) or 0  # the latest March that has ended
             yield k + 2, today.year - (month >= today.month), month, False
