@@ -80,8 +80,11 @@ def test_every_line_names_an_idea_and_cites_its_day(run: Run) -> None:
     assert result.code == 0, result.err
     lines = [line for line in result.out.splitlines() if line.strip()]
     assert lines[0] == "5 ideas from 2026-11-23 to 2026-11-29 in 3 themes."
+    assert not any(line.startswith("#") for line in lines)  # no raw Markdown in a terminal
+    labels = [line for n, line in enumerate(lines) if n and not line.startswith(("- ", "New", "Recurring"))]
+    assert len(labels) == 3 and all(re.fullmatch(r"[\w-]+(, [\w-]+){0,2}", label) for label in labels), labels
     for line in lines[1:]:
-        if line.startswith("### "):
+        if line in labels:
             continue
         if line.startswith("- "):
             assert re.search(r"^- 2026-11-2\d \S.* \(days/2026/2026-11-2\d\.md:\d+\)$", line), line

@@ -41,6 +41,7 @@ from reslog.search import Filters, Hit, allowed_ids, hits_for, listing, stem, su
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Final
 
     from reslog.generate import Generator
@@ -93,26 +94,38 @@ class Theme(Record):
 
 
 class Digest(Record):
-    __slots__ = ("section", "semantic", "since", "themes", "until")
+    __slots__ = ("by_words", "section", "semantic", "since", "themes", "until")
     since: Final[dt.date]
     until: Final[dt.date]
     section: Final[str]
     themes: Final[list[Theme]]
     semantic: Final[bool]
+    by_words: Final[int]
 
     def __init__(
-        self, since: dt.date, until: dt.date, section: str, themes: list[Theme], semantic: bool
+        self, since: dt.date, until: dt.date, section: str, themes: list[Theme], semantic: bool,
+        by_words: int = 0,
     ) -> None:
         self.since = since
         self.until = until
         self.section = section
         self.themes = themes
+        #: Whether vectors grouped (some of) the entries.
         self.semantic = semantic
+        #: Entries grouped by shared words because they have no vector (yet): all of them without
+        #: semantic search, the newest while the log is still being embedded.
+        self.by_words = by_words
+
+    @property
+    def grouped_by(self) -> str:
+        if not self.semantic:
+            return "shared words"
+        return "embeddings and shared words" if self.by_words else "embeddings"
 
     def as_json(self) -> dict[str, Any]:
         return {
             "since": self.since.isoformat(), "until": self.until.isoformat(), "section": self.section,
-            "grouped_by": "embeddings" if self.semantic else "shared words",
+            "grouped_by": self.grouped_by, "not_embedded": self.by_words,
             "themes": [theme.as_json() for theme in self.themes],
         }
 
@@ -210,19 +223,54 @@ def _document_frequency(index: Index, words: list[str]) -> dict[str, int]:
     return {word: index.document_frequency(word) for word in words}
 
 
+#: Words that never name a theme: function words beyond a question's stopwords, and numbering
+_NOT_LABELS = """
+whether however also though although yet via per etc vs among within without upon toward towards
+like just really might may must shall much many lot lots thing things way ways kind sort bit
+one two three four five first second third next new old part parts note notes ii iii iv vi vii viii
+ix xi xii today yesterday tomorrow morning afternoon evening
+"""
+_LABEL_STOP = frozenset(_NOT_LABELS.split())
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _label_words(text: str) -> list[str]:
+    return [w for w in subject_words(text) if len(w) > 2 and w not in _LABEL_STOP and not w.isdigit()]
+
+
+def _names(texts: list[str]) -> set[str]:
+    """Words the texts only ever write with a capital, past a text's first word: people, places,
+    tools ("Daniel", "Costello"). A theme named by names alone says who, not what."""
+    capital: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for n, token in enumerate(_TOKEN.findall(text)):
+            word = token.lower()
+            if token[0].isupper():
+                if n:
+                    capital.add(word)
+            else:
+                lower.add(word)
+    return capital - lower
+
+
 def labels(index: Index, groups: list[list[str]], n: int = LABEL_WORDS) -> list[list[str]]:
-    """The ``n`` most distinctive words of each group of texts (c-TF-IDF against the log)."""
-    counts = [Counter(w for text in texts for w in subject_words(clean(text))) for texts in groups]
+    """The ``n`` most distinctive content words of each group of texts: c-TF-IDF against the log
+    (how many of the group's texts hold the word, times its rarity in the log, shared across
+    fewer groups first), with names only after every other word."""
+    cleaned = [[clean(text) for text in texts] for texts in groups]
+    counts = [Counter(w for text in texts for w in _label_words(text)) for texts in cleaned]
     vocabulary = sorted({w for c in counts for w in c})
     df = _document_frequency(index, vocabulary)
     total = max(1, index.count())
     in_groups = Counter(w for c in counts for w in c)  # how many themes use the word
     out = []
-    for c in counts:
+    for c, texts in zip(counts, cleaned, strict=True):
         size = sum(c.values()) or 1
-        scored = sorted(
-            c, key=lambda w: (-(c[w] / size) * math.log(1 + total / (df.get(w, 0) + 1)) / in_groups[w], w)
-        )
+        names = _names(texts)
+        scored = sorted(c, key=lambda w: (
+            w in names, -(c[w] / size) * math.log(1 + total / (df.get(w, 0) + 1)) / in_groups[w], w,
+        ))
         out.append(scored[:n])
     return out
 
@@ -230,21 +278,22 @@ def labels(index: Index, groups: list[list[str]], n: int = LABEL_WORDS) -> list[
 # --- the digest ---
 
 
-def _similarities(
-    index: Index, ids: list[int], by_id: dict[int, Hit], vectors: Vectors | None
-) -> tuple[Any, Any]:
-    """The entries' similarity matrix (rows in ``ids`` order), and their unit mean vectors (None
-    when some entry has no vector: then TF-IDF word vectors stand in)."""
-    if vectors is not None and len(vectors):
-        found, means = vectors.entry_means(ids)
-        if len(found) == len(ids):
-            rows = {int(entry_id): n for n, entry_id in enumerate(found)}
-            matrix = means[[rows[i] for i in ids]]
-            return matrix @ matrix.T, matrix
+def _embedded(ids: list[int], vectors: Vectors | None) -> tuple[list[int], Any]:
+    """The entries of ``ids`` that have vectors, in order, and their unit mean vectors (rows)."""
+    if vectors is None or not len(vectors) or not ids:
+        return [], None
+    found, means = vectors.entry_means(ids)
+    rows = {int(entry_id): n for n, entry_id in enumerate(found)}
+    have = [i for i in ids if i in rows]
+    return have, means[[rows[i] for i in have]] if have else None
+
+
+def _word_similarities(index: Index, ids: list[int], by_id: dict[int, Hit]) -> list[list[float]]:
+    """The entries' TF-IDF cosine similarities (rows in ``ids`` order)."""
     texts = {i: clean(by_id[i].text) for i in ids}
     vocabulary = sorted({w for t in texts.values() for w in subject_words(t)})
     words = _word_vectors(texts, _document_frequency(index, vocabulary), max(1, index.count()))
-    return [[_cos(words[a], words[b]) for b in ids] for a in ids], None
+    return [[_cos(words[a], words[b]) for b in ids] for a in ids]
 
 
 def digest(
@@ -259,24 +308,32 @@ def digest(
             f"{len(ids)} entries is too many for one digest (at most {MAX_ENTRIES}); "
             "choose a shorter period with --since/--until or --week, or one --section"
         )
-    sim, matrix = _similarities(index, ids, by_id, vectors)
-    semantic = matrix is not None
-    groups = [[ids[n] for n in group] for group in cluster(sim, MERGE_AT if semantic else MERGE_AT_WORDS)]
-    groups.sort(key=lambda g: (-len(g), by_id[g[0]].date, by_id[g[0]].line))
-    names = labels(index, [[_label_text(by_id[i]) for i in g] for g in groups])
+    # entries with vectors are grouped by meaning; the rest (all of them without semantic search,
+    # the newest while the log is being embedded) by shared words, apart
+    embedded, matrix = _embedded(ids, vectors)
+    by_words = [i for i in ids if i not in set(embedded)]
+    groups = [[embedded[n] for n in g] for g in cluster(matrix @ matrix.T, MERGE_AT)] if embedded else []
+    meant = len(groups)
+    if by_words:
+        sim = _word_similarities(index, by_words, by_id)
+        groups += [[by_words[n] for n in g] for g in cluster(sim, MERGE_AT_WORDS)]
+    order = sorted(range(len(groups)), key=lambda k: (-len(groups[k]), by_id[groups[k][0]].date,
+                                                      by_id[groups[k][0]].line))
+    names = labels(index, [[_label_text(by_id[i]) for i in groups[k]] for k in order])
     before = Filters(section=SECTIONS[section], until=since - dt.timedelta(days=1))
-    earlier = _Earlier(index, before, vectors) if semantic and vectors is not None else None
-    position = {entry_id: n for n, entry_id in enumerate(ids)}
+    earlier = _Earlier(index, before, vectors) if embedded and vectors is not None else None
+    position = {entry_id: n for n, entry_id in enumerate(embedded)}
     themes = []
-    for group, label in zip(groups, names, strict=True):
+    for k, label in zip(order, names, strict=True):
+        group = groups[k]
         entries = [by_id[i] for i in group]
-        if earlier is not None:
+        if k < meant and earlier is not None:
             first = earlier.first_close_to(matrix[[position[i] for i in group]])
         else:
             first = _first_seen_by_words(index, before, label)
         paragraph = _paragraph(generator, label, entries) if generator is not None else None
         themes.append(Theme(label, entries, first, paragraph))
-    return Digest(since, until, section, themes, semantic)
+    return Digest(since, until, section, themes, bool(embedded), len(by_words) if embedded else 0)
 
 
 class _Earlier:
@@ -326,17 +383,22 @@ def _paragraph(generator: Generator, label: list[str], entries: list[Hit]) -> st
                   lambda m: "[" + ", ".join(str(order[int(n)]) for n in m.group(1).split(",")) + "]", text)
 
 
-def render(result: Digest) -> list[str]:
-    """The digest as Markdown lines: a heading per theme, then its cited entries."""
+def render(result: Digest, heading: Callable[[str], str] = str) -> list[str]:
+    """The digest as lines of text: a line per theme (passed through ``heading``, which the
+    terminal makes bold), whether it is new, then its cited entries."""
     period = f"{result.since.isoformat()} to {result.until.isoformat()}"
     what = {"ideas": "ideas", "done": "entries of What was done", "all": "entries"}[result.section]
     if not result.themes:
         return [f"No {what} from {period}."]
     count = sum(len(t.entries) for t in result.themes)
-    lines = [f"{count} {what} from {period} in {len(result.themes)} themes"
-             + ("" if result.semantic else " (grouped by shared words: semantic search is off)") + "."]
+    how = ""
+    if not result.semantic:
+        how = " (grouped by shared words: no embeddings)"
+    elif result.by_words:
+        how = f" ({result.by_words} not embedded yet, grouped by shared words)"
+    lines = [f"{count} {what} from {period} in {len(result.themes)} themes{how}."]
     for theme in result.themes:
-        lines += ["", f"### {', '.join(theme.label) or first_line(theme.entries[0])}"]
+        lines += ["", heading(", ".join(theme.label) or first_line(theme.entries[0]))]
         if theme.first_seen is None:
             lines.append("New this period.")
         else:

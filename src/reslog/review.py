@@ -404,6 +404,9 @@ def _ideas(ideas: dict[str, Any]) -> list[str]:
     lines = ["## Ideas of the week", ""]
     if not ideas["themes"]:
         return [*lines, "No ideas this week."]
+    if ideas.get("not_embedded"):
+        lines += [f"{_n(ideas['not_embedded'], 'idea')} not embedded yet: grouped by shared words "
+                  "(run `reslog week` again once embedding is done).", ""]
     for theme in ideas["themes"]:
         first = theme["first_seen"]
         status = "new" if first is None else f"recurring, first seen [[{first['date']}]]: {first['text']}"

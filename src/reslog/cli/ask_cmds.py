@@ -116,4 +116,6 @@ def digest(week: str | None, since: str | None, until: str | None, section: str,
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
         return
-    click.echo("\n".join(digests.render(result)))
+    from reslog.cli.style import style
+
+    click.echo("\n".join(digests.render(result, lambda label: style(label, bold=True))))
