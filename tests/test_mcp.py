@@ -16,11 +16,11 @@ import pytest
 
 pytest.importorskip("mcp", reason="the mcp extra is not installed: pip install -e '.[mcp]'")
 
-from mcp import Client, StdioServerParameters  # noqa: E402
+from mcp import Client, StdioServerParameters
 
-from reslog.mcp.server import READ_TOOLS, WRITE_TOOLS, build  # noqa: E402
-from reslog.store import Log  # noqa: E402
-from tests.conftest import Clock, Result, day_file  # noqa: E402
+from reslog.mcp.server import READ_TOOLS, WRITE_TOOLS, build
+from reslog.store import Log
+from tests.conftest import Clock, Result, day_file
 
 NOW = dt.datetime(2026, 11, 26, 15, 30)
 Run = Callable[..., Result]

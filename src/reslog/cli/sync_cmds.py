@@ -33,7 +33,8 @@ def sync(remote_url: str | None, local: bool) -> None:
         days = f" ({', '.join(report.days)})" if report.days and len(report.days) <= 6 else ""
         pages = f"{len(report.days)} day{'s' if len(report.days) != 1 else ''}" if report.days else ""
         others = len(report.files) - len(report.days)
-        parts = [p for p in (pages, f"{others} other file{'s' if others != 1 else ''}" if others else "") if p]
+        other = f"{others} other file{'s' if others != 1 else ''}" if others else ""
+        parts = [p for p in (pages, other) if p]
         click.echo(f"Committed {' and '.join(parts)}{days}.")
     else:
         click.echo("Nothing new to commit.")

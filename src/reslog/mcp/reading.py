@@ -267,7 +267,8 @@ def week(log: Log, today: dt.date, week: str | None = None) -> dict[str, Any]:
                            "until": end.isoformat(), "review": text}
     page = log.read_page(review.week_file(log, year, number))
     if page is not None:
-        own = [s for s in page.sections if s.title.strip().rstrip(":").lower() in ("reflection", "reflections")]
+        own = [s for s in page.sections
+               if s.title.strip().rstrip(":").lower() in ("reflection", "reflections")]
         out["file"] = f"weeks/{year:04d}/{review.week_name(year, number)}.md"
         if own:
             body = "".join(page.lines[own[0].index + 1 : own[0].end]).strip()
@@ -308,7 +309,8 @@ def _trimmed(value: Any) -> Any:
             isinstance(item, dict) and "file" in item and "line" in item for item in value)
         if cites:
             rest = len(value) - CITATIONS_PER_FIGURE
-            return [*value[:CITATIONS_PER_FIGURE], f"... and {rest} more (reslog stats --json lists them all)"]
+            more = f"... and {rest} more (reslog stats --json lists them all)"
+            return [*value[:CITATIONS_PER_FIGURE], more]
         return [_trimmed(item) for item in value]
     return value
 

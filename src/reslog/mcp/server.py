@@ -203,7 +203,7 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
     def _capture(result: dict[str, Any]) -> dict[str, Any]:
         from reslog.sync.trigger import after_write
 
-        after_write(log.folder)
+        after_write(log.folder, threaded=True)
         return result
 
     server.add_tool(capture, annotations=APPEND)
@@ -235,6 +235,12 @@ class _Answering:
     def __aiter__(self) -> _Answering:
         return self
 
+    async def __aenter__(self) -> _Answering:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
     async def __anext__(self) -> Any:
         from mcp.shared.message import SessionMessage
         from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
@@ -244,7 +250,8 @@ class _Answering:
             item = await self._inner.__anext__()
             if not isinstance(item, Exception):
                 return item
-            parse = isinstance(item, ValidationError) and any(e["type"] == "json_invalid" for e in item.errors())
+            parse = isinstance(item, ValidationError) and any(
+                e["type"] == "json_invalid" for e in item.errors())
             error = ErrorData(code=PARSE_ERROR, message="Parse error: the line is not JSON") if parse else \
                 ErrorData(code=INVALID_REQUEST, message="Invalid request: not a JSON-RPC 2.0 message")
             await self._write.send(SessionMessage(JSONRPCError(jsonrpc="2.0", id=None, error=error)))
@@ -255,8 +262,8 @@ async def _serve_stdio(server: MCPServer) -> None:
 
     lowlevel = server._lowlevel_server  # what MCPServer.run_stdio_async serves, with _Answering in front
     async with stdio_server() as (read_stream, write_stream):
-        await lowlevel.run(_Answering(read_stream, write_stream), write_stream,
-                           lowlevel.create_initialization_options())
+        incoming: Any = _Answering(read_stream, write_stream)
+        await lowlevel.run(incoming, write_stream, lowlevel.create_initialization_options())
 
 
 def serve(log: Log, write: bool = False) -> None:

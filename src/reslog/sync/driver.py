@@ -21,7 +21,7 @@ def _labels() -> tuple[str, str]:
     """Who "ours" and "theirs" are. ``git pull --rebase`` (what reslog sync runs) replays this
     machine's commits onto the other's: ours is then the other machine's version."""
     git_dir = os.environ.get("GIT_DIR", ".git")
-    if os.path.isdir(os.path.join(git_dir, "rebase-merge")) or os.path.isdir(os.path.join(git_dir, "rebase-apply")):
+    if any(os.path.isdir(os.path.join(git_dir, name)) for name in ("rebase-merge", "rebase-apply")):
         return THEIRS_LABEL, OURS_LABEL
     return OURS_LABEL, THEIRS_LABEL
 

@@ -92,7 +92,9 @@ def _fields(body: str) -> dict[str, str]:
     return dict(markdown.read_fields(body))
 
 
-def _merge_fields(base: dict[str, str], ours: dict[str, str], theirs: dict[str, str]) -> dict[str, str | None]:
+def _merge_fields(
+    base: dict[str, str], ours: dict[str, str], theirs: dict[str, str]
+) -> dict[str, str | None]:
     """The value of every field either side changed; raises KeyError when both changed it apart."""
     merged: dict[str, str | None] = {}
     for key in dict.fromkeys([*ours, *theirs, *base]):
@@ -202,9 +204,7 @@ def weave(ours: Sequence[str], theirs: Sequence[str]) -> list[str]:
     out: list[str] = []
     matcher = SequenceMatcher(None, list(ours), list(theirs), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out += ours[i1:i2]
-        elif op == "delete":
+        if op == "equal" or op == "delete":
             out += ours[i1:i2]
         elif op == "insert":
             out += theirs[j1:j2]
@@ -335,7 +335,8 @@ def merge(base: str, ours: str, theirs: str, labels: tuple[str, str] = (OURS_LAB
             else:
                 out += resolved
     if not conflicts and not _keeps_everything(was, mine, other, out):
-        return Merged("".join(_conflict(mine, other, newline, labels)), 1)  # never reached by design; never lose
+        # not reached by design; if it ever were, both versions are kept whole
+        return Merged("".join(_conflict(mine, other, newline, labels)), 1)
     return Merged("".join(out), conflicts)
 
 

@@ -78,7 +78,9 @@ class Report(Record):
         self.remote = remote
 
 
-def git(log: Log, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def git(
+    log: Log, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run git in the log folder; a failure is a :class:`LogError` with git's own words."""
     full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
     done = subprocess.run(["git", "-C", log.folder, *args], capture_output=True, text=True, env=full_env,
@@ -187,7 +189,8 @@ def _commit(log: Log, text: str) -> None:
 
 
 def _rebasing(log: Log) -> bool:
-    return any(os.path.isdir(os.path.join(log.folder, ".git", name)) for name in ("rebase-merge", "rebase-apply"))
+    return any(os.path.isdir(os.path.join(log.folder, ".git", name))
+               for name in ("rebase-merge", "rebase-apply"))
 
 
 def _unmerged(log: Log) -> list[str]:
@@ -250,7 +253,8 @@ def _pull(log: Log, remote: str) -> int:
     listed = git(log, "ls-remote", "--heads", remote, BRANCH).stdout
     if not listed.strip():
         return 0  # an empty remote: nothing to pull yet
-    before = git(log, "rev-parse", "--verify", "-q", f"refs/remotes/{remote}/{BRANCH}", check=False).stdout.strip()
+    tracking = f"refs/remotes/{remote}/{BRANCH}"
+    before = git(log, "rev-parse", "--verify", "-q", tracking, check=False).stdout.strip()
     with log.locked():
         git(log, "fetch", "-q", remote, BRANCH)
         after = git(log, "rev-parse", f"refs/remotes/{remote}/{BRANCH}").stdout.strip()
@@ -306,4 +310,5 @@ def sync(log: Log, settings: Settings, remote_url: str | None = None, local: boo
     return Report(created, days, files, pulled, pushed, remote)
 
 
-__all__ = ["BRANCH", "DRIVER", "Report", "commit", "git", "is_repo", "message", "prepare", "remote_of", "sync"]
+__all__ = ["BRANCH", "DRIVER", "Report", "commit", "git", "is_repo", "message", "prepare", "remote_of",
+           "sync"]
