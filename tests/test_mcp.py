@@ -14,7 +14,8 @@ from typing import Any
 import anyio
 import pytest
 
-pytest.importorskip("mcp", reason="the mcp extra is not installed: pip install -e '.[mcp]'")
+if os.environ.get("CI") != "true":  # on CI the dev extra brings the SDK: a missing one fails
+    pytest.importorskip("mcp", reason="the mcp extra is not installed: pip install -e '.[mcp]'")
 
 from mcp import Client, StdioServerParameters
 
