@@ -181,6 +181,12 @@ def test_a_real_conflict_stops_and_keeps_both_versions(a: Machine, b: Machine, r
     again = b.reslog("sync", ok=False)
     assert again.returncode == 1 and "sync stopped" in again.stderr
     assert b.page("2026-11-24") == text
+    # a background commit (sync.auto) never commits a page with its markers in mid-rebase
+    (b.root / "reslog.toml").write_text("[sync]\nauto = true\n", encoding="utf-8")
+    head = b.git("rev-parse", "HEAD")
+    auto = subprocess.run([sys.executable, "-m", "reslog.sync.auto", str(b.root)], env=b.env(), timeout=60)
+    assert auto.returncode == 1 and b.git("rev-parse", "HEAD") == head
+    assert "stopped on a conflict" in (b.root / ".reslog" / "sync.log").read_text(encoding="utf-8")
     # resolve: keep both words, drop the markers; the next sync finishes and pushes
     lines = [line for line in text.splitlines(keepends=True)
              if not line.startswith(("<<<<<<<", "=======", ">>>>>>>")) and "sweep locally" not in line]

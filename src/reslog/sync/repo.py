@@ -163,11 +163,18 @@ def message(files: Sequence[str]) -> str:
 def commit(log: Log) -> list[str]:
     """Commit every change of the log (under its lock); the files committed."""
     with log.locked():
-        git(log, "add", "-A")
-        listed = git(log, "diff", "--cached", "--name-only", "-z").stdout
-        files = [name for name in listed.split("\0") if name]
-        if not files:
-            return []
+        return _commit_all(log)
+
+
+def _commit_all(log: Log) -> list[str]:
+    """:func:`commit` for a caller that holds the lock. Never in the middle of a stopped rebase:
+    that would commit a page with its conflict markers as if it were resolved."""
+    if _rebasing(log):
+        raise LogError("a sync is stopped on a conflict; resolve it and run reslog sync")
+    git(log, "add", "-A")
+    listed = git(log, "diff", "--cached", "--name-only", "-z").stdout
+    files = [name for name in listed.split("\0") if name]
+    if files:
         _commit(log, message(files))
     return files
 
@@ -225,8 +232,7 @@ def _continue(log: Log) -> None:
         left = _with_markers(log, unmerged)
         if left:
             raise _stopped(left)
-        if unmerged:
-            git(log, "add", "--", *unmerged)
+        git(log, "add", "-A")  # the resolved pages, and whatever was captured meanwhile
         done = git(log, "-c", "core.editor=true", "rebase", "--continue", check=False,
                    env={"GIT_EDITOR": "true"})
         if done.returncode != 0 and _rebasing(log):
@@ -248,16 +254,18 @@ def remote_of(log: Log) -> str | None:
     return "origin" if "origin" in names else names[0]
 
 
-def _pull(log: Log, remote: str) -> int:
-    """Pull with rebase; the number of commits brought in."""
+def _pull(log: Log, remote: str) -> tuple[int, list[str]]:
+    """Pull with rebase: the number of commits brought in, and the files of a last commit of what
+    was captured while the network was asked (the lock is held only for the local part)."""
     listed = git(log, "ls-remote", "--heads", remote, BRANCH).stdout
     if not listed.strip():
-        return 0  # an empty remote: nothing to pull yet
+        return 0, []  # an empty remote: nothing to pull yet
     tracking = f"refs/remotes/{remote}/{BRANCH}"
     before = git(log, "rev-parse", "--verify", "-q", tracking, check=False).stdout.strip()
+    git(log, "fetch", "-q", remote, BRANCH)
+    after = git(log, "rev-parse", tracking).stdout.strip()
     with log.locked():
-        git(log, "fetch", "-q", remote, BRANCH)
-        after = git(log, "rev-parse", f"refs/remotes/{remote}/{BRANCH}").stdout.strip()
+        files = _commit_all(log)  # a rebase needs a clean work tree: a capture may have come in
         head = git(log, "rev-parse", "-q", "--verify", "HEAD", check=False).stdout.strip()
         if not head:
             git(log, "reset", "-q", "--keep", f"{remote}/{BRANCH}")  # a fresh log: take the remote's pages
@@ -270,9 +278,9 @@ def _pull(log: Log, remote: str) -> int:
                 said = (done.stderr or done.stdout).strip().splitlines()
                 raise LogError(f"git rebase failed: {said[-1] if said else done.returncode}")
     if before == after:
-        return 0
+        return 0, files
     span = f"{before}..{after}" if before else after
-    return int(git(log, "rev-list", "--count", span).stdout.strip() or 0)
+    return int(git(log, "rev-list", "--count", span).stdout.strip() or 0), files
 
 
 def sync(log: Log, settings: Settings, remote_url: str | None = None, local: bool = False) -> Report:
@@ -287,12 +295,13 @@ def sync(log: Log, settings: Settings, remote_url: str | None = None, local: boo
             raise LogError(f"the log already syncs with {current}; change it with "
                            f"git -C {shlex.quote(log.folder)} remote set-url {current} URL")
     files = commit(log)
-    days = sorted({m.group(1) for m in map(_DAY.match, files) if m})
     remote = remote_of(log)
     pulled, pushed = 0, False
     if remote is not None and not local:
         for attempt in range(PUSH_TRIES):
-            pulled += _pull(log, remote)
+            count, more = _pull(log, remote)
+            pulled += count
+            files += [name for name in more if name not in files]
             if not git(log, "rev-parse", "-q", "--verify", "HEAD", check=False).stdout.strip():
                 break  # nothing on either side yet
             tracked = git(log, "rev-parse", "-q", "--verify", f"refs/remotes/{remote}/{BRANCH}",
@@ -307,6 +316,7 @@ def sync(log: Log, settings: Settings, remote_url: str | None = None, local: boo
             if attempt == PUSH_TRIES - 1 or ("rejected" not in said and "fetch first" not in said):
                 raise LogError(f"git push failed: {said.splitlines()[-1] if said else done.returncode}; "
                                "your commits are safe in the log; run reslog sync again later")
+    days = sorted({m.group(1) for m in map(_DAY.match, files) if m})
     return Report(created, days, files, pulled, pushed, remote)
 
 
