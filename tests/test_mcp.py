@@ -165,11 +165,28 @@ def test_day_week_recent_todos_stats(log: Log) -> None:
         assert [t["number"] for t in todos] == [1, 2]
         week = await call(client, "week")
         assert week["week"] == "2026-W48" and "## The week in figures" in week["review"]
+        assert "- Days logged: 2 of 7" in week["review"] and "reflection" not in week
         assert not (log.root / "weeks").exists()  # read tools write nothing
         stats = await call(client, "stats", topic="time")
         assert stats["topic"] == "time" and stats["summary"]
 
     session(log, body)
+
+
+def test_week_brings_the_researchers_own_reflection(log: Log, run: Run) -> None:
+    assert run("week", "--rate", "4").code == 0
+    page = log.root / "weeks" / "2026" / "2026-W48.md"
+    text = page.read_text(encoding="utf-8").replace("## Reflection\n", "## Reflection\nThe loader bug cost a day.\n")
+    page.write_text(text, encoding="utf-8")
+
+    async def body(client: Client) -> None:
+        week = await call(client, "week", week="2026-W48")
+        assert week["file"] == "weeks/2026/2026-W48.md" and week["rating"] == 4
+        assert week["reflection"]["text"] == "The loader bug cost a day."
+        assert line_of(log, week["file"], week["reflection"]["line"]) == "## Reflection"
+
+    session(log, body)
+    assert page.read_text(encoding="utf-8") == text
 
 
 def test_todos_numbers_match_done_when_today_has_no_page_yet(log: Log) -> None:

@@ -180,8 +180,8 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         = None,
     ) -> dict[str, Any]:
         """Append one entry to the log (never changes or removes what is written); returns its citation."""
-        return _run(lambda: _capture(writing.capture(log, now(), text, kind, tags, source, star, date, time,
-                                                     on)))
+        return _run(lambda: _after_write(
+            writing.capture(log, now(), text, kind, tags, source, star, date, time, on)))
 
     def todo(
         text: Annotated[str, Field(description="The to-do.")],
@@ -191,16 +191,16 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         date: Date = None,
     ) -> dict[str, Any]:
         """Add a to-do to What to do next (open to-dos carry over to the next day)."""
-        return _run(lambda: _capture(writing.todo(log, now(), text, est, tags, source, date)))
+        return _run(lambda: _after_write(writing.todo(log, now(), text, est, tags, source, date)))
 
     def done(
         number: Annotated[int, Field(ge=1, description="The to-do's number, as the todos tool gives it.")],
         took: Annotated[str | None, Field(description="How long it took: 45m, 2h, 1h30m.")] = None,
     ) -> dict[str, Any]:
         """Mark one of today's open to-dos done (ticks its box; a second call changes nothing)."""
-        return _run(lambda: _capture(writing.done(log, now(), number, took)))
+        return _run(lambda: _after_write(writing.done(log, now(), number, took)))
 
-    def _capture(result: dict[str, Any]) -> dict[str, Any]:
+    def _after_write(result: dict[str, Any]) -> dict[str, Any]:
         from reslog.sync.trigger import after_write
 
         after_write(log.folder, threaded=True)
