@@ -102,12 +102,9 @@ def test_nothing_in_the_core_imports_the_edge_packages() -> None:
 
 
 def test_the_capture_hook_of_sync_auto_is_light() -> None:
-    """The capture path imports reslog.sync.trigger: it must stay os and sys only at the top
-    (subprocess only inside the branch the threaded MCP server takes)."""
-    tree = ast.parse((SRC / "sync" / "trigger.py").read_text(encoding="utf-8"))
-    top = {alias.name for node in tree.body if isinstance(node, ast.Import) for alias in node.names}
-    top |= {node.module for node in tree.body if isinstance(node, ast.ImportFrom) and node.module}
-    assert top <= {"__future__", "os", "sys"}, top
+    """The capture path imports reslog.sync.trigger: it must stay os and sys only."""
+    imported = _imports(SRC / "sync" / "trigger.py")
+    assert imported <= {"__future__", "os", "sys"}, imported
 
 
 def test_cli_never_touches_files_directly() -> None:

@@ -203,7 +203,7 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
     def _after_write(result: dict[str, Any]) -> dict[str, Any]:
         from reslog.sync.trigger import after_write
 
-        after_write(log.folder, threaded=True)
+        after_write(log.folder)
         return result
 
     server.add_tool(capture, annotations=APPEND)
