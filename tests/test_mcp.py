@@ -351,6 +351,15 @@ def test_malformed_requests_get_protocol_errors_on_a_clean_stdout(log: Log) -> N
     assert b"serving" in err
 
 
+def test_no_log_no_server(tmp_path: Path) -> None:
+    missing = tmp_path / "typo"
+    done = subprocess.run([sys.executable, "-m", "reslog", "--dir", str(missing), "mcp"], env=_env(missing),
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert done.returncode == 1 and done.stdout == ""
+    assert f"reslog: there is no log at {missing}; check the --dir" in done.stderr
+    assert not missing.exists()
+
+
 def test_cli_says_how_to_install_when_the_sdk_is_missing(log_dir: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.mkdir()

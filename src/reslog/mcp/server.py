@@ -31,7 +31,7 @@ from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from reslog import __version__
-from reslog.errors import ReslogError
+from reslog.errors import LogError, ReslogError
 from reslog.mcp import reading, writing
 from reslog.store import Log
 
@@ -268,8 +268,13 @@ async def _serve_stdio(server: MCPServer) -> None:
 
 def serve(log: Log, write: bool = False) -> None:
     """Serve the log over stdio until the client closes the connection."""
+    import os
+
     import anyio
 
+    if not os.path.isdir(log.folder):  # a mistyped path in a client's config must not make a new log
+        raise LogError(f"there is no log at {log.folder}; check the --dir in the client's configuration "
+                       "(or capture something first: reslog did TEXT)")
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="reslog mcp: %(message)s")
     log.ensure_root()
     server = build(log, write)
