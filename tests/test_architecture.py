@@ -44,7 +44,15 @@ PACKAGES: dict[str, set[str]] = {
     "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics"},
     # the semantic layer: the model, vectors over the index, hybrid ranking; numpy lives here
     "semantic": {"records", "errors", "store", "index", "search", "settings", "chunks", "semantic", "intents"},
+    # the edge: the MCP server reads like the CLI and writes through capture and tasks
+    "mcp": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "settings",
+            "semantic", "ask", "review", "analytics", "capture", "tasks", "timescope", "sync", "mcp",
+            "__version__"},
+    # the log under git: the files layer, the settings, and the parser for merging day pages
+    "sync": {"records", "model", "markdown", "errors", "store", "settings", "sync"},
 }
+#: Subpackages at the edge: nothing below the CLI imports them (and they never import the CLI).
+EDGE_PACKAGES = {"mcp", "sync"}
 EDGE_ONLY = {"click", "rich", "starlette", "fastapi", "uvicorn", "jinja2", "matplotlib"}
 
 
@@ -82,6 +90,24 @@ def test_importers_and_exporters_stay_in_their_lane() -> None:
             assert not third & edge, f"{package}/{path.name} imports {third & edge}"
 
 
+def test_nothing_in_the_core_imports_the_edge_packages() -> None:
+    for path in SRC.rglob("*.py"):
+        relative = path.relative_to(SRC).parts
+        if relative[0] in ("cli", *EDGE_PACKAGES):
+            continue
+        ours = {name.split(".")[1] for name in _imports(path) if name.startswith("reslog.")}
+        assert not ours & EDGE_PACKAGES, f"{path.relative_to(SRC)} imports {ours & EDGE_PACKAGES}"
+    for package in EDGE_PACKAGES:
+        for path in (SRC / package).glob("*.py"):
+            assert not any(name.startswith("reslog.cli") for name in _imports(path)), path
+
+
+def test_the_capture_hook_of_sync_auto_is_light() -> None:
+    """The capture path imports reslog.sync.trigger: it must stay os and sys only."""
+    imported = _imports(SRC / "sync" / "trigger.py")
+    assert imported <= {"__future__", "os", "sys"}, imported
+
+
 def test_cli_never_touches_files_directly() -> None:
     for path in (SRC / "cli").glob("*.py"):
         text = path.read_text(encoding="utf-8")
@@ -115,6 +141,7 @@ HEAVY = {
     "numpy", "rich", "sqlite3", "_sqlite3", "torch", "sentence_transformers", "matplotlib",
     "starlette", "fastapi", "uvicorn", "jinja2", "llm", "reslog.index", "reslog.search", "reslog.cli.main",
     "reslog.demo", "reslog.sample", "reslog.cli.display", "reslog.cli.todo_cmds",
+    "subprocess", "reslog.sync.repo", "reslog.mcp.server", "mcp", "pydantic",
 }
 #: Standard modules that cost a capture or a search more than the work itself (see reslog.records
 #: and reslog.store): dataclasses (inspect, ast, dis), typing, pathlib (urllib.parse, ipaddress).

@@ -15,6 +15,10 @@ background = true                 # false: never embed in a background process (
 [ask]
 model = ""                        # an `llm` model id (gpt-4o-mini, an Ollama model, ...) for written
                                   # answers and digest paragraphs; empty: extractive only
+
+[sync]
+auto = false                      # true: commit in the background after each capture (reslog sync)
+runs = false                      # true: commit the runs/ folder too (by default .gitignore leaves it out)
 ```
 """
 
@@ -36,27 +40,34 @@ MODES = ("hybrid", "keyword", "semantic")
 class Settings(Record):
     """The settings of one log."""
 
-    __slots__ = ("ask_model", "background", "embed_model", "embeddings", "search_mode")
+    __slots__ = ("ask_model", "background", "embed_model", "embeddings", "search_mode", "sync_auto",
+                 "sync_runs")
     embeddings: Final[bool]
     embed_model: Final[str]
     search_mode: Final[str]
     ask_model: Final[str | None]
     background: Final[bool]
+    sync_auto: Final[bool]
+    sync_runs: Final[bool]
 
     def __init__(
         self, embeddings: bool = True, embed_model: str = DEFAULT_MODEL, search_mode: str = "hybrid",
-        ask_model: str | None = None, background: bool = True,
+        ask_model: str | None = None, background: bool = True, sync_auto: bool = False,
+        sync_runs: bool = False,
     ) -> None:
         self.embeddings = embeddings
         self.background = background
         self.embed_model = embed_model
         self.search_mode = search_mode
         self.ask_model = ask_model
+        self.sync_auto = sync_auto
+        self.sync_runs = sync_runs
 
 
 _KEYS: dict[str, dict[str, type]] = {
     "search": {"embeddings": bool, "model": str, "mode": str, "background": bool},
     "ask": {"model": str},
+    "sync": {"auto": bool, "runs": bool},
 }
 
 
@@ -95,10 +106,13 @@ def load(log: Log) -> Settings:
     _check(data, where)
     search = data.get("search", {})
     ask = data.get("ask", {})
+    sync = data.get("sync", {})
     return Settings(
         embeddings=search.get("embeddings", True),
         embed_model=search.get("model") or DEFAULT_MODEL,
         search_mode=search.get("mode", "hybrid"),
         ask_model=ask.get("model") or None,
         background=search.get("background", True),
+        sync_auto=sync.get("auto", False),
+        sync_runs=sync.get("runs", False),
     )

@@ -45,6 +45,8 @@ COMMANDS: dict[str, str] = {
     "week": "reslog.cli.review_cmds:week",
     "import": "reslog.cli.io_cmds:import_cmd",
     "export": "reslog.cli.io_cmds:export_cmd",
+    "mcp": "reslog.cli.mcp_cmds:mcp",
+    "sync": "reslog.cli.sync_cmds:sync",
     "demo": "reslog.cli.misc_cmds:demo",
     "completion": "reslog.cli.misc_cmds:completion",
 }

@@ -1,0 +1,319 @@
+"""The read tools of ``reslog mcp``: search, ask, day, week, recent, todos, stats.
+
+Each function takes the log and the day it is, validates its arguments with
+the CLI's own parsers (dates, ranges, filters) and returns a compact dict in
+which every entry carries its citation: ``date``, ``file`` (relative to the
+log) and ``line``. Nothing here writes: ``todos`` and ``week`` compute what
+``reslog todos`` and ``reslog week`` would show without making today's page
+or the week page.
+
+Arguments that name a place in the log are dates, never paths: a day is
+anything ``reslog show`` takes (``2026-11-26``, ``yesterday``) or a citation
+(``days/2026/2026-11-26.md:12``), and the file is built from the date, so no
+argument can reach outside the log.
+
+Search and ask go through :func:`_semantic` and :func:`retrieve_hits`, the one
+place that chooses between hybrid and keyword search (as ``reslog search``
+does in :mod:`reslog.cli.actions`), so a change to the semantic layer is made
+here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import re
+from typing import Any
+
+from reslog.dates import parse_date, parse_range, week_range
+from reslog.errors import InputError
+from reslog.index import Index
+from reslog.search import Filters, Hit, compile_query, listing, scoped
+from reslog.settings import MODES
+from reslog.store import Log
+
+#: The longest text of one entry in a result; longer ones end with "…".
+TEXT_CHARS = 400
+#: The most results any tool returns.
+MAX_LIMIT = 100
+#: ``reslog stats`` topics (the module is reslog.analytics.TOPIC).
+STATS_TOPICS = ("time", "bugs", "sources", "focus", "weeks", "habits")
+
+_CITED_DAY = re.compile(r"^days/(\d{4})/(\d{4}-\d{2}-\d{2})\.md(?::\d+)?$")
+
+
+# --- arguments ---
+
+
+def day_of(value: str | None, today: dt.date) -> dt.date:
+    """The day an argument names: a date or phrase ``reslog show`` takes, or a day page's citation."""
+    if value is None or not value.strip():
+        return today
+    text = value.strip()
+    cited = _CITED_DAY.match(text)
+    if cited:
+        if not cited.group(2).startswith(cited.group(1)):
+            raise InputError(f"{value!r} is not a day page of the log; give a date such as 2026-11-26")
+        text = cited.group(2)
+    return parse_date(text, today)
+
+
+def _range(since: str | None, until: str | None, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    start = parse_range(since, today)[0] if since else None
+    end = parse_range(until, today)[1] if until else None
+    if start and end and start > end:
+        raise InputError(f"the range is empty: since {start} is after until {end}; swap them")
+    return start, end
+
+
+def _limit(value: int) -> int:
+    if not 1 <= value <= MAX_LIMIT:
+        raise InputError(f"limit must be from 1 to {MAX_LIMIT}, not {value}")
+    return value
+
+
+# --- results ---
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TEXT_CHARS else text[: TEXT_CHARS - 1].rstrip() + "…"
+
+
+def compact(hit: Hit) -> dict[str, Any]:
+    """An entry as a tool returns it: where it is written, what it says, and its marks."""
+    out: dict[str, Any] = {"date": hit.date, "file": hit.file, "line": hit.line}
+    if hit.time:
+        out["time"] = hit.time
+    out["section"] = hit.section
+    if hit.kind:
+        out["kind"] = hit.kind
+    if hit.state is not None:
+        out["state"] = hit.state
+    out["text"] = _short(hit.text)
+    if hit.tags:
+        out["tags"] = list(hit.tags)
+    if hit.source:
+        out["source"] = hit.source
+    if hit.starred:
+        out["starred"] = True
+    if hit.score is not None:
+        out["score"] = hit.score
+    return out
+
+
+# --- the one place that talks to the semantic layer ---
+
+
+def _semantic(index: Index, mode: str | None) -> Any:
+    """The semantic layer for one call (:func:`reslog.semantic.setup.prepare`), or keyword only."""
+    from reslog.semantic.setup import Semantic, prepare
+    from reslog.settings import load
+
+    if mode == "keyword":
+        return Semantic(load(index.log))
+    return prepare(index)
+
+
+def retrieve_hits(
+    index: Index, text: str, filters: Filters, limit: int, mode: str | None
+) -> tuple[list[Hit], str, str | None]:
+    """The hits for a query as ``reslog search`` ranks them, the mode used, and a notice."""
+    found = _semantic(index, mode)
+    chosen = mode or found.settings.search_mode
+    if chosen != "keyword" and found.on:
+        from reslog.semantic import hybrid
+
+        hits = hybrid.search(index, text, filters, limit, chosen, found.backend, found.vectors)
+        return hits, chosen, found.hint
+    if chosen == "semantic":
+        raise InputError("mode semantic needs embeddings, which this log does not have; use mode keyword")
+    from reslog.search import search as keyword_search
+
+    return keyword_search(index, text, filters, limit), "keyword", found.hint
+
+
+def _fresh(log: Log) -> Index:
+    index = Index(log)
+    index.refresh()
+    return index
+
+
+def search(
+    log: Log, today: dt.date, query: str = "", kind: str | None = None, tag: str | None = None,
+    section: str | None = None, level: int | None = None, source: str | None = None, starred: bool = False,
+    open_todos: bool = False, since: str | None = None, until: str | None = None, limit: int = 10,
+    mode: str | None = None,
+) -> dict[str, Any]:
+    """``reslog search --json``, compact: the best entries for ``query`` (words and meaning), with
+    the CLI's filters; a time scope in the query ("in early 2013", "last week") filters by date.
+    An empty query lists the latest matching entries in date order."""
+    if mode is not None and mode not in MODES:
+        raise InputError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
+    start, end = _range(since, until, today)
+    filters = Filters(kind, tag, section, level, source, starred, open_todos, start, end)
+    scope, text, filters = scoped(query, today, filters)
+    limit = _limit(limit)
+    notice = None
+    with _fresh(log) as index:
+        compiled = compile_query(text)
+        if compiled.match is None:
+            hits, used = listing(index, filters, limit, exclude=compiled.exclude), "listing"
+        else:
+            hits, used, notice = retrieve_hits(index, text, filters, limit, mode)
+    out: dict[str, Any] = {"query": query, "mode": used}
+    if scope is not None:
+        out["time_scope"] = {"phrase": scope.phrase, "since": scope.since.isoformat(),
+                             "until": scope.until.isoformat()}
+    if notice:
+        out["notice"] = notice
+    out["results"] = [compact(hit) for hit in hits]
+    return out
+
+
+def ask(log: Log, today: dt.date, question: str, mode: str | None = None) -> dict[str, Any]:
+    """``reslog ask --json``: the extractive answer with its citations, or the abstention
+    ("Nothing in the log answers this.") with the nearest entries. Never calls a remote model."""
+    from reslog.ask import answer, retrieve
+
+    if not question.strip():
+        raise InputError("the question is empty; ask something, e.g. 'when did I first try warmup?'")
+    if mode is not None and mode not in MODES:
+        raise InputError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
+    with _fresh(log) as index:
+        found_semantic = _semantic(index, mode)
+        chosen = mode or found_semantic.settings.search_mode
+        found = retrieve(index, question.strip(), today, chosen, found_semantic.backend,
+                         found_semantic.vectors)
+        result = answer(found, found_semantic.backend)
+    out: dict[str, Any] = result.as_json()
+    if found_semantic.hint:
+        out["notice"] = found_semantic.hint
+    return out
+
+
+# --- pages and periods ---
+
+
+def day(log: Log, today: dt.date, date: str | None = None) -> dict[str, Any]:
+    """The page of a day as written (Markdown); line N of ``text`` is line N of ``file``."""
+    when = day_of(date, today)
+    page = log.read_day(when)
+    if page is None:
+        raise InputError(f"there is no page for {when.isoformat()}; see which days have entries with recent")
+    from reslog.markdown import render
+
+    return {"date": when.isoformat(), "file": log.day_name(when), "text": render(page)}
+
+
+def recent(
+    log: Log, today: dt.date, days: int = 7, kind: str | None = None, tag: str | None = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """The entries of the last ``days`` days (today included), in date order; the latest ``limit``."""
+    if not 1 <= days <= 3660:
+        raise InputError(f"days must be from 1 to 3660, not {days}")
+    start = today - dt.timedelta(days=days - 1)
+    filters = Filters(kind=kind, tag=tag, since=start, until=today)
+    with _fresh(log) as index:
+        hits = listing(index, filters, _limit(limit))
+    return {"since": start.isoformat(), "until": today.isoformat(), "entries": [compact(h) for h in hits]}
+
+
+def todos(log: Log, today: dt.date) -> dict[str, Any]:
+    """The open to-dos as ``reslog todos`` numbers them today, with the days each has waited.
+
+    When today has no page yet, they are the open to-dos of the latest earlier page, numbered as
+    they will be once carried over (nothing is written)."""
+    from reslog.tasks import todos as numbered
+
+    page = log.read_day(today)
+    on = today
+    if page is None:
+        before, _ = log.neighbours(today, until=today)
+        page = log.read_day(before) if before is not None else None
+        on = before or today
+    found: list[dict[str, Any]] = []
+    if page is not None:
+        listed = numbered(page)
+        carried = on != today
+        if carried:
+            listed = [t for t in listed if t.state == "open"]
+        for n, todo in enumerate(listed, 1):
+            if todo.state != "open":
+                continue
+            since = todo.carried_since or on
+            item: dict[str, Any] = {
+                "number": n if carried else todo.number, "text": _short(todo.entry.text),
+                "waiting_days": (today - since).days, "since": since.isoformat(),
+                "date": on.isoformat(), "file": log.day_name(on), "line": todo.entry.line,
+            }
+            if todo.started is not None:
+                item["timer_started"] = todo.started.isoformat(timespec="minutes")
+            found.append(item)
+    return {"today": today.isoformat(), "todos": found}
+
+
+def week(log: Log, today: dt.date, week: str | None = None) -> dict[str, Any]:
+    """The weekly review of ``week`` (default: this one) as ``reslog week`` writes its generated
+    sections, without writing the page, and the researcher's own reflection if the page has one."""
+    from reslog import review
+
+    year, number = review.parse_week(week, today)
+    start, end = week_range(year, number)
+    figures = review.compute(log, start, today)
+    blocks = review.render_blocks(figures)
+    text = "\n\n".join("\n".join(lines) for lines in blocks.values())
+    out: dict[str, Any] = {"week": review.week_name(year, number), "since": start.isoformat(),
+                           "until": end.isoformat(), "review": text}
+    page = log.read_page(review.week_file(log, year, number))
+    if page is not None:
+        own = [s for s in page.sections
+               if s.title.strip().rstrip(":").lower() in ("reflection", "reflections")]
+        out["file"] = f"weeks/{year:04d}/{review.week_name(year, number)}.md"
+        if own:
+            body = "".join(page.lines[own[0].index + 1 : own[0].end]).strip()
+            out["reflection"] = {"line": own[0].index + 1, "text": body}
+        rating = dict(page.front_matter).get("rating", "").strip()
+        if rating.isdigit():
+            out["rating"] = int(rating)
+    return out
+
+
+def stats(
+    log: Log, today: dt.date, topic: str, since: str | None = None, until: str | None = None,
+    tag: str | None = None,
+) -> dict[str, Any]:
+    """``reslog stats TOPIC``: the figures as the CLI prints them, and ``reslog stats --json``'s
+    data, whose figures cite their entries (date, file, line)."""
+    from reslog.analytics.data import load
+
+    if topic not in STATS_TOPICS:
+        raise InputError(f"unknown topic {topic!r}; use one of: {', '.join(STATS_TOPICS)}")
+    start, end = _range(since, until, today)
+    module = importlib.import_module(f"reslog.analytics.{topic}")
+    result = module.compute(load(log, today, start, end, tag))
+    return {"topic": topic, "summary": "\n".join(module.render(result)), "figures": _trimmed(result)}
+
+
+#: Citations kept per figure in ``stats`` (``reslog stats --json`` has them all).
+CITATIONS_PER_FIGURE = 3
+
+
+def _trimmed(value: Any) -> Any:
+    """``value`` with every list of citations cut to its first few and a count of the rest: a
+    figure's full list can run to hundreds of entries, too much for an agent's context."""
+    if isinstance(value, dict):
+        return {key: _trimmed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        cites = len(value) > CITATIONS_PER_FIGURE and all(
+            isinstance(item, dict) and "file" in item and "line" in item for item in value)
+        if cites:
+            rest = len(value) - CITATIONS_PER_FIGURE
+            more = f"... and {rest} more (reslog stats --json lists them all)"
+            return [*value[:CITATIONS_PER_FIGURE], more]
+        return [_trimmed(item) for item in value]
+    return value
+
+
+__all__ = ["MAX_LIMIT", "STATS_TOPICS", "ask", "compact", "day", "day_of", "recent", "retrieve_hits",
+           "search", "stats", "todos", "week"]

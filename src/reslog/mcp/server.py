@@ -1,0 +1,286 @@
+"""``reslog mcp``: the log as a Model Context Protocol server, built on the ``mcp`` SDK.
+
+:func:`build` registers the tools of :mod:`reslog.mcp.reading` (always) and
+:mod:`reslog.mcp.writing` (only with ``write=True``: without it the write
+tools are not registered at all, so a client cannot list or call them,
+whatever a prompt says). Each tool carries the MCP hints: read tools are
+``readOnlyHint``; write tools are not read-only, not destructive (they only
+append or tick a box) and, but for ``done``, not idempotent.
+
+Arguments are checked twice: by the SDK against each tool's JSON schema
+(types, ranges, enums), then by reslog's own parsers. Any
+:class:`~reslog.errors.ReslogError` becomes a tool error carrying its one-line
+message (``isError: true``), so the agent reads what to do; a malformed
+request gets a JSON-RPC error from the SDK, and no request can stop the
+server. Logs go to stderr; stdout carries only the protocol (the SDK's stdio
+transport also diverts file descriptor 1 to stderr while it serves, so even a
+stray ``print`` in a library cannot corrupt the stream).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from reslog import __version__
+from reslog.errors import LogError, ReslogError
+from reslog.mcp import reading, writing
+from reslog.store import Log
+
+Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
+
+INSTRUCTIONS = """\
+reslog is the user's research log: a daily lab notebook of Markdown pages (days/YYYY/YYYY-MM-DD.md).
+Entries are list items: experiments (exp:), bugs, fixes, papers read, decisions, results, thoughts,
+to-dos, ideas and reflections. Use search to find entries (words and meaning; a time scope such as
+"last week" or "in March 2024" in the query filters by date), ask for a cited answer or an honest
+"nothing in the log answers this", day for a whole page, recent for the last days, todos for open
+to-dos and how long they have waited, week for the weekly review, stats for figures about the
+user's habits. Every result cites its source as date, file and line: cite them when you answer."""
+
+READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True,
+                       open_world_hint=False)
+APPEND = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
+                         open_world_hint=False)
+TICK = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
+                       open_world_hint=False)
+
+#: The tools, by whether they write.
+READ_TOOLS = ("search", "ask", "day", "week", "recent", "todos", "stats")
+WRITE_TOOLS = ("capture", "todo", "done")
+
+Kind = Literal["exp", "bug", "fix", "read", "thought", "feel", "decision", "result", "note"]
+Section = Literal["todo", "done", "ideas", "reflection"]
+Mode = Literal["hybrid", "keyword", "semantic"]
+Topic = Literal["time", "bugs", "sources", "focus", "weeks", "habits"]
+CaptureKind = Literal["did", "exp", "bug", "fix", "read", "decision", "result", "idea", "reflect", "think",
+                      "feel"]
+When = Annotated[str | None, Field(description="A day, month, year, ISO week (2026-W48) or phrase "
+                                               "('last week', 'yesterday').")]
+Tag = Annotated[str | None, Field(description="Only entries with #TAG or a nested #TAG/...")]
+Tags = Annotated[list[str] | None, Field(description="Tags to add, without # (proj/sub for nested ones).")]
+Date = Annotated[str | None, Field(description="The day: YYYY-MM-DD, 'yesterday', 'last friday' "
+                                               "(default: today).")]
+
+
+def _run(call: Callable[[], T]) -> T:
+    """Run a tool's body; reslog's errors become the tool error the agent reads."""
+    try:
+        return call()
+    except ReslogError as exc:
+        raise ToolError(exc.message) from None
+
+
+def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServer:
+    """The server for ``log``: the read tools, and the write tools only when ``write``."""
+    now = clock or (lambda: dt.datetime.now().astimezone())
+    server = MCPServer("reslog", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
+
+    def today() -> dt.date:
+        return now().date()
+
+    def search(
+        query: Annotated[str, Field(description='Words, "phrases", -exclude, prefix*, OR; a time scope '
+                                                "('last week', 'in early 2013') filters by date. Empty: "
+                                                "the latest matching entries.")] = "",
+        kind: Annotated[Kind | None, Field(description="Only entries of this kind.")] = None,
+        tag: Tag = None,
+        section: Annotated[Section | None, Field(description="Only one section of the day.")] = None,
+        level: Annotated[int | None, Field(ge=0, le=2, description="0 facts, 1 thoughts, 2 reflection.")]
+        = None,
+        source: Annotated[str | None, Field(description="Only entries whose [from:: ...] contains it.")]
+        = None,
+        starred: Annotated[bool, Field(description="Only entries marked ★.")] = False,
+        open_todos: Annotated[bool, Field(description="Only open to-dos.")] = False,
+        since: When = None,
+        until: When = None,
+        limit: Annotated[int, Field(ge=1, le=reading.MAX_LIMIT)] = 10,
+        mode: Annotated[Mode | None, Field(description="Default: hybrid when the log has embeddings.")]
+        = None,
+    ) -> dict[str, Any]:
+        """Search the research log by words and meaning, best first; each result cites date, file, line."""
+        return _run(lambda: reading.search(log, today(), query, kind, tag, section, level, source, starred,
+                                           open_todos, since, until, limit, mode))
+
+    def ask(
+        question: Annotated[str, Field(description="A question about the log, e.g. 'when did I first "
+                                                   "try warmup?' (a time scope in it filters by date).")],
+        mode: Annotated[Mode | None, Field(description="Default: hybrid when the log has embeddings.")]
+        = None,
+    ) -> dict[str, Any]:
+        """Answer a question from the log with its own sentences, each cited (date, file, line); says
+        "Nothing in the log answers this." (abstained: true) with the nearest entries when it cannot."""
+        return _run(lambda: reading.ask(log, today(), question, mode))
+
+    def day(date: Date = None) -> dict[str, Any]:
+        """A day's page as written (Markdown): line N of text is line N of file."""
+        return _run(lambda: reading.day(log, today(), date))
+
+    def week(
+        week: Annotated[str | None, Field(description="An ISO week (2026-W48), 'last', or a day in it "
+                                                      "(default: this week).")] = None,
+    ) -> dict[str, Any]:
+        """The weekly review: figures, time against estimates, waiting to-dos, ideas by theme, the
+        comparison with the week before, and the user's own reflection if written (nothing is written)."""
+        return _run(lambda: reading.week(log, today(), week))
+
+    def recent(
+        days: Annotated[int, Field(ge=1, le=3660, description="How many days back, today included.")] = 7,
+        kind: Annotated[Kind | None, Field(description="Only entries of this kind.")] = None,
+        tag: Tag = None,
+        limit: Annotated[int, Field(ge=1, le=reading.MAX_LIMIT)] = 50,
+    ) -> dict[str, Any]:
+        """The entries of the last N days in date order (the latest LIMIT), each cited."""
+        return _run(lambda: reading.recent(log, today(), days, kind, tag, limit))
+
+    def todos() -> dict[str, Any]:
+        """Today's open to-dos with their numbers and how many days each has waited."""
+        return _run(lambda: reading.todos(log, today()))
+
+    def stats(
+        topic: Annotated[Topic, Field(description="time: estimates against actuals; bugs: recurring bugs; "
+                                                  "sources: where ideas came from; focus: projects over "
+                                                  "time; weeks: what moves with the weekly rating; "
+                                                  "habits: when and how the user logs.")],
+        since: When = None,
+        until: When = None,
+        tag: Tag = None,
+    ) -> dict[str, Any]:
+        """Figures about the user's research habits on one topic, each citing its entries."""
+        return _run(lambda: reading.stats(log, today(), topic, since, until, tag))
+
+    for fn in (search, ask, day, week, recent, todos, stats):
+        server.add_tool(fn, annotations=READ)
+    if not write:
+        return server
+
+    def capture(
+        text: Annotated[str, Field(description="The entry as typed on the command line: may open with "
+                                               "a kind (exp:, bug:, ...) and hold #tags, [key:: value] "
+                                               "fields and ★; further lines nest under the first.")],
+        kind: Annotated[CaptureKind, Field(description="Like the reslog command: did (What was done), "
+                                                       "exp, bug, fix, read, decision, result, idea "
+                                                       "(Random ideas), reflect (Reflection), think/feel "
+                                                       "(a nested line under the latest entry).")] = "did",
+        tags: Tags = None,
+        source: Annotated[str | None, Field(description="Where it came from: [from:: SOURCE].")] = None,
+        star: Annotated[bool, Field(description="Mark it as what mattered most (★).")] = False,
+        date: Date = None,
+        time: Annotated[str | None, Field(description="HH:MM (default: now, on today's page).")] = None,
+        on: Annotated[int | None, Field(ge=1, description="think/feel: nest under entry N of the day.")]
+        = None,
+    ) -> dict[str, Any]:
+        """Append one entry to the log (never changes or removes what is written); returns its citation."""
+        return _run(lambda: _after_write(
+            writing.capture(log, now(), text, kind, tags, source, star, date, time, on)))
+
+    def todo(
+        text: Annotated[str, Field(description="The to-do.")],
+        est: Annotated[str | None, Field(description="Estimate: 45m, 2h, 1h30m.")] = None,
+        tags: Tags = None,
+        source: Annotated[str | None, Field(description="Where it came from: [from:: SOURCE].")] = None,
+        date: Date = None,
+    ) -> dict[str, Any]:
+        """Add a to-do to What to do next (open to-dos carry over to the next day)."""
+        return _run(lambda: _after_write(writing.todo(log, now(), text, est, tags, source, date)))
+
+    def done(
+        number: Annotated[int, Field(ge=1, description="The to-do's number, as the todos tool gives it.")],
+        took: Annotated[str | None, Field(description="How long it took: 45m, 2h, 1h30m.")] = None,
+    ) -> dict[str, Any]:
+        """Mark one of today's open to-dos done (ticks its box; a second call changes nothing)."""
+        return _run(lambda: _after_write(writing.done(log, now(), number, took)))
+
+    def _after_write(result: dict[str, Any]) -> dict[str, Any]:
+        from reslog.sync.trigger import after_write
+
+        after_write(log.folder)
+        return result
+
+    server.add_tool(capture, annotations=APPEND)
+    server.add_tool(todo, annotations=APPEND)
+    server.add_tool(done, annotations=TICK)
+    return server
+
+
+class _Answering:
+    """The stdio transport's incoming messages, with every line that is not a JSON-RPC message
+    answered at once with the JSON-RPC error for it (-32700 parse error, -32600 invalid request,
+    ``id`` null, as JSON-RPC 2.0 asks). The SDK itself only logs such lines and says nothing, which
+    leaves a client waiting for an answer that never comes."""
+
+    def __init__(self, inner: Any, write: Any) -> None:
+        self._inner = inner
+        self._write = write
+
+    @property
+    def last_context(self) -> Any:
+        return getattr(self._inner, "last_context", None)
+
+    async def receive(self) -> Any:
+        return await self.__anext__()
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    def __aiter__(self) -> _Answering:
+        return self
+
+    async def __aenter__(self) -> _Answering:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def __anext__(self) -> Any:
+        from mcp.shared.message import SessionMessage
+        from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
+        from pydantic import ValidationError
+
+        while True:
+            item = await self._inner.__anext__()
+            if not isinstance(item, Exception):
+                return item
+            parse = isinstance(item, ValidationError) and any(
+                e["type"] == "json_invalid" for e in item.errors())
+            error = ErrorData(code=PARSE_ERROR, message="Parse error: the line is not JSON") if parse else \
+                ErrorData(code=INVALID_REQUEST, message="Invalid request: not a JSON-RPC 2.0 message")
+            await self._write.send(SessionMessage(JSONRPCError(jsonrpc="2.0", id=None, error=error)))
+
+
+async def _serve_stdio(server: MCPServer) -> None:
+    from mcp.server.stdio import stdio_server
+
+    lowlevel = server._lowlevel_server  # what MCPServer.run_stdio_async serves, with _Answering in front
+    async with stdio_server() as (read_stream, write_stream):
+        incoming: Any = _Answering(read_stream, write_stream)
+        await lowlevel.run(incoming, write_stream, lowlevel.create_initialization_options())
+
+
+def serve(log: Log, write: bool = False) -> None:
+    """Serve the log over stdio until the client closes the connection."""
+    import os
+
+    import anyio
+
+    if not os.path.isdir(log.folder):  # a mistyped path in a client's config must not make a new log
+        raise LogError(f"there is no log at {log.folder}; check the --dir in the client's configuration "
+                       "(or capture something first: reslog did TEXT)")
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="reslog mcp: %(message)s")
+    log.ensure_root()
+    server = build(log, write)
+    print(f"reslog mcp: serving {log.folder} over stdio ({'read and write' if write else 'read-only'})",
+          file=sys.stderr)
+    anyio.run(_serve_stdio, server)
+
+
+__all__ = ["READ_TOOLS", "WRITE_TOOLS", "build", "serve"]

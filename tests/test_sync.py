@@ -1,0 +1,254 @@
+"""``reslog sync`` on real git repositories: two machines (clones of one bare remote) that capture
+on the same day, carry to-dos over, conflict for real, and commit in the background."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reslog.sync.repo import message
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None and os.environ.get("CI") != "true",
+                                reason="git is not installed (apt install git)")
+
+IDENTITY = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
+            "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com"}
+
+
+class Machine:
+    """One machine's log, driven through the real ``reslog`` command in a subprocess."""
+
+    def __init__(self, root: Path, home: Path) -> None:
+        self.root = root
+        self.home = home
+        home.mkdir(parents=True, exist_ok=True)
+
+    def env(self, **more: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PYTEST"))}
+        env.update(IDENTITY, HOME=str(self.home), RESLOG_DIR=str(self.root), GIT_CONFIG_NOSYSTEM="1", **more)
+        return env
+
+    def reslog(self, *args: str, ok: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([sys.executable, "-m", "reslog", *args], env=self.env(**env), capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=120)
+        if ok:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(["git", "-C", str(self.root), *args], env=self.env(), capture_output=True,
+                              text=True, check=True).stdout
+
+    def page(self, day: str) -> str:
+        return (self.root / "days" / day[:4] / f"{day}.md").read_text(encoding="utf-8")
+
+    def write_page(self, day: str, text: str) -> None:
+        (self.root / "days" / day[:4] / f"{day}.md").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    bare = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    return bare
+
+
+@pytest.fixture
+def a(tmp_path: Path) -> Machine:
+    return Machine(tmp_path / "a" / "log", tmp_path / "a" / "home")
+
+
+@pytest.fixture
+def b(tmp_path: Path) -> Machine:
+    return Machine(tmp_path / "b" / "log", tmp_path / "b" / "home")
+
+
+def two_machines(a: Machine, b: Machine, remote: Path) -> None:
+    """A starts a log and publishes it; B joins with a log of its own (no clone needed)."""
+    a.reslog("todo", "Email Yitao about the grid-world task", "--date", "2026-11-24")
+    a.reslog("todo", "Rerun the W2S sweep", "--date", "2026-11-24")
+    a.reslog("did", "Set up the sweep", "--date", "2026-11-24", "--time", "09:00")
+    out = a.reslog("sync", "--remote", str(remote)).stdout
+    assert "Made" in out and "Pushed to origin." in out
+    out = b.reslog("sync", "--remote", str(remote)).stdout
+    assert b.page("2026-11-24") == a.page("2026-11-24")
+
+
+def test_first_sync_makes_a_repository_that_leaves_derived_data_out(a: Machine, remote: Path) -> None:
+    a.reslog("did", "a first entry", "--date", "2026-11-24")
+    (a.root / "runs" / "2026").mkdir(parents=True)
+    (a.root / "runs" / "2026" / "stdout.log").write_text("lots of output\n", encoding="utf-8")
+    a.reslog("search", "first")  # builds .reslog/index.db
+    out = a.reslog("sync").stdout
+    assert "Made" in out and "Committed 1 day and 2 other files (2026-11-24)." in out
+    assert "No remote" in out
+    tracked = a.git("ls-files").split()
+    assert tracked == [".gitattributes", ".gitignore", "days/2026/2026-11-24.md"]
+    assert a.git("log", "-1", "--format=%s").strip() == "reslog: 2026-11-24"
+    assert "Nothing new to commit." in a.reslog("sync").stdout
+    # sync.runs = true: runs/ goes into git too; the user's own .gitignore lines are kept
+    (a.root / ".gitignore").write_text((a.root / ".gitignore").read_text() + "*.tmp\n", encoding="utf-8")
+    (a.root / "reslog.toml").write_text("[sync]\nruns = true\n", encoding="utf-8")
+    a.reslog("sync")
+    assert "runs/2026/stdout.log" in a.git("ls-files")
+    ignore = (a.root / ".gitignore").read_text()
+    assert "runs/" not in ignore and ".reslog/" in ignore and "*.tmp" in ignore
+
+
+def test_commit_message_lists_the_days() -> None:
+    assert message(["days/2026/2026-11-25.md", "days/2026/2026-11-24.md", "reslog.toml"]).splitlines()[0] == \
+        "reslog: 2026-11-24, 2026-11-25"
+    many = [f"days/2026/2026-11-{d:02d}.md" for d in range(1, 11)]
+    assert message(many).splitlines()[0] == "reslog: 10 days, 2026-11-01 to 2026-11-10"
+
+
+def test_two_machines_capture_on_the_same_day_and_merge_cleanly(a: Machine, b: Machine, remote: Path) -> None:
+    two_machines(a, b, remote)
+    # the same new day on both machines: each page is made apart, with the same carried to-dos
+    a.reslog("exp", "A: W2S on GPT-2 sizes", "--date", "2026-11-26", "--time", "09:12")
+    a.reslog("think", "A: the strong model imitates the weak one", "--date", "2026-11-26")
+    a.reslog("idea", "A: curriculum over lengths", "--date", "2026-11-26", "--time", "12:00")
+    b.reslog("did", "B: lunch talk", "--date", "2026-11-26", "--time", "08:00")
+    b.reslog("bug", "B: off-by-one in the loader", "--date", "2026-11-26", "--time", "10:30")
+    b.reslog("think", "B: explains the flat curve", "--date", "2026-11-26")
+    a.reslog("sync")
+    out = b.reslog("sync").stdout
+    assert "Pulled 1 commit from origin." in out and "Pushed to origin." in out
+    a.reslog("sync")
+    merged = a.page("2026-11-26")
+    assert merged == b.page("2026-11-26")
+    assert "<<<<<<<" not in merged
+    # every line of both machines, once, each nested line under its own entry, entries by time
+    # (each machine's own entries keep their order: the merge interleaves, never reorders one side)
+    assert merged.count("Email Yitao") == 1 and merged.count("Rerun the W2S sweep") == 1
+    done = merged.split("## What was done\n")[1].split("\n\n")[0].splitlines()
+    assert done == [
+        "- 08:00 B: lunch talk",
+        "- 09:12 exp: A: W2S on GPT-2 sizes",
+        "  - thought: A: the strong model imitates the weak one",
+        "- 10:30 bug: B: off-by-one in the loader",
+        "  - thought: B: explains the flat curve",
+    ]
+    assert "- 12:00 A: curriculum over lengths" in merged
+    # the day both carried from: both marked the same to-dos [>], kept once
+    old = a.page("2026-11-24")
+    assert old.count("- [>] Email Yitao") == 1 and "- [ ]" not in old
+    # the index reads the merged page: search finds both machines' entries
+    found = a.reslog("search", "--mode", "keyword", "loader OR W2S", "--since", "2026-11-26").stdout
+    assert "off-by-one" in found and "GPT-2 sizes" in found
+
+
+def test_carry_over_on_one_side_and_done_on_the_other(a: Machine, b: Machine, remote: Path) -> None:
+    two_machines(a, b, remote)
+    # A opens a new day: the to-dos carry over, [>] on 2026-11-24. B ticks one off on 2026-11-24.
+    a.reslog("did", "A: new day", "--date", "2026-11-25", "--time", "09:00")
+    b.reslog("done", "1", "--date", "2026-11-24", "--took", "20m")
+    b.reslog("did", "B: late note on the 24th", "--date", "2026-11-24", "--time", "18:00")
+    a.reslog("sync")
+    b.reslog("sync")
+    a.reslog("sync")
+    page = a.page("2026-11-24")
+    assert page == b.page("2026-11-24")
+    # done beats the carry-over mark, with B's time; A's [>] of the other to-do stays
+    assert "- [x] Email Yitao about the grid-world task [took:: 20m]" in page
+    assert "- [>] Rerun the W2S sweep" in page
+    assert "- 18:00 B: late note on the 24th" in page
+    assert "<<<<<<<" not in page
+
+
+def test_a_real_conflict_stops_and_keeps_both_versions(a: Machine, b: Machine, remote: Path) -> None:
+    two_machines(a, b, remote)
+    page = a.page("2026-11-24")
+    a.write_page("2026-11-24", page.replace("Set up the sweep", "Set up the sweep on the cluster"))
+    b.write_page("2026-11-24", b.page("2026-11-24").replace("Set up the sweep", "Set up the sweep locally"))
+    b.reslog("did", "B: an entry of its own", "--date", "2026-11-24", "--time", "17:00")
+    a.reslog("sync")
+    stopped = b.reslog("sync", ok=False)
+    assert stopped.returncode == 1
+    assert "sync stopped: days/2026/2026-11-24.md changed in the same lines on both machines" in stopped.stderr
+    assert len(stopped.stderr.strip().splitlines()) == 1
+    text = b.page("2026-11-24")
+    assert "Set up the sweep on the cluster" in text and "Set up the sweep locally" in text
+    assert "<<<<<<< the other machine" in text and ">>>>>>> this machine" in text
+    assert "- 17:00 B: an entry of its own" in text
+    # running it again without resolving says the same, and changes nothing
+    again = b.reslog("sync", ok=False)
+    assert again.returncode == 1 and "sync stopped" in again.stderr
+    assert b.page("2026-11-24") == text
+    # a background commit (sync.auto) never commits a page with its markers in mid-rebase
+    (b.root / "reslog.toml").write_text("[sync]\nauto = true\n", encoding="utf-8")
+    head = b.git("rev-parse", "HEAD")
+    auto = subprocess.run([sys.executable, "-m", "reslog.sync.auto", str(b.root)], env=b.env(), timeout=60)
+    assert auto.returncode == 1 and b.git("rev-parse", "HEAD") == head
+    assert "stopped on a conflict" in (b.root / ".reslog" / "sync.log").read_text(encoding="utf-8")
+    # resolve: keep both words, drop the markers; the next sync finishes and pushes
+    lines = [line for line in text.splitlines(keepends=True)
+             if not line.startswith(("<<<<<<<", "=======", ">>>>>>>")) and "sweep locally" not in line]
+    b.write_page("2026-11-24", "".join(lines))
+    out = b.reslog("sync").stdout
+    assert "Pushed to origin." in out
+    a.reslog("sync")
+    assert a.page("2026-11-24") == b.page("2026-11-24")
+    assert "- 17:00 B: an entry of its own" in a.page("2026-11-24")
+
+
+def test_a_clone_joins_too(a: Machine, remote: Path, tmp_path: Path) -> None:
+    a.reslog("did", "from A", "--date", "2026-11-24")
+    a.reslog("sync", "--remote", str(remote))
+    clone = Machine(tmp_path / "c" / "log", tmp_path / "c" / "home")
+    subprocess.run(["git", "clone", "-q", str(remote), str(clone.root)], check=True, env=clone.env())
+    clone.reslog("did", "from the clone", "--date", "2026-11-24", "--time", "11:00")
+    a.reslog("did", "more from A", "--date", "2026-11-24", "--time", "10:00")
+    a.reslog("sync")
+    clone.reslog("sync")  # registers the merge driver in the clone's .git/config, then merges
+    text = clone.page("2026-11-24")
+    assert "from A" in text and "more from A" in text and "from the clone" in text
+    assert "<<<<<<<" not in text
+
+
+def test_sync_auto_commits_after_a_capture_in_the_background(a: Machine) -> None:
+    a.reslog("did", "before", "--date", "2026-11-24")
+    (a.root / "reslog.toml").write_text("[sync]\nauto = true\n", encoding="utf-8")
+    a.reslog("sync")
+    assert (a.root / ".reslog" / "sync-auto").exists()
+    commits = int(a.git("rev-list", "--count", "HEAD"))
+    out = a.reslog("exp", "auto-committed entry", "--date", "2026-11-24").stdout
+    assert "What was done" in out
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and int(a.git("rev-list", "--count", "HEAD")) == commits:
+        time.sleep(0.2)
+    assert int(a.git("rev-list", "--count", "HEAD")) == commits + 1
+    assert "auto-committed entry" in a.git("show", "HEAD")
+    # sync.auto off: the background process removes the mark and commits nothing
+    (a.root / "reslog.toml").write_text("[sync]\nauto = false\n", encoding="utf-8")
+    a.reslog("did", "not committed", "--date", "2026-11-24")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (a.root / ".reslog" / "sync-auto").exists():
+        time.sleep(0.2)
+    assert not (a.root / ".reslog" / "sync-auto").exists()
+    assert "not committed" not in a.git("show", "HEAD")
+
+
+def test_errors_say_what_to_do(a: Machine, tmp_path: Path) -> None:
+    a.reslog("did", "something", "--date", "2026-11-24")
+    nobody = {"GIT_AUTHOR_NAME": "", "GIT_AUTHOR_EMAIL": "", "GIT_COMMITTER_NAME": "",
+              "GIT_COMMITTER_EMAIL": "", "EMAIL": ""}
+    env = {k: v for k, v in a.env().items() if k not in IDENTITY}
+    done = subprocess.run([sys.executable, "-m", "reslog", "sync"], env={**env, **{k: v for k, v in nobody.items()
+                          if k == "EMAIL"}, "GIT_CONFIG_GLOBAL": str(tmp_path / "empty")},
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+    if done.returncode == 0:
+        pytest.skip("git made up an identity from this machine's name")
+    assert "git does not know who you are" in done.stderr and "nothing is lost" in done.stderr
+    assert (a.root / "days" / "2026" / "2026-11-24.md").exists()
+    no_git = a.reslog("sync", ok=False, PATH=str(tmp_path / "nowhere"))
+    assert no_git.returncode == 1 and "needs git" in no_git.stderr
+    bad = a.reslog("sync", "--remote", str(tmp_path / "missing.git"), ok=False)
+    assert bad.returncode == 1 and bad.stderr.startswith("reslog: git ")
+    assert len(bad.stderr.strip().splitlines()) == 1
