@@ -14,6 +14,10 @@ mode = "hybrid"                   # what `reslog search` does by default: hybrid
 [ask]
 model = ""                        # an `llm` model id (gpt-4o-mini, an Ollama model, ...) for written
                                   # answers and digest paragraphs; empty: extractive only
+
+[run]
+output_cap = "50MB"               # `reslog run`: the most kept of each of stdout and stderr (head and tail)
+env = ["CUDA_VISIBLE_DEVICES"]    # environment variables recorded in a run's meta.json (* matches any text)
 ```
 """
 
@@ -30,31 +34,64 @@ if TYPE_CHECKING:
 SETTINGS_FILE = "reslog.toml"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODES = ("hybrid", "keyword", "semantic")
+DEFAULT_OUTPUT_CAP = 50_000_000
+DEFAULT_RUN_ENV = ("CUDA_VISIBLE_DEVICES",)
+_MIN_OUTPUT_CAP = 64
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
 
 
 class Settings(Record):
     """The settings of one log."""
 
-    __slots__ = ("ask_model", "embed_model", "embeddings", "search_mode")
+    __slots__ = ("ask_model", "embed_model", "embeddings", "output_cap", "run_env", "search_mode")
     embeddings: Final[bool]
     embed_model: Final[str]
     search_mode: Final[str]
     ask_model: Final[str | None]
+    #: ``reslog run``: bytes kept of each output stream, and the environment variables recorded.
+    output_cap: Final[int]
+    run_env: Final[tuple[str, ...]]
 
     def __init__(
         self, embeddings: bool = True, embed_model: str = DEFAULT_MODEL, search_mode: str = "hybrid",
-        ask_model: str | None = None,
+        ask_model: str | None = None, output_cap: int = DEFAULT_OUTPUT_CAP,
+        run_env: tuple[str, ...] = DEFAULT_RUN_ENV,
     ) -> None:
         self.embeddings = embeddings
         self.embed_model = embed_model
         self.search_mode = search_mode
         self.ask_model = ask_model
+        self.output_cap = output_cap
+        self.run_env = run_env
 
 
 _KEYS: dict[str, dict[str, type]] = {
     "search": {"embeddings": bool, "model": str, "mode": str},
     "ask": {"model": str},
+    "run": {"output_cap": object, "env": list},
 }
+
+
+def parse_size(value: object, where: str = "run.output_cap") -> int:
+    """Bytes of a size setting: a whole number of bytes, or text such as ``50MB``, ``1.5 GB``,
+    ``512KiB`` (kB, MB, GB are powers of 1000; KiB, MiB, GiB of 1024)."""
+    import re
+
+    hint = (f"{where} must be a size such as \"50MB\", \"2GiB\" or a number of bytes, "
+            f"at least {_MIN_OUTPUT_CAP}")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise LogError(f"{hint}, not {value!r}")
+    if isinstance(value, int):
+        size = value
+    else:
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", value)
+        unit = match.group(2).lower() if match else ""
+        if match is None or unit not in _UNITS:
+            raise LogError(f"{hint}, not {value!r}")
+        size = int(float(match.group(1)) * _UNITS[unit])
+    if size < _MIN_OUTPUT_CAP:
+        raise LogError(f"{hint}, not {value!r}")
+    return size
 
 
 def _check(data: dict[str, Any], where: str) -> None:
@@ -72,6 +109,10 @@ def _check(data: dict[str, Any], where: str) -> None:
     mode = data.get("search", {}).get("mode")
     if mode is not None and mode not in MODES:
         raise LogError(f"{where}: search.mode must be one of {', '.join(MODES)}, not {mode!r}")
+    env = data.get("run", {}).get("env", [])
+    if not all(isinstance(name, str) and name.strip() for name in env):
+        raise LogError(f"{where}: run.env must be a list of variable names, "
+                       "such as [\"CUDA_VISIBLE_DEVICES\"]")
 
 
 def load(log: Log) -> Settings:
@@ -92,9 +133,13 @@ def load(log: Log) -> Settings:
     _check(data, where)
     search = data.get("search", {})
     ask = data.get("ask", {})
+    run = data.get("run", {})
+    cap = parse_size(run["output_cap"], f"{where}: run.output_cap") if "output_cap" in run else None
     return Settings(
         embeddings=search.get("embeddings", True),
         embed_model=search.get("model") or DEFAULT_MODEL,
         search_mode=search.get("mode", "hybrid"),
         ask_model=ask.get("model") or None,
+        output_cap=DEFAULT_OUTPUT_CAP if cap is None else cap,
+        run_env=tuple(name.strip() for name in run["env"]) if "env" in run else DEFAULT_RUN_ENV,
     )
