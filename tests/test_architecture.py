@@ -43,6 +43,10 @@ PACKAGES: dict[str, set[str]] = {
     "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics"},
     # the semantic layer: the model, vectors over the index, hybrid ranking; numpy lives here
     "semantic": {"records", "errors", "store", "index", "search", "settings", "chunks", "semantic"},
+    # the experiment ledger (reslog run): the entry through capture and the files layer, listing
+    # through the index; nothing in the core or the other subpackages imports it
+    "runs": {"records", "model", "markdown", "dates", "errors", "store", "capture", "settings", "index",
+             "search", "runs"},
 }
 EDGE_ONLY = {"click", "rich", "starlette", "fastapi", "uvicorn", "jinja2", "matplotlib"}
 
@@ -79,6 +83,14 @@ def test_importers_and_exporters_stay_in_their_lane() -> None:
             third = {name.split(".")[0] for name in imported}
             edge = EDGE_ONLY - {"jinja2"} - ({"matplotlib"} if package == "analytics" else set())
             assert not third & edge, f"{package}/{path.name} imports {third & edge}"
+
+
+def test_nothing_but_the_cli_imports_the_run_ledger() -> None:
+    for path in SRC.rglob("*.py"):
+        if path.parent.name in ("runs", "cli"):
+            continue
+        imported = _imports(path)
+        assert not {name for name in imported if name.startswith("reslog.runs")}, path
 
 
 def test_cli_never_touches_files_directly() -> None:
@@ -174,6 +186,27 @@ def test_hybrid_search_runs_the_model_without_torch(tmp_path: Path) -> None:
     loaded = set(report["modules"])
     assert {"numpy", "tokenizers", "reslog.semantic.minilm"} <= loaded
     assert loaded & {"torch", "sentence_transformers", "transformers", "click", "llm", "scipy"} == set()
+
+
+_RUN_PROBE = """
+import sys
+from reslog.cli.entry import main
+code = main(["run", "-t", "x", "--", "true"])
+modules = sorted(sys.modules)
+import json
+print(json.dumps({"code": code, "modules": modules}))
+"""
+
+
+def test_run_path_skips_click_and_the_index(tmp_path: Path) -> None:
+    """`reslog run` starts the command as fast as a capture path allows: no click, no SQLite."""
+    out = _probe(_RUN_PROBE, tmp_path)
+    report = json.loads(out.splitlines()[-1])
+    assert report["code"] == 0
+    loaded = set(report["modules"])
+    assert "reslog.runs.recorder" in loaded
+    assert loaded & (HEAVY - {"reslog.cli.display", "reslog.cli.todo_cmds"}) == set()
+    assert loaded & {"dataclasses", "typing", "pathlib", "tomllib"} == set()
 
 
 def test_public_api_is_explicit() -> None:
