@@ -69,8 +69,8 @@ def test_a_rotation_cut_short_keeps_the_head(tmp_path: Path) -> None:
     capped.close()
     (tmp_path / "stdout.log.total").write_bytes(b"rotating\n")  # killed while putting the ring in order
     assert assemble(str(path), 40) == (20, 20)
-    assert path.read_bytes() == (b"ABCDEFGHIJKLMNOPQRST\n[reslog: the last 20 bytes of output were lost "
-                                 b"while they were put in order]\n")
+    assert path.read_bytes() == (b"ABCDEFGHIJKLMNOPQRST\n[reslog: the last 20 bytes of output were lost: "
+                                 b"reslog stopped while writing them]\n")
 
 
 @pytest.mark.parametrize(("out", "err", "metrics"), [

@@ -211,3 +211,40 @@ def test_in_a_terminal_the_command_sees_one_and_ctrl_c_arrives_once(log_dir: Pat
 def test_piped_output_is_not_a_terminal(log_dir: Path) -> None:
     done = reslog("run", "--", PY, "-c", "import sys; print(sys.stdout.isatty(), sys.stderr.isatty())")
     assert done.stdout == "False False\n"
+
+
+POUR = """
+import sys
+data = b"".join(b"line %07d\\n" % i for i in range(500_000))  # 6.5 MB
+sys.stdout.buffer.write(data)
+sys.stdout.flush()
+print("paused", file=sys.stderr, flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_tail_poured_out_is_on_disk_once_the_output_pauses(log_dir: Path) -> None:
+    """Past the head, a fast stream's tail is held in pipes; a pause writes it to the ring, so a
+    reslog killed then leaves it on disk."""
+    from .run_helpers import write_settings
+
+    write_settings(log_dir, '[run]\noutput_cap = "2MB"\n')
+    process = subprocess.Popen([sys.executable, "-m", "reslog", "run", "--", PY, "-c", POUR],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               cwd=Path(os.environ["RESLOG_DIR"]).parent)
+    assert process.stderr is not None and process.stdin is not None
+    assert process.stderr.readline() == b"paused\n"
+    _, folder, _ = only_run(log_dir)
+    count = folder / "stdout.log.total"
+    for _ in range(1200):  # the held tail goes to disk 20 ms after the output pauses
+        if count.exists() and count.read_bytes().strip() == b"6500000":
+            break
+        select.select([], [], [], 0.05)
+    else:
+        raise AssertionError(f"the tail never reached the disk: {count.read_bytes()!r}")
+    process.kill()
+    process.communicate(timeout=30)
+    assert " lost " in reslog("runs").stdout
+    data = b"".join(b"line %07d\n" % i for i in range(500_000))
+    assert (folder / "stdout.log").read_bytes() == (
+        data[:1_000_000] + b"\n[reslog: 4,500,000 bytes of output left out here]\n" + data[-1_000_000:])

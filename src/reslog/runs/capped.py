@@ -25,7 +25,9 @@ copying the whole file to a new one cost half a second for 50 MB on a virtual
 disk). The count file says ``rotating`` meanwhile and is removed after. A
 file found larger than the cap is assembled already; one found ``rotating``
 (reslog killed in those milliseconds) keeps its head and loses its tail, with
-a line that says so, rather than show a half-rotated tail.
+a line that says so, rather than show a half-rotated tail. The same marker
+covers :meth:`CappedFile.rewrite`, when a burst's held tail (see
+:mod:`reslog.runs.tee`) refills the whole ring.
 
 Nothing here calls fsync: the files survive the death of reslog (they are in
 the kernel's page cache), not a power cut, and a run pays no disk flush.
@@ -38,6 +40,7 @@ import os
 #: The line put between the head and the tail, around the number of bytes left out.
 GAP = "\n[reslog: {dropped:,} bytes of output left out here]\n"
 TOTAL = ".total"
+ROTATING = b"rotating"
 
 
 def _write_all(fd: int, data: memoryview | bytes, offset: int) -> None:
@@ -59,6 +62,7 @@ class CappedFile:
         self.total = 0
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
         self._count = -1
+        self._rewriting = False
 
     def span(self) -> tuple[int, int]:
         """Where the next bytes go: (offset in the file, bytes that fit there contiguously)."""
@@ -70,10 +74,25 @@ class CappedFile:
     def advance(self, size: int) -> None:
         """Count ``size`` bytes written at :meth:`span`."""
         self.total += size
-        if self.total > self.head_size:
-            if self._count < 0:
-                self._count = os.open(self.path + TOTAL, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-            os.pwrite(self._count, b"%20d\n" % self.total, 0)
+        if self.total > self.head_size and not self._rewriting:
+            self._note(b"%20d\n" % self.total)
+
+    def _note(self, text: bytes) -> None:
+        if self._count < 0:
+            self._count = os.open(self.path + TOTAL, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.pwrite(self._count, text, 0)
+
+    def rewrite(self, skipped: int) -> None:
+        """Begin writing the whole ring anew: ``skipped`` bytes of the stream went by unwritten,
+        and at least a ring's worth follows. Until :meth:`rewritten`, the count file says
+        ``rotating`` (the ring is then not in any order a reader could trust)."""
+        self._note(ROTATING.ljust(20) + b"\n")
+        self._rewriting = True
+        self.total += skipped
+
+    def rewritten(self) -> None:
+        self._rewriting = False
+        self._note(b"%20d\n" % self.total)
 
     def write(self, data: memoryview) -> None:
         while data:
@@ -90,8 +109,7 @@ class CappedFile:
         self.fd = self._count = -1
 
 
-ROTATING = b"rotating"
-_LOST_TAIL = "\n[reslog: the last {ring:,} bytes of output were lost while they were put in order]\n"
+_LOST_TAIL = "\n[reslog: the last {ring:,} bytes of output were lost: reslog stopped while writing them]\n"
 
 
 def _counted(path: str) -> int | None:
@@ -154,4 +172,4 @@ def read_end(path: str, size: int, tail: bool = True) -> bytes:
         return b""
 
 
-__all__ = ["GAP", "TOTAL", "CappedFile", "assemble", "read_end"]
+__all__ = ["GAP", "ROTATING", "TOTAL", "CappedFile", "assemble", "read_end"]

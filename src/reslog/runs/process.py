@@ -44,7 +44,7 @@ import sys
 import threading
 
 from reslog.runs.capped import CappedFile
-from reslog.runs.tee import CHUNK, Stream
+from reslog.runs.tee import CHUNK, IDLE_MS, Stream
 
 FORWARDED = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGUSR1,
              signal.SIGUSR2, signal.SIGWINCH)
@@ -195,11 +195,21 @@ class Command:
         buffer = bytearray(CHUNK)
         ended = False
         while open_streams:
-            events = poller.poll(_LINGER_MS if ended else (None if self.pidfd >= 0 else 100))
+            holding = any(stream.held for stream in open_streams.values())
+            if ended:
+                timeout: int | None = _LINGER_MS
+            elif holding:
+                timeout = IDLE_MS
+            else:
+                timeout = None if self.pidfd >= 0 else 100
+            events = poller.poll(timeout)
             if not events:
+                for stream in open_streams.values():
+                    stream.flush()  # the output paused: what is held goes to disk
                 if ended:
                     break
-                ended = self._exited()
+                if self.pidfd < 0:
+                    ended = self._exited()
                 continue
             for fd, _ in events:
                 if fd == self.pidfd:

@@ -7,15 +7,17 @@ Each stream goes one of two ways:
 - **tee**, on Linux between pipes, once a stream has passed 1 MiB: ``tee(2)``
   duplicates the bytes waiting in the command's pipe into a second pipe
   without copying them, ``splice(2)`` moves that duplicate into the log file
-  (the one copy a log costs) and the original on to reslog's stream (without
-  a copy when that is a pipe or a file). Python has no ``tee``; it is called
+  (the head) or holds it with the rest of the tail (:meth:`Stream._hold`), and
+  moves the original on to reslog's stream (without a copy when that is a
+  pipe). Python has no ``tee``; it is called
   through :mod:`ctypes`, imported only then, since it costs a short
   command's start-up several milliseconds. Where any of this is refused
   (another system, a destination that takes no ``splice``), the stream goes
   back to copying, losing nothing: the bytes stay in the pipe until moved.
 
 Either way the log is written before the bytes are passed on, so what a
-terminal has shown is on disk. If the reader of reslog's stream goes away,
+terminal has shown is on disk; the tail held during a burst is written when
+the output pauses. If the reader of reslog's stream goes away,
 the stream ends and reslog closes the command's end, so the command gets
 SIGPIPE as it would have.
 """
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
 
 CHUNK = 1 << 20
 TEE_FROM = 1 << 20
+MAX_HELD = 64  # pipes holding a tail at most (each holds up to 1 MiB of the command's pages)
+IDLE_MS = 20  # a pause in the output this long writes the held tail to disk
+_NONBLOCK = 2  # SPLICE_F_NONBLOCK
 #: libc's ``tee`` once looked for (None: there is none); empty until then.
 _found: list[Callable[[int, int, int, int], int] | None] = []
 
@@ -91,10 +96,30 @@ def _read_exactly(fd: int, size: int) -> bytes:
     return b"".join(parts)
 
 
+class _Held:
+    """A pipe holding, as references to the command's pages, a part of the stream's tail."""
+
+    __slots__ = ("full", "read", "size", "write")
+
+    def __init__(self) -> None:
+        self.read, self.write = os.pipe()
+        self.size = 0
+        self.full = False
+        import fcntl
+
+        with contextlib.suppress(OSError):  # past the user's pipe allowance: a smaller pipe
+            fcntl.fcntl(self.write, fcntl.F_SETPIPE_SZ, CHUNK)
+
+    def close(self) -> None:
+        os.close(self.read)
+        os.close(self.write)
+
+
 class Stream:
     """One output of the command: read from ``source``, logged to ``log``, passed on to ``dest``."""
 
-    __slots__ = ("dest", "log", "mirror", "passing", "pipe", "source")
+    __slots__ = ("dest", "held", "held_bytes", "log", "mirror", "passing", "pipe", "skipped",
+                 "source", "splice_log")
 
     def __init__(self, source: int, dest: int, log: CappedFile, pipe: bool) -> None:
         self.source = source
@@ -103,6 +128,10 @@ class Stream:
         self.pipe = pipe  # the source is a pipe (not a pseudo-terminal): it may be teed
         self.passing = True
         self.mirror: tuple[int, int] | None = None
+        self.splice_log = True
+        self.held: list[_Held] = []
+        self.held_bytes = 0
+        self.skipped = 0
 
     def step(self, buffer: bytearray) -> bool:
         """Move what is waiting; False when the stream is over (its end, or no reader)."""
@@ -145,6 +174,7 @@ class Stream:
                 fcntl.fcntl(self.dest, fcntl.F_SETPIPE_SZ, size)
 
     def _stop_tee(self) -> None:
+        self.flush()
         if self.mirror is not None:
             for fd in self.mirror:
                 os.close(fd)
@@ -152,32 +182,96 @@ class Stream:
 
     def _tee_step(self) -> bool:
         assert self.mirror is not None
-        read, write = self.mirror
+        if self.log.total >= self.log.head_size:
+            size = self._hold()
+        else:  # the head is written as it comes
+            read, write = self.mirror
+            size = self._tee_into(write, 0)
+            if size > 0:
+                self._log_from(read, size)
+        if size < 0:
+            return True  # nothing moved: the bytes stay in the pipe for the next step
+        if size == 0:
+            return False
+        return self._pass_on(size)
+
+    def _tee_into(self, target: int, flags: int) -> int:
+        """Bytes duplicated from the command's pipe into ``target``; 0 at the end; -1 when the
+        system refuses (the stream is then copied from now on)."""
         tee = _tee()
         assert tee is not None
         try:
-            size = tee(self.source, write, CHUNK, 0)
+            return tee(self.source, target, CHUNK, flags)
         except OSError as exc:
             if exc.errno != errno.EINVAL:
                 raise
             self._stop_tee()
-            return True  # nothing moved: the bytes are read the other way
-        if not size:
-            return False
-        self._log_from(read, size)
-        return self._pass_on(size)
+            return -1
+
+    def _hold(self) -> int:
+        """Past the head: hold the bytes in pipes instead of writing them to the ring at once.
+
+        The ring keeps the last R bytes of the stream; while a stream pours out, most bytes
+        would be written there only to be overwritten. So the tail is kept as references to the
+        command's own pages in a chain of pipes; once the chain holds R bytes without its
+        oldest pipe, that pipe can never be in the tail and is closed, unwritten. The chain is
+        written to the ring (:meth:`flush`) when the output pauses, when 64 pipes are held, and
+        at the end: a stream that pauses is on disk within moments, a gigabyte poured out costs
+        the copy of R bytes, not of a gigabyte.
+        """
+        while True:
+            if not self.held or self.held[-1].full:
+                if len(self.held) >= MAX_HELD:
+                    self.flush()
+                self.held.append(_Held())
+            pipe = self.held[-1]
+            try:
+                size = self._tee_into(pipe.write, _NONBLOCK)
+            except BlockingIOError:
+                if pipe.size == 0:
+                    return -1
+                pipe.full = True
+                continue
+            if size <= 0:
+                return size
+            pipe.size += size
+            self.held_bytes += size
+            while len(self.held) > 1 and self.held_bytes - self.held[0].size >= self.log.ring:
+                old = self.held.pop(0)
+                old.close()
+                self.held_bytes -= old.size
+                self.skipped += old.size
+            return size
+
+    def flush(self) -> None:
+        """Write the held tail to the ring (see :meth:`_hold`)."""
+        if not self.held:
+            return
+        rewrite = self.skipped > 0  # then the held bytes cover the whole ring
+        if rewrite:
+            self.log.rewrite(self.skipped)
+            self.skipped = 0
+        for pipe in self.held:
+            self._log_from(pipe.read, pipe.size)
+            pipe.close()
+        self.held = []
+        self.held_bytes = 0
+        if rewrite:
+            self.log.rewritten()
 
     def _log_from(self, read: int, size: int) -> None:
         while size:
+            if not self.splice_log:
+                self.log.write(memoryview(_read_exactly(read, size)))
+                return
             offset, room = self.log.span()
             try:
                 moved = os.splice(read, self.log.fd, min(room, size), offset_dst=offset)
             except OSError as exc:
-                if exc.errno != errno.EINVAL:  # a file system that takes no splice
+                if exc.errno != errno.EINVAL:  # a file system that takes no splice: copy
                     raise
-                self.log.write(memoryview(_read_exactly(read, size)))
-                self._stop_tee()
-                return
+                self.splice_log = False
+                continue
             self.log.advance(moved)
             size -= moved
 
@@ -208,4 +302,4 @@ class Stream:
             self.source = -1
 
 
-__all__ = ["CHUNK", "TEE_FROM", "Stream", "send"]
+__all__ = ["CHUNK", "IDLE_MS", "MAX_HELD", "TEE_FROM", "Stream", "send"]
