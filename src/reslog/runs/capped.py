@@ -35,12 +35,27 @@ the kernel's page cache), not a power cut, and a run pays no disk flush.
 
 from __future__ import annotations
 
+import errno
 import os
 
 #: The line put between the head and the tail, around the number of bytes left out.
 GAP = "\n[reslog: {dropped:,} bytes of output left out here]\n"
 TOTAL = ".total"
 ROTATING = b"rotating"
+
+
+def _move(source: int, target: int, size: int, offset: int | None) -> int:
+    """Bytes moved from a pipe to a file (at ``offset``), by splice where the system allows."""
+    try:
+        return os.splice(source, target, size, offset_dst=offset)
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:
+            raise
+    data = os.read(source, size)
+    if offset is None:
+        return os.write(target, data)
+    _write_all(target, data, offset)
+    return len(data)
 
 
 def _write_all(fd: int, data: memoryview | bytes, offset: int) -> None:
@@ -63,6 +78,7 @@ class CappedFile:
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
         self._count = -1
         self._rewriting = False
+        self._assembled = False
 
     def span(self) -> tuple[int, int]:
         """Where the next bytes go: (offset in the file, bytes that fit there contiguously)."""
@@ -93,6 +109,41 @@ class CappedFile:
     def rewritten(self) -> None:
         self._rewriting = False
         self._note(b"%20d\n" % self.total)
+
+    def write_tail(self, parts: list[tuple[int, int]], skipped: int) -> None:
+        """At the end of a stream whose held tail (pipes, with their byte counts) covers the whole
+        ring, write the file in its final order at once: the head as it is, the gap line, the
+        last R bytes; rather than fill the ring and then put it in order (twice the writing)."""
+        held = sum(size for _, size in parts)
+        self._note(ROTATING.ljust(20) + b"\n")
+        self.total += skipped + held
+        gap = GAP.format(dropped=self.total - self.cap).encode()
+        _write_all(self.fd, gap, self.head_size)
+        offset = self.head_size + len(gap)
+        excess = held - self.ring
+        with open(os.devnull, "wb") as null:
+            for fd, size in parts:
+                drop = min(excess, size)  # older than the last R bytes: never written
+                excess -= drop
+                size -= drop
+                while drop:
+                    drop -= _move(fd, null.fileno(), drop, None)
+                while size:
+                    moved = _move(fd, self.fd, size, offset)
+                    offset += moved
+                    size -= moved
+        os.ftruncate(self.fd, offset)
+        self._assembled = True
+        os.close(self._count)
+        self._count = -1
+        os.unlink(self.path + TOTAL)
+
+    def finish(self) -> tuple[int, int]:
+        """Close the file and put it in order; (bytes the stream had, bytes of it kept)."""
+        self.close()
+        if self._assembled:
+            return self.total, self.cap
+        return assemble(self.path, self.cap)
 
     def write(self, data: memoryview) -> None:
         while data:

@@ -37,7 +37,7 @@ from reslog.markdown import append_entry
 from reslog.model import Page
 from reslog.records import Record
 from reslog.runs import entry, lost, meta
-from reslog.runs.capped import CappedFile, assemble, read_end
+from reslog.runs.capped import CappedFile, read_end
 from reslog.runs.gitstate import GitState, read_state
 from reslog.runs.metrics import SCAN_BYTES, as_number, read_metrics, read_trackers
 from reslog.runs.process import Command, describe_exit, find_program, shell_status
@@ -220,19 +220,17 @@ def _run(log: Log, argv: list[str], cwd: str, folder: str, lines: list[str], inf
     try:
         command = Command(argv, cwd, logs[0], logs[1])
     except OSError as exc:  # found a moment ago, gone or not runnable now
-        for file in logs:
-            file.close()
         code = 127 if isinstance(exc, FileNotFoundError) else 126
-        ended = _finish(log, folder, lines, info, line, code, time.monotonic() - began, clock, gpus, cap)
+        ended = _finish(log, folder, lines, info, line, code, time.monotonic() - began, clock, gpus,
+                        [file.finish() for file in logs])
         return Recorded(ended.folder, ended.page, ended.line, ended.status, ended.exit, ended.code,
                         ended.duration, f"cannot run {argv[0]}: {exc.strerror}")
     try:
         command.pump()
         code = command.wait()
         elapsed = time.monotonic() - began
-        for file in logs:
-            file.close()
-        return _finish(log, folder, lines, info, line, code, elapsed, clock, gpus, cap)
+        outputs = [file.finish() for file in logs]
+        return _finish(log, folder, lines, info, line, code, elapsed, clock, gpus, outputs)
     finally:
         for file in logs:
             file.close()
@@ -240,12 +238,11 @@ def _run(log: Log, argv: list[str], cwd: str, folder: str, lines: list[str], inf
 
 
 def _finish(log: Log, folder: str, lines: list[str], info: dict[str, object], line: int, code: int,
-            elapsed: float, clock: Callable[[], dt.datetime], gpus: meta.Gpus, cap: int) -> Recorded:
+            elapsed: float, clock: Callable[[], dt.datetime], gpus: meta.Gpus,
+            outputs: list[tuple[int, int]]) -> Recorded:
     where = path_text(log.folder, folder)
-    output: dict[str, object] = {}
-    for name in STREAMS:
-        total, kept = assemble(path_text(where, f"{name}.log"), cap)
-        output[name] = {"file": f"{name}.log", "bytes": total, "kept": kept}
+    output = {name: {"file": f"{name}.log", "bytes": total, "kept": kept}
+              for name, (total, kept) in zip(STREAMS, outputs, strict=True)}
     paths = [path_text(where, f"{name}.log") for name in STREAMS]
     metrics = read_metrics(read_end(paths[0], _TAIL_BYTES), read_end(paths[1], _TAIL_BYTES))
     trackers = read_trackers([read_end(p, SCAN_BYTES, tail) for p in paths for tail in (False, True)])

@@ -296,6 +296,12 @@ class Stream:
         return True
 
     def close(self) -> None:
+        if self.held and self.skipped:  # the end of a burst: the log in its final order at once
+            self.log.write_tail([(pipe.read, pipe.size) for pipe in self.held], self.skipped)
+            for pipe in self.held:
+                pipe.close()
+            self.held = []
+            self.held_bytes = self.skipped = 0
         self._stop_tee()
         if self.source >= 0:
             os.close(self.source)
