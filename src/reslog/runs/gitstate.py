@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 
 from reslog.records import Record
-from reslog.runs.process import find_program, output_of
+from reslog.runs.process import Helper, find_program, output_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Final
 
 _GIT = ("git", "--no-optional-locks", "-c", "core.quotepath=off")
@@ -70,11 +71,22 @@ def _maybe_repository(cwd: str) -> bool:
 
 def read_state(cwd: str) -> GitState | None:
     """The git state of the work tree holding ``cwd``; None outside one (or without git)."""
+    return begin(cwd)()
+
+
+def begin(cwd: str) -> Callable[[], GitState | None]:
+    """Start reading the git state (``git status`` runs while reslog does other work); call
+    the result for it. Call it even when it is not wanted any more: it reaps the git process."""
     if not _maybe_repository(cwd) or find_program("git") is None:
+        return lambda: None
+    status = Helper([*_GIT, "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"], cwd)
+    return lambda: _state(cwd, status.output())
+
+
+def _state(cwd: str, done: tuple[int, bytes] | None) -> GitState | None:
+    if done is None or done[0] != 0:
         return None
-    status = _git(cwd, "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all")
-    if status is None:
-        return None
+    status = done[1]
     commit: str | None = None
     branch: str | None = None
     changed = False
@@ -103,4 +115,4 @@ def _empty_tree(cwd: str) -> str:
     return done.decode().strip() or "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
-__all__ = ["GitState", "read_state"]
+__all__ = ["GitState", "begin", "read_state"]

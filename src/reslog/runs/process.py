@@ -271,26 +271,42 @@ def _spawn_with(argv: list[str], cwd: str, actions: list[tuple[int, int, int]]) 
             os.chdir(here)
 
 
+class Helper:
+    """A helper command (``git``) started now, its input and errors on /dev/null, and read
+    later by :meth:`output`, so that reslog does other work meanwhile."""
+
+    def __init__(self, argv: list[str], cwd: str) -> None:
+        self.pid = -1
+        self._read = -1
+        read, write = os.pipe()
+        null = os.open(os.devnull, os.O_RDWR)
+        try:
+            self.pid = _spawn_with(argv, cwd, [(os.POSIX_SPAWN_DUP2, null, 0),
+                                               (os.POSIX_SPAWN_DUP2, write, 1),
+                                               (os.POSIX_SPAWN_DUP2, null, 2)])
+            self._read = read
+        except OSError:
+            os.close(read)
+        finally:
+            os.close(write)
+            os.close(null)
+
+    def output(self) -> tuple[int, bytes] | None:
+        """(exit code, standard output); None when the command could not be started."""
+        if self.pid < 0:
+            return None
+        chunks = []
+        with os.fdopen(self._read, "rb") as file:
+            while chunk := file.read1(1 << 16):
+                chunks.append(chunk)
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = -1
+        return os.waitstatus_to_exitcode(status), b"".join(chunks)
+
+
 def output_of(argv: list[str], cwd: str) -> tuple[int, bytes] | None:
-    """(exit code, standard output) of a helper command (``git``), its input and errors on
-    /dev/null; None when it cannot be started."""
-    read, write = os.pipe()
-    null = os.open(os.devnull, os.O_RDWR)
-    try:
-        pid = _spawn_with(argv, cwd, [(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, write, 1),
-                                      (os.POSIX_SPAWN_DUP2, null, 2)])
-    except OSError:
-        os.close(read)
-        return None
-    finally:
-        os.close(write)
-        os.close(null)
-    chunks = []
-    with os.fdopen(read, "rb") as file:
-        while chunk := file.read1(1 << 16):
-            chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks)
+    """(exit code, standard output) of a helper command; None when it cannot be started."""
+    return Helper(argv, cwd).output()
 
 
 def find_program(name: str) -> str | None:
@@ -319,4 +335,4 @@ def shell_status(code: int) -> int:
     return code if code >= 0 else 128 - code
 
 
-__all__ = ["FORWARDED", "Command", "describe_exit", "find_program", "output_of", "shell_status"]
+__all__ = ["FORWARDED", "Command", "Helper", "describe_exit", "find_program", "output_of", "shell_status"]

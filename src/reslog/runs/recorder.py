@@ -7,7 +7,9 @@ cannot start, and a record survives the worst case:
    is given and can be found (else exit 127, or 126 when it is not
    executable, as a shell says), the tags read back as tags, ``reslog.toml``
    reads, the day's page reads, the log folder is writable.
-2. **Read the git state** of the working folder (:mod:`reslog.runs.gitstate`).
+2. **Read the git state** of the working folder (:mod:`reslog.runs.gitstate`);
+   ``git status`` is started before the checks of step 1 that follow the
+   command's, and read after them.
 3. **Make the run folder** ``runs/YYYY/YYYY-MM-DD/HHMMSS-SLUG/`` with, for a
    dirty tree, ``diff.patch`` and ``untracked.txt``, and ``meta.json``
    (``"status": "running"``, naming this reslog process), and a marker in
@@ -36,9 +38,9 @@ from reslog.errors import InputError, ReslogError, RunError
 from reslog.markdown import append_entry
 from reslog.model import Page
 from reslog.records import Record
-from reslog.runs import entry, lost, meta
+from reslog.runs import entry, gitstate, lost, meta
 from reslog.runs.capped import CappedFile, read_end
-from reslog.runs.gitstate import GitState, read_state
+from reslog.runs.gitstate import GitState
 from reslog.runs.metrics import SCAN_BYTES, as_number, read_metrics, read_trackers
 from reslog.runs.process import Command, describe_exit, find_program, shell_status
 from reslog.settings import load
@@ -171,15 +173,18 @@ def record(
     if not os.path.isdir(cwd):
         raise ReslogError(f"cannot run in {cwd}: there is no such folder; check the path")
     check_command(argv[0], cwd)
-    settings = load(log)
-    start = clock()
-    day = start.date()
-    state = read_state(cwd)
+    git = gitstate.begin(cwd)  # git works while the rest is checked
+    try:
+        settings = load(log)
+        start = clock()
+        day = start.date()
+        entry.start_lines(argv, f"{start:%H:%M}", "runs/0000/0000-00-00/000000-x", [], tags, source, star,
+                          reason)  # checks the tags before anything is written
+        log.read_day(day)  # an unreadable page fails here, before the run folder exists
+        log.ensure_root()
+    finally:
+        state = git()
     fields = _git_fields(state) + ([("rerun", rerun)] if rerun else [])
-    lines = entry.start_lines(argv, f"{start:%H:%M}", "runs/0000/0000-00-00/000000-x", fields, tags,
-                              source, star, reason)  # checks the tags before anything is written
-    log.read_day(day)  # an unreadable page fails here, before the run folder exists
-    log.ensure_root()
     folder = _new_folder(log, start, slug(argv))
     where = path_text(log.folder, folder)
     lines = entry.start_lines(argv, f"{start:%H:%M}", folder, fields, tags, source, star, reason)
