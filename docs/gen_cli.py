@@ -52,6 +52,9 @@ ENVIRONMENT = """\
 - Colour: output is coloured only when it goes to a terminal; piped or
   redirected output carries no escape codes. `NO_COLOR` is not read: click,
   which reslog uses for output, does not support it.
+- `CUDA_VISIBLE_DEVICES`: recorded in the `meta.json` of each `reslog run`
+  when set (the `run.env` setting in `reslog.toml` chooses which variables are
+  recorded); `PATH` finds the command `reslog run` runs, and `nvidia-smi`.
 - `_RESLOG_COMPLETE`: set by the shell completion scripts (see below); not for
   use by hand.
 """
@@ -65,6 +68,10 @@ EXIT_CODES = """\
 - 2: a usage error: an unknown command or option, a missing argument, or a
   value that cannot be read (a date, a time, a duration, an empty text).
 - 130: interrupted (Ctrl-C).
+- `reslog run` and `reslog rerun` exit with the status of the command they
+  ran, or 128+N when signal N ended it (130 for SIGINT, 143 for SIGTERM); 127
+  when the command is not found and 126 when it cannot be executed, as a
+  shell says (nothing is written then).
 
 An error is printed on standard error as one line, `reslog: <message>`, which
 says what went wrong and what to do about it; an unknown option or a missing

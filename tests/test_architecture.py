@@ -50,9 +50,13 @@ PACKAGES: dict[str, set[str]] = {
             "__version__"},
     # the log under git: the files layer, the settings, and the parser for merging day pages
     "sync": {"records", "model", "markdown", "errors", "store", "settings", "sync"},
+    # the experiment ledger (reslog run): the entry through capture and the files layer, listing
+    # through the index
+    "runs": {"records", "model", "markdown", "dates", "errors", "store", "capture", "settings", "index",
+             "search", "runs"},
 }
 #: Subpackages at the edge: nothing below the CLI imports them (and they never import the CLI).
-EDGE_PACKAGES = {"mcp", "sync"}
+EDGE_PACKAGES = {"mcp", "runs", "sync"}
 EDGE_ONLY = {"click", "rich", "starlette", "fastapi", "uvicorn", "jinja2", "matplotlib"}
 
 
@@ -202,6 +206,27 @@ def test_hybrid_search_runs_the_model_without_torch(tmp_path: Path) -> None:
     loaded = set(report["modules"])
     assert {"numpy", "tokenizers", "reslog.semantic.minilm"} <= loaded
     assert loaded & {"torch", "sentence_transformers", "transformers", "click", "llm", "scipy"} == set()
+
+
+_RUN_PROBE = """
+import sys
+from reslog.cli.entry import main
+code = main(["run", "-t", "x", "--", "true"])
+modules = sorted(sys.modules)
+import json
+print(json.dumps({"code": code, "modules": modules}))
+"""
+
+
+def test_run_path_skips_click_and_the_index(tmp_path: Path) -> None:
+    """`reslog run` starts the command as fast as a capture path allows: no click, no SQLite."""
+    out = _probe(_RUN_PROBE, tmp_path)
+    report = json.loads(out.splitlines()[-1])
+    assert report["code"] == 0
+    loaded = set(report["modules"])
+    assert "reslog.runs.recorder" in loaded
+    assert loaded & (HEAVY - {"reslog.cli.display", "reslog.cli.todo_cmds"}) == set()
+    assert loaded & {"dataclasses", "typing", "pathlib", "tomllib"} == set()
 
 
 def test_public_api_is_explicit() -> None:

@@ -197,3 +197,23 @@ def test_duration_examples_read_as_stated(format_md: str) -> None:
                     parse_duration(typed)
             else:
                 assert parse_duration(typed) == int(minutes), typed
+
+
+def test_run_entry_examples_are_what_the_tool_writes(format_md: str) -> None:
+    from reslog.capture import Capture, entry_lines
+    from reslog.runs import entry
+
+    blocks = _markdown_blocks(format_md)
+    folder = "runs/2026/2026-11-26/091205-python-train"
+    lines = entry.start_lines(["python", "train.py", "--lr", "3e-4"], "09:12", folder,
+                              [("commit", "3f2a9c1d0e"), ("branch", "main"), ("dirty", "yes")], ("w2s",),
+                              reason="does warmup fix the divergence?")
+    page, _ = markdown.append_entry(markdown.parse("## What was done\n"), "done", lines)
+    assert markdown.render(page) == blocks["run-start"]
+    page = entry.complete(page, folder, [("status", "ok"), ("exit", "0"), ("duration", "3m12s"),
+                                         ("val_loss", "0.31"), ("acc", "0.874")], lines)
+    outcome = entry_lines(Capture("warmup fixes it; keep lr=3e-4", "outcome", star=True), "done")
+    found = entry.find(page, folder)
+    assert found is not None
+    page, _ = entry.nest(page, found, [outcome[0][2:]])
+    assert markdown.render(page) == blocks["run-end"]

@@ -14,7 +14,7 @@ from reslog.store import Log
 from .conftest import Clock, Result, day_file
 
 Run = Callable[..., Result]
-TOPICS = ("time", "bugs", "sources", "focus", "weeks", "habits")
+TOPICS = ("time", "bugs", "sources", "focus", "weeks", "habits", "runs")
 
 
 @pytest.fixture

@@ -100,6 +100,34 @@ def format_duration(minutes: int) -> str:
     return f"{mins}m"
 
 
+_ELAPSED = r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?"
+
+
+def format_elapsed(seconds: float) -> str:
+    """A run's duration to the second: ``0.4s``, ``59.9s``, ``3m12s``, ``1h05m12s``."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    mins, secs = divmod(rest, 60)
+    return f"{hours}h{mins:02d}m{secs:02d}s" if hours else f"{mins}m{secs:02d}s"
+
+
+def parse_elapsed(value: str) -> float | None:
+    """Seconds of a duration written by :func:`format_elapsed` (or as ``took`` durations are:
+    ``2h``, ``45m``); None if it is neither."""
+    text = value.strip().lower()
+    match = re.fullmatch(_ELAPSED, text)
+    if match and text:
+        hours, mins, secs = match.groups()
+        return int(hours or 0) * 3600 + int(mins or 0) * 60 + float(secs or 0)
+    try:
+        return parse_duration(text) * 60.0
+    except InputError:
+        return None
+
+
 def long_date(day: dt.date) -> str:
     """``Thursday 26 November 2026`` (English, whatever the locale)."""
     months = (

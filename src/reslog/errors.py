@@ -37,3 +37,12 @@ class LogError(ReslogError):
 
 class TodoError(ReslogError):
     """A to-do number or state that does not fit the page."""
+
+
+class RunError(ReslogError):
+    """A command ``reslog run`` cannot start: exit 127 when it is not found, 126 when it
+    cannot be executed, as a shell reports them."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

@@ -19,6 +19,10 @@ model = ""                        # an `llm` model id (gpt-4o-mini, an Ollama mo
 [sync]
 auto = false                      # true: commit in the background after each capture (reslog sync)
 runs = false                      # true: commit the runs/ folder too (by default .gitignore leaves it out)
+
+[run]
+output_cap = "50MB"               # `reslog run`: the most kept of each of stdout and stderr (head and tail)
+env = ["CUDA_VISIBLE_DEVICES"]    # environment variables recorded in a run's meta.json (* matches any text)
 ```
 """
 
@@ -35,13 +39,17 @@ if TYPE_CHECKING:
 SETTINGS_FILE = "reslog.toml"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODES = ("hybrid", "keyword", "semantic")
+DEFAULT_OUTPUT_CAP = 50_000_000
+DEFAULT_RUN_ENV = ("CUDA_VISIBLE_DEVICES",)
+_MIN_OUTPUT_CAP = 64
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
 
 
 class Settings(Record):
     """The settings of one log."""
 
-    __slots__ = ("ask_model", "background", "embed_model", "embeddings", "search_mode", "sync_auto",
-                 "sync_runs")
+    __slots__ = ("ask_model", "background", "embed_model", "embeddings", "output_cap", "run_env",
+                 "search_mode", "sync_auto", "sync_runs")
     embeddings: Final[bool]
     embed_model: Final[str]
     search_mode: Final[str]
@@ -49,11 +57,15 @@ class Settings(Record):
     background: Final[bool]
     sync_auto: Final[bool]
     sync_runs: Final[bool]
+    #: ``reslog run``: bytes kept of each output stream, and the environment variables recorded.
+    output_cap: Final[int]
+    run_env: Final[tuple[str, ...]]
 
     def __init__(
         self, embeddings: bool = True, embed_model: str = DEFAULT_MODEL, search_mode: str = "hybrid",
         ask_model: str | None = None, background: bool = True, sync_auto: bool = False,
-        sync_runs: bool = False,
+        sync_runs: bool = False, output_cap: int = DEFAULT_OUTPUT_CAP,
+        run_env: tuple[str, ...] = DEFAULT_RUN_ENV,
     ) -> None:
         self.embeddings = embeddings
         self.background = background
@@ -62,13 +74,38 @@ class Settings(Record):
         self.ask_model = ask_model
         self.sync_auto = sync_auto
         self.sync_runs = sync_runs
+        self.output_cap = output_cap
+        self.run_env = run_env
 
 
 _KEYS: dict[str, dict[str, type]] = {
     "search": {"embeddings": bool, "model": str, "mode": str, "background": bool},
     "ask": {"model": str},
     "sync": {"auto": bool, "runs": bool},
+    "run": {"output_cap": object, "env": list},
 }
+
+
+def parse_size(value: object, where: str = "run.output_cap") -> int:
+    """Bytes of a size setting: a whole number of bytes, or text such as ``50MB``, ``1.5 GB``,
+    ``512KiB`` (kB, MB, GB are powers of 1000; KiB, MiB, GiB of 1024)."""
+    import re
+
+    hint = (f"{where} must be a size such as \"50MB\", \"2GiB\" or a number of bytes, "
+            f"at least {_MIN_OUTPUT_CAP}")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise LogError(f"{hint}, not {value!r}")
+    if isinstance(value, int):
+        size = value
+    else:
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", value)
+        unit = match.group(2).lower() if match else ""
+        if match is None or unit not in _UNITS:
+            raise LogError(f"{hint}, not {value!r}")
+        size = int(float(match.group(1)) * _UNITS[unit])
+    if size < _MIN_OUTPUT_CAP:
+        raise LogError(f"{hint}, not {value!r}")
+    return size
 
 
 def _check(data: dict[str, Any], where: str) -> None:
@@ -86,6 +123,10 @@ def _check(data: dict[str, Any], where: str) -> None:
     mode = data.get("search", {}).get("mode")
     if mode is not None and mode not in MODES:
         raise LogError(f"{where}: search.mode must be one of {', '.join(MODES)}, not {mode!r}")
+    env = data.get("run", {}).get("env", [])
+    if not all(isinstance(name, str) and name.strip() for name in env):
+        raise LogError(f"{where}: run.env must be a list of variable names, "
+                       "such as [\"CUDA_VISIBLE_DEVICES\"]")
 
 
 def load(log: Log) -> Settings:
@@ -107,6 +148,8 @@ def load(log: Log) -> Settings:
     search = data.get("search", {})
     ask = data.get("ask", {})
     sync = data.get("sync", {})
+    run = data.get("run", {})
+    cap = parse_size(run["output_cap"], f"{where}: run.output_cap") if "output_cap" in run else None
     return Settings(
         embeddings=search.get("embeddings", True),
         embed_model=search.get("model") or DEFAULT_MODEL,
@@ -115,4 +158,6 @@ def load(log: Log) -> Settings:
         background=search.get("background", True),
         sync_auto=sync.get("auto", False),
         sync_runs=sync.get("runs", False),
+        output_cap=DEFAULT_OUTPUT_CAP if cap is None else cap,
+        run_env=tuple(name.strip() for name in run["env"]) if "env" in run else DEFAULT_RUN_ENV,
     )

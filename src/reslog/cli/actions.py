@@ -1,4 +1,4 @@
-"""What the fast-path commands do, free of click: capture and search.
+"""What the fast-path commands do, free of click: capture, search and run.
 
 Both the click commands (:mod:`capture_cmds`, :mod:`search_cmds`) and the
 fast path (:mod:`fast`) call these functions with already-parsed options, so
@@ -17,7 +17,7 @@ from reslog.capture import Capture, add_entry, add_thought
 from reslog.cli import context
 from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
 from reslog.cli.style import colour_on, echo, style
-from reslog.dates import parse_date, parse_duration, parse_time
+from reslog.dates import format_elapsed, parse_date, parse_duration, parse_time
 from reslog.model import SECTION_TITLES
 from reslog.store import Log
 from reslog.sync.trigger import after_write
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from reslog.index import Index, Progress, RefreshReport
+    from reslog.runs.recorder import Recorded
     from reslog.search import Hit
     from reslog.semantic.setup import Semantic
 
@@ -62,6 +63,46 @@ def capture(
     captured = add_entry(log, day, today, section, item)
     echo(f"{SECTION_TITLES[section]}: {captured.path}:{captured.line}")
     after_write(log.folder)
+
+
+# --- run ---
+
+
+def run(
+    root: Path | str, words: Sequence[str], reason: str | None = None, tags: Sequence[str] = (),
+    source: str | None = None, star: bool = False,
+) -> int:
+    """Run ``reslog run``: record the command; return the status reslog exits with."""
+    from reslog.runs.recorder import record
+
+    done = record(Log(root), list(words), reason=reason, tags=tuple(tags), source=source, star=star,
+                  clock=context.now)
+    report_run(done)
+    return done.code
+
+
+def report_run(done: Recorded) -> None:
+    """One line on stderr: how the run ended and where it is recorded."""
+    how = f"exit {done.exit}" if done.status != "killed" else done.exit
+    echo(f"reslog: run {done.status} ({how}, {format_elapsed(done.duration)}): {done.page}:{done.line}, "
+         f"output in {done.folder}/", err=True)
+    if done.problem:
+        echo(f"reslog: {done.problem}", err=True)
+
+
+def settle_lost_runs(root: Path | str) -> None:
+    """Mark ``lost`` the runs whose reslog died (:mod:`reslog.runs.lost`): before every command
+    that reads the log. A problem here is a notice; the command still runs."""
+    from reslog.errors import ReslogError
+    from reslog.runs.lost import reconcile
+
+    try:
+        settled = reconcile(Log(root), context.now().date())
+    except (ReslogError, OSError) as exc:
+        echo(f"reslog: could not check for lost runs: {exc}", err=True)
+        return
+    for folder in settled:
+        echo(f"reslog: the run in {folder} ended without its reslog (killed?): marked lost", err=True)
 
 
 # --- search ---
@@ -172,6 +213,7 @@ def search(
         parse_range(until, today)[1] if until is not None else None,
     )
     scope, text, filters = scoped(" ".join(words), today, filters)
+    settle_lost_runs(root)
     if scope is not None:
         echo(f"reslog: time scope: {scope.label}", err=True)
     query = compile_query(text)

@@ -20,10 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args
     try:
-        if not fast.run(args):
+        code = fast.run(args)
+        if code is None:
             from reslog.cli.main import invoke
 
-            invoke(args)
+            code = invoke(args)
     except ReslogError as exc:
         if debug:
             raise
@@ -35,11 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         echo("reslog: interrupted", err=True)
         return 130
     except Exception as exc:
-        code = _click_exit(exc)
-        if code is None or debug:
+        clicked = _click_exit(exc)
+        if clicked is None or debug:
             raise
-        return code
-    return 0
+        return clicked
+    return code
 
 
 def _click_exit(exc: Exception) -> int | None:

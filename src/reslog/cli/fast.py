@@ -16,7 +16,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see resl
 if TYPE_CHECKING:
     from typing import Any
 
-FAST_COMMANDS = frozenset((*ENTRY_COMMANDS, *THOUGHT_COMMANDS, "search"))
+FAST_COMMANDS = frozenset((*ENTRY_COMMANDS, *THOUGHT_COMMANDS, "search", "run"))
 
 
 def _globals(args: list[str]) -> tuple[str | None, int] | None:
@@ -69,6 +69,9 @@ def parse(command: str, args: list[str]) -> dict[str, Any] | None:
                 break
             if arg == "-" or not arg.startswith("-"):
                 words.append(arg)
+                if command == "run":  # the command begins: its options are its own
+                    words.extend(args[i:])
+                    break
                 continue
             name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg[:2], "", arg[2:])
             opt = by_name.get(name)
@@ -97,24 +100,26 @@ def parse(command: str, args: list[str]) -> dict[str, Any] | None:
     return params
 
 
-def run(args: list[str]) -> bool:
-    """Run a fast command; False when the command line is one for click."""
+def run(args: list[str]) -> int | None:
+    """Run a fast command and return its exit status; None when the command line is one for click."""
     found = _globals(args)
     if found is None:
-        return False
+        return None
     root, at = found
     command = args[at]
     if command not in FAST_COMMANDS:
-        return False
+        return None
     params = parse(command, args[at + 1:])
     if params is None:
-        return False
+        return None
     from reslog.cli import actions
     from reslog.store import default_folder, expanded
 
     folder = default_folder() if root is None else expanded(root)  # text: pathlib costs 5 ms
     if command == "search":
         actions.search(folder, **params)
+    elif command == "run":
+        return actions.run(folder, **params)
     else:
         actions.capture(folder, command, **params)
-    return True
+    return 0

@@ -41,6 +41,10 @@ COMMANDS: dict[str, str] = {
     "start": "reslog.cli.todo_cmds:start",
     "stop": "reslog.cli.todo_cmds:stop",
     "status": "reslog.cli.todo_cmds:status",
+    "run": "reslog.cli.run_cmds:run",
+    "runs": "reslog.cli.run_cmds:runs",
+    "rerun": "reslog.cli.run_cmds:rerun",
+    "outcome": "reslog.cli.run_cmds:outcome",
     "stats": "reslog.cli.stats_cmds:stats",
     "week": "reslog.cli.review_cmds:week",
     "import": "reslog.cli.io_cmds:import_cmd",
@@ -86,19 +90,24 @@ def cli(ctx: click.Context, log_dir: Path | None, debug: bool) -> None:
     """reslog: a research log you can learn from.
 
     Capture in one line (did, exp, bug, fix, read, think, todo, idea, reflect),
-    read a day (today, show), keep to-dos (todos, done, start, stop), and learn
-    from the log (search, ask, digest, week, stats).
+    read a day (today, show), keep to-dos (todos, done, start, stop), record
+    experiments (run, runs, rerun, outcome), and learn from the log (search,
+    ask, digest, week, stats).
     With no command, shows today's page.
     """
+    from reslog.cli.actions import settle_lost_runs
     from reslog.store import default_root
 
     ctx.obj = {"dir": (log_dir.expanduser() if log_dir else default_root()), "debug": debug}
+    settle_lost_runs(ctx.obj["dir"])
     if ctx.invoked_subcommand is None:
         today = cli.get_command(ctx, "today")
         assert today is not None
         ctx.invoke(today)
 
 
-def invoke(args: list[str]) -> None:
-    """Run the click CLI; errors propagate to :func:`reslog.cli.entry.main`."""
-    cli.main(args=args, prog_name="reslog", standalone_mode=False)
+def invoke(args: list[str]) -> int:
+    """Run the click CLI and return the exit status (a command's own, as ``reslog run`` returns
+    the status of what it ran; else 0); errors propagate to :func:`reslog.cli.entry.main`."""
+    result = cli.main(args=args, prog_name="reslog", standalone_mode=False)
+    return result if type(result) is int else 0

@@ -41,6 +41,12 @@ THOUGHT = (
         number=True),
 )
 TODO = (*CAPTURE, Opt(("--est",), "est", "Your estimate: 45m, 2h, 1h30m.", "DURATION"))
+RUN = (
+    Opt(("--reason",), "reason", "Why this run: a nested line (level 1) under its entry.", "TEXT"),
+    Opt(("-t", "--tag"), "tags", "Add #TAG (repeatable; nested tags as proj/sub).", "TAG", multiple=True),
+    Opt(("--from",), "source", "Where the idea came from: [from:: SOURCE].", "SOURCE"),
+    Opt(("--star",), "star", "Mark it as what mattered most (★).", flag=True),
+)
 SEARCH = (
     Opt(("--kind",), "kind", "Only entries of this kind (note: no kind).", choices=(*KINDS, "note")),
     Opt(("--tag",), "tag", "Only entries with #TAG or a nested #TAG/...", "TAG"),
@@ -88,6 +94,13 @@ HELP = {
     "reflect": "Add a reflection (level 2) to the day's Reflection section.",
     "think": "Add a thought (level 1) under the latest entry of the day, or under entry --on N.",
     "feel": "Add a feeling (level 1) under the latest entry of the day, or under entry --on N.",
+    "run": "Run CMD and record it: an exp: entry on today's page with its exit status, duration, "
+    "git commit, branch and dirty flag, and the metrics it prints last (key=value); its output, "
+    "diff and meta.json go to runs/YYYY/YYYY-MM-DD/HHMMSS-NAME/.\n\n"
+    "The terminal passes through: input, colours, progress bars, Ctrl-C. reslog exits with the "
+    "command's status, or 128+N when signal N killed it (127 when CMD is not found, 126 when it "
+    "cannot be executed; then nothing is written). Options go before CMD; -- before CMD is optional "
+    "unless CMD starts with a dash.",
     "search": 'Search the whole log (words, "phrases", -exclude, prefix*, OR), best first.\n\n'
     "With embeddings (the semantic extra), results that say the same in other words are found "
     "too (--mode). A time scope in QUERY ('in early 2013', 'last week', 'the week of "
@@ -105,4 +118,6 @@ def options_of(command: str) -> tuple[Opt, ...]:
         return TODO
     if command == "search":
         return SEARCH
+    if command == "run":
+        return RUN
     return CAPTURE

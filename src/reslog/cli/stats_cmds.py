@@ -22,6 +22,7 @@ TOPICS = {
     "focus": "How did my focus evolve?",
     "weeks": "What made a week better than the last?",
     "habits": "When and how do I log?",
+    "runs": "Which experiments did I run, how did they end, and which taught me something?",
 }
 
 
@@ -44,6 +45,7 @@ def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_
     focus    How did my focus evolve?
     weeks    What made a week better than the last?
     habits   When and how do I log?
+    runs     Which experiments did I run, how did they end, and which taught me something?
     """
     from reslog.analytics.data import load
 
