@@ -26,7 +26,8 @@ ALLOWED: dict[str, set[str]] = {
     "chunks": {"model", "markdown"},
     "intents": set(),
     "settings": {"records", "errors", "store"},
-    "index": {"records", "model", "markdown", "dates", "errors", "store", "chunks"},
+    "derived": {"errors"},
+    "index": {"records", "model", "markdown", "dates", "errors", "store", "chunks", "derived"},
     "search": {"records", "model", "markdown", "dates", "errors", "store", "index", "timescope"},
     "generate": {"errors"},
     # ask and digest sit on search and the semantic layer (vectors, hybrid ranking)

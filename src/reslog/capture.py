@@ -66,7 +66,18 @@ class Captured(Record):
         self.body = body
 
 
+def _writable(value: str, what: str) -> str:
+    """``value``, if it can be written to a page as UTF-8 (text Python read from bytes that were
+    not UTF-8 holds lone surrogates, and would fail only at the write, after carry-over)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{what} is not valid UTF-8; check the terminal's encoding (locale)") from None
+    return value
+
+
 def _text_lines(text: str) -> list[str]:
+    _writable(text, "the text")
     lines = [line.rstrip() for line in markdown.split_lines(text)]
     lines = [line.rstrip("\r\n").rstrip() for line in lines]
     lines = [line for line in lines if line.strip()]
@@ -78,7 +89,7 @@ def _text_lines(text: str) -> list[str]:
 def _decorate(first: str, item: Capture) -> str:
     parts = [first]
     for tag in item.tags:
-        tag = tag.strip().lstrip("#")
+        tag = _writable(tag, "a tag").strip().lstrip("#")
         if markdown.read_tags(f"#{tag}") != (tag,):  # what would not read back as this tag
             raise InputError(
                 f"cannot use {tag!r} as a tag; a tag is letters, digits, _, - and / with at least "
@@ -87,9 +98,16 @@ def _decorate(first: str, item: Capture) -> str:
         if f"#{tag}" not in first.split():
             parts.append(f"#{tag}")
     if item.estimate is not None:
-        parts.append(f"[est:: {format_duration(item.estimate)}]")
+        parts.append(markdown.field("est", format_duration(item.estimate)))
     if item.source:
-        parts.append(f"[from:: {item.source.strip()}]")
+        source = _writable(item.source, "--from").strip()
+        problem = markdown.field_problem(source)
+        if problem is not None:
+            raise InputError(
+                f"--from cannot hold {problem}: a field ends at ']' and at the end of the line; "
+                "write the source on one line, with ( ) for brackets"
+            )
+        parts.append(markdown.field("from", source))
     if item.star and STAR not in first:
         parts.append(STAR)
     return " ".join(parts)

@@ -6,7 +6,13 @@ ago``, weekday names (``friday`` is the most recent Friday, today included;
 ``2h``, ``1h30m``, ``1.5h``, ``90min``, ``1:30`` (h:mm).
 
 Every parser raises :class:`reslog.errors.InputError` with the fix in the
-message, never ``ValueError``.
+message, never ``ValueError`` or ``OverflowError``.
+
+Limits. reslog supports the days from :data:`FIRST_DAY` to :data:`LAST_DAY`
+(1900-01-01 to 2199-12-31) and durations up to :data:`MAX_MINUTES` (10000
+hours): a date typed outside them is refused, and a field value outside them
+reads as no value (:func:`field_date`, :func:`field_minutes`), so that a year
+typo or a runaway number on a hand-edited page never breaks a reader.
 """
 
 from __future__ import annotations
@@ -15,6 +21,13 @@ import datetime as dt
 import re
 
 from reslog.errors import InputError
+
+#: The days reslog supports: a page outside them is skipped with a notice, a capture refused.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+#: The longest duration reslog reads or writes: 10000 hours.
+MAX_MINUTES = 10000 * 60
+OUTSIDE = f"outside the dates reslog supports ({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Patterns are left as text and compiled (once, by re's cache) on first use: most
@@ -33,8 +46,24 @@ def _weekday(word: str) -> int | None:
     return None
 
 
+def in_range(day: dt.date) -> bool:
+    """Whether reslog supports ``day`` (see :data:`FIRST_DAY`, :data:`LAST_DAY`)."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
 def parse_date(value: str, today: dt.date) -> dt.date:
-    """Read a date phrase relative to ``today``."""
+    """Read a date phrase relative to ``today``; a day outside the supported range is refused."""
+    try:
+        day = _read_date(value, today)
+    except OverflowError:
+        day = dt.date.min
+    if not in_range(day):
+        raise InputError(f"{value.strip()!r} is {OUTSIDE}; check the year")
+    return day
+
+
+def _read_date(value: str, today: dt.date) -> dt.date:
+    """A date phrase relative to ``today``, any year Python has (OverflowError beyond them)."""
     text = " ".join(value.strip().lower().split())
     if text in ("today", "now"):
         return today
@@ -72,7 +101,7 @@ _DURATION_HINT = "use a number with a unit, such as 45m, 2h, 1h30m or 1.5h"
 
 
 def parse_duration(value: str) -> int:
-    """A duration in whole minutes (at least 0)."""
+    """A duration in whole minutes, from 0 to :data:`MAX_MINUTES`."""
     text = value.strip().lower().replace(" ", "")
     clock = re.fullmatch(r"(\d+):([0-5]\d)", text)
     if clock:
@@ -87,7 +116,33 @@ def parse_duration(value: str) -> int:
         pos = match.end()
     if not text or pos != len(text):
         raise InputError(f"cannot read {value!r} as a duration; {_DURATION_HINT}")
+    if total > MAX_MINUTES + 0.5:  # also infinity, from a number too long for a float
+        raise InputError(
+            f"{value.strip()!r} is too long for a duration (at most {MAX_MINUTES // 60}h); check the number"
+        )
     return round(total)
+
+
+def field_minutes(value: str | None) -> int | None:
+    """A duration field's value (``[est:: 2h]``) in minutes; None when it cannot be read."""
+    if not value:
+        return None
+    try:
+        return parse_duration(value)
+    except InputError:
+        return None
+
+
+def field_date(value: str | None) -> dt.date | None:
+    """A date field's value (``[carried:: 2026-11-24]``); None when it is not an ISO date reslog
+    supports."""
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return day if in_range(day) else None
 
 
 def format_duration(minutes: int) -> str:
@@ -170,8 +225,20 @@ def week_range(year: int, week: int) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=6)
 
 
-def parse_range(value: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The first and last day a phrase covers (both included)."""
+def parse_range(value: str, today: dt.date, clamp: bool = True) -> tuple[dt.date, dt.date]:
+    """The first and last day a phrase covers (both included), each clamped to the supported
+    range (``--since 0001`` means from the first day reslog supports); without ``clamp``, a
+    period that reaches outside it is refused."""
+    try:
+        start, end = _range(value, today)
+    except (ValueError, OverflowError):  # year 0, December of year 9999, a million years ago
+        raise InputError(f"{value.strip()!r} is {OUTSIDE}; check the year") from None
+    if not clamp and not (in_range(start) and in_range(end)):
+        raise InputError(f"{value.strip()!r} is {OUTSIDE}; check the year")
+    return min(max(start, FIRST_DAY), LAST_DAY), min(max(end, FIRST_DAY), LAST_DAY)
+
+
+def _range(value: str, today: dt.date) -> tuple[dt.date, dt.date]:
     text = " ".join(value.strip().lower().replace(",", " ").split())
     match = re.fullmatch(r"(\d{4})", text)
     if match:
@@ -217,7 +284,7 @@ def parse_range(value: str, today: dt.date) -> tuple[dt.date, dt.date]:
         year = today.year if month <= today.month else today.year - 1
         return _month_range(year, month)
     try:
-        day = parse_date(value, today)
+        day = _read_date(value, today)
     except InputError:
         raise InputError(f"cannot read {value!r} as a date or period; {_RANGE_HINT}") from None
     return day, day

@@ -7,6 +7,9 @@ usage errors); only ``--debug`` shows a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 
 class ReslogError(Exception):
     """Base of every error reslog reports to a person."""
@@ -46,3 +49,38 @@ class RunError(ReslogError):
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class IndexDamaged(LogError):
+    """A derived database (the index, the vectors) turned out damaged in the middle of a command.
+
+    The file is moved aside when the index is closed (or by :attr:`heal`), and the next
+    command rebuilds it; the CLI runs the command once more at once.
+    """
+
+    def __init__(self, message: str, heal: Callable[[], None]) -> None:
+        super().__init__(message)
+        self.heal = heal
+
+
+# --- notices: what a person should know that is not an error ---
+
+_listeners: list[Callable[[str], None]] = []
+
+
+def notify(message: str) -> None:
+    """Tell the person something worth knowing that is not an error (the index was rebuilt, a
+    page was skipped). The edge decides how: the CLI prints ``reslog: <message>`` on stderr.
+    Without a listener (reslog used as a library) it is dropped."""
+    for listener in _listeners:
+        listener(message)
+
+
+@contextmanager
+def notices_to(listener: Callable[[str], None]) -> Iterator[None]:
+    """Send :func:`notify` messages to ``listener`` while the block runs."""
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)

@@ -25,7 +25,22 @@ two-character word is found as a phrase of two tokens.
 
 Schema changes go through :data:`MIGRATIONS`, named functions applied in order
 and recorded in the ``migrations`` table. An index written by a newer reslog
-(unknown migration names) or one SQLite cannot read is moved aside and rebuilt.
+(unknown migration names) is moved aside and rebuilt.
+
+Healing. Every statement runs through :mod:`reslog.derived`, which tells damage
+from a write failure. Damage found by any query (at open, during a refresh, or
+in the middle of a search: SQLite notices a bad page only when it reads it) is
+moved aside when the connection closes, with a one-line notice, and the index is
+rebuilt: at once by a refresh, else by the next use (the CLI runs the command
+again). The vectors and any other database attached with :meth:`Index.attach`
+heal the same way. A full disk or a read-only file is a one-line error and moves
+nothing; a ``.reslog/`` that cannot be written at all gets its index in a
+temporary folder instead.
+
+Values. A page dated outside the supported range, or not valid UTF-8, is
+recorded with its problem and no entries. A typed field (``est``, ``took``,
+``carried``) whose value cannot be read is stored as no value and listed in the
+``unreadable`` table, which ``reslog reindex --check`` reports.
 """
 
 from __future__ import annotations
@@ -37,10 +52,10 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable
 
-from reslog import markdown
+from reslog import derived, markdown
 from reslog.chunks import chunks
-from reslog.dates import parse_duration
-from reslog.errors import InputError, LogError
+from reslog.dates import OUTSIDE, field_date, field_minutes, in_range
+from reslog.errors import IndexDamaged, LogError, notify
 from reslog.model import Entry, Page
 from reslog.records import Record
 from reslog.store import DATA_DIR, Log, exists, path_text
@@ -51,6 +66,8 @@ if TYPE_CHECKING:
     from typing import Final
 
 INDEX_FILE = "index.db"
+#: Why a new index was built when nothing was wrong (commands that search say it; others do not).
+NO_INDEX_YET = "there was no index yet"
 #: Files changed this recently are hashed again on the next refresh.
 _RACY_SECONDS = 2.0
 #: Compiled on first use (by re's cache), which only text at or above _CJK_FROM needs:
@@ -193,32 +210,36 @@ def _new_generation(db: sqlite3.Connection) -> None:
     db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('generation', ?)", (os.urandom(8).hex(),))
 
 
+def _m0005_unreadable(db: sqlite3.Connection) -> None:
+    """Typed field values that cannot be read (``reslog reindex --check`` lists them). Their
+    rows were stored as typed until now (a carried date of ``not-a-date``), so every page is
+    read again: the rows are dropped and the next refresh makes them anew."""
+    _script(
+        db,
+        """
+        CREATE TABLE unreadable(
+            file_id INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL
+        );
+        CREATE INDEX unreadable_file ON unreadable(file_id);
+        DELETE FROM chunks;
+        DELETE FROM entries;
+        DELETE FROM files;
+        INSERT INTO entries_fts(entries_fts) VALUES ('delete-all');
+        """,
+    )
+    _new_generation(db)
+
+
 MIGRATIONS: Migrations = [
     ("0001_initial", _m0001_initial),
     ("0002_filter_indexes", _m0002_filter_indexes),
     ("0003_chunks", _m0003_chunks),
     ("0004_generation", _m0004_generation),
+    ("0005_unreadable", _m0005_unreadable),
 ]
-
-
-def migrate_file(file: str, migrations: Migrations) -> None:
-    """Bring another derived database up to date (e.g. the vectors); one that cannot be read
-    is deleted and made anew, as everything under ``.reslog/`` can be."""
-    for attempt in (1, 2):
-        try:
-            db = sqlite3.connect(file, timeout=30, isolation_level=None)
-            try:
-                db.execute("PRAGMA journal_mode=WAL")
-                migrate(db, migrations=migrations)
-                return
-            finally:
-                db.close()
-        except (sqlite3.DatabaseError, _Unusable):
-            if attempt == 2:
-                raise
-            for suffix in ("", "-wal", "-shm"):
-                if exists(file + suffix):
-                    os.remove(file + suffix)
 
 
 class _Unusable(Exception):
@@ -253,6 +274,46 @@ def migrate(
             raise
         done.append(name)
     return done
+
+
+#: Damaged index files moved aside by this process, by file: why, for the rebuilt index to say.
+_MOVED: dict[str, str] = {}
+
+
+def _aside(file: str, label: str, why: str, known: tuple[int, int] | None = None) -> str | None:
+    """Move a damaged derived file aside; the sentence that says so, or None if it was gone."""
+    moved = derived.move_aside(file, known)
+    if moved is None:
+        return None
+    folder, name = os.path.split(moved)
+    shown = f"{DATA_DIR}/{name}" if os.path.basename(folder) == DATA_DIR else moved
+    return f"{label} could not be used ({why}); it was moved to {shown}"
+
+
+def migrate_file(file: str, migrations: Migrations, label: str = "a derived file") -> None:
+    """Bring another derived database up to date (e.g. the vectors). One that is damaged or
+    written by a newer reslog is moved aside and made anew, as everything under ``.reslog/``
+    can be; a write failure (full disk, read-only folder) is an error and moves nothing."""
+    for attempt in (1, 2):
+        try:
+            db = derived.connect(file)
+            try:
+                migrate(db, migrations=migrations)
+                return
+            finally:
+                db.close()
+        except (sqlite3.Error, _Unusable) as exc:
+            if isinstance(exc, sqlite3.Error) and not derived.damaged(exc):
+                raise derived.write_error(exc, os.path.dirname(file)) or exc from None
+            if attempt == 2:
+                raise
+            said = _aside(file, label, _why(exc))
+            if said is not None:
+                notify(f"rebuilt {label}: {said}.")
+
+
+def _why(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
 # --- reading files into rows ---
@@ -296,13 +357,20 @@ def _walk(entry: Entry) -> Iterable[Entry]:
         yield from _walk(child)
 
 
-def _minutes(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return parse_duration(value)
-    except InputError:
-        return None
+#: The fields the index reads as typed values, and what a readable value is.
+_TYPED = {"est": "a duration of at most 10000h", "took": "a duration of at most 10000h",
+          "carried": f"a date {OUTSIDE.replace('outside', 'within')}"}
+
+
+def unreadable_fields(entry: Entry) -> list[tuple[str, str]]:
+    """(key, value) of the entry's typed fields (est, took, carried) whose value cannot be read:
+    they count as no value (see :func:`reslog.dates.field_minutes`, :func:`~reslog.dates.field_date`)."""
+    found = []
+    for key in _TYPED:
+        value = entry.field(key)
+        if value and (field_date(value) if key == "carried" else field_minutes(value)) is None:
+            found.append((key, value))
+    return found
 
 
 def entry_row(file_id: int, day: str, page: Page, entry: Entry) -> tuple[object, ...]:
@@ -328,14 +396,15 @@ def entry_row(file_id: int, day: str, page: Page, entry: Entry) -> tuple[object,
         entry.state,
         int(any(e.starred for e in nested)),
         entry.field("from"),
-        _minutes(entry.field("est")),
-        _minutes(entry.field("took")),
-        entry.field("carried"),
+        field_minutes(entry.field("est")),
+        field_minutes(entry.field("took")),
+        None if (carried := field_date(entry.field("carried"))) is None else carried.isoformat(),
         _entry_body(page, entry),
     )
 
 
 _INSERT_CHUNK = "INSERT INTO chunks(entry_id, n, hash) VALUES (?, ?, ?)"
+_INSERT_UNREADABLE = "INSERT INTO unreadable(file_id, line, key, value) VALUES (?, ?, ?, ?)"
 _INSERT = (
     "INSERT INTO entries(file_id, day, line, end_line, time, section, heading, kind, level, levels, "
     "kinds, tags, state, starred, source, est, took, carried, text) "
@@ -346,12 +415,13 @@ _INSERT = (
 class RefreshReport(Record):
     """What a refresh did."""
 
-    __slots__ = ("problems", "read", "rebuilt_because", "reindexed", "removed", "scanned", "seconds")
+    __slots__ = ("problems", "read", "rebuilt_because", "reindexed", "removed", "scanned", "seconds",
+                 "unreadable")
 
     def __init__(
         self, scanned: int = 0, read: int = 0, reindexed: list[str] | None = None,
         removed: list[str] | None = None, problems: dict[str, str] | None = None,
-        rebuilt_because: str | None = None, seconds: float = 0.0,
+        rebuilt_because: str | None = None, seconds: float = 0.0, unreadable: dict[str, int] | None = None,
     ) -> None:
         self.scanned = scanned
         self.read = read
@@ -360,18 +430,51 @@ class RefreshReport(Record):
         self.problems: dict[str, str] = {} if problems is None else problems
         self.rebuilt_because = rebuilt_because
         self.seconds = seconds
+        #: file -> how many of its typed fields could not be read (they count as no value)
+        self.unreadable: dict[str, int] = {} if unreadable is None else unreadable
 
 
 class Index:
-    """The index of one log. Use as a context manager, or call :meth:`close`."""
+    """The index of one log. Use as a context manager, or call :meth:`close`.
+
+    Its files live in ``.reslog/``, or, when that folder cannot be written (a read-only
+    log, a mounted archive), in a temporary folder seeded with copies of them, which
+    :meth:`close` removes. Other derived databases of the log (the vectors) are attached
+    to its connection with :meth:`attach`, so that every statement on any of them fails
+    the same way (see :mod:`reslog.derived`): damage raises
+    :class:`~reslog.errors.IndexDamaged` and the damaged file is moved aside when the
+    connection closes (a refresh rebuilds the index at once); a write failure is a
+    one-line :class:`~reslog.errors.LogError` and moves nothing.
+    """
 
     def __init__(self, log: Log, path: Path | None = None) -> None:
         self.log = log
-        #: The database file as text (a search does not import pathlib; see :mod:`reslog.store`).
-        self.file = path_text(log.folder, DATA_DIR, INDEX_FILE) if path is None else str(path)
         self._path = path
-        self._db: sqlite3.Connection | None = None
+        self._folder: str | None = None if path is None else os.path.dirname(str(path)) or "."
+        self._temp: str | None = None
+        self._db: derived.Connection | None = None
+        #: schema name -> (file, label, identity) of each database on the connection, "main" included.
+        self._files: dict[str, tuple[str, str, tuple[int, int] | None]] = {}
+        #: schema name -> why, for the databases found damaged; moved aside on disconnecting.
+        self._broken: dict[str, str] = {}
         self.rebuilt_because: str | None = None
+
+    @property
+    def folder(self) -> str:
+        """The folder of the index and the log's other derived files (``.reslog/`` or a temporary one)."""
+        if self._folder is None:
+            self._folder = self._choose_folder()
+        return self._folder
+
+    @property
+    def temporary(self) -> bool:
+        """Whether the index lives in a temporary folder (``.reslog/`` cannot be written)."""
+        return self._temp is not None
+
+    @property
+    def file(self) -> str:
+        """The database file as text (a search does not import pathlib; see :mod:`reslog.store`)."""
+        return str(self._path) if self._path is not None else path_text(self.folder, INDEX_FILE)
 
     @property
     def path(self) -> Path:
@@ -388,58 +491,123 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        self._disconnect()
+        if self._temp is not None:
+            import shutil
 
-    # --- connection, with recovery from an unusable file ---
+            shutil.rmtree(self._temp, ignore_errors=True)
+            self._temp = self._folder = None
 
-    @property
-    def db(self) -> sqlite3.Connection:
-        if self._db is None:
-            self._db = self._open()
-        return self._db
+    # --- connection, with recovery from a damaged file ---
 
-    def _connect(self) -> sqlite3.Connection:
+    def _choose_folder(self) -> str:
         if not exists(self.log.folder):
             raise LogError(
                 f"there is no log at {self.log.folder}; capture something first "
                 "(reslog did TEXT) or choose another folder with --dir or RESLOG_DIR"
             )
-        self.log.ensure_root()
-        db = sqlite3.connect(self.file, timeout=30, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        return db
-
-    def _open(self) -> sqlite3.Connection:
-        fresh = not exists(self.file)
-        db: sqlite3.Connection | None = None
+        self.log.check_folder()
+        data = path_text(self.log.folder, DATA_DIR)
         try:
-            db = self._connect()
-            migrate(db)
-            db.execute("SELECT count(*) FROM files").fetchone()
-        except (sqlite3.DatabaseError, _Unusable) as exc:
-            if db is not None:
-                db.close()
-            self.rebuilt_because = self._move_aside(str(exc))
-            db = self._connect()
-            migrate(db)
-            return db
-        if fresh:
-            self.rebuilt_because = "there was no index yet"
-        return db
+            self.log.ensure_root()
+        except LogError:  # a read-only log folder, or no .reslog/ and no right to make it
+            if not exists(data) and not os.access(self.log.folder, os.R_OK | os.X_OK):
+                raise
+        if exists(data) and derived.writable(data, (INDEX_FILE, INDEX_FILE + "-wal", INDEX_FILE + "-shm")):
+            return data
+        self._temp = derived.temporary_copy(data)
+        notify(f"{data if exists(data) else self.log.folder} is read-only: the index is built in a "
+               "temporary folder for this command.")
+        return self._temp
 
-    def _move_aside(self, why: str) -> str:
-        from pathlib import Path
+    @property
+    def db(self) -> derived.Connection:
+        if self._db is None:
+            self._db = self._open()
+        return self._db
 
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.broken-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
-            src = Path(str(self.path) + suffix)
-            if src.exists():
-                os.replace(src, Path(str(aside) + suffix))
-        return f"the index could not be used ({why}); it was moved to {self.log.relative(aside)}"
+    def _open(self) -> derived.Connection:
+        for attempt in (1, 2):
+            fresh = not exists(self.file)
+            try:
+                self._db = self._connect(self.file)
+                self._files["main"] = (self.file, "the index", derived.identity(self.file))
+                migrate(self._db)
+                self._db.execute("SELECT count(*) FROM files").fetchone()
+            except (IndexDamaged, _Unusable) as exc:
+                if attempt == 2:
+                    raise
+                if isinstance(exc, _Unusable):
+                    self._broken["main"] = str(exc)
+                self._disconnect()
+                continue
+            if fresh:
+                self.rebuilt_because = _MOVED.pop(self.file, None) or NO_INDEX_YET
+                if self.rebuilt_because != NO_INDEX_YET:  # a recovery: every command says so
+                    notify(f"rebuilt the index: {self.rebuilt_because}.")
+            break
+        assert self._db is not None
+        return self._db
+
+    def _connect(self, file: str) -> derived.Connection:
+        try:
+            return derived.connect(file, self._failed)
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: sqlite3.Error) -> BaseException:
+        """What to raise for a failed statement: damage, a write failure, or the failure itself."""
+        if derived.damaged(exc):
+            schema = "main"
+            if self._db is not None:
+                schema = next((s for s in self._files if s != "main" and not self._db.quick_check(s)), "main")
+            self._broken.setdefault(schema, _why(exc))
+            label = self._files.get(schema, (self.file, "the index", None))[1]
+            return IndexDamaged(
+                f"{label} is damaged ({_why(exc)}); it is moved aside and rebuilt: run the command again",
+                self._disconnect,
+            )
+        return derived.write_error(exc, self.folder) or exc
+
+    def _disconnect(self) -> None:
+        """Close the connection, then move aside the files found damaged (never while open:
+        SQLite would later delete the new file's WAL by name)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        for schema, why in self._broken.items():
+            file, label, known = self._files.get(schema, (self.file, "the index", None))
+            said = _aside(file, label, why, known)
+            if said is None:
+                continue
+            if schema == "main":
+                _MOVED[file] = said
+            else:
+                notify(f"rebuilt {label}: {said}.")
+        self._broken.clear()
+        self._files.clear()
+
+    def verify(self) -> None:
+        """Check every page of every database on the connection (``reslog reindex`` does, so that
+        damage in a part no query has read yet is healed too); raises :class:`IndexDamaged`."""
+        db = self.db
+        for schema in list(self._files):
+            if not db.quick_check(schema):
+                self._broken.setdefault(schema, "database disk image is malformed")
+                label = self._files[schema][1]
+                why = f"{label} is damaged; it is moved aside and rebuilt: run the command again"
+                raise IndexDamaged(why, self._disconnect)
+
+    def attach(self, schema: str, name: str, migrations: Migrations, label: str) -> None:
+        """Attach the derived database ``name`` (in :attr:`folder`) to the connection as ``schema``,
+        migrated; damage found in it later is healed like the index's own (see the class)."""
+        db = self.db
+        if schema in self._files:
+            return
+        file = path_text(self.folder, name)
+        migrate_file(file, migrations, label)
+        db.execute(f"ATTACH DATABASE ? AS {schema}", (file,))
+        self._files[schema] = (file, label, derived.identity(file))
 
     # --- freshness ---
 
@@ -481,9 +649,8 @@ class Index:
         started = time.perf_counter()
         try:
             report = self._refresh(progress, force)
-        except sqlite3.DatabaseError as exc:
-            self.close()
-            self.rebuilt_because = self._move_aside(str(exc))
+        except IndexDamaged:
+            self._disconnect()  # moved aside: the next connection makes a new index
             report = self._refresh(progress, True)
         report.rebuilt_because = self.rebuilt_because
         report.seconds = time.perf_counter() - started
@@ -505,6 +672,7 @@ class Index:
             if force:
                 db.execute("DELETE FROM entries")
                 db.execute("DELETE FROM chunks")
+                db.execute("DELETE FROM unreadable")
                 db.execute("DELETE FROM files")
                 db.execute("INSERT INTO entries_fts(entries_fts) VALUES ('delete-all')")
                 hashes = {}
@@ -522,6 +690,11 @@ class Index:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        for path, problem in report.problems.items():  # said after the progress bar, not across it
+            notify(f"skipped {path}: {problem}")
+        for path, count in report.unreadable.items():
+            notify(f"{path}: {count} field value{'s' if count > 1 else ''} could not be read and "
+                   f"count{'' if count > 1 else 's'} as no value (see reslog reindex --check)")
         return report
 
     def _forget(self, path: str) -> None:
@@ -535,6 +708,7 @@ class Index:
             [(row_id, search_text(kind, text)) for row_id, kind, text in rows],
         )
         db.execute("DELETE FROM chunks WHERE entry_id IN (SELECT id FROM entries WHERE file_id = ?)", row)
+        db.execute("DELETE FROM unreadable WHERE file_id = ?", row)
         db.execute("DELETE FROM entries WHERE file_id = ?", row)
         db.execute("DELETE FROM files WHERE id = ?", row)
 
@@ -562,8 +736,12 @@ class Index:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             problem = f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8"
-            report.problems[stat.path] = problem
             text = ""
+        if not in_range(dt.date.fromisoformat(stat.day)):
+            problem = f"its date is {OUTSIDE}; rename the file"
+            text = ""
+        if problem is not None:
+            report.problems[stat.path] = problem
         file_id = db.execute(
             "INSERT INTO files(path, day, size, mtime_ns, hash, problem) VALUES (?, ?, ?, ?, ?, ?)",
             (stat.path, stat.day, stat.size, mtime, digest, problem),
@@ -580,6 +758,23 @@ class Index:
                 (entry_id, search_text(entry.kind, str(row[-1]))),
             )
             db.executemany(_INSERT_CHUNK, chunk_rows(entry_id, str(row[-1])))
+            bad = unreadable_fields(entry)
+            if bad:
+                db.executemany(_INSERT_UNREADABLE, [(file_id, entry.line, key, value) for key, value in bad])
+                report.unreadable[stat.path] = report.unreadable.get(stat.path, 0) + len(bad)
+
+    def unreadable(self) -> list[tuple[str, int, str, str]]:
+        """(file, line, key, value) of every typed field whose value could not be read."""
+        rows = self.db.execute(
+            "SELECT f.path, u.line, u.key, u.value FROM unreadable u JOIN files f ON f.id = u.file_id "
+            "ORDER BY f.path, u.line, u.rowid"
+        )
+        return [(path, line, key, value) for path, line, key, value in rows]
+
+    @staticmethod
+    def unreadable_reason(key: str) -> str:
+        """What a readable value of the typed field ``key`` is."""
+        return _TYPED[key]
 
     def check(self) -> tuple[list[str], list[str], dict[str, str]]:
         """Files whose index rows are stale (changed or new), gone, or unreadable; nothing is written."""

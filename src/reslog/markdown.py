@@ -242,8 +242,93 @@ def strip_tags(text: str) -> str:
 
 
 def read_fields(text: str) -> tuple[tuple[str, str], ...]:
-    """The ``[key:: value]`` fields of a line's text, in order."""
-    return tuple((k.strip(), v) for k, v in _FIELD.findall(text))
+    """The ``[key:: value]`` fields of a line's text, in order; a field inside a code span
+    (```[took:: 5m]```) is text, not a field."""
+    if "`" not in text:
+        return tuple((k.strip(), v) for k, v in _FIELD.findall(text))
+    return tuple((m.group(1).strip(), text[m.start(2):m.end(2)]) for m in _FIELD.finditer(_masked(text)))
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the inline code spans of a line: a run of backticks up to the next run of
+    exactly as many (CommonMark); an opening run without its match is literal text."""
+    spans: list[tuple[int, int]] = []
+    i = text.find("`")
+    while i >= 0:
+        j = i
+        while j < len(text) and text[j] == "`":
+            j += 1
+        k = text.find("`" * (j - i), j)
+        while k >= 0:
+            end = k
+            while end < len(text) and text[end] == "`":
+                end += 1
+            if end - k == j - i:
+                spans.append((i, end))
+                j = end
+                break
+            k = text.find("`" * (j - i), end)
+        i = text.find("`", j)
+    return spans
+
+
+def _masked(text: str) -> str:
+    """``text`` with its code spans blanked out (same length), so that nothing in them is read."""
+    for start, end in _code_spans(text):
+        text = text[:start] + "\x00" * (end - start) + text[end:]
+    return text
+
+
+#: Characters a field's value may not hold: the bracket that ends it, and line breaks (every
+#: character an editor may show as one, not only those reslog splits lines on).
+_NOT_IN_VALUE = {"]": "']'", **dict.fromkeys("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029", "a line break")}
+
+
+def field_problem(value: str) -> str | None:
+    """What in ``value`` would break ``[key:: value]`` or its line (``']'``, ``a line break``),
+    or None: the one rule for every value that reslog writes into a field."""
+    for char in value:
+        if char in _NOT_IN_VALUE:
+            return _NOT_IN_VALUE[char]
+    return None
+
+
+def field(key: str, value: str) -> str:
+    """``[key:: value]``; a value that would break it (see :func:`field_problem`) is a ValueError."""
+    problem = field_problem(value)
+    if problem is not None:
+        raise ValueError(f"the value of {key} cannot hold {problem}")
+    return f"[{key}:: {value}]"
+
+
+def _tail(masked: str) -> int:
+    """Where the run of fields, tags and ``★`` that ends a line's text begins (its length if
+    none). reslog's own fields live there: it writes them at the end of the line, and only
+    there does it change them; a field-like text earlier in the line is the person's text."""
+    ends: dict[int, int] = {}
+    for pattern in (_FIELD, _TAG):
+        for match in pattern.finditer(masked):
+            ends.setdefault(match.end(), match.start())
+    start = at = len(masked.rstrip())
+    while at > 0:
+        if masked[at - 1] == STAR:
+            begin = at - 1
+        elif at in ends:
+            begin = ends[at]
+        else:
+            break
+        if begin > 0 and masked[begin - 1] not in " \t":
+            break
+        start = begin
+        at = len(masked[:begin].rstrip(" \t"))
+    return start
+
+
+def tail_field(text: str, key: str) -> str | None:
+    """The value of the last ``[key:: value]`` among the fields that end ``text``."""
+    masked = _masked(text)
+    found = [m for m in _FIELD.finditer(masked, _tail(masked)) if m.group(1).strip() == key]
+    return text[found[-1].start(2):found[-1].end(2)] if found else None
 
 
 def split_kind(text: str) -> tuple[str | None, str]:
@@ -396,19 +481,26 @@ def set_state(body: str, state: str) -> str:
     return body[:at] + state + body[at + 1:]
 
 
+def _own_fields(body: str, key: str) -> list[re.Match[str]]:
+    """The ``key`` fields among those that end the line (see :func:`_tail`), outside code spans."""
+    masked = _masked(body)
+    return [m for m in _FIELD.finditer(masked, _tail(masked)) if m.group(1).strip() == key]
+
+
 def set_field(body: str, key: str, value: str) -> str:
-    """Set ``[key:: value]`` on a line: replace the last existing one, else append it."""
-    spans = [m for m in _FIELD.finditer(body) if m.group(1).strip() == key]
+    """Set ``[key:: value]`` on a line: replace the last one among the fields that end the line,
+    else append it; a field-like text earlier in the line, or in a code span, is left alone."""
+    spans = _own_fields(body, key)
     if spans:
         last = spans[-1]
-        return body[: last.start()] + f"[{key}:: {value}]" + body[last.end():]
-    return body.rstrip() + f" [{key}:: {value}]"
+        return body[: last.start()] + field(key, value) + body[last.end():]
+    return body.rstrip() + " " + field(key, value)
 
 
 def remove_field(body: str, key: str) -> str:
-    """Remove every ``[key:: ...]`` from a line, with the space before it."""
+    """Remove every ``[key:: ...]`` among the fields that end the line, with the space before it."""
     out = body
-    for match in reversed([m for m in _FIELD.finditer(body) if m.group(1).strip() == key]):
+    for match in reversed(_own_fields(body, key)):
         start = match.start()
         if start > 0 and out[start - 1] == " ":
             start -= 1

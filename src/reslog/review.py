@@ -45,7 +45,7 @@ from statistics import median
 
 from reslog import markdown
 from reslog.analytics.data import iso_week, load
-from reslog.dates import format_duration, long_date, parse_range
+from reslog.dates import OUTSIDE, format_duration, in_range, long_date, parse_range
 from reslog.digest import digest
 from reslog.errors import InputError
 from reslog.index import Index
@@ -107,15 +107,25 @@ def parse_week(value: str | None, today: dt.date) -> tuple[int, int]:
             dt.date.fromisocalendar(year, week, 1)
         except ValueError:
             raise InputError(f"{value!r} is not an ISO week: {year} has no week {week}") from None
-        return year, week
+        return _supported(value, year, week)
     hint = "use an ISO week (2026-W48), 'last', 'this' or a date inside the week (2026-11-24)"
     try:
-        start, end = parse_range(text, today)
-    except InputError:
+        start, end = parse_range(text, today, clamp=False)
+    except InputError as exc:
+        if OUTSIDE in exc.message:
+            raise
         raise InputError(f"cannot read {value!r} as a week; {hint}") from None
     if start != end and not (start.weekday() == 0 and end == start + dt.timedelta(days=6)):
         raise InputError(f"{value!r} is longer than a week; {hint}")
     year, week, _ = start.isocalendar()
+    return _supported(value, year, week)
+
+
+def _supported(value: str | None, year: int, week: int) -> tuple[int, int]:
+    """The week, if all its days lie in the supported range (else its page could not be made)."""
+    monday = dt.date.fromisocalendar(year, week, 1)
+    if not (in_range(monday) and in_range(monday + dt.timedelta(days=6))):
+        raise InputError(f"{value!r} is {OUTSIDE}; check the year")
     return year, week
 
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 from reslog import markdown
-from reslog.dates import long_date
+from reslog.dates import in_range, long_date
 from reslog.errors import LogError, PageError
 from reslog.model import DEFERRED, SECTION_ORDER, SECTION_TITLES, Page
 
@@ -233,8 +233,8 @@ class Log:
         return markdown.parse(text)
 
     def days(self) -> list[dt.date]:
-        """Every day that has a page, oldest first (lists folders; reads no page)."""
-        return sorted(day for year in self.year_folders() for day, _ in self.pages_in(year))
+        """Every day that has a page in the supported range, oldest first (lists folders; reads no page)."""
+        return sorted(day for year in self.year_folders() for day, _ in self.pages_in(year) if in_range(day))
 
     def year_folders(self) -> list[os.DirEntry[str]]:
         """The ``days/YYYY`` folders, oldest first."""
@@ -275,6 +275,8 @@ class Log:
             if int(folder.name) < day.year and before is not None:
                 break
             for other, _ in self.pages_in(folder):
+                if not in_range(other):  # a page dated outside the supported range is not read
+                    continue
                 if other > day:
                     later = later or until is None or other <= until
                 elif other < day and (before is None or other > before):
@@ -283,7 +285,16 @@ class Log:
 
     # --- writing ---
 
+    def check_folder(self) -> None:
+        """Refuse a log folder that is a file (the same error for every command)."""
+        if os.path.exists(self.folder) and not os.path.isdir(self.folder):
+            raise LogError(
+                f"the log folder {_shown(self.folder)} is a file, not a folder; "
+                "choose another with --dir or RESLOG_DIR"
+            )
+
     def ensure_root(self) -> None:
+        self.check_folder()
         try:
             _mkdirs(path_text(self.folder, DATA_DIR))
         except OSError as exc:

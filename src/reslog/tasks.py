@@ -18,8 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from reslog import markdown
-from reslog.dates import format_duration, parse_duration
-from reslog.errors import InputError, TodoError
+from reslog.dates import MAX_MINUTES, field_date, field_minutes, format_duration
+from reslog.errors import TodoError
 from reslog.model import DONE, DROPPED, OPEN, TASK_STATES, Entry, Page
 from reslog.store import Log
 
@@ -39,20 +39,20 @@ class Todo:
 
     @property
     def carried_since(self) -> dt.date | None:
-        value = self.entry.field("carried")
-        try:
-            return dt.date.fromisoformat(value) if value else None
-        except ValueError:
-            return None
+        return field_date(self.entry.field("carried"))
 
     @property
     def started(self) -> dt.datetime | None:
-        return _started(self.entry)
+        return started_at(self.entry)
 
 
-def _started(entry: Entry) -> dt.datetime | None:
-    value = entry.field(STARTED)
-    if not value or entry.state != OPEN:
+def started_at(entry: Entry) -> dt.datetime | None:
+    """When the to-do's timer started: a ``started`` field among those that end its line (where
+    ``start`` writes it and ``stop`` removes it; one earlier in the text is the person's text)."""
+    if entry.state != OPEN or entry.field(STARTED) is None:
+        return None
+    value = markdown.tail_field(entry.text, STARTED)
+    if not value:
         return None
     try:
         return dt.datetime.fromisoformat(value)
@@ -76,15 +76,10 @@ def _pick(page: Page, day: dt.date, number: int) -> Entry:
 
 
 def _took_with(body: str, entry: Entry, minutes: int) -> str:
-    """The line with ``minutes`` added to its ``took`` field."""
-    before = 0
-    old = entry.field("took")
-    if old:
-        try:
-            before = parse_duration(old)
-        except InputError:  # a hand-written value we cannot add to: replace it
-            before = 0
-    return markdown.set_field(body, "took", format_duration(before + minutes))
+    """The line with ``minutes`` added to its ``took`` field (a value that cannot be read is
+    replaced; the total stops at the longest duration reslog reads)."""
+    before = field_minutes(entry.field("took")) or 0
+    return markdown.set_field(body, "took", format_duration(min(before + minutes, MAX_MINUTES)))
 
 
 def elapsed_minutes(start: dt.datetime, now: dt.datetime) -> int:
@@ -125,7 +120,7 @@ def finish(
             )
         body = markdown.set_state(markdown.line_body(page, entry.index), DONE)
         minutes = 0
-        start = _started(entry)
+        start = started_at(entry)
         if start is not None:
             minutes = _timed_minutes(start, now)
             body = markdown.remove_field(body, STARTED)

@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from reslog.capture import Capture, add_entry, add_thought
 from reslog.cli import context
 from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
-from reslog.cli.style import colour_on, echo, style
+from reslog.cli.style import colour_on, echo, raw, style
 from reslog.dates import format_elapsed, parse_date, parse_duration, parse_time
+from reslog.errors import InputError
 from reslog.model import SECTION_TITLES
 from reslog.store import Log
 from reslog.sync.trigger import after_write
@@ -33,19 +34,31 @@ if TYPE_CHECKING:
     from reslog.semantic.setup import Semantic
 
 
-def _day(on_date: str | None, today: dt.date) -> dt.date:
-    return today if on_date is None else parse_date(on_date, today)
+#: A capture this many days or more from today asks for --force: a year typed wrong, most likely.
+_FAR = 367
+
+
+def _day(on_date: str | None, today: dt.date, force: bool) -> dt.date:
+    if on_date is None:
+        return today
+    day = parse_date(on_date, today)
+    if abs((day - today).days) >= _FAR and not force:
+        raise InputError(
+            f"{day.isoformat()} is more than a year from today ({today.isoformat()}); check the year, "
+            "or add --force to write there"
+        )
+    return day
 
 
 def capture(
     root: Path | str, command: str, words: Sequence[str], tags: Sequence[str] = (), source: str | None = None,
     star: bool = False, on_date: str | None = None, at: str | None = None, est: str | None = None,
-    on: int | None = None,
+    on: int | None = None, force: bool = False,
 ) -> None:
     """Run a capture command (did, exp, ..., todo, idea, reflect, think, feel)."""
     now = context.now()
     today = now.date()
-    day = _day(on_date, today)
+    day = _day(on_date, today, force)
     time = parse_time(at) if at is not None else None
     text = context.read_text(tuple(words))
     log = Log(root)
@@ -123,7 +136,7 @@ def progress_bar(label: str) -> Iterator[Progress]:
 
             import click  # only when there is a bar to draw
 
-            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"] = click.progressbar(length=total, label=label, file=raw(sys.stderr))
             state["bar"].__enter__()
         state["bar"].update(done - state.get("done", 0))
         state["done"] = done
@@ -142,15 +155,17 @@ def fresh_index(log: Log) -> Index:
     index = Index(log)
     with progress_bar("Indexing the log") as update:
         report = index.refresh(update)
-    notices(report)
+    notices(index, report)
     return index
 
 
-def notices(report: RefreshReport) -> None:
-    if report.rebuilt_because:
+def notices(index: Index, report: RefreshReport) -> None:
+    """Say that a first index was built. (A recovery, a skipped page, an unreadable field, a
+    read-only log: the index says those itself, as notices, whatever the command.)"""
+    from reslog.index import NO_INDEX_YET
+
+    if report.rebuilt_because == NO_INDEX_YET and not index.temporary:
         echo(f"reslog: rebuilt the index: {report.rebuilt_because}.", err=True)
-    for path, problem in report.problems.items():
-        echo(f"reslog: skipped {path}: {problem}", err=True)
 
 
 def _highlight(text: str, words: tuple[str, ...]) -> str:
@@ -228,8 +243,6 @@ def search(
 
                 hits = hybrid.search(index, text, filters, limit or 20, chosen, found.backend, found.vectors)
             elif chosen == "semantic":
-                from reslog.errors import InputError
-
                 raise InputError("--mode semantic needs embeddings, which this log does not have; "
                                  "use --mode keyword, or see the line above")
             else:

@@ -9,6 +9,7 @@ import datetime as dt
 import sys
 
 from reslog.dates import parse_date
+from reslog.errors import InputError
 from reslog.store import Log
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
@@ -23,8 +24,9 @@ def now() -> dt.datetime:
 
 
 def log_of(ctx: click.Context) -> Log:
-    root = ctx.find_root().obj["dir"]
-    return Log(root)
+    log = Log(ctx.find_root().obj["dir"])
+    log.check_folder()
+    return log
 
 
 def day_of(value: str | None) -> dt.date:
@@ -34,7 +36,16 @@ def day_of(value: str | None) -> dt.date:
 
 
 def read_text(words: tuple[str, ...]) -> str:
-    """The TEXT arguments joined by spaces; ``-`` alone reads standard input."""
-    if words == ("-",):
-        return sys.stdin.read()
-    return " ".join(words)
+    """The TEXT arguments joined by spaces; ``-`` alone reads standard input, which must be UTF-8."""
+    if words != ("-",):
+        return " ".join(words)
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:  # a text stream put in its place (tests)
+        return str(sys.stdin.read())
+    data = binary.read()
+    try:
+        return str(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"standard input is not valid UTF-8 (byte {exc.start}); convert it to UTF-8, then try again"
+        ) from None

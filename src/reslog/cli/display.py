@@ -14,9 +14,9 @@ import re
 
 from reslog import markdown
 from reslog.cli.style import style
-from reslog.dates import long_date
+from reslog.dates import field_date, long_date
 from reslog.model import KINDS, Entry, Page
-from reslog.tasks import STARTED
+from reslog.tasks import started_at
 
 _KIND_COLOURS = {
     "exp": "blue", "bug": "red", "fix": "green", "read": "magenta", "thought": "yellow",
@@ -61,16 +61,13 @@ def _style_prefix(prefix: str) -> str:
 
 def _waiting(entry: Entry, day: dt.date) -> str:
     notes = []
-    carried = entry.field("carried")
+    carried = field_date(entry.field("carried"))
     if carried:
-        try:
-            days = (day - dt.date.fromisoformat(carried)).days
-            notes.append(f"waiting {days} day{'s' if days != 1 else ''}")
-        except ValueError:
-            pass
-    if entry.field(STARTED) and entry.is_open:
-        started = entry.field(STARTED) or ""
-        notes.append(f"timer running since {started.replace('T', ' ')[:16]}")
+        days = (day - carried).days
+        notes.append(f"waiting {days} day{'s' if days != 1 else ''}")
+    started = started_at(entry)
+    if started is not None:
+        notes.append(f"timer running since {started:%Y-%m-%d %H:%M}")
     return ("  " + style("(" + ", ".join(notes) + ")", fg="yellow")) if notes else ""
 
 

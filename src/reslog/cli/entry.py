@@ -3,7 +3,12 @@
 :func:`main` tries the fast path first (capture and search without click),
 then the click CLI. Errors are translated here and only here: ``reslog:
 <message>`` on one line of stderr, exit 1 for errors and 2 for usage errors;
-``--debug`` re-raises to show the traceback.
+``--debug`` re-raises to show the traceback. Notices (:func:`reslog.errors.notify`)
+are printed the same way, and everything written goes through
+:func:`reslog.cli.style.terminal_output`, so that no control character from the
+log reaches the terminal. Arguments that are not valid UTF-8 are refused before
+anything runs, and a command that finds the index damaged runs once more on a
+rebuilt one.
 """
 
 from __future__ import annotations
@@ -11,20 +16,32 @@ from __future__ import annotations
 import sys
 
 from reslog.cli import fast
-from reslog.cli.style import echo
-from reslog.errors import ReslogError
+from reslog.cli.style import echo, terminal_output
+from reslog.errors import IndexDamaged, InputError, ReslogError, notices_to
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run reslog with ``argv`` (default: the process's); return the exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
+    with terminal_output(), notices_to(_notice):
+        return _main(args)
+
+
+def _notice(message: str) -> None:
+    echo(f"reslog: {message}", err=True)
+
+
+def _main(args: list[str]) -> int:
     debug = "--debug" in args
     try:
-        code = fast.run(args)
-        if code is None:
-            from reslog.cli.main import invoke
-
-            code = invoke(args)
+        _check_arguments(args)
+        try:
+            code = _dispatch(args)
+        except IndexDamaged as exc:
+            # The index or the vectors turned out damaged in the middle of the command: the
+            # file is moved aside now, and the command runs once more on a rebuilt one.
+            exc.heal()
+            code = _dispatch(args)
     except ReslogError as exc:
         if debug:
             raise
@@ -41,6 +58,29 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return clicked
     return code
+
+
+def _dispatch(args: list[str]) -> int:
+    code = fast.run(args)
+    if code is None:
+        from reslog.cli.main import invoke
+
+        code = invoke(args)
+    return code
+
+
+def _check_arguments(args: list[str]) -> None:
+    """Refuse an argument that is not valid UTF-8 (the shell passed bytes Python could not
+    decode) before anything runs: it could not be written to a page, nor searched for."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise InputError(
+                f"the argument {shown!r} is not valid UTF-8; reslog reads its arguments as UTF-8: "
+                "check the terminal's encoding (locale)"
+            ) from None
 
 
 def _click_exit(exc: Exception) -> int | None:

@@ -10,7 +10,7 @@ import click
 
 from reslog.cli import actions, context
 from reslog.cli.context import log_of
-from reslog.cli.style import echo
+from reslog.cli.style import data, echo
 from reslog.dates import parse_range
 from reslog.errors import InputError, ReslogError
 from reslog.exporters.select import HTML_DEFAULT, REDACTIONS, ExportOptions, select
@@ -175,7 +175,7 @@ def export_cmd(
     writer = importlib.import_module(EXPORTERS[fmt])
     to_stdout = str(out) == "-"
     if to_stdout:
-        click.echo(writer.render(hits, options), nl=False)
+        data(writer.render(hits, options))
     else:
         try:
             writer.write(hits, out, options)

@@ -79,7 +79,8 @@ class LazyGroup(click.Group):
 @click.option(
     "--dir",
     "log_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file there is refused by the command (Log.check_folder)
+    metavar="DIRECTORY",
     envvar="RESLOG_DIR",
     help="The log folder (default: $RESLOG_DIR, else ~/reslog). Created on first use.",
 )

@@ -29,6 +29,8 @@ class Opt:
 
 
 CAPTURE = (
+    Opt(("--force",), "force", "Write on a --date more than a year from today (not a year typo).",
+        flag=True),
     Opt(("-t", "--tag"), "tags", "Add #TAG (repeatable; nested tags as proj/sub).", "TAG", multiple=True),
     Opt(("--from",), "source", "Where it came from: [from:: SOURCE] (paper, chat with X, ...).", "SOURCE"),
     Opt(("--star",), "star", "Mark it as what mattered most (★).", flag=True),

@@ -55,16 +55,24 @@ def reindex(check: bool, no_embed: bool) -> None:
                 click.echo(f"removed  {path}")
             for path, why in problems.items():
                 click.echo(f"problem  {path}: {why}")
+            unreadable = index.unreadable()
+            for path, line, key, value in unreadable:
+                click.echo(f"field    {path}:{line}: {key} {value!r} is not {index.unreadable_reason(key)}")
             if not (changed or removed or problems):
                 click.echo("The index is up to date.")
+            if unreadable:
+                count = len(unreadable)
+                click.echo(f"{count} field value{'s' if count > 1 else ''} could not be read and "
+                           f"count{'' if count > 1 else 's'} as no value.")
             return
         with actions.progress_bar("Indexing the log") as update:
             report = index.refresh(update, force=True)
-        actions.notices(report)
+        actions.notices(index, report)
         count = index.count()
         embedded = None
         if not no_embed:
             embedded = _embed(index)
+        index.verify()  # damage in pages no query read is healed too (the command runs again)
     click.echo(f"Indexed {count} entries from {report.read} pages in {report.seconds:.1f} s.")
     if embedded is not None:
         click.echo(f"Embedded {embedded.embedded} new passages with {embedded.model}"

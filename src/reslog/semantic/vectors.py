@@ -26,9 +26,9 @@ from contextlib import suppress
 import numpy as np
 
 from reslog.chunks import chunks
-from reslog.index import Index, Migrations, migrate_file
+from reslog.index import Index, Migrations
 from reslog.records import Record
-from reslog.store import DATA_DIR, exists, path_text
+from reslog.store import exists, path_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,13 +69,8 @@ MIGRATIONS: Migrations = [
 
 
 def _attach(index: Index) -> None:
-    """Make the vectors file available to the index's connection as ``vec``."""
-    db = index.db
-    if any(row[1] == "vec" for row in db.execute("PRAGMA database_list")):
-        return
-    file = path_text(index.log.folder, DATA_DIR, VECTORS_FILE)
-    migrate_file(file, MIGRATIONS)
-    db.execute("ATTACH DATABASE ? AS vec", (file,))
+    """Make the vectors file available to the index's connection as ``vec`` (healed like the index)."""
+    index.attach("vec", VECTORS_FILE, MIGRATIONS, "the vectors")
 
 
 class _State(Record):
@@ -102,7 +97,7 @@ def _snapshot_files(index: Index, model: str) -> tuple[str, str]:
     import hashlib
 
     slug = hashlib.blake2b(model.encode(), digest_size=6).hexdigest()
-    folder = path_text(index.log.folder, DATA_DIR)
+    folder = index.folder
     return path_text(folder, f"vectors-{slug}.ids.npy"), path_text(folder, f"vectors-{slug}.f32.npy")
 
 

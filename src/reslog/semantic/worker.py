@@ -32,6 +32,7 @@ import sys
 import time
 from contextlib import suppress
 
+from reslog.errors import ReslogError
 from reslog.records import Record
 from reslog.store import DATA_DIR, Log, exists, path_text
 
@@ -102,7 +103,7 @@ def ensure_running(log: Log) -> bool:
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
                 start_new_session=True, close_fds=True,
             )
-    except OSError:
+    except (OSError, ReslogError):  # a read-only log: the read carries on with what it has
         return False
     return True
 
