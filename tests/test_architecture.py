@@ -23,7 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"model", "markdown", "dates", "errors"},
     "capture": {"records", "model", "markdown", "dates", "errors", "store"},
     "tasks": {"records", "model", "markdown", "dates", "errors", "store"},
-    "chunks": {"model", "markdown"},
+    "chunks": set(),
     "intents": set(),
     "settings": {"records", "errors", "store"},
     "derived": {"errors"},

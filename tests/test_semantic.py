@@ -179,7 +179,7 @@ def test_hybrid_keeps_exact_keyword_hits_first(index: Index) -> None:
 
 def test_fusion_weighs_meaning_coverage_and_keyword_rank() -> None:
     keyword = [(1, 9.0), (2, 8.0)]
-    cosines = {1: 0.30, 2: 0.20, 3: 0.70, 4: 0.25}
+    cosines = {1: 0.30, 2: 0.20, 3: 0.80, 4: 0.25}
     coverage = {1: 1.0, 2: 0.1}
     fused = hybrid.fuse(keyword, cosines, coverage, floor=0.3)
     assert [i for i, _ in fused] == [3, 1, 2]  # 4: found only by meaning, below the floor

@@ -171,13 +171,13 @@ def _m0002_filter_indexes(db: sqlite3.Connection) -> None:
     )
 
 
-def chunk_rows(entry_id: int, text: str) -> list[tuple[int, int, str]]:
+def chunk_rows(entry_id: int, text: str, section: str | None = None) -> list[tuple[int, int, str]]:
     """(entry, passage number, passage hash) for the passages of an entry that get embedded."""
     import hashlib
 
     return [
         (entry_id, n, hashlib.blake2b(passage.encode(), digest_size=16).hexdigest())
-        for n, passage in enumerate(chunks(text))
+        for n, passage in enumerate(chunks(text, section))
     ]
 
 
@@ -233,12 +233,23 @@ def _m0005_unreadable(db: sqlite3.Connection) -> None:
     _new_generation(db)
 
 
+def _m0006_passages_v2(db: sqlite3.Connection) -> None:
+    """Passages without markup, ideas, reflections and to-dos labelled by their section
+    (reslog.chunks): every entry is cut again; the vectors of passages that did not change are
+    kept (they are keyed by hash)."""
+    db.execute("DELETE FROM chunks")
+    for entry_id, text, section in db.execute("SELECT id, text, section FROM entries").fetchall():
+        db.executemany(_INSERT_CHUNK, chunk_rows(entry_id, text, section))
+    _new_generation(db)
+
+
 MIGRATIONS: Migrations = [
     ("0001_initial", _m0001_initial),
     ("0002_filter_indexes", _m0002_filter_indexes),
     ("0003_chunks", _m0003_chunks),
     ("0004_generation", _m0004_generation),
     ("0005_unreadable", _m0005_unreadable),
+    ("0006_passages_v2", _m0006_passages_v2),
 ]
 
 
@@ -757,7 +768,7 @@ class Index:
                 "INSERT INTO entries_fts(rowid, body) VALUES (?, ?)",
                 (entry_id, search_text(entry.kind, str(row[-1]))),
             )
-            db.executemany(_INSERT_CHUNK, chunk_rows(entry_id, str(row[-1])))
+            db.executemany(_INSERT_CHUNK, chunk_rows(entry_id, str(row[-1]), entry.section))
             bad = unreadable_fields(entry)
             if bad:
                 db.executemany(_INSERT_UNREADABLE, [(file_id, entry.line, key, value) for key, value in bad])

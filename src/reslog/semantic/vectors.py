@@ -168,15 +168,16 @@ def missing(index: Index, model: str, limit: int | None = None) -> list[tuple[st
     for start in range(0, len(digests), 500):
         part = digests[start : start + 500]
         rows = index.db.execute(
-            "SELECT c.entry_id, c.n, c.hash, e.text FROM chunks c JOIN entries e ON e.id = c.entry_id "
+            "SELECT c.entry_id, c.n, c.hash, e.text, e.section FROM chunks c "
+            "JOIN entries e ON e.id = c.entry_id "
             f"WHERE c.hash IN ({', '.join('?' * len(part))})",
             part,
         ).fetchall()
         passages: dict[int, list[str]] = {}
-        for entry_id, n, digest, text in rows:
+        for entry_id, n, digest, text, section in rows:
             if digest in wanted and digest not in found:
                 if entry_id not in passages:
-                    passages[entry_id] = chunks(text)
+                    passages[entry_id] = chunks(text, section)
                 if n < len(passages[entry_id]):
                     found[digest] = passages[entry_id][n]
     return [(digest, found[digest]) for digest in digests if digest in found]
