@@ -16,6 +16,8 @@ SRC = Path(reslog.__file__).resolve().parent
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "records": set(),
+    "words": set(),
+    "counts": {"records", "model", "search"},
     "model": {"records"},
     "markdown": {"model"},
     "dates": {"errors"},
@@ -34,13 +36,15 @@ ALLOWED: dict[str, set[str]] = {
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},
     "review": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",
-               "digest", "semantic"},
+               "digest", "semantic", "counts", "words"},
 }
 # Subpackages: every module in them may import these (and its own package).
 PACKAGES: dict[str, set[str]] = {
     "importers": {"records", "model", "markdown", "dates", "errors", "store", "importers"},
-    "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters"},
-    "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics"},
+    "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters",
+                  "counts", "words"},
+    "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",
+                  "counts", "words"},
     # the semantic layer: the model, vectors over the index, hybrid ranking; numpy lives here
     "semantic": {"records", "errors", "store", "index", "search", "settings", "chunks", "semantic"},
 }

@@ -50,6 +50,7 @@ from typing import Any
 
 from reslog.analytics.data import Data, cite
 from reslog.search import Hit
+from reslog.words import plural
 
 _FIELD = re.compile(r"\[[^\[\]:]+::[^\]]*\]")
 _LINK = re.compile(r"\[\[[^\]]*\]\]")
@@ -347,7 +348,7 @@ def render(result: dict[str, Any]) -> list[str]:
     """Terminal lines: one line per category, with its last example."""
     if not result["categories"]:
         return [result.get("message", "no bug entries in scope yet")]
-    lines = [f"{result['bugs']} bugs in {len(result['categories'])} categories; "
+    lines = [f"{plural(result['bugs'], 'bug')} in {plural(len(result['categories']), 'category')}; "
              f"{result['fixed']} linked to a fix, median {_fmt_days(result['median_days_to_fix'])} to fix"]
     width = max(len(c["label"]) for c in result["categories"])
     for c in result["categories"]:
@@ -389,7 +390,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
             ax.set_xlabel(result["period"])
             ax.set_ylabel(f"bugs per {result['period']} (count)")
             ax.legend(title="bug category", fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
-        ax.set_title(f"Bug categories over time ({result['bugs']} bugs)")
+        ax.set_title(f"Bug categories over time ({plural(result['bugs'], 'bug')})")
         fig.tight_layout()
         fig.savefig(path)
     finally:

@@ -4,10 +4,11 @@ Read from the entries in scope (:attr:`Data.entries`: every top-level entry of
 every day page, without the deferred ``[>]`` copies of carried to-dos, whose
 live copy is counted on its own day):
 
-- ``days``: the days *logged*, that is the day pages holding at least one
-  entry (an empty page or one of only free text is not a logged day), between
-  the first and the last of them, and the share of the calendar days in that
-  span that were logged.
+- ``days``: the days *logged* as every view counts them (docs/format.md,
+  section 15: a page with an entry written that day; an empty page, one of
+  only free text or of only carried to-dos is not a logged day), between the
+  first and the last of them, and the share of the calendar days in that span
+  that were logged.
 - ``streaks``: runs of consecutive logged days. The longest (the earliest if
   several are as long) and the current one: the run that ends today, or
   yesterday when today has no entry yet (the day is not over), else none.
@@ -36,6 +37,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from reslog.analytics.data import Data, cite
+from reslog.counts import count
+from reslog.words import plural
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,10 +52,14 @@ NOT_ENOUGH = "no entries logged yet"
 def compute(data: Data) -> dict[str, Any]:
     entries = data.entries
     cites = [cite(h) for h in entries]
+    copies = [t for t in data.todos if t.state == ">"]  # where carried to-dos were added
     first_of_day: dict[str, dict[str, Any]] = {}
     for hit, citation in zip(entries, cites, strict=True):
         first_of_day.setdefault(hit.date, citation)
-    days = sorted(first_of_day)
+    for hit in copies:
+        if hit.date not in first_of_day or hit.line < first_of_day[hit.date]["line"]:
+            first_of_day[hit.date] = cite(hit)
+    days = count([*entries, *copies]).days
     return {
         "topic": "habits",
         "message": None if entries else NOT_ENOUGH,
@@ -178,10 +185,10 @@ def render(result: dict[str, Any]) -> list[str]:
     streaks = result["streaks"]
     longest, current = streaks["longest"], streaks["current"]
     lines = [
-        f"Habits: {result['entries']} entries on {days['logged']} days logged of {days['span']} "
-        f"({days['share']:.0%}) from {days['first']} to {days['last']}.",
-        f"Longest streak: {longest['days']} days ({longest['start']} to {longest['end']}).",
-        f"Current streak: {current['days']} days"
+        f"Habits: {plural(result['entries'], 'entry')} on {plural(days['logged'], 'day')} logged of "
+        f"{days['span']} ({days['share']:.0%}) from {days['first']} to {days['last']}.",
+        f"Longest streak: {plural(longest['days'], 'day')} ({longest['start']} to {longest['end']}).",
+        f"Current streak: {plural(current['days'], 'day')}"
         + (f" (since {current['start']})." if current["days"] else "."),
     ]
     hours = result["by_hour"]

@@ -32,6 +32,7 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from reslog.analytics.data import Data, cite
+from reslog.words import plural
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -168,7 +169,7 @@ def render(result: dict[str, Any]) -> list[str]:
         lines = [f"Time: {NOT_ENOUGH}."]
     else:
         lines = [
-            f"Time: {result['n']} finished to-dos with estimates: "
+            f"Time: {plural(result['n'], 'finished to-do')} with estimates: "
             f"{result['est_minutes'] / 60:.1f} h estimated, {result['took_minutes'] / 60:.1f} h spent.",
             f"Calibration factor (median took/est): {_ratio_text(result)}",
         ]
@@ -187,15 +188,14 @@ def render(result: dict[str, Any]) -> list[str]:
             lines.append(f"  (the last {len(shown)} of {len(points)}; see --json)")
         lines += [f"  {p['period']:<8} ×{p['ratio_median']:.2f} (n={p['n']})" for p in shown]
     forecast = result["forecast"]
-    plural = "" if forecast["n_open"] == 1 else "s"
-    lines.append(f"Forecast for {forecast['n_open']} open to-do{plural} with estimates "
+    lines.append(f"Forecast for {plural(forecast['n_open'], 'open to-do')} with estimates "
                  f"({forecast['est_hours']:.1f} h estimated):")
     if forecast["message"]:
         lines.append(f"  {forecast['message']}.")
     else:
         lines.append(f"  50%: {forecast['hours_p50']:.1f} h, 80%: {forecast['hours_p80']:.1f} h, "
                      f"95%: {forecast['hours_p95']:.1f} h "
-                     f"({forecast['trials']} trials over {forecast['history_n']} past ratios, "
+                     f"({forecast['trials']} trials over {plural(forecast['history_n'], 'past ratio')}, "
                      f"seed {forecast['seed']})")
     return lines
 

@@ -9,7 +9,6 @@ there is one implementation of each command. Output goes through
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -109,31 +108,6 @@ def notices(report: RefreshReport) -> None:
         echo(f"reslog: skipped {path}: {problem}", err=True)
 
 
-def _highlight(text: str, words: tuple[str, ...]) -> str:
-    if not words:
-        return text
-    stems = sorted({w[: max(3, len(w) - 3)] if len(w) > 5 else w for w in words}, key=len, reverse=True)
-    pattern = re.compile("(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
-    return pattern.sub(lambda m: style(m.group(0), fg="yellow", bold=True), text)
-
-
-_LABELS = {"todo": "to-do", "ideas": "idea", "reflection": "reflection"}
-
-
-def _hit_lines(hit: Hit, words: tuple[str, ...]) -> list[str]:
-    head = style(hit.date, bold=True)
-    if hit.time:
-        head += " " + style(hit.time, dim=True)
-    label = hit.kind or _LABELS.get(hit.section or "", "note")
-    if hit.state is not None:
-        label = f"[{hit.state}] " + label
-    head += " " + style(label, fg="cyan")
-    lines = hit.text.split("\n")
-    out = [f"{head}  {_highlight(lines[0], words)}  " + style(hit.citation, dim=True)]
-    out += ["    " + _highlight(more, words) for more in lines[1:]]
-    return out
-
-
 def semantic(index: Index, mode: str | None = None) -> Semantic:
     """Semantic search for a command, vectors brought up to date; its hint, if any, on stderr."""
     from reslog.semantic.setup import prepare
@@ -154,11 +128,11 @@ def search(
     root: Path | str, words: Sequence[str], kind: str | None = None, tag: str | None = None,
     section: str | None = None, level: int | None = None, source: str | None = None,
     starred: bool = False, open_: bool = False, since: str | None = None, until: str | None = None,
-    limit: int | None = None, mode: str | None = None, as_json: bool = False,
+    limit: int | None = None, mode: str | None = None, as_json: bool = False, full: bool = False,
 ) -> None:
     """Run ``reslog search``."""
     from reslog.dates import parse_range
-    from reslog.search import Filters, compile_query, listing, scoped
+    from reslog.search import Filters, compile_query, listing, scoped, total
     from reslog.search import search as run_search
 
     today = context.now().date()
@@ -171,23 +145,27 @@ def search(
     if scope is not None:
         echo(f"reslog: time scope: {scope.label}", err=True)
     query = compile_query(text)
+    is_listing = query.match is None
+    limit = limit or (50 if is_listing else 20)
     with fresh_index(Log(root)) as index:
-        if query.match is None:
-            hits = listing(index, filters, limit or 50, exclude=query.exclude)
+        if is_listing:
+            hits = listing(index, filters, limit, exclude=query.exclude)
+            matched = total(index, text, filters) if not as_json else len(hits)
         else:
             found = semantic(index, mode)
             chosen = mode or found.settings.search_mode
             if chosen != "keyword" and found.on:
                 from reslog.semantic import hybrid
 
-                hits = hybrid.search(index, text, filters, limit or 20, chosen, found.backend, found.vectors)
+                hits, matched = hybrid.results(index, text, filters, limit, chosen, found.backend, found.vectors)
             elif chosen == "semantic":
                 from reslog.errors import InputError
 
                 raise InputError("--mode semantic needs embeddings, which this log does not have; "
                                  "use --mode keyword, or see the line above")
             else:
-                hits = run_search(index, text, filters, limit or 20)
+                hits = run_search(index, text, filters, limit)
+                matched = total(index, text, filters) if not as_json else len(hits)
     if as_json:
         import json
 
@@ -196,4 +174,6 @@ def search(
     if not hits:
         echo("No entries match." + (" Try fewer words, or a prefix*." if text.strip() else ""))
         return
-    echo("\n".join(line for hit in hits for line in _hit_lines(hit, query.words)))
+    from reslog.cli.results import render
+
+    echo("\n".join(render(hits, query.words, matched, limit, full, is_listing)))

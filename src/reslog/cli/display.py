@@ -16,7 +16,8 @@ from reslog import markdown
 from reslog.cli.style import style
 from reslog.dates import long_date
 from reslog.model import KINDS, Entry, Page
-from reslog.tasks import STARTED
+from reslog.tasks import Todo, started_label
+from reslog.words import plural
 
 _KIND_COLOURS = {
     "exp": "blue", "bug": "red", "fix": "green", "read": "magenta", "thought": "yellow",
@@ -60,17 +61,16 @@ def _style_prefix(prefix: str) -> str:
 
 
 def _waiting(entry: Entry, day: dt.date) -> str:
+    """What the line itself does not say: how long an open to-do has waited, its timer, its day."""
     notes = []
-    carried = entry.field("carried")
-    if carried:
-        try:
-            days = (day - dt.date.fromisoformat(carried)).days
-            notes.append(f"waiting {days} day{'s' if days != 1 else ''}")
-        except ValueError:
-            pass
-    if entry.field(STARTED) and entry.is_open:
-        started = entry.field(STARTED) or ""
-        notes.append(f"timer running since {started.replace('T', ' ')[:16]}")
+    todo = Todo(0, entry)
+    since = todo.carried_since
+    if since is not None and entry.is_open:
+        notes.append(f"waiting {plural((day - since).days, 'day')}")
+    if todo.started is not None:
+        notes.append(f"timer running since {started_label(todo.started, dt.datetime.combine(day, dt.time()))}")
+    if todo.waits_until_after(day) and todo.scheduled is not None:
+        notes.append(f"deferred to {long_date(todo.scheduled)}")
     return ("  " + style("(" + ", ".join(notes) + ")", fg="yellow")) if notes else ""
 
 

@@ -42,7 +42,8 @@ THOUGHT = (
 )
 TODO = (*CAPTURE, Opt(("--est",), "est", "Your estimate: 45m, 2h, 1h30m.", "DURATION"))
 SEARCH = (
-    Opt(("--kind",), "kind", "Only entries of this kind (note: no kind).", choices=(*KINDS, "note")),
+    Opt(("--kind",), "kind", "Only entries of this kind (note: no kind; idea: the Random ideas).",
+        choices=(*KINDS, "note", "idea")),
     Opt(("--tag",), "tag", "Only entries with #TAG or a nested #TAG/...", "TAG"),
     Opt(("--section",), "section", "Only one section of the day.", choices=SECTION_ORDER),
     Opt(("--level",), "level", "0 facts, 1 thoughts and feelings, 2 reflection.", number=True,
@@ -55,6 +56,8 @@ SEARCH = (
     Opt(("--limit",), "limit", "At most this many (default 20; listing: 50).", number=True, minimum=1),
     Opt(("--mode",), "mode", "keyword (BM25), semantic (meaning) or hybrid (both fused; the default "
         "when the log has embeddings).", choices=MODES),
+    Opt(("--full",), "full", "Print whole entries (default: the first line and the lines that match).",
+        flag=True),
     Opt(("--json",), "as_json", "Print a JSON list of entries with their citations.", flag=True),
 )
 
