@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -52,7 +53,7 @@ def test_twenty_results_fit_a_screenful_of_lines(run: Run, notebook: Path, monke
     assert len(every) > 20
     assert lines[-1] == f"20 of {len(every)} entries; --limit 50 for more, --full for whole entries"
     # the lines under a head are lines of that entry that hold a query word
-    for head, more in zip(lines, lines[1:], strict=False):
+    for head, more in itertools.pairwise(lines):
         if head in heads and more.startswith("    "):
             assert re.search(r"(?i)model|data", more)
 

@@ -45,11 +45,11 @@ from statistics import median
 
 from reslog import markdown
 from reslog.analytics.data import iso_week, load
+from reslog.counts import count, deferred
 from reslog.dates import format_duration, long_date, parse_range
 from reslog.digest import digest
 from reslog.errors import InputError
 from reslog.index import Index
-from reslog.counts import count, deferred
 from reslog.model import DEFERRED, THINKING_KINDS, Page
 from reslog.records import Record
 from reslog.search import Filters, Hit, tasks
@@ -277,7 +277,7 @@ def compute(log: Log, start: dt.date, today: dt.date, vectors: Vectors | None = 
     passed = min(7, max(1, (today - start).days + 1))
     last = _week_figures(data.entries, data.todos, before, today, passed)
     with Index(log) as index:  # load() has just refreshed it
-        earlier = tasks(index, Filters(until=start - dt.timedelta(days=1)))
+        earlier = tasks(index, Filters(until=start - dt.timedelta(days=1)), finished=True)
         ideas = digest(index, start, start + dt.timedelta(days=6), "ideas", vectors).as_json()
     norm = [r for r in map(_ratio, earlier) if r is not None]
     return {"week": this, "last": last, "norm": round(median(norm), 2) if norm else None,

@@ -432,7 +432,9 @@ def search(index: Index, query: str, filters: Filters | None = None, limit: int 
     return [_hit(row[:-1], round(-row[-1], 4)) for row in index.db.execute(sql, params)]
 
 
-def matching_ids(index: Index, match: str, filters: Filters | None = None, exclude: str | None = None) -> set[int]:
+def matching_ids(
+    index: Index, match: str, filters: Filters | None = None, exclude: str | None = None
+) -> set[int]:
     """The ids of every entry matching the FTS expression ``match`` (no limit, no ranking)."""
     where, args = (filters or Filters()).sql()
     sql = ("SELECT e.id FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid "
@@ -475,9 +477,16 @@ def listing(
     return [_hit(row, None) for row in index.db.execute(sql, args)]
 
 
-def tasks(index: Index, filters: Filters | None = None) -> list[Hit]:
+def tasks(index: Index, filters: Filters | None = None, first_copies: bool = False,
+          finished: bool = False) -> list[Hit]:
     """Every to-do (any state, deferred copies included) in date order, with ``est``/``took``
-    minutes, state and carried date."""
+    minutes, state and carried date. Only the ``[>]`` copies without a ``carried`` field (where
+    carried to-dos were added) with ``first_copies``; only the done ones with an estimate and a
+    time spent with ``finished``."""
     where, args = (filters or Filters()).sql(history=True)
+    if first_copies:
+        where += " AND e.state = '>' AND e.carried IS NULL"
+    if finished:
+        where += " AND e.state IN ('x', 'X') AND e.est > 0 AND e.took IS NOT NULL"
     sql = f"SELECT {_COLUMNS} FROM {_FROM} WHERE e.state IS NOT NULL AND {where} ORDER BY e.day, e.line"
     return [_hit(row, None) for row in index.db.execute(sql, args)]

@@ -230,8 +230,8 @@ def reopen(log: Log, day: dt.date, today: dt.date, number: int) -> Entry:
         if entry.state not in (DONE, "X", DROPPED):
             raise TodoError(f"to-do {number} on {day.isoformat()} is in a state reslog does not "
                             f"change ([{entry.state}]); edit the page with 'reslog edit'")
-        new = markdown.replace_line(page, entry.index, markdown.set_state(markdown.line_body(page, entry.index),
-                                                                           OPEN))
+        body = markdown.set_state(markdown.line_body(page, entry.index), OPEN)
+        new = markdown.replace_line(page, entry.index, body)
         reopened.append(new.tasks()[number - 1])
         return new
 

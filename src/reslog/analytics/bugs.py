@@ -282,8 +282,13 @@ def _link_fixes(bugs: list[Hit], fixes: list[Hit]) -> dict[int, int]:
             continue
         day = dt.date.fromisoformat(fix.date)
         queue = open_bugs.get(tuple(sorted(fix.tags)), [])
-        candidates = [i for i in queue if (bugs[i].date, bugs[i].time or "") < (fix.date, fix.time or "")
-                      and (day - dt.date.fromisoformat(bugs[i].date)).days <= FIX_WINDOW_DAYS]
+        candidates = []
+        for i in reversed(queue):  # in date order: walk back from the newest, stop past the window
+            if (bugs[i].date, bugs[i].time or "") >= (fix.date, fix.time or ""):
+                continue
+            if (day - dt.date.fromisoformat(bugs[i].date)).days > FIX_WINDOW_DAYS:
+                break
+            candidates.append(i)
         if candidates:
             fw = set(words(fix.text))
             best = max(candidates, key=lambda i: (len(bug_words[i] & fw), i))

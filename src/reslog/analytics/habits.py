@@ -52,7 +52,7 @@ NOT_ENOUGH = "no entries logged yet"
 def compute(data: Data) -> dict[str, Any]:
     entries = data.entries
     cites = [cite(h) for h in entries]
-    copies = [t for t in data.todos if t.state == ">"]  # where carried to-dos were added
+    copies = data.added_copies  # where carried to-dos were added
     first_of_day: dict[str, dict[str, Any]] = {}
     for hit, citation in zip(entries, cites, strict=True):
         first_of_day.setdefault(hit.date, citation)

@@ -164,7 +164,8 @@ def render(result: dict[str, Any]) -> list[str]:
         for source, n in list(result[key].items())[:12]:
             lines.append(f"  {source:<24} {n:>5}  {100 * n / total:5.1f}%")
         if len(result[key]) > 12:
-            lines.append(f"  ... and {len(result[key]) - 12} more {'source' if len(result[key]) == 13 else 'sources'}")
+            more = len(result[key]) - 12
+            lines.append(f"  ... and {more} more {'source' if more == 1 else 'sources'}")
     if result["ideas"]:
         lines.append(f"{result['followed_up_count']} of {plural(result['ideas'], 'idea')} followed up later:")
         for f in result["followed_up"][-8:]:

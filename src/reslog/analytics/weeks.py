@@ -135,7 +135,7 @@ def _strength(rho: float | None) -> str:
 
 def compute(data: Data) -> dict[str, Any]:
     by_week: dict[str, list[Hit]] = {}
-    for hit in [*data.entries, *(t for t in data.todos if t.state == ">")]:
+    for hit in [*data.entries, *data.added_copies]:
         by_week.setdefault(iso_week(hit.date), []).append(hit)
     known = set(by_week) | {week for week in data.ratings if _in_scope(week, data)}
     weeks: list[dict[str, Any]] = []

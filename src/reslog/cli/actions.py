@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from reslog.capture import Capture, add_entry, add_thought
 from reslog.cli import context
 from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
-from reslog.cli.style import colour_on, echo, style
+from reslog.cli.style import colour_on, echo
 from reslog.dates import parse_date, parse_duration, parse_time
 from reslog.model import SECTION_TITLES
 from reslog.store import Log
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from reslog.index import Index, Progress, RefreshReport
-    from reslog.search import Hit
     from reslog.semantic.setup import Semantic
 
 
@@ -157,7 +156,8 @@ def search(
             if chosen != "keyword" and found.on:
                 from reslog.semantic import hybrid
 
-                hits, matched = hybrid.results(index, text, filters, limit, chosen, found.backend, found.vectors)
+                hits, matched = hybrid.results(index, text, filters, limit, chosen, found.backend,
+                                               found.vectors)
             elif chosen == "semantic":
                 from reslog.errors import InputError
 

@@ -68,7 +68,8 @@ def _waiting(entry: Entry, day: dt.date) -> str:
     if since is not None and entry.is_open:
         notes.append(f"waiting {plural((day - since).days, 'day')}")
     if todo.started is not None:
-        notes.append(f"timer running since {started_label(todo.started, dt.datetime.combine(day, dt.time()))}")
+        start = started_label(todo.started, dt.datetime.combine(day, dt.time()))
+        notes.append(f"timer running since {start}")
     if todo.waits_until_after(day) and todo.scheduled is not None:
         notes.append(f"deferred to {long_date(todo.scheduled)}")
     return ("  " + style("(" + ", ".join(notes) + ")", fg="yellow")) if notes else ""

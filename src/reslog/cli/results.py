@@ -2,13 +2,13 @@
 
 One result is one head line and at most :data:`MATCH_LINES` more::
 
-    2012-05-14 09:12 exp  Ran the value-of-information model again   days/2012/2012-05-14.md:12
+    2012-05-14 09:12 exp  Ran the value-of-information model   days/2012/2012-05-14.md:12
         … the **value** of **information** drops once the prior is …
 
 the date, the time, the kind (or the section, or ``note``), the entry's first
-line (without its ``[key:: value]`` fields), and its citation; then the lines of the entry that hold the most query
-words, each cut to the terminal's width around its first match, with the
-query's words highlighted. ``--full`` prints whole entries instead. A footer
+line (without its ``[key:: value]`` fields), and its citation; then the lines
+of the entry that hold the most query words, each cut to the terminal's width
+around its first match, with the query's words highlighted. ``--full`` prints whole entries instead. A footer
 says how many entries matched in all (``20 of 143``) and how to see more.
 Widths are counted in terminal cells, so CJK text is cut where it ends on
 screen. Free of click: the search command runs on the fast path.

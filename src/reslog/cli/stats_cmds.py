@@ -45,7 +45,7 @@ def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_
     weeks    What made a week better than the last?
     habits   When and how do I log?
     """
-    from reslog.analytics.data import load
+    from reslog.analytics.data import bounded, load
 
     today = context.now().date()
     start = parse_range(since, today)[0] if since is not None else None
@@ -62,7 +62,7 @@ def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_
     data = load(log_of(click.get_current_context()), today, start, end, tag)
     result = module.compute(data)
     if as_json:
-        echo(json.dumps(result, ensure_ascii=False, indent=1))
+        echo(json.dumps(bounded(result), ensure_ascii=False, indent=1))
     else:
         echo("\n".join([TOPICS[topic], "", *module.render(result)]))
     if plot is not None:

@@ -54,9 +54,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reslog import markdown
+from reslog.counts import count
 from reslog.exporters.select import ExportOptions
 from reslog.model import STAR
-from reslog.counts import count
 from reslog.search import Hit
 
 __all__ = ["tag_file", "write"]

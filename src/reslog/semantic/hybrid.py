@@ -136,7 +136,9 @@ class Ranked(Record):
 def _keyword_ids(index: Index, query: str, filters: Filters | None) -> set[int]:
     """Every entry the keyword leg could rank at any depth: all the words, or any subject word."""
     compiled = compile_query(query)
-    found = set() if compiled.match is None else matching_ids(index, compiled.match, filters, compiled.exclude)
+    found: set[int] = set()
+    if compiled.match is not None:
+        found = matching_ids(index, compiled.match, filters, compiled.exclude)
     loose = loose_query(query)
     if loose is not None:
         found |= matching_ids(index, loose, filters, compiled.exclude)
