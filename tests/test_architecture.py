@@ -18,6 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "records": set(),
     "words": set(),
     "counts": {"records", "model", "search"},
+    "tags": {"records", "index", "search"},
     "model": {"records"},
     "markdown": {"model"},
     "dates": {"errors"},

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NOT_ENOUGH = "no entries logged yet"
+#: Up to this many months, the level mix is drawn as bars; beyond, as a stacked area.
+BARS_UP_TO = 24
 
 
 def compute(data: Data) -> dict[str, Any]:
@@ -237,27 +239,28 @@ def plot(result: dict[str, Any], path: Path) -> None:
         top.set_title(f"Entries by hour of day ({result['by_hour']['timed']} timed entries)")
         months = result["by_month"]
         if months:
-            import datetime as dtm
-
-            x = [dtm.date.fromisoformat(m["month"] + "-01") for m in months]
             series = [[m[f"level{i}"] for m in months] for i in range(3)]
             labels = ["level 0 (facts)", "level 1 (thoughts, ideas)", "level 2 (reflection)"]
-            if len(x) == 1:
-                bottom_y = 0
+            if len(months) <= BARS_UP_TO:  # few months: a bar each (an area would draw slopes between them)
+                x = list(range(len(months)))
+                below = [0] * len(months)
                 for values, label in zip(series, labels, strict=True):
-                    bottom.bar(x, values, bottom=bottom_y, width=20, label=label)
-                    bottom_y += values[0]
-                bottom.set_xlim(x[0] - dtm.timedelta(days=60), x[0] + dtm.timedelta(days=60))
-            else:
-                bottom.stackplot(x, *series, labels=labels, alpha=0.85)
-            highest = max(m["level0"] + m["level1"] + m["level2"] for m in months)
-            bottom.set_ylim(0, highest * 1.35)  # room for the legend above the areas
-            bottom.legend(loc="upper left", fontsize="small", ncol=3)
-            from matplotlib.dates import DateFormatter
-
-            if len(x) <= 12:
+                    bottom.bar(x, values, bottom=below, width=0.7, label=label)
+                    below = [a + b for a, b in zip(below, values, strict=True)]
                 bottom.set_xticks(x)
-            bottom.xaxis.set_major_formatter(DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
+                bottom.set_xticklabels([m["month"] for m in months])
+                bottom.set_xlim(-0.6, len(months) - 0.4)
+            else:
+                import datetime as dtm
+
+                from matplotlib.dates import DateFormatter
+
+                dates = [dtm.date.fromisoformat(m["month"] + "-01") for m in months]
+                bottom.stackplot(dates, *series, labels=labels, alpha=0.85)
+                bottom.xaxis.set_major_formatter(DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
+            highest = max(m["level0"] + m["level1"] + m["level2"] for m in months)
+            bottom.set_ylim(0, highest * 1.35)  # room for the legend above the bars
+            bottom.legend(loc="upper left", fontsize="small", ncol=3)
             for label in bottom.get_xticklabels():
                 label.set_rotation(30)
                 label.set_horizontalalignment("right")

@@ -245,7 +245,10 @@ def plot(result: dict[str, Any], path: Path) -> None:
                 ax.set_yticks([1, 3, 5])
                 if not result["rated_weeks"]:
                     ax.text(0.5, 0.5, "no rated weeks yet", ha="center", va="center", transform=ax.transAxes)
-        axes[-1].set_xlabel("week (date of its Monday)")
+        step = max(1, -(-len(weeks) // 12))  # at most 12 labels, each on a week's point
+        axes[-1].set_xticks(x[::step])
+        axes[-1].set_xticklabels([w["week"] for w in weeks[::step]])
+        axes[-1].set_xlabel("ISO week")
         for label in axes[-1].get_xticklabels():
             label.set_rotation(30)
             label.set_horizontalalignment("right")

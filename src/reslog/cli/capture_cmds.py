@@ -27,10 +27,16 @@ def click_option(opt: Opt) -> Callable[[_Decorated], _Decorated]:
         kwargs["metavar"] = opt.metavar
     if opt.multiple:
         kwargs["multiple"] = True
+    if opt.dest in ("tags", "tag"):
+        from reslog.cli.tags_cmds import complete_tags
+
+        kwargs["shell_complete"] = complete_tags
     if opt.choices is not None:
         kwargs["type"] = click.Choice(opt.choices)
-    elif opt.number:
+    elif opt.number and (opt.minimum is not None or opt.maximum is not None):
         kwargs["type"] = click.IntRange(opt.minimum, opt.maximum)
+    elif opt.number:
+        kwargs["type"] = click.INT
     return click.option(*opt.names, opt.dest, **kwargs)
 
 

@@ -103,3 +103,26 @@ def page_lines(page: Page, day: dt.date, path: str) -> list[str]:
     while out and not out[-1].strip():
         out.pop()
     return out
+
+
+_MARKER = re.compile(r"^\s*<!-- reslog:(begin|end) [a-z]+ -->\s*$")
+
+
+def week_lines(page: Page, path: str) -> list[str]:
+    """A week page as terminal lines: headings bold, the generated blocks' markers left out."""
+    out = [style(page.title or path, bold=True) + style(f"  {path}", dim=True)]
+    title_shown = page.title is None
+    for i in range(page.body_start, len(page.lines)):
+        body = markdown.line_body(page, i)
+        if _MARKER.match(body):
+            continue
+        if not title_shown and body.startswith("# "):
+            title_shown = True
+            continue
+        if body.startswith("## "):
+            out.append(style(body[3:].strip(), bold=True, underline=True))
+        else:
+            out.append(_style_text(body))
+    while out and not out[-1].strip():
+        out.pop()
+    return out

@@ -43,6 +43,8 @@ COMMANDS: dict[str, str] = {
     "start": "reslog.cli.todo_cmds:start",
     "stop": "reslog.cli.todo_cmds:stop",
     "status": "reslog.cli.todo_cmds:status",
+    "tags": "reslog.cli.tags_cmds:tags_cmd",
+    "projects": "reslog.cli.tags_cmds:projects",
     "undo": "reslog.cli.capture_cmds:undo",
     "stats": "reslog.cli.stats_cmds:stats",
     "week": "reslog.cli.review_cmds:week",
@@ -57,6 +59,18 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if args and name not in COMMANDS and not name.startswith("-"):
+            import difflib
+
+            near = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.6)
+            hint = f" Did you mean '{near[0]}'?" if near else " See the commands with 'reslog --help'."
+            raise click.UsageError(f"No such command '{name}'.{hint}", ctx)
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)

@@ -15,7 +15,8 @@ def demo(folder: Path | None) -> None:
     """Write a sample log of four weeks ending today into FOLDER (default: a new folder here)."""
     from reslog.demo import write_demo
 
-    target = write_demo(folder, context.now().date()).resolve()
+    moment = context.now()
+    target = write_demo(folder, moment.date(), f"{moment:%H:%M}").resolve()
     click.echo(f"Wrote a demo log to {target}")
     click.echo(f"Try:  reslog --dir {target} today")
     click.echo(f"      export RESLOG_DIR={target}; reslog todos; reslog show yesterday")

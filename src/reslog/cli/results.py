@@ -130,7 +130,7 @@ def hit_lines(hit: Hit, words: tuple[str, ...], room: int, full: bool = False) -
             citation, dim=True)
         return [top] + ["    " + highlight(more, pattern) for more in text[1:]]
     fixed = cells(head) + 1 + cells(label) + 2 + 2 + cells(citation)
-    shown = cut(first, max(10, room - fixed), _first_match(first, pattern))
+    shown = cut(first, max(10, room - fixed))  # its start: what the entry is about
     gap = " " * max(2, room - fixed - cells(shown) + 2)
     top = (f"{style(head, bold=True)} {style(label, fg='cyan')}  {highlight(shown, pattern)}{gap}"
            + style(citation, dim=True))

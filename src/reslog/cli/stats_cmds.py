@@ -11,6 +11,7 @@ import click
 from reslog.cli import context
 from reslog.cli.context import log_of
 from reslog.cli.style import echo
+from reslog.cli.tags_cmds import complete_tags
 from reslog.dates import parse_range
 from reslog.errors import InputError, ReslogError
 
@@ -29,7 +30,8 @@ TOPICS = {
 @click.argument("topic", type=click.Choice(list(TOPICS)))
 @click.option("--since", metavar="WHEN", help="From this day, month, year, ISO week or phrase on.")
 @click.option("--until", metavar="WHEN", help="Up to this day, month, year, ISO week or phrase.")
-@click.option("--tag", metavar="TAG", help="Only entries with #TAG or a nested #TAG/...")
+@click.option("--tag", metavar="TAG", help="Only entries with #TAG or a nested #TAG/...",
+              shell_complete=complete_tags)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures and their citations as JSON.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png|FILE.svg",
               help="Also draw the chart into FILE (PNG or SVG).")

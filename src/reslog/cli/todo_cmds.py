@@ -19,6 +19,7 @@ from reslog import tasks
 from reslog.cli import context
 from reslog.cli.context import day_of, log_of
 from reslog.cli.style import style
+from reslog.cli.tags_cmds import complete_todos
 from reslog.dates import format_duration, long_date, parse_duration
 from reslog.errors import LongTimerError, PageError
 from reslog.words import plural
@@ -84,7 +85,7 @@ def todos_cmd(show_all: bool, on_date: str | None) -> None:
 
 
 @click.command()
-@click.argument("number", type=int)
+@click.argument("number", type=int, shell_complete=complete_todos)
 @click.option("--took", metavar="DURATION", help="How long it took: 45m, 2h, 1h30m.")
 @_DATE
 @_YES
@@ -100,7 +101,7 @@ def done(number: int, took: str | None, on_date: str | None, confirm: bool) -> N
 
 
 @click.command()
-@click.argument("number", type=int)
+@click.argument("number", type=int, shell_complete=complete_todos)
 @_DATE
 def drop(number: int, on_date: str | None) -> None:
     """Mark to-do NUMBER abandoned ([-])."""
@@ -110,7 +111,7 @@ def drop(number: int, on_date: str | None) -> None:
 
 
 @click.command()
-@click.argument("number", type=int)
+@click.argument("number", type=int, shell_complete=complete_todos)
 @_DATE
 def reopen(number: int, on_date: str | None) -> None:
     """Put done or dropped to-do NUMBER back to open ([ ])."""
@@ -120,7 +121,7 @@ def reopen(number: int, on_date: str | None) -> None:
 
 
 @click.command()
-@click.argument("number", type=int)
+@click.argument("number", type=int, shell_complete=complete_todos)
 @click.option("--to", "to", metavar="DATE", default="tomorrow", show_default=True,
               help="The day to do it: YYYY-MM-DD, tomorrow, a weekday (the next one).")
 @_DATE
@@ -138,7 +139,7 @@ def defer(number: int, to: str, on_date: str | None) -> None:
 
 
 @click.command()
-@click.argument("number", type=int)
+@click.argument("number", type=int, shell_complete=complete_todos)
 @_YES
 def start(number: int, confirm: bool) -> None:
     """Start timing today's to-do NUMBER; a timer running on another one stops first."""
