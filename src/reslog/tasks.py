@@ -77,8 +77,12 @@ class Todo:
 
     @property
     def label(self) -> str:
-        """The to-do's text without the timer's and the schedule's fields (said in words instead)."""
-        return markdown.remove_field(markdown.remove_field(self.entry.text, STARTED), SCHEDULED)
+        """The to-do's text without the fields the CLI says in words (``carried``, ``started``,
+        ``scheduled``)."""
+        text = self.entry.text
+        for key in ("carried", STARTED, SCHEDULED):
+            text = markdown.remove_field(text, key)
+        return text
 
 
 def _started(entry: Entry) -> dt.datetime | None:

@@ -8,8 +8,10 @@ One result is one head line and at most :data:`MATCH_LINES` more::
 the date, the time, the kind (or the section, or ``note``), the entry's first
 line (without its ``[key:: value]`` fields), and its citation; then the lines
 of the entry that hold the most query words, each cut to the terminal's width
-around its first match, with the query's words highlighted. ``--full`` prints whole entries instead. A footer
-says how many entries matched in all (``20 of 143``) and how to see more.
+around its first match, with the query's words highlighted (on a narrow
+terminal the citation gets a line of its own). ``--full`` prints whole
+entries instead. A footer says how many entries matched in all (``20 of
+143``) and how to see more.
 Widths are counted in terminal cells, so CJK text is cut where it ends on
 screen. Free of click: the search command runs on the fast path.
 """
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 
 #: Lines of an entry shown under its head line, besides the first line.
 MATCH_LINES = 2
+#: The fewest cells of the first line shown beside the citation (narrower: the citation goes below).
+MIN_TITLE = 40
 #: The width when the output is not a terminal and $COLUMNS is not set.
 PIPE_WIDTH = 100
 _LABELS = {"todo": "to-do", "ideas": "idea", "reflection": "reflection"}
@@ -129,12 +133,14 @@ def hit_lines(hit: Hit, words: tuple[str, ...], room: int, full: bool = False) -
         top = f"{style(head, bold=True)} {style(label, fg='cyan')}  {highlight(first, pattern)}  " + style(
             citation, dim=True)
         return [top] + ["    " + highlight(more, pattern) for more in text[1:]]
-    fixed = cells(head) + 1 + cells(label) + 2 + 2 + cells(citation)
-    shown = cut(first, max(10, room - fixed))  # its start: what the entry is about
-    gap = " " * max(2, room - fixed - cells(shown) + 2)
-    top = (f"{style(head, bold=True)} {style(label, fg='cyan')}  {highlight(shown, pattern)}{gap}"
-           + style(citation, dim=True))
-    out = [top]
+    fixed = cells(head) + 1 + cells(label) + 2
+    beside = room - fixed - 2 - cells(citation) >= MIN_TITLE  # else the citation gets its own line
+    title = room - fixed - (2 + cells(citation) if beside else 0)
+    shown = cut(first, max(10, title))  # its start: what the entry is about
+    top = f"{style(head, bold=True)} {style(label, fg='cyan')}  {highlight(shown, pattern)}"
+    if beside:
+        top += " " * max(2, title - cells(shown) + 2) + style(citation, dim=True)
+    out = [top] if beside else [top, "    " + style(citation, dim=True)]
     rest = [line.strip() for line in text[1:] if line.strip()]
     for line in _best_lines(rest, pattern):
         out.append("    " + highlight(cut(line, room - 4, _first_match(line, pattern)), pattern))

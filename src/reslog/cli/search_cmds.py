@@ -11,6 +11,7 @@ from reslog.cli.capture_cmds import click_option
 from reslog.cli.context import log_of
 from reslog.cli.options import HELP, options_of
 from reslog.index import Index
+from reslog.words import plural
 
 
 def _search_callback(query: tuple[str, ...], **params: Any) -> None:
@@ -65,7 +66,8 @@ def reindex(check: bool, no_embed: bool) -> None:
             if found.hint:
                 click.echo(f"reslog: {found.hint}", err=True)
             embedded = found.report
-    click.echo(f"Indexed {count} entries from {report.read} pages in {report.seconds:.1f} s.")
+    click.echo(f"Indexed {plural(count, 'entry')} from {plural(report.read, 'page')} in "
+               f"{report.seconds:.1f} s.")
     if embedded is not None:
         click.echo(f"Embedded {embedded.embedded} new passages with {embedded.model}"
                    + (f"; dropped {embedded.removed} unused vectors." if embedded.removed else "."))
