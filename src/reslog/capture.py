@@ -341,3 +341,9 @@ def undo(log: Log, today: dt.date) -> Undone:
 def open_tasks(page: Page) -> list[tuple[int, Entry]]:
     """Open to-dos with their numbers."""
     return [(n, e) for n, e in enumerate(page.tasks(), 1) if e.state == OPEN]
+
+
+__all__ = [
+    "Capture", "Captured", "Undone", "add_entry", "add_thought", "entry_lines", "latest_note", "open_tasks",
+    "remember", "undo",
+]

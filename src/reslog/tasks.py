@@ -393,3 +393,10 @@ def status(log: Log, today: dt.date) -> tuple[dt.date, Todo] | None:
         page, day = log.read_day(before), before
     todo = running(page) if page is not None else None
     return (day, todo) if todo is not None else None
+
+
+__all__ = [
+    "LONG_TIMER", "SCHEDULED", "STARTED", "Started", "TimerResult", "Todo", "defer", "defer_day",
+    "drop", "elapsed_minutes", "finish", "reopen", "running", "start", "started_label", "status", "stop",
+    "stop_time", "todos",
+]

@@ -100,10 +100,11 @@ class LazyGroup(click.Group):
 def cli(ctx: click.Context, log_dir: Path | None, debug: bool) -> None:
     """reslog: a research log you can learn from.
 
-    Capture in one line (did, exp, bug, fix, read, think, todo, idea, reflect),
-    read a day (today, show), keep to-dos (todos, done, start, stop), and learn
-    from the log (search, ask, digest, week, stats).
-    With no command, shows today's page.
+    Capture in one line (did, exp, bug, fix, read, think, todo, idea, reflect;
+    undo takes the last one back), read a day or a week (today, show), keep
+    to-dos (todos, done, start, stop, reopen, defer), and learn from the log
+    (search, ask, digest, week, stats, tags). With no command, shows today's
+    page. --dir and --debug may also follow the command.
     """
     from reslog.store import default_root
 
