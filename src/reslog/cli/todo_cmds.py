@@ -21,7 +21,7 @@ from reslog.cli.context import day_of, log_of
 from reslog.cli.style import style
 from reslog.cli.tags_cmds import complete_todos
 from reslog.dates import format_duration, long_date, parse_duration
-from reslog.errors import LongTimerError, PageError
+from reslog.errors import LongTimerError, PageError, TodoError
 from reslog.words import plural
 
 _DATE = click.option("--date", "on_date", metavar="DATE",
@@ -39,7 +39,9 @@ def _confirmed(act: Callable[[bool], _T], confirm: bool) -> _T:
         if confirm or not sys.stdin.isatty():
             raise
         click.echo(f"To-do {long.number} has been running for {format_duration(long.minutes)}.")
-        click.confirm("Count all of it? (no: correct it with 'reslog stop --at HH:MM')", abort=True)
+        if not click.confirm("Count all of it?", default=False):
+            raise TodoError("not counted: the timer still runs; stop it at the time you stopped "
+                            "with 'reslog stop --at HH:MM'") from None
         return act(True)
 
 
