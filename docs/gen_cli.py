@@ -31,8 +31,11 @@ Run `python docs/gen_cli.py` after changing a command, an option or a help text.
 `reslog` captures what happens in one shell line and keeps each day in a
 Markdown page (see [format.md](format.md) for the files). Every command takes
 `-h`/`--help`. The global options `--dir`, `--debug` and `--version` go before
-the command: `reslog --dir ./demo-log today`. With no command, `reslog` shows
-today's page.
+the command (`reslog --dir ./demo-log today`); `--dir` and `--debug` are also
+read after it (`reslog today --dir ./demo-log`), up to a `--`. With no command,
+`reslog` shows today's page. A mistyped command gets a suggestion (`reslog
+tood`: did you mean `todo`?). Text that starts with `-` needs `--` before it:
+`reslog did -- -5% val loss`.
 
 Dates (`--date`, `show DATE`, `edit DATE`) are written `YYYY-MM-DD`, `today`,
 `yesterday`, `tomorrow`, `N days ago`, or a weekday (`friday` is the most
@@ -49,9 +52,12 @@ ENVIRONMENT = """\
 - `VISUAL`, `EDITOR`: the editor `reslog edit` opens, `VISUAL` first. With
   neither set, reslog (through click) tries `sensible-editor`, `vim` and
   `nano`, then `vi`.
-- Colour: output is coloured only when it goes to a terminal; piped or
-  redirected output carries no escape codes. `NO_COLOR` is not read: click,
-  which reslog uses for output, does not support it.
+- `NO_COLOR`: when set (to any value), output carries no colour even on a
+  terminal (https://no-color.org), and no progress bars are drawn. Output is
+  coloured only when it goes to a terminal; piped or redirected output
+  carries no escape codes.
+- `COLUMNS`: the width search results are cut to (default: the terminal's,
+  else 100 columns when the output is not a terminal).
 - `CUDA_VISIBLE_DEVICES`: recorded in the `meta.json` of each `reslog run`
   when set (the `run.env` setting in `reslog.toml` chooses which variables are
   recorded); `PATH` finds the command `reslog run` runs, and `nvidia-smi`.

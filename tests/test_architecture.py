@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,9 @@ SRC = Path(reslog.__file__).resolve().parent
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "records": set(),
+    "words": set(),
+    "counts": {"records", "model", "search"},
+    "tags": {"records", "index", "search"},
     "model": {"records"},
     "markdown": {"model"},
     "dates": {"errors"},
@@ -36,13 +40,15 @@ ALLOWED: dict[str, set[str]] = {
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},
     "review": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",
-               "digest", "semantic"},
+               "digest", "semantic", "counts", "words"},
 }
 # Subpackages: every module in them may import these (and its own package).
 PACKAGES: dict[str, set[str]] = {
     "importers": {"records", "model", "markdown", "dates", "errors", "store", "importers"},
-    "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters"},
-    "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics"},
+    "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters",
+                  "counts", "words"},
+    "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",
+                  "counts", "words"},
     # the semantic layer: the model, vectors over the index, hybrid ranking; numpy lives here
     "semantic": {"records", "errors", "store", "index", "search", "settings", "chunks", "semantic", "intents"},
     # the edge: the MCP server reads like the CLI and writes through capture and tasks
@@ -116,8 +122,9 @@ def test_the_capture_hook_of_sync_auto_is_light() -> None:
 def test_cli_never_touches_files_directly() -> None:
     for path in (SRC / "cli").glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        for needle in ("open(", "write_text", "write_bytes", "os.replace", "sqlite3"):
-            assert needle not in text, f"{path.name} uses {needle}: go through the library"
+        for needle in (r"(?<![\w.])open\(", "write_text", "write_bytes", r"os\.replace", "sqlite3"):
+            # open( the builtin, not tasks.reopen( or reopen(
+            assert not re.search(needle, text), f"{path.name} uses {needle}: go through the library"
 
 
 _PROBE = """

@@ -129,8 +129,8 @@ def test_capture_into_hand_edited_page_changes_only_added_lines(
     path.parent.mkdir(parents=True)
     path.write_bytes(HAND_EDITED.encode("utf-8"))
     assert run("did", "added").code == 0
-    expected = HAND_EDITED.replace(
-        "```\r\n- 09:30 last one\r\n", "```\r\n- 09:30 last one\r\n- 09:12 added\r\n"
+    expected = HAND_EDITED.replace(  # in time order: after 09:00, before 09:30
+        "```\r\n- 09:30 last one\r\n", "```\r\n- 09:12 added\r\n- 09:30 last one\r\n"
     )
     assert path.read_bytes().decode("utf-8") == expected
     assert run("todo", "a task").code == 0

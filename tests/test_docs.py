@@ -99,7 +99,7 @@ def test_format_names_every_kind_state_section_and_field(format_md: str) -> None
     lowered = format_md.lower()
     for alias in SECTION_ALIASES:
         assert f"`{alias}`" in lowered or f"`## {alias}`" in lowered, alias
-    for key in ("est", "took", "from", "carried", "started", "imported"):
+    for key in ("est", "took", "from", "carried", "started", "imported", "scheduled"):
         assert f"`{key}`" in format_md, key
 
 

@@ -128,7 +128,7 @@ def test_single_bug(log_dir: Path) -> None:
     write_day(log_dir, "2026-11-02", "- 10:00 bug: the plot is upside down\n")
     result = bugs.compute(data.load(Log(log_dir), TODAY))
     assert [(c["label"], c["count"], c["trend"]) for c in result["categories"]] == [("other", 1, "steady")]
-    assert bugs.render(result)[0] == "1 bugs in 1 categories; 0 linked to a fix, median - to fix"
+    assert bugs.render(result)[0] == "1 bug in 1 category; 0 linked to a fix, median - to fix"
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

@@ -116,7 +116,7 @@ def test_figures_of_a_known_week(known: Path, run: Run) -> None:
     assert result.code == 0, result.err
     assert result.out.splitlines() == [
         "weeks/2026/2026-W48.md (created)",
-        "2026-W48: 3 days logged, 9 entries, 1 experiments, 1 papers read, 3 bugs, 2 ideas; "
+        "2026-W48: 3 days logged, 14 entries, 1 experiment, 1 paper read, 3 bugs, 2 ideas; "
         "to-dos 4 added, 2 done",
     ]
     text = (known / W48).read_text(encoding="utf-8")
@@ -125,7 +125,7 @@ def test_figures_of_a_known_week(known: Path, run: Run) -> None:
     assert block(text, "figures") == (
         "## The week in figures\n\n"
         "- Days logged: 3 of 7\n"
-        "- Entries: 9 (bug 3, decision 1, exp 1, note 3, read 1)\n"
+        "- Entries: 14 (9 notes: bug 3, decision 1, exp 1, note 3, read 1; 5 to-dos)\n"
         "- By level: facts (0) 5, thoughts and ideas (1) 3, reflection (2) 1; "
         "thoughts (thought:, feel:, decision:, nested ones included): 2\n"
         "- Experiments: 1; papers read: 1; bugs: 3; ideas: 2; starred: 1\n"
@@ -150,15 +150,16 @@ def test_figures_of_a_known_week(known: Path, run: Run) -> None:
         "  - Curriculum for the weak teacher ([[2026-11-25]])\n"
     )
     compare = block(text, "compare")
-    assert "2026-W48 so far, up to Thursday 26 November 2026." in compare
-    for row in ("| figure | 2026-W47 | 2026-W48 | change |", "| entries | 5 | 9 | +4 |",
+    assert ("2026-W48 so far, up to Thursday 26 November 2026, against the same days of 2026-W47 "
+            "(Monday to Thursday).") in compare
+    for row in ("| figure | 2026-W47 | 2026-W48 | change |", "| entries | 8 | 14 | +6 |",
                 "| days logged | 2 | 3 | +1 |", "| bugs | 1 | 3 | +2 |", "| ideas | 1 | 2 | +1 |",
                 "| thoughts | 0 | 2 | +2 |", "| to-dos added | 3 | 4 | +1 |", "| to-dos done | 3 | 2 | -1 |",
                 "| to-dos dropped | 0 | 1 | +1 |", "| experiments | 1 | 1 | 0 |",
                 "| estimate ratio | 1.5x | 1.75x | +0.25 |"):
         assert row + "\n" in compare
     assert "- Down: to-dos done (-1)\n" in compare
-    assert compare.count("- Up: entries (+4), days logged (+1), bugs (+2)") == 1
+    assert compare.count("- Up: entries (+6), days logged (+1), bugs (+2)") == 1
     prompts = block(text, "prompts")
     assert "- 3 bugs mention 'nan loss' this week: same cause?\n" in prompts
     assert "- Estimates were 1.75x off this week, against a norm of 1.5x: what made the difference?\n" in prompts
@@ -173,7 +174,7 @@ def test_last_week_and_the_forms_of_week(known: Path, run: Run) -> None:
     assert result.code == 0 and result.out.startswith("weeks/2026/2026-W47.md (created)\n")
     text = (known / W47).read_text(encoding="utf-8")
     assert "- Days logged: 2 of 7\n" in text
-    assert "- Entries: 5 (bug 1, exp 1, note 2, read 1)\n" in text
+    assert "- Entries: 8 (5 notes: bug 1, exp 1, note 2, read 1; 3 to-dos)\n" in text
     assert "- 3 finished to-dos: estimated 2h30m, spent 4h\n" in text
     assert "no earlier finished to-dos to compare with yet" in text
     # A finished week: every weekday is over, so the days without entries are prompts.
@@ -221,7 +222,7 @@ def test_refresh_follows_a_new_capture(known: Path, run: Run) -> None:
     result = run("week")
     assert result.out.startswith("weeks/2026/2026-W48.md (refreshed)\n")
     after = (known / W48).read_text(encoding="utf-8")
-    assert "- Days logged: 4 of 7\n" in after and "- Entries: 10 (bug 4," in after
+    assert "- Days logged: 4 of 7\n" in after and "- Entries: 15 (10 notes: bug 4," in after
     assert "- To-dos: 4 added, 2 done, 2 deferred, 1 dropped\n" in after  # G is now deferred too
     assert "- 4 bugs mention 'nan loss' this week" in after
     assert block(after, "waiting") == block(before, "waiting")  # G has waited one day only
@@ -273,7 +274,7 @@ def test_own_sections_survive_refreshes_byte_for_byte(known: Path, run: Run, crl
     if crlf:
         assert "\n" not in text.replace("\r\n", "")
     text = text.replace("\r\n", "\n")
-    assert "- Entries: 10 (bug 4," in block(text, "figures")
+    assert "- Entries: 15 (10 notes: bug 4," in block(text, "figures")
     assert block(text, "prompts").startswith("## Prompts for the reflection\n\n- 4 bugs mention")
     assert text.count("<!-- reslog:begin figures -->") == 3  # the real one, the quoted one, the fake one
     assert "rating: 3" in text.split("---")[1]
@@ -296,7 +297,7 @@ def test_broken_markers_get_a_fresh_block(known: Path, run: Run) -> None:
     new = path.read_text(encoding="utf-8")
     # The stale text stays as it was; the fresh blocks come last in the generated area.
     assert new.startswith(text[:text.index("<!-- reslog:begin time -->")])
-    assert "- Entries: 9 (" in new and "- Entries: 10 (" in new
+    assert "- Entries: 14 (" in new and "- Entries: 15 (" in new
     tail = new[new.index("<!-- reslog:end prompts -->"):]
     assert tail.index("<!-- reslog:begin figures -->") < tail.index("<!-- reslog:begin waiting -->")
     assert tail.endswith("<!-- reslog:end waiting -->\n\n## Reflection\n- mine\n\n## Next week's focus\n")

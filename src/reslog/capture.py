@@ -8,6 +8,15 @@ Text is kept as typed: inline ``#tags``, ``[key:: value]`` fields and ``★``
 stay where the person put them; options add theirs at the end. A multi-line
 text becomes an entry whose first line is the first line of text and whose
 further lines are nested items under it.
+
+Entries keep time order: an entry with a time goes before the first entry of
+its section with a later time (a ``--time`` backfill lands in its place), except
+to-dos, which always go last so that their numbers stay stable.
+
+Every capture is remembered in ``.reslog/undo`` (the day it was made, the page,
+and the lines it added) so that :func:`undo` can take the last one back while
+it is unchanged. The file holds only the current day's captures; losing it
+only forgets what undo could remove.
 """
 
 from __future__ import annotations
@@ -17,10 +26,10 @@ from collections.abc import Sequence
 
 from reslog import markdown
 from reslog.dates import format_duration
-from reslog.errors import InputError, TodoError
+from reslog.errors import InputError, TodoError, UndoError
 from reslog.model import OPEN, STAR, Entry, Page
 from reslog.records import Record
-from reslog.store import Log
+from reslog.store import DATA_DIR, Log, path_text
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
@@ -133,17 +142,38 @@ def entry_lines(item: Capture, section: str) -> list[str]:
     return [head + first] + [f"  - {line.strip()}" for line in lines[1:]]
 
 
+def _place(page: Page, section: str, time: str | None) -> int | None:
+    """Where an entry at ``time`` goes in ``section``: before the first top-level entry with a
+    later time; None (the end of the section) for to-dos, untimed entries, or none later."""
+    found = page.section(section)
+    if time is None or section == "todo" or found is None:
+        return None
+    for entry in found.entries:
+        if entry.time is not None and _clock(entry.time) > time:
+            return entry.index
+    return None
+
+
+def _clock(time: str) -> str:
+    return time if len(time) == 5 else f"0{time}"  # 9:05 as typed by hand is 09:05
+
+
 def add_entry(log: Log, day: dt.date, today: dt.date, section: str, item: Capture) -> Captured:
-    """Append an entry to a section of the day's page."""
+    """Add an entry to a section of the day's page, in time order (see the module's docstring)."""
     lines = entry_lines(item, section)
     at: list[int] = []
 
     def edit(page: Page) -> Page:
-        new, index = markdown.append_entry(page, section, lines)
+        place = _place(page, section, item.time)
+        if place is None:
+            new, index = markdown.append_entry(page, section, lines)
+        else:
+            new, index = markdown.insert_lines(page, place, lines), place
         at.append(index)
         return new
 
     log.update_day(day, today, edit)
+    remember(log, today, day, at[0], lines)
     return Captured(log.day_name(day), at[0] + 1, lines[0])
 
 
@@ -181,22 +211,157 @@ def add_thought(
         else:
             target = latest_note(page)
         if target is None:
-            new, index = markdown.append_entry(
-                page, "done", [f"- {body}"] + [f"  - {r}" for r in rest]
-            )
+            lines = [f"- {body}"] + [f"  - {r}" for r in rest]
+            new, index = markdown.append_entry(page, "done", lines)
             at.append(index)
+            added.extend(lines)
             return new
         new = markdown.add_children(page, target, [body])
-        at.append(target.end)
+        at.append(target.end + len(new.lines) - len(page.lines) - 1)  # after a fence it had to close
         if rest:
             inserted = new.notes()[notes.index(target)].children[-1]
             new = markdown.add_children(new, inserted, rest)
+        added.extend(markdown.line_body(new, i) for i in range(at[0], at[0] + 1 + len(rest)))
         return new
 
+    added: list[str] = []
     log.update_day(day, today, edit)
+    remember(log, today, day, at[0], added)
     return Captured(log.day_name(day), at[0] + 1, body)
+
+
+# --- undo ---
+
+_UNDO = "undo"
+_HEADER = "@ "
+
+
+class Undone(Record):
+    """What :func:`undo` removed: the page, the 1-based line it started on, and the lines."""
+
+    __slots__ = ("line", "lines", "path")
+    path: Final[str]
+    line: Final[int]
+    lines: Final[list[str]]
+
+    def __init__(self, path: str, line: int, lines: list[str]) -> None:
+        self.path = path
+        self.line = line
+        self.lines = lines
+
+
+def _journal(log: Log) -> str:
+    return path_text(log.folder, DATA_DIR, _UNDO)
+
+
+def _records(text: str, today: dt.date) -> list[tuple[dt.date, int, list[str]]]:
+    """The journal's records of ``today``: (page day, 0-based line, added lines)."""
+    records: list[tuple[dt.date, int, list[str]]] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        head = lines[i].split(" ")
+        i += 1
+        if len(head) != 5 or head[0] != "@" or head[1] != today.isoformat():
+            continue
+        try:
+            day, index, count = dt.date.fromisoformat(head[2]), int(head[3]), int(head[4])
+        except ValueError:
+            continue
+        records.append((day, index, lines[i:i + count]))
+        i += count
+    return records
+
+
+def _write_records(log: Log, today: dt.date, records: list[tuple[dt.date, int, list[str]]]) -> None:
+    parts = [f"{_HEADER}{today.isoformat()} {day.isoformat()} {index} {len(lines)}\n" + "".join(
+        line + "\n" for line in lines) for day, index, lines in records]
+    with open(_journal(log), "w", encoding="utf-8") as out:
+        out.write("".join(parts))
+
+
+def _read_journal(log: Log) -> str:
+    try:
+        with open(_journal(log), encoding="utf-8") as found:
+            return found.read()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def remember(log: Log, today: dt.date, day: dt.date, index: int, lines: Sequence[str]) -> None:
+    """Note a capture for :func:`undo`: ``lines`` were added at ``index`` of ``day``'s page.
+
+    Best effort: a journal that cannot be written costs only the undo."""
+    try:
+        with log.locked():
+            text = _read_journal(log)
+            head = f"{_HEADER}{today.isoformat()} "
+            mode = "a" if text.startswith(head) else "w"  # a new day starts a new journal
+            with open(_journal(log), mode, encoding="utf-8") as out:
+                out.write(f"{head}{day.isoformat()} {index} {len(lines)}\n" + "".join(
+                    line + "\n" for line in lines))
+    except OSError:
+        pass
+
+
+def _find(page: Page, index: int, lines: list[str]) -> int | None:
+    """Where ``lines`` stand on the page as one whole entry (nothing nested under it since):
+    at ``index`` if they are still there, else the one place they are; None if changed or gone."""
+    bodies = [markdown.line_body(page, i) for i in range(len(page.lines))]
+    n = len(lines)
+    places = [index] if bodies[index:index + n] == lines else [
+        i for i in range(len(bodies) - n + 1) if bodies[i:i + n] == lines]
+    whole = [i for i in places if _entry_span(page, i) == n]
+    return whole[0] if len(whole) == 1 else None
+
+
+def _entry_span(page: Page, index: int) -> int | None:
+    """How many lines the entry (at any depth) that starts at ``index`` spans, or None."""
+    stack = list(page.entries())
+    while stack:
+        entry = stack.pop()
+        if entry.index == index:
+            return entry.end - entry.index
+        stack.extend(entry.children)
+    return None
+
+
+def undo(log: Log, today: dt.date) -> Undone:
+    """Remove the last lines a capture added today, if they stand on their page as written.
+
+    Raises :class:`UndoError` when nothing is left to undo, or when the last
+    addition has changed since (edited, moved into another entry, given nested
+    lines, done or timed): that addition is then forgotten and nothing is
+    removed, so a second ``undo`` goes one further back.
+    """
+    with log.locked():
+        records = _records(_read_journal(log), today)
+        while records:
+            day, index, lines = records.pop()
+            page = log.read_day(day)
+            at = _find(page, index, lines) if page is not None and lines else None
+            if at is None:
+                _write_records(log, today, records)
+                if page is None or not lines:
+                    continue
+                raise UndoError(
+                    f"the last line reslog added ({log.day_name(day)}: '{lines[0].strip()}') has changed "
+                    "or gone since; nothing was removed (edit the page with 'reslog edit')"
+                )
+            assert page is not None
+            kept = page.lines[:at] + page.lines[at + len(lines):]
+            log.write_page(log.day_file(day), markdown.with_lines(page, kept))
+            _write_records(log, today, records)
+            return Undone(log.day_name(day), at + 1, lines)
+    raise UndoError("nothing to undo: reslog has added no line today that is still there")
 
 
 def open_tasks(page: Page) -> list[tuple[int, Entry]]:
     """Open to-dos with their numbers."""
     return [(n, e) for n, e in enumerate(page.tasks(), 1) if e.state == OPEN]
+
+
+__all__ = [
+    "Capture", "Captured", "Undone", "add_entry", "add_thought", "entry_lines", "latest_note", "open_tasks",
+    "remember", "undo",
+]

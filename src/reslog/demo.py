@@ -6,8 +6,11 @@ log's lock, each page atomically. A folder that already holds pages is
 refused, so the demo never overwrites a real log.
 
 The generator is seeded; the demo takes the first seed whose four weeks show
-every kind of item (the calendar shifts the outcome, so a fixed seed could
-miss one for some ``today``). The result depends only on ``today``.
+every kind of item and a page for yesterday (so ``reslog show yesterday``
+works; the calendar shifts the outcome, so a fixed seed could miss one for
+some ``today``). Today's page holds only what has happened by the time the
+demo is made: entries timed later are left out. The result depends only on
+``today`` and that time.
 """
 
 from __future__ import annotations
@@ -37,14 +40,23 @@ def default_folder(cwd: Path) -> Path:
     return candidate
 
 
-def demo_pages(today: dt.date) -> list[tuple[dt.date, str]]:
-    """The demo's pages, oldest first: ``DEMO_DAYS`` days ending ``today``, minus gaps."""
+def demo_pages(today: dt.date, now: str = "23:59") -> list[tuple[dt.date, str]]:
+    """The demo's pages, oldest first: ``DEMO_DAYS`` days ending ``today``, minus gaps; on
+    today's page, nothing timed after ``now`` (``HH:MM``)."""
     start = today - dt.timedelta(days=DEMO_DAYS - 1)
     for seed in range(1, 200):
         pages = list(generate_days(start, today, seed))
+        pages[-1] = (today, _until(pages[-1][1], now))
         if not _missing(pages, today):
             return pages
     raise AssertionError(f"no seed gives a complete demo for {today}")  # pragma: no cover
+
+
+def _until(text: str, now: str) -> str:
+    """The page without its entries timed after ``now`` (with their nested lines)."""
+    page = markdown.parse(text)
+    later = [(e.index, e.end) for e in page.entries() if not e.is_task and e.time and e.time > now]
+    return "".join(line for i, line in enumerate(page.lines) if not any(a <= i < b for a, b in later))
 
 
 def _missing(pages: Sequence[tuple[dt.date, str]], today: dt.date) -> list[str]:
@@ -56,6 +68,7 @@ def _missing(pages: Sequence[tuple[dt.date, str]], today: dt.date) -> list[str]:
     checks = {
         "a gap": len(pages) < DEMO_DAYS,
         "today's page": pages[-1][0] == today,
+        "yesterday's page": len(pages) > 1 and pages[-2][0] == today - dt.timedelta(days=1),
         "nested thoughts": any(c.kind == "thought" for c in children),
         "nested feelings": any(c.kind == "feel" for c in children),
         "ideas with a source": any(e.section == "ideas" and e.field("from") for e in entries),
@@ -63,6 +76,8 @@ def _missing(pages: Sequence[tuple[dt.date, str]], today: dt.date) -> list[str]:
         "a reflection": any(e.section == "reflection" for e in entries),
         "a star": any(e.starred for e in entries),
         "a nested tag": any("/" in t for e in entries for t in e.tags),
+        "a NaN-loss bug (the README's search by meaning)": any(
+            e.kind == "bug" and "NaN" in e.text for e in entries),
         "estimates and actual times": any(e.field("est") and e.field("took") for e in tasks),
         "a dropped to-do": any(e.state == DROPPED for e in tasks),
         "a done to-do": any(e.state == DONE for e in tasks),
@@ -76,15 +91,16 @@ def _missing(pages: Sequence[tuple[dt.date, str]], today: dt.date) -> list[str]:
     return [name for name, present in checks.items() if not present]
 
 
-def write_demo(folder: Path | None, today: dt.date) -> Path:
-    """Write the demo log into ``folder`` (default: a new ``./reslog-demo...``); return it.
+def write_demo(folder: Path | None, today: dt.date, now: str = "23:59") -> Path:
+    """Write the demo log into ``folder`` (default: a new ``./reslog-demo...``), today's page as
+    it stands at ``now`` (``HH:MM``); return the folder.
 
     Raises :class:`LogError` if the folder already holds pages.
     """
     root = folder if folder is not None else default_folder(Path.cwd())
     log = Log(root)
     _refuse_existing(log)
-    pages = demo_pages(today)
+    pages = demo_pages(today, now)
     with log.locked():
         _refuse_existing(log)  # again, now that no other writer can add pages
         for day, text in pages:

@@ -84,3 +84,20 @@ def notices_to(listener: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         _listeners.remove(listener)
+class LongTimerError(TodoError):
+    """A timer ran longer than a working day: count it only when the person confirms it.
+
+    ``action`` is the command that would count it (``stop``, ``done 3``, ``start 2``), for the
+    message; ``minutes`` and ``started`` are what it would count."""
+
+    def __init__(self, number: int, minutes: int, started: str, action: str, took: str) -> None:
+        super().__init__(
+            f"to-do {number} has been running for {took}, since {started}; if that is right, "
+            f"'reslog {action} --yes', else 'reslog stop --at HH:MM' with the time you stopped"
+        )
+        self.number = number
+        self.minutes = minutes
+
+
+class UndoError(ReslogError):
+    """Nothing that ``reslog undo`` may take back."""

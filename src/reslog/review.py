@@ -45,14 +45,16 @@ from statistics import median
 
 from reslog import markdown
 from reslog.analytics.data import iso_week, load
+from reslog.counts import count, deferred
 from reslog.dates import OUTSIDE, format_duration, in_range, long_date, parse_range
 from reslog.digest import digest
 from reslog.errors import InputError
 from reslog.index import Index
-from reslog.model import THINKING_KINDS, Page
+from reslog.model import DEFERRED, THINKING_KINDS, Page
 from reslog.records import Record
 from reslog.search import Filters, Hit, tasks
 from reslog.store import Log, path_text
+from reslog.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -213,17 +215,16 @@ def _ratio(todo: Hit) -> float | None:
     return todo.took_minutes / todo.est_minutes
 
 
-def _week_figures(entries: list[Hit], todos: list[Hit], start: dt.date, today: dt.date) -> dict[str, Any]:
-    first, last = start.isoformat(), (start + dt.timedelta(days=6)).isoformat()
-    notes = [e for e in entries if first <= e.date <= last and e.state is None]
+def _week_figures(entries: list[Hit], todos: list[Hit], start: dt.date, today: dt.date,
+                  days: int = 7) -> dict[str, Any]:
+    """The figures of the ``days`` days from ``start`` (a week, or the part of one that has passed)."""
+    first, last = start.isoformat(), (start + dt.timedelta(days=days - 1)).isoformat()
+    in_week = [e for e in entries if first <= e.date <= last]
+    notes = [e for e in in_week if e.state is None]
     week_todos = [t for t in todos if first <= t.date <= last]
-    kinds = Counter(e.kind or "note" for e in notes)
+    counted = count(in_week + [t for t in week_todos if t.state == DEFERRED])
     levels = Counter(e.level for e in notes)
-    added = [t for t in week_todos if t.carried is None]  # a carried copy names its first day
     finished = [t for t in week_todos if t.state == "x"]
-    dropped = [t for t in week_todos if t.state == "-"]
-    deferred = {_chain(t) for t in week_todos if t.state == ">"}
-    days = {e.date for e in notes} | {t.date for t in added + finished + dropped}
     ratios = [r for r in map(_ratio, finished) if r is not None]
     timed = [t for t in finished if _ratio(t) is not None]
     # Waiting: the last copy of each to-do up to the reference day, if still open or put off.
@@ -240,19 +241,20 @@ def _week_figures(entries: list[Hit], todos: list[Hit], start: dt.date, today: d
                             "citation": todo.citation})
     waiting.sort(key=lambda w: (-w["days"], w["since"], w["text"]))
     return {
-        "start": first, "end": last,
-        "entries": len(notes),
-        "by_kind": dict(sorted(kinds.items())),
+        "start": first, "end": (start + dt.timedelta(days=6)).isoformat(), "through": last,
+        "entries": counted.entries, "notes": counted.notes, "todos": counted.todos,
+        "by_kind": counted.by_kind,
         "by_level": {str(k): levels.get(k, 0) for k in (0, 1, 2)},
         "thoughts": sum(e.kind in THINKING_KINDS for e in notes) + sum(
             c.get("kind") in THINKING_KINDS for e in notes for c in e.children),
-        "reflections": levels.get(2, 0),
-        "experiments": kinds.get("exp", 0), "papers": kinds.get("read", 0), "bugs": kinds.get("bug", 0),
-        "ideas": sum(1 for e in notes if e.section == "ideas"),
-        "starred": sum(1 for e in notes if e.starred),
-        "added": len(added), "done": len(finished), "deferred": len(deferred), "dropped": len(dropped),
-        "days_logged": len(days),
-        "days": sorted(days),
+        "reflections": counted.reflections,
+        "experiments": counted.experiments, "papers": counted.papers, "bugs": counted.bugs,
+        "ideas": counted.ideas,
+        "starred": counted.starred,
+        "added": counted.todos_added, "done": counted.todos_done, "deferred": deferred(week_todos),
+        "dropped": counted.todos_dropped,
+        "days_logged": counted.days_logged,
+        "days": counted.days,
         "est_minutes": sum(t.est_minutes or 0 for t in timed),
         "took_minutes": sum(t.took_minutes or 0 for t in timed),
         "timed": [{"text": _task_text(t), "date": t.date, "est": t.est_minutes, "took": t.took_minutes,
@@ -275,19 +277,17 @@ def _task_text(hit: Hit) -> str:
     return " ".join(_FIELDS.sub(" ", _first(hit)).split())
 
 
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
 def compute(log: Log, start: dt.date, today: dt.date, vectors: Vectors | None = None) -> dict[str, Any]:
     """The figures of the week starting on ``start`` (a Monday), of the week before, the norm,
     and the digest of the week's ideas."""
     before = start - dt.timedelta(days=7)
     data = load(log, today, since=before, until=start + dt.timedelta(days=6))
     this = _week_figures(data.entries, data.todos, start, today)
-    last = _week_figures(data.entries, data.todos, before, today)
+    # A week in progress is compared with the same weekdays of the week before.
+    passed = min(7, max(1, (today - start).days + 1))
+    last = _week_figures(data.entries, data.todos, before, today, passed)
     with Index(log) as index:  # load() has just refreshed it
-        earlier = tasks(index, Filters(until=start - dt.timedelta(days=1)))
+        earlier = tasks(index, Filters(until=start - dt.timedelta(days=1)), finished=True)
         ideas = digest(index, start, start + dt.timedelta(days=6), "ideas", vectors).as_json()
     norm = [r for r in map(_ratio, earlier) if r is not None]
     return {"week": this, "last": last, "norm": round(median(norm), 2) if norm else None,
@@ -330,7 +330,7 @@ def _prompts(figures: dict[str, Any]) -> list[str]:
                      "what made the difference?")
     if this["waiting"]:
         top = this["waiting"][0]
-        found.append(f"{_n(len(this['waiting']), 'to-do')} waited {WAIT_DAYS}+ days (longest: "
+        found.append(f"{plural(len(this['waiting']), 'to-do')} waited {WAIT_DAYS}+ days (longest: "
                      f"'{top['text']}', {top['days']} days): do it, split it or drop it?")
     ref = dt.date.fromisoformat(this["reference_day"])
     start = dt.date.fromisoformat(this["start"])
@@ -341,14 +341,14 @@ def _prompts(figures: dict[str, Any]) -> list[str]:
         those = "that day" if len(missing) == 1 else "those days"
         found.append(f"Nothing logged on {_join(missing)}: what happened {those}?")
     if this["experiments"] and not this["by_kind"].get("result"):
-        found.append(f"{_n(this['experiments'], 'experiment')} and no result: entry: what did "
+        found.append(f"{plural(this['experiments'], 'experiment')} and no result: entry: what did "
                      f"{'it' if this['experiments'] == 1 else 'they'} teach you?")
     if this["entries"] >= 5 and this["thoughts"] == 0:
         found.append("No thought:, feel: or decision: lines this week: why did you choose what you chose?")
     if not this["ideas"]:
         found.append("No ideas written down this week: where did your thinking go?")
     if this["starred"]:
-        found.append(f"{_n(this['starred'], 'entry', 'entries')} starred: what made "
+        found.append(f"{plural(this['starred'], 'entry')} starred: what made "
                      f"{'it' if this['starred'] == 1 else 'them'} matter?")
     moves = [(this[k] - last[k], label) for k, label in _FIGURES if k not in ("entries", "days_logged")]
     down = min(moves, default=(0, ""))
@@ -374,7 +374,8 @@ def render_blocks(figures: dict[str, Any]) -> dict[str, list[str]]:
         lvl = this["by_level"]
         lines += [
             f"- Days logged: {this['days_logged']} of 7",
-            f"- Entries: {this['entries']} ({kinds})",
+            f"- Entries: {this['entries']} ({plural(this['notes'], 'note')}"
+            + (f": {kinds}" if kinds else "") + f"; {plural(this['todos'], 'to-do')})",
             f"- By level: facts (0) {lvl['0']}, thoughts and ideas (1) {lvl['1']}, "
             f"reflection (2) {lvl['2']}; thoughts (thought:, feel:, decision:, nested ones included): "
             f"{this['thoughts']}",
@@ -415,7 +416,7 @@ def _ideas(ideas: dict[str, Any]) -> list[str]:
     if not ideas["themes"]:
         return [*lines, "No ideas this week."]
     if ideas.get("not_embedded"):
-        lines += [f"{_n(ideas['not_embedded'], 'idea')} not embedded yet: grouped by shared words "
+        lines += [f"{plural(ideas['not_embedded'], 'idea')} not embedded yet: grouped by shared words "
                   "(run `reslog week` again once embedding is done).", ""]
     for theme in ideas["themes"]:
         first = theme["first_seen"]
@@ -432,7 +433,9 @@ def _compare(this: dict[str, Any], last: dict[str, Any]) -> list[str]:
     a, b = iso_week(last["start"]), iso_week(this["start"])
     lines = ["## Against last week", ""]
     if this["reference_day"] < this["end"]:
-        lines += [f"{b} so far, up to {long_date(dt.date.fromisoformat(this['reference_day']))}.", ""]
+        upto = _DAYS[dt.date.fromisoformat(this["reference_day"]).weekday()]
+        lines += [f"{b} so far, up to {long_date(dt.date.fromisoformat(this['reference_day']))}, against "
+                  f"the same days of {a} (Monday to {upto}).", ""]
     lines += [f"| figure | {a} | {b} | change |", "| --- | ---: | ---: | ---: |"]
     up: list[str] = []
     down: list[str] = []

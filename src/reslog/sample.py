@@ -146,7 +146,7 @@ _EXP = _bank(
     "{val} at lr={lr}|{topic} on {model} ({data}, seed {seed}), {gpus} for {hours}: {metric} "
     "{val}|reran the {phase} config with {topic} switched off: {metric} {val}, {delta}|"
     "scaled {model} to {model2} on {data} at lr={lr}: {metric} {val} ({delta})|"
-    "{n} seeds of {model} on {data} with {warm} warmup steps: {metric} {val} ± {spread}|"
+    "{nseeds} seeds of {model} on {data} with {warm} warmup steps: {metric} {val} ± {spread}|"
     "ablation without {topic}, everything else as run {run}: {metric} {val} ({delta})|"
     "cosine vs linear decay for {model} on {data}, lr={lr}: cosine {val}, linear {val2}|"
     "{model} with {opt}, lr={lr}, {epochs} epochs on {data}: {metric} {val}|"
@@ -158,9 +158,9 @@ _EXP = _bank(
     "grid over wd in {{0.01, 0.1}} and lr in {{{lr}, {lr2}}} for {model} on {data}; best {metric} "
     "{val}")
 _RESULT = _bank(
-    "{metric} {val} for {model} on {data} ({delta} vs baseline) over {n} seeds|"
+    "{metric} {val} for {model} on {data} ({delta} vs baseline) over {nseeds} seeds|"
     "run {run} finished: {metric} {val}; {topic} helps only at the larger size|"
-    "{topic} gives {delta} {metric} on {data}, within noise at {n} seeds|"
+    "{topic} gives {delta} {metric} on {data}, within noise at {nseeds} seeds|"
     "baseline reproduced: {model} on {data} reaches {metric} {val} (paper reports {val2})|"
     "scaling plot for {name}: {metric} improves roughly log-linearly from {model} to {model2}|"
     "lr matters more than {topic}: {metric} {val} at lr={lr} vs {val2} at lr={lr2}|"
@@ -274,7 +274,7 @@ _DETAILS = _bank(
     "wandb: https://wandb.ai/lab/{tag}/runs/{run} (compare with {tag}-{cfg}-base)|"
     "cmd: python -m {tag}.train --model {model_id} --lr {lr} --bs {bs} --wd {wd} --seed {seed}|"
     "result: {metric} {val2} on the dev split, {delta} against the previous best run|"
-    "plot: plots/{tag}/{phase}_{cfg}.png, {metric} against step for the {n} seeds|"
+    "plot: plots/{tag}/{phase}_{cfg}.png, {metric} against step for the {nseeds} seeds|"
     "loss: {loss} at step {step}, still going down slowly; no spikes after warmup|"
     "data: {data}, {size}k examples after filtering, same split as the {phase} baseline|"
     "seeds: {seeds}; the spread is about the size of the effect|"
@@ -580,7 +580,9 @@ def _metric(r: random.Random, project: _Project) -> dict[str, str]:
     values.append(r.gauss(0, noise))
     places = 1 if unit == "%" else int(unit)
     shown = [f"{v:.{places}f}" + ("%" if unit == "%" else "") for v in values]
+    # "nseeds" is how many per-seed values "seeds" lists, so "3 seeds" never shows two values
     return {"metric": name, "val": shown[0], "val2": shown[1], "seeds": " / ".join(shown[2:-1]),
+            "nseeds": str(len(shown) - 3),
             "delta": f"{values[-1]:+.{places}f}" + (" pts" if unit == "%" else "")}
 
 

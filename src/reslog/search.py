@@ -118,8 +118,8 @@ class Filters(Record):
         self._check()
 
     def _check(self) -> None:
-        if self.kind is not None and self.kind not in KINDS and self.kind != "note":
-            raise InputError(f"unknown kind {self.kind!r}; use one of: {', '.join(KINDS)}, note")
+        if self.kind is not None and self.kind not in KINDS and self.kind not in ("note", "idea"):
+            raise InputError(f"unknown kind {self.kind!r}; use one of: {', '.join(KINDS)}, note, idea")
         if self.section is not None and self.section not in SECTIONS:
             raise InputError(f"unknown section {self.section!r}; use one of: {', '.join(SECTIONS)}")
         if self.level is not None and self.level not in LEVELS:
@@ -141,6 +141,8 @@ class Filters(Record):
         args: list[Any] = []
         if self.kind == "note":
             where.append("e.kind IS NULL")
+        elif self.kind == "idea":  # ideas are a section, but people type them as a kind
+            where.append("e.section = 'ideas'")
         elif self.kind is not None:
             where.append("e.kinds LIKE ?")
             args.append(f"% {self.kind} %")
@@ -430,6 +432,34 @@ def search(index: Index, query: str, filters: Filters | None = None, limit: int 
     return [_hit(row[:-1], round(-row[-1], 4)) for row in index.db.execute(sql, params)]
 
 
+def matching_ids(
+    index: Index, match: str, filters: Filters | None = None, exclude: str | None = None
+) -> set[int]:
+    """The ids of every entry matching the FTS expression ``match`` (no limit, no ranking)."""
+    where, args = (filters or Filters()).sql()
+    sql = ("SELECT e.id FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid "
+           f"WHERE entries_fts MATCH ? AND {where}")
+    params: list[Any] = [match, *args]
+    if exclude:
+        sql += _EXCLUDE
+        params.append(exclude)
+    return {row[0] for row in index.db.execute(sql, params)}
+
+
+def total(index: Index, query: str, filters: Filters | None = None) -> int:
+    """How many entries :func:`search` (or, for an empty query, :func:`listing`) finds with no
+    limit: the "of 143" of a results page."""
+    compiled = compile_query(query)
+    if compiled.match is None:
+        where, args = (filters or Filters()).sql()
+        sql = f"SELECT count(*) FROM entries e WHERE {where}"
+        if compiled.exclude:
+            sql += _EXCLUDE
+            args.append(compiled.exclude)
+        return int(index.db.execute(sql, args).fetchone()[0])
+    return len(matching_ids(index, compiled.match, filters, compiled.exclude))
+
+
 def listing(
     index: Index, filters: Filters | None = None, limit: int | None = None, exclude: str | None = None
 ) -> list[Hit]:
@@ -447,9 +477,16 @@ def listing(
     return [_hit(row, None) for row in index.db.execute(sql, args)]
 
 
-def tasks(index: Index, filters: Filters | None = None) -> list[Hit]:
+def tasks(index: Index, filters: Filters | None = None, first_copies: bool = False,
+          finished: bool = False) -> list[Hit]:
     """Every to-do (any state, deferred copies included) in date order, with ``est``/``took``
-    minutes, state and carried date."""
+    minutes, state and carried date. Only the ``[>]`` copies without a ``carried`` field (where
+    carried to-dos were added) with ``first_copies``; only the done ones with an estimate and a
+    time spent with ``finished``."""
     where, args = (filters or Filters()).sql(history=True)
+    if first_copies:
+        where += " AND e.state = '>' AND e.carried IS NULL"
+    if finished:
+        where += " AND e.state IN ('x', 'X') AND e.est > 0 AND e.took IS NOT NULL"
     sql = f"SELECT {_COLUMNS} FROM {_FROM} WHERE e.state IS NOT NULL AND {where} ORDER BY e.day, e.line"
     return [_hit(row, None) for row in index.db.execute(sql, args)]

@@ -10,6 +10,15 @@ crash, a reboot and midnight. When a new day's page is made, a running open
 to-do is carried with its ``started`` field, so ``stop`` finds it on today's
 page and adds the whole span, however many midnights it crossed. Only open
 to-dos can run, so the deferred copy left on the old page does not count.
+
+Mistakes are fixable: :func:`reopen` puts a done or dropped to-do back,
+:func:`defer` schedules one for a later day (``[scheduled:: DATE]``: it keeps
+being carried, so it is never lost, but is not listed before its day),
+``stop(at=...)`` stops a forgotten timer at the time work really stopped,
+and a timer that has run longer than :data:`LONG_TIMER` minutes is counted
+only when confirmed (:class:`~reslog.errors.LongTimerError`). These are the
+functions the CLI (and any other front end) calls; they validate before the
+first write.
 """
 
 from __future__ import annotations
@@ -18,12 +27,25 @@ import datetime as dt
 from dataclasses import dataclass
 
 from reslog import markdown
-from reslog.dates import MAX_MINUTES, field_date, field_minutes, format_duration
-from reslog.errors import TodoError
-from reslog.model import DONE, DROPPED, OPEN, TASK_STATES, Entry, Page
+from reslog.dates import (
+    MAX_MINUTES,
+    WEEKDAYS,
+    field_date,
+    field_minutes,
+    format_duration,
+    long_date,
+    parse_date,
+    parse_time,
+)
+from reslog.errors import InputError, LongTimerError, TodoError
+from reslog.model import DEFERRED, DONE, DROPPED, OPEN, TASK_STATES, Entry, Page
 from reslog.store import Log
 
 STARTED = "started"
+#: ``[scheduled:: DATE]``: a to-do put off to DATE (the Dataview name for the day to work on it).
+SCHEDULED = "scheduled"
+#: A timer that has run longer than this (minutes) is counted only when confirmed.
+LONG_TIMER = 8 * 60
 
 
 @dataclass(frozen=True)
@@ -44,6 +66,28 @@ class Todo:
     @property
     def started(self) -> dt.datetime | None:
         return started_at(self.entry)
+
+    @property
+    def scheduled(self) -> dt.date | None:
+        """The day an open to-do was put off to (``reslog defer``), if any."""
+        value = self.entry.field(SCHEDULED)
+        try:
+            return dt.date.fromisoformat(value) if value and self.entry.state == OPEN else None
+        except ValueError:
+            return None
+
+    def waits_until_after(self, day: dt.date) -> bool:
+        """Whether the to-do is put off to a day after ``day`` (not listed as due on ``day``)."""
+        return self.scheduled is not None and self.scheduled > day
+
+    @property
+    def label(self) -> str:
+        """The to-do's text without the fields the CLI says in words (``carried``, ``started``,
+        ``scheduled``)."""
+        text = self.entry.text
+        for key in ("carried", STARTED, SCHEDULED):
+            text = markdown.remove_field(text, key)
+        return text
 
 
 def started_at(entry: Entry) -> dt.datetime | None:
@@ -102,12 +146,33 @@ class TimerResult:
     took: str | None
 
 
+def started_label(start: dt.datetime, now: dt.datetime) -> str:
+    """When a timer started, as a person says it: ``03:11``, ``yesterday 23:40``,
+    ``Wednesday 25 November 2026 09:00``."""
+    days = (now.date() - start.date()).days
+    clock = f"{start:%H:%M}"
+    if days == 0:
+        return clock
+    if days == 1:
+        return f"yesterday {clock}"
+    return f"{long_date(start.date())} {clock}"
+
+
+def _check_long(todo: Todo, minutes: int, now: dt.datetime, action: str, confirm: bool) -> None:
+    if minutes > LONG_TIMER and not confirm:
+        assert todo.started is not None
+        raise LongTimerError(todo.number, minutes, started_label(todo.started, now), action,
+                             format_duration(minutes))
+
+
 def finish(
-    log: Log, day: dt.date, today: dt.date, number: int, took: int | None, now: dt.datetime
+    log: Log, day: dt.date, today: dt.date, number: int, took: int | None, now: dt.datetime,
+    confirm: bool = False,
 ) -> TimerResult:
     """Mark to-do ``number`` done; a running timer on it stops and its time is added.
 
-    An explicit ``took`` replaces whatever was measured.
+    An explicit ``took`` replaces whatever was measured. A timer that ran longer
+    than :data:`LONG_TIMER` raises :class:`LongTimerError` unless ``confirm``.
     """
     result: list[TimerResult] = []
 
@@ -123,6 +188,8 @@ def finish(
         start = started_at(entry)
         if start is not None:
             minutes = _timed_minutes(start, now)
+            if took is None:
+                _check_long(Todo(number, entry), minutes, now, f"done {number}", confirm)
             body = markdown.remove_field(body, STARTED)
         if took is not None:
             body = markdown.set_field(body, "took", format_duration(took))
@@ -155,6 +222,71 @@ def drop(log: Log, day: dt.date, today: dt.date, number: int) -> Entry:
     return dropped[0]
 
 
+def reopen(log: Log, day: dt.date, today: dt.date, number: int) -> Entry:
+    """Put a done or dropped to-do back to open (``[ ]``); its ``took`` and other fields stay."""
+    reopened: list[Entry] = []
+
+    def edit(page: Page) -> Page:
+        entry = _pick(page, day, number)
+        if entry.state == OPEN:
+            raise TodoError(f"to-do {number} on {day.isoformat()} is open already")
+        if entry.state == DEFERRED:
+            raise TodoError(
+                f"to-do {number} on {day.isoformat()} is deferred: it was carried to a later page, "
+                "where it lives on; see 'reslog todos --all'"
+            )
+        if entry.state not in (DONE, "X", DROPPED):
+            raise TodoError(f"to-do {number} on {day.isoformat()} is in a state reslog does not "
+                            f"change ([{entry.state}]); edit the page with 'reslog edit'")
+        body = markdown.set_state(markdown.line_body(page, entry.index), OPEN)
+        new = markdown.replace_line(page, entry.index, body)
+        reopened.append(new.tasks()[number - 1])
+        return new
+
+    log.update_day(day, today, edit, create=day == today)
+    return reopened[0]
+
+
+def defer_day(value: str, today: dt.date) -> dt.date:
+    """The day a ``defer --to`` names: a date phrase, where a weekday name (``monday``, ``next
+    monday``) is the next such day, never a past one."""
+    words = value.strip().lower().split()
+    if words[:1] == ["next"]:
+        words = words[1:]
+    if len(words) == 1 and len(words[0]) >= 3:
+        for i, weekday in enumerate(WEEKDAYS):
+            if weekday.startswith(words[0]):
+                return today + dt.timedelta(days=(i - today.weekday() - 1) % 7 + 1)
+    return parse_date(value, today)
+
+
+def defer(log: Log, day: dt.date, today: dt.date, number: int, to: dt.date) -> Entry:
+    """Put off an open to-do to the day ``to``: ``[scheduled:: DATE]`` on its line.
+
+    The to-do stays open and is carried from day to day as before (so it cannot
+    be lost), but ``todos`` does not list it as due before that day.
+    """
+    if to <= today:
+        raise InputError(f"cannot defer to {to.isoformat()}: give a day after today (tomorrow, "
+                         "'next monday', 2026-12-01)")
+    deferred: list[Entry] = []
+
+    def edit(page: Page) -> Page:
+        entry = _pick(page, day, number)
+        if entry.state != OPEN:
+            raise TodoError(
+                f"to-do {number} on {day.isoformat()} is {TASK_STATES.get(entry.state or '', 'not open')}"
+                ", not open; only open to-dos can be deferred"
+            )
+        body = markdown.set_field(markdown.line_body(page, entry.index), SCHEDULED, to.isoformat())
+        new = markdown.replace_line(page, entry.index, body)
+        deferred.append(new.tasks()[number - 1])
+        return new
+
+    log.update_day(day, today, edit, create=day == today)
+    return deferred[0]
+
+
 def running(page: Page) -> Todo | None:
     for todo in todos(page):
         if todo.started is not None:
@@ -162,49 +294,96 @@ def running(page: Page) -> Todo | None:
     return None
 
 
-def start(log: Log, today: dt.date, number: int, now: dt.datetime) -> Todo:
-    """Start the timer on today's to-do ``number``; one timer runs at a time."""
-    started: list[Todo] = []
+@dataclass(frozen=True)
+class Started:
+    """What :func:`start` did: the timer it stopped first (a switch), if any, and the to-do it started."""
+
+    stopped: TimerResult | None
+    todo: Todo
+
+
+def _stop_timer(page: Page, current: Todo, minutes: int) -> tuple[Page, TimerResult]:
+    """The page with ``current``'s timer stopped and ``minutes`` added to its ``took``."""
+    entry = current.entry
+    body = markdown.remove_field(markdown.line_body(page, entry.index), STARTED)
+    body = _took_with(body, entry, minutes)
+    new = markdown.replace_line(page, entry.index, body)
+    took = new.tasks()[current.number - 1].field("took")
+    return new, TimerResult(current.number, entry.text, minutes, took)
+
+
+def start(log: Log, today: dt.date, number: int, now: dt.datetime, confirm: bool = False) -> Started:
+    """Start the timer on today's to-do ``number``. One timer runs at a time: a timer running on
+    another to-do is stopped first (its time counted), so ``start`` switches between tasks."""
+    started: list[Started] = []
 
     def edit(page: Page) -> Page:
         entry = _pick(page, today, number)
         if entry.state != OPEN:
             raise TodoError(f"to-do {number} is not open; start an open one (see 'reslog todos')")
         current = running(page)
-        if current is not None:
-            raise TodoError(
-                f"to-do {current.number} is already running since "
-                f"{current.started:%H:%M}; stop it first with 'reslog stop'"
-            )
+        stopped = None
+        if current is not None and current.started is not None:
+            if current.number == number:
+                raise TodoError(f"to-do {number} is already running since "
+                                f"{started_label(current.started, now)}")
+            minutes = _timed_minutes(current.started, now)
+            _check_long(current, minutes, now, f"start {number}", confirm)
+            page, stopped = _stop_timer(page, current, minutes)
         stamp = now.replace(microsecond=0).isoformat()
         body = markdown.set_field(markdown.line_body(page, entry.index), STARTED, stamp)
         new = markdown.replace_line(page, entry.index, body)
-        started.append(Todo(number, new.tasks()[number - 1]))
+        started.append(Started(stopped, Todo(number, new.tasks()[number - 1])))
         return new
 
     log.update_day(today, today, edit)
     return started[0]
 
 
-def stop(log: Log, today: dt.date, now: dt.datetime) -> TimerResult:
-    """Stop the running timer and add the time to the to-do's ``took``."""
+def stop_time(clock: str, now: dt.datetime) -> dt.datetime:
+    """The moment ``HH:MM`` names for ``stop --at``: the latest time of day ``clock`` not after ``now``
+    (so a 23:30 typed at 08:00 is last night's)."""
+    hour, minute = (int(part) for part in parse_time(clock).split(":"))
+    moment = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return moment if moment <= now else moment - dt.timedelta(days=1)
+
+
+def stop(
+    log: Log, today: dt.date, now: dt.datetime, at: dt.datetime | None = None, confirm: bool = False
+) -> TimerResult:
+    """Stop the running timer and add the time to the to-do's ``took``.
+
+    ``at``: when the work really stopped (see :func:`stop_time`), for a timer
+    left running. Without it, a timer that ran longer than :data:`LONG_TIMER`
+    raises :class:`LongTimerError` unless ``confirm``.
+    """
     result: list[TimerResult] = []
 
     def edit(page: Page) -> Page:
         current = running(page)
         if current is None or current.started is None:
             raise TodoError("no timer is running; start one with 'reslog start N'")
-        minutes = _timed_minutes(current.started, now)
-        entry = current.entry
-        body = markdown.remove_field(markdown.line_body(page, entry.index), STARTED)
-        body = _took_with(body, entry, minutes)
-        new = markdown.replace_line(page, entry.index, body)
-        took = new.tasks()[current.number - 1].field("took")
-        result.append(TimerResult(current.number, entry.text, minutes, took))
+        if at is not None and at < _aware(at, current.started):
+            raise InputError(
+                f"the timer of to-do {current.number} started at {started_label(current.started, now)}; "
+                f"give a time after it, or 'reslog drop {current.number}' if it should not count"
+            )
+        minutes = _timed_minutes(current.started, now if at is None else at)
+        if at is None:
+            _check_long(current, minutes, now, "stop", confirm)
+        new, done = _stop_timer(page, current, minutes)
+        result.append(done)
         return new
 
     log.update_day(today, today, edit)
     return result[0]
+
+
+def _aware(like: dt.datetime, stamp: dt.datetime) -> dt.datetime:
+    """``stamp`` comparable with ``like`` (a hand-written stamp may lack the offset)."""
+    if (stamp.tzinfo is None) == (like.tzinfo is None):
+        return stamp
+    return stamp.replace(tzinfo=like.tzinfo)
 
 
 def status(log: Log, today: dt.date) -> tuple[dt.date, Todo] | None:
@@ -218,3 +397,10 @@ def status(log: Log, today: dt.date) -> tuple[dt.date, Todo] | None:
         page, day = log.read_day(before), before
     todo = running(page) if page is not None else None
     return (day, todo) if todo is not None else None
+
+
+__all__ = [
+    "LONG_TIMER", "SCHEDULED", "STARTED", "Started", "TimerResult", "Todo", "defer", "defer_day",
+    "drop", "elapsed_minutes", "finish", "reopen", "running", "start", "started_label", "status", "stop",
+    "stop_time", "todos",
+]

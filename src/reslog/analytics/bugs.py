@@ -50,6 +50,7 @@ from typing import Any
 
 from reslog.analytics.data import Data, cite
 from reslog.search import Hit
+from reslog.words import plural
 
 _FIELD = re.compile(r"\[[^\[\]:]+::[^\]]*\]")
 _LINK = re.compile(r"\[\[[^\]]*\]\]")
@@ -281,8 +282,13 @@ def _link_fixes(bugs: list[Hit], fixes: list[Hit]) -> dict[int, int]:
             continue
         day = dt.date.fromisoformat(fix.date)
         queue = open_bugs.get(tuple(sorted(fix.tags)), [])
-        candidates = [i for i in queue if (bugs[i].date, bugs[i].time or "") < (fix.date, fix.time or "")
-                      and (day - dt.date.fromisoformat(bugs[i].date)).days <= FIX_WINDOW_DAYS]
+        candidates = []
+        for i in reversed(queue):  # in date order: walk back from the newest, stop past the window
+            if (bugs[i].date, bugs[i].time or "") >= (fix.date, fix.time or ""):
+                continue
+            if (day - dt.date.fromisoformat(bugs[i].date)).days > FIX_WINDOW_DAYS:
+                break
+            candidates.append(i)
         if candidates:
             fw = set(words(fix.text))
             best = max(candidates, key=lambda i: (len(bug_words[i] & fw), i))
@@ -347,7 +353,7 @@ def render(result: dict[str, Any]) -> list[str]:
     """Terminal lines: one line per category, with its last example."""
     if not result["categories"]:
         return [result.get("message", "no bug entries in scope yet")]
-    lines = [f"{result['bugs']} bugs in {len(result['categories'])} categories; "
+    lines = [f"{plural(result['bugs'], 'bug')} in {plural(len(result['categories']), 'category')}; "
              f"{result['fixed']} linked to a fix, median {_fmt_days(result['median_days_to_fix'])} to fix"]
     width = max(len(c["label"]) for c in result["categories"])
     for c in result["categories"]:
@@ -389,7 +395,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
             ax.set_xlabel(result["period"])
             ax.set_ylabel(f"bugs per {result['period']} (count)")
             ax.legend(title="bug category", fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
-        ax.set_title(f"Bug categories over time ({result['bugs']} bugs)")
+        ax.set_title(f"Bug categories over time ({plural(result['bugs'], 'bug')})")
         fig.tight_layout()
         fig.savefig(path)
     finally:

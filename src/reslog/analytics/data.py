@@ -15,7 +15,6 @@ from typing import Any
 
 from reslog import markdown
 from reslog.index import Index
-from reslog.records import Record
 from reslog.search import Filters, Hit, listing, tasks
 from reslog.store import Log
 
@@ -26,44 +25,63 @@ if TYPE_CHECKING:
 _WEEK_FILE = re.compile(r"^(\d{4})-W(\d{2})\.md$")
 
 
-class Data(Record):
-    """The entries an analysis looks at, and the day it is run."""
+class Data:
+    """The entries an analysis looks at, and the day it is run.
 
-    __slots__ = ("entries", "log", "ratings", "since", "tag", "today", "todos", "until")
-    log: Final[Log]
-    entries: Final[list[Hit]]
-    todos: Final[list[Hit]]
-    ratings: Final[dict[str, int]]
-    today: Final[dt.date]
-    since: Final[dt.date | None]
-    until: Final[dt.date | None]
-    tag: Final[str | None]
+    :attr:`todos` (every to-do with its deferred copies: tens of thousands on a
+    log that carries a long backlog) and :attr:`added_copies` are read from the
+    index when first asked for, so the analyses that do not need them do not pay.
+    """
 
-    def __init__(self, log: Log, entries: list[Hit], todos: list[Hit], ratings: dict[str, int],
+    def __init__(self, log: Log, entries: list[Hit], todos: list[Hit] | None, ratings: dict[str, int],
                  today: dt.date, since: dt.date | None = None, until: dt.date | None = None,
                  tag: str | None = None) -> None:
-        self.log = log
-        self.entries = entries
-        self.todos = todos
-        self.ratings = ratings
-        self.today = today
-        self.since = since
-        self.until = until
-        self.tag = tag
+        self.log: Final = log
+        self.entries: Final = entries
+        self._todos = todos
+        self._added: list[Hit] | None = None
+        self.ratings: Final = ratings
+        self.today: Final = today
+        self.since: Final = since
+        self.until: Final = until
+        self.tag: Final = tag
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(tag=self.tag, since=self.since, until=self.until)
+
+    @property
+    def todos(self) -> list[Hit]:
+        """Every to-do in scope, deferred ``[>]`` copies included, in date order."""
+        if self._todos is None:
+            with Index(self.log) as index:  # load() has refreshed it
+                self._todos = tasks(index, self.filters)
+        return self._todos
+
+    @property
+    def added_copies(self) -> list[Hit]:
+        """The ``[>]`` copies on the pages where their to-dos were added (no ``carried`` field):
+        what :func:`reslog.counts.count` needs besides the entries."""
+        if self._added is None:
+            if self._todos is not None:
+                self._added = [t for t in self._todos if t.state == ">" and t.carried is None]
+            else:
+                with Index(self.log) as index:
+                    self._added = tasks(index, self.filters, first_copies=True)
+        return self._added
 
 
 def load(log: Log, today: dt.date, since: dt.date | None = None, until: dt.date | None = None,
          tag: str | None = None) -> Data:
-    """Everything in scope, read through a fresh index."""
+    """Everything in scope, read through a fresh index (the to-dos when first asked for)."""
     filters = Filters(tag=tag, since=since, until=until)
     with Index(log) as index:
         index.refresh()
         entries = listing(index, filters)
-        todos = tasks(index, filters)
     ratings = {
         week: rating for week, rating in week_ratings(log).items() if _week_in(week, since, until)
     }
-    return Data(log, entries, todos, ratings, today, since, until, tag)
+    return Data(log, entries, None, ratings, today, since, until, tag)
 
 
 def _week_in(week: str, since: dt.date | None, until: dt.date | None) -> bool:
@@ -90,6 +108,45 @@ def week_ratings(log: Log) -> dict[str, int]:
         if value.isdigit() and 1 <= int(value) <= 5:
             found[path.stem] = int(value)
     return found
+
+
+#: At most this many citations per figure in ``--json``; ``citations_more`` counts the rest.
+CITED = 10
+
+
+def bounded(result: Any, limit: int = CITED) -> Any:
+    """``result`` with every ``citations`` list cut to its first ``limit`` entries and a
+    ``citations_more`` beside it saying how many more there were (0 when none were cut).
+    Citations kept by key (``{"2026-11": {"w2s": [...]}}``) get a ``citations_more`` of the
+    same shape.
+
+    A figure of a ten-year log can rest on tens of thousands of entries; the
+    JSON cites the first ones and says how many more, so that it stays readable
+    and quick to write (citing everything took 14 s and tens of MB)."""
+    if isinstance(result, dict):
+        out: dict[str, Any] = {}
+        for key, value in result.items():
+            if key == "citations":
+                out[key], out["citations_more"] = _cut(value, limit)
+            elif key != "citations_more":
+                out[key] = bounded(value, limit)
+        return out
+    if isinstance(result, list):
+        return [bounded(item, limit) for item in result]
+    return result
+
+
+def _cut(citations: Any, limit: int) -> tuple[Any, Any]:
+    """(the citations bounded, how many were left out), for a list or a dict of them."""
+    if isinstance(citations, list) and citations and all(isinstance(item, list) for item in citations):
+        pairs = [_cut(item, limit) for item in citations]  # one list per figure (habits' levels)
+        return [kept for kept, _ in pairs], [more for _, more in pairs]
+    if isinstance(citations, list):
+        return [bounded(item, limit) for item in citations[:limit]], max(0, len(citations) - limit)
+    if isinstance(citations, dict):
+        cut = {key: _cut(value, limit) for key, value in citations.items()}
+        return {key: kept for key, (kept, _) in cut.items()}, {key: more for key, (_, more) in cut.items()}
+    return citations, 0
 
 
 def cite(hit: Hit) -> dict[str, Any]:

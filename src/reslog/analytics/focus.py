@@ -24,6 +24,7 @@ from typing import Any
 
 from reslog.analytics.data import Data, cite, iso_week
 from reslog.search import Hit
+from reslog.words import plural
 
 SHIFT = 0.20
 MIN_ENTRIES = 5
@@ -131,8 +132,8 @@ def render(result: dict[str, Any]) -> list[str]:
     names, periods = result["projects"], result["periods"]
     overall = {p: sum(result["counts"][p]) for p in names}
     total = sum(overall.values())
-    lines = [f"focus by {result['period']} over {len(periods)} {result['period']}s; "
-             f"{result['tagged']} of {result['entries']} entries tagged"]
+    lines = [f"focus by {result['period']} over {plural(len(periods), result['period'])}; "
+             f"{result['tagged']} of {plural(result['entries'], 'entry')} tagged"]
     lines.append("  overall: " + ", ".join(f"{p} {100 * overall[p] / total:.0f}%" for p in names[:6]))
     lines.append(f"  recent {result['period']}s:")
     for n in range(max(0, len(periods) - 6), len(periods)):
@@ -143,7 +144,7 @@ def render(result: dict[str, Any]) -> list[str]:
         lines.append(f"    {periods[n]}  " + ", ".join(
             f"{p} {100 * result['shares'][p][n]:.0f}%" for p in top if result["shares"][p][n]))
     shifts = result["shifts"]
-    lines.append(f"  {len(shifts)} shift points (leader changed, or a share moved "
+    lines.append(f"  {plural(len(shifts), 'shift point')} (leader changed, or a share moved "
                  f"{100 * result['threshold']:.0f}+ points):" if shifts else "  no shift points")
     for s in shifts[-10:]:
         if s["kind"] == "lead":

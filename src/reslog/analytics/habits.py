@@ -4,10 +4,11 @@ Read from the entries in scope (:attr:`Data.entries`: every top-level entry of
 every day page, without the deferred ``[>]`` copies of carried to-dos, whose
 live copy is counted on its own day):
 
-- ``days``: the days *logged*, that is the day pages holding at least one
-  entry (an empty page or one of only free text is not a logged day), between
-  the first and the last of them, and the share of the calendar days in that
-  span that were logged.
+- ``days``: the days *logged* as every view counts them (docs/format.md,
+  section 15: a page with an entry written that day; an empty page, one of
+  only free text or of only carried to-dos is not a logged day), between the
+  first and the last of them, and the share of the calendar days in that span
+  that were logged.
 - ``streaks``: runs of consecutive logged days. The longest (the earliest if
   several are as long) and the current one: the run that ends today, or
   yesterday when today has no entry yet (the day is not over), else none.
@@ -36,6 +37,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from reslog.analytics.data import Data, cite
+from reslog.counts import count
+from reslog.words import plural
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,15 +47,21 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NOT_ENOUGH = "no entries logged yet"
+#: Up to this many months, the level mix is drawn as bars; beyond, as a stacked area.
+BARS_UP_TO = 24
 
 
 def compute(data: Data) -> dict[str, Any]:
     entries = data.entries
     cites = [cite(h) for h in entries]
+    copies = data.added_copies  # where carried to-dos were added
     first_of_day: dict[str, dict[str, Any]] = {}
     for hit, citation in zip(entries, cites, strict=True):
         first_of_day.setdefault(hit.date, citation)
-    days = sorted(first_of_day)
+    for hit in copies:
+        if hit.date not in first_of_day or hit.line < first_of_day[hit.date]["line"]:
+            first_of_day[hit.date] = cite(hit)
+    days = count([*entries, *copies]).days
     return {
         "topic": "habits",
         "message": None if entries else NOT_ENOUGH,
@@ -126,8 +135,8 @@ def _by_weekday(entries: list[Hit], days: list[str],
     cited: list[list[dict[str, Any]]] = [[] for _ in WEEKDAYS]
     for day in days:
         cited[weekday_of[day]].append(first_of_day[day])
-    for hit in entries:
-        counts[weekday_of[hit.date]] += 1
+    for hit in entries:  # a page of carried to-dos only is no logged day, but its entries count
+        counts[dt.date.fromisoformat(hit.date).weekday()] += 1
     return [{"weekday": name, "days": len(cited[i]), "n": counts[i], "citations": cited[i]}
             for i, name in enumerate(WEEKDAYS)]
 
@@ -178,10 +187,10 @@ def render(result: dict[str, Any]) -> list[str]:
     streaks = result["streaks"]
     longest, current = streaks["longest"], streaks["current"]
     lines = [
-        f"Habits: {result['entries']} entries on {days['logged']} days logged of {days['span']} "
-        f"({days['share']:.0%}) from {days['first']} to {days['last']}.",
-        f"Longest streak: {longest['days']} days ({longest['start']} to {longest['end']}).",
-        f"Current streak: {current['days']} days"
+        f"Habits: {plural(result['entries'], 'entry')} on {plural(days['logged'], 'day')} logged of "
+        f"{days['span']} ({days['share']:.0%}) from {days['first']} to {days['last']}.",
+        f"Longest streak: {plural(longest['days'], 'day')} ({longest['start']} to {longest['end']}).",
+        f"Current streak: {plural(current['days'], 'day')}"
         + (f" (since {current['start']})." if current["days"] else "."),
     ]
     hours = result["by_hour"]
@@ -230,27 +239,28 @@ def plot(result: dict[str, Any], path: Path) -> None:
         top.set_title(f"Entries by hour of day ({result['by_hour']['timed']} timed entries)")
         months = result["by_month"]
         if months:
-            import datetime as dtm
-
-            x = [dtm.date.fromisoformat(m["month"] + "-01") for m in months]
             series = [[m[f"level{i}"] for m in months] for i in range(3)]
             labels = ["level 0 (facts)", "level 1 (thoughts, ideas)", "level 2 (reflection)"]
-            if len(x) == 1:
-                bottom_y = 0
+            if len(months) <= BARS_UP_TO:  # few months: a bar each (an area would draw slopes between them)
+                x = list(range(len(months)))
+                below = [0] * len(months)
                 for values, label in zip(series, labels, strict=True):
-                    bottom.bar(x, values, bottom=bottom_y, width=20, label=label)
-                    bottom_y += values[0]
-                bottom.set_xlim(x[0] - dtm.timedelta(days=60), x[0] + dtm.timedelta(days=60))
-            else:
-                bottom.stackplot(x, *series, labels=labels, alpha=0.85)
-            highest = max(m["level0"] + m["level1"] + m["level2"] for m in months)
-            bottom.set_ylim(0, highest * 1.35)  # room for the legend above the areas
-            bottom.legend(loc="upper left", fontsize="small", ncol=3)
-            from matplotlib.dates import DateFormatter
-
-            if len(x) <= 12:
+                    bottom.bar(x, values, bottom=below, width=0.7, label=label)
+                    below = [a + b for a, b in zip(below, values, strict=True)]
                 bottom.set_xticks(x)
-            bottom.xaxis.set_major_formatter(DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
+                bottom.set_xticklabels([m["month"] for m in months])
+                bottom.set_xlim(-0.6, len(months) - 0.4)
+            else:
+                import datetime as dtm
+
+                from matplotlib.dates import DateFormatter
+
+                dates = [dtm.date.fromisoformat(m["month"] + "-01") for m in months]
+                bottom.stackplot(dates, *series, labels=labels, alpha=0.85)
+                bottom.xaxis.set_major_formatter(DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
+            highest = max(m["level0"] + m["level1"] + m["level2"] for m in months)
+            bottom.set_ylim(0, highest * 1.35)  # room for the legend above the bars
+            bottom.legend(loc="upper left", fontsize="small", ncol=3)
             for label in bottom.get_xticklabels():
                 label.set_rotation(30)
                 label.set_horizontalalignment("right")

@@ -33,6 +33,7 @@ from typing import Any
 from reslog.analytics.bugs import rough_words
 from reslog.analytics.data import Data, cite
 from reslog.search import Hit
+from reslog.words import plural
 
 NO_SOURCE = "(no source)"
 MIN_SHARED = 2
@@ -163,9 +164,10 @@ def render(result: dict[str, Any]) -> list[str]:
         for source, n in list(result[key].items())[:12]:
             lines.append(f"  {source:<24} {n:>5}  {100 * n / total:5.1f}%")
         if len(result[key]) > 12:
-            lines.append(f"  ... and {len(result[key]) - 12} more sources")
+            more = len(result[key]) - 12
+            lines.append(f"  ... and {more} more {'source' if more == 1 else 'sources'}")
     if result["ideas"]:
-        lines.append(f"{result['followed_up_count']} of {result['ideas']} ideas followed up later:")
+        lines.append(f"{result['followed_up_count']} of {plural(result['ideas'], 'idea')} followed up later:")
         for f in result["followed_up"][-8:]:
             lines.append(f"  {f['idea']['date']} {f['idea']['text'][:50]}  [{f['source']}]")
             lines.append(f"    -> {f['follow_up']['date']} {f['kind']}: {f['follow_up']['text'][:56]}"

@@ -8,9 +8,9 @@ included (a week not logged is a fact about the week), with:
   (``weeks/YYYY/YYYY-Www.md``, set by ``reslog week --rate``), or ``None``.
   Only the rated weeks that overlap ``--since``/``--until`` count; a rating
   is about the whole week, so ``--tag`` keeps it;
-- ``days_logged``: the days of the week whose page has an entry;
-- ``entries``, ``experiments`` (kind ``exp``), ``papers`` (kind ``read``),
-  ``bugs`` (kind ``bug``): top-level entries of the week's day pages;
+- ``days_logged``, ``entries``, ``experiments`` (notes of kind ``exp``),
+  ``papers`` (``read``), ``bugs`` (``bug``): counted as every view counts them
+  (:mod:`reslog.counts`, docs/format.md section 15);
 - ``todo_completion``: of the to-dos that stand on the week's pages, the share
   done: ``[x]`` / (``[x]`` + ``[-]`` + ``[ ]``). A carried to-do stands on
   the page of its last copy (the ``[>]`` copies are not counted), so a to-do
@@ -36,7 +36,9 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from reslog.analytics.data import Data, cite, iso_week
-from reslog.analytics.time import DONE_STATES, finished, quantile, ratio
+from reslog.analytics.time import finished, quantile, ratio
+from reslog.counts import count
+from reslog.words import plural
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -55,7 +57,6 @@ LABELS = {
     "todo_completion": "to-dos done (share)",
     "est_ratio": "took/est (median)",
 }
-_KINDS = {"exp": "experiments", "read": "papers", "bug": "bugs"}
 
 
 def _monday(week: str) -> dt.date:
@@ -70,30 +71,27 @@ def _in_scope(week: str, data: Data) -> bool:
 
 
 def _row(week: str, hits: list[Hit], rating: int | None) -> dict[str, Any]:
-    counts = {"experiments": 0, "papers": 0, "bugs": 0}
-    done = open_or_dropped = 0
-    for hit in hits:
-        name = _KINDS.get(hit.kind or "")
-        if name:
-            counts[name] += 1
-        if hit.state in DONE_STATES:
-            done += 1
-        elif hit.state in (" ", "-"):
-            open_or_dropped += 1
+    """One week's figures; ``hits`` are its entries and the ``[>]`` copies left on its pages."""
+    counted = count(hits)
+    done = counted.todos_done
+    open_or_dropped = sum(1 for h in hits if h.state in (" ", "-"))
     ratios = sorted(ratio(h) for h in finished(hits))
+    entries = [h for h in hits if h.state != ">"]
     return {
         "week": week,
         "start": _monday(week).isoformat(),
         "rating": rating,
-        "days_logged": len({h.date for h in hits}),
-        "entries": len(hits),
-        **counts,
+        "days_logged": counted.days_logged,
+        "entries": counted.entries,
+        "experiments": counted.experiments,
+        "papers": counted.papers,
+        "bugs": counted.bugs,
         "todos_done": done,
         "todos": done + open_or_dropped,
         "todo_completion": round(done / (done + open_or_dropped), 3) if done + open_or_dropped else None,
         "est_ratio": round(quantile(ratios, 0.5), 3) if ratios else None,
         "est_ratio_n": len(ratios),
-        "citations": [cite(h) for h in hits],
+        "citations": [cite(h) for h in entries],
     }
 
 
@@ -137,7 +135,7 @@ def _strength(rho: float | None) -> str:
 
 def compute(data: Data) -> dict[str, Any]:
     by_week: dict[str, list[Hit]] = {}
-    for hit in data.entries:
+    for hit in [*data.entries, *data.added_copies]:
         by_week.setdefault(iso_week(hit.date), []).append(hit)
     known = set(by_week) | {week for week in data.ratings if _in_scope(week, data)}
     weeks: list[dict[str, Any]] = []
@@ -195,7 +193,7 @@ def render(result: dict[str, Any]) -> list[str]:
                "todo_completion", "est_ratio")
     heads = ("week", "rating", "days", "entries", "exps", "papers", "bugs", "done", "took/est")
     shown = weeks[-12:]
-    lines = [f"Weeks: {len(weeks)} weeks, {result['rated_weeks']} rated."]
+    lines = [f"Weeks: {plural(len(weeks), 'week')}, {result['rated_weeks']} rated."]
     if len(shown) < len(weeks):
         lines.append(f"The last {len(shown)} (all in --json):")
     lines.append("  " + " ".join(f"{h:>8}" for h in heads))
@@ -247,7 +245,10 @@ def plot(result: dict[str, Any], path: Path) -> None:
                 ax.set_yticks([1, 3, 5])
                 if not result["rated_weeks"]:
                     ax.text(0.5, 0.5, "no rated weeks yet", ha="center", va="center", transform=ax.transAxes)
-        axes[-1].set_xlabel("week (date of its Monday)")
+        step = max(1, -(-len(weeks) // 12))  # at most 12 labels, each on a week's point
+        axes[-1].set_xticks(x[::step])
+        axes[-1].set_xticklabels([w["week"] for w in weeks[::step]])
+        axes[-1].set_xlabel("ISO week")
         for label in axes[-1].get_xticklabels():
             label.set_rotation(30)
             label.set_horizontalalignment("right")

@@ -9,14 +9,13 @@ there is one implementation of each command. Output goes through
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from reslog.capture import Capture, add_entry, add_thought
 from reslog.cli import context
 from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
-from reslog.cli.style import colour_on, echo, raw, style
+from reslog.cli.style import colour_on, echo, raw
 from reslog.dates import format_elapsed, parse_date, parse_duration, parse_time
 from reslog.errors import InputError
 from reslog.model import SECTION_TITLES
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 
     from reslog.index import Index, Progress, RefreshReport
     from reslog.runs.recorder import Recorded
-    from reslog.search import Hit
     from reslog.semantic.setup import Semantic
 
 
@@ -168,31 +166,6 @@ def notices(index: Index, report: RefreshReport) -> None:
         echo(f"reslog: rebuilt the index: {report.rebuilt_because}.", err=True)
 
 
-def _highlight(text: str, words: tuple[str, ...]) -> str:
-    if not words:
-        return text
-    stems = sorted({w[: max(3, len(w) - 3)] if len(w) > 5 else w for w in words}, key=len, reverse=True)
-    pattern = re.compile("(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
-    return pattern.sub(lambda m: style(m.group(0), fg="yellow", bold=True), text)
-
-
-_LABELS = {"todo": "to-do", "ideas": "idea", "reflection": "reflection"}
-
-
-def _hit_lines(hit: Hit, words: tuple[str, ...]) -> list[str]:
-    head = style(hit.date, bold=True)
-    if hit.time:
-        head += " " + style(hit.time, dim=True)
-    label = hit.kind or _LABELS.get(hit.section or "", "note")
-    if hit.state is not None:
-        label = f"[{hit.state}] " + label
-    head += " " + style(label, fg="cyan")
-    lines = hit.text.split("\n")
-    out = [f"{head}  {_highlight(lines[0], words)}  " + style(hit.citation, dim=True)]
-    out += ["    " + _highlight(more, words) for more in lines[1:]]
-    return out
-
-
 def semantic(index: Index, mode: str | None = None) -> Semantic:
     """Semantic search for a command, with the vectors the log has (it never waits for more);
     its hint or how much of the log it covers, if not all, on stderr."""
@@ -214,11 +187,11 @@ def search(
     root: Path | str, words: Sequence[str], kind: str | None = None, tag: str | None = None,
     section: str | None = None, level: int | None = None, source: str | None = None,
     starred: bool = False, open_: bool = False, since: str | None = None, until: str | None = None,
-    limit: int | None = None, mode: str | None = None, as_json: bool = False,
+    limit: int | None = None, mode: str | None = None, as_json: bool = False, full: bool = False,
 ) -> None:
     """Run ``reslog search``."""
     from reslog.dates import parse_range
-    from reslog.search import Filters, compile_query, listing, scoped
+    from reslog.search import Filters, compile_query, listing, scoped, total
     from reslog.search import search as run_search
 
     today = context.now().date()
@@ -232,21 +205,28 @@ def search(
     if scope is not None:
         echo(f"reslog: time scope: {scope.label}", err=True)
     query = compile_query(text)
+    is_listing = query.match is None
+    limit = limit or (50 if is_listing else 20)
     with fresh_index(Log(root)) as index:
-        if query.match is None:
-            hits = listing(index, filters, limit or 50, exclude=query.exclude)
+        if is_listing:
+            hits = listing(index, filters, limit, exclude=query.exclude)
+            matched = total(index, text, filters) if not as_json else len(hits)
         else:
             found = semantic(index, mode)
             chosen = mode or found.settings.search_mode
-            if chosen != "keyword" and found.on:
+            if chosen == "semantic" and not found.on:
+                raise InputError("--mode semantic needs embeddings, which this log does not have yet; "
+                                 "use --mode keyword, or see the line above")
+            if chosen != "keyword" and found.backend is not None:
+                # with part of the log embedded, or none of it yet: keyword ranking (any of the
+                # words, best first) and meaning where there are vectors
                 from reslog.semantic import hybrid
 
-                hits = hybrid.search(index, text, filters, limit or 20, chosen, found.backend, found.vectors)
-            elif chosen == "semantic":
-                raise InputError("--mode semantic needs embeddings, which this log does not have; "
-                                 "use --mode keyword, or see the line above")
+                hits, matched = hybrid.results(index, text, filters, limit, chosen, found.backend,
+                                               found.vectors)
             else:
-                hits = run_search(index, text, filters, limit or 20)
+                hits = run_search(index, text, filters, limit)
+                matched = total(index, text, filters) if not as_json else len(hits)
     if as_json:
         import json
 
@@ -255,4 +235,6 @@ def search(
     if not hits:
         echo("No entries match." + (" Try fewer words, or a prefix*." if text.strip() else ""))
         return
-    echo("\n".join(line for hit in hits for line in _hit_lines(hit, query.words)))
+    from reslog.cli.results import render
+
+    echo("\n".join(render(hits, query.words, matched, limit, full, is_listing)))

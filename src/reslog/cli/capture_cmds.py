@@ -27,10 +27,16 @@ def click_option(opt: Opt) -> Callable[[_Decorated], _Decorated]:
         kwargs["metavar"] = opt.metavar
     if opt.multiple:
         kwargs["multiple"] = True
+    if opt.dest in ("tags", "tag"):
+        from reslog.cli.tags_cmds import complete_tags
+
+        kwargs["shell_complete"] = complete_tags
     if opt.choices is not None:
         kwargs["type"] = click.Choice(opt.choices)
-    elif opt.number:
+    elif opt.number and (opt.minimum is not None or opt.maximum is not None):
         kwargs["type"] = click.IntRange(opt.minimum, opt.maximum)
+    elif opt.number:
+        kwargs["type"] = click.INT
     return click.option(*opt.names, opt.dest, **kwargs)
 
 
@@ -49,3 +55,20 @@ did, exp, bug, fix, read, decision, result, todo, idea, reflect = (
     _capture_command(name) for name in ENTRY_COMMANDS
 )
 think, feel = (_capture_command(name) for name in THOUGHT_COMMANDS)
+
+
+@click.command()
+def undo() -> None:
+    """Take back the last line reslog added today (a capture), if it is unchanged since.
+
+    Run it again to go one further back. An entry edited, done, timed or given
+    nested lines since is left as it is.
+    """
+    from reslog.capture import undo as take_back
+    from reslog.cli import context
+    from reslog.cli.context import log_of
+    from reslog.words import plural
+
+    done = take_back(log_of(click.get_current_context()), context.now().date())
+    more = f" (and {plural(len(done.lines) - 1, 'nested line')})" if len(done.lines) > 1 else ""
+    click.echo(f"Removed from {done.path}:{done.line}: {done.lines[0].strip()}{more}")

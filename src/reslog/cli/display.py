@@ -14,9 +14,10 @@ import re
 
 from reslog import markdown
 from reslog.cli.style import style
-from reslog.dates import field_date, long_date
+from reslog.dates import long_date
 from reslog.model import KINDS, Entry, Page
-from reslog.tasks import started_at
+from reslog.tasks import Todo, started_label
+from reslog.words import plural
 
 _KIND_COLOURS = {
     "exp": "blue", "bug": "red", "fix": "green", "read": "magenta", "thought": "yellow",
@@ -60,14 +61,17 @@ def _style_prefix(prefix: str) -> str:
 
 
 def _waiting(entry: Entry, day: dt.date) -> str:
+    """What the line itself does not say: how long an open to-do has waited, its timer, its day."""
     notes = []
-    carried = field_date(entry.field("carried"))
-    if carried:
-        days = (day - carried).days
-        notes.append(f"waiting {days} day{'s' if days != 1 else ''}")
-    started = started_at(entry)
-    if started is not None:
-        notes.append(f"timer running since {started:%Y-%m-%d %H:%M}")
+    todo = Todo(0, entry)
+    since = todo.carried_since
+    if since is not None and entry.is_open:
+        notes.append(f"waiting {plural((day - since).days, 'day')}")
+    if todo.started is not None:
+        start = started_label(todo.started, dt.datetime.combine(day, dt.time()))
+        notes.append(f"timer running since {start}")
+    if todo.waits_until_after(day) and todo.scheduled is not None:
+        notes.append(f"deferred to {long_date(todo.scheduled)}")
     return ("  " + style("(" + ", ".join(notes) + ")", fg="yellow")) if notes else ""
 
 
@@ -96,6 +100,29 @@ def page_lines(page: Page, day: dt.date, path: str) -> list[str]:
             out.append(style(label, dim=True) + _style_line(body) + _waiting(entry, day))
         else:
             out.append("    " + _style_line(body) if body.strip() else "")
+    while out and not out[-1].strip():
+        out.pop()
+    return out
+
+
+_MARKER = re.compile(r"^\s*<!-- reslog:(begin|end) [a-z]+ -->\s*$")
+
+
+def week_lines(page: Page, path: str) -> list[str]:
+    """A week page as terminal lines: headings bold, the generated blocks' markers left out."""
+    out = [style(page.title or path, bold=True) + style(f"  {path}", dim=True)]
+    title_shown = page.title is None
+    for i in range(page.body_start, len(page.lines)):
+        body = markdown.line_body(page, i)
+        if _MARKER.match(body):
+            continue
+        if not title_shown and body.startswith("# "):
+            title_shown = True
+            continue
+        if body.startswith("## "):
+            out.append(style(body[3:].strip(), bold=True, underline=True))
+        else:
+            out.append(_style_text(body))
     while out and not out[-1].strip():
         out.pop()
     return out

@@ -20,9 +20,37 @@ from reslog.cli.style import echo, terminal_output
 from reslog.errors import IndexDamaged, InputError, ReslogError, notices_to
 
 
+def globals_first(args: list[str]) -> list[str]:
+    """The command line with the global options typed after the command (``reslog today --dir
+    X``) moved before it, where they belong; nothing after ``--`` moves."""
+    at = 0
+    while at < len(args) and args[at].startswith("-"):  # the global options already in place
+        at += 2 if args[at] == "--dir" else 1
+    if at >= len(args) or args[at] == "run":  # a run's arguments are its command's, untouched
+        return args
+    moved: list[str] = []
+    rest: list[str] = []
+    i = at + 1
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--dir" and i + 1 < len(args):
+            moved += args[i:i + 2]
+            i += 2
+            continue
+        if arg.startswith("--dir=") or arg == "--debug":
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return [*args[:at], *moved, args[at], *rest] if moved else args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run reslog with ``argv`` (default: the process's); return the exit code."""
-    args = sys.argv[1:] if argv is None else list(argv)
+    args = globals_first(sys.argv[1:] if argv is None else list(argv))
     with terminal_output(), notices_to(_notice):
         return _main(args)
 
@@ -93,7 +121,9 @@ def _click_exit(exc: Exception) -> int | None:
         return exc.exit_code
     if isinstance(exc, click.UsageError):
         where = f"reslog {exc.ctx.command_path.partition(' ')[2]}".strip() if exc.ctx else "reslog"
-        echo(f"reslog: {exc.format_message()} (see '{where} --help')", err=True)
+        hint = _dash_hint(exc, where)
+        message = exc.format_message().rstrip(".") + hint if hint else exc.format_message()
+        echo(f"reslog: {message} (see '{where} --help')", err=True)
         return 2
     if isinstance(exc, click.Abort):
         echo("reslog: aborted", err=True)
@@ -102,6 +132,19 @@ def _click_exit(exc: Exception) -> int | None:
         echo(f"reslog: {exc.format_message()}", err=True)
         return exc.exit_code
     return None
+
+
+def _dash_hint(exc: Exception, where: str) -> str:
+    """For a capture whose text starts with ``-`` (``-5% val loss``), how to write it."""
+    import click
+
+    from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
+
+    if not isinstance(exc, click.NoSuchOption) or exc.option_name.startswith("--"):
+        return ""
+    if where.partition(" ")[2] not in (*ENTRY_COMMANDS, *THOUGHT_COMMANDS):
+        return ""
+    return f"; to write text that starts with '-', put -- before it: {where} -- {exc.option_name}..."
 
 
 def run() -> None:

@@ -38,6 +38,8 @@ COMMANDS: dict[str, str] = {
     "todos": "reslog.cli.todo_cmds:todos_cmd",
     "done": "reslog.cli.todo_cmds:done",
     "drop": "reslog.cli.todo_cmds:drop",
+    "reopen": "reslog.cli.todo_cmds:reopen",
+    "defer": "reslog.cli.todo_cmds:defer",
     "start": "reslog.cli.todo_cmds:start",
     "stop": "reslog.cli.todo_cmds:stop",
     "status": "reslog.cli.todo_cmds:status",
@@ -45,6 +47,9 @@ COMMANDS: dict[str, str] = {
     "runs": "reslog.cli.run_cmds:runs",
     "rerun": "reslog.cli.run_cmds:rerun",
     "outcome": "reslog.cli.run_cmds:outcome",
+    "tags": "reslog.cli.tags_cmds:tags_cmd",
+    "projects": "reslog.cli.tags_cmds:projects",
+    "undo": "reslog.cli.capture_cmds:undo",
     "stats": "reslog.cli.stats_cmds:stats",
     "week": "reslog.cli.review_cmds:week",
     "import": "reslog.cli.io_cmds:import_cmd",
@@ -60,6 +65,18 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if args and name not in COMMANDS and not name.startswith("-"):
+            import difflib
+
+            near = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.6)
+            hint = f" Did you mean '{near[0]}'?" if near else " See the commands with 'reslog --help'."
+            raise click.UsageError(f"No such command '{name}'.{hint}", ctx)
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
@@ -90,11 +107,12 @@ class LazyGroup(click.Group):
 def cli(ctx: click.Context, log_dir: Path | None, debug: bool) -> None:
     """reslog: a research log you can learn from.
 
-    Capture in one line (did, exp, bug, fix, read, think, todo, idea, reflect),
-    read a day (today, show), keep to-dos (todos, done, start, stop), record
-    experiments (run, runs, rerun, outcome), and learn from the log (search,
-    ask, digest, week, stats).
-    With no command, shows today's page.
+    Capture in one line (did, exp, bug, fix, read, think, todo, idea, reflect;
+    undo takes the last one back), read a day or a week (today, show), keep
+    to-dos (todos, done, start, stop, reopen, defer), record experiments (run,
+    runs, rerun, outcome), and learn from the log (search, ask, digest, week,
+    stats, tags). With no command, shows today's page. --dir and --debug may
+    also follow the command.
     """
     from reslog.cli.actions import settle_lost_runs
     from reslog.store import default_root

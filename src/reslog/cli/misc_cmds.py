@@ -15,8 +15,14 @@ def demo(folder: Path | None) -> None:
     """Write a sample log of four weeks ending today into FOLDER (default: a new folder here)."""
     from reslog.demo import write_demo
 
-    target = write_demo(folder, context.now().date()).resolve()
+    moment = context.now()
+    target = write_demo(folder, moment.date(), f"{moment:%H:%M}").resolve()
     click.echo(f"Wrote a demo log to {target}")
+    from reslog.semantic.setup import start_background
+    from reslog.store import Log
+
+    if start_background(Log(target)):
+        click.echo("Embedding it for meaning search in the background (a few seconds; reslog status).")
     click.echo(f"Try:  reslog --dir {target} today")
     click.echo(f"      export RESLOG_DIR={target}; reslog todos; reslog show yesterday")
     click.echo('      reslog ask "what slowed down training?"; reslog digest')

@@ -50,7 +50,8 @@ RUN = (
     Opt(("--star",), "star", "Mark it as what mattered most (★).", flag=True),
 )
 SEARCH = (
-    Opt(("--kind",), "kind", "Only entries of this kind (note: no kind).", choices=(*KINDS, "note")),
+    Opt(("--kind",), "kind", "Only entries of this kind (note: no kind; idea: the Random ideas).",
+        choices=(*KINDS, "note", "idea")),
     Opt(("--tag",), "tag", "Only entries with #TAG or a nested #TAG/...", "TAG"),
     Opt(("--section",), "section", "Only one section of the day.", choices=SECTION_ORDER),
     Opt(("--level",), "level", "0 facts, 1 thoughts and feelings, 2 reflection.", number=True,
@@ -63,6 +64,8 @@ SEARCH = (
     Opt(("--limit",), "limit", "At most this many (default 20; listing: 50).", number=True, minimum=1),
     Opt(("--mode",), "mode", "keyword (BM25), semantic (meaning) or hybrid (both fused; the default "
         "when the log has embeddings).", choices=MODES),
+    Opt(("--full",), "full", "Print whole entries (default: the first line and the lines that match).",
+        flag=True),
     Opt(("--json",), "as_json", "Print a JSON list of entries with their citations.", flag=True),
 )
 

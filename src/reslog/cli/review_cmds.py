@@ -13,6 +13,7 @@ import click
 from reslog.cli import context
 from reslog.cli.context import log_of
 from reslog.errors import InputError
+from reslog.words import plural
 
 #: Editors that take ``+LINE`` before the file name to open it at that line.
 _LINE_EDITORS = frozenset({"vi", "vim", "nvim", "gvim", "nano", "emacs", "emacsclient", "micro", "kak"})
@@ -49,9 +50,10 @@ def week(week: str | None, rate: str | None, open_editor: bool) -> None:
     click.echo(f"{done.relative} ({'created' if done.created else 'refreshed'})")
     if figures["entries"] or figures["added"] or figures["done"]:
         click.echo(
-            f"{done.name}: {figures['days_logged']} days logged, {figures['entries']} entries, "
-            f"{figures['experiments']} experiments, {figures['papers']} papers read, {figures['bugs']} bugs, "
-            f"{figures['ideas']} ideas; to-dos {figures['added']} added, {figures['done']} done"
+            f"{done.name}: {plural(figures['days_logged'], 'day')} logged, "
+            f"{plural(figures['entries'], 'entry')}, {plural(figures['experiments'], 'experiment')}, "
+            f"{plural(figures['papers'], 'paper')} read, {plural(figures['bugs'], 'bug')}, "
+            f"{plural(figures['ideas'], 'idea')}; to-dos {figures['added']} added, {figures['done']} done"
         )
     else:
         click.echo(f"{done.name}: nothing logged this week")

@@ -11,6 +11,7 @@ from reslog.cli.capture_cmds import click_option
 from reslog.cli.context import log_of
 from reslog.cli.options import HELP, options_of
 from reslog.index import Index
+from reslog.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -73,7 +74,8 @@ def reindex(check: bool, no_embed: bool) -> None:
         if not no_embed:
             embedded = _embed(index)
         index.verify()  # damage in pages no query read is healed too (the command runs again)
-    click.echo(f"Indexed {count} entries from {report.read} pages in {report.seconds:.1f} s.")
+    click.echo(f"Indexed {plural(count, 'entry')} from {plural(report.read, 'page')} in "
+               f"{report.seconds:.1f} s.")
     if embedded is not None:
         click.echo(f"Embedded {embedded.embedded} new passages with {embedded.model}"
                    + (f"; dropped {embedded.removed} unused vectors." if embedded.removed else "."))

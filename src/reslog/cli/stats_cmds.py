@@ -11,6 +11,7 @@ import click
 from reslog.cli import context
 from reslog.cli.context import log_of
 from reslog.cli.style import echo
+from reslog.cli.tags_cmds import complete_tags
 from reslog.dates import parse_range
 from reslog.errors import InputError, ReslogError
 
@@ -30,7 +31,8 @@ TOPICS = {
 @click.argument("topic", type=click.Choice(list(TOPICS)))
 @click.option("--since", metavar="WHEN", help="From this day, month, year, ISO week or phrase on.")
 @click.option("--until", metavar="WHEN", help="Up to this day, month, year, ISO week or phrase.")
-@click.option("--tag", metavar="TAG", help="Only entries with #TAG or a nested #TAG/...")
+@click.option("--tag", metavar="TAG", help="Only entries with #TAG or a nested #TAG/...",
+              shell_complete=complete_tags)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures and their citations as JSON.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png|FILE.svg",
               help="Also draw the chart into FILE (PNG or SVG).")
@@ -47,7 +49,7 @@ def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_
     habits   When and how do I log?
     runs     Which experiments did I run, how did they end, and which taught me something?
     """
-    from reslog.analytics.data import load
+    from reslog.analytics.data import bounded, load
 
     today = context.now().date()
     start = parse_range(since, today)[0] if since is not None else None
@@ -64,7 +66,7 @@ def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_
     data = load(log_of(click.get_current_context()), today, start, end, tag)
     result = module.compute(data)
     if as_json:
-        echo(json.dumps(result, ensure_ascii=False, indent=1))
+        echo(json.dumps(bounded(result), ensure_ascii=False, indent=1))
     else:
         echo("\n".join([TOPICS[topic], "", *module.render(result)]))
     if plot is not None:

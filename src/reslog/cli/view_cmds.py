@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import click
 
 from reslog.cli import context
 from reslog.cli.context import day_of, log_of
-from reslog.cli.display import page_lines
-from reslog.errors import PageError
+from reslog.cli.display import page_lines, week_lines
+from reslog.dates import parse_range
+from reslog.errors import InputError, PageError
 
 
 @click.command()
@@ -22,18 +24,50 @@ def today() -> None:
 
 
 @click.command()
-@click.argument("date", default="today")
-def show(date: str) -> None:
-    """Show the page of DATE (YYYY-MM-DD, yesterday, 'last friday', ...)."""
+@click.argument("when", default="today", metavar="[DATE|WEEK]")
+def show(when: str) -> None:
+    """Show the page of a day (YYYY-MM-DD, yesterday, 'last friday', ...) or of a week's review
+    (2026-W48, 'last week', 'this week'): the same phrases as --since."""
     log = log_of(click.get_current_context())
-    day = day_of(date)
-    page = log.read_day(day)
-    if page is None:
-        raise PageError(
-            f"there is no page for {day.isoformat()} ({log.relative(log.day_path(day))}); "
-            "write one with 'reslog did --date ...' or 'reslog edit DATE'"
+    today = context.now().date()
+    start, end = _period(when, today)
+    if start == end:
+        day = start
+        page = log.read_day(day)
+        if page is None:
+            raise PageError(
+                f"there is no page for {day.isoformat()} ({log.relative(log.day_path(day))}); "
+                "write one with 'reslog did --date ...' or 'reslog edit DATE'"
+            )
+        click.echo("\n".join(page_lines(page, day, log.relative(log.day_path(day)))))
+        return
+    year, week, weekday = start.isocalendar()
+    if weekday != 1 or end != start + dt.timedelta(days=6):
+        raise InputError(
+            f"{when!r} is {(end - start).days + 1} days; show takes a day or an ISO week (2026-W48, "
+            f"'last week'); to read a longer period, use 'reslog search --since {start} --until {end}'"
         )
-    click.echo("\n".join(page_lines(page, day, log.relative(log.day_path(day)))))
+    from reslog.review import week_file, week_name
+
+    path = week_file(log, year, week)
+    page = log.read_page(path)
+    if page is None:
+        raise PageError(f"there is no page for {week_name(year, week)} yet; make it with "
+                        f"'reslog week {week_name(year, week)}'")
+    click.echo("\n".join(week_lines(page, f"weeks/{year:04d}/{week_name(year, week)}.md")))
+
+
+def _period(when: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The day or the days a phrase names: a date phrase first (so 'friday' is a day), else
+    a period as --since reads it."""
+    try:
+        day = day_of(when)
+    except InputError as not_a_day:
+        try:
+            return parse_range(when, today, clamp=False)  # a period reaching outside is refused too
+        except InputError:
+            raise not_a_day from None
+    return day, day
 
 
 @click.command()

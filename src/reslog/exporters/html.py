@@ -54,6 +54,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reslog import markdown
+from reslog.counts import count
 from reslog.exporters.select import ExportOptions
 from reslog.model import STAR
 from reslog.search import Hit
@@ -311,7 +312,8 @@ class _Site:
         for key, value in hit.fields.items():
             if key == "from":
                 continue
-            label = {"est": "est.", "carried": "waiting since"}.get(key, key)
+            label = {"est": "est.", "carried": "waiting since" if hit.state == " " else "carried from"}.get(
+                key, key)
             meta.append(f'<span class="f-{_CLASS_UNSAFE.sub("-", key)}">{_esc(label)} {_esc(value)}</span>')
         meta.append(f'<a class="cite" href="../days/{hit.date}.html#L{hit.line}">{_esc(hit.citation)}</a>')
         parts.append(f'<div class="meta">{"".join(meta)}</div>')
@@ -444,7 +446,7 @@ class _Site:
                 year = week[:4]
                 body.append(f'<h2>{year}</h2>\n<table class="weeks">\n')
             days = self.by_week[week]
-            count = sum(len(self.by_day[d]) for d in days)
+            entries = count([hit for d in days for hit in self.by_day[d]]).entries  # as every view counts
             links = " ".join(
                 f'<a href="days/{d}.html">{_WEEKDAYS[_date(d).weekday()][:3]} {_date(d).day}'
                 f" <small>{len(self.by_day[d])}</small></a>"
@@ -452,7 +454,7 @@ class _Site:
             )
             body.append(
                 f'<tr><td><a href="weeks/{week}.html">{week}</a><br><small class="count">{_week_span(week)}'
-                f'</small></td><td class="days">{links}</td><td class="n">{count}</td></tr>\n'
+                f'</small></td><td class="days">{links}</td><td class="n">{_entries(entries)}</td></tr>\n'
             )
         body.append("</table>\n")
         return self.page("Weeks", "".join(body), "")

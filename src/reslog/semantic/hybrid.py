@@ -38,6 +38,7 @@ from reslog.search import (
     compile_query,
     hits_for,
     loose_query,
+    matching_ids,
     ranked_ids,
     subject_words,
 )
@@ -164,29 +165,47 @@ def fuse(
 
 class Ranked(Record):
     """A ranking, best first, and the best cosine of any entry in scope (0 without vectors):
-    how close the log comes to the query at all, which :mod:`reslog.ask` judges evidence by."""
+    how close the log comes to the query at all, which :mod:`reslog.ask` judges evidence by.
+    ``total``, when asked for, is how many entries the ranking would hold at any depth."""
 
-    __slots__ = ("best_cosine", "ranking")
+    __slots__ = ("best_cosine", "ranking", "total")
     ranking: Final[list[tuple[int, float]]]
     best_cosine: Final[float]
+    total: Final[int | None]
 
-    def __init__(self, ranking: list[tuple[int, float]], best_cosine: float = 0.0) -> None:
+    def __init__(self, ranking: list[tuple[int, float]], best_cosine: float = 0.0,
+                 total: int | None = None) -> None:
         self.ranking = ranking
         self.best_cosine = best_cosine
+        self.total = total
+
+
+def _keyword_ids(index: Index, query: str, filters: Filters | None) -> set[int]:
+    """Every entry the keyword leg could rank at any depth: all the words, or any subject word."""
+    compiled = compile_query(query)
+    found: set[int] = set()
+    if compiled.match is not None:
+        found = matching_ids(index, compiled.match, filters, compiled.exclude)
+    loose = loose_query(query)
+    if loose is not None:
+        found |= matching_ids(index, loose, filters, compiled.exclude)
+    return found
 
 
 def rank(
     index: Index, query: str, filters: Filters | None = None, mode: str = "hybrid",
     backend: Backend | None = None, vectors: Vectors | None = None, depth: int = DEPTH,
-    query_vector: NDArray[np.float32] | None = None, floor: float | None = None,
+    query_vector: NDArray[np.float32] | None = None, floor: float | None = None, count: bool = False,
 ) -> Ranked:
     """(entry id, score) best first, by ``mode``; semantic legs need ``backend`` and ``vectors``.
 
     ``floor``: leave out entries found only by meaning whose cosine is below it
     (what a search list wants; a question's evidence is judged afterwards).
+    ``count``: also count the entries the ranking would hold at any depth.
     """
     if mode == "keyword" or backend is None or vectors is None or not len(vectors) or not query.strip():
-        return Ranked(keyword_ranking(index, query, filters, depth))
+        ranking = keyword_ranking(index, query, filters, depth)
+        return Ranked(ranking, total=len(_keyword_ids(index, query, filters)) if count else None)
     if query_vector is None:
         query_vector = backend.embed([query])[0]
     exclude = compile_query(query).exclude
@@ -194,12 +213,18 @@ def rank(
     scores = vectors.scores(query_vector)
     semantic = vectors.top(query_vector, depth, allowed, scores)
     best = semantic[0][1] if semantic else 0.0
+    close: set[int] | None = None
+    if count:  # every entry in scope that meaning alone would list
+        above = vectors.entries[scores >= (floor if floor is not None else -2.0)]
+        close = {int(i) for i in above} & allowed
     if mode == "semantic":
-        return Ranked([(i, s) for i, s in semantic if floor is None or s >= floor], best)
+        return Ranked([(i, s) for i, s in semantic if floor is None or s >= floor], best,
+                      None if close is None else len(close))
     keyword = keyword_ranking(index, query, filters, depth)
     candidates = list(dict.fromkeys([i for i, _ in semantic] + [i for i, _ in keyword]))
     cosines = with_unembedded(vectors.cosines(scores, candidates), keyword)
-    return Ranked(fuse(keyword, cosines, coverage(index, query, candidates), floor), best)
+    total = None if close is None else len(close | _keyword_ids(index, query, filters))
+    return Ranked(fuse(keyword, cosines, coverage(index, query, candidates), floor), best, total)
 
 
 def with_unembedded(cosines: dict[int, float], keyword: list[tuple[int, float]]) -> dict[int, float]:
@@ -223,6 +248,16 @@ def search(
 ) -> list[Hit]:
     """The best ``limit`` entries for ``query`` as hits, with their fused (or leg) score; entries
     found only by meaning must reach :data:`SEARCH_FLOOR`."""
-    found = rank(index, query, filters, mode, backend, vectors, max(DEPTH, limit), floor=SEARCH_FLOOR)
+    return results(index, query, filters, limit, mode, backend, vectors)[0]
+
+
+def results(
+    index: Index, query: str, filters: Filters | None = None, limit: int = 20, mode: str = "hybrid",
+    backend: Backend | None = None, vectors: Vectors | None = None,
+) -> tuple[list[Hit], int]:
+    """:func:`search`, and how many entries it would list with no limit (the "of 143")."""
+    found = rank(index, query, filters, mode, backend, vectors, max(DEPTH, limit), floor=SEARCH_FLOOR,
+                 count=True)
     ranked = found.ranking[:limit]
-    return hits_for(index, [i for i, _ in ranked], dict(ranked))
+    assert found.total is not None
+    return hits_for(index, [i for i, _ in ranked], dict(ranked)), max(found.total, len(ranked))

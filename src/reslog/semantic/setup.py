@@ -22,6 +22,7 @@ from reslog.records import Record
 from reslog.semantic import backends, worker
 from reslog.settings import DEFAULT_MODEL, Settings
 from reslog.settings import load as load_settings
+from reslog.store import Log
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -153,3 +154,13 @@ def embed_now(
         os.close(lock)
     store.Vectors.load(index, backend.name)
     return Foreground(report)
+
+
+def start_background(log: Log) -> bool:
+    """Start embedding a log in the background now (a new log, the demo), if semantic search is
+    installed and on and background work is allowed; whether a worker runs."""
+    settings = load_settings(log)
+    if not (settings.embeddings and backends.installed(settings.embed_model)
+            and worker.background_allowed(settings)):
+        return False
+    return worker.ensure_running(log)

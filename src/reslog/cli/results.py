@@ -1,0 +1,183 @@
+"""Search results as a person scans them in a terminal.
+
+One result is one head line and at most :data:`MATCH_LINES` more::
+
+    2012-05-14 09:12 exp  Ran the value-of-information model   days/2012/2012-05-14.md:12
+        … the **value** of **information** drops once the prior is …
+
+the date, the time, the kind (or the section, or ``note``), the entry's first
+line (without its ``[key:: value]`` fields), and its citation; then the lines
+of the entry that hold the most query words, each cut to the terminal's width
+around its first match, with the query's words highlighted (on a narrow
+terminal the citation gets a line of its own). ``--full`` prints whole
+entries instead. A footer says how many entries matched in all (``20 of
+143``) and how to see more.
+Widths are counted in terminal cells, so CJK text is cut where it ends on
+screen. Free of click: the search command runs on the fast path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from reslog.chunks import FIELD
+from reslog.cli.style import style
+from reslog.search import STOPWORDS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
+if TYPE_CHECKING:
+    from reslog.search import Hit
+
+#: Lines of an entry shown under its head line, besides the first line.
+MATCH_LINES = 2
+#: The fewest cells of the first line shown beside the citation (narrower: the citation goes below).
+MIN_TITLE = 40
+#: The width when the output is not a terminal and $COLUMNS is not set.
+PIPE_WIDTH = 100
+_LABELS = {"todo": "to-do", "ideas": "idea", "reflection": "reflection"}
+_ELLIPSIS = "…"
+
+
+def width() -> int:
+    """The terminal's width in cells ($COLUMNS first, as shells set it), at least 40."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((PIPE_WIDTH, 24)).columns)
+
+
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes (wide East Asian characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(_cell(ch) for ch in text)
+
+
+def _cell(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def cut(text: str, room: int, around: int = 0) -> str:
+    """``text`` cut to ``room`` cells, keeping position ``around`` in view; ``…`` marks a cut."""
+    if cells(text) <= room:
+        return text
+    start = 0
+    if around > room // 3:
+        start = around - room // 3
+        # do not scroll further than needed to fill the room with the end of the text
+        while start > 0 and cells(text[start - 1:]) <= room - 1:
+            start -= 1
+    head = _ELLIPSIS if start > 0 else ""
+    out = head
+    used = cells(head)
+    for ch in text[start:]:
+        size = _cell(ch)
+        if used + size > room - 1:
+            return out + _ELLIPSIS
+        out += ch
+        used += size
+    return out
+
+
+def stems(words: tuple[str, ...]) -> tuple[str, ...]:
+    """What to look for of each query word: long words by their stem (``learning`` finds
+    ``learned``), the longest first; function words ("of", "the") only if there is nothing else."""
+    content = tuple(w for w in words if w.lower() not in STOPWORDS) or words
+    found = {w[: max(3, len(w) - 3)] if len(w) > 5 else w for w in content if w}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    found = stems(words)
+    if not found:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(s) for s in found) + r")\w*", re.IGNORECASE)
+
+
+def highlight(text: str, pattern: re.Pattern[str] | None) -> str:
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: style(m.group(0), fg="yellow", bold=True), text)
+
+
+def _label(hit: Hit) -> str:
+    label = hit.kind or _LABELS.get(hit.section or "", "note")
+    if hit.state is not None:
+        label = f"[{hit.state}] {label}"
+    return label
+
+
+def _best_lines(lines: list[str], pattern: re.Pattern[str] | None) -> list[str]:
+    """The lines (after the first) with the most distinct query words, in their order."""
+    if pattern is None:
+        return []
+    scored = []
+    for n, line in enumerate(lines):
+        found = {m.group(1).lower() for m in pattern.finditer(line)}
+        if found:
+            scored.append((-len(found), n))
+    return [lines[n] for _, n in sorted(sorted(scored)[:MATCH_LINES], key=lambda item: item[1])]
+
+
+def hit_lines(hit: Hit, words: tuple[str, ...], room: int, full: bool = False) -> list[str]:
+    """The terminal lines of one result (see the module's docstring)."""
+    pattern = _pattern(words)
+    text = hit.text.split("\n")
+    first = text[0].strip() if full else " ".join(FIELD.sub(" ", text[0]).split())
+    head = hit.date + (f" {hit.time}" if hit.time else "")
+    label = _label(hit)
+    citation = hit.citation
+    if full:
+        top = f"{style(head, bold=True)} {style(label, fg='cyan')}  {highlight(first, pattern)}  " + style(
+            citation, dim=True)
+        return [top] + ["    " + highlight(more, pattern) for more in text[1:]]
+    fixed = cells(head) + 1 + cells(label) + 2
+    beside = room - fixed - 2 - cells(citation) >= MIN_TITLE  # else the citation gets its own line
+    title = room - fixed - (2 + cells(citation) if beside else 0)
+    shown = cut(first, max(10, title))  # its start: what the entry is about
+    top = f"{style(head, bold=True)} {style(label, fg='cyan')}  {highlight(shown, pattern)}"
+    if beside:
+        top += " " * max(2, title - cells(shown) + 2) + style(citation, dim=True)
+    out = [top] if beside else [top, "    " + style(citation, dim=True)]
+    rest = [line.strip() for line in text[1:] if line.strip()]
+    for line in _best_lines(rest, pattern):
+        out.append("    " + highlight(cut(line, room - 4, _first_match(line, pattern)), pattern))
+    return out
+
+
+def _first_match(text: str, pattern: re.Pattern[str] | None) -> int:
+    match = pattern.search(text) if pattern is not None else None
+    return match.start() if match else 0
+
+
+def render(hits: list[Hit], words: tuple[str, ...], total: int, limit: int, full: bool = False,
+           listing: bool = False, notices: tuple[str, ...] = ()) -> list[str]:
+    """Every result, a blank line between them when they run over one line, then the footer:
+    ``notices`` (one line each), and how many matched in all."""
+    room = width()
+    blocks = [hit_lines(hit, words, room, full) for hit in hits]
+    spaced = any(len(block) > 1 for block in blocks)
+    out: list[str] = []
+    for block in blocks:
+        out += block
+        if spaced:
+            out.append("")
+    if not spaced:
+        out.append("")
+    out += list(notices)
+    out.append(footer(len(hits), total, limit, full, listing))
+    return out
+
+
+def footer(shown: int, total: int, limit: int, full: bool, listing: bool) -> str:
+    noun = "entry" if total == 1 else "entries"
+    order = "the latest " if listing and shown < total else ""
+    text = f"{order}{shown} of {total} {noun}"
+    hints = []
+    if shown < total:
+        hints.append(f"--limit {min(total, max(limit * 2, 50))} for more")
+    if not full:
+        hints.append("--full for whole entries")
+    return style(text + ("; " + ", ".join(hints) if hints else ""), dim=True)

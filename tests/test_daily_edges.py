@@ -1,0 +1,163 @@
+"""The rough edges of every day: options after the command, typos, text starting with '-', help
+that reads right, NO_COLOR, tags and projects, completion, show for a week, plots that do not lie."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, Clock, Result, day_file
+
+Run = Callable[..., Result]
+
+
+def test_global_options_after_the_command(run: Run, clock: Clock, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    assert run("did", "here", "--dir", str(other)).code == 0  # the fast path
+    assert day_file(other, "2026-11-26").exists()
+    shown = run("today", "--dir", str(other))  # click
+    assert shown.code == 0 and "here" in shown.out
+    assert run("todos", f"--dir={other}").code == 0
+    kept = run("did", "--", "see", "--dir", "flag")  # after --, it is text
+    assert kept.code == 0
+
+
+def test_a_mistyped_command_gets_a_suggestion(run: Run, clock: Clock) -> None:
+    result = run("tood", "write the abstract")
+    assert result.code == 2
+    assert result.err == "reslog: No such command 'tood'. Did you mean 'todo'? (see 'reslog --help')\n"
+    assert "Did you mean" not in run("zzzz").err
+
+
+def test_text_that_starts_with_a_dash(run: Run, clock: Clock, log_dir: Path) -> None:
+    result = run("did", "-5%", "val", "loss")
+    assert result.code == 2
+    assert "put -- before it: reslog did -- -5" in result.err
+    assert run("did", "--", "-5%", "val", "loss").code == 0
+    assert "- 09:12 -5% val loss" in day_file(log_dir, "2026-11-26").read_text()
+
+
+def test_help_reads_right() -> None:
+    from click.testing import CliRunner
+
+    from reslog.cli.main import cli
+
+    text = CliRunner().invoke(cli, ["think", "--help"], terminal_width=100).output
+    assert "--on N" in text and "x<=None" not in text and "x>=" not in text.split("--on N")[1].split("\n")[0]
+
+
+def test_no_color_is_read_and_the_docs_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reslog.cli import style
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert style.style("x", fg="red") == "\x1b[31mx\x1b[0m"
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert style.style("x", fg="red") == "x"
+    docs = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert "`NO_COLOR` is not read" not in docs and "`NO_COLOR`: when set" in docs
+
+
+def test_tags_and_projects_with_counts_and_last_use(run: Run, clock: Clock) -> None:
+    run("did", "sweep", "-t", "w2s/sweep")
+    run("did", "loader #W2S")
+    clock.set("2026-11-27T10:00")
+    run("did", "notes #w2s #reading")
+    tags = run("tags").out.splitlines()
+    assert tags[0].split() == ["tag", "entries", "last", "used", "first", "used"]
+    assert tags[1].split() == ["#w2s", "2", "2026-11-27", "2026-11-26"]
+    assert ["#w2s/sweep", "1", "2026-11-26", "2026-11-26"] in [line.split() for line in tags]
+    projects = run("projects").out.splitlines()
+    assert projects[1].split() == ["#w2s", "3", "2026-11-27", "2026-11-26"]
+
+
+def _complete(log: Path, words: str) -> list[str]:
+    env = {**os.environ, "RESLOG_DIR": str(log), "_RESLOG_COMPLETE": "bash_complete",
+           "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
+    done = subprocess.run([sys.executable, "-m", "reslog"], env=env, capture_output=True, text=True, check=True)
+    return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+
+
+def test_completion_of_tags_and_todo_numbers(run: Run, log_dir: Path) -> None:
+    import datetime as dt
+
+    from reslog.cli import context
+
+    context_now = context.now
+    try:
+        context.now = lambda: dt.datetime.now().astimezone()  # completion runs with the real clock
+        run("did", "sweep #w2s #writing")
+        run("todo", "first")
+        run("todo", "second")
+        run("done", "1")
+        run("search", "sweep")  # builds the index
+    finally:
+        context.now = context_now
+    assert _complete(log_dir, "reslog did -t w") == ["w2s", "writing"]
+    assert _complete(log_dir, "reslog search --tag wr") == ["writing"]
+    assert _complete(log_dir, "reslog done ") == ["2"]
+    assert _complete(log_dir, "reslog reopen ") == ["1"]
+
+
+def test_show_takes_the_phrases_of_since(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("did", "something")
+    clock.set("2026-12-01T09:00")
+    missing = run("show", "last week")
+    assert missing.code == 1 and "make it with 'reslog week 2026-W48'" in missing.err
+    assert run("week", "last").code == 0
+    shown = run("show", "last week")
+    assert shown.code == 0 and shown.out.startswith("Week 2026-W48: Monday 23 November 2026")
+    assert "The week in figures" in shown.out and "reslog:begin" not in shown.out
+    assert run("show", "2026-W48").out == shown.out
+    assert run("show", "2026-11-26").out.startswith("Thursday 26 November 2026")
+    longer = run("show", "2026-11")
+    assert longer.code == 2 and "reslog search --since 2026-11-01 --until 2026-11-30" in longer.err
+
+
+def _spy_plot(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    seen: dict[str, object] = {"stackplot": 0}
+    original = Axes.stackplot
+
+    def stackplot(self: Axes, *args: object, **kwargs: object) -> object:
+        seen["stackplot"] = int(seen["stackplot"]) + 1  # type: ignore[call-overload]
+        return original(self, *args, **kwargs)
+
+    def savefig(self: Figure, *args: object, **kwargs: object) -> None:
+        seen["labels"] = [t.get_text() for t in self.axes[-1].get_xticklabels()]
+
+    monkeypatch.setattr(Axes, "stackplot", stackplot)
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    return seen
+
+
+def test_the_level_mix_of_a_few_months_is_bars(run: Run, clock: Clock, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    run("did", "a note")
+    clock.set("2026-12-02T10:00")
+    run("think", "a thought")
+    seen = _spy_plot(monkeypatch)
+    assert run("stats", "habits", "--plot", str(tmp_path / "h.png")).code == 0
+    assert seen["stackplot"] == 0 and seen["labels"] == ["2026-11", "2026-12"]
+
+
+def test_week_plots_name_iso_weeks(run: Run, clock: Clock, tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    run("did", "a note")
+    clock.set("2026-12-08T10:00")
+    run("did", "another")
+    seen = _spy_plot(monkeypatch)
+    assert run("stats", "weeks", "--plot", str(tmp_path / "w.png")).code == 0
+    assert seen["labels"] == ["2026-W48", "2026-W49", "2026-W50"]

@@ -1,0 +1,91 @@
+"""`reslog undo`: the last line reslog added today comes out again, if it is unchanged since."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .conftest import Clock, Result, day_file
+
+Run = Callable[..., Result]
+DAY = "2026-11-26"
+
+
+def _text(log: Path, day: str = DAY) -> str:
+    return day_file(log, day).read_text(encoding="utf-8")
+
+
+def test_undo_takes_back_the_last_capture_and_says_what(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("did", "first thing")
+    before = _text(log_dir)
+    clock.set("2026-11-26T10:30")
+    run("bug", "off-by-one in the loader")
+    done = run("undo")
+    assert done.code == 0, done.err
+    assert done.out == (f"Removed from days/2026/{DAY}.md:10: - 10:30 bug: off-by-one in the loader\n")
+    assert _text(log_dir) == before
+    again = run("undo")
+    assert again.code == 0 and "first thing" in again.out
+    assert "first thing" not in _text(log_dir)
+    none = run("undo")
+    assert none.code == 1
+    assert none.err == "reslog: nothing to undo: reslog has added no line today that is still there\n"
+
+
+def test_undo_takes_back_a_thought_and_a_multi_line_entry_whole(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("did", "-", stdin="ran the sweep\nseed 1\nseed 2\n")
+    with_entry = _text(log_dir)
+    run("think", "the seeds disagree")
+    assert run("undo").code == 0
+    assert _text(log_dir) == with_entry
+    out = run("undo").out
+    assert "ran the sweep" in out and "(and 2 nested lines)" in out
+    assert "seed" not in _text(log_dir)
+
+
+def test_undo_leaves_an_entry_edited_since(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("did", "first thing")
+    run("todo", "write the abstract")
+    run("done", "1")
+    edited = _text(log_dir)
+    result = run("undo")
+    assert result.code == 1
+    assert result.err == (
+        f"reslog: the last line reslog added (days/2026/{DAY}.md: '- [ ] write the abstract') has changed "
+        "or gone since; nothing was removed (edit the page with 'reslog edit')\n"
+    )
+    assert _text(log_dir) == edited
+    # that addition is forgotten: the next undo goes one further back
+    assert "first thing" in run("undo").out
+
+
+def test_undo_leaves_an_entry_with_lines_written_under_it(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("did", "ran the sweep")
+    path = day_file(log_dir, DAY)
+    path.write_text(_text(log_dir).replace("ran the sweep\n", "ran the sweep\n  - typed by hand\n"))
+    edited = _text(log_dir)
+    assert run("undo").code == 1
+    assert _text(log_dir) == edited
+
+
+def test_undo_finds_the_entry_after_lines_moved(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("did", "ran the sweep")
+    path = day_file(log_dir, DAY)
+    path.write_text(_text(log_dir).replace("## What was done\n", "## What was done\n- an older note\n"))
+    assert run("undo").code == 0
+    assert "ran the sweep" not in _text(log_dir) and "- an older note" in _text(log_dir)
+
+
+def test_undo_is_for_today_only(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("did", "yesterday's thing")
+    clock.set("2026-11-27T09:00")
+    result = run("undo")
+    assert result.code == 1 and "nothing to undo" in result.err
+    assert "yesterday's thing" in _text(log_dir)
+
+
+def test_undo_of_a_capture_on_another_day(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("did", "late note", "--date", "yesterday")
+    assert "late note" in _text(log_dir, "2026-11-25")
+    assert "2026-11-25.md" in run("undo").out
+    assert "late note" not in _text(log_dir, "2026-11-25")
