@@ -37,3 +37,15 @@ class LogError(ReslogError):
 
 class TodoError(ReslogError):
     """A to-do number or state that does not fit the page."""
+
+
+class ConflictError(ReslogError):
+    """A save against a page (or a part of one) that changed since it was loaded.
+
+    Nothing is written; :attr:`current` holds the text as it is now on disk, so that
+    an editor can show both versions.
+    """
+
+    def __init__(self, message: str, current: str) -> None:
+        super().__init__(message)
+        self.current = current

@@ -45,6 +45,9 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?=\s|$)\s*")
 _KIND = re.compile(r"^(" + "|".join(KINDS) + r"):(?:\s+|$)")
 _TAG = re.compile(r"(?<![\w&/#\[])#(?=[\w/-]*[^\W\d])([\w][\w/-]*)")
 _FIELD = re.compile(r"\[([\w][\w .-]*?)::[ \t]*([^\]]*?)[ \t]*\]")
+#: The patterns of a ``#tag`` and a ``[key:: value]`` field, for renderers that mark them up.
+TAG_PATTERN = _TAG
+FIELD_PATTERN = _FIELD
 _FRONT_KEY = re.compile(r"^([\w-]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 
@@ -244,6 +247,11 @@ def strip_tags(text: str) -> str:
 def read_fields(text: str) -> tuple[tuple[str, str], ...]:
     """The ``[key:: value]`` fields of a line's text, in order."""
     return tuple((k.strip(), v) for k, v in _FIELD.findall(text))
+
+
+def strip_fields(text: str) -> str:
+    """``text`` without its ``[key:: value]`` fields, blanks squeezed."""
+    return " ".join(_FIELD.sub(" ", text).split())
 
 
 def split_kind(text: str) -> tuple[str | None, str]:
