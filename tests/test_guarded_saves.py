@@ -162,3 +162,25 @@ def test_own_section_needs_the_week_page(log_dir: Path) -> None:
     with pytest.raises(InputError, match="unknown section"):
         review.save_own_text(Log(log_dir), 2026, 47, "summary", "x", "")
 
+
+
+def test_defer_moves_a_todo_to_a_later_page_and_marks_it(log_dir: Path) -> None:
+    from reslog.capture import Capture, add_entry
+    from reslog.errors import InputError
+
+    log = Log(log_dir)
+    add_entry(log, DAY, DAY, "todo", Capture("Rerun the sweep\n  with lr=3e-4"))
+    add_entry(log, DAY, DAY, "todo", Capture("Email Yitao"))
+    with pytest.raises(InputError, match="defer to a day after 2026-11-26"):
+        tasks.defer(log, DAY, DAY, 1, DAY)
+    with pytest.raises(TodoError, match="no longer"):
+        tasks.defer(log, DAY, DAY, 1, expect="Email Yitao")
+    target, line = tasks.defer(log, DAY, DAY, 1, expect="Rerun the sweep")
+    assert target == dt.date(2026, 11, 27)
+    new = day_file(log_dir, "2026-11-27").read_text(encoding="utf-8")
+    assert "- [ ] Rerun the sweep [carried:: 2026-11-26]\n  - with lr=3e-4\n" in new
+    assert new.splitlines()[line - 1] == "- [ ] Rerun the sweep [carried:: 2026-11-26]"
+    old = day_file(log_dir, "2026-11-26").read_text(encoding="utf-8")
+    assert "- [>] Rerun the sweep\n" in old and "- [ ] Email Yitao" in old
+    with pytest.raises(TodoError, match="is deferred, not open"):
+        tasks.defer(log, DAY, DAY, 1)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from reslog import markdown
 from reslog.dates import format_duration, parse_duration
 from reslog.errors import InputError, TodoError
-from reslog.model import DONE, DROPPED, OPEN, TASK_STATES, Entry, Page
+from reslog.model import DEFERRED, DONE, DROPPED, OPEN, TASK_STATES, Entry, Page
 from reslog.store import Log
 
 STARTED = "started"
@@ -174,6 +174,51 @@ def drop(log: Log, day: dt.date, today: dt.date, number: int, expect: str | None
 
     log.update_day(day, today, edit, create=day == today)
     return dropped[0]
+
+
+def defer(
+    log: Log, day: dt.date, today: dt.date, number: int, to: dt.date | None = None,
+    expect: str | None = None,
+) -> tuple[dt.date, int]:
+    """Put off to-do ``number`` of ``day`` to the page of ``to`` (default: the day after today).
+
+    The to-do is copied, with its nested lines and ``[carried:: FIRST-DAY]`` (kept if it has one),
+    to the end of the target page's to-dos, then marked ``[>]`` where it was, as carry-over does;
+    the copy is written first, so a crash between the two writes leaves it open in two places,
+    never in none. Returns the target day and the copy's 1-based line.
+    """
+    target = to or today + dt.timedelta(days=1)
+    if target <= day:
+        raise InputError(f"defer to a day after {day.isoformat()}; {target.isoformat()} is not")
+    page = log.read_day(day)
+    if page is None:
+        raise TodoError(f"there is no page for {day.isoformat()}; see the days with 'reslog show'")
+    entry = _pick(page, day, number, expect)
+    if entry.state != OPEN:
+        state = TASK_STATES.get(entry.state or "", "not open")
+        raise TodoError(f"to-do {number} on {day.isoformat()} is {state}, not open; only open to-dos can "
+                        "be deferred")
+    if _started(entry) is not None:
+        raise TodoError(f"to-do {number} has a timer running; stop it first with 'reslog stop'")
+    first = markdown.line_body(page, entry.index)
+    if entry.field("carried") is None:
+        first = markdown.set_field(first, "carried", day.isoformat())
+    copied = [first] + [markdown.line_body(page, i) for i in range(entry.index + 1, entry.end)]
+    at: list[int] = []
+
+    def add(target_page: Page) -> Page:
+        new, index = markdown.append_entry(target_page, "todo", copied)
+        at.append(index)
+        return new
+
+    def mark(source: Page) -> Page:
+        found = _pick(source, day, number, expect)
+        body = markdown.line_body(source, found.index)
+        return markdown.replace_line(source, found.index, markdown.set_state(body, DEFERRED))
+
+    log.update_day(target, today, add)
+    log.update_day(day, today, mark, create=False)
+    return target, at[0] + 1
 
 
 def running(page: Page) -> Todo | None:
