@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "week": "reslog.cli.review_cmds:week",
     "import": "reslog.cli.io_cmds:import_cmd",
     "export": "reslog.cli.io_cmds:export_cmd",
+    "serve": "reslog.cli.serve_cmds:serve",
     "demo": "reslog.cli.misc_cmds:demo",
     "completion": "reslog.cli.misc_cmds:completion",
 }

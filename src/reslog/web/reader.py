@@ -1,0 +1,199 @@
+"""Reading the log for the web app: the index, search, ask and the semantic layer, in one place.
+
+The CLI runs one command per process: open the index, refresh it, embed what
+is new, answer, exit (see ``reslog.cli.actions.search`` and
+``reslog.cli.ask_cmds``). A server answers many requests, from several
+threads, and a search must never wait for embedding. So this module keeps:
+
+* one :class:`~reslog.index.Index` connection per thread, refreshed from the
+  files before every read (the index re-reads only pages whose size or mtime
+  changed, so every answer sees what the CLI or an editor wrote a moment ago);
+* the semantic layer (:func:`reslog.semantic.setup.prepare`: settings,
+  backend, vectors) in a background thread, started at launch and woken when
+  the index changes; readers use the latest vectors it has loaded and search
+  by keyword until the first load is done (a new log's first embedding can
+  take minutes). An entry captured a moment ago is found by its words at
+  once and by its meaning as soon as the worker has embedded it.
+
+This is the glue to adapt when the core's semantic layer changes; the routes
+only call :meth:`Reader.search`, :meth:`Reader.ask` and :meth:`Reader.status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from reslog.ask import Answer, Retrieved, answer, retrieve
+from reslog.errors import InputError, ReslogError
+from reslog.index import Index
+from reslog.search import Filters, Hit, compile_query, listing, scoped
+from reslog.search import search as keyword_search
+from reslog.semantic.setup import Semantic
+from reslog.settings import Settings
+from reslog.settings import load as load_settings
+from reslog.store import Log
+from reslog.timescope import Scope
+
+__all__ = ["Found", "Reader"]
+
+
+class Found:
+    """A search's results with what the page shows around them."""
+
+    def __init__(self, hits: list[Hit], words: tuple[str, ...], scope: Scope | None, mode: str,
+                 note: str | None) -> None:
+        self.hits = hits
+        self.words = words
+        self.scope = scope
+        self.mode = mode
+        self.note = note
+
+
+class _Worker(threading.Thread):
+    """Keeps :attr:`semantic` up to date with the index, off the request path."""
+
+    def __init__(self, log: Log) -> None:
+        super().__init__(name="reslog-semantic", daemon=True)
+        self.log = log
+        self.semantic: Semantic | None = None
+        self.error: str | None = None
+        self.generation: str | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._wake.set()
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def run(self) -> None:
+        from reslog.semantic.setup import prepare
+
+        while not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            try:
+                with Index(self.log) as index:
+                    index.refresh()
+                    generation = index.generation()
+                    if self.semantic is not None and generation == self.generation:
+                        continue
+                    self.semantic = prepare(index)
+                    self.generation = generation
+                    self.error = None
+            except ReslogError as exc:
+                self.error = exc.message
+            except Exception as exc:  # keep serving by keyword; the status says why
+                self.error = f"{exc.__class__.__name__}: {exc}"
+            self._stop.wait(0.2)  # at most five refreshes a second while captures pour in
+
+
+class Reader:
+    """The read side of one log for a server: per-thread index connections and the semantic worker."""
+
+    def __init__(self, log: Log, semantic: bool = True) -> None:
+        self.log = log
+        self._local = threading.local()
+        self._embed_lock = threading.Lock()
+        self.worker: _Worker | None = _Worker(log) if semantic else None
+        if self.worker is not None:
+            self.worker.start()
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+    @contextmanager
+    def index(self) -> Iterator[Index]:
+        """This thread's index connection, brought up to date with the files."""
+        index: Index | None = getattr(self._local, "index", None)
+        if index is None:
+            index = Index(self.log)
+            self._local.index = index
+        index.refresh()
+        if self.worker is not None and index.generation() != self.worker.generation:
+            self.worker.poke()
+        yield index
+
+    def settings(self) -> Settings:
+        semantic = self.worker.semantic if self.worker is not None else None
+        return semantic.settings if semantic is not None else load_settings(self.log)
+
+    def _semantic(self) -> Semantic | None:
+        found = self.worker.semantic if self.worker is not None else None
+        return found if found is not None and found.on else None
+
+    def status(self) -> dict[str, Any]:
+        """How searches are answered now: ``ready`` (by meaning too), ``warming``, or ``off``."""
+        if self.worker is None:
+            return {"semantic": "off", "note": "semantic search is off for this server"}
+        found = self.worker.semantic
+        if found is None:
+            return {"semantic": "warming", "note": self.worker.error or "embedding new entries; "
+                    "searching by keyword until then"}
+        if found.on:
+            return {"semantic": "ready", "note": None, "entries": len(found.vectors or ())}
+        return {"semantic": "off", "note": found.hint or self.worker.error}
+
+    def search(self, text: str, filters: Filters, today: dt.date, limit: int = 20,
+               mode: str | None = None) -> Found:
+        """What ``reslog search`` finds for the same words and filters (time scopes included)."""
+        scope, rest, filters = scoped(text, today, filters)
+        query = compile_query(rest)
+        with self.index() as index:
+            if query.match is None:
+                hits = listing(index, filters, limit, exclude=query.exclude)
+                return Found(list(reversed(hits)), (), scope, "listing", None)
+            chosen = mode or self.settings().search_mode
+            semantic = self._semantic()
+            note = None
+            if chosen != "keyword" and semantic is not None:
+                from reslog.semantic import hybrid
+
+                with self._embed_lock:
+                    hits = hybrid.search(index, rest, filters, limit, chosen, semantic.backend,
+                                         semantic.vectors)
+            elif chosen == "semantic":
+                raise InputError("semantic search needs embeddings, which are not ready or off for "
+                                 "this log; use the keyword mode")
+            else:
+                hits = keyword_search(index, rest, filters, limit)
+                if chosen != "keyword":
+                    note = self.status()["note"]
+                chosen = "keyword"
+        return Found(hits, query.words, scope, chosen, note)
+
+    def ask(
+        self, question: str, today: dt.date, mode: str | None = None
+    ) -> tuple[Retrieved, Answer, str | None]:
+        """What ``reslog ask`` answers: the evidence, the answer (cited or abstaining), a notice."""
+        text = question.strip()
+        if not text:
+            raise InputError("the question is empty; ask something, e.g. when did I first try X?")
+        semantic = self._semantic()
+        settings = self.settings()
+        chosen = mode or settings.search_mode
+        backend = semantic.backend if semantic is not None else None
+        vectors = semantic.vectors if semantic is not None else None
+        with self.index() as index, self._embed_lock:
+            found = retrieve(index, text, today, chosen, backend, vectors)
+            result = answer(found, backend, _generator(settings.ask_model))
+        return found, result, result.notice
+
+
+def _generator(model: str | None) -> Any:
+    """The log's generative model (``ask.model``) if one is set; never required."""
+    if not model:
+        return None
+    from reslog.generate import llm_generator
+
+    return llm_generator(model)
