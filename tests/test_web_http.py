@@ -18,10 +18,10 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'reslog[web]'")
 
-from reslog.web import clock  # noqa: E402
+from reslog.web import clock
 
-from .conftest import day_file  # noqa: E402
-from .web_harness import Server, keyword_only, serving  # noqa: E402
+from .conftest import day_file
+from .web_harness import Server, keyword_only, serving
 
 NOW = dt.datetime(2026, 11, 26, 9, 12).astimezone()
 DAY = "2026-11-26"
