@@ -13,14 +13,16 @@ label is escaped. Each topic gets the chart that answers its question:
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 from urllib.parse import quote
 
 __all__ = ["bars", "behind", "chart"]
 
-_W = 640
+_W = 480
+_TITLE = re.compile(r"<title>([^<]*)</title>")
 _ROW = 22
-_LEFT = 170
+_LEFT = 150
 
 
 def _esc(value: object) -> str:
@@ -36,14 +38,14 @@ def bars(title: str, rows: list[tuple[str, float, str]], unit: str = "", mark: f
     if not rows:
         return ""
     top = max(max(v for _, v, _ in rows), mark or 0) or 1.0
-    width = _W - _LEFT - 70
+    width = _W - _LEFT - 95
     height = _ROW * len(rows) + 30
     parts = [f'<svg class="chart" viewBox="0 0 {_W} {height}" role="img" aria-label="{_esc(title)}" '
              f'xmlns="http://www.w3.org/2000/svg"><title>{_esc(title)}</title>']
     for n, (label, value, shown) in enumerate(rows):
         y = 10 + n * _ROW
         w = max(1.0, value / top * width)
-        text = f'<text class="label" x="{_LEFT - 8}" y="{y + 14}" text-anchor="end">{_esc(label[:28])}</text>'
+        text = f'<text class="label" x="{_LEFT - 8}" y="{y + 14}" text-anchor="end">{_esc(label[:24])}</text>'
         if href:
             link = href.format(label=quote(label, safe="/"))
             text = f'<a href="{_esc(link)}">{text}</a>'
@@ -66,7 +68,7 @@ def columns(title: str, labels: list[str], values: list[float], every: int = 1) 
         return ""
     top = max(values) or 1.0
     n = len(values)
-    plot_w, plot_h = _W - 40, 150
+    plot_w, plot_h = _W - 40, 130
     step = plot_w / n
     parts = [f'<svg class="chart" viewBox="0 0 {_W} {plot_h + 40}" role="img" aria-label="{_esc(title)}" '
              f'xmlns="http://www.w3.org/2000/svg"><title>{_esc(title)}</title>']
@@ -90,8 +92,9 @@ def _ratio_rows(groups: dict[str, Any]) -> list[tuple[str, float, str]]:
     return sorted(rows, key=lambda r: -r[1])[:14]
 
 
-def chart(topic: str, result: dict[str, Any]) -> list[str]:
-    """The SVG charts of one topic's result (empty when there is nothing to draw)."""
+def chart(topic: str, result: dict[str, Any]) -> list[dict[str, str]]:
+    """The SVG charts of one topic's result, each with its caption (none when there is nothing to
+    draw)."""
     out: list[str] = []
     if topic == "time":
         out.append(bars("took / est by tag", _ratio_rows(result.get("by_tag", {})), mark=1.0,
@@ -131,7 +134,12 @@ def chart(topic: str, result: dict[str, Any]) -> list[str]:
             values = [float(h.get("n", 0)) for h in hours]
             out.append(columns("entries by hour of the day", [f"{i:02d}" for i in range(len(values))],
                                values, every=3))
-    return [svg for svg in out if svg]
+    found = []
+    for svg in out:
+        title = _TITLE.search(svg)
+        if svg and title:
+            found.append({"title": html.unescape(title.group(1)), "svg": svg})
+    return found
 
 
 def _label(path: list[str]) -> str:

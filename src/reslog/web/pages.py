@@ -377,7 +377,8 @@ async def week_own(request: Request, name: str, key: str) -> Response:
         return _render(request, "_conflict.html", status=409, message=exc.message,
                        mine=fields.get("text", ""),
                        theirs=exc.current, diff=_diff(exc.current, fields.get("text", "")),
-                       action=f"/week/{name}/own/{key}", hash=content_hash(exc.current), inline=True)
+                       action=f"/week/{name}/own/{key}", hash=content_hash(exc.current), inline=True,
+                       back=f"/week/{name}")
     data = await run_in_threadpool(_week_data, request, name)
     if _htmx(request):
         return _render(request, "_week.html", week=data, saved=key)

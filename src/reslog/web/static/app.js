@@ -39,7 +39,8 @@
 
   document.addEventListener("htmx:afterRequest", function (evt) {
     var elt = evt.detail.elt;
-    if (elt && elt.id === "capture" && evt.detail.successful) {
+    var ok = evt.detail.xhr && evt.detail.xhr.status >= 200 && evt.detail.xhr.status < 300;
+    if (elt && elt.id === "capture" && ok) {
       var input = document.getElementById("capture-text");
       input.value = "";
       input.focus();
@@ -157,6 +158,10 @@
     });
   }
   document.addEventListener("DOMContentLoaded", watch);
+  // the year's heatmap on a narrow screen: show the latest months first
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".heat-wrap").forEach(function (w) { w.scrollLeft = w.scrollWidth; });
+  });
   document.addEventListener("htmx:afterSettle", watch);
   window.addEventListener("pagehide", function () { if (source) source.close(); });
 })();
