@@ -112,6 +112,8 @@ def test_capture_without_htmx_redirects_back(server: Server, log_dir: Path) -> N
     ({"text": "x", "on": "9"}, "there is no entry 9 on 2026-11-26"),
     ({"text": "x", "on": "two"}, "cannot read &#39;two&#39; as an entry number"),
     ({"text": "x #ok", "date": "2026-11-26", "on": "-1"}, "cannot read &#39;-1&#39; as an entry number"),
+    ({"text": "bell \x07 here"}, "the text holds a control character (U+0007)"),
+    ({"text": "todo"}, "nothing to write after &#39;todo&#39;"),
 ])
 def test_bad_capture_says_why_and_writes_nothing(server: Server, log_dir: Path, fields: dict[str, str],
                                                  message: str) -> None:

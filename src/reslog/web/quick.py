@@ -35,6 +35,7 @@ _COMMANDS = {"todo": "todo", "idea": "ideas", "reflect": "reflection", "did": "d
              "think": "thought", "feel": "feel"}
 _FIRST = re.compile(r"^(todo|idea|reflect|did|think|feel)(?::\s*|\s+)(?=\S)", re.IGNORECASE)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse(text: str) -> tuple[str, str]:
@@ -64,6 +65,10 @@ def capture(log: Log, text: str, now: dt.datetime, date: str | None = None, sect
         raise InputError(f"unknown section {section!r}; use one of: {', '.join(SECTION_ORDER)}")
     if not text.strip():
         raise InputError("nothing to write: the text is empty; type the entry first")
+    control = _CONTROL.search(text)
+    if control:
+        raise InputError(f"the text holds a control character (U+{ord(control.group(0)):04X}); remove it "
+                         "and try again")
     word = text.strip().rstrip(":").lower()
     if section is None and word in _COMMANDS:
         raise InputError(f"nothing to write after {word!r}; type the entry's text after it")
