@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reslog.dates import parse_range
 from reslog.errors import InputError
+from reslog.markdown import parse
 from reslog.model import KINDS
 from reslog.search import Filters
 from reslog.store import content_hash
@@ -160,7 +161,7 @@ def get_day(request: Request, date: str) -> Day:
     log = _ctx(request).log
     day = _date(date)
     text = log.read_text(log.day_file(day))
-    page = log.read_day(day) if text is not None else None
+    page = parse(text) if text is not None else None
     entries: list[DayEntry] = []
     if page is not None:
         numbers = {e.index: n for n, e in enumerate(page.tasks(), 1)}
@@ -181,8 +182,10 @@ def get_day(request: Request, date: str) -> Day:
 @router.post("/entries", response_model=Written, status_code=201, responses=_ERRORS)
 async def post_entry(request: Request, entry: NewEntry) -> Written:
     """Capture one entry, exactly as the capture box (and the CLI) would write it."""
-    log = _ctx(request).log
-    captured = await run_in_threadpool(quick.capture, log, entry.text, clock.now(), entry.date, entry.section)
+    ctx = _ctx(request)
+    captured = await run_in_threadpool(quick.capture, ctx.log, entry.text, clock.now(), entry.date,
+                                       entry.section)
+    ctx.reader.touch()
     return Written(file=captured.path, line=captured.line, text=captured.body,
                    date=captured.path.rsplit("/", 1)[-1][:10])
 

@@ -20,6 +20,7 @@ import datetime as dt
 import difflib
 import html
 import importlib
+import os
 import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -28,7 +29,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from reslog import review, tasks
+from reslog import markdown, review, tasks
 from reslog.dates import long_date, parse_date, parse_duration, parse_range
 from reslog.errors import ConflictError, InputError, ReslogError
 from reslog.model import KINDS, SECTION_ORDER
@@ -112,7 +113,7 @@ def _day_data(request: Request, day: dt.date, create: bool = False) -> dict[str,
     if create:
         log.update_day(day, day)
     text = log.read_text(path)
-    page = log.read_day(day) if text is not None else None
+    page = markdown.parse(text) if text is not None else None
     view = views.day_view(page, day, log.day_name(day), text)
     today = clock.now().date()
     before, after = _neighbours(request, day)
@@ -123,15 +124,24 @@ def _day_data(request: Request, day: dt.date, create: bool = False) -> dict[str,
 
 
 def _neighbours(request: Request, day: dt.date) -> tuple[str | None, str | None]:
-    """The nearest days with pages before and after ``day``."""
-    days = _ctx(request).log.days()
-    before = [d for d in days if d < day]
-    after = [d for d in days if d > day]
-    return (before[-1].isoformat() if before else None, after[0].isoformat() if after else None)
+    """The nearest days with pages before and after ``day`` (reading only the year folders needed)."""
+    log = _ctx(request).log
+    before, later = log.neighbours(day)
+    after = None
+    if later:
+        for folder in log.year_folders():
+            if int(folder.name) < day.year:
+                continue
+            found = [d for d, _ in log.pages_in(folder) if d > day]
+            if found:
+                after = min(found)
+                break
+    return (before.isoformat() if before else None, after.isoformat() if after else None)
 
 
 def _page_response(request: Request, day: dt.date, message: str | None = None) -> Response:
     """After a write: the day's article for htmx, else back to the page (303)."""
+    _ctx(request).reader.touch()
     if _htmx(request):
         data = _day_data(request, day)
         return _render(request, "_page.html", day=data, message=message)
@@ -198,7 +208,7 @@ def _journal_weeks(
 def _day_data_light(request: Request, day: dt.date) -> dict[str, Any]:
     log = _ctx(request).log
     text = log.read_text(log.day_file(day))
-    page = log.read_day(day) if text is not None else None
+    page = markdown.parse(text) if text is not None else None
     return views.day_view(page, day, log.day_name(day), text)
 
 
@@ -308,7 +318,22 @@ async def todo(request: Request, action: str) -> Response:
 # --- the week ---
 
 
+#: The last week refreshed, by what it depends on: (log, week, today, index generation, semantic
+#: state) -> (the week page's size and mtime after the refresh, the review).
+_WEEKS: dict[tuple[Any, ...], tuple[tuple[int, int] | None, review.Review]] = {}
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def _week_data(request: Request, name: str | None, rating: int | None = None) -> dict[str, Any]:
+    """The week's review, refreshed as ``reslog week`` does; a view of a week whose entries and
+    page have not changed since the last one reuses that refresh (it would write nothing)."""
     ctx = _ctx(request)
     today = clock.now().date()
     year, number = review.parse_week(name, today)
@@ -316,7 +341,17 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
     vectors = None
     if semantic["semantic"] == "ready" and ctx.reader.worker is not None and ctx.reader.worker.semantic:
         vectors = ctx.reader.worker.semantic.vectors
-    done = review.refresh(ctx.log, year, number, today, rating, vectors)
+    path = review.week_file(ctx.log, year, number)
+    with ctx.reader.index() as index:
+        generation = index.generation()
+    memo = (ctx.log.folder, year, number, today, generation, semantic["semantic"])
+    cached = _WEEKS.get(memo) if rating is None else None
+    if cached is not None and cached[0] is not None and cached[0] == _stamp(path):
+        done = cached[1]
+    else:
+        done = review.refresh(ctx.log, year, number, today, rating, vectors)
+        _WEEKS.clear()
+        _WEEKS[memo] = (_stamp(path), done)
     monday = dt.date.fromisocalendar(year, number, 1)
     own = []
     for key, (title, _) in review.OWN_KEYS.items():
@@ -558,6 +593,7 @@ async def edit_save(request: Request, target: str) -> Response:
     text = _newlines_like(fields.get("text", ""), current)
     try:
         await run_in_threadpool(log.save_text, path, text, fields.get("hash", ""))
+        _ctx(request).reader.touch()
     except ConflictError as exc:
         return _render(request, "edit.html", status=409, target=target, name=name, back=back, text=text,
                        hash=content_hash(exc.current), exists=True, conflict=exc.message,
