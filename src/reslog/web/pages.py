@@ -33,7 +33,7 @@ from reslog import markdown, review, tasks
 from reslog.dates import long_date, parse_date, parse_duration, parse_range
 from reslog.errors import ConflictError, InputError, ReslogError
 from reslog.model import KINDS, SECTION_ORDER
-from reslog.search import Filters
+from reslog.search import STOPWORDS, Filters
 from reslog.store import content_hash, new_day_text
 from reslog.web import charts, clock, markup, quick, views
 from reslog.web.app import Context
@@ -223,7 +223,7 @@ def journal(request: Request, before: str | None = None) -> Response:
 @router.get("/calendar", response_class=HTMLResponse)
 def calendar(request: Request, year: int | None = None) -> Response:
     today = clock.now().date()
-    year = year or today.year
+    year = today.year if year is None else year
     if not 1 <= year <= 9999:
         raise InputError(f"{year} is not a year reslog can show; use a year from 1 to 9999")
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -443,7 +443,8 @@ def _filters(params: dict[str, str], today: dt.date) -> Filters:
 
 
 def _highlight(text: str, words: tuple[str, ...]) -> str:
-    """Escaped text with the query's words (by their stems) in ``<mark>``."""
+    """Escaped text with the query's words (by their stems, stopwords left out) in ``<mark>``."""
+    words = tuple(w for w in words if len(w) > 1 and w.lower() not in STOPWORDS)
     if not words:
         return html.escape(text)
     stems = sorted({w[: max(3, len(w) - 3)] if len(w) > 5 else w for w in words}, key=len, reverse=True)

@@ -13,6 +13,7 @@ import secrets
 import socket
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from reslog.errors import InputError, LogError
@@ -90,4 +91,6 @@ def serve(log: Log, host: str = "127.0.0.1", port: int = 8750, token: str | None
     config: Any = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=2,
                                  server_header=False, date_header=False, lifespan="on")
     server = uvicorn.Server(config)
-    server.run(sockets=[sock])
+    with suppress(KeyboardInterrupt):  # Ctrl-C is how a server is stopped: uvicorn has shut down cleanly
+        server.run(sockets=[sock])
+    say("reslog: stopped")
