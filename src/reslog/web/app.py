@@ -43,6 +43,8 @@ STATIC = HERE / "static"
 _WATCHABLE = re.compile(r"^(days/\d{4}/\d{4}-\d{2}-\d{2}|weeks/\d{4}/\d{4}-W\d{2})\.md$")
 #: How often the event stream looks at the page on disk (seconds).
 WATCH_EVERY = 0.5
+#: Threads that run the blocking routes.
+THREADS = 8
 
 
 class Context:
@@ -74,6 +76,11 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Blocking routes run in a thread pool; each thread keeps an index connection (and its
+        # page cache). On a 2-core machine 8 threads are plenty, and cost far less than 40.
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
         reader.close()
 

@@ -13,11 +13,13 @@ threads, and a search must never wait for embedding. So this module keeps:
   writes is searchable at once, what the CLI or an editor writes within a
   fraction of a second;
 * the semantic layer (:func:`reslog.semantic.setup.prepare`: settings,
-  backend, vectors) in a background thread, started at launch and woken when
-  the index changes; readers use the latest vectors it has loaded and search
-  by keyword until the first load is done (a new log's first embedding can
-  take minutes). An entry captured a moment ago is found by its words at
-  once and by its meaning as soon as the worker has embedded it.
+  backend, vectors) in a background thread, started a second after launch and
+  woken when the index changes (at most every :data:`REFRESH_EVERY` seconds);
+  the backend is stateless, so request threads embed queries side by side.
+  Readers use the latest vectors it has loaded and search by keyword until
+  the first load is done (a new log's first embedding can take minutes). An
+  entry captured a moment ago is found by its words at once and by its
+  meaning as soon as the worker has embedded it.
 
 This is the glue to adapt when the core's semantic layer changes; the routes
 only call :meth:`Reader.search`, :meth:`Reader.ask` and :meth:`Reader.status`.
@@ -47,6 +49,10 @@ __all__ = ["FRESH_FOR", "Found", "Reader"]
 
 #: Seconds a refresh of the index is trusted for reads that follow it (see the module's docstring).
 FRESH_FOR = 0.5
+#: Seconds between two loads of the vectors by the background thread.
+REFRESH_EVERY = 2.0
+#: Seconds after start before the background thread loads the model and vectors.
+START_AFTER = 1.0
 
 
 class Found:
@@ -84,6 +90,9 @@ class _Worker(threading.Thread):
     def run(self) -> None:
         from reslog.semantic.setup import prepare
 
+        # Let the server answer its first requests before the model and vectors load: loading
+        # holds the interpreter for a while, and searches are answered by keyword until then.
+        self._stop.wait(START_AFTER)
         while not self._stop.is_set():
             self._wake.wait()
             self._wake.clear()
@@ -102,7 +111,9 @@ class _Worker(threading.Thread):
                 self.error = exc.message
             except Exception as exc:  # keep serving by keyword; the status says why
                 self.error = f"{exc.__class__.__name__}: {exc}"
-            self._stop.wait(0.2)  # at most five refreshes a second while captures pour in
+            # While captures pour in, load fresh vectors at most every REFRESH_EVERY seconds:
+            # each load reads every vector of the log (see reslog.semantic.vectors).
+            self._stop.wait(REFRESH_EVERY)
 
 
 class Reader:
@@ -111,7 +122,6 @@ class Reader:
     def __init__(self, log: Log, semantic: bool = True) -> None:
         self.log = log
         self._local = threading.local()
-        self._embed_lock = threading.Lock()
         self._fresh_at = -FRESH_FOR
         self._written = 0  # bumped by touch(); a refresh records the count it has seen
         self._seen = -1
@@ -178,9 +188,7 @@ class Reader:
             if chosen != "keyword" and semantic is not None:
                 from reslog.semantic import hybrid
 
-                with self._embed_lock:
-                    hits = hybrid.search(index, rest, filters, limit, chosen, semantic.backend,
-                                         semantic.vectors)
+                hits = hybrid.search(index, rest, filters, limit, chosen, semantic.backend, semantic.vectors)
             elif chosen == "semantic":
                 raise InputError("semantic search needs embeddings, which are not ready or off for "
                                  "this log; use the keyword mode")
@@ -203,7 +211,7 @@ class Reader:
         chosen = mode or settings.search_mode
         backend = semantic.backend if semantic is not None else None
         vectors = semantic.vectors if semantic is not None else None
-        with self.index() as index, self._embed_lock:
+        with self.index() as index:
             found = retrieve(index, text, today, chosen, backend, vectors)
             result = answer(found, backend, _generator(settings.ask_model))
         return found, result, result.notice
