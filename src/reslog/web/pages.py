@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from reslog import markdown, review, tasks
 from reslog.dates import long_date, parse_date, parse_duration, parse_range
 from reslog.errors import ConflictError, InputError, ReslogError
-from reslog.model import KINDS, SECTION_ORDER
+from reslog.model import KINDS, SECTION_ORDER, Page
 from reslog.search import STOPWORDS, Filters
 from reslog.store import content_hash, new_day_text
 from reslog.web import charts, clock, markup, quick, views
@@ -109,11 +109,12 @@ def _day(value: str) -> dt.date:
 def _day_data(request: Request, day: dt.date, create: bool = False) -> dict[str, Any]:
     """The view of a day's page (made first, with carry-over, when ``create``, as ``reslog today``)."""
     log = _ctx(request).log
-    path = log.day_file(day)
-    if create:
-        log.update_day(day, day)
-    text = log.read_text(path)
-    page = markdown.parse(text) if text is not None else None
+    if create:  # the page as made or read under the lock: no second read
+        page: Page | None = log.update_day(day, day)
+        text = markdown.render(page) if page is not None else None
+    else:
+        text = log.read_text(log.day_file(day))
+        page = markdown.parse(text) if text is not None else None
     view = views.day_view(page, day, log.day_name(day), text)
     today = clock.now().date()
     before, after = _neighbours(request, day)
