@@ -21,7 +21,8 @@ run:
   connection: the today page (p50/p95 of 200), a capture POST until its line is in the file
   (p95 of 100; the file is read back after each answer), search as you type (the requests a
   search box makes while "learning rate warmup" is typed, hybrid once the server's vectors are
-  loaded; p95), ask (median of ``--runs``), the week page (median of ``--runs``);
+  loaded; p95), ask (median of ``--runs``), the week page (its first view, which refreshes the
+  review as ``reslog week`` does, and the median of the next views, which reuse it);
 * a bounded load: ``--requests`` requests over ``--connections`` connections at once, a mix of
   the today page, search and capture: errors, lost captures (every capture's line is looked
   for in the file afterwards), p50/p95 of each kind;
@@ -285,7 +286,7 @@ def main() -> None:
     p95 = {name: _quantile(values, 0.95) for name, values in
            (("today", today), ("capture", captures), ("typed", typed))}
     ask = statistics.median(asks)
-    week = statistics.median(weeks)
+    week, week_again = weeks[0], statistics.median(weeks[1:] or weeks)
     rows = [
         ("server start (launch to first answer)", _ms(start), "<= 1.5 s", ok(start <= 1.5)),
         ("today page p50 / p95", f"{_ms(_quantile(today, 0.5))} / {_ms(p95['today'])}", "p95 <= 50 ms",
@@ -302,7 +303,8 @@ def main() -> None:
         ("  reslog search (hybrid)", _ms(cli["search"]), "", "CLI"),
         ("ask (median)", _ms(ask), "<= 1.5 s", ok(ask <= 1.5)),
         ("  reslog ask --offline", _ms(cli["ask"]), "", "CLI"),
-        ("week page (median)", _ms(week), "<= 1 s", ok(week <= 1.0)),
+        ("week page, first view (refreshes the review)", _ms(week), "<= 1 s", ok(week <= 1.0)),
+        ("  week page again, nothing changed (median)", _ms(week_again), "", ""),
         ("  reslog week", _ms(cli["week"]), "", "CLI"),
     ]
     errors, lost = len(load["errors"]), len(load["lost"])
