@@ -52,11 +52,12 @@ ROUTES = [
 
 def test_every_route_is_in_the_list_above(server: Server) -> None:
     """A new route must be added to ROUTES, so that the tests below cover it."""
-    from reslog.web import api, pages
+    from reslog.web import api, editor, lookup, pages
 
     listed = {path.split("?")[0] for _, path in ROUTES}
     paths = [getattr(r, "path", "") for r in server.app.app.routes]
-    paths += [getattr(r, "path", "") for r in pages.router.routes]
+    for router in (pages.router, lookup.router, editor.router):
+        paths += [getattr(r, "path", "") for r in router.routes]
     paths += [getattr(r, "path", "") for r in api.router.routes]
     assert "/capture" in paths and "/api/entries" in paths
     for path in paths:

@@ -69,7 +69,7 @@ def _wants_json(request: Request) -> bool:
 
 def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True) -> Any:
     """The guarded ASGI app for ``log``, answering to ``host``:``port`` and signed in by ``token``."""
-    from reslog.web import api, pages
+    from reslog.web import api, editor, lookup, pages, responses
 
     keys = Keys(token, port)
     reader = Reader(log, semantic=semantic)
@@ -96,6 +96,8 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(lookup.router)
+    app.include_router(editor.router)
 
     @app.exception_handler(ReslogError)
     async def _reslog_error(request: Request, exc: ReslogError) -> Response:
@@ -106,7 +108,7 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
                 body["current"] = exc.current
                 body["hash"] = content_hash(exc.current)
             return JSONResponse(body, status_code=status)
-        return pages.error_response(request, exc, status)
+        return responses.error_response(request, exc, status)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -114,7 +116,7 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
                              for e in exc.errors())
         if _wants_json(request):
             return JSONResponse({"detail": problems}, status_code=422)
-        return pages.error_response(request, ReslogError(f"cannot read the request: {problems}"), 422)
+        return responses.error_response(request, ReslogError(f"cannot read the request: {problems}"), 422)
 
     @app.get("/login", include_in_schema=False)
     def login(request: Request, token: str = "") -> Response:
@@ -123,11 +125,11 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
             response.headers["set-cookie"] = keys.cookie_header()
             response.headers["cache-control"] = "no-store"
             return response
-        return pages.sign_in(request, bad=bool(token))
+        return responses.sign_in(request, bad=bool(token))
 
     @app.post("/login", include_in_schema=False)
     async def login_form(request: Request) -> Response:
-        fields = await pages.form(request)
+        fields = await responses.form(request)
         return login(request, fields.get("token", "").strip())
 
     @app.get("/manifest.webmanifest", include_in_schema=False)
