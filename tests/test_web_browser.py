@@ -148,12 +148,19 @@ def test_a_day_in_the_browser(browser: Any, log_dir: Path, width: int) -> None:
         page.fill("#capture-text", "todo Email Yitao")
         page.keyboard.press("Enter")
         page.wait_for_selector("#page .entry.st-open >> text=Email Yitao")
+        # the menu open with its "took" box in use: the live refresh waits while a person types
+        page.click(".entry.st-open details.more summary")
+        page.fill(".entry.st-open details.more input[name=took]", "5m")
         path = log_dir / "days" / f"{dt.date.today().year}" / f"{dt.date.today()}.md"
         path.write_text(path.read_text(encoding="utf-8").replace("- [ ] Email Yitao\n", ""), encoding="utf-8")
         before = _page_text(log_dir)
-        page.click("form.tick button.box", no_wait_after=True)
+        page.press(".entry.st-open details.more input[name=took]", "Enter")
         page.wait_for_selector("#page-msg .msg-error >> text=there is no to-do 2")
         assert _page_text(log_dir) == before
+        # once the person is done, the page catches up with the file and the reason stays
+        page.click("h1")
+        page.wait_for_selector("#page >> text=Email Yitao", state="detached", timeout=5000)
+        assert "there is no to-do 2" in page.inner_text("#page-msg")
         # search as you type
         w.go("/search")
         page.fill("#q", "warmup")

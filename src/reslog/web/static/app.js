@@ -121,7 +121,14 @@
   function refresh(root) {
     var kind = root.getAttribute("data-kind");
     if (kind === "day") {
-      htmx.ajax("GET", "/fragment/day/" + root.getAttribute("data-date"), { target: "#page", swap: "outerHTML" });
+      // a message shown on the page (why an action was refused) outlives the refresh
+      var msg = document.getElementById("page-msg");
+      var kept = msg ? msg.innerHTML : "";
+      htmx.ajax("GET", "/fragment/day/" + root.getAttribute("data-date"), { target: "#page", swap: "outerHTML" })
+        .then(function () {
+          var now = document.getElementById("page-msg");
+          if (now && kept && !now.innerHTML.trim()) now.innerHTML = kept;
+        });
     } else if (kind === "week") {
       htmx.ajax("GET", "/week/" + root.getAttribute("data-week"), { target: "#week", select: "#week", swap: "outerHTML" });
     } else if (kind === "edit") {
