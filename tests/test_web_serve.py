@@ -65,10 +65,17 @@ def test_serve_prints_a_sign_in_address_and_stops_on_a_signal(log_dir: Path, sto
         cookie = headers["set-cookie"].split(";", 1)[0]
         status, _, body = _get(port, "/", {"Cookie": cookie})
         assert status == 200 and b"a private note" in body
+        # a tab left open, listening for changes, does not hold the shutdown up
+        stream = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        day = next(log_dir.rglob("days/*/*.md")).relative_to(log_dir).as_posix()
+        stream.request("GET", f"/events?file={day}", headers={"Host": f"127.0.0.1:{port}", "Cookie": cookie})
+        assert stream.getresponse().readline() == b"retry: 1000\n"
     finally:
         proc.send_signal(stop)
         _out, err = proc.communicate(timeout=20)
+    stream.close()
     assert proc.returncode in (0, -stop), err  # uvicorn shuts down cleanly on either signal
+    assert "Traceback" not in err and "timeout graceful shutdown" not in err
     if stop == signal.SIGINT:  # Ctrl-C: a clean stop, said so
         assert proc.returncode == 0 and "reslog: stopped" in err and "Traceback" not in err
 

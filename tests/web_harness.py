@@ -49,7 +49,8 @@ class Server:
         self.sock = bind("127.0.0.1", 0)
         self.port = self.sock.getsockname()[1]
         self.host = f"127.0.0.1:{self.port}"
-        self.app = create_app(Log(root), token, "127.0.0.1", self.port, semantic=semantic)
+        self.app = create_app(Log(root), token, "127.0.0.1", self.port, semantic=semantic,
+                              stopping=lambda: self.server.should_exit)
         config = uvicorn.Config(self.app, log_level="error", access_log=False, lifespan="on",
                                 timeout_graceful_shutdown=1)
         self.server = uvicorn.Server(config)

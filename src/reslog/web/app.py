@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -67,8 +67,12 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True) -> Any:
-    """The guarded ASGI app for ``log``, answering to ``host``:``port`` and signed in by ``token``."""
+def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True,
+               stopping: Callable[[], bool] | None = None) -> Any:
+    """The guarded ASGI app for ``log``, answering to ``host``:``port`` and signed in by ``token``.
+
+    ``stopping`` says when the server is shutting down: the event streams then end, so that open
+    tabs do not hold the shutdown up."""
     from reslog.web import api, editor, lookup, pages, responses
 
     keys = Keys(token, port)
@@ -147,7 +151,8 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
             return JSONResponse({"detail": "file must be a day or week page (days/YYYY/YYYY-MM-DD.md)"},
                                 status_code=422)
         path = os.path.join(log.folder, file)
-        return StreamingResponse(_watch(request, log, path), media_type="text/event-stream",
+        return StreamingResponse(_watch(request, log, path, stopping or (lambda: False)),
+                                 media_type="text/event-stream",
                                  headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
     hosts, any_ip = allowed_hosts(host, port)
@@ -162,14 +167,14 @@ def _stamp(path: str) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-async def _watch(request: Request, log: Log, path: str) -> AsyncIterator[bytes]:
+async def _watch(request: Request, log: Log, path: str, stopping: Callable[[], bool]) -> AsyncIterator[bytes]:
     """Server-sent events: ``changed`` with the page's new hash whenever it changes on disk."""
     yield b"retry: 1000\n\n"
     last = _stamp(path)
     beat = 0
     while True:
         await asyncio.sleep(WATCH_EVERY)
-        if await request.is_disconnected():
+        if stopping() or await request.is_disconnected():
             return
         now = _stamp(path)
         if now != last:

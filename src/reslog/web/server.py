@@ -120,7 +120,9 @@ def serve(log: Log, host: str = "127.0.0.1", port: int = 8750, token: str | None
     _one_blas_thread()
     sock = bind(host, port)
     port = sock.getsockname()[1]
-    app = create_app(log, token, host, port, semantic=semantic)
+    running: list[Any] = []
+    app = create_app(log, token, host, port, semantic=semantic,
+                     stopping=lambda: bool(running) and bool(running[0].should_exit))
     url = sign_in_url(host, port, token)
     say = say or (lambda line: print(line, file=sys.stderr, flush=True))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -135,6 +137,7 @@ def serve(log: Log, host: str = "127.0.0.1", port: int = 8750, token: str | None
     config: Any = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=2,
                                  server_header=False, date_header=False, lifespan="on")
     server = uvicorn.Server(config)
+    running.append(server)
     with suppress(KeyboardInterrupt):  # Ctrl-C is how a server is stopped: uvicorn has shut down cleanly
         server.run(sockets=[sock])
     say("reslog: stopped")
