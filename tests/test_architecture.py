@@ -63,7 +63,11 @@ PACKAGES: dict[str, set[str]] = {
              "search", "runs"},
 }
 #: Subpackages at the edge: nothing below the CLI imports them (and they never import the CLI).
-EDGE_PACKAGES = {"mcp", "runs", "sync"}
+EDGE_PACKAGES = {"mcp", "runs", "sync", "web"}
+#: The web app sits at the edge with the CLI: it may use the whole core, and nothing but the CLI's
+#: lazy `serve` command may import it.
+WEB_MAY_IMPORT = set(ALLOWED) | set(PACKAGES) | {"web", "__version__"}
+WEB_STACK = {"starlette", "fastapi", "uvicorn", "jinja2", "markdown_it"}
 EDGE_ONLY = {"click", "rich", "starlette", "fastapi", "uvicorn", "jinja2", "matplotlib"}
 
 
@@ -117,6 +121,46 @@ def test_the_capture_hook_of_sync_auto_is_light() -> None:
     """The capture path imports reslog.sync.trigger: it must stay os and sys only."""
     imported = _imports(SRC / "sync" / "trigger.py")
     assert imported <= {"__future__", "os", "sys"}, imported
+
+
+def test_web_sits_at_the_edge() -> None:
+    """reslog.web may import the core (never the CLI); nothing in the core imports reslog.web;
+    the web stack is imported only inside reslog.web."""
+    for path in (SRC / "web").glob("*.py"):
+        imported = _imports(path)
+        ours = {name.split(".")[1] for name in imported if name.startswith("reslog.")}
+        assert ours <= WEB_MAY_IMPORT, f"web/{path.name} imports {ours - WEB_MAY_IMPORT}"
+        assert not {name.split(".")[0] for name in imported} & {"click", "rich"}, f"web/{path.name}"
+    for path in SRC.rglob("*.py"):
+        relative = path.relative_to(SRC)
+        if relative.parts[0] == "web":
+            continue
+        imported = _imports(path)
+        if relative.parts[0] == "cli":  # only the serve command, and only inside its function
+            assert not any(name.startswith("reslog.web") for name in imported) or path.name == "serve_cmds.py"
+            continue
+        assert not any(name == "reslog.web" or name.startswith("reslog.web.") for name in imported), relative
+        third = {name.split(".")[0] for name in imported}
+        assert not third & WEB_STACK, f"{relative} imports {third & WEB_STACK}: only reslog.web may"
+
+
+def test_web_never_touches_files_or_sql_directly() -> None:
+    for path in (SRC / "web").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for needle in (r"(?<![\w.])open\(", r"write_text", r"write_bytes", r"os\.replace", r"sqlite3",
+                       r"\.execute\(", r"\bSELECT\b"):
+            assert not re.search(needle, text), f"web/{path.name} uses {needle}: go through the library"
+
+
+def test_serve_loads_the_web_stack_only_when_run(tmp_path: Path) -> None:
+    code = ("import sys, json\nfrom reslog.cli.entry import main\nmain(['--help'])\nmain(['todos'])\n"
+            "print(json.dumps(sorted(sys.modules)))")
+    env = {"RESLOG_DIR": str(tmp_path / "log"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           "PYTHONPATH": str(SRC.parent)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    loaded = set(json.loads(out.splitlines()[-1]))
+    assert "click" in loaded
+    assert not loaded & {"reslog.web", "fastapi", "starlette", "uvicorn", "jinja2", "markdown_it"}
 
 
 def test_cli_never_touches_files_directly() -> None:

@@ -17,7 +17,7 @@ def _blocks() -> list[str]:
 
 def test_readme_opens_with_install_and_run_then_install_and_test() -> None:
     first, second = (b.strip() for b in _blocks()[:2])
-    assert first.startswith('pip install -e ".[semantic]" && reslog ')
+    assert first.startswith('pip install -e ".[semantic,web]" && reslog ')
     assert second == 'pip install -e ".[dev]" && python -m pytest'
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert second in ci.splitlines()

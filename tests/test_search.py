@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from reslog import markdown
 from reslog.index import Index
-from reslog.search import Filters, compile_query, listing, search, tasks
+from reslog.search import Filters, compile_query, listing, loose_query, ranked_ids, search, tasks
 from reslog.store import Log
 
 from .conftest import Clock, Result, day_file
@@ -119,11 +119,18 @@ def test_listing_is_chronological_and_limit_keeps_the_latest(index: Index) -> No
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.sampled_from(list('ab "-*()OR:^.{}NEARAND\\\'+学 ')), max_size=20))
+@given(st.text(alphabet=st.sampled_from(list('ab "-*()OR:^.{}NEARAND\\\'+学 \x00')), max_size=20))
 def test_any_typed_string_is_a_valid_query(index: Index, text: str) -> None:
     search(index, text)  # must not raise
     compiled = compile_query(text)
     assert compiled.match is None or compiled.match.count('"') % 2 == 0
+
+
+def test_a_nul_character_is_a_blank(index: Index) -> None:
+    """Found by fuzzing the web API: a NUL ended FTS5's string ("unterminated string")."""
+    assert search(index, "NaN\x00") == search(index, "NaN")
+    assert loose_query("0\x00 loss") is not None
+    ranked_ids(index, loose_query("0\x00 loss") or "")  # must not raise
 
 
 def test_cli_search_output_and_json(run: Run, clock: Clock, index: Index) -> None:

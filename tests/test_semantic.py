@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,6 +95,7 @@ def test_the_model_files_are_checked_by_their_hash(tmp_path: Path, monkeypatch: 
     data[-1] ^= 1
     (package / "model.onnx").write_bytes(bytes(data))
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.delitem(sys.modules, bundled.PACKAGE, raising=False)  # find_spec would answer from it
     with pytest.raises(bundled.ModelFileError, match="not the file reslog was built for"):
         bundled.verify(str(stamp))
     vectors = NumpyMiniLM(model, tokenizer).embed(["no network needed"])

@@ -84,6 +84,8 @@ def notices_to(listener: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         _listeners.remove(listener)
+
+
 class LongTimerError(TodoError):
     """A timer ran longer than a working day: count it only when the person confirms it.
 
@@ -101,3 +103,15 @@ class LongTimerError(TodoError):
 
 class UndoError(ReslogError):
     """Nothing that ``reslog undo`` may take back."""
+
+
+class ConflictError(ReslogError):
+    """A save against a page (or a part of one) that changed since it was loaded.
+
+    Nothing is written; :attr:`current` holds the text as it is now on disk, so that
+    an editor can show both versions.
+    """
+
+    def __init__(self, message: str, current: str) -> None:
+        super().__init__(message)
+        self.current = current

@@ -96,8 +96,11 @@ def spaced(text: str) -> str:
 
 
 def fts_term(word: str) -> str:
-    """``word`` as one quoted FTS5 string (a phrase if it spans several tokens)."""
-    return '"' + spaced(word).strip().replace('"', '""') + '"'
+    """``word`` as one quoted FTS5 string (a phrase if it spans several tokens).
+
+    A NUL character would end the string for FTS5's parser ("unterminated string"): it is a
+    blank here. (No shell can pass one; a web form or the JSON API can.)"""
+    return '"' + spaced(word.replace("\x00", " ")).strip().replace('"', '""') + '"'
 
 
 def search_text(kind: str | None, body: str) -> str:

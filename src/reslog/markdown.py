@@ -45,6 +45,9 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?=\s|$)\s*")
 _KIND = re.compile(r"^(" + "|".join(KINDS) + r"):(?:\s+|$)")
 _TAG = re.compile(r"(?<![\w&/#\[])#(?=[\w/-]*[^\W\d])([\w][\w/-]*)")
 _FIELD = re.compile(r"\[([\w][\w .-]*?)::[ \t]*([^\]]*?)[ \t]*\]")
+#: The patterns of a ``#tag`` and a ``[key:: value]`` field, for renderers that mark them up.
+TAG_PATTERN = _TAG
+FIELD_PATTERN = _FIELD
 _FRONT_KEY = re.compile(r"^([\w-]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 
@@ -329,6 +332,11 @@ def tail_field(text: str, key: str) -> str | None:
     masked = _masked(text)
     found = [m for m in _FIELD.finditer(masked, _tail(masked)) if m.group(1).strip() == key]
     return text[found[-1].start(2):found[-1].end(2)] if found else None
+
+
+def strip_fields(text: str) -> str:
+    """``text`` without its ``[key:: value]`` fields, blanks squeezed."""
+    return " ".join(_FIELD.sub(" ", text).split())
 
 
 def split_kind(text: str) -> tuple[str | None, str]:

@@ -48,12 +48,12 @@ from reslog.analytics.data import iso_week, load
 from reslog.counts import count, deferred
 from reslog.dates import OUTSIDE, format_duration, in_range, long_date, parse_range
 from reslog.digest import digest
-from reslog.errors import InputError
+from reslog.errors import ConflictError, InputError
 from reslog.index import Index
 from reslog.model import DEFERRED, THINKING_KINDS, Page
 from reslog.records import Record
 from reslog.search import Filters, Hit, tasks
-from reslog.store import Log, path_text
+from reslog.store import Log, content_hash, path_text
 from reslog.words import plural
 
 TYPE_CHECKING = False
@@ -66,8 +66,12 @@ if TYPE_CHECKING:
 BLOCKS: tuple[str, ...] = ("figures", "time", "waiting", "ideas", "compare", "prompts")
 #: The researcher's own sections, created empty once.
 OWN_SECTIONS: tuple[str, ...] = ("Reflection", "Next week's focus")
-_OWN_TITLES = frozenset({"reflection", "reflections", "next week's focus", "next week\u2019s focus",
-                         "next week"})
+#: The researcher's sections by key, with the headings that name each (lower case).
+OWN_KEYS: dict[str, tuple[str, frozenset[str]]] = {
+    "reflection": ("Reflection", frozenset({"reflection", "reflections"})),
+    "focus": ("Next week's focus", frozenset({"next week's focus", "next week\u2019s focus", "next week"})),
+}
+_OWN_TITLES = frozenset().union(*(titles for _, titles in OWN_KEYS.values()))
 #: A to-do that has waited this many days is listed under "tasks that keep waiting".
 WAIT_DAYS = 3
 
@@ -545,3 +549,77 @@ def _set_front(page: Page, name: str, rating: int | None) -> Page:
     if not any(_WEEK_KEY.match(lines[i]) for i in range(1, close)):
         lines.insert(1, f"week: {name}{nl}")
     return markdown.with_lines(page, lines)
+
+
+# --- the researcher's sections, edited in place ---
+
+
+def _own_span(page: Page, key: str) -> tuple[int, int] | None:
+    """(heading line, end) of the researcher's section ``key`` (the first one with its heading)."""
+    titles = OWN_KEYS[key][1]
+    for section in page.sections:
+        if section.title.strip().rstrip(":").strip().lower() in titles:
+            return section.index, section.end
+    return None
+
+
+def own_text(page: Page, key: str) -> str:
+    """The text of the researcher's section ``key`` (``reflection`` or ``focus``) as an editor
+    shows it: its lines without the heading and without blank lines around them."""
+    if key not in OWN_KEYS:
+        raise InputError(f"unknown section {key!r}; use one of: {', '.join(OWN_KEYS)}")
+    span = _own_span(page, key)
+    if span is None:
+        return ""
+    return "\n".join(markdown.line_body(page, i) for i in range(span[0] + 1, span[1])).strip("\n")
+
+
+def save_own_text(log: Log, year: int, week: int, key: str, text: str, expected: str) -> Page:
+    """Replace the researcher's section ``key`` of a week page with ``text``, under the lock.
+
+    ``expected`` is :func:`~reslog.store.content_hash` of :func:`own_text` as the editor loaded
+    it: when the section changed since (in another tab, an editor, a sync), nothing is written
+    and :class:`~reslog.errors.ConflictError` carries the section as it is now. Only the
+    section's own lines change; the generated blocks and every other line stay as they are. A
+    page that does not exist yet is refused (make it with :func:`refresh` first)."""
+    if key not in OWN_KEYS:
+        raise InputError(f"unknown section {key!r}; use one of: {', '.join(OWN_KEYS)}")
+    name = week_name(year, week)
+    path = week_file(log, year, week)
+    body = [line.rstrip() for line in markdown.split_lines(text.replace("\r\n", "\n").replace("\r", "\n"))]
+    while body and not body[-1].strip():
+        body.pop()
+    while body and not body[0].strip():
+        body.pop(0)
+    with log.locked():
+        page = log.read_page(path)
+        if page is None:
+            raise InputError(f"there is no page for {name} yet; make it with 'reslog week {name}' first")
+        current = own_text(page, key)
+        if content_hash(current) != expected:
+            raise ConflictError(
+                f"the {OWN_KEYS[key][0]} of {name} changed since it was loaded; nothing was saved. "
+                "Compare both versions, then save again",
+                current,
+            )
+        if current == "\n".join(body):
+            return page
+        nl = page.newline
+        span = _own_span(page, key)
+        lines = list(page.lines)
+        if span is None:  # the heading was deleted by hand: add it back at the end
+            if lines and not lines[-1].endswith(("\n", "\r")):
+                lines[-1] += nl
+            if lines and lines[-1].strip():
+                lines.append(nl)
+            lines.append(f"## {OWN_KEYS[key][0]}{nl}")
+            start = end = len(lines)
+        else:
+            start, end = span[0] + 1, span[1]
+        new = [nl] + [line + nl for line in body] if body else [nl]
+        if end < len(lines):
+            new.append(nl)  # a blank line before the next heading
+        lines[start:end] = new
+        page = markdown.with_lines(page, lines)
+        log.write_page(path, page)
+    return page

@@ -29,7 +29,7 @@ from contextlib import contextmanager, suppress
 
 from reslog import markdown
 from reslog.dates import in_range, long_date
-from reslog.errors import LogError, PageError
+from reslog.errors import ConflictError, LogError, PageError
 from reslog.model import DEFERRED, SECTION_ORDER, SECTION_TITLES, Page
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
@@ -126,6 +126,19 @@ def new_day_text(day: dt.date) -> str:
     for key in SECTION_ORDER:
         parts += [f"## {SECTION_TITLES[key]}", ""]
     return "\n".join(parts[:-1]) + "\n"
+
+
+def content_hash(text: str | None) -> str:
+    """The hash a save is guarded by: BLAKE2b of the page's UTF-8 bytes (``""`` for no page).
+
+    An editor keeps the hash of the text it loaded and sends it back with the new text;
+    :meth:`Log.save_text` refuses the save if the page on disk no longer has it.
+    """
+    if text is None:
+        return ""
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def atomic_write(path: Path | str, data: bytes) -> None:
@@ -231,6 +244,11 @@ class Log:
                 "convert it to UTF-8 in an editor, then try again"
             ) from None
         return markdown.parse(text)
+
+    def read_text(self, path: Path | str) -> str | None:
+        """A page's text exactly as on disk (a BOM and line endings kept), or None if there is none."""
+        page = self.read_page(path)
+        return None if page is None else markdown.render(page)
 
     def days(self) -> list[dt.date]:
         """Every day that has a page in the supported range, oldest first (lists folders; reads no page)."""
@@ -392,6 +410,30 @@ class Log:
             return changed
 
 
+    def save_text(self, path: Path | str, text: str, expected: str) -> Page:
+        """Replace a page with ``text`` (as typed in an editor), unless it changed since it was read.
+
+        ``expected`` is :func:`content_hash` of the text the editor loaded (``""`` when there was
+        no page). Under the lock the page is read again; if its hash differs, nothing is written
+        and :class:`~reslog.errors.ConflictError` carries the text now on disk. A save of the
+        same text writes nothing. Returns the page as saved.
+        """
+        path = _shown(path)
+        with self.locked():
+            current = self.read_text(path)
+            if content_hash(current) != expected:
+                shown = path[len(self.folder) + 1:] if path.startswith(self.folder + "/") else path
+                raise ConflictError(
+                    f"{shown} changed since it was loaded; nothing was saved. "
+                    "Compare both versions, then save again",
+                    current or "",
+                )
+            page = markdown.parse(text)
+            if text != current:
+                self.write_page(path, page)
+            return page
+
+
 def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
     """Copy the open to-dos of ``old`` (with their nested lines) into ``new``.
 
@@ -418,6 +460,6 @@ def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
 
 
 __all__ = [
-    "DATA_DIR", "Log", "atomic_write", "carry_over", "default_folder", "default_root", "exists", "expanded",
-    "new_day_text", "path_text",
+    "DATA_DIR", "Log", "atomic_write", "carry_over", "content_hash", "default_folder", "default_root",
+    "exists", "expanded", "new_day_text", "path_text",
 ]

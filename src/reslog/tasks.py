@@ -108,7 +108,15 @@ def todos(page: Page) -> list[Todo]:
     return [Todo(n, e) for n, e in enumerate(page.tasks(), 1)]
 
 
-def _pick(page: Page, day: dt.date, number: int) -> Entry:
+def wording(entry: Entry) -> str:
+    """A to-do's words without its fields: what a timer, a ``took`` or a carry does not change.
+
+    A caller that shows to-dos by number (a web page loaded a while ago) passes it back as
+    ``expect``, so that an action lands on the to-do the person saw or on none."""
+    return markdown.strip_fields(entry.text)
+
+
+def _pick(page: Page, day: dt.date, number: int, expect: str | None = None) -> Entry:
     tasks = page.tasks()
     if not 1 <= number <= len(tasks):
         count = f"to-dos 1 to {len(tasks)}" if tasks else "no to-dos"
@@ -116,7 +124,13 @@ def _pick(page: Page, day: dt.date, number: int) -> Entry:
             f"there is no to-do {number} on {day.isoformat()} (it has {count}); "
             "see them with 'reslog todos'"
         )
-    return tasks[number - 1]
+    entry = tasks[number - 1]
+    if expect is not None and wording(entry) != " ".join(expect.split()):
+        raise TodoError(
+            f"to-do {number} on {day.isoformat()} is no longer {expect!r}: the page changed since "
+            "it was shown; nothing was changed, look at the page again"
+        )
+    return entry
 
 
 def _took_with(body: str, entry: Entry, minutes: int) -> str:
@@ -167,17 +181,18 @@ def _check_long(todo: Todo, minutes: int, now: dt.datetime, action: str, confirm
 
 def finish(
     log: Log, day: dt.date, today: dt.date, number: int, took: int | None, now: dt.datetime,
-    confirm: bool = False,
+    confirm: bool = False, expect: str | None = None,
 ) -> TimerResult:
     """Mark to-do ``number`` done; a running timer on it stops and its time is added.
 
     An explicit ``took`` replaces whatever was measured. A timer that ran longer
-    than :data:`LONG_TIMER` raises :class:`LongTimerError` unless ``confirm``.
+    than :data:`LONG_TIMER` raises :class:`LongTimerError` unless ``confirm``. With ``expect``
+    (see :func:`wording`), a to-do with other words is left alone and the call fails.
     """
     result: list[TimerResult] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick(page, day, number)
+        entry = _pick(page, day, number, expect)
         if entry.state != OPEN:
             raise TodoError(
                 f"to-do {number} on {day.isoformat()} is {TASK_STATES.get(entry.state or '', 'not open')}"
@@ -203,12 +218,12 @@ def finish(
     return result[0]
 
 
-def drop(log: Log, day: dt.date, today: dt.date, number: int) -> Entry:
+def drop(log: Log, day: dt.date, today: dt.date, number: int, expect: str | None = None) -> Entry:
     """Mark to-do ``number`` abandoned (``[-]``); a running timer on it stops and is not counted."""
     dropped: list[Entry] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick(page, day, number)
+        entry = _pick(page, day, number, expect)
         if entry.state != OPEN:
             raise TodoError(
                 f"to-do {number} on {day.isoformat()} is {TASK_STATES.get(entry.state or '', 'not open')}"
@@ -260,7 +275,9 @@ def defer_day(value: str, today: dt.date) -> dt.date:
     return parse_date(value, today)
 
 
-def defer(log: Log, day: dt.date, today: dt.date, number: int, to: dt.date) -> Entry:
+def defer(
+    log: Log, day: dt.date, today: dt.date, number: int, to: dt.date, expect: str | None = None,
+) -> Entry:
     """Put off an open to-do to the day ``to``: ``[scheduled:: DATE]`` on its line.
 
     The to-do stays open and is carried from day to day as before (so it cannot
@@ -272,7 +289,7 @@ def defer(log: Log, day: dt.date, today: dt.date, number: int, to: dt.date) -> E
     deferred: list[Entry] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick(page, day, number)
+        entry = _pick(page, day, number, expect)
         if entry.state != OPEN:
             raise TodoError(
                 f"to-do {number} on {day.isoformat()} is {TASK_STATES.get(entry.state or '', 'not open')}"
@@ -312,13 +329,15 @@ def _stop_timer(page: Page, current: Todo, minutes: int) -> tuple[Page, TimerRes
     return new, TimerResult(current.number, entry.text, minutes, took)
 
 
-def start(log: Log, today: dt.date, number: int, now: dt.datetime, confirm: bool = False) -> Started:
+def start(
+    log: Log, today: dt.date, number: int, now: dt.datetime, confirm: bool = False, expect: str | None = None,
+) -> Started:
     """Start the timer on today's to-do ``number``. One timer runs at a time: a timer running on
     another to-do is stopped first (its time counted), so ``start`` switches between tasks."""
     started: list[Started] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick(page, today, number)
+        entry = _pick(page, today, number, expect)
         if entry.state != OPEN:
             raise TodoError(f"to-do {number} is not open; start an open one (see 'reslog todos')")
         current = running(page)

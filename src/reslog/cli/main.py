@@ -56,6 +56,7 @@ COMMANDS: dict[str, str] = {
     "export": "reslog.cli.io_cmds:export_cmd",
     "mcp": "reslog.cli.mcp_cmds:mcp",
     "sync": "reslog.cli.sync_cmds:sync",
+    "serve": "reslog.cli.serve_cmds:serve",
     "demo": "reslog.cli.misc_cmds:demo",
     "completion": "reslog.cli.misc_cmds:completion",
 }

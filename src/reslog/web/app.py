@@ -1,0 +1,189 @@
+"""The ASGI application of ``reslog serve``: wiring, sign-in, live updates, errors.
+
+:func:`create_app` puts :class:`~reslog.web.security.Guard` in front of a
+FastAPI app whose routes live in :mod:`reslog.web.pages` (HTML for people,
+htmx fragments) and :mod:`reslog.web.api` (JSON for scripts, documented at
+``/openapi.json``). Every route reads and writes through the core: the store
+(its lock, atomic writes and carry-over), capture, tasks, review, and the
+index through :class:`~reslog.web.reader.Reader`; nothing here runs SQL or
+opens a page file.
+
+Live updates: ``GET /events?file=days/2026/2026-11-26.md`` is a stream of
+server-sent events; it looks at the page's size and mtime twice a second and
+sends its new content hash when it changes, so an open tab shows what the CLI,
+an editor or a sync tool wrote within about a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from reslog import __version__
+from reslog.errors import ConflictError, ReslogError
+from reslog.store import Log, content_hash
+from reslog.web.reader import Reader
+from reslog.web.security import Guard, Keys, allowed_hosts
+
+__all__ = ["Context", "create_app"]
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+_WATCHABLE = re.compile(r"^(days/\d{4}/\d{4}-\d{2}-\d{2}|weeks/\d{4}/\d{4}-W\d{2})\.md$")
+#: How often the event stream looks at the page on disk (seconds).
+WATCH_EVERY = 0.5
+#: Threads that run the blocking routes.
+THREADS = 8
+
+
+class Context:
+    """What every route needs: the log, its reader, the keys and the templates."""
+
+    def __init__(self, log: Log, reader: Reader, keys: Keys) -> None:
+        self.log = log
+        self.reader = reader
+        self.keys = keys
+        self.templates = Environment(
+            loader=FileSystemLoader(str(HERE / "templates")),
+            autoescape=select_autoescape(["html", "svg"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates.globals["version"] = __version__
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True,
+               stopping: Callable[[], bool] | None = None) -> Any:
+    """The guarded ASGI app for ``log``, answering to ``host``:``port`` and signed in by ``token``.
+
+    ``stopping`` says when the server is shutting down: the event streams then end, so that open
+    tabs do not hold the shutdown up."""
+    from reslog.web import api, editor, lookup, pages, responses
+
+    keys = Keys(token, port)
+    reader = Reader(log, semantic=semantic)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Blocking routes run in a thread pool; each thread keeps an index connection (and its
+        # page cache). On a 2-core machine 8 threads are plenty, and cost far less than 40.
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+        yield
+        reader.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="reslog",
+        version=__version__,
+        description="The JSON API of `reslog serve` (see docs/api.md). Authenticate with the sign-in "
+                    "cookie or `Authorization: Bearer TOKEN`.",
+        docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+    )
+    app.state.ctx = Context(log, reader, keys)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(lookup.router)
+    app.include_router(editor.router)
+
+    @app.exception_handler(ReslogError)
+    async def _reslog_error(request: Request, exc: ReslogError) -> Response:
+        status = 409 if isinstance(exc, ConflictError) else 422
+        if _wants_json(request):
+            body: dict[str, Any] = {"detail": exc.message}
+            if isinstance(exc, ConflictError):
+                body["current"] = exc.current
+                body["hash"] = content_hash(exc.current)
+            return JSONResponse(body, status_code=status)
+        return responses.error_response(request, exc, status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
+                             for e in exc.errors())
+        if _wants_json(request):
+            return JSONResponse({"detail": problems}, status_code=422)
+        return responses.error_response(request, ReslogError(f"cannot read the request: {problems}"), 422)
+
+    @app.get("/login", include_in_schema=False)
+    def login(request: Request, token: str = "") -> Response:
+        if token and keys.token_ok(token):
+            response = RedirectResponse("/", status_code=303)
+            response.headers["set-cookie"] = keys.cookie_header()
+            response.headers["cache-control"] = "no-store"
+            return response
+        return responses.sign_in(request, bad=bool(token))
+
+    @app.post("/login", include_in_schema=False)
+    async def login_form(request: Request) -> Response:
+        fields = await responses.form(request)
+        return login(request, fields.get("token", "").strip())
+
+    @app.get("/manifest.webmanifest", include_in_schema=False)
+    def manifest() -> Response:
+        return Response((STATIC / "manifest.webmanifest").read_bytes(),
+                        media_type="application/manifest+json")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response((STATIC / "icon.svg").read_bytes(), media_type="image/svg+xml")
+
+    @app.get("/events", include_in_schema=False)
+    async def events(request: Request, file: str) -> Response:
+        if not _WATCHABLE.match(file):
+            return JSONResponse({"detail": "file must be a day or week page (days/YYYY/YYYY-MM-DD.md)"},
+                                status_code=422)
+        path = os.path.join(log.folder, file)
+        return StreamingResponse(_watch(request, log, path, stopping or (lambda: False)),
+                                 media_type="text/event-stream",
+                                 headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+
+    hosts, any_ip = allowed_hosts(host, port)
+    return Guard(app, keys, hosts, any_ip, port)
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+async def _watch(request: Request, log: Log, path: str, stopping: Callable[[], bool]) -> AsyncIterator[bytes]:
+    """Server-sent events: ``changed`` with the page's new hash whenever it changes on disk."""
+    yield b"retry: 1000\n\n"
+    last = _stamp(path)
+    beat = 0
+    while True:
+        await asyncio.sleep(WATCH_EVERY)
+        if stopping() or await request.is_disconnected():
+            return
+        now = _stamp(path)
+        if now != last:
+            last = now
+            try:
+                text = await asyncio.to_thread(log.read_text, path)
+            except ReslogError:
+                text = None
+            yield f"event: changed\ndata: {content_hash(text)}\n\n".encode()
+        beat += 1
+        if beat % 30 == 0:
+            yield b": keep-alive\n\n"

@@ -1,0 +1,86 @@
+"""Edit any page as Markdown: the whole page in a text area, saved only over the text it showed.
+
+The save goes through :meth:`reslog.store.Log.save_text` (under the log's lock, atomically);
+if the page changed since it was loaded, nothing is written and both versions are shown with
+their differences (:func:`diff`, used by the week's sections too).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from reslog import review
+from reslog.errors import ConflictError
+from reslog.store import content_hash, new_day_text
+from reslog.web import clock, responses
+
+__all__ = ["diff", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+_WEEK_NAME = re.compile(r"^\d{4}-W\d{2}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _target(request: Request, target: str) -> tuple[str, str, str]:
+    """(path, name shown, where to go after saving) of a day (YYYY-MM-DD) or week (YYYY-Www)."""
+    log = responses.ctx(request).log
+    if _WEEK_NAME.match(target):
+        year, number = review.parse_week(target, clock.now().date())
+        return review.week_file(log, year, number), f"weeks/{year:04d}/{target}.md", f"/week/{target}"
+    day = responses.iso_day(target)
+    return log.day_file(day), log.day_name(day), f"/day/{day.isoformat()}"
+
+
+@router.get("/edit/{target}", response_class=HTMLResponse)
+def edit_page(request: Request, target: str) -> Response:
+    path, name, back = _target(request, target)
+    text = responses.ctx(request).log.read_text(path)
+    shown = text
+    if text is None:
+        shown = new_day_text(responses.iso_day(target)) if _ISO_DATE.match(target) else ""
+    return responses.render(request, "edit.html", target=target, name=name, back=back, text=shown,
+                            hash=content_hash(text), exists=text is not None, nav="")
+
+
+def _newlines_like(text: str, current: str | None) -> str:
+    """A browser sends a textarea with CRLF line endings: give the page its own back."""
+    text = text.replace("\r\n", "\n")
+    if current is not None and "\r\n" in current and current.count("\r\n") * 2 >= current.count("\n"):
+        text = text.replace("\n", "\r\n")
+    return text
+
+
+@router.post("/edit/{target}")
+async def edit_save(request: Request, target: str) -> Response:
+    fields = await responses.form(request)
+    path, name, back = _target(request, target)
+    log = responses.ctx(request).log
+    current = await run_in_threadpool(log.read_text, path)
+    text = _newlines_like(fields.get("text", ""), current)
+    try:
+        await run_in_threadpool(log.save_text, path, text, fields.get("hash", ""))
+        responses.ctx(request).reader.touch()
+    except ConflictError as exc:
+        return responses.render(request, "edit.html", status=409, target=target, name=name, back=back,
+                                text=text, hash=content_hash(exc.current), exists=True, conflict=exc.message,
+                                theirs=exc.current, diff=diff(exc.current, text))
+    return RedirectResponse(back, status_code=303)
+
+
+def diff(theirs: str, mine: str) -> list[tuple[str, str]]:
+    """A line diff from the text on disk to the text being saved: (class, line) pairs."""
+    out: list[tuple[str, str]] = []
+    kinds = {"+": "add", "-": "del", "@": "hunk"}
+    for line in difflib.unified_diff(theirs.splitlines(), mine.splitlines(), "on disk", "yours", lineterm="",
+                                     n=2):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = kinds.get(line[:1], "same")
+        out.append((kind, line))
+    return out

@@ -1,0 +1,167 @@
+"""Finding things in the log: search as you type, ask, and the six stats topics.
+
+Search and ask go through :class:`reslog.web.reader.Reader` (the same functions as
+``reslog search`` and ``reslog ask``); stats through :mod:`reslog.analytics`, with the charts
+of :mod:`reslog.web.charts` and the entries behind every figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import importlib
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from reslog.dates import parse_range
+from reslog.errors import InputError
+from reslog.model import KINDS, SECTION_ORDER
+from reslog.search import STOPWORDS, Filters
+from reslog.web import charts, clock, responses
+
+__all__ = ["TOPICS", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+TOPICS = {
+    "time": "How long do tasks really take against my estimates?",
+    "bugs": "Which bugs keep recurring?",
+    "sources": "Where did my important information and my ideas come from?",
+    "focus": "How did my focus evolve?",
+    "weeks": "What made a week better than the last?",
+    "habits": "When and how do I log?",
+}
+
+
+def _filters(params: dict[str, str], today: dt.date) -> Filters:
+    def opt(key: str) -> str | None:
+        value = params.get(key, "").strip()
+        return value or None
+
+    level = opt("level")
+    if level is not None and not level.isdigit():
+        raise InputError(f"unknown level {level!r}; use 0 (facts), 1 (thoughts) or 2 (reflection)")
+    since = opt("since")
+    until = opt("until")
+    return Filters(
+        kind=opt("kind"), tag=opt("tag"), section=opt("section"),
+        level=int(level) if level is not None else None, source=opt("source"),
+        starred=params.get("starred") in ("1", "on", "true"), open=params.get("open") in ("1", "on", "true"),
+        since=parse_range(since, today)[0] if since else None,
+        until=parse_range(until, today)[1] if until else None,
+    )
+
+
+def _highlight(text: str, words: tuple[str, ...]) -> str:
+    """Escaped text with the query's words (by their stems, stopwords left out) in ``<mark>``."""
+    words = tuple(w for w in words if len(w) > 1 and w.lower() not in STOPWORDS)
+    if not words:
+        return html.escape(text)
+    stems = sorted({w[: max(3, len(w) - 3)] if len(w) > 5 else w for w in words}, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
+    out, at = [], 0
+    for match in pattern.finditer(text):
+        out.append(html.escape(text[at:match.start()]))
+        out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+        at = match.end()
+    out.append(html.escape(text[at:]))
+    return "".join(out)
+
+
+_LABELS = {"todo": "to-do", "ideas": "idea", "reflection": "reflection"}
+
+
+def _results(request: Request, params: dict[str, str]) -> dict[str, Any]:
+    today = clock.now().date()
+    q = params.get("q", "")
+    filters = _filters(params, today)
+    if not q.strip() and filters == Filters():
+        return {"hits": [], "empty": True, "q": q}
+    mode = params.get("mode") or None
+    if mode is not None and mode not in ("hybrid", "keyword", "semantic"):
+        raise InputError(f"unknown mode {mode!r}; use hybrid, keyword or semantic")
+    found = responses.ctx(request).reader.search(q, filters, today, limit=30, mode=mode)
+    hits = []
+    for hit in found.hits:
+        lines = hit.text.split("\n")
+        first = re.sub(r"\s*\[[\w][\w .-]*?::[^\]]*\]", "", lines[0])
+        more = [re.sub(r"^\s*[-*+]\s+", "", line) for line in lines[1:3]]
+        hits.append({
+            "date": hit.date, "time": hit.time, "line": hit.line, "file": hit.file,
+            "label": hit.kind or _LABELS.get(hit.section or "", "note"), "state": hit.state,
+            "html": _highlight(first, found.words),
+            "more": [_highlight(m, found.words) for m in more if m.strip()],
+            "tags": hit.tags, "starred": hit.starred, "level": hit.level,
+            "source": hit.source,
+        })
+    return {"hits": hits, "empty": False, "q": q, "scope": found.scope.label if found.scope else None,
+            "mode": found.mode, "note": found.note}
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request) -> Response:
+    params = dict(request.query_params)
+    results = _results(request, params)
+    return responses.render(request, "search.html", params=params, results=results, kinds=KINDS,
+                            sections=SECTION_ORDER, nav="search")
+
+
+@router.get("/search/results", response_class=HTMLResponse)
+def search_results(request: Request) -> Response:
+    params = dict(request.query_params)
+    results = _results(request, params)
+    push = "/search?" + urlencode({k: v for k, v in params.items() if v})
+    return responses.render(request, "_results.html", results=results, headers={"hx-replace-url": push})
+
+
+def _answer(request: Request, q: str) -> dict[str, Any] | None:
+    if not q.strip():
+        return None
+    found, result, notice = responses.ctx(request).reader.ask(q, clock.now().date())
+    quotes: list[dict[str, Any]] = [{"n": n, "date": c.date, "file": c.file, "line": c.line, "text": c.text}
+              for n, c in enumerate(result.citations, 1)]
+    by_day: dict[str, list[dict[str, Any]]] = {}
+    for quote in quotes:
+        by_day.setdefault(quote["date"], []).append(quote)
+    return {"q": q, "abstained": found.abstained, "generated": result.generated, "text": result.text,
+            "quotes": quotes, "by_day": by_day, "scope": found.scope.label if found.scope else None,
+            "notice": notice}
+
+
+@router.get("/ask", response_class=HTMLResponse)
+def ask_page(request: Request, q: str = "") -> Response:
+    answer = _answer(request, q)
+    template = "_answer.html" if responses.is_htmx(request) else "ask.html"
+    return responses.render(request, template, q=q, answer=answer, nav="ask")
+
+
+# --- stats ---
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def stats_index(request: Request) -> Response:
+    return responses.render(request, "stats.html", topics=TOPICS, topic=None, nav="stats")
+
+
+@router.get("/stats/{topic}", response_class=HTMLResponse)
+def stats_page(request: Request, topic: str, since: str = "", until: str = "", tag: str = "") -> Response:
+    if topic not in TOPICS:
+        raise InputError(f"unknown topic {topic!r}; use one of: {', '.join(TOPICS)}")
+    from reslog.analytics.data import load
+
+    today = clock.now().date()
+    start = parse_range(since, today)[0] if since.strip() else None
+    end = parse_range(until, today)[1] if until.strip() else None
+    if start and end and start > end:
+        raise InputError(f"the range is empty: since {start} is after until {end}; swap them")
+    module = importlib.import_module(f"reslog.analytics.{topic}")
+    data = load(responses.ctx(request).log, today, start, end, tag.strip() or None)
+    result = module.compute(data)
+    return responses.render(request, "stats.html", topics=TOPICS, topic=topic, question=TOPICS[topic],
+                            lines=module.render(result), svgs=charts.chart(topic, result),
+                            behind=charts.behind(result), params={"since": since, "until": until, "tag": tag},
+                            nav="stats")

@@ -1,0 +1,159 @@
+"""Markdown to HTML for the web app, safe by construction.
+
+Everything a person typed into the log (entry text, tags, sources, titles,
+reflections) reaches the browser through this module and through Jinja2's
+autoescaping, never as raw HTML:
+
+* text is rendered by markdown-it-py with raw HTML **off**, so ``<script>`` or
+  ``<img onerror=...>`` in an entry is shown as text;
+* a link's target must be ``http:``, ``https:``, ``mailto:`` or relative (no
+  scheme); ``javascript:``, ``data:``, ``vbscript:`` and every other scheme
+  leave the text unlinked;
+* images are not rendered (an image would be a request to another host);
+* the log's own marks are recognised before Markdown runs and put back after:
+  ``#tags`` become chips linking to a search, ``[key:: value]`` fields small
+  labels, ``[[2026-11-24]]`` a link to that day, ``★`` a star, bare http(s)
+  URLs links. Each is escaped on its own.
+
+(The html export has its own renderer for a static site; the two may be
+unified later.)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote, unquote
+
+from markdown_it import MarkdownIt
+
+from reslog.markdown import FIELD_PATTERN, TAG_PATTERN
+from reslog.model import STAR
+
+__all__ = ["block", "inline", "safe_url"]
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+_HOLD = re.compile("\ue000(\\d+)\ue001")
+_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s<>\"'`]+")
+_WIKI = re.compile(r"\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRAILING = ".,;:!?)]}'\""
+
+
+def safe_url(url: str) -> bool:
+    """Whether a link may point at ``url``: http(s), mailto or relative (no scheme at all)."""
+    # Browsers drop tabs, newlines and control characters inside a URL, and markdown-it
+    # percent-encodes them: judge the URL as a browser would read it, and as it is written.
+    for form in (url, unquote(url)):
+        stripped = "".join(ch for ch in form if ch > " " and ch != "\x7f")
+        match = _SCHEME.match(stripped)
+        if match is not None and match.group(1).lower() not in _ALLOWED_SCHEMES:
+            return False
+    stripped = "".join(ch for ch in url if ch > " ")
+    match = _SCHEME.match(stripped)
+    return match is None or match.group(1).lower() in _ALLOWED_SCHEMES
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.disable("image")
+    md.validateLink = safe_url  # type: ignore[method-assign]
+
+    def link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        token = tokens[idx]
+        href = str(token.attrGet("href") or "")
+        if _SCHEME.match(href):  # another site: no referrer, no opener
+            token.attrSet("rel", "noopener noreferrer nofollow")
+        return self.renderToken(tokens, idx, options, env)
+
+    def cell_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        # table alignment as a class: the pages' CSP forbids style attributes
+        token = tokens[idx]
+        style = str(token.attrs.pop("style", "") or "")
+        if "text-align:" in style:
+            token.attrSet("class", "a-" + style.split("text-align:", 1)[1].strip(" ;"))
+        return self.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("link_open", link_open)
+    md.add_render_rule("th_open", cell_open)
+    md.add_render_rule("td_open", cell_open)
+    return md
+
+
+_MD = _markdown()
+
+
+class _Held:
+    """Pieces of finished HTML kept out of Markdown's way behind private-use characters."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def hold(self, piece: str) -> str:
+        self.parts.append(piece)
+        return f"\ue000{len(self.parts) - 1}\ue001"
+
+    def restore(self, rendered: str) -> str:
+        return _HOLD.sub(lambda m: self.parts[int(m.group(1))], rendered)
+
+
+def _tag_chip(tag: str) -> str:
+    name = tag.rstrip("/-")
+    return (f'<a class="tag" href="/search?tag={quote(name, safe="/")}">#{html.escape(name)}</a>'
+            + html.escape(tag[len(name):]))
+
+
+def _field(key: str, value: str) -> str:
+    key, value = key.strip(), value.strip()
+    if key == "from":
+        return f'<span class="field source" title="source">from {html.escape(value)}</span>'
+    return (f'<span class="field f-{html.escape(re.sub(r"[^a-z0-9_-]", "", key.lower()))}">'
+            f'<span class="k">{html.escape(key)}</span> {html.escape(value)}</span>')
+
+
+def _url(match: re.Match[str], held: _Held) -> str:
+    url = match.group(0)
+    trail = ""
+    while url and url[-1] in _TRAILING:
+        trail = url[-1] + trail
+        url = url[:-1]
+    shown = html.escape(url)
+    link = f'<a href="{shown}" rel="noopener noreferrer nofollow">{shown}</a>'
+    return held.hold(link) + trail
+
+
+def _wiki(match: re.Match[str], held: _Held) -> str:
+    target, alias = match.group(1).strip(), (match.group(2) or "").strip()
+    shown = html.escape(alias or target)
+    if _DATE.match(target):
+        return held.hold(f'<a class="wiki" href="/day/{target}">{shown}</a>')
+    return held.hold(f'<span class="wiki">{shown}</span>')
+
+
+def _prepare(text: str, held: _Held, fields: bool = True) -> str:
+    text = text.replace("\ue000", "").replace("\ue001", "")
+    text = _WIKI.sub(lambda m: _wiki(m, held), text)
+    if fields:
+        text = FIELD_PATTERN.sub(lambda m: held.hold(_field(m.group(1), m.group(2))), text)
+    text = _URL.sub(lambda m: _url(m, held), text)
+    text = TAG_PATTERN.sub(lambda m: held.hold(_tag_chip(m.group(1))), text)
+    return text.replace(STAR, held.hold(f'<span class="star" title="starred">{STAR}</span>'))
+
+
+def inline(text: str, fields: bool = True) -> str:
+    """One line of an entry as HTML: inline Markdown, tags as chips, fields as labels
+    (left out with ``fields=False``, when the caller shows them elsewhere)."""
+    held = _Held()
+    if not fields:
+        text = FIELD_PATTERN.sub("", text)
+    prepared = _prepare(text, held, fields)
+    return held.restore(_MD.renderInline(prepared)).strip()
+
+
+def block(text: str) -> str:
+    """Free text (hand-written paragraphs, a reflection, a generated review block) as HTML."""
+    held = _Held()
+    prepared = _prepare(text, held)
+    return held.restore(_MD.render(prepared))

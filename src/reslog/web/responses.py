@@ -1,0 +1,69 @@
+"""How the pages answer: a template rendered with what every page needs, a form read, an error
+shown next to the form that caused it (htmx) or as a page, the sign-in page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from reslog.errors import InputError, ReslogError
+from reslog.web import clock
+from reslog.web.app import Context
+
+__all__ = ["ctx", "error_response", "form", "is_htmx", "iso_day", "render", "sign_in"]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def ctx(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None,
+           **values: Any) -> HTMLResponse:
+    """``template`` rendered with the CSRF token, today's date and the navigation key."""
+    context = ctx(request)
+    values.setdefault("csrf", context.keys.csrf)
+    values.setdefault("today", clock.now().date().isoformat())
+    values.setdefault("nav", "")
+    text = context.templates.get_template(template).render(**values)
+    response = HTMLResponse(text, status_code=status, headers=headers)
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+async def form(request: Request) -> dict[str, str]:
+    """A urlencoded form body as a dict (last value wins); no multipart, no file uploads."""
+    body = await request.body()
+    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def error_response(request: Request, exc: ReslogError, status: int) -> Response:
+    """An error next to the form that caused it (htmx), or a page that says it."""
+    message = exc.message
+    if is_htmx(request):
+        return render(request, "_message.html", status=status, message=message, kind="error")
+    return render(request, "message.html", status=status, title="Nothing was written", message=message)
+
+
+def sign_in(request: Request, bad: bool = False) -> Response:
+    return render(request, "signin.html", status=401 if bad else 200, bad=bad, csrf="")
+
+
+def iso_day(value: str) -> dt.date:
+    if not _ISO_DATE.match(value):
+        raise InputError(f"cannot read {value!r} as a date; use YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{value!r} is not a date of the calendar; use YYYY-MM-DD") from None

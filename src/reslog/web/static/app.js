@@ -1,0 +1,174 @@
+// reslog serve: the little the pages need beyond htmx. No inline script anywhere (the CSP forbids it).
+// - errors (422) and conflicts (409) are shown next to the form that caused them;
+// - the capture box is cleared and focused again after a save;
+// - a running timer ticks; "↳" puts a thought under an entry;
+// - keys: c capture, [ ] previous/next day, t today, / search;
+// - live refresh: a page changed on disk (CLI, editor, sync) is shown within about a second.
+(function () {
+  "use strict";
+
+  function slotFor(elt) {
+    var form = elt && elt.closest ? (elt.closest("form") || elt) : null;
+    if (form) {
+      var slot = form.querySelector(".msg");
+      if (slot) return slot;
+    }
+    return document.getElementById("page-msg") || document.getElementById("capture-msg");
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var status = evt.detail.xhr.status;
+    if (status === 422 || status === 409 || status === 403 || status === 401) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+      evt.detail.target = slotFor(evt.detail.requestConfig.elt);
+      evt.detail.swapOverride = "innerHTML";
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function (evt) {
+    var slot = slotFor(evt.detail.requestConfig && evt.detail.requestConfig.elt);
+    if (slot) {
+      slot.textContent = "";
+      var p = document.createElement("p");
+      p.className = "msg-error";
+      p.textContent = "The server did not answer; is reslog serve still running? Nothing was written.";
+      slot.appendChild(p);
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var elt = evt.detail.elt;
+    var ok = evt.detail.xhr && evt.detail.xhr.status >= 200 && evt.detail.xhr.status < 300;
+    if (elt && elt.id === "capture" && ok) {
+      var input = document.getElementById("capture-text");
+      input.value = "";
+      input.focus();
+      var msg = document.getElementById("capture-msg");
+      if (msg) msg.textContent = "";
+      var on = document.getElementById("capture-on");
+      if (on) on.value = "";
+    }
+  });
+
+  // a running timer
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll(".clock[data-since]").forEach(function (el) {
+      var since = Date.parse(el.getAttribute("data-since"));
+      if (isNaN(since)) return;
+      var s = Math.max(0, Math.floor((now - since) / 1000));
+      var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+      var text = (h ? h + ":" + String(m).padStart(2, "0") : String(m)) + ":" + String(sec).padStart(2, "0");
+      var out = el.querySelector(".elapsed");
+      if (out) out.textContent = text;
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+
+  // "↳": a thought under this entry
+  document.addEventListener("click", function (evt) {
+    var btn = evt.target.closest ? evt.target.closest("button.nest[data-on]") : null;
+    if (!btn) return;
+    var on = document.getElementById("capture-on");
+    var input = document.getElementById("capture-text");
+    if (on && input) {
+      on.value = btn.getAttribute("data-on");
+      input.focus();
+    }
+  });
+
+  // close an open "⋯" menu when clicking elsewhere
+  document.addEventListener("click", function (evt) {
+    document.querySelectorAll("details.more[open]").forEach(function (d) {
+      if (!d.contains(evt.target)) d.removeAttribute("open");
+    });
+  });
+
+  // keys
+  document.addEventListener("keydown", function (evt) {
+    if (evt.ctrlKey || evt.metaKey || evt.altKey) return;
+    var t = evt.target;
+    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+    if (evt.key === "Escape" && typing) { t.blur(); return; }
+    if (typing) return;
+    var go = function (sel) { var a = document.querySelector(sel); if (a) { evt.preventDefault(); window.location.href = a.href; } };
+    if (evt.key === "c") {
+      var input = document.getElementById("capture-text");
+      if (input) { evt.preventDefault(); input.focus(); } else { evt.preventDefault(); window.location.href = "/"; }
+    } else if (evt.key === "[") { go('a[data-key="prev"], a[rel="prev"]'); }
+    else if (evt.key === "]") { go('a[data-key="next"], a[rel="next"]'); }
+    else if (evt.key === "t") { evt.preventDefault(); window.location.href = "/"; }
+    else if (evt.key === "/") {
+      var q = document.getElementById("q");
+      evt.preventDefault();
+      if (q) q.focus(); else window.location.href = "/search";
+    }
+  });
+
+  // live refresh
+  var source = null;
+  function busy(root) {
+    var active = document.activeElement;
+    if (active && root.contains(active) && (active.tagName === "INPUT" || active.tagName === "TEXTAREA" || active.tagName === "SELECT")) return true;
+    if (root.querySelector("details.more[open]")) return true;
+    var dirty = false;
+    root.querySelectorAll("textarea").forEach(function (ta) { if (ta.value !== ta.defaultValue) dirty = true; });
+    return dirty;
+  }
+  function refresh(root) {
+    var kind = root.getAttribute("data-kind");
+    if (kind === "day") {
+      // a message shown on the page (why an action was refused) outlives the refresh
+      var msg = document.getElementById("page-msg");
+      var kept = msg ? msg.innerHTML : "";
+      htmx.ajax("GET", "/fragment/day/" + root.getAttribute("data-date"), { target: "#page", swap: "outerHTML" })
+        .then(function () {
+          var now = document.getElementById("page-msg");
+          if (now && kept && !now.innerHTML.trim()) now.innerHTML = kept;
+        });
+    } else if (kind === "week") {
+      htmx.ajax("GET", "/week/" + root.getAttribute("data-week"), { target: "#week", select: "#week", swap: "outerHTML" });
+    } else if (kind === "edit") {
+      var note = document.getElementById("edit-changed");
+      if (note) note.hidden = false;
+    }
+  }
+  function watch() {
+    var root = document.querySelector("[data-file][data-kind]");
+    if (!root || !window.EventSource) return;
+    var file = root.getAttribute("data-file");
+    if (source && source.reslogFile === file) return;
+    if (source) source.close();
+    source = new EventSource("/events?file=" + encodeURIComponent(file));
+    source.reslogFile = file;
+    var pending = false;
+    source.addEventListener("changed", function (evt) {
+      var current = document.querySelector("[data-file][data-kind]");
+      if (!current || current.getAttribute("data-hash") === evt.data) return;
+      if (current.getAttribute("data-kind") !== "edit" && busy(current)) {
+        if (!pending) {
+          pending = true;
+          var again = function () {
+            var now = document.querySelector("[data-file][data-kind]");
+            if (now && busy(now)) { setTimeout(again, 800); return; }
+            pending = false;
+            if (now && now.getAttribute("data-hash") !== evt.data) refresh(now);
+          };
+          setTimeout(again, 800);
+        }
+        return;
+      }
+      refresh(current);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", watch);
+  // the year's heatmap on a narrow screen: show the latest months first
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".heat-wrap").forEach(function (w) { w.scrollLeft = w.scrollWidth; });
+  });
+  document.addEventListener("htmx:afterSettle", watch);
+  window.addEventListener("pagehide", function () { if (source) source.close(); });
+})();

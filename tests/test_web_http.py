@@ -1,0 +1,397 @@
+"""`reslog serve` over real HTTP on loopback: pages, forms, the JSON API, live updates.
+
+Every write is checked in the Markdown file itself; every bad input gets one clear line next to
+its form (422) and leaves the log byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):  # on CI the web tests must run
+    pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'reslog[web]'")
+
+from reslog.web import clock
+
+from .conftest import day_file
+from .web_harness import Server, keyword_only, serving
+
+NOW = dt.datetime(2026, 11, 26, 9, 12).astimezone()
+DAY = "2026-11-26"
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dt.datetime]]:
+    current = [NOW]
+    monkeypatch.setattr(clock, "now", lambda: current[0])
+    yield current
+
+
+@pytest.fixture
+def server(log_dir: Path, fixed_clock: list[dt.datetime]) -> Iterator[Server]:
+    keyword_only(log_dir)
+    with serving(log_dir) as running:
+        yield running
+
+
+def _files(log_dir: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(log_dir)): p.read_bytes() for p in sorted(log_dir.rglob("*.md"))}
+
+
+def _page(log_dir: Path, day: str = DAY) -> str:
+    return day_file(log_dir, day).read_text(encoding="utf-8")
+
+
+# --- today and capture ---
+
+
+def test_today_page_makes_todays_page_with_carried_todos(server: Server, log_dir: Path) -> None:
+    server.api("POST", "/api/entries", {"text": "todo Email Yitao", "date": "2026-11-24"})
+    reply = server.browser("GET", "/", htmx=False)
+    assert reply.status == 200
+    assert "Thursday 26 November 2026" in reply.text
+    assert "Email Yitao" in reply.text and "waiting 2 days" in reply.text
+    assert "[carried:: 2026-11-24]" in _page(log_dir)
+    assert "- [>] Email Yitao" in _page(log_dir, "2026-11-24")
+
+
+@pytest.mark.parametrize(("typed", "line"), [
+    ("exp: W2S on GPT-2 sizes #w2s ★", "- 09:12 exp: W2S on GPT-2 sizes #w2s ★"),
+    ("bug: off-by-one in the loader", "- 09:12 bug: off-by-one in the loader"),
+    ("todo Rerun the sweep #w2s [est:: 2h]", "- [ ] Rerun the sweep #w2s [est:: 2h]"),
+    ("todo: Email Yitao", "- [ ] Email Yitao"),
+    ("idea Use tools in reward models [from:: chat with Yitao]",
+     "- 09:12 Use tools in reward models [from:: chat with Yitao]"),
+    ("reflect The morning block worked.", "- 09:12 The morning block worked."),
+    ("did Set up the sweep", "- 09:12 Set up the sweep"),
+    ("08:05 read: the W2S paper", "- 08:05 read: the W2S paper"),
+])
+def test_capture_box_writes_what_the_cli_writes(server: Server, log_dir: Path, typed: str, line: str) -> None:
+    reply = server.browser("POST", "/capture", {"text": typed, "date": DAY})
+    assert reply.status == 200, reply.text
+    assert line in _page(log_dir).splitlines()
+    file, number = reply.headers["x-reslog-line"].rsplit(":", 1)
+    assert file == "days/2026/2026-11-26.md"
+    assert _page(log_dir).splitlines()[int(number) - 1] == line
+    assert reply.text.startswith('<article id="page"')  # the fragment htmx swaps in, no reload
+
+
+def test_think_and_feel_go_under_the_chosen_entry(server: Server, log_dir: Path) -> None:
+    server.browser("POST", "/capture", {"text": "exp: first run"})
+    server.browser("POST", "/capture", {"text": "exp: second run"})
+    server.browser("POST", "/capture", {"text": "the seed matters", "on": "1"})
+    server.browser("POST", "/capture", {"text": "feel relieved", "on": "2"})
+    server.browser("POST", "/capture", {"text": "think latest by default"})
+    lines = _page(log_dir).splitlines()
+    at = lines.index("- 09:12 exp: first run")
+    assert lines[at + 1] == "  - thought: the seed matters"
+    assert lines[at + 2:at + 5] == ["- 09:12 exp: second run", "  - feel: relieved",
+                                    "  - thought: latest by default"]
+
+
+def test_capture_without_htmx_redirects_back(server: Server, log_dir: Path) -> None:
+    reply = server.browser("POST", "/capture", {"text": "plain form post"}, htmx=False)
+    assert reply.status == 303 and reply.headers["location"] == "/"
+    assert "- 09:12 plain form post" in _page(log_dir)
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"text": ""}, "nothing to write: the text is empty"),
+    ({"text": "   "}, "nothing to write: the text is empty"),
+    ({"text": "todo "}, "nothing to write"),
+    ({"text": "x", "date": "blorp"}, "cannot read &#39;blorp&#39; as a date"),
+    ({"text": "x", "date": "2026-02-30"}, "cannot read &#39;2026-02-30&#39; as a date"),
+    ({"text": "todo rerun [est:: banana]"}, "[est:: banana]: cannot read &#39;banana&#39; as a duration"),
+    ({"text": "x", "on": "9"}, "there is no entry 9 on 2026-11-26"),
+    ({"text": "x", "on": "two"}, "cannot read &#39;two&#39; as an entry number"),
+    ({"text": "x #ok", "date": "2026-11-26", "on": "-1"}, "cannot read &#39;-1&#39; as an entry number"),
+    ({"text": "bell \x07 here"}, "the text holds a control character (U+0007)"),
+    ({"text": "todo"}, "nothing to write after &#39;todo&#39;"),
+])
+def test_bad_capture_says_why_and_writes_nothing(server: Server, log_dir: Path, fields: dict[str, str],
+                                                 message: str) -> None:
+    server.browser("POST", "/capture", {"text": "exp: already there"})
+    before = _files(log_dir)
+    reply = server.browser("POST", "/capture", fields)
+    assert reply.status == 422
+    assert message in reply.text and 'role="alert"' in reply.text
+    assert _files(log_dir) == before
+
+
+# --- to-dos ---
+
+
+def _todo(server: Server, action: str, **fields: str) -> http.client.HTTPResponse:
+    return server.browser("POST", f"/todo/{action}", {"date": DAY, **fields})  # type: ignore[return-value]
+
+
+def test_tick_timer_drop_and_defer(server: Server, log_dir: Path, fixed_clock: list[dt.datetime]) -> None:
+    for text in ("todo Rerun the sweep [est:: 2h]", "todo Email Yitao", "todo Read the paper", "todo Plan"):
+        server.browser("POST", "/capture", {"text": text})
+    reply = _todo(server, "start", n="1", expect="Rerun the sweep")
+    assert reply.status == 200 and 'class="chip clock" data-since="2026-11-26T09:12:00' in reply.text
+    assert "[started:: 2026-11-26T09:12:00" in _page(log_dir)
+    fixed_clock[0] = NOW + dt.timedelta(minutes=50)
+    assert _todo(server, "stop").status == 200
+    assert "- [ ] Rerun the sweep [est:: 2h] [took:: 50m]" in _page(log_dir)
+    assert _todo(server, "done", n="1", expect="Rerun the sweep").status == 200
+    assert "- [x] Rerun the sweep [est:: 2h] [took:: 50m]" in _page(log_dir)
+    assert _todo(server, "done", n="2", expect="Email Yitao", took="15m").status == 200
+    assert "- [x] Email Yitao [took:: 15m]" in _page(log_dir)
+    assert _todo(server, "drop", n="3", expect="Read the paper").status == 200
+    assert "- [-] Read the paper" in _page(log_dir)
+    assert _todo(server, "defer", n="4", expect="Plan", to="2026-11-30").status == 200
+    # deferred as `reslog defer` does it: still open and carried, not listed before that day
+    assert "- [ ] Plan [scheduled:: 2026-11-30]" in _page(log_dir)
+
+
+@pytest.mark.parametrize(("action", "fields", "message"), [
+    ("done", {"n": "9", "expect": "x"}, "there is no to-do 9 on 2026-11-26"),
+    ("done", {"n": "1", "expect": "Something else"}, "is no longer &#39;Something else&#39;"),
+    ("done", {"n": "1", "expect": "Rerun", "took": "soon"}, "cannot read &#39;soon&#39; as a duration"),
+    ("done", {"n": "one"}, "cannot read &#39;one&#39; as a to-do number"),
+    ("drop", {"n": "2", "expect": "Old"}, "is done, not open"),
+    ("stop", {}, "no timer is running"),
+    ("start", {"n": "1", "expect": "Rerun", "date": "2026-11-25"}, "a timer runs on today&#39;s to-dos only"),
+    ("defer", {"n": "1", "expect": "Rerun", "to": "2026-11-20"}, "cannot defer to 2026-11-20: give a day after"),
+    ("defer", {"n": "1", "expect": "Rerun", "to": "someday"}, "cannot read &#39;someday&#39; as a date"),
+    ("archive", {"n": "1"}, "unknown action &#39;archive&#39;"),
+])
+def test_bad_todo_actions_say_why_and_write_nothing(server: Server, log_dir: Path, action: str,
+                                                    fields: dict[str, str], message: str) -> None:
+    server.browser("POST", "/capture", {"text": "todo Rerun"})
+    server.browser("POST", "/capture", {"text": "todo Old"})
+    _todo(server, "done", n="2", expect="Old")
+    before = _files(log_dir)
+    reply = server.browser("POST", f"/todo/{action}", {"date": DAY, **fields})
+    assert reply.status == 422, reply.text
+    assert message in reply.text
+    assert _files(log_dir) == before
+
+
+def test_a_todo_reordered_on_disk_is_not_ticked_by_a_stale_page(server: Server, log_dir: Path) -> None:
+    server.browser("POST", "/capture", {"text": "todo Rerun the sweep"})
+    server.browser("POST", "/capture", {"text": "todo Email Yitao"})
+    page = day_file(log_dir, DAY)
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("- [ ] Rerun the sweep\n- [ ] Email Yitao\n",
+                                 "- [ ] Email Yitao\n- [ ] Rerun the sweep\n"), encoding="utf-8")
+    reply = _todo(server, "done", n="1", expect="Rerun the sweep")
+    assert reply.status == 422 and "is no longer" in reply.text
+    assert "- [x]" not in _page(log_dir)
+
+
+# --- the editor ---
+
+
+def _editor(server: Server, target: str) -> tuple[str, str]:
+    reply = server.browser("GET", f"/edit/{target}", htmx=False)
+    assert reply.status == 200
+    text = re.search(r'<textarea name="text" class="source"[^>]*>\n(.*?)</textarea>', reply.text, re.S)
+    digest = re.search(r'name="hash" value="([0-9a-f]*)"', reply.text)
+    assert text and digest
+    import html
+
+    return html.unescape(text.group(1)), digest.group(1)
+
+
+def test_editor_saves_the_page_with_its_own_line_endings(server: Server, log_dir: Path) -> None:
+    server.browser("POST", "/capture", {"text": "exp: <b>bold</b> & co"})
+    text, digest = _editor(server, DAY)
+    assert text == _page(log_dir)
+    browser_text = (text + "- 10:00 by hand\n").replace("\n", "\r\n")  # browsers send CRLF
+    reply = server.browser("POST", f"/edit/{DAY}", {"text": browser_text, "hash": digest}, htmx=False)
+    assert reply.status == 303 and reply.headers["location"] == f"/day/{DAY}"
+    assert day_file(log_dir, DAY).read_bytes() == (text + "- 10:00 by hand\n").encode("utf-8")
+
+
+def test_editor_refuses_a_stale_save_and_shows_both_versions(server: Server, log_dir: Path) -> None:
+    server.browser("POST", "/capture", {"text": "exp: first"})
+    text, digest = _editor(server, DAY)
+    server.api("POST", "/api/entries", {"text": "captured while the editor was open"})
+    on_disk = _page(log_dir)
+    reply = server.browser("POST", f"/edit/{DAY}", {"text": text + "- mine\n", "hash": digest}, htmx=False)
+    assert reply.status == 409
+    assert "changed since it was loaded; nothing was saved" in reply.text
+    assert "captured while the editor was open" in reply.text  # the version on disk is shown
+    assert '<span class="d-add">+- mine</span>' in reply.text  # and the difference
+    assert _page(log_dir) == on_disk
+    new_digest = re.search(r'name="hash" value="([0-9a-f]*)"', reply.text)
+    assert new_digest is not None  # saving again, knowingly, overwrites
+    assert server.browser("POST", f"/edit/{DAY}", {"text": text + "- mine\n", "hash": new_digest.group(1)},
+                          htmx=False).status == 303
+    assert _page(log_dir).endswith("- mine\n")
+
+
+# --- the week ---
+
+
+def test_week_page_rating_and_reflection(server: Server, log_dir: Path) -> None:
+    server.browser("POST", "/capture", {"text": "exp: a run #w2s"})
+    server.browser("POST", "/capture", {"text": "idea tools for reward models [from:: chat]"})
+    reply = server.browser("GET", "/week/2026-W48", htmx=False)
+    assert reply.status == 200
+    assert "The week in figures" in reply.text and "Ideas of the week" in reply.text
+    assert "reslog:begin" not in reply.text  # markers are not shown
+    week = log_dir / "weeks" / "2026" / "2026-W48.md"
+    assert week.exists()
+    assert server.browser("POST", "/week/2026-W48/rate", {"rating": "4"}).status == 200
+    assert "rating: 4" in week.read_text(encoding="utf-8")
+    digest = re.search(r'action="/week/2026-W48/own/reflection".*?name="hash" value="([0-9a-f]*)"', reply.text,
+                       re.S)
+    assert digest is not None
+    reply = server.browser("POST", "/week/2026-W48/own/reflection",
+                           {"text": "Mornings worked.\r\nChat did not.", "hash": digest.group(1)})
+    assert reply.status == 200 and "Saved to weeks/2026/2026-W48.md" in reply.text
+    assert "## Reflection\n\nMornings worked.\nChat did not.\n\n## Next week" in week.read_text(encoding="utf-8")
+    # the same stale form again is refused, with both versions
+    reply = server.browser("POST", "/week/2026-W48/own/reflection", {"text": "Other.", "hash": digest.group(1)})
+    assert reply.status == 409 and "Mornings worked." in reply.text and "Other." in reply.text
+    assert "Other." not in week.read_text(encoding="utf-8")
+    for bad, message in (("0", "cannot read &#39;0&#39; as a rating"), ("five", "as a rating")):
+        reply = server.browser("POST", "/week/2026-W48/rate", {"rating": bad})
+        assert reply.status == 422 and message in reply.text
+    assert "rating: 4" in week.read_text(encoding="utf-8")
+
+
+# --- search, ask, stats, journal, calendar ---
+
+
+def test_search_page_highlights_and_links_to_the_line(server: Server, log_dir: Path) -> None:
+    server.browser("POST", "/capture", {"text": "exp: the learning rate warmup diverged #w2s"})
+    server.browser("POST", "/capture", {"text": "bug: loader drops a batch"})
+    reply = server.browser("GET", "/search/results?q=learning+rate&kind=exp")
+    assert reply.status == 200
+    assert "<mark>learning</mark> <mark>rate</mark>" in reply.text
+    line = _page(log_dir).splitlines().index("- 09:12 exp: the learning rate warmup diverged #w2s") + 1
+    assert f'href="/day/2026-11-26#L{line}"' in reply.text
+    assert reply.headers["hx-replace-url"] == "/search?q=learning+rate&kind=exp"
+    assert "loader" not in server.browser("GET", "/search/results?q=learning&kind=bug").text
+    reply = server.browser("GET", "/search/results?q=loader+this+week")
+    assert "time scope" in reply.text and "loader" in reply.text
+    reply = server.browser("GET", "/search/results?q=x&kind=nonsense")
+    assert reply.status == 422 and "unknown kind" in reply.text
+
+
+def test_ask_cites_and_abstains(server: Server) -> None:
+    server.browser("POST", "/capture", {"text": "decision: keep the tokenizer at 32k because memory is tight"})
+    reply = server.browser("GET", "/ask?q=what+did+I+decide+about+the+tokenizer", htmx=False)
+    assert reply.status == 200
+    assert "keep the tokenizer at 32k" in reply.text and 'href="/day/2026-11-26#L' in reply.text
+    reply = server.browser("GET", "/ask?q=how+did+I+configure+Kubernetes")
+    assert "Nothing in the log answers this." in reply.text
+
+
+def test_stats_journal_calendar_render(server: Server) -> None:
+    server.browser("POST", "/capture", {"text": "todo Rerun [est:: 1h]"})
+    _todo(server, "done", n="1", expect="Rerun", took="90m")
+    server.browser("POST", "/capture", {"text": "bug: loader off by one #data"})
+    for topic in ("time", "bugs", "sources", "focus", "weeks", "habits"):
+        reply = server.browser("GET", f"/stats/{topic}", htmx=False)
+        assert reply.status == 200, (topic, reply.text[-500:])
+    time_page = server.browser("GET", "/stats/time", htmx=False).text
+    assert "<svg" in time_page and "1.50x" in time_page and 'href="/day/2026-11-26#L' in time_page
+    assert server.browser("GET", "/stats/nothing", htmx=False).status == 422
+    journal = server.browser("GET", "/journal", htmx=False).text
+    assert "Thursday 26 November 2026" in journal and "loader off by one" in journal
+    calendar = server.browser("GET", "/calendar?year=2026", htmx=False).text
+    assert '<a href="/day/2026-11-26"><rect class="h1"' in calendar and "1 days logged" in calendar
+
+
+def test_a_day_without_a_page_and_a_bad_date(server: Server) -> None:
+    reply = server.browser("GET", "/day/2026-11-20", htmx=False)
+    assert reply.status == 200 and "No page for this day yet" in reply.text
+    assert server.browser("GET", "/day/2026-13-01", htmx=False).status == 422
+
+
+# --- the JSON API ---
+
+
+def test_api_days_entries_search_ask(server: Server, log_dir: Path) -> None:
+    reply = server.api("POST", "/api/entries", {"text": "exp: W2S #w2s [from:: paper] ★"})
+    assert reply.status == 201
+    written = reply.json()
+    assert written["file"] == "days/2026/2026-11-26.md"
+    assert _page(log_dir).splitlines()[written["line"] - 1] == "- 09:12 exp: W2S #w2s [from:: paper] ★"
+    reply = server.api("POST", "/api/entries", {"text": "Rerun it", "section": "todo", "date": "yesterday"})
+    assert reply.json()["file"] == "days/2026/2026-11-25.md"
+    day = server.api("GET", f"/api/days/{DAY}").json()
+    entry = day["entries"][-1]
+    assert entry == {**entry, "kind": "exp", "level": 0, "tags": ["w2s"], "fields": {"from": "paper"},
+                     "starred": True, "section": "done", "time": "09:12", "line": written["line"]}
+    hits = server.api("GET", "/api/search?q=W2S&tag=w2s").json()
+    assert [h["text"] for h in hits] == ["W2S #w2s [from:: paper] ★"]
+    assert set(hits[0]) >= {"date", "file", "line", "score", "tags", "fields", "children"}
+    answer = server.api("GET", "/api/ask?q=what+about+W2S").json()
+    assert set(answer) >= {"answer", "abstained", "time_scope", "citations"}
+    assert answer["citations"][0]["file"] == "days/2026/2026-11-26.md"
+    for bad in ({"text": ""}, {"text": "x", "date": "blorp"}, {"text": "x", "section": "elsewhere"}, {}):
+        reply = server.api("POST", "/api/entries", bad)
+        assert reply.status == 422 and reply.json()["detail"]
+    assert server.api("GET", "/api/days/yesterday").status == 422
+    assert server.api("GET", "/api/search?level=7").status == 422
+
+
+def test_openapi_document_lists_the_api(server: Server) -> None:
+    doc = server.api("GET", "/openapi.json").json()
+    assert {"/api/days/{date}", "/api/entries", "/api/search", "/api/ask", "/api/status"} <= set(doc["paths"])
+    assert not any(path.startswith(("/day", "/edit", "/todo")) for path in doc["paths"])
+    assert server.api("GET", "/docs").status == 404  # no Swagger page: it would load from a CDN
+
+
+# --- live updates ---
+
+
+def test_events_report_a_change_made_by_the_cli(server: Server, log_dir: Path) -> None:
+    server.browser("POST", "/capture", {"text": "exp: first"})
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", f"/events?file={quote('days/2026/2026-11-26.md')}",
+                 headers={"Host": server.host, "Cookie": server.cookie})
+    response = conn.getresponse()
+    assert response.status == 200 and response.getheader("content-type", "").startswith("text/event-stream")
+    assert response.readline() == b"retry: 1000\n"
+    from reslog.cli.entry import main
+
+    assert main(["--dir", str(log_dir), "did", "--date", DAY, "from the shell"]) == 0
+    from reslog.store import content_hash
+
+    lines = [response.readline() for _ in range(3)]
+    expected = content_hash(_page(log_dir))
+    assert b"event: changed\n" in lines and f"data: {expected}\n".encode() in lines
+    conn.close()
+    bad = server.browser("GET", "/events?file=../../etc/passwd", htmx=False)
+    assert bad.status == 422
+
+
+def test_status_says_keyword_only_when_semantic_is_off(server: Server) -> None:
+    assert server.api("GET", "/api/status").json()["semantic"] == "off"
+
+
+def test_manifest_and_icons_are_served(server: Server) -> None:
+    manifest = json.loads(server.request("GET", "/manifest.webmanifest").body)
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        reply = server.request("GET", icon["src"])
+        assert reply.status == 200 and len(reply.body) > 500
+    htmx = server.request("GET", "/static/vendor/htmx.min.js")
+    assert htmx.status == 200 and b"htmx" in htmx.body[:200]
+
+
+def test_bad_filters_say_why(server: Server) -> None:
+    for path in ("/search/results?q=x&since=blorp", "/search/results?q=x&level=9",
+                 "/search/results?q=x&since=2026-11-20&until=2026-11-01", "/stats/time?since=blorp",
+                 "/stats/time?since=2026-11-20&until=2026-11-01", "/calendar?year=0"):
+        reply = server.browser("GET", path)
+        assert reply.status == 422, path
+        assert 'role="alert"' in reply.text and len(reply.text) < 400, path
