@@ -38,7 +38,7 @@ from reslog import markdown
 from reslog.importers import jrnl
 from reslog.importers.base import ImportOptions
 
-from .conftest import CORPORA, day_file
+from .conftest import CORPORA, corpora, day_file
 
 DATA = CORPORA / "jrnl-fixtures" / "tests" / "data"
 JOURNALS = DATA / "journals"
@@ -187,11 +187,13 @@ def assert_same(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> Non
 # --- tests ---
 
 
+@corpora
 def test_every_plain_fixture_journal_is_compared() -> None:
     journals = {p.name for p in JOURNALS.iterdir() if not p.name.endswith(".dayone")}
     assert journals == set(PLAIN) | set(ENCRYPTED)
 
 
+@corpora
 @pytest.mark.parametrize("journal", sorted(PLAIN))
 def test_fixture_matches_jrnl(journal: str, run: Callable[..., Any], clock: Any, log_dir: Path,
                               tmp_path: Path) -> None:
@@ -211,6 +213,7 @@ def test_fixture_matches_jrnl(journal: str, run: Callable[..., Any], clock: Any,
     assert_same(mine, theirs)
 
 
+@corpora
 def test_what_the_fixtures_hold(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     """A few entries spelled out, so that a shared mistake of jrnl and the reader would show."""
     assert run("import", "jrnl", str(JOURNALS / "basic_onefile.journal")).code == 0
@@ -273,6 +276,7 @@ def test_edge_cases_match_jrnl(run: Callable[..., Any], clock: Any, log_dir: Pat
     assert by_day["2021-03-11"]["block"] == ["  - exp: first item", "  - nested item", "  - * * *", "  - third"]
 
 
+@corpora
 def test_reimport_adds_nothing(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     assert run("import", "jrnl", str(JOURNALS / "basic_onefile.journal")).code == 0
     before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
@@ -283,6 +287,7 @@ def test_reimport_adds_nothing(run: Callable[..., Any], clock: Any, log_dir: Pat
     assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
 
 
+@corpora
 def test_dry_run_writes_nothing(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     result = run("import", "jrnl", str(JOURNALS / "basic_folder"), "--dry-run")
     assert result.code == 0
@@ -290,6 +295,7 @@ def test_dry_run_writes_nothing(run: Callable[..., Any], clock: Any, log_dir: Pa
     assert not (log_dir / "days").exists()
 
 
+@corpora
 def test_folder_journal(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     result = run("import", "jrnl", str(JOURNALS / "basic_folder"))
     assert result.code == 0
@@ -323,6 +329,7 @@ def test_folder_day_file_without_header_and_messy_files(run: Callable[..., Any],
         log_dir, "2021-02-03").read_text(encoding="utf-8")
 
 
+@corpora
 def test_custom_timeformat_needs_the_config(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     journal = JOURNALS / "little_endian_dates.journal"
     # without the config, 10.07.2013 is read month first, as jrnl (dateutil) reads it
@@ -331,6 +338,7 @@ def test_custom_timeformat_needs_the_config(run: Callable[..., Any], clock: Any,
     assert [(e["date"], e["time"]) for e in written(log_dir)] == [("2013-06-09", "15:39"), ("2013-07-10", "15:40")]
 
 
+@corpora
 def test_config_reader() -> None:
     legacy = jrnl.read_config(CONFIGS / "upgrade_from_195_little_endian_dates.json")
     assert (legacy.timeformat, legacy.tagsymbols, legacy.legacy) == ("%d.%m.%Y %H:%M", "@", True)
@@ -343,6 +351,7 @@ def test_config_reader() -> None:
         ("a", 'x"y # z'), ("b", "it's"), ("c", "plain")]
 
 
+@corpora
 @pytest.mark.parametrize("journal", sorted(ENCRYPTED))
 def test_encrypted_journal_is_refused_with_the_way_to_decrypt_it(
     journal: str, run: Callable[..., Any], clock: Any, log_dir: Path, tmp_path: Path
@@ -366,6 +375,7 @@ def test_encrypted_journal_is_refused_with_the_way_to_decrypt_it(
     assert [(e["date"], e["first"]) for e in written(log_dir)] == DECRYPTED[journal]
 
 
+@corpora
 def test_day_one_folder_is_sent_to_its_importer(run: Callable[..., Any], log_dir: Path) -> None:
     result = run("import", "jrnl", str(JOURNALS / "dayone.dayone"))
     assert result.code == 2
@@ -373,6 +383,7 @@ def test_day_one_folder_is_sent_to_its_importer(run: Callable[..., Any], log_dir
     assert not (log_dir / "days").exists()
 
 
+@corpora
 def test_bom_and_crlf_read_as_plain(run: Callable[..., Any], clock: Any, log_dir: Path, tmp_path: Path) -> None:
     text = (JOURNALS / "simple.journal").read_text(encoding="utf-8")
     messy = tmp_path / "messy.journal"

@@ -13,7 +13,7 @@ from reslog import markdown
 from reslog.importers import logseq
 from reslog.importers.base import ImportOptions
 
-from .conftest import CORPORA, day_file
+from .conftest import CORPORA, corpora, day_file
 
 GRAPH = CORPORA / "logseq-docs"
 
@@ -85,6 +85,7 @@ def _graph(tmp_path: Path) -> Path:
     return journals.parent
 
 
+@corpora
 def test_documentation_graph(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     result = run("import", "logseq", str(GRAPH))
     assert result.code == 0, result.err
@@ -123,6 +124,7 @@ def test_documentation_graph(run: Callable[..., Any], clock: Any, log_dir: Path)
     assert not day_file(log_dir, "2020-09-14").exists()
 
 
+@corpora
 def test_reimport_adds_nothing_and_dry_run_writes_nothing(run: Callable[..., Any], clock: Any,
                                                          log_dir: Path) -> None:
     dry = run("import", "logseq", str(GRAPH), "--dry-run")

@@ -10,7 +10,7 @@ from reslog import markdown
 from reslog.importers.base import ImportOptions
 from reslog.importers.markdown_notes import front_matter, read
 
-from .conftest import CORPORA, Clock, Result, day_file
+from .conftest import CORPORA, Clock, Result, corpora, day_file
 
 Run = Callable[..., Result]
 NOTEBOOK = CORPORA / "cboettig-labnotebook"
@@ -23,6 +23,7 @@ def _done(log_dir: Path, day: str) -> list[str]:
     return [line.rstrip("\n") for line in page.lines[section.index + 1:section.end] if line.strip()]
 
 
+@corpora
 def test_lab_notebook_reading() -> None:
     reading = read(NOTEBOOK, ImportOptions())
     by_origin = {item.origin: item for item in reading.items}
@@ -83,6 +84,7 @@ def test_lab_notebook_reading() -> None:
     assert len(reading.skipped) == 26
 
 
+@corpora
 def test_lab_notebook_import_twice(log_dir: Path, run: Run, clock: Clock) -> None:
     # two of the six years (the whole notebook is read above; writing it all takes a while with fsync)
     first = run("import", "markdown", str(NOTEBOOK / "2011"))

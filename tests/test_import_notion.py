@@ -15,7 +15,7 @@ import pytest
 from reslog.importers import notion
 from reslog.importers.base import ImportOptions, Skipped
 
-from .conftest import CORPORA, Clock, Result, day_file
+from .conftest import CORPORA, Clock, Result, corpora, day_file
 
 Run = Callable[..., Result]
 
@@ -32,6 +32,7 @@ def _page(log: Path, day: str) -> str:
     return day_file(log, day).read_text(encoding="utf-8")
 
 
+@corpora
 def test_real_export_lands_on_its_days(run: Run, clock: Clock, log_dir: Path) -> None:
     result = run("import", "notion", str(EXPORT))
     assert result.code == 0, result.err
@@ -72,6 +73,7 @@ def test_real_export_lands_on_its_days(run: Run, clock: Clock, log_dir: Path) ->
     assert _days(log_dir) == before
 
 
+@corpora
 def test_dry_run_writes_nothing(run: Run, clock: Clock, log_dir: Path) -> None:
     result = run("import", "notion", str(EXPORT), "--dry-run")
     assert result.code == 0
@@ -86,6 +88,7 @@ def _zip_folder(folder: Path, out: io.BytesIO | Path, prefix: str = "") -> None:
                 archive.write(file, prefix + file.relative_to(folder).as_posix())
 
 
+@corpora
 def test_zip_and_zip_of_zips_read_as_the_folder(tmp_path: Path) -> None:
     plain = tmp_path / "export.zip"
     _zip_folder(EXPORT, plain)

@@ -12,7 +12,7 @@ from reslog import markdown
 from reslog.importers.base import ImportOptions
 from reslog.importers.obsidian import read
 
-from .conftest import CORPORA, Clock, Result, day_file
+from .conftest import CORPORA, Clock, Result, corpora, day_file
 
 Run = Callable[..., Result]
 
@@ -238,6 +238,7 @@ def test_note_shapes(tmp_path: Path, text: str, expected: list[tuple[str, tuple[
     assert all(item.day == dt.date(2024, 5, 6) for item in reading.items)
 
 
+@corpora
 def test_logseq_journals_as_daily_notes(log_dir: Path) -> None:
     """A real folder of daily notes named YYYY_MM_DD: journals read, pages and .org files skipped."""
     reading = read(CORPORA / "logseq-docs", ImportOptions(date_format="%Y_%m_%d"))

@@ -15,7 +15,7 @@ from reslog import markdown
 from reslog.importers import org
 from reslog.importers.base import ImportItem, ImportOptions
 
-from .conftest import CORPORA, day_file
+from .conftest import CORPORA, corpora, day_file
 
 FIXTURES = CORPORA / "org-journal-fixtures"
 JOURNALS = FIXTURES / "tests" / "journals"
@@ -63,6 +63,7 @@ def _read(path: Path) -> list[ImportItem]:
     return org.read(path, ImportOptions()).items
 
 
+@corpora
 def test_fixture_journals(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     result = run("import", "org", str(FIXTURES))
     assert result.code == 0, result.err
@@ -102,6 +103,7 @@ def test_fixture_journals(run: Callable[..., Any], clock: Any, log_dir: Path) ->
     ]
 
 
+@corpora
 def test_reimport_adds_nothing_and_dry_run_writes_nothing(run: Callable[..., Any], clock: Any,
                                                          log_dir: Path) -> None:
     dry = run("import", "org", str(JOURNALS), "--dry-run")
@@ -116,6 +118,7 @@ def test_reimport_adds_nothing_and_dry_run_writes_nothing(run: Callable[..., Any
     assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
 
 
+@corpora
 def test_one_yearly_file(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     result = run("import", "org", str(JOURNALS / "yearly" / "carryover1" / "20190101"))
     assert "Imported 3 entries (0 to-dos) into 3 days." in result.out
@@ -127,6 +130,7 @@ def test_one_yearly_file(run: Callable[..., Any], clock: Any, log_dir: Path) -> 
     ]
 
 
+@corpora
 def test_readme_daily_example(tmp_path: Path) -> None:
     daily, _ = _readme_examples()
     (tmp_path / "20130604").write_text(daily, encoding="utf-8")
@@ -144,6 +148,7 @@ def test_readme_daily_example(tmp_path: Path) -> None:
     assert len(items[1].body) == 8
 
 
+@corpora
 def test_readme_weekly_example_takes_the_created_dates(tmp_path: Path) -> None:
     _, weekly = _readme_examples()
     (tmp_path / "20130603.org").write_text(weekly, encoding="utf-8")  # the week of Monday 3 June 2013
@@ -220,6 +225,7 @@ def test_messy_folder(tmp_path: Path, run: Callable[..., Any], clock: Any, log_d
     assert ".#" not in out
 
 
+@corpora
 def test_journals_that_cannot_be_imported(tmp_path: Path, run: Callable[..., Any], log_dir: Path) -> None:
     (tmp_path / "locked").mkdir()
     (tmp_path / "locked" / "20190407.gpg").write_bytes(b"\x85\x02")

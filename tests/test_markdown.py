@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from reslog import markdown
 from reslog.model import Page
 
-from .conftest import CORPORA
+from .conftest import CORPORA, corpora
 
 DESIGN_PAGE = """---
 date: 2026-11-26
@@ -72,6 +72,7 @@ def _corpus_files() -> list[Path]:
     )
 
 
+@corpora
 def test_corpora_are_present() -> None:
     assert len(_corpus_files()) > 1000
 

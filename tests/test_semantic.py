@@ -21,7 +21,7 @@ from reslog.semantic.setup import prepare
 from reslog.semantic.vectors import VECTORS_FILE, Vectors, update
 from reslog.store import Log
 
-from .conftest import CORPORA, Result, day_file
+from .conftest import CORPORA, Result, corpora, day_file
 
 Run = Callable[..., Result]
 
@@ -67,6 +67,7 @@ def _texts() -> list[str]:
     return found[:294] + found[-6:]
 
 
+@corpora
 def test_numpy_model_matches_sentence_transformers() -> None:
     """The numpy forward pass gives sentence-transformers' own vectors (cosine >= 0.999)."""
     from sentence_transformers import SentenceTransformer
