@@ -37,12 +37,12 @@ def test_real_export(run: Run, clock: Clock, log_dir: Path) -> None:
     assert "Imported 3 entries (0 to-dos) into 3 days." in result.out
     assert "Skipped 1:\n  demo.json, entry 4 (6BD0AE9E21C447A6BC504A63899BA544): no text\n" in result.out
     # 13:04:56 UTC in Europe/Berlin (CET, before the switch to summer time) is 14:04
-    assert ("## What was done\n- 14:04 Initial entry [imported:: dayone]\n  - some text\n"
-            f"  - ![](photos/{PHOTO_MD5}.jpeg)\n") in _page(log_dir, "2019-03-18")
-    assert "- 22:44 Second entry [imported:: dayone]\n  - some text\n" in _page(log_dir, "2010-02-26")
+    assert ("## What was done\n- 14:04 Initial entry [imported:: dayone]\n  some text\n"
+            f"  ![](photos/{PHOTO_MD5}.jpeg)\n") in _page(log_dir, "2019-03-18")
+    assert "- 22:44 Second entry [imported:: dayone]\n  some text\n" in _page(log_dir, "2010-02-26")
     # Day One's backslash escapes mean the characters themselves
     assert ("- 22:14 Third entry with double escapes [imported:: dayone]\n"
-            "  - double escape a/b dot. single escape slash/\n") in _page(log_dir, "2010-02-27")
+            "  double escape a/b dot. single escape slash/\n") in _page(log_dir, "2010-02-27")
     assert sorted(_days(log_dir)) == ["2010-02-26.md", "2010-02-27.md", "2019-03-18.md"]
 
 
@@ -84,7 +84,7 @@ def test_zip_with_journal_and_photos(run: Run, clock: Clock, log_dir: Path, tmp_
     assert from_zip.items[0].origin == "Journal.json, entry 1 (F4CF0509F3EA47D1B56F95D37F165F5E)"
     result = run("import", "dayone", str(archive))
     assert "Imported 3 entries (0 to-dos) into 3 days." in result.out
-    assert f"  - ![](photos/{PHOTO_MD5}.jpeg)\n" in _page(log_dir, "2019-03-18")
+    assert f"  ![](photos/{PHOTO_MD5}.jpeg)\n" in _page(log_dir, "2019-03-18")
     os.remove(archive)  # closed after reading
 
 
@@ -146,7 +146,7 @@ def test_rendered_entry_reads_back(run: Run, clock: Clock, log_dir: Path, tmp_pa
     result = run("import", "dayone", str(path))
     assert "Imported 6 entries (0 to-dos) into 4 days." in result.out
     assert ("- 18:30 Late - night idea #w2s #reward-models [tags:: C++, a)b] [location:: Lab, Berkeley, CA] "
-            "[weather:: Clear, 12°C] ★ [imported:: dayone]\n  - first\n  - second\n") in _page(log_dir, "2026-11-25")
+            "[weather:: Clear, 12°C] ★ [imported:: dayone]\n  first\n  second\n") in _page(log_dir, "2026-11-25")
     show = run("show", "2026-11-25")
     assert "Late - night idea" in show.out
 

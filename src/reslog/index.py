@@ -283,6 +283,8 @@ def _entry_body(page: Page, entry: Entry) -> str:
     base: int | None = None
     for i in range(entry.index + 1, entry.end):
         raw = markdown.line_body(page, i)
+        if not raw.strip():
+            continue  # a blank line inside nested code says nothing of the indentation
         width = len(raw) - len(raw.lstrip())
         base = width if base is None else min(base, width)
     for i in range(entry.index + 1, entry.end):

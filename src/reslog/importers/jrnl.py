@@ -35,11 +35,10 @@ tags and stars as ``jrnl --export json`` does:
 
 On the day pages, each jrnl entry becomes one entry in *What was done* (jrnl
 has no tasks) on the day of its date: ``- HH:MM title #tags ★ [imported::
-jrnl]``, the title and body as typed (runs of spaces in the title become
-one), each non-blank body line a nested item (blank lines are dropped and
-lines trimmed: a nested list has no blank lines;
-a body line that is a list item already, ``- thought: ...``, becomes the
-nested item itself rather than a list inside one).
+jrnl]``, the title as typed (runs of spaces become one), and the body under
+it as written (:func:`reslog.importers.base.body_lines`: indented two
+spaces, its own indentation and list markers kept, blank lines dropped
+outside fenced code).
 A tag ``@Name`` becomes ``#Name`` (jrnl compares tags case-insensitively, so a
 tag written twice in two cases is kept once, as first written); the ``@Name``
 stays in the text. A tag that reslog's tag rule cannot spell (``@C++``,
@@ -438,14 +437,6 @@ def item_tags(entry: JrnlEntry) -> tuple[str, ...]:
     return tuple(name for name in seen.values() if _spellable(name))
 
 
-_LIST_MARKER = re.compile(r"^[ \t]*[-*+][ \t]+(?=\S)")
-_BREAK = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-
-
-def body_line(line: str) -> str:
-    """A body line as a nested item's text: a line that is a list item already keeps its text without
-    its marker (``- thought: x`` becomes the nested item ``- thought: x``, not ``- - thought: x``)."""
-    return line if _BREAK.match(line) else _LIST_MARKER.sub("", line, count=1)
 
 
 def to_item(entry: JrnlEntry, origin: str, day: dt.date | None = None, timed: bool = True) -> ImportItem:
@@ -454,7 +445,7 @@ def to_item(entry: JrnlEntry, origin: str, day: dt.date | None = None, timed: bo
         day or entry.date.date(),
         entry.title,
         section="done",
-        body=[body_line(line) for line in entry.body.split("\n")] if entry.body else (),
+        body=entry.body.split("\n") if entry.body else (),
         time=entry.date.strftime("%H:%M") if timed else None,
         tags=item_tags(entry),
         starred=entry.starred,

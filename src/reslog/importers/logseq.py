@@ -20,11 +20,12 @@ How it maps onto day pages:
   wrapper: its children are read as the page's top-level blocks.
 * **Each top-level block is one item** in *What was done*; its text is the
   block's first line as typed (``[[links]]``, ``#tags``, ``[#A]`` priorities
-  kept), a leading ``HH:MM`` its time. Every further line of the block and of
-  its child blocks, at any depth, is a body line: **indentation is flattened
-  to one nested level**. Child blocks keep their text as typed (markers
-  included); their internal properties are dropped, others kept as
-  ``key:: value`` lines.
+  kept), a leading ``HH:MM`` its time. Its further lines are its body as
+  written (relative indentation kept; fenced code stays one block, an Org
+  ``#+BEGIN_SRC`` block becomes one), and its child blocks nested list items
+  ``- text``, as deep as the outline, each with its own lines under it. Child
+  blocks keep their text as typed (markers included); their internal
+  properties are dropped, others kept as ``key:: value`` lines.
 * **Markers**: ``TODO``/``LATER`` make an open to-do (``[ ]``), ``DONE`` a
   done one (``[x]``), ``CANCELED``/``CANCELLED`` a dropped one (``[-]``);
   ``DOING``, ``NOW``, ``WAIT``, ``WAITING`` and ``IN-PROGRESS`` an open to-do
@@ -55,6 +56,7 @@ from reslog.errors import InputError, ReslogError
 from reslog.importers.base import ImportItem, Reading, Skipped
 from reslog.importers.org import (
     Node,
+    block_lines,
     clock_minutes,
     field_or_line,
     flatten,
@@ -220,10 +222,12 @@ def _item(node: Node, day: dt.date, origin: str, org: bool) -> ImportItem | None
     minutes = clock_minutes(node.lines)
     if minutes and not any(key == "took" for key, _ in fields):
         fields.append(("took", format_duration(minutes)))
-    body += [line.strip() for line in node.lines if line.strip()]
+    body += block_lines(node.lines)
     body += flatten(node.children, _child_prop)
-    if not title.strip() and body:
-        title = body.pop(0)
+    if not title.strip() and any(line.strip() for line in body):
+        while not body[0].strip():
+            body.pop(0)
+        title = body.pop(0).strip()
     if not title.strip() and not fields and not tags:
         return None
     return ImportItem(day, title.strip(), section="done" if state is None else "todo", body=body,

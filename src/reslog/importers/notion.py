@@ -49,9 +49,9 @@ How it maps onto day pages. Only what carries a date is imported:
 Names are shown without their hex ids: in texts, in origins, and in links,
 which are rewritten ``[[Page title]]`` (or ``[[Page title|label]]``) for links
 to other pages and databases of the export; links to attachments keep their
-path, ids removed; web links are left alone. Body lines lose their list
-marker (each becomes a nested item), blank lines, thematic breaks and empty
-check boxes.
+path, ids removed; web links are left alone (and code is left as it is). A
+page's content is the entry's body as written (lists, code, headings, tables
+and quotes kept; thematic breaks and empty check boxes dropped).
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ _LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")
 _RELATION = re.compile(r"\s*\((?:[^()]*?)[0-9a-fA-F]{32}\.(?:md|csv)\)")
 _BREAK = re.compile(r"([-*_])(?:\s*\1){2,}")
 _MARKER = re.compile(r"[-*+]\s+")
-_BOX = re.compile(r"\[([ xX])\]\s+")
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _CHECKBOXES = {"done", "completed", "complete", "checked", "finished", "checkbox"}
 _STATUSES = {"status", "state"}
 _TAGS = {"tags", "tag"}
@@ -529,15 +529,28 @@ def _link(match: re.Match[str]) -> str:
 
 
 def _body(lines: list[str]) -> list[str]:
-    """Content lines as nested items: list markers, blank lines, breaks, empty boxes dropped."""
+    """Content lines as written (indentation, list markers, code, headings, tables kept; links
+    rewritten outside code), thematic breaks and empty check boxes dropped."""
     out: list[str] = []
+    fence: str | None = None
     for raw in lines:
-        line = raw.strip()
-        if not line or _BREAK.fullmatch(line):
+        line = raw.rstrip()
+        opening = _FENCE.match(line)
+        if fence is not None:
+            out.append(line)
+            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
+                fence = None
             continue
-        line = _MARKER.sub("", line, count=1) if _MARKER.match(line) else line
-        line = _BOX.sub(r"[\1] ", line, count=1) if _BOX.match(line) else line
-        if re.fullmatch(r"\[[ xX]\]", line.strip()):
+        if opening is not None:
+            fence = opening.group(1)
+            out.append(line)
+            continue
+        bare = _MARKER.sub("", line.strip(), count=1)
+        if _BREAK.fullmatch(line.strip()) or re.fullmatch(r"\[[ xX]\]", bare):
             continue
         out.append(_LINK.sub(_link, line))
+    while out and not out[-1].strip():
+        out.pop()
+    while out and not out[0].strip():
+        out.pop(0)
     return out
