@@ -15,7 +15,7 @@ from reslog.dates import parse_range
 from reslog.errors import InputError, ReslogError
 from reslog.exporters.select import HTML_DEFAULT, REDACTIONS, ExportOptions, select
 from reslog.exporters.select import redact as apply_redaction
-from reslog.importers.base import ImportOptions, apply
+from reslog.importers.base import ImportOptions, apply, check_source
 from reslog.model import KINDS
 from reslog.search import Filters, Hit
 from reslog.store import DATA_DIR, Log
@@ -41,14 +41,22 @@ IMPORTERS = {
 @click.option("--date-format", metavar="FMT",
               help="obsidian, markdown, logseq, org: how file names spell dates "
               "(strftime, default %Y-%m-%d).")
-def import_cmd(fmt: str, path: Path, dry_run: bool, config: Path | None, date_format: str | None) -> None:
+@click.option("--follow-links", is_flag=True,
+              help="Follow symbolic links in PATH that lead outside it (left out by default).")
+def import_cmd(
+    fmt: str, path: Path, dry_run: bool, config: Path | None, date_format: str | None, follow_links: bool,
+) -> None:
     """Import another tool's log from PATH: jrnl, obsidian, logseq, notion, dayone, org, markdown.
 
-    Entries are added to the day pages of their dates, marked [imported:: FORMAT]; no
-    existing line is changed, and importing the same thing twice adds nothing the second time.
+    Entries are added to the day pages of their dates, marked [imported:: FORMAT], each note's
+    body under its entry as written; no existing line is changed, and importing the same thing
+    twice adds nothing the second time. Every page is checked before the first write: a page
+    that cannot be read stops the import with nothing written. FIFOs and other special files,
+    and links that lead outside PATH, are left out and listed.
     """
+    check_source(path)
     reader = importlib.import_module(IMPORTERS[fmt])
-    reading = reader.read(path, ImportOptions(config, date_format))
+    reading = reader.read(path, ImportOptions(config, date_format, follow_links))
     log = log_of(click.get_current_context())
     with actions.progress_bar("Importing") as update:
         report = apply(log, reading, fmt, context.now().date(), dry_run, update)

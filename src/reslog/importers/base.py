@@ -35,6 +35,7 @@ import datetime as dt
 import os
 import re
 import stat
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -183,6 +184,31 @@ def read_bytes(path: Path | str, origin: str) -> bytes | Skipped:
         return Skipped(origin, f"cannot be read ({exc.strerror or exc})")
     finally:
         os.close(fd)
+
+
+#: The most an import reads of one member of a zip (a page, a CSV, a Day One journal's JSON),
+#: uncompressed. A member that says it holds more is left out before a byte of it is inflated,
+#: and one that holds more than it says fails its check: a zip bomb never fills the memory.
+MEMBER_LIMIT = 256 * 1024 * 1024
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> bytes | Skipped:
+    """A zip member's bytes, streamed and bounded by :data:`MEMBER_LIMIT`, or why it is left out.
+    Damaged or encrypted members raise (zipfile.BadZipFile, RuntimeError, ...), as
+    :meth:`zipfile.ZipFile.read` does."""
+    if info.file_size > MEMBER_LIMIT:
+        packed = _mib(info.compress_size)
+        return Skipped(origin, f"{_mib(info.file_size)} uncompressed ({packed} in the zip), more than the "
+                               f"{_mib(MEMBER_LIMIT)} an import reads of one file; left out")
+    chunks: list[bytes] = []
+    with archive.open(info) as stream:  # never yields more than the size the member declares
+        while chunk := stream.read(1 << 20):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MB"
 
 
 def _file_kind(mode: int) -> str:

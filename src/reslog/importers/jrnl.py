@@ -66,7 +66,7 @@ from pathlib import Path
 
 from reslog import markdown
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped
+from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped, read_bytes, source_files
 from reslog.records import Record
 
 TYPE_CHECKING = False
@@ -513,21 +513,20 @@ def _day_of(parts: tuple[str, ...]) -> dt.date | None:
         return None
 
 
-def _read_folder(path: Path, config: JrnlConfig) -> Reading:
+def _read_folder(path: Path, config: JrnlConfig, follow_links: bool) -> Reading:
     if path.name.endswith(".dayone") or (path / "entries").is_dir():
         raise InputError(f"{path} is a Day One journal, not a jrnl one: use `reslog import dayone {path}`")
     items: list[ImportItem] = []
-    skipped: list[Skipped] = []
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        parts = file.relative_to(path).parts
-        if any(part.startswith(".") for part in parts):
-            continue  # hidden files and folders (.git, .DS_Store) are not the journal's
-        origin = "/".join(parts)
-        day = _day_of(parts)
+    files, skipped = source_files(path, follow_links)  # hidden files (.git, .DS_Store) left out
+    for file, origin in files:
+        day = _day_of(tuple(origin.split("/")))
         if day is None:
             skipped.append(Skipped(origin, "not a jrnl day file (a folder journal keeps YYYY/MM/DD.txt)"))
             continue
-        data = file.read_bytes()
+        data = read_bytes(file, origin)
+        if isinstance(data, Skipped):
+            skipped.append(data)
+            continue
         if data.startswith((_V3_PREFIX, _V2_PREFIX)):
             skipped.append(Skipped(origin, "encrypted (jrnl cannot encrypt folder journals); not read"))
             continue
@@ -541,7 +540,7 @@ def read(path: Path, options: ImportOptions) -> Reading:
     """Read a jrnl journal file or folder journal at ``path``."""
     config = read_config(options.config) if options.config is not None else JrnlConfig()
     if path.is_dir():
-        return _read_folder(path, config)
+        return _read_folder(path, config, options.follow_links)
     if not path.is_file():
         raise InputError(f"{path} is neither a jrnl journal file nor a folder journal")
     data = path.read_bytes()

@@ -53,7 +53,7 @@ import re
 
 from reslog.dates import format_duration
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, Reading, Skipped
+from reslog.importers.base import ImportItem, Reading, Skipped, source_files
 from reslog.importers.org import (
     Node,
     block_lines,
@@ -276,8 +276,9 @@ def _name_day(stem: str, formats: Sequence[str]) -> dt.date | None:
     return None
 
 
-def _journal_files(path: Path) -> tuple[Path, list[tuple[Path, str]]]:
-    """The graph folder (for config.edn) and the journal files with their names for the report."""
+def _journal_files(path: Path, follow_links: bool, out: Reading) -> tuple[Path, list[tuple[Path, str]]]:
+    """The graph folder (for config.edn) and the journal files with their names for the report
+    (what :func:`source_files` leaves out goes to ``out``)."""
     if path.is_file():
         return path.parent.parent, [(path, path.name)]
     if not path.is_dir():
@@ -285,8 +286,9 @@ def _journal_files(path: Path) -> tuple[Path, list[tuple[Path, str]]]:
     folder, graph, prefix = path, path.parent, ""
     if (path / "journals").is_dir():
         folder, graph, prefix = path / "journals", path, "journals/"
-    files = [(file, prefix + file.name) for file in sorted(folder.iterdir())
-             if file.is_file() and not file.name.startswith(".")]
+    found, skipped = source_files(folder, follow_links, skip_dir=lambda _: "")  # journals/ only
+    files = [(file, prefix + name) for file, name in found]
+    out.skipped.extend(Skipped(prefix + s.origin, s.reason) for s in skipped)
     if not any(file.suffix.lower() in _EXTENSIONS for file, _ in files):
         raise InputError(f"no Logseq journal pages in {path}: give the graph folder (the one holding "
                          "journals/) or its journals/ folder")
@@ -295,10 +297,10 @@ def _journal_files(path: Path) -> tuple[Path, list[tuple[Path, str]]]:
 
 def read(path: Path, options: ImportOptions) -> Reading:
     """Read a Logseq graph's journal pages (see the module's docstring)."""
-    graph, files = _journal_files(path)
+    out = Reading([], [])
+    graph, files = _journal_files(path, options.follow_links, out)
     formats = [fmt for fmt in (options.date_format, _configured_format(graph)) if fmt]
     formats += _FALLBACK_FORMATS
-    out = Reading([], [])
     dated = locked = 0
     for file, origin in files:
         if file.suffix.lower() not in _EXTENSIONS:

@@ -59,7 +59,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import posixpath
 import re
 import zipfile
@@ -68,7 +67,15 @@ from urllib.parse import quote, unquote
 
 from reslog import markdown
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped
+from reslog.importers.base import (
+    ImportItem,
+    ImportOptions,
+    Reading,
+    Skipped,
+    read_bytes,
+    read_member,
+    source_files,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -114,7 +121,7 @@ class _Page(NamedTuple):
 
 def read(path: Path, options: ImportOptions) -> Reading:
     """The entries of a Notion export (folder, .zip, or a single page or database file)."""
-    files, skipped = _tree(path)
+    files, skipped = _tree(path, options.follow_links)
     if not files and not skipped:
         raise InputError(f"{path} holds no Notion pages (.md) or databases (.csv); {_HINT}")
     texts: dict[str, str] = {}
@@ -146,31 +153,29 @@ def read(path: Path, options: ImportOptions) -> Reading:
 # --- the files of the export ---------------------------------------------------------------------
 
 
-def _tree(path: Path) -> tuple[dict[str, bytes], list[Skipped]]:
+def _tree(path: Path, follow_links: bool) -> tuple[dict[str, bytes], list[Skipped]]:
     """The .md and .csv files of the export, by their path inside it (``/``-separated)."""
     files: dict[str, bytes] = {}
     skipped: list[Skipped] = []
     if path.is_dir():
-        for folder, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if d != "__MACOSX")
-            for file in sorted(names):
-                full = os.path.join(folder, file)
-                name = os.path.relpath(full, path).replace(os.sep, "/")
-                if file.lower().endswith(".zip"):
-                    _zip_file(full, name, files, skipped)
-                elif _wanted(name):
-                    try:
-                        with open(full, "rb") as handle:
-                            files[name] = handle.read()
-                    except OSError as exc:
-                        skipped.append(Skipped(_shown(name), f"cannot be read ({exc.strerror})"))
+        found, left = source_files(path, follow_links, lambda d: "" if d.endswith("__MACOSX") else None)
+        skipped += [Skipped(_shown(s.origin), s.reason) for s in left]
+        for full, name in found:
+            if name.lower().endswith(".zip"):
+                _zip_file(str(full), name, files, skipped)
+            elif _wanted(name):
+                data = read_bytes(full, _shown(name))
+                if isinstance(data, Skipped):
+                    skipped.append(data)
+                else:
+                    files[name] = data
     elif path.suffix.lower() == ".zip":
         _zip_file(str(path), path.name, files, skipped, whole=True)
     elif path.suffix.lower() in (".md", ".csv"):
-        try:
-            files[path.name] = path.read_bytes()
-        except OSError as exc:
-            raise ReslogError(f"{path} cannot be read ({exc.strerror}); check its permissions") from None
+        data = read_bytes(path, path.name)
+        if isinstance(data, Skipped):
+            raise ReslogError(f"{path} {data.reason}; check the file and its permissions")
+        files[path.name] = data
     else:
         raise InputError(f"{path} is not a Notion export; {_HINT}")
     return files, skipped
@@ -201,10 +206,14 @@ def _archive(archive: zipfile.ZipFile, label: str, files: dict[str, bytes], skip
             continue
         try:
             if name.lower().endswith(".zip") and depth < 2:  # Export-…-Part-N.zip inside the export
-                with zipfile.ZipFile(io.BytesIO(archive.read(info))) as inner:
+                with archive.open(info) as part, zipfile.ZipFile(part) as inner:  # streamed, not read whole
                     _archive(inner, name, files, skipped, depth + 1)
             elif _wanted(name):
-                files[name] = archive.read(info)
+                data = read_member(archive, info, f"{label}: {_shown(name)}")
+                if isinstance(data, Skipped):
+                    skipped.append(data)
+                else:
+                    files[name] = data
         except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:  # damaged, encrypted
             skipped.append(Skipped(f"{label}: {_shown(name)}", f"cannot be read from the zip ({exc})"))
 

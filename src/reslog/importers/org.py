@@ -69,7 +69,7 @@ import re
 from reslog import markdown
 from reslog.dates import WEEKDAYS, format_duration
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, Reading, Skipped
+from reslog.importers.base import ImportItem, Reading, Skipped, source_files
 from reslog.importers.base import read_text as base_read_text
 from reslog.records import Record
 
@@ -469,16 +469,13 @@ def _name_day(stem: str, date_format: str | None) -> tuple[bool, dt.date | None]
     return found is not None, found
 
 
-def _files(path: Path) -> list[tuple[Path, str]]:
+def _files(path: Path, follow_links: bool, out: Reading) -> list[tuple[Path, str]]:
     if path.is_file():
         return [(path, path.name)]
     if not path.is_dir():
         raise InputError(f"{path} is neither a file nor a folder; give an org-journal file or folder")
-    found = []
-    for file in sorted(path.rglob("*")):
-        relative = file.relative_to(path).as_posix()
-        if file.is_file() and not any(part.startswith(".") for part in relative.split("/")):
-            found.append((file, relative))
+    found, skipped = source_files(path, follow_links)
+    out.skipped.extend(skipped)
     return found
 
 
@@ -486,7 +483,7 @@ def read(path: Path, options: ImportOptions) -> Reading:
     """Read org-journal files from a file or a folder (see the module's docstring)."""
     out = Reading([], [])
     dated = encrypted = 0
-    for file, origin in _files(path):
+    for file, origin in _files(path, options.follow_links, out):
         name = file.name
         if name.lower().endswith(".gpg"):
             encrypted += 1
