@@ -24,6 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "capture": {"records", "model", "markdown", "dates", "errors", "store"},
     "tasks": {"records", "model", "markdown", "dates", "errors", "store"},
     "chunks": set(),
+    # entry text as safe HTML (markdown-it-py), for the html export and the web app
+    "markup": {"model"},
     "settings": {"records", "errors", "store"},
     "index": {"records", "model", "markdown", "dates", "errors", "store", "chunks"},
     "search": {"records", "model", "markdown", "dates", "errors", "store", "index", "timescope"},
@@ -39,7 +41,8 @@ ALLOWED: dict[str, set[str]] = {
 # Subpackages: every module in them may import these (and its own package).
 PACKAGES: dict[str, set[str]] = {
     "importers": {"records", "model", "markdown", "dates", "errors", "store", "importers"},
-    "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters"},
+    "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters",
+                  "markup"},
     "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics"},
     # the semantic layer: the model, vectors over the index, hybrid ranking; numpy lives here
     "semantic": {"records", "errors", "store", "index", "search", "settings", "chunks", "semantic"},
@@ -110,7 +113,7 @@ def _probe(code: str, tmp_path: Path) -> str:
     ).stdout
 
 HEAVY = {
-    "click",
+    "click", "markdown_it", "reslog.markup",
     "numpy", "rich", "sqlite3", "_sqlite3", "torch", "sentence_transformers", "matplotlib",
     "starlette", "fastapi", "uvicorn", "jinja2", "llm", "reslog.index", "reslog.search", "reslog.cli.main",
     "reslog.demo", "reslog.sample", "reslog.cli.display", "reslog.cli.todo_cmds",

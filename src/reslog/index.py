@@ -542,8 +542,10 @@ class Index:
 
     def _index_file(self, stat: FileStat, old_hash: str | None, now_ns: int, report: RefreshReport) -> None:
         db = self.db
+        full = path_text(self.log.folder, stat.path)
+        outside = self.log.link_outside(full)
         try:
-            with open(path_text(self.log.folder, stat.path), "rb") as file:
+            with open(full if outside is None else os.devnull, "rb") as file:
                 data = file.read()
         except FileNotFoundError:  # deleted between scan and read
             self._forget(stat.path)
@@ -564,8 +566,11 @@ class Index:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             problem = f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8"
-            report.problems[stat.path] = problem
             text = ""
+        if outside is not None:
+            problem = f"a symbolic link to {outside}, outside the log; not read (copy the page into the log)"
+        if problem is not None:
+            report.problems[stat.path] = problem
         file_id = db.execute(
             "INSERT INTO files(path, day, size, mtime_ns, hash, problem) VALUES (?, ?, ?, ?, ?, ?)",
             (stat.path, stat.day, stat.size, mtime, digest, problem),

@@ -274,6 +274,13 @@ def read_tags(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.rstrip("/-") for t in _TAG.findall(text)))
 
 
+def tag_matches(tag: str, wanted: str) -> bool:
+    """Whether ``tag`` is ``wanted`` or nested under it, in any case, as search matches tags
+    (``--tag private`` finds ``#Private`` and ``#private/health``)."""
+    tag, wanted = tag.lower(), wanted.lstrip("#").lower()
+    return tag == wanted or tag.startswith(wanted + "/")
+
+
 def strip_tags(text: str) -> str:
     """``text`` without its ``#tags`` (the same tags :func:`read_tags` reads)."""
     return " ".join(_TAG.sub(" ", text).split())

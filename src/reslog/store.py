@@ -245,6 +245,14 @@ class Log:
     def data_dir(self) -> Path:
         return self.root / DATA_DIR
 
+    def link_outside(self, path: str) -> str | None:
+        """Where ``path`` leads when a symbolic link (it, or a folder on its way) takes it outside
+        the log; None for a path inside it. Such a page is not read (a link to ``~/.ssh/...``
+        would otherwise be indexed and exported)."""
+        target = os.path.realpath(path)
+        root = os.path.realpath(self.folder)
+        return None if target == root or target.startswith(root.rstrip("/") + "/") else target
+
     # --- reading ---
 
     def read_day(self, day: dt.date) -> Page | None:
