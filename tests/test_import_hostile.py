@@ -160,3 +160,18 @@ def test_links_out_of_the_source_are_not_followed_unless_asked(tmp_path: Path, l
     followed = run("import", "markdown", str(notes), "--follow-links")
     assert "Imported 4 entries" in followed.out
     assert "secret words" in day_file(log_dir, "2024-03-07").read_text(encoding="utf-8")
+
+
+def test_followed_links_never_loop(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "2024-03-07.md").write_text("# Out there\n", encoding="utf-8")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "2024-03-05.md").write_text("# Kept\n", encoding="utf-8")
+    (notes / "out").symlink_to(outside)
+    (outside / "back").symlink_to(notes)  # a loop once the first link is followed
+    result = run("import", "markdown", str(notes), "--follow-links", "--dry-run")
+    assert result.code == 0, result.err
+    assert "Would import 2 entries" in result.out
+    assert "  out/back/: a link back to a folder being read; left out" in result.out

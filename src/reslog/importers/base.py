@@ -236,6 +236,7 @@ def check_source(path: Path) -> None:
 
 def source_files(
     root: Path, follow_links: bool = False, skip_dir: Callable[[str], str | None] | None = None,
+    _seen: set[str] | None = None,
 ) -> tuple[list[tuple[Path, str]], list[Skipped]]:
     """The regular files under the folder ``root`` (path, name relative to ``root``), sorted by
     name, hidden files and folders left out; and what was left out with a reason.
@@ -248,6 +249,7 @@ def source_files(
     found: list[tuple[Path, str]] = []
     skipped: list[Skipped] = []
     real_root = os.path.realpath(root)
+    seen = {real_root} if _seen is None else _seen | {real_root}  # followed links never loop
 
     def outside(full: str) -> bool:
         target = os.path.realpath(full)
@@ -287,8 +289,10 @@ def source_files(
                     skipped.append(Skipped(prefix + name, _LINK_OUT.format(os.path.realpath(full))))
                     continue
             mode = os.stat(full).st_mode
-            if stat.S_ISDIR(mode):  # a followed link to a folder outside
-                inner, left = source_files(Path(full), follow_links, skip_dir)
+            if stat.S_ISDIR(mode) and os.path.realpath(full) in seen:
+                skipped.append(Skipped(prefix + name + "/", "a link back to a folder being read; left out"))
+            elif stat.S_ISDIR(mode):  # a followed link to a folder outside
+                inner, left = source_files(Path(full), follow_links, skip_dir, seen)
                 found += [(path, f"{prefix}{name}/{rel_name}") for path, rel_name in inner]
                 skipped += [Skipped(f"{prefix}{name}/{s.origin}", s.reason) for s in left]
             elif not stat.S_ISREG(mode):
