@@ -1,9 +1,17 @@
-"""Shared fixtures: every test gets its own log folder, chosen by RESLOG_DIR."""
+"""Shared fixtures: every test gets its own log folder, chosen by RESLOG_DIR.
+
+Tests that read the third-party material in ``../shared/corpora`` carry the
+``corpora`` mark (``@corpora``). Where that folder is absent (a fresh clone with
+nothing beside it) they are skipped, all with the one reason below; under CI
+(``CI=true``), where the folder must be present, an absent folder fails them
+instead, so a CI run never passes by skipping them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,6 +24,28 @@ from reslog.cli.entry import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
+ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CORPORA_ABSENT = (
+    "needs the third-party corpora in ../shared/corpora beside the checkout, which are not there "
+    "(they are on CI)"
+)
+
+#: The mark of a test that reads ../shared/corpora (see the module's docstring).
+corpora = pytest.mark.corpora
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "corpora: reads ../shared/corpora (skipped when absent; fails on CI)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("corpora") is None or CORPORA.is_dir():
+        return
+    if ON_CI:
+        pytest.fail(f"CI is set but {CORPORA} is missing; this test reads it, and CI must run it: "
+                    "lay shared/ beside the checkout", pytrace=False)
+    pytest.skip(CORPORA_ABSENT)
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,8 @@ ALLOWED: dict[str, set[str]] = {
     "tasks": {"records", "model", "markdown", "dates", "errors", "store"},
     "chunks": set(),
     "intents": set(),
+    # entry text as safe HTML (markdown-it-py), for the html export and the web app
+    "markup": {"model"},
     "settings": {"records", "errors", "store"},
     "derived": {"errors"},
     "index": {"records", "model", "markdown", "dates", "errors", "store", "chunks", "derived"},
@@ -46,7 +48,7 @@ ALLOWED: dict[str, set[str]] = {
 PACKAGES: dict[str, set[str]] = {
     "importers": {"records", "model", "markdown", "dates", "errors", "store", "importers"},
     "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters",
-                  "counts", "words"},
+                  "counts", "words", "markup"},
     "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",
                   "counts", "words"},
     # the semantic layer: the model, vectors over the index, hybrid ranking; numpy lives here
@@ -67,7 +69,8 @@ EDGE_PACKAGES = {"mcp", "runs", "sync", "web"}
 #: The web app sits at the edge with the CLI: it may use the whole core, and nothing but the CLI's
 #: lazy `serve` command may import it.
 WEB_MAY_IMPORT = set(ALLOWED) | set(PACKAGES) | {"web", "__version__"}
-WEB_STACK = {"starlette", "fastapi", "uvicorn", "jinja2", "markdown_it"}
+# markdown-it-py renders entries for the html export too (reslog.markup): a base dependency, not the web stack
+WEB_STACK = {"starlette", "fastapi", "uvicorn", "jinja2"}
 EDGE_ONLY = {"click", "rich", "starlette", "fastapi", "uvicorn", "jinja2", "matplotlib"}
 
 
@@ -193,7 +196,7 @@ def _probe(code: str, tmp_path: Path) -> str:
     ).stdout
 
 HEAVY = {
-    "click",
+    "click", "markdown_it", "reslog.markup",
     "numpy", "rich", "sqlite3", "_sqlite3", "torch", "sentence_transformers", "matplotlib",
     "starlette", "fastapi", "uvicorn", "jinja2", "llm", "reslog.index", "reslog.search", "reslog.cli.main",
     "reslog.demo", "reslog.sample", "reslog.cli.display", "reslog.cli.todo_cmds",

@@ -282,10 +282,30 @@ def test_out_must_be_a_file_outside_the_log(run: Run, week: Path, tmp_path: Path
     page = day_file(week, "2026-11-20")
     before = page.read_bytes()
     inside = run("export", "md", str(page))
-    assert inside.code == 2 and "inside the log's own pages" in inside.err
+    assert inside.code == 2 and f"lies inside the log folder {week}; export to a file or folder outside it" \
+        in inside.err
     assert page.read_bytes() == before
     html = run("export", "html", "-")
     assert html.code == 2 and "html writes a folder of pages" in html.err
+
+
+@pytest.mark.parametrize("target", ["reslog.toml", "notes.md", "attachments/x.json", "site", "."])
+def test_no_export_writes_inside_the_log_folder(run: Run, week: Path, target: str) -> None:
+    """Not only days/, weeks/ and .reslog/: the settings and anything a person keeps in the log."""
+    settings = week / "reslog.toml"
+    settings.write_text("[search]\nembeddings = false\n", encoding="utf-8")
+    (week / "attachments").mkdir()
+    before = {p: p.read_bytes() for p in week.rglob("*") if p.is_file() and ".reslog" not in p.parts}
+    for fmt in ("json", "md", "html"):
+        result = run("export", fmt, str(week / target))
+        assert result.code == 2, (fmt, result.out)
+        assert f"lies inside the log folder {week}" in result.err
+    assert {p: p.read_bytes() for p in week.rglob("*") if p.is_file() and ".reslog" not in p.parts} == before
+
+
+def test_a_site_folder_that_holds_the_log_is_refused(run: Run, week: Path) -> None:
+    result = run("export", "html", str(week.parent))
+    assert result.code == 2 and f"the log {week} lies inside {week.parent}" in result.err
 
 
 def test_export_of_a_missing_log(run: Run, clock: Clock, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 
 from reslog.exporters import html
 from reslog.exporters.select import HTML_DEFAULT, ExportOptions, redact, select
+from reslog.markup import Markup
 from reslog.search import Filters
 from reslog.store import Log
 
@@ -35,6 +36,7 @@ browser = pytest.mark.skipif(
 
 XSS = "<script>window.PWNED=1;document.title='PWNED'</script>"
 IMG = "<img src=x onerror=\"window.PWNED=2;document.title='PWNED'\">"
+JS_LINK = "[x](javascript:window.PWNED=3;document.title='PWNED')"
 
 PAGES = {
     "2026-11-24": f"""\
@@ -55,6 +57,7 @@ date: 2026-11-24
     - deeper: see `configs/w2s.yaml` and [[W2S notes|the notes]]
   - [x] 10:00 check the seeds
 - 10:30 bug: {XSS} and {IMG} in the loader #Security
+  - a link {JS_LINK} and [a real one](https://arxiv.org/abs/2312.09390)
 - 11:00 read: Weak-to-strong generalization https://arxiv.org/abs/2312.09390. [from:: twitter]
 - 12:00 met the zanzibar people about a job #private
 - 13:00 feel: anxious about the quokka deadline
@@ -169,34 +172,40 @@ def test_day_page_shows_kinds_states_stars_sources_nesting_and_citations(site: P
     assert "Rerun the old sweep" not in text  # a deferred copy is not exported
     assert '<span class="f-est">est. 30m</span><span class="f-took">took 45m</span>' in text
     # the experiment: time, kind, star, tags linked, nested lines nested, citation
-    exp = text.split('<li id="L13"', 1)[1].split("</li>\n", 1)[0]
+    exp = text.split('<li id="L13"', 1)[1].split('<li id="L', 1)[0]
     assert "<time>09:12</time>" in exp and '<span class="kind k-exp">exp</span>' in exp
     assert '<a class="tag" href="../tags/w2s.html">#w2s</a>' in exp
     assert '<a class="tag" href="../tags/proj.sub.html">#proj/sub</a>' in exp
     assert '<span class="star" title="starred">★</span>' in exp and "starred" in exp.split(">", 1)[0]
-    assert ('<ul class="nested"><li><span class="kind k-thought">thought</span>the strong model may imitate '
-            "the weak model&#x27;s <strong>errors</strong>"
-            '<ul class="nested"><li>deeper: see <code>configs/w2s.yaml</code> and '
+    assert ('<div class="body"><ul><li><span class="kind k-thought">thought</span>the strong model may imitate '
+            "the weak model's <strong>errors</strong>"
+            '<ul><li>deeper: see <code>configs/w2s.yaml</code> and '
             '<span class="wikilink" title="W2S notes">the notes</span></li></ul></li>'
-            '<li><span class="check" title="done">☑</span><time>10:00</time>check the seeds</li></ul>') in exp
-    assert '<a class="cite" href="../days/2026-11-24.html#L13">days/2026/2026-11-24.md:13</a>' in exp
+            '<li><span class="check" title="done">☑</span><time>10:00</time>check the seeds</li></ul></div>'
+            ) in exp.replace("\n", "")
+    # the citation is a link to the entry; its file:line shows only with --cite
+    assert '<a class="cite" href="../days/2026-11-24.html#L13" title="this entry on its day page">¶</a>' in exp
+    assert "days/2026/2026-11-24.md:13" not in text
     # the reading: a link (without the full stop), its source shown
     assert ('<a href="https://arxiv.org/abs/2312.09390" rel="noopener">https://arxiv.org/abs/2312.09390</a>.'
             in text)
     assert '<span class="source">from twitter</span>' in text
     assert '<a class="tag" href="../tags/~0000e9t~0000e9.html">#été</a>' in text
-    assert {"L7", "L8", "L9", "L13", "L17", "L18", "L23"} <= page.ids
+    assert {"L7", "L8", "L9", "L13", "L17", "L19", "L24"} <= page.ids
 
 
 def test_raw_html_in_entries_is_escaped_text(site: Path) -> None:
     text = (site / "days" / "2026-11-24.html").read_text(encoding="utf-8")
     assert "<script>window" not in text and "<img" not in text
-    assert "&lt;script&gt;window.PWNED=1;document.title=&#x27;PWNED&#x27;&lt;/script&gt;" in text
+    assert "&lt;script&gt;window.PWNED=1;document.title='PWNED'&lt;/script&gt;" in text
     assert "&lt;img src=x onerror=&quot;window.PWNED=2;" in text
+    assert "javascript:" not in text.replace(JS_LINK.replace("'", "'"), "") and JS_LINK in text  # text only
+    assert '<a href="https://arxiv.org/abs/2312.09390" rel="noopener">a real one</a>' in text
     page = Page(text)
     assert [a for t, a in page.elements if t == "script"] == []
     assert not [a for t, a in page.elements if any(k.startswith("on") for k in a)]
-    assert XSS in "".join(page.text) and IMG in "".join(page.text)
+    assert XSS in "".join(page.text) and IMG in "".join(page.text) and JS_LINK in "".join(page.text)
+    assert not [a for t, a in page.elements if t == "a" and "javascript" in (a.get("href") or "")]
 
 
 def test_every_link_resolves_to_a_file_and_anchor(site: Path) -> None:
@@ -266,22 +275,35 @@ def test_odd_nested_tags_get_pages_and_parents(log_dir: Path, tmp_path: Path) ->
     assert 'in <a href="a.c.html">#a/c</a>' in (out / "tags" / "a.c.d.html").read_text(encoding="utf-8")
 
 
-def test_markdown_subset_escapes_first() -> None:
-    inline = html._Inline({"w2s"})
-    assert inline.render("**<b>bold</b>** and `<i>` [[A & B]]") == (
+def test_entries_render_as_markdown_with_raw_html_off() -> None:
+    markup = Markup(lambda tag: "../tags/w2s.html" if tag.lower() == "w2s" else None)
+    assert markup.inline("**<b>bold</b>** and `<i>` [[A & B]]") == (
         "<strong>&lt;b&gt;bold&lt;/b&gt;</strong> and <code>&lt;i&gt;</code> "
         '<span class="wikilink" title="A &amp; B">A &amp; B</span>'
     )
-    assert inline.render('see <https://x.org/a?b=1&c="2"> #w2s #other') == (
-        'see &lt;<a href="https://x.org/a?b=1&amp;c=" rel="noopener">https://x.org/a?b=1&amp;c=</a>'
-        '&quot;2&quot;&gt; <a class="tag" href="../tags/w2s.html">#w2s</a> #other'
+    assert markup.inline('see <https://x.org/a?b=1&c="2"> #w2s #other') == (
+        'see <a href="https://x.org/a?b=1&amp;c=%222%22" rel="noopener">https://x.org/a?b=1&amp;c=&quot;2&quot;</a>'
+        ' <a class="tag" href="../tags/w2s.html">#w2s</a> #other'
     )
-    assert inline.render("javascript:alert(1) [x](javascript:alert(1))") == (
-        "javascript:alert(1) [x](javascript:alert(1))"
-    )
-    assert inline.render("(https://en.wikipedia.org/wiki/Foo_(bar)) it's") == (
+    for evil in ("javascript:alert(1) [x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))",
+                 "[x](data:text/html,<script>alert(1)</script>)", "[x](vbscript:msgbox)", "<javascript:alert(1)>",
+                 "![x](javascript:alert(1))", "[x](java\tscript:alert(1))", "[x]( javascript:alert(1))"):
+        rendered = markup.inline(evil)
+        assert "href" not in rendered and "<script" not in rendered, (evil, rendered)
+    assert markup.inline("(https://en.wikipedia.org/wiki/Foo_(bar)) it's") == (
         '(<a href="https://en.wikipedia.org/wiki/Foo_(bar)" rel="noopener">'
-        "https://en.wikipedia.org/wiki/Foo_(bar)</a>) it&#x27;s"
+        "https://en.wikipedia.org/wiki/Foo_(bar)</a>) it's"
+    )
+    assert markup.inline("[text](https://x.org/p), *em*, [m](mailto:a@b.org), [rel](../days/x.html)") == (
+        '<a href="https://x.org/p" rel="noopener">text</a>, <em>em</em>, '
+        '<a href="mailto:a@b.org" rel="noopener">m</a>, <a href="../days/x.html" rel="noopener">rel</a>'
+    )
+    # a note's body: code stays code (no tag, no link in it), headings sit below the page's own
+    body = markup.block("## Heading\n> a quote\n```r\nx <- 1 #w2s https://x.org\n```\n![plot](p.png)")
+    assert body == (
+        "<h4>Heading</h4>\n<blockquote>\n<p>a quote</p>\n</blockquote>\n"
+        '<pre><code class="language-r">x &lt;- 1 #w2s https://x.org\n</code></pre>\n'
+        '<p><a class="image" href="p.png" rel="noopener">▣ plot</a></p>\n'
     )
 
 
@@ -394,3 +416,101 @@ def test_screenshot_of_a_day_page(site: Path, tmp_path: Path) -> None:
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1200, 900)
     assert len(data) > 20_000  # a page of text, not a blank canvas
+
+
+# -- citations, week reviews, imported notes --------------------------------------------------------
+
+
+def test_cite_shows_file_and_line(log: Log, run: Callable[..., Result], tmp_path: Path) -> None:
+    assert run("export", "html", str(tmp_path / "plain")).code == 0
+    assert "days/2026/2026-11-24.md:13" not in _all_text(tmp_path / "plain")
+    assert run("export", "html", str(tmp_path / "cited"), "--cite").code == 0
+    day = (tmp_path / "cited" / "days" / "2026-11-24.html").read_text(encoding="utf-8")
+    assert ('<a class="cite" href="../days/2026-11-24.html#L13" title="this entry on its day page">'
+            "days/2026/2026-11-24.md:13</a>") in day
+
+
+WEEK_PAGE = """\
+---
+week: 2026-W48
+rating: 4
+---
+# Week 2026-W48: Monday 23 November 2026 to Sunday 29 November 2026
+
+<!-- reslog:begin figures -->
+## The week in figures
+
+- Days logged: 2 of 7
+<!-- reslog:end figures -->
+
+<!-- reslog:begin waiting -->
+## Tasks that keep waiting
+
+- Email Yitao about the grid-world task #w2s: waiting 5 days, since [[2026-11-24]]
+- Call the clinic about the zanzibar results #Private/health: waiting 4 days, since [[2026-11-24]]
+<!-- reslog:end waiting -->
+
+## Reflection
+
+- The loader bug cost a day; **next time** write the test first.
+- feel: quokka-level anxious about the deadline
+
+## Next week's focus
+"""
+
+
+def test_week_review_pages_are_in_the_site_redacted(log: Log, run: Callable[..., Result], tmp_path: Path) -> None:
+    page = log.root / "weeks" / "2026" / "2026-W48.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(WEEK_PAGE, encoding="utf-8")
+    assert run("export", "html", str(tmp_path / "site")).code == 0
+    week = (tmp_path / "site" / "weeks" / "2026-W48.html").read_text(encoding="utf-8")
+    review = week.split('<section class="review">', 1)[1].split("</section>", 1)[0]
+    assert "<h2>Weekly review</h2>" in review and "<h4>The week in figures</h4>" in review
+    assert "Email Yitao about the grid-world task" in review and "<strong>next time</strong>" in review
+    for gone in ("zanzibar", "quokka", "reslog:begin", "rating: 4"):  # private, feelings, markers, front matter
+        assert gone not in _all_text(tmp_path / "site"), gone
+    assert run("export", "html", str(tmp_path / "all"), "--no-redact").code == 0
+    assert "zanzibar" in (tmp_path / "all" / "weeks" / "2026-W48.html").read_text(encoding="utf-8")
+    assert run("export", "html", str(tmp_path / "no-reflection"), "--redact", "reflection").code == 0
+    assert "next time" not in _all_text(tmp_path / "no-reflection")
+    assert run("export", "html", str(tmp_path / "tagged"), "--tag", "w2s").code == 0  # a project: no reviews
+    assert "Weekly review" not in _all_text(tmp_path / "tagged")
+
+
+NOTE = """\
+---
+title: Semantic citations
+---
+Intro with a [link](https://example.org/a) and *emphasis*, and [x](javascript:alert(1)).
+
+## A heading
+> a quote
+
+```r
+x <- rnorm(10) # not a #tag
+
+y <- x
+```
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+- a list item
+"""
+
+
+def test_an_imported_note_reads_as_the_original(run: Callable[..., Result], log_dir: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "2013-02-22-semantic.md").write_text(NOTE, encoding="utf-8")
+    assert run("import", "markdown", str(notes)).code == 0
+    assert run("export", "html", str(tmp_path / "site")).code == 0
+    day = (tmp_path / "site" / "days" / "2013-02-22.html").read_text(encoding="utf-8")
+    body = day.split('<div class="body">', 1)[1].split('<div class="meta">', 1)[0]
+    assert '<a href="https://example.org/a" rel="noopener">link</a> and <em>emphasis</em>' in body
+    assert "[x](javascript:alert(1))" in body and "javascript" not in body.replace("[x](javascript:alert(1))", "")
+    assert "<h4>A heading</h4>" in body and "<blockquote>\n<p>a quote</p>\n</blockquote>" in body
+    assert '<pre><code class="language-r">x &lt;- rnorm(10) # not a #tag\n\ny &lt;- x\n</code></pre>' in body
+    assert "<table>" in body and "<td>2</td>" in body and "<li>a list item</li>" in body

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from reslog import markdown
-from reslog.importers.base import ImportItem, Reading, Skipped, apply, entry_lines
+from reslog.errors import PageError
+from reslog.importers.base import ImportItem, Reading, Skipped, apply, body_lines, entry_lines
 from reslog.store import Log
 
 from .conftest import day_file
@@ -31,8 +37,8 @@ def test_entry_lines() -> None:
     item = _reading().items[0]
     assert entry_lines(item, "jrnl") == [
         "- 09:05 Ran the sweep @w2s #w2s ★ [imported:: jrnl]",
-        "  - first detail",
-        "  - second detail",
+        "  first detail",
+        "    second detail",
     ]
     assert entry_lines(_reading().items[2], "x")[0] == "- An idea [from:: chat (x)] [imported:: x]"
 
@@ -79,3 +85,119 @@ def test_cli_dry_run_lists_the_pages_it_would_change(run, clock, tmp_path: Path,
         "Would import 3 entries (0 to-dos) into 2 days.",
     ]
     assert not (log_dir / "days").exists()
+
+
+NOTE_BODY = [
+    "Some prose with a [link](https://example.org) and *emphasis*.",
+    "",
+    "## A heading",
+    "> a quote",
+    "",
+    "| a | b |",
+    "| --- | --- |",
+    "| 1 | 2 |",
+    "",
+    "```r",
+    "x <- rnorm(10)",
+    "",
+    "  if (x) {",
+    "- [ ] not a task",
+    "```",
+    "<div class=\"note\">",
+    "  <p>html over lines</p>",
+    "</div>",
+    "- a list item",
+    "    - nested under it",
+]
+
+
+def test_body_lines_keep_the_note_as_written() -> None:
+    assert body_lines(NOTE_BODY) == [
+        "  Some prose with a [link](https://example.org) and *emphasis*.",
+        "  ## A heading",
+        "  > a quote",
+        "  | a | b |",
+        "  | --- | --- |",
+        "  | 1 | 2 |",
+        "  ```r",
+        "  x <- rnorm(10)",
+        "",
+        "    if (x) {",
+        "  - [ ] not a task",
+        "  ```",
+        '  <div class="note">',
+        "    <p>html over lines</p>",
+        "  </div>",
+        "  - a list item",
+        "      - nested under it",
+    ]
+    assert body_lines(["```", "open", "", ""]) == ["  ```", "  open", "  ```"]  # closed where it ends
+
+
+def test_imported_body_parses_back_as_one_entry_with_its_code(log_dir: Path) -> None:
+    item = ImportItem(dt.date(2020, 3, 2), "A note", body=NOTE_BODY, origin="n.md")
+    report = apply(Log(log_dir), Reading([item, ImportItem(dt.date(2020, 3, 2), "Next")], []), "markdown",
+                   TODAY)
+    assert report.entries == 2
+    page = markdown.parse(day_file(log_dir, "2020-03-02").read_text(encoding="utf-8"))
+    note, nxt = page.section("done").entries  # type: ignore[union-attr]
+    assert note.end - note.index == 1 + len(body_lines(NOTE_BODY))
+    assert [c.text for c in note.children] == ["a list item"]  # "- [ ] not a task" is code
+    assert nxt.text == "Next [imported:: markdown]"
+    fenced = [markdown.line_body(page, i) for i in range(note.index, note.end) if markdown.opaque_lines(page)[i]]
+    assert fenced == ["  ```r", "  x <- rnorm(10)", "", "    if (x) {", "  - [ ] not a task", "  ```"]
+
+
+def test_a_bad_later_page_stops_the_import_before_any_write(log_dir: Path) -> None:
+    good = day_file(log_dir, "2020-03-01")
+    good.parent.mkdir(parents=True)
+    good.write_text("## What was done\n- mine\n", encoding="utf-8")
+    bad = day_file(log_dir, "2020-03-05")
+    bad.write_bytes(b"## What was done\n- caf\xe9\n")
+    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*") if p.is_file()}
+    reading = Reading([ImportItem(dt.date(2020, 3, d), f"item {d}") for d in (1, 2, 5, 6)], [])
+    with pytest.raises(PageError) as caught:
+        apply(Log(log_dir), reading, "jrnl", TODAY)
+    assert "2020-03-05.md is not valid UTF-8 (byte 22)" in caught.value.message
+    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*") if p.is_file()} == before  # nor .tmp
+
+
+def test_the_cli_names_the_bad_page_and_writes_nothing(run, clock, tmp_path: Path, log_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = day_file(log_dir, "2020-03-02")
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"\xff\xfe")
+    journal = tmp_path / "j.txt"
+    journal.write_text("[2020-03-01 09:00] One.\n\n[2020-03-02 10:00] Two.\n\n[2020-03-03 09:00] Three.\n")
+    result = run("import", "jrnl", str(journal))
+    assert result.code == 1
+    assert result.err.startswith("reslog: ") and "2020-03-02.md is not valid UTF-8 (byte 0)" in result.err
+    assert sorted(p.name for p in (log_dir / "days" / "2020").iterdir()) == ["2020-03-02.md"]
+
+
+_FULL_DISK = """
+import datetime as dt, resource, signal, sys
+from reslog.importers.base import ImportItem, Reading, apply
+from reslog.store import Log
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))
+items = [ImportItem(dt.date(2020, 3, 1), "small"), ImportItem(dt.date(2020, 3, 2), "small too"),
+         ImportItem(dt.date(2020, 3, 3), "big", body=["x" * 80] * 100)]
+try:
+    apply(Log(sys.argv[1]), Reading(items, []), "jrnl", dt.date(2026, 11, 26))
+except Exception as exc:
+    print(type(exc).__name__, exc)
+"""
+
+
+def test_a_failed_write_changes_no_page_and_leaves_no_temporary_file(log_dir: Path) -> None:
+    """A real process whose file size limit makes the third page's write fail (as a full disk)."""
+    first = day_file(log_dir, "2020-03-01")
+    first.parent.mkdir(parents=True)
+    first.write_text("## What was done\n- mine\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(markdown.__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-c", _FULL_DISK, str(log_dir)], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.stdout.startswith("LogError cannot use the log folder"), done.stdout + done.stderr
+    assert "File too large" in done.stdout
+    assert sorted(p.name for p in (log_dir / "days").rglob("*")) == ["2020", "2020-03-01.md"]
+    assert first.read_text(encoding="utf-8") == "## What was done\n- mine\n"

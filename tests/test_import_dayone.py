@@ -14,7 +14,7 @@ import pytest
 from reslog.importers import dayone
 from reslog.importers.base import ImportOptions, Skipped
 
-from .conftest import CORPORA, Clock, Result, day_file
+from .conftest import CORPORA, Clock, Result, corpora, day_file
 
 Run = Callable[..., Result]
 
@@ -30,21 +30,23 @@ def _page(log: Path, day: str) -> str:
     return day_file(log, day).read_text(encoding="utf-8")
 
 
+@corpora
 def test_real_export(run: Run, clock: Clock, log_dir: Path) -> None:
     result = run("import", "dayone", str(DEMO))
     assert result.code == 0, result.err
     assert "Imported 3 entries (0 to-dos) into 3 days." in result.out
     assert "Skipped 1:\n  demo.json, entry 4 (6BD0AE9E21C447A6BC504A63899BA544): no text\n" in result.out
     # 13:04:56 UTC in Europe/Berlin (CET, before the switch to summer time) is 14:04
-    assert ("## What was done\n- 14:04 Initial entry [imported:: dayone]\n  - some text\n"
-            f"  - ![](photos/{PHOTO_MD5}.jpeg)\n") in _page(log_dir, "2019-03-18")
-    assert "- 22:44 Second entry [imported:: dayone]\n  - some text\n" in _page(log_dir, "2010-02-26")
+    assert ("## What was done\n- 14:04 Initial entry [imported:: dayone]\n  some text\n"
+            f"  ![](photos/{PHOTO_MD5}.jpeg)\n") in _page(log_dir, "2019-03-18")
+    assert "- 22:44 Second entry [imported:: dayone]\n  some text\n" in _page(log_dir, "2010-02-26")
     # Day One's backslash escapes mean the characters themselves
     assert ("- 22:14 Third entry with double escapes [imported:: dayone]\n"
-            "  - double escape a/b dot. single escape slash/\n") in _page(log_dir, "2010-02-27")
+            "  double escape a/b dot. single escape slash/\n") in _page(log_dir, "2010-02-27")
     assert sorted(_days(log_dir)) == ["2010-02-26.md", "2010-02-27.md", "2019-03-18.md"]
 
 
+@corpora
 def test_reimport_adds_nothing(run: Run, clock: Clock, log_dir: Path) -> None:
     assert run("import", "dayone", str(DEMO)).code == 0
     before = _days(log_dir)
@@ -54,6 +56,7 @@ def test_reimport_adds_nothing(run: Run, clock: Clock, log_dir: Path) -> None:
     assert _days(log_dir) == before
 
 
+@corpora
 def test_dry_run_writes_nothing(run: Run, clock: Clock, log_dir: Path) -> None:
     result = run("import", "dayone", str(DEMO), "--dry-run")
     assert result.code == 0
@@ -69,6 +72,7 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
+@corpora
 def test_zip_with_journal_and_photos(run: Run, clock: Clock, log_dir: Path, tmp_path: Path) -> None:
     archive = _zip(tmp_path / "Export 11-26-2026.zip", {
         "Journal.json": DEMO.read_bytes(), f"photos/{PHOTO_MD5}.jpeg": b"\xff\xd8\xff\xe0 jpeg",
@@ -80,7 +84,7 @@ def test_zip_with_journal_and_photos(run: Run, clock: Clock, log_dir: Path, tmp_
     assert from_zip.items[0].origin == "Journal.json, entry 1 (F4CF0509F3EA47D1B56F95D37F165F5E)"
     result = run("import", "dayone", str(archive))
     assert "Imported 3 entries (0 to-dos) into 3 days." in result.out
-    assert f"  - ![](photos/{PHOTO_MD5}.jpeg)\n" in _page(log_dir, "2019-03-18")
+    assert f"  ![](photos/{PHOTO_MD5}.jpeg)\n" in _page(log_dir, "2019-03-18")
     os.remove(archive)  # closed after reading
 
 
@@ -142,11 +146,12 @@ def test_rendered_entry_reads_back(run: Run, clock: Clock, log_dir: Path, tmp_pa
     result = run("import", "dayone", str(path))
     assert "Imported 6 entries (0 to-dos) into 4 days." in result.out
     assert ("- 18:30 Late - night idea #w2s #reward-models [tags:: C++, a)b] [location:: Lab, Berkeley, CA] "
-            "[weather:: Clear, 12°C] ★ [imported:: dayone]\n  - first\n  - second\n") in _page(log_dir, "2026-11-25")
+            "[weather:: Clear, 12°C] ★ [imported:: dayone]\n  first\n  second\n") in _page(log_dir, "2026-11-25")
     show = run("show", "2026-11-25")
     assert "Late - night idea" in show.out
 
 
+@corpora
 def test_several_journals_in_a_zip_and_a_broken_one(run: Run, clock: Clock, log_dir: Path, tmp_path: Path) -> None:
     work = {"entries": [_entry(creationDate="2026-11-20T08:00:00Z", timeZone="UTC", text="Work note")]}
     archive = _zip(tmp_path / "export.zip", {
@@ -189,6 +194,7 @@ def test_unusable_input(run: Run, clock: Clock, log_dir: Path, tmp_path: Path,
     assert not (log_dir / "days").exists()
 
 
+@corpora
 def test_unzipped_export_folder(tmp_path: Path) -> None:
     folder = tmp_path / "Day One export"
     (folder / "photos").mkdir(parents=True)

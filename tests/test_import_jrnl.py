@@ -9,10 +9,9 @@ json``. The comparison is modulo what the day-page format does to text, and
 only that:
 
 * titles: runs of whitespace become one space (an entry's first line);
-* bodies: each line trimmed, blank lines dropped (a nested list has no blank
-  lines and no indentation of its own), and a line that is a list item
-  (``- x``) written as the nested item ``  - x`` (its own marker is the
-  nested item's, not a list inside it);
+* bodies: as written, each line indented two spaces under the entry, blank
+  lines dropped outside fenced code (``reslog.importers.base.body_lines``, a
+  blank line would end the entry);
 * tags: jrnl lowercases them, reslog keeps them as first written, so they are
   compared ignoring case; reslog also reads the ``#words`` of a title as tags
   (they are reslog tags in the text as typed), and a jrnl tag that reslog's
@@ -36,9 +35,9 @@ import pytest
 
 from reslog import markdown
 from reslog.importers import jrnl
-from reslog.importers.base import ImportOptions
+from reslog.importers.base import ImportOptions, body_lines
 
-from .conftest import CORPORA, day_file
+from .conftest import CORPORA, corpora, day_file
 
 DATA = CORPORA / "jrnl-fixtures" / "tests" / "data"
 JOURNALS = DATA / "journals"
@@ -173,9 +172,7 @@ def assert_same(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> Non
         prefix = f"- {want['time']} {title}"
         assert got["first"].startswith(prefix), (got["first"], prefix)
         assert re.fullmatch(r"(?: #\S+)*(?: ★)? \[imported:: jrnl\]", got["first"][len(prefix):])
-        assert all(line.startswith("  - ") for line in got["block"])
-        assert [line[4:] for line in got["block"]] == [
-            _unbullet(line.strip()) for line in want["body"].split("\n") if line.strip()]
+        assert got["block"] == body_lines(want["body"].split("\n"))
         assert got["starred"] is want["starred"]
         names = {tag[1:] for tag in want["tags"]}
         in_title = {tag.lower() for tag in markdown.read_tags(title)}
@@ -187,11 +184,13 @@ def assert_same(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> Non
 # --- tests ---
 
 
+@corpora
 def test_every_plain_fixture_journal_is_compared() -> None:
     journals = {p.name for p in JOURNALS.iterdir() if not p.name.endswith(".dayone")}
     assert journals == set(PLAIN) | set(ENCRYPTED)
 
 
+@corpora
 @pytest.mark.parametrize("journal", sorted(PLAIN))
 def test_fixture_matches_jrnl(journal: str, run: Callable[..., Any], clock: Any, log_dir: Path,
                               tmp_path: Path) -> None:
@@ -211,22 +210,23 @@ def test_fixture_matches_jrnl(journal: str, run: Callable[..., Any], clock: Any,
     assert_same(mine, theirs)
 
 
+@corpora
 def test_what_the_fixtures_hold(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     """A few entries spelled out, so that a shared mistake of jrnl and the reader would show."""
     assert run("import", "jrnl", str(JOURNALS / "basic_onefile.journal")).code == 0
     page = day_file(log_dir, "2020-08-31").read_text(encoding="utf-8")
     assert "## What was done\n- 14:32 A second entry in what I hope to be a long series. #tagtwo ★ [imported:: jrnl]\n" \
-        "  - Sed sit amet metus et sapien feugiat elementum. Aliquam bibendum lobortis leo\n" in page
+        "  Sed sit amet metus et sapien feugiat elementum. Aliquam bibendum lobortis leo\n" in page
     first = written(log_dir)[0]
     assert first["first"] == "- 11:11 Entry the first. #ipsum #tagone #tagtwo [imported:: jrnl]"
-    assert first["block"][5] == "  - venenatis erat. In at dolor dui. @tagone and maybe also @tagtwo."
+    assert first["block"][5] == "  venenatis erat. In at dolor dui. @tagone and maybe also @tagtwo."
     assert run("import", "jrnl", str(JOURNALS / "tags-216.journal")).code == 0
     [entry] = [e for e in written(log_dir) if e["date"] == "2013-06-10"]
     # @OS/2 is a reslog tag (nested: os, 2); @C++ and @C# are not reslog tags: kept in the text only
     assert entry["first"] == "- 15:40 I programmed for @OS/2. #OS/2 [imported:: jrnl]"
-    assert entry["block"] == ["  - Almost makes me want to go back to @C++, though. (Still better than @C#)."]
+    assert entry["block"] == ["  Almost makes me want to go back to @C++, though. (Still better than @C#)."]
     assert run("import", "jrnl", str(JOURNALS / "brackets.journal")).code == 0
-    assert "\n- 05:42 Entry subject [imported:: jrnl]\n  - [1] line starting with 1\n" in day_file(
+    assert "\n- 05:42 Entry subject [imported:: jrnl]\n  [1] line starting with 1\n" in day_file(
         log_dir, "2019-07-08").read_text(encoding="utf-8")
 
 
@@ -270,9 +270,10 @@ def test_edge_cases_match_jrnl(run: Callable[..., Any], clock: Any, log_dir: Pat
     assert by_day["2021-03-05"]["first"] == "- 22:00 Starred title #tag #plus #Work ★ [imported:: jrnl]"
     assert by_day["2021-03-06"]["time"] == "19:30"
     assert by_day["2021-03-08"]["tags"] == ("bug42", "ok/sub")
-    assert by_day["2021-03-11"]["block"] == ["  - exp: first item", "  - nested item", "  - * * *", "  - third"]
+    assert by_day["2021-03-11"]["block"] == ["  - exp: first item", "    * nested item", "  * * *", "  + third"]
 
 
+@corpora
 def test_reimport_adds_nothing(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     assert run("import", "jrnl", str(JOURNALS / "basic_onefile.journal")).code == 0
     before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
@@ -283,6 +284,7 @@ def test_reimport_adds_nothing(run: Callable[..., Any], clock: Any, log_dir: Pat
     assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
 
 
+@corpora
 def test_dry_run_writes_nothing(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     result = run("import", "jrnl", str(JOURNALS / "basic_folder"), "--dry-run")
     assert result.code == 0
@@ -290,6 +292,7 @@ def test_dry_run_writes_nothing(run: Callable[..., Any], clock: Any, log_dir: Pa
     assert not (log_dir / "days").exists()
 
 
+@corpora
 def test_folder_journal(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     result = run("import", "jrnl", str(JOURNALS / "basic_folder"))
     assert result.code == 0
@@ -319,10 +322,11 @@ def test_folder_day_file_without_header_and_messy_files(run: Callable[..., Any],
     assert "  2021/02/05.txt: empty file" in result.out
     assert "  2021/02/31.txt: not a jrnl day file" in result.out
     assert ".git" not in result.out
-    assert "\n- Written without a header. [imported:: jrnl]\n  - Second line\n" in day_file(
+    assert "\n- Written without a header. [imported:: jrnl]\n  Second line\n" in day_file(
         log_dir, "2021-02-03").read_text(encoding="utf-8")
 
 
+@corpora
 def test_custom_timeformat_needs_the_config(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     journal = JOURNALS / "little_endian_dates.journal"
     # without the config, 10.07.2013 is read month first, as jrnl (dateutil) reads it
@@ -331,6 +335,7 @@ def test_custom_timeformat_needs_the_config(run: Callable[..., Any], clock: Any,
     assert [(e["date"], e["time"]) for e in written(log_dir)] == [("2013-06-09", "15:39"), ("2013-07-10", "15:40")]
 
 
+@corpora
 def test_config_reader() -> None:
     legacy = jrnl.read_config(CONFIGS / "upgrade_from_195_little_endian_dates.json")
     assert (legacy.timeformat, legacy.tagsymbols, legacy.legacy) == ("%d.%m.%Y %H:%M", "@", True)
@@ -343,6 +348,7 @@ def test_config_reader() -> None:
         ("a", 'x"y # z'), ("b", "it's"), ("c", "plain")]
 
 
+@corpora
 @pytest.mark.parametrize("journal", sorted(ENCRYPTED))
 def test_encrypted_journal_is_refused_with_the_way_to_decrypt_it(
     journal: str, run: Callable[..., Any], clock: Any, log_dir: Path, tmp_path: Path
@@ -366,6 +372,7 @@ def test_encrypted_journal_is_refused_with_the_way_to_decrypt_it(
     assert [(e["date"], e["first"]) for e in written(log_dir)] == DECRYPTED[journal]
 
 
+@corpora
 def test_day_one_folder_is_sent_to_its_importer(run: Callable[..., Any], log_dir: Path) -> None:
     result = run("import", "jrnl", str(JOURNALS / "dayone.dayone"))
     assert result.code == 2
@@ -373,14 +380,15 @@ def test_day_one_folder_is_sent_to_its_importer(run: Callable[..., Any], log_dir
     assert not (log_dir / "days").exists()
 
 
+@corpora
 def test_bom_and_crlf_read_as_plain(run: Callable[..., Any], clock: Any, log_dir: Path, tmp_path: Path) -> None:
     text = (JOURNALS / "simple.journal").read_text(encoding="utf-8")
     messy = tmp_path / "messy.journal"
     messy.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     assert run("import", "jrnl", str(messy)).code == 0
     assert [(e["date"], e["first"], e["block"]) for e in written(log_dir)] == [
-        ("2013-06-09", "- 15:39 My first entry. [imported:: jrnl]", ["  - Everything is alright"]),
-        ("2013-06-10", "- 15:40 Life is good. [imported:: jrnl]", ["  - But I'm better."])]
+        ("2013-06-09", "- 15:39 My first entry. [imported:: jrnl]", ["  Everything is alright"]),
+        ("2013-06-10", "- 15:40 Life is good. [imported:: jrnl]", ["  But I'm better."])]
     assert b"\r" not in day_file(log_dir, "2013-06-09").read_bytes()
     cr_only = tmp_path / "old mac.journal"
     cr_only.write_bytes(text.replace("\n", "\r").encode("utf-8"))

@@ -11,9 +11,9 @@ import pytest
 
 from reslog import markdown
 from reslog.importers import logseq
-from reslog.importers.base import ImportOptions
+from reslog.importers.base import ImportOptions, body_lines
 
-from .conftest import CORPORA, day_file
+from .conftest import CORPORA, corpora, day_file
 
 GRAPH = CORPORA / "logseq-docs"
 
@@ -85,6 +85,7 @@ def _graph(tmp_path: Path) -> Path:
     return journals.parent
 
 
+@corpora
 def test_documentation_graph(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     result = run("import", "logseq", str(GRAPH))
     assert result.code == 0, result.err
@@ -98,18 +99,18 @@ def test_documentation_graph(run: Callable[..., Any], clock: Any, log_dir: Path)
         "- [ ] Write changelog for v0.0.10 [logseq:: NOW] [now:: 2021-02-26T14:01:37Z] [imported:: logseq]"]
     assert _lines(log_dir, "2021-02-20", "todo") == [
         "- [x] Write changelog for v0.0.9 [done:: 2021-02-26T14:37:55Z] [imported:: logseq]"]
-    assert _lines(log_dir, "2020-10-02", "done") == ["- Testing [imported:: logseq]", "  - Testing"]
+    assert _lines(log_dir, "2020-10-02", "done") == ["- Testing [imported:: logseq]", "  Testing"]
     # Org pages: the date block "* Sunday, 05/17/2020" is a wrapper; its children are the items,
-    # their own children body lines, the internal :id: property dropped
+    # their own children nested items as deep as the outline, the internal :id: property dropped
     assert _lines(log_dir, "2020-05-17", "done") == [
         "- [[Changelog 2020]] [imported:: logseq]",
         "  - Add block reference",
-        "  - E.g ~((block))~",
+        "    E.g ~((block))~",
         "  - Add zoom in && out to edit specific heading, click the ~dot~ before the heading.",
         "  - Add keybindings for adjusting levels.",
-        "  - You can already use ~tab~ to add or remove one level, two more bindings were added:",
-        "  - 1. ^^alt+shift+left^^ to remove one level each time.",
-        "  - 2. ^^alt+shift+right^^ to add one level each time.",
+        "    You can already use ~tab~ to add or remove one level, two more bindings were added:",
+        "    1. ^^alt+shift+left^^ to remove one level each time.",
+        "    2. ^^alt+shift+right^^ to add one level each time.",
         "  - Defaults to solarized dark theme.",
         "- [[Fixed issues]] [imported:: logseq]",
         "  - Logout will clear both localstorage and indexeddb.",
@@ -119,10 +120,11 @@ def test_documentation_graph(run: Callable[..., Any], clock: Any, log_dir: Path)
     # "* Jun 1st, 2020" (Logseq's own title format) is a wrapper too; code blocks stay as typed
     june = _lines(log_dir, "2020-06-01", "done")
     assert june[0] == "- [[Changelog 2020]] [imported:: logseq]"
-    assert "  - #+BEGIN_NOTE" in june and "  - Item nested 1" in june
+    assert "      #+BEGIN_NOTE" in june and "        - Item nested 1" in june
     assert not day_file(log_dir, "2020-09-14").exists()
 
 
+@corpora
 def test_reimport_adds_nothing_and_dry_run_writes_nothing(run: Callable[..., Any], clock: Any,
                                                          log_dir: Path) -> None:
     dry = run("import", "logseq", str(GRAPH), "--dry-run")
@@ -148,18 +150,18 @@ def test_markers_properties_and_children(tmp_path: Path, run: Callable[..., Any]
     assert _lines(log_dir, "2021-03-09", "done") == [
         "- 08:00 written by hand #w2s",
         "- 09:30 Ran the #w2s sweep on [[GPT-2]] sizes [from:: chat with Yitao] [imported:: logseq]",
-        "  - source:: [[Burns 2023]]",
+        "  source:: [[Burns 2023]]",
         "  - only a slight gain with scale",
-        "  - maybe the strong model imitates the weak one",
+        "    - maybe the strong model imitates the weak one",
         "  - TODO check the loader",
     ]
     assert _lines(log_dir, "2021-03-09", "todo") == [
         "- [ ] Read the W2S paper #w2s [imported:: logseq]",
-        "  - tags:: w2s, [[reward models]]",
+        "  tags:: w2s, [[reward models]]",
         "- [ ] [#A] Write the intro [logseq:: DOING] [took:: 1h30m] [imported:: logseq]",
-        "  - :LOGBOOK:",
-        "  - CLOCK: [2021-03-09 Tue 10:00:00]--[2021-03-09 Tue 11:30:00] =>  01:30:00",
-        "  - :END:",
+        "  :LOGBOOK:",
+        "  CLOCK: [2021-03-09 Tue 10:00:00]--[2021-03-09 Tue 11:30:00] =>  01:30:00",
+        "  :END:",
         "- [ ] Reply from Yitao [logseq:: WAITING] [imported:: logseq]",
         "- [-] Old plan [imported:: logseq]",
         "- [x] Fix the off-by-one #bugs [imported:: logseq]",
@@ -235,7 +237,16 @@ def test_a_date_block_is_a_wrapper_only_for_its_own_day(tmp_path: Path, title: s
     page = tmp_path / "2021_03_09.md"
     page.write_text(f"- {title}\n\t- first\n\t\t- its detail\n\t- second\n", encoding="utf-8")
     assert [(i.text, i.body) for i in logseq.read(page, ImportOptions()).items] == [
-        ("first", ("its detail",)), ("second", ())]
+        ("first", ("- its detail",)), ("second", ())]
     other = tmp_path / "2021_03_10.md"
     other.write_text(f"- {title}\n\t- first\n", encoding="utf-8")
-    assert [(i.text, i.body) for i in logseq.read(other, ImportOptions()).items] == [(title, ("first",))]
+    assert [(i.text, i.body) for i in logseq.read(other, ImportOptions()).items] == [(title, ("- first",))]
+
+
+def test_code_in_a_block_stays_one_fenced_block(tmp_path: Path) -> None:
+    page = tmp_path / "2021_03_09.md"
+    page.write_text("- 09:00 A block with code\n  ```python\n  x = 1\n\n    y = 2\n  ```\n\t- a child\n",
+                    encoding="utf-8")
+    (item,) = logseq.read(page, ImportOptions()).items
+    assert (item.time, item.text) == ("09:00", "A block with code")
+    assert body_lines(item.body) == ["  ```python", "  x = 1", "", "    y = 2", "  ```", "  - a child"]

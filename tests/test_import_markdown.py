@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reslog import markdown
-from reslog.importers.base import ImportOptions
+from reslog.importers.base import ImportOptions, body_lines
 from reslog.importers.markdown_notes import front_matter, read
 
-from .conftest import CORPORA, Clock, Result, day_file
+from .conftest import CORPORA, Clock, Result, corpora, day_file
 
 Run = Callable[..., Result]
 NOTEBOOK = CORPORA / "cboettig-labnotebook"
@@ -23,10 +23,11 @@ def _done(log_dir: Path, day: str) -> list[str]:
     return [line.rstrip("\n") for line in page.lines[section.index + 1:section.end] if line.strip()]
 
 
+@corpora
 def test_lab_notebook_reading() -> None:
     reading = read(NOTEBOOK, ImportOptions())
     by_origin = {item.origin: item for item in reading.items}
-    assert len(reading.items) == 1013
+    assert len(reading.items) == 1012
     assert len({item.day for item in reading.items}) == 841
     assert min(item.day for item in reading.items) == dt.date(2010, 1, 10)
     assert max(item.day for item in reading.items) == dt.date(2015, 12, 31)
@@ -37,13 +38,14 @@ def test_lab_notebook_reading() -> None:
     assert (tuesday.day, tuesday.time, tuesday.text, tuesday.tags) == (
         dt.date(2011, 2, 15), "23:20", "Tuesday", ("ecology",))
     assert tuesday.fields == (("file", "2011/_posts/2011-02-15-tuesday.md"),)
-    assert tuesday.body[0] == "In at 8:30.\xa0 10a and still getting through Google Reader journals, emails."
-    assert tuesday.body[1] == "  * Finished up yesterday's entry and posted."
-    assert tuesday.body[-2:] == (
-        "## CPB Seminar",
-        "Student Dave Harris on ecological niche modeling, including\xa0 interactions and phylogenetic "
-        "information with GLM approach.\xa0 ")
-    assert len(tuesday.body) == 9  # every non-blank line, the tab-only line left out
+    written = body_lines(tuesday.body)  # the body as the day page holds it
+    assert written[0] == "  In at 8:30.\xa0 10a and still getting through Google Reader journals, emails."
+    assert written[1] == "    * Finished up yesterday's entry and posted."  # the note's own list, as written
+    assert written[-2:] == [
+        "  ## CPB Seminar",
+        "  Student Dave Harris on ecological niche modeling, including\xa0 interactions and phylogenetic "
+        "information with GLM approach.\xa0"]  # trailing spaces and tabs trimmed
+    assert len(written) == 9  # every non-blank line, the tab-only line left out
 
     # the date from the file name only; inline tags and categories
     notes = by_origin["2012/_posts/2012-05-11-Notes.md"]
@@ -51,16 +53,16 @@ def test_lab_notebook_reading() -> None:
         dt.date(2012, 5, 11), None,
         "Computing the value of information in management of a stochastic resource",
         ("decision-theory", "ecology"))
-    assert notes.body[:2] == ("pdg-control", "===========")
+    assert body_lines(notes.body)[:2] == ["  pdg-control", "  ==========="]
     # R Markdown, quoted title, tags as one word
     rmd = by_origin["2015/_posts/2015-12-31-reflections-on-the-open-lab-notebook.Rmd"]
     assert (rmd.day, rmd.text, rmd.tags) == (
         dt.date(2015, 12, 31), "Reflecting on five years of the open lab notebook", ("blog", "open-science"))
-    assert rmd.body[0].startswith("I have been keeping an open lab notebook now since [February of 2010]")
+    assert body_lines(rmd.body)[0].startswith("  I have been keeping an open lab notebook now since [February of 2010]")
     # no title: the setext heading the note opens with, not repeated in the body
     teaching = by_origin["2010/_posts/2010-01-25-Teaching.md"]
     assert (teaching.text, teaching.tags) == ("Clash of Old and New", ("teaching",))
-    assert teaching.body[0] == "Today was my day to facilitate for a graduate student discussion"
+    assert body_lines(teaching.body)[0] == "  Today was my day to facilitate for a graduate student discussion"
     # no title and no opening heading: the file name without its date
     assert by_origin["2010/_posts/2010-01-18-ProgressChallenges.md"].text == "ProgressChallenges"
     # a draft whose name carries a date is a dated note
@@ -78,11 +80,18 @@ def test_lab_notebook_reading() -> None:
     assert reasons["2014/_posts/todo.md"] == "no date (none in the front matter or the file name)"
     assert reasons["2014/_posts/2014-11-14-nimble-explore.Rmd"] == (
         "R Markdown source of 2014/_posts/2014-11-14-nimble-explore.md, which is imported instead")
+    # the .Rmd source of a post knitted into another year's folder: imported once, as the .md
+    assert reasons["2014/_posts/_source/2013-02-22-semantic-citations-for-the-notebook-and-knitr.Rmd"] == (
+        "R Markdown source of 2013/_posts/2013-02-22-semantic-citations-for-the-notebook-and-knitr.md, which "
+        "is imported instead")
+    assert [i.origin for i in reading.items if i.day == dt.date(2013, 2, 22)] == [
+        "2013/_posts/2013-02-22-semantic-citations-for-the-notebook-and-knitr.md"]
     assert reasons["2010/COPYING, 2011/COPYING, 2012/COPYING and 3 more"] == (
         "not a Markdown note (6 files without a suffix)")
-    assert len(reading.skipped) == 26
+    assert len(reading.skipped) == 27
 
 
+@corpora
 def test_lab_notebook_import_twice(log_dir: Path, run: Run, clock: Clock) -> None:
     # two of the six years (the whole notebook is read above; writing it all takes a while with fsync)
     first = run("import", "markdown", str(NOTEBOOK / "2011"))
@@ -92,13 +101,14 @@ def test_lab_notebook_import_twice(log_dir: Path, run: Run, clock: Clock) -> Non
     assert "  README.md: no date (none in the front matter or the file name)" in first.out
     done = _done(log_dir, "2011-02-15")
     assert done[0] == "- 23:20 Tuesday #ecology [file:: _posts/2011-02-15-tuesday.md] [imported:: markdown]"
-    assert "  - Finished up yesterday's entry and posted." in done
-    assert done[-2] == "  - ## CPB Seminar"
-    # the page still parses as one entry per note, with the note's lines nested under it
+    assert "    * Finished up yesterday's entry and posted." in done
+    assert done[-2] == "  ## CPB Seminar"
+    # the page still parses as one entry per note, with the note's lines under it
     page = markdown.parse(day_file(log_dir, "2011-02-16").read_text(encoding="utf-8"))
     entries = page.section("done").entries  # type: ignore[union-attr]
     assert [e.time for e in entries] == ["23:04", "19:06", "23:56"]  # in the order the posts are read (by name)
-    assert all("[imported:: markdown]" in e.text and e.children for e in entries)
+    assert all("[imported:: markdown]" in e.text for e in entries)
+    assert sum(e.end - e.index for e in entries) == len(_done(log_dir, "2011-02-16"))  # every line in one
 
     assert run("import", "markdown", str(NOTEBOOK / "2015")).code == 0
     assert _done(log_dir, "2015-12-31")[0] == (
@@ -135,13 +145,13 @@ def test_messy_notes(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> N
     assert _done(log_dir, "2024-03-05") == [
         "- 14:30 Group meeting: W2S #w2s #open-science #c [file:: sub/meeting @ lab, room 2: notes.md] "
         "[imported:: markdown]",
-        "  - Agreed on the sweep.",
+        "  Agreed on the sweep.",
         "  - [ ] send the plots",
     ]
     assert _done(log_dir, "2024-03-06") == [
-        "- Day notes [file:: 2024-03-06.markdown] [imported:: markdown]", "  - One line."]
+        "- Day notes [file:: 2024-03-06.markdown] [imported:: markdown]", "  One line."]
     assert _done(log_dir, "2024-03-07") == [
-        "- standup [file:: 2024-03-07 standup.md] [imported:: markdown]", "  - Nothing but text."]
+        "- standup [file:: 2024-03-07 standup.md] [imported:: markdown]", "  Nothing but text."]
     assert result.out.split("Skipped 5:\n")[1].splitlines() == [
         "  figure.png: not a Markdown note (1 .png file)",
         "  2024-02-30-impossible.md: no date (none in the front matter or the file name)",
@@ -151,6 +161,81 @@ def test_messy_notes(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> N
     ]
     assert sorted(p.name for p in (log_dir / "days").rglob("*.md")) == [
         "2024-03-05.md", "2024-03-06.md", "2024-03-07.md"]
+
+
+POST = """\
+---
+title: Semantic citations
+tags: [semantics]
+---
+Intro with a [link](https://example.org/a) and *emphasis*.
+
+## A heading
+> a quote
+> over two lines
+
+```r
+x <- 1
+
+  y <- x + 1
+```
+
+<div class="bib">
+<p>html over lines</p>
+</div>
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+- a list
+    - nested in it
+"""
+
+
+def test_a_note_arrives_as_written_and_a_source_twin_once(tmp_path: Path, log_dir: Path, run: Run,
+                                                          clock: Clock) -> None:
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_posts" / "_source").mkdir()
+    (site / "_posts" / "2013-02-22-semantic.md").write_text(POST, encoding="utf-8")
+    (site / "_posts" / "_source" / "2013-02-22-semantic.Rmd").write_text(
+        POST.replace("x <- 1", "x <- 1 # the source"), encoding="utf-8")
+    result = run("import", "markdown", str(site))
+    assert result.code == 0, result.err
+    assert "Imported 1 entries (0 to-dos) into 1 days." in result.out
+    assert ("  _posts/_source/2013-02-22-semantic.Rmd: R Markdown source of _posts/2013-02-22-semantic.md, "
+            "which is imported instead") in result.out
+    done = _done(log_dir, "2013-02-22")
+    page = markdown.parse(day_file(log_dir, "2013-02-22").read_text(encoding="utf-8"))
+    section = page.section("done")
+    assert section is not None
+    first = section.index + 1
+    assert [markdown.line_body(page, i) for i in range(first, section.end)][:21] == [
+        "- Semantic citations #semantics [file:: _posts/2013-02-22-semantic.md] [imported:: markdown]",
+        "  Intro with a [link](https://example.org/a) and *emphasis*.",
+        "  ## A heading",
+        "  > a quote",
+        "  > over two lines",
+        "  ```r",
+        "  x <- 1",
+        "",
+        "    y <- x + 1",
+        "  ```",
+        '  <div class="bib">',
+        "  <p>html over lines</p>",
+        "  </div>",
+        "  | a | b |",
+        "  |---|---|",
+        "  | 1 | 2 |",
+        "  - a list",
+        "      - nested in it",
+        "",
+    ]
+    # one entry holds it all: the blank line inside the code does not end it
+    (entry,) = section.entries
+    assert (entry.index, entry.end) == (first, first + 18) and len(done) == 17
+    assert [c.text for c in entry.children] == ["a list"]
 
 
 def test_date_format_for_names(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from reslog.importers import notion
-from reslog.importers.base import ImportOptions, Skipped
+from reslog.importers.base import ImportOptions, Skipped, body_lines
 
-from .conftest import CORPORA, Clock, Result, day_file
+from .conftest import CORPORA, Clock, Result, corpora, day_file
 
 Run = Callable[..., Result]
 
@@ -32,6 +32,7 @@ def _page(log: Path, day: str) -> str:
     return day_file(log, day).read_text(encoding="utf-8")
 
 
+@corpora
 def test_real_export_lands_on_its_days(run: Run, clock: Clock, log_dir: Path) -> None:
     result = run("import", "notion", str(EXPORT))
     assert result.code == 0, result.err
@@ -53,7 +54,7 @@ def test_real_export_lands_on_its_days(run: Run, clock: Clock, log_dir: Path) ->
     # the Journal page: no date of its own, one dated heading
     journal = _page(log_dir, "2024-10-04")
     assert "## What was done\n- October 4, 2024 — A Peaceful Forest Walk [imported:: notion]\n" \
-           "  - I decided to take advantage of the beautiful weather today" in journal
+           "  I decided to take advantage of the beautiful weather today" in journal
     assert sorted(_days(log_dir))[0] == "2024-10-04.md"
     assert sorted(_days(log_dir))[-1] == "2025-08-06.md"
     # undated pages are reported, by names without their hex ids
@@ -72,6 +73,7 @@ def test_real_export_lands_on_its_days(run: Run, clock: Clock, log_dir: Path) ->
     assert _days(log_dir) == before
 
 
+@corpora
 def test_dry_run_writes_nothing(run: Run, clock: Clock, log_dir: Path) -> None:
     result = run("import", "notion", str(EXPORT), "--dry-run")
     assert result.code == 0
@@ -86,6 +88,7 @@ def _zip_folder(folder: Path, out: io.BytesIO | Path, prefix: str = "") -> None:
                 archive.write(file, prefix + file.relative_to(folder).as_posix())
 
 
+@corpora
 def test_zip_and_zip_of_zips_read_as_the_folder(tmp_path: Path) -> None:
     plain = tmp_path / "export.zip"
     _zip_folder(EXPORT, plain)
@@ -153,19 +156,19 @@ def test_messy_export(run: Run, clock: Clock, log_dir: Path, tmp_path: Path) -> 
     assert "Imported 9 entries (5 to-dos) into 5 days." in result.out
     nov26 = _page(log_dir, "2026-11-26")
     assert ("## What to do next\n- [x] Write intro #paper #w2s [Assignee:: Ann] [database:: Tasks, 2026] "
-            "[imported:: notion]\n  - Draft the intro section.\n") in nov26
+            "[imported:: notion]\n  Draft the intro section.\n") in nov26
     assert ("- 09:12 Meeting @ lab, notes: v2 #ml #deep-learning [imported:: notion]\n"
-            "  - point one\n  - [x] done thing\n"
-            "  - See [[Other page]] and [the site](https://example.org/a_(b))\n"
-            "  - ![plot](Meeting%20%40%20lab%2C%20notes%3A%20v2/plot.png)\n") in nov26
-    assert "- 2026-11-26: Fix [imported:: notion]\n  - fixed it\n" in nov26
+            "  - point one\n  - [x]  done thing\n"
+            "  See [[Other page]] and [the site](https://example.org/a_(b))\n"
+            "  ![plot](Meeting%20%40%20lab%2C%20notes%3A%20v2/plot.png)\n") in nov26
+    assert "- 2026-11-26: Fix [imported:: notion]\n  fixed it\n" in nov26
     assert ("- [ ] Rerun sweep #w2s [Status:: In progress] [database:: Tasks, 2026] [imported:: notion]\n"
             in _page(log_dir, "2026-11-27"))
     assert ("- [ ] Plan, with comma [Due:: November 24, 2026 → November 28, 2026] [Tags:: C++] "
             "[database:: Tasks, 2026] [imported:: notion]\n" in _page(log_dir, "2026-11-24"))
     nov25 = _page(log_dir, "2026-11-25")
-    assert "- 2026-11-25 standup [imported:: notion]\n  - said things\n" in nov25
-    assert "- November 25, 2026 — Sweep [imported:: notion]\n  - ran it\n  - ### details\n  - lr=3e-4\n" in nov25
+    assert "- 2026-11-25 standup [imported:: notion]\n  said things\n" in nov25
+    assert "- November 25, 2026 — Sweep [imported:: notion]\n  ran it\n  ### details\n  lr=3e-4\n" in nov25
     nov20 = _page(log_dir, "2026-11-20")
     assert "- [x] 15:05 Paper A [database:: Reading list] [imported:: notion]\n" in nov20
     assert "- [ ] Paper B [database:: Reading list] [imported:: notion]\n" in nov20
@@ -199,14 +202,14 @@ def test_one_page_file(tmp_path: Path) -> None:
     page = tmp_path / f"Standup {ID}.md"
     page.write_text("# Standup\n\nDate: 2026/11/26\n\n- shipped it\n", encoding="utf-8")
     (item,) = notion.read(page, ImportOptions()).items
-    assert (item.day, item.text, item.body, item.time) == (dt.date(2026, 11, 26), "Standup", ("shipped it",), None)
+    assert (item.day, item.text, item.body, item.time) == (dt.date(2026, 11, 26), "Standup", ("- shipped it",), None)
 
 
 def test_a_first_paragraph_that_is_not_properties_stays_text(tmp_path: Path) -> None:
     page = tmp_path / f"2026-11-26 Notes {ID}.md"
     page.write_text("# 2026-11-26 Notes\n\nNote: the loader is slow\n\nmore\n", encoding="utf-8")
     (item,) = notion.read(page, ImportOptions()).items
-    assert (item.day, item.body, item.fields) == (dt.date(2026, 11, 26), ("Note: the loader is slow", "more"), ())
+    assert (item.day, item.body, item.fields) == (dt.date(2026, 11, 26), ("Note: the loader is slow", "", "more"), ())
 
 
 @pytest.mark.parametrize(
@@ -267,3 +270,13 @@ def test_skipped_are_reported_with_reasons(tmp_path: Path) -> None:
     root.mkdir()
     (root / f"Untitled {ID}.md").write_text("", encoding="utf-8")
     assert notion.read(root, ImportOptions()).skipped == [Skipped("Untitled.md", "no date")]
+
+
+def test_code_tables_and_lists_stay_as_written(tmp_path: Path) -> None:
+    page = tmp_path / f"2026-11-26 Code {ID}.md"
+    page.write_text("# 2026-11-26 Code\n\n```python\nx = [a](b%20c.md)\n\ny\n```\n\n| a | b |\n| --- | --- |\n\n"
+                    "- one\n    - two\n", encoding="utf-8")
+    (item,) = notion.read(page, ImportOptions()).items
+    assert body_lines(item.body) == [
+        "  ```python", "  x = [a](b%20c.md)", "", "  y", "  ```", "  | a | b |", "  | --- | --- |", "  - one",
+        "      - two"]

@@ -12,7 +12,7 @@ from reslog import markdown
 from reslog.importers.base import ImportOptions
 from reslog.importers.obsidian import read
 
-from .conftest import CORPORA, Clock, Result, day_file
+from .conftest import CORPORA, Clock, Result, corpora, day_file
 
 Run = Callable[..., Result]
 
@@ -124,10 +124,10 @@ def test_daily_note_items_sections_and_front_matter(tmp_path: Path, log_dir: Pat
         "  - thought: the strong model may imitate the weak one",
         "  - [ ] rerun with lr=3e-4",
         f"- Prose about the morning, {tag} [imported:: obsidian]",
-        "  - over two lines.",
-        "  - ```python",
-        '  - print("after the prose")',
-        "  - ```",
+        "  over two lines.",
+        "  ```python",
+        '  print("after the prose")',
+        "  ```",
         f"- talked about X {tag} [heading:: Meetings with Bobby] [imported:: obsidian]",
         f"- Discussed the Chinchilla paper {tag} [heading:: Journal club] [imported:: obsidian]",
     ]
@@ -146,7 +146,7 @@ def test_daily_note_items_sections_and_front_matter(tmp_path: Path, log_dir: Pat
     assert _section(log_dir, "2024-01-16", "done") == [  # the daily note is read before Notes/
         "- 18:00 Home. #solo [imported:: obsidian]",
         "- 15:00 Group meeting #meeting [file:: Notes/Group meeting, 3pm @ lab: W2S.md] [imported:: obsidian]",
-        "  - Agreed on the sweep.",
+        "  Agreed on the sweep.",
     ]
     # nothing from hidden folders, templates or attachments
     assert sorted(p.name for p in (log_dir / "days").rglob("*.md")) == ["2024-01-15.md", "2024-01-16.md"]
@@ -226,9 +226,10 @@ def test_path_of_the_wrong_kind(tmp_path: Path, log_dir: Path, run: Run) -> None
 @pytest.mark.parametrize(("text", "expected"), [
     ("- a\n  continued text\n\n  after a blank, still a\n", [("a", ("continued text", "after a blank, still a"))]),
     ("- a\nlazy continuation\n\nnew paragraph\n", [("a", ("lazy continuation",)), ("new paragraph", ())]),
-    ("```sh\nls\n```\n- b\n", [("```sh", ("ls", "```")), ("b", ())]),
-    ("-\n  - only nested\n  - second\n", [("only nested", ("second",))]),
-    ("- a\n\t- tab nested\n\t\t- deeper\n", [("a", ("tab nested", "deeper"))]),
+    ("```sh\nls\n```\n- b\n", [("sh", ("```sh", "ls", "```")), ("b", ())]),
+    ("-\n  - only nested\n  - second\n", [("only nested", ("- second",))]),
+    ("- a\n\t- tab nested\n\t\t- deeper\n", [("a", ("  - tab nested", "      - deeper"))]),
+    ("- a\n  ```py\n  x = 1\n\n      y = 2\n  ```\n  - b\n", [("a", ("```py", "x = 1", "", "    y = 2", "```", "- b"))]),
     ("* * *\n---\n", []),
 ])
 def test_note_shapes(tmp_path: Path, text: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
@@ -238,6 +239,7 @@ def test_note_shapes(tmp_path: Path, text: str, expected: list[tuple[str, tuple[
     assert all(item.day == dt.date(2024, 5, 6) for item in reading.items)
 
 
+@corpora
 def test_logseq_journals_as_daily_notes(log_dir: Path) -> None:
     """A real folder of daily notes named YYYY_MM_DD: journals read, pages and .org files skipped."""
     reading = read(CORPORA / "logseq-docs", ImportOptions(date_format="%Y_%m_%d"))

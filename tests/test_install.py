@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, corpora
 from .test_semantic import real_texts
 
 pytestmark = pytest.mark.skipif(
@@ -84,6 +84,7 @@ np.save(sys.argv[2], np.asarray(vectors, dtype=np.float32))
 """
 
 
+@corpora
 def test_the_bundled_model_matches_sentence_transformers(tmp_path: Path) -> None:
     from reslog.semantic import bundled
     from reslog.semantic.minilm import NumpyMiniLM, OnnxMiniLM

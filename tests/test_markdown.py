@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from reslog import markdown
 from reslog.model import Page
 
-from .conftest import CORPORA
+from .conftest import CORPORA, corpora
 
 DESIGN_PAGE = """---
 date: 2026-11-26
@@ -42,6 +42,7 @@ _PIECES = st.sampled_from([
     "- [ ] task [est:: 2h]", "- [x] done [took:: 1h]", "- [>] later", "- 09:12 exp: run #tag",
     "  - thought: why", "\t- nested tab", "* star item", "+ plus", "```", "~~~", "<!--", "-->",
     "plain text", "", " ", "- ", "-", "#notatag", "- [ ]", "[a:: b]", "★", "\ufeff", "é 中文",
+    "  ```r", "    ~~~", "  <!--", "  -->", "  > quote", "  ## sub heading",
 ])
 _ENDINGS = st.sampled_from(["\n", "\r\n", "\r", ""])
 
@@ -72,10 +73,12 @@ def _corpus_files() -> list[Path]:
     )
 
 
+@corpora
 def test_corpora_are_present() -> None:
     assert len(_corpus_files()) > 1000
 
 
+@corpora
 def test_round_trip_every_corpus_file() -> None:
     failures = []
     for path in _corpus_files():
@@ -196,6 +199,55 @@ def test_append_after_an_unclosed_fence_closes_it() -> None:
         "## What to do next\n```\nunclosed\n## What was done\n```\n\n## What was done\n- 09:00 x\n"
     )
     assert new.entries()[0].index == at
+
+
+NESTED = """\
+## What was done
+- 09:00 A note [imported:: markdown]
+  Some text with #notatag
+  ```r
+  x <- 1
+
+  - [ ] not a task
+  ```
+  ## A heading in the note
+  > a quote
+  <!-- a comment
+
+  - not an entry either
+  -->
+  - a real nested item
+- next
+"""
+
+
+def test_code_and_comments_nested_in_an_entry_belong_to_it() -> None:
+    page = markdown.parse(NESTED)
+    note, nxt = page.entries()
+    assert (note.index, note.end) == (1, 15)  # the blank lines inside the code and comment too
+    assert [c.text for c in note.children] == ["a real nested item"]
+    assert nxt.text == "next" and page.unclosed is None
+    assert markdown.opaque_lines(page)[3:14] == [True] * 5 + [False, False] + [True] * 4
+
+
+def test_a_nested_fence_left_open_ends_with_its_entry() -> None:
+    page = markdown.parse("## Log\n- a\n  ```\n  - [ ] code\n\n- b\n  ```\n  open at the end\n")
+    a, b = page.entries()
+    assert (a.index, a.end, a.children) == (1, 4, ())  # the blank line before "- b" is not the code's
+    assert (b.index, b.end) == (5, 8) and page.unclosed is None
+    # a nested item added after the open code is not hidden in it: the code is closed first
+    new = markdown.add_children(page, b, ["thought: why"])
+    assert markdown.render(new).endswith("- b\n  ```\n  open at the end\n  ```\n  - thought: why\n")
+    assert [c.text for c in new.entries()[1].children] == ["why"]
+    # a new entry after it ends the entry, and the code with it: nothing to close
+    added, _ = markdown.append_entry(page, "done", ["- c"])
+    assert markdown.render(added).endswith("  open at the end\n- c\n")
+    assert [e.text for e in added.entries()] == ["a", "b", "c"]
+
+
+def test_a_fence_after_free_text_is_still_page_level() -> None:
+    page = markdown.parse("## Log\ntext\n  ```\n- hidden\n")
+    assert page.entries() == [] and page.unclosed == (2, "```")
 
 
 def test_comment_marker_inside_an_entry_is_text() -> None:

@@ -40,11 +40,17 @@ date: 2026-11-25
   - thought: THOUGHTMARKNESTED the strong model imitates errors
   - PRIVATEMARKASIDE an aside #private
     - PRIVATEMARKDEEP deeper detail
+  - PRIVATEMARKMIXED an aside #Private/health
+    - PRIVATEMARKMIXEDDEEP deeper detail
   - feel: FEELMARKNESTED uneasy about the deadline
     - FEELMARKUNDER why I feel so
   - PLAINNESTEDMARK the plot is in results/ #plots
 - 10:00 PRIVATEMARKENTRY meeting with HR #private/hr #PRIVTAGMARK [from:: PRIVSOURCEMARK]
   - PRIVATEMARKCHILD what was said
+- 10:30 PRIVATEMARKCAPITAL call the clinic #Private
+- 10:45 PRIVATEMARKUPPER the results are in #PRIVATE/Health #CAPTAGMARK
+  - PRIVATEMARKNESTEDCASE nested #PrIvAtE line
+    - PRIVATEMARKUNDERCASE under it
 - 11:00 feel: FEELMARKENTRY annoyed by reviewers #FEELTAGMARK
   - FEELMARKCHILD still annoyed
 - 12:00 decision: THOUGHTMARKDECISION use AdamW #THOUGHTTAGMARK
@@ -61,12 +67,15 @@ date: 2026-11-25
 PUBLIC = {"PUBLICMARKA", "PUBLICMARKB"}
 #: redaction -> the markers it must remove (see the rules in reslog.exporters.select).
 GONE = {
+    # matched as search matches tags: any case, nested tags included (#Private, #PRIVATE/Health)
     "private": {"PRIVATEMARKTODO", "PRIVATEMARKASIDE", "PRIVATEMARKDEEP", "PRIVATEMARKENTRY", "PRIVTAGMARK",
-                "PRIVSOURCEMARK", "PRIVATEMARKCHILD"},
+                "PRIVSOURCEMARK", "PRIVATEMARKCHILD", "PRIVATEMARKCAPITAL", "PRIVATEMARKUPPER", "CAPTAGMARK",
+                "PRIVATEMARKNESTEDCASE", "PRIVATEMARKUNDERCASE", "PRIVATEMARKMIXED", "PRIVATEMARKMIXEDDEEP"},
     "feelings": {"FEELMARKNESTED", "FEELMARKUNDER", "FEELMARKENTRY", "FEELTAGMARK", "FEELMARKCHILD"},
     # Level 1 entries and every nested line, whatever it says.
     "thoughts": {"THOUGHTMARKNESTED", "PRIVATEMARKASIDE", "PRIVATEMARKDEEP", "FEELMARKNESTED", "FEELMARKUNDER",
-                 "PLAINNESTEDMARK", "PRIVATEMARKCHILD", "FEELMARKENTRY", "FEELTAGMARK", "FEELMARKCHILD",
+                 "PLAINNESTEDMARK", "PRIVATEMARKCHILD", "PRIVATEMARKNESTEDCASE", "PRIVATEMARKUNDERCASE",
+                 "PRIVATEMARKMIXED", "PRIVATEMARKMIXEDDEEP", "FEELMARKENTRY", "FEELTAGMARK", "FEELMARKCHILD",
                  "THOUGHTMARKDECISION", "THOUGHTTAGMARK", "THOUGHTMARKTHOUGHT", "THOUGHTMARKIDEA",
                  "REFLECTMARKNESTED"},
     "reflection": {"REFLECTMARKENTRY", "REFLECTTAGMARK", "REFLECTMARKNESTED"},
@@ -175,3 +184,7 @@ def test_html_leaves_out_private_entries_and_feelings_by_default(run: Run, log: 
     result, data = _export(run, "html", tmp_path / "out")
     _check(data, GONE["private"] | GONE["feelings"])
     assert "Redacted private, feelings: left out" in result.out
+    # no tag page lists a private tag, in any case or nesting (#Private, #PRIVATE/Health)
+    names = sorted(p.name.lower() for p in (tmp_path / "out" / "site" / "tags").iterdir())
+    assert names and not [n for n in names if n.startswith("private")]
+    assert b"#private" not in data.lower()

@@ -17,7 +17,7 @@ from reslog.index import Index
 from reslog.search import Filters, compile_query, listing, loose_query, ranked_ids, search, tasks
 from reslog.store import Log
 
-from .conftest import Clock, Result, day_file
+from .conftest import Clock, Result, corpora, day_file
 from .notebook import write_notebook_log
 
 Run = Callable[..., Result]
@@ -196,12 +196,14 @@ def _oracle(root: Path, word: str) -> set[str]:
     return days
 
 
+@corpora
 @pytest.mark.parametrize("word", ["kcite", "NIMBioS", "pdg", "knitcitations"])
 def test_notebook_rare_words_match_brute_force(notebook: Index, word: str) -> None:
     found = {h.date for h in search(notebook, word, limit=None)}
     assert found == _oracle(notebook.log.root, word) and found
 
 
+@corpora
 def test_notebook_phrase_and_dates(notebook: Index) -> None:
     hits = search(notebook, '"warning signals"', limit=None)
     assert len(hits) > 50

@@ -23,7 +23,7 @@ from reslog.semantic.setup import prepare
 from reslog.semantic.vectors import VECTORS_FILE, Vectors, update
 from reslog.store import Log
 
-from .conftest import CORPORA, Result, day_file
+from .conftest import CORPORA, Result, corpora, day_file
 
 Run = Callable[..., Result]
 
@@ -69,6 +69,7 @@ def real_texts(every: int = 5, count: int = 300) -> list[str]:
     return found[: count - 6] + found[-6:]
 
 
+@corpora
 def test_numpy_and_onnx_runtime_compute_the_same_vectors() -> None:
     """Queries are embedded with numpy, the log with ONNX Runtime: one model, two runtimes."""
     files = bundled.verify()

@@ -213,7 +213,7 @@ def test_xss_payloads_stay_text(browser: Any, log_dir: Path) -> None:
     for n, payload in enumerate(XSS):
         assert main(["did", f"payload {n}: {payload}"]) == 0
         if "]" in payload:  # a source may not hold a field's closing bracket: capture refuses it
-            assert main(["idea", f"idea {n}", "--from", payload]) == 1
+            assert main(["idea", f"idea {n}", "--from", payload]) == 2  # a usage error
         else:
             assert main(["idea", f"idea {n}", "--from", payload]) == 0
     assert main(["did", "a tagged one", "-t", "ok", f"#tag{XSS[2]}"]) == 0

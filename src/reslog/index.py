@@ -358,6 +358,8 @@ def _entry_body(page: Page, entry: Entry) -> str:
     base: int | None = None
     for i in range(entry.index + 1, entry.end):
         raw = markdown.line_body(page, i)
+        if not raw.strip():
+            continue  # a blank line inside nested code says nothing of the indentation
         width = len(raw) - len(raw.lstrip())
         base = width if base is None else min(base, width)
     for i in range(entry.index + 1, entry.end):
@@ -728,8 +730,10 @@ class Index:
 
     def _index_file(self, stat: FileStat, old_hash: str | None, now_ns: int, report: RefreshReport) -> None:
         db = self.db
+        full = path_text(self.log.folder, stat.path)
+        outside = self.log.link_outside(full)
         try:
-            with open(path_text(self.log.folder, stat.path), "rb") as file:
+            with open(full if outside is None else os.devnull, "rb") as file:
                 data = file.read()
         except FileNotFoundError:  # deleted between scan and read
             self._forget(stat.path)
@@ -754,6 +758,8 @@ class Index:
         if not in_range(dt.date.fromisoformat(stat.day)):
             problem = f"its date is {OUTSIDE}; rename the file"
             text = ""
+        elif outside is not None:
+            problem = f"a symbolic link to {outside}, outside the log; not read (copy the page into the log)"
         if problem is not None:
             report.problems[stat.path] = problem
         file_id = db.execute(

@@ -39,6 +39,10 @@ BOM = "\ufeff"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_NESTED_FENCE = re.compile(r"^[ \t]+(`{3,}|~{3,})")
+#: Values of the opaque mask: inside a page-level block; inside a block nested in an entry.
+_OPAQUE = 1
+_NESTED = 2
 _ITEM = re.compile(r"^([ \t]*)[-*+][ \t]+(?:\[([^\d\]])\](?:[ \t]+|$))?(.*)$")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a thematic break, not an item
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?=\s|$)\s*")
@@ -53,7 +57,8 @@ _FRONT_KEY = re.compile(r"^([\w-]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 def opaque_lines(page: Page) -> list[bool]:
     """For each line of the page: inside a code fence or a multi-line HTML comment?"""
-    return _opaque_mask([line.rstrip("\r\n") for line in page.lines], page.body_start)[0]
+    mask = _opaque_mask([line.rstrip("\r\n") for line in page.lines], page.body_start)[0]
+    return [bool(value) for value in mask]
 
 
 def split_lines(text: str) -> list[str]:
@@ -94,45 +99,75 @@ def _front_matter(lines: Sequence[str]) -> tuple[int, tuple[tuple[str, str], ...
     return 0, ()  # an unclosed block is not front matter
 
 
-def _opaque_mask(lines: Sequence[str], start: int) -> tuple[list[bool], tuple[int, str] | None]:
-    """True for lines inside fenced code or a multi-line HTML comment (fence lines included),
-    and where an opaque block left open at the end starts, with the line that closes it."""
-    mask = [False] * len(lines)
+def _opaque_mask(lines: Sequence[str], start: int) -> tuple[list[int], tuple[int, str] | None]:
+    """For each line: 0, or :data:`_OPAQUE` inside fenced code or a multi-line HTML comment
+    (fence lines included), or :data:`_NESTED` when that block opened inside an entry's block;
+    and where a page-level block left open at the end starts, with the line that closes it.
+
+    A block is nested when its first line is indented and follows an entry's block (a top-level
+    item and its indented lines): it belongs to that entry, blank lines included, up to its
+    closing line or, unclosed, up to the next line at column 0 (which ends the entry, and the
+    code with it, as CommonMark ends a list item). A fence or comment nested that way may be
+    indented any amount.
+    """
+    mask = [0] * len(lines)
     fence: str | None = None
     in_comment = False
+    nested = False
+    in_block = False
     opened_at = 0
     for i in range(start, len(lines)):
         body = _strip_end(lines[i])
+        if (fence is not None or in_comment) and nested and body[:1] not in ("", " ", "\t"):
+            _unmark_blank_tail(mask, lines, opened_at, i)
+            fence, in_comment, nested = None, False, False  # and read this line afresh, below
         if fence is not None:
-            mask[i] = True
+            mask[i] = _NESTED if nested else _OPAQUE
             stripped = body.strip()
             if stripped.startswith(fence) and set(stripped) == {fence[0]}:
                 fence = None
             continue
         if in_comment:
-            mask[i] = True
+            mask[i] = _NESTED if nested else _OPAQUE
             if "-->" in body:
                 in_comment = False
             continue
-        match = _FENCE.match(body)
-        if match:
-            fence = match.group(1)
-            mask[i] = True
-            opened_at = i
+        indented = body[:1] in (" ", "\t")
+        if not body.strip():
+            in_block = False  # a blank line ends an entry's block
+        elif not indented:
+            in_block = body[0] in "-*+" and _ITEM.match(body) is not None and _BREAK.match(body) is None
+        nest = in_block and indented
+        match = (_NESTED_FENCE if nest else _FENCE).match(body)
+        lead = len(body) - len(body.lstrip(" \t" if nest else " "))
+        # An HTML comment block starts a line (CommonMark: at most 3 spaces before it, or nested
+        # in an entry); a "<!--" inside an entry's text is text.
+        comment = body[lead:lead + 4] == "<!--" and (nest or lead <= 3) and "-->" not in body[lead:]
+        if match is None and not comment:
             continue
-        # An HTML comment block starts a line (CommonMark: at most 3 spaces before it);
-        # a "<!--" inside an entry's text is text.
-        if body.lstrip(" ")[:4] == "<!--" and len(body) - len(body.lstrip(" ")) <= 3 and (
-            "-->" not in body[body.index("<!--"):]
-        ):
-            in_comment = True
-            mask[i] = True
-            opened_at = i
+        if match is not None:
+            fence = match.group(1)
+        in_comment = match is None
+        nested = nest
+        in_block = nest
+        mask[i] = _NESTED if nest else _OPAQUE
+        opened_at = i
+    if (fence is not None or in_comment) and nested:
+        _unmark_blank_tail(mask, lines, opened_at, len(lines))
+        return mask, None
     if fence is not None:
         return mask, (opened_at, fence)
     if in_comment:
         return mask, (opened_at, "-->")
     return mask, None
+
+
+def _unmark_blank_tail(mask: list[int], lines: Sequence[str], opened_at: int, end: int) -> None:
+    """Blank lines that end a nested block left open are not part of it (nor of its entry)."""
+    j = end - 1
+    while j > opened_at and not lines[j].strip():
+        mask[j] = 0
+        j -= 1
 
 
 def _indent_width(prefix: str) -> int:
@@ -148,7 +183,8 @@ def _level(section: str | None, depth: int, kind: str | None) -> int:
 
 
 def _parse_item(
-    bodies: Sequence[str], index: int, end: int, section: str | None, heading: str | None, depth: int
+    bodies: Sequence[str], opaque: Sequence[int], index: int, end: int, section: str | None,
+    heading: str | None, depth: int,
 ) -> Entry | None:
     """Parse the list item at ``index`` whose block ends at ``end``; None if not an item."""
     body = bodies[index]
@@ -164,7 +200,8 @@ def _parse_item(
     kind, rest = split_kind(rest)
     text = rest.rstrip()
     children = (
-        _children(bodies, index + 1, end, _indent_width(indent), section, heading) if end > index + 1 else ()
+        _children(bodies, opaque, index + 1, end, _indent_width(indent), section, heading)
+        if end > index + 1 else ()
     )
     return Entry(
         section=section,
@@ -185,14 +222,15 @@ def _parse_item(
 
 
 def _children(
-    bodies: Sequence[str], start: int, end: int, parent_indent: int,
+    bodies: Sequence[str], opaque: Sequence[int], start: int, end: int, parent_indent: int,
     section: str | None, heading: str | None,
 ) -> tuple[Entry, ...]:
-    """Nested list items directly under a parent (deeper lines belong to them)."""
+    """Nested list items directly under a parent (deeper lines belong to them; code and
+    comments nested in the entry hold none)."""
     items: list[int] = []
     child_indent: int | None = None
     for i in range(start, end):
-        match = _ITEM.match(bodies[i])
+        match = None if opaque[i] else _ITEM.match(bodies[i])
         if match is None:
             continue
         width = _indent_width(match.group(1))
@@ -204,14 +242,14 @@ def _children(
     found: list[Entry] = []
     for n, i in enumerate(items):
         stop = items[n + 1] if n + 1 < len(items) else end
-        child = _parse_item(bodies, i, stop, section, heading, 1)
+        child = _parse_item(bodies, opaque, i, stop, section, heading, 1)
         if child is not None:
             found.append(child)
     return tuple(found)
 
 
 def _entries(
-    bodies: Sequence[str], start: int, end: int, opaque: Sequence[bool],
+    bodies: Sequence[str], start: int, end: int, opaque: Sequence[int],
     section: str | None, heading: str | None,
 ) -> tuple[Entry, ...]:
     found: list[Entry] = []
@@ -222,12 +260,12 @@ def _entries(
             i += 1
             continue
         stop = i + 1
-        while stop < end and not opaque[stop]:
+        while stop < end and opaque[stop] != _OPAQUE:
             nxt = bodies[stop]
-            if not nxt or nxt[0] not in " \t" or not nxt.strip():
+            if opaque[stop] != _NESTED and (not nxt or nxt[0] not in " \t" or not nxt.strip()):
                 break
             stop += 1
-        entry = _parse_item(bodies, i, stop, section, heading, 0)
+        entry = _parse_item(bodies, opaque, i, stop, section, heading, 0)
         if entry is not None:
             found.append(entry)
         i = stop
@@ -237,6 +275,13 @@ def _entries(
 def read_tags(text: str) -> tuple[str, ...]:
     """The ``#tags`` of a line's text, once each, in order."""
     return tuple(dict.fromkeys(t.rstrip("/-") for t in _TAG.findall(text)))
+
+
+def tag_matches(tag: str, wanted: str) -> bool:
+    """Whether ``tag`` is ``wanted`` or nested under it, in any case, as search matches tags
+    (``--tag private`` finds ``#Private`` and ``#private/health``)."""
+    tag, wanted = tag.lower(), wanted.lstrip("#").lower()
+    return tag == wanted or tag.startswith(wanted + "/")
 
 
 def strip_tags(text: str) -> str:
@@ -463,9 +508,36 @@ def child_indent(entry: Entry, lines: Sequence[str]) -> str:
 
 
 def add_children(page: Page, entry: Entry, bodies: Sequence[str]) -> Page:
-    """Nest list items under ``entry``, after its last line."""
+    """Nest list items under ``entry``, after its last line (closing first a code block or
+    comment the entry leaves open, which would otherwise hide them)."""
     indent = child_indent(entry, page.lines)
-    return insert_lines(page, entry.end, [f"{indent}- {body}" for body in bodies])
+    closer = _nested_closer(page.lines, entry.index + 1, entry.end)
+    return insert_lines(page, entry.end, [*closer, *(f"{indent}- {body}" for body in bodies)])
+
+
+def _nested_closer(lines: Sequence[str], start: int, end: int) -> list[str]:
+    """The line that closes a fence or comment nested in lines ``[start, end)`` and left open."""
+    fence: str | None = None
+    comment = False
+    lead = ""
+    for i in range(start, end):
+        body = _strip_end(lines[i])
+        stripped = body.strip()
+        if fence is not None:
+            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+                fence = None
+        elif comment:
+            comment = "-->" not in body
+        else:
+            match = _NESTED_FENCE.match(body) or _FENCE.match(body)
+            lead = body[: len(body) - len(body.lstrip(" \t"))]
+            if match is not None:
+                fence = match.group(1)
+            else:
+                comment = stripped.startswith("<!--") and "-->" not in stripped
+    if fence is not None:
+        return [lead + fence]
+    return [lead + "-->"] if comment else []
 
 
 def replace_line(page: Page, index: int, body: str) -> Page:

@@ -145,22 +145,60 @@ def atomic_write(path: Path | str, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, never a mix.
 
     The temporary name is fixed per page; callers hold the log's lock, so no two
-    writers share it, and a file left by a killed writer is simply overwritten.
+    writers share it, and a file left by a killed writer is simply overwritten. A
+    write that fails (a full disk) removes its temporary file and leaves ``path`` as it was.
     """
     path = _shown(path)
-    tmp = path_text(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
+    _commit(path, _stage(path, data))
+    _fsync_dir(_parent(path))
+
+
+def _temp_name(path: str) -> str:
+    return path_text(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
+
+
+def _stage(path: str, data: bytes) -> str:
+    """Write ``data`` to the temporary file of ``path`` and flush it; its name. On failure the
+    temporary file is removed and the error raised."""
+    tmp = _temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    with suppress(FileNotFoundError):  # keep an existing page's permissions
-        os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-    os.replace(tmp, path)
-    _fsync_dir(_parent(path))
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        with suppress(FileNotFoundError):  # keep an existing page's permissions
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _commit(path: str, tmp: str) -> None:
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _make_folder(folder: str) -> None:
+    """Make ``folder`` (and its parents) if missing, so that the new folders survive a power cut
+    too (days/YYYY, and days/ itself in a new log): the folder holding each one is flushed."""
+    if os.path.isdir(folder):
+        return
+    created = [folder]
+    while not os.path.isdir(_parent(created[-1])):
+        created.append(_parent(created[-1]))
+    _mkdirs(folder)
+    for made in created:
+        _fsync_dir(_parent(made))
 
 
 def _fsync_dir(folder: str) -> None:
@@ -219,6 +257,14 @@ class Log:
     @property
     def data_dir(self) -> Path:
         return self.root / DATA_DIR
+
+    def link_outside(self, path: str) -> str | None:
+        """Where ``path`` leads when a symbolic link (it, or a folder on its way) takes it outside
+        the log; None for a path inside it. Such a page is not read (a link to ``~/.ssh/...``
+        would otherwise be indexed and exported)."""
+        target = os.path.realpath(path)
+        root = os.path.realpath(self.folder)
+        return None if target == root or target.startswith(root.rstrip("/") + "/") else target
 
     # --- reading ---
 
@@ -340,18 +386,47 @@ class Log:
         """Write a page atomically. Call with the lock held."""
         path = _shown(path)
         try:
-            folder = _parent(path)
-            if not os.path.isdir(folder):
-                # New folders (days/YYYY, and days/ itself in a new log) must survive a
-                # power cut too: flush the folder that holds each one.
-                created = [folder]
-                while not os.path.isdir(_parent(created[-1])):
-                    created.append(_parent(created[-1]))
-                _mkdirs(folder)
-                for made in created:
-                    _fsync_dir(_parent(made))
+            _make_folder(_parent(path))
             atomic_write(path, markdown.render(page).encode("utf-8"))
         except OSError as exc:
+            raise _log_error(self.root, exc) from None
+
+    def write_pages(
+        self, pages: list[tuple[dt.date, Page]], progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        """Write several day pages all or nothing (an import). Call with the lock held.
+
+        Every page is first written in full to its temporary file and flushed; only when all
+        of them are on disk are they renamed over the pages, then their folders flushed. A write
+        that fails before the renames (a full disk) removes every temporary file and changes no
+        page. ``progress(done, total)`` is called as the pages are staged.
+        """
+        staged: list[tuple[str, str]] = []
+        try:
+            for n, (day, page) in enumerate(pages, 1):
+                path = self.day_file(day)
+                _make_folder(_parent(path))
+                staged.append((path, _stage(path, markdown.render(page).encode("utf-8"))))
+                if progress is not None:
+                    progress(n, len(pages))
+        except BaseException as exc:
+            for _, tmp in staged:
+                with suppress(OSError):
+                    os.unlink(tmp)
+            if isinstance(exc, OSError):
+                raise _log_error(self.root, exc) from None
+            raise
+        try:
+            for n, (path, tmp) in enumerate(staged):
+                _commit(path, tmp)
+                staged[n] = (path, "")
+            for folder in dict.fromkeys(_parent(path) for path, _ in staged):
+                _fsync_dir(folder)
+        except OSError as exc:
+            for _, tmp in staged:
+                if tmp:
+                    with suppress(OSError):
+                        os.unlink(tmp)
             raise _log_error(self.root, exc) from None
 
     def _ensure_day(self, day: dt.date, today: dt.date, carry: bool = True) -> Page:

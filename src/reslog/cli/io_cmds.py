@@ -13,12 +13,12 @@ from reslog.cli.context import log_of
 from reslog.cli.style import data, echo
 from reslog.dates import parse_range
 from reslog.errors import InputError, ReslogError
-from reslog.exporters.select import HTML_DEFAULT, REDACTIONS, ExportOptions, select
+from reslog.exporters.select import HTML_DEFAULT, REDACTIONS, ExportOptions, select, week_reviews
 from reslog.exporters.select import redact as apply_redaction
-from reslog.importers.base import ImportOptions, apply
+from reslog.importers.base import ImportOptions, apply, check_source
 from reslog.model import KINDS
 from reslog.search import Filters, Hit
-from reslog.store import DATA_DIR, Log
+from reslog.store import Log
 
 #: FORMAT -> the module whose ``read(path, options)`` reads it.
 IMPORTERS = {
@@ -41,14 +41,22 @@ IMPORTERS = {
 @click.option("--date-format", metavar="FMT",
               help="obsidian, markdown, logseq, org: how file names spell dates "
               "(strftime, default %Y-%m-%d).")
-def import_cmd(fmt: str, path: Path, dry_run: bool, config: Path | None, date_format: str | None) -> None:
+@click.option("--follow-links", is_flag=True,
+              help="Follow symbolic links in PATH that lead outside it (left out by default).")
+def import_cmd(
+    fmt: str, path: Path, dry_run: bool, config: Path | None, date_format: str | None, follow_links: bool,
+) -> None:
     """Import another tool's log from PATH: jrnl, obsidian, logseq, notion, dayone, org, markdown.
 
-    Entries are added to the day pages of their dates, marked [imported:: FORMAT]; no
-    existing line is changed, and importing the same thing twice adds nothing the second time.
+    Entries are added to the day pages of their dates, marked [imported:: FORMAT], each note's
+    body under its entry as written; no existing line is changed, and importing the same thing
+    twice adds nothing the second time. Every page is checked before the first write: a page
+    that cannot be read stops the import with nothing written. FIFOs and other special files,
+    and links that lead outside PATH, are left out and listed.
     """
+    check_source(path)
     reader = importlib.import_module(IMPORTERS[fmt])
-    reading = reader.read(path, ImportOptions(config, date_format))
+    reading = reader.read(path, ImportOptions(config, date_format, follow_links))
     log = log_of(click.get_current_context())
     with actions.progress_bar("Importing") as update:
         report = apply(log, reading, fmt, context.now().date(), dry_run, update)
@@ -93,6 +101,11 @@ def _check_out(fmt: str, out: Path, log: Log) -> None:
         if fmt == "html":
             raise click.UsageError("html writes a folder of pages; give a folder for OUT, not '-'")
         return
+    target, root = out.resolve(), log.root.resolve()
+    if _inside(target, root):  # its pages, reslog.toml, .reslog/, or any file a person keeps there
+        raise InputError(f"{out} lies inside the log folder {root}; export to a file or folder outside it")
+    if fmt == "html" and _inside(root, target):
+        raise InputError(f"the log {root} lies inside {out}; export the site to a folder of its own")
     if fmt == "html" and out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; html writes a folder of pages: give a folder for OUT")
     if fmt != "html" and out.is_dir():
@@ -100,9 +113,6 @@ def _check_out(fmt: str, out: Path, log: Log) -> None:
     parent = out.parent
     if not parent.is_dir():
         raise ReslogError(f"the folder {parent} does not exist; create it first (mkdir -p {parent})")
-    target, root = out.resolve(), log.root.resolve()
-    if target == root or any(_inside(target, root / name) for name in ("days", "weeks", DATA_DIR)):
-        raise InputError(f"{out} lies inside the log's own pages; export to a folder outside {root}")
 
 
 def _range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -144,16 +154,19 @@ _REDACT_HELP = (
 @click.option("--no-redact", is_flag=True,
               help="html: keep private entries and feelings (left out by default).")
 @click.option("--title", default="Research log", show_default=True, help="The title of the document or site.")
+@click.option("--cite", is_flag=True, help="html: show each entry's citation (file:line), not just a link.")
 def export_cmd(
     fmt: str, out: Path, since: str | None, until: str | None, tag: str | None, kind: str | None,
-    redact: tuple[str, ...], no_redact: bool, title: str,
+    redact: tuple[str, ...], no_redact: bool, title: str, cite: bool,
 ) -> None:
     """Export entries to share: json or md (a file, or '-' for standard output), html (a folder).
 
-    Entries come in date order, each with its citation (file:line). --redact leaves parts out
-    before anything is written; html always leaves out private entries and feelings unless
-    --no-redact (--redact adds to that). An empty selection is not an error: it writes an
-    empty export.
+    Entries come in date order, each with its citation (file:line; in html with --cite).
+    --redact leaves parts out before anything is written; html always leaves out private
+    entries and feelings unless --no-redact (--redact adds to that), and includes the week
+    review pages of the period (without --tag or --kind), redacted the same way. OUT may not
+    lie inside the log folder. An export is written completely before it replaces OUT. An
+    empty selection is not an error: it writes an empty export.
     """
     log = log_of(click.get_current_context())
     what = _redactions(fmt, redact, no_redact)
@@ -162,6 +175,7 @@ def export_cmd(
     filters = Filters(kind, tag, since=first, until=last)
     selected = select(log, filters)
     hits = apply_redaction(selected, what)
+    weeks = week_reviews(log, first, last, what) if fmt == "html" and tag is None and kind is None else {}
     options = ExportOptions(
         title,
         exported_at=context.now().isoformat(timespec="seconds"),
@@ -171,6 +185,8 @@ def export_cmd(
             "tag": tag, "kind": kind,
         },
         redacted=what,
+        cite=cite,
+        weeks=weeks,
     )
     writer = importlib.import_module(EXPORTERS[fmt])
     to_stdout = str(out) == "-"

@@ -16,18 +16,24 @@ a folder of plain HTML pages::
 How an entry maps onto a page: it keeps its day page's section (``## What was
 done`` becomes an ``<h2>``), and shows its time, its kind as a label, a
 checkbox glyph by state for a to-do (☐ open, ☑ done, ⇥ deferred, ☒ dropped),
-its text, ★, its nested lines as a nested list, and under it the fields of its
+its text, ★, its nested lines (a nested list, an imported note's code, quotes,
+tables and headings, as Markdown renders them), and under it the fields of its
 first line (``from`` as the source, ``est``, ``took``, ``carried``, others as
-``key: value``) and its citation (``days/2026/2026-11-26.md:12``), which links
-to the entry's anchor ``#L12`` on its day page.
+``key: value``) and a ``¶`` link to the entry's anchor ``#L12`` on its day page;
+with ``--cite`` (:attr:`ExportOptions.cite`) that link shows the citation
+(``days/2026/2026-11-26.md:12``).
 
-Text is rendered as a small Markdown subset, and **escaped first**: the whole
-line goes through :func:`html.escape`, and only then are http(s) URLs turned
-into links, ``[[wikilinks]]`` marked as plain text, `` `code` `` and
-``**bold**`` marked up, ``#tags`` linked to their tag pages and ``[key::
-value]`` fields shown as small labels. Raw HTML typed into an entry (a
-``<script>``, an ``<img onerror=...>``) therefore shows as text and never runs;
-the search page builds its results from text nodes only.
+Text is rendered by :class:`reslog.markup.Markup` (CommonMark by markdown-it-py
+with raw HTML off, links limited to http(s), mailto and relative URLs, plus the
+log's own marks: ``#tags`` linked to their tag pages, ``[key:: value]`` fields as
+small labels, ``[[wikilinks]]`` marked as plain text). Raw HTML typed into an
+entry (a ``<script>``, an ``<img onerror=...>``) therefore shows as text and
+never runs, and ``[x](javascript:...)`` stays text; the search page builds its
+results from text nodes only.
+
+A week's page opens with the week's review (``weeks/YYYY/YYYY-Www.md``) when the
+export has one (:attr:`ExportOptions.weeks`, already redacted by
+:func:`reslog.exporters.select.week_reviews`), rendered the same way.
 
 Everything on the pages (titles, tag lists, counts, the search index) comes
 from ``hits``: the exporter never reads the log, so what redaction removed is
@@ -37,26 +43,37 @@ them) and their file names are made safe: lower case ASCII letters, digits,
 any other character ``~`` and six hex digits, and a first part that Windows
 reserves (``con``, ``nul``, ...) gets a ``~`` (``con~.html``, ``aux~.x.html``).
 
+A tag's file name is bounded: past 100 characters it is cut and ends with ``~``
+and twelve hex digits of the tag's hash, so a 300-character tag still has a page
+every file system accepts.
+
+The site is written into a temporary folder beside OUT and moved into place only
+once it is complete: a new OUT is that folder renamed; an existing one receives
+the new files one by one (each replaced atomically). So an export that fails
+half-way (a full disk, a name the file system refuses) leaves OUT as it was.
 Pages written by an earlier export into the same folder that this export does
-not write again (a day whose entries are now redacted) are removed: only files
-under ``days/``, ``weeks/`` and ``tags/`` whose head carries this exporter's
-``<meta name="generator">`` mark, nothing else.
+not write again (a day whose entries are now redacted) are then removed: only
+files under ``days/``, ``weeks/`` and ``tags/`` whose head carries this
+exporter's ``<meta name="generator">`` mark, nothing else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from reslog import markdown
 from reslog.counts import count
 from reslog.exporters.select import ExportOptions
-from reslog.model import STAR
+from reslog.markup import GLYPHS, Markup
 from reslog.search import Hit
 
 __all__ = ["tag_file", "write"]
@@ -64,45 +81,51 @@ __all__ = ["tag_file", "write"]
 SITE = Path(__file__).resolve().parent / "site"
 ASSETS = ("style.css", "search.js")
 GENERATOR = '<meta name="generator" content="reslog html export">'
+#: The longest tag file name, before ``.html``; longer ones are cut and end with a hash.
+NAME_MAX = 100
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
-_GLYPHS = {" ": ("☐", "open"), "x": ("☑", "done"), "X": ("☑", "done"), ">": ("⇥", "deferred"),
-           "-": ("☒", "dropped")}
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"{p}{i}" for p in ("com", "lpt") for i in range(10))}
-
-# Applied to text that html.escape has already made inert; each alternative adds markup around it.
-_INLINE = re.compile(
-    r"(?P<ticks>`+)(?P<code>.+?)(?P=ticks)"
-    r"|(?P<url>https?://(?:(?!&(?:lt|gt|quot|\#x27);)\S)+)"
-    r"|\[\[(?P<wiki>[^\]|]+)(?:\|(?P<alias>[^\]]+))?\]\]"
-    r"|\*\*(?P<bold>(?:(?!\*\*).)+)\*\*"
-    r"|\[(?P<key>\w[\w .-]*?)::[ \t]*(?P<value>[^\]]*?)[ \t]*\]"
-    r"|(?<![\w&/#\[])\#(?P<tag>\w[\w/-]*)"
-    r"|(?P<star>★)"
-)
 _FIELD = re.compile(r"[ \t]*\[\w[\w .-]*?::[^\]]*\]")
-_ITEM = re.compile(
-    r"^([ \t]*)[-*+][ \t]+(?:\[([^\d\]])\](?:[ \t]+|$))?(?:((?:[01]?\d|2[0-3]):[0-5]\d)(?:[ \t]+|$))?(.*)$"
-)
-_TRAILING = ".,;:!?'\""
 _CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def write(hits: list[Hit], out: Path, options: ExportOptions) -> list[Path]:
-    """Write the site for ``hits`` into the folder ``out``; the files written, in order."""
+    """Write the site for ``hits`` into the folder ``out``; the files written, in order.
+
+    The whole site is written into a temporary folder beside ``out`` first (see the module's
+    docstring); ``out`` changes only once it is complete.
+    """
     site = _Site(hits, options)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    parent = out.parent if str(out.parent) else Path(".")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    try:
+        names = _write_site(site, tmp)
+        if not out.exists():
+            os.replace(tmp, out)
+        else:
+            for sub in ("days", "weeks", "tags"):
+                (out / sub).mkdir(exist_ok=True)
+            for name in names:
+                os.replace(tmp / name, out / name)
+            _remove_stale(out, {out / name for name in names})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [out / name for name in names]
+
+
+def _write_site(site: _Site, folder: Path) -> list[str]:
+    """Every file of the site, written under ``folder``; their names relative to it, in order."""
+    names: list[str] = []
 
     def emit(name: str, text: str) -> None:
-        path = out / name
-        path.write_text(text, encoding="utf-8", newline="\n")
-        written.append(path)
+        (folder / name).write_text(text, encoding="utf-8", newline="\n")
+        names.append(name)
 
     for sub in ("days", "weeks", "tags"):
-        (out / sub).mkdir(exist_ok=True)
+        (folder / sub).mkdir(exist_ok=True)
     for asset in ASSETS:
         emit(asset, (SITE / asset).read_text(encoding="utf-8"))
     emit("index.html", site.index_page())
@@ -115,12 +138,12 @@ def write(hits: list[Hit], out: Path, options: ExportOptions) -> list[Path]:
         emit(f"weeks/{week}.html", site.week_page(week))
     for key in site.tags:
         emit(f"tags/{tag_file(key)}", site.tag_page(key))
-    _remove_stale(out, set(written))
-    return written
+    return names
 
 
 def tag_file(tag: str) -> str:
-    """The file name of a tag's page: the same for every spelling of its case, safe on any disk."""
+    """The file name of a tag's page: the same for every spelling of its case, safe on any disk,
+    and bounded (:data:`NAME_MAX`)."""
     parts = []
     for char in tag.lower():
         if char.isascii() and (char.isalnum() or char in "_-"):
@@ -132,7 +155,11 @@ def tag_file(tag: str) -> str:
     first, dot, rest = "".join(parts).partition(".")
     if first in _WINDOWS_RESERVED:  # Windows refuses "con.html" and "con.sub.html" alike
         first += "~"
-    return first + dot + rest + ".html"
+    name = first + dot + rest
+    if len(name) > NAME_MAX:
+        digest = hashlib.blake2b(tag.lower().encode("utf-8"), digest_size=6).hexdigest()
+        name = name[: NAME_MAX - 13].rstrip(".") + "~" + digest
+    return name + ".html"
 
 
 def _remove_stale(out: Path, written: set[Path]) -> None:
@@ -184,44 +211,6 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-class _Inline:
-    """The Markdown subset, rendered on escaped text; tags link only to pages that exist."""
-
-    def __init__(self, known: set[str]) -> None:
-        self.known = known
-
-    def render(self, text: str) -> str:
-        return self._markup(_esc(text))
-
-    def _markup(self, escaped: str) -> str:
-        return _INLINE.sub(self._one, escaped)
-
-    def _one(self, match: re.Match[str]) -> str:
-        group = match.lastgroup
-        if group == "code":
-            return f"<code>{match.group('code')}</code>"
-        if group == "url":
-            url = match.group("url")
-            tail = ""
-            while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
-                url, tail = url[:-1], url[-1] + tail
-            return f'<a href="{url}" rel="noopener">{url}</a>{tail}'
-        if group in ("wiki", "alias"):
-            shown = match.group("alias") or match.group("wiki")
-            return f'<span class="wikilink" title="{match.group("wiki")}">{shown}</span>'
-        if group == "bold":
-            return f"<strong>{self._markup(match.group('bold'))}</strong>"
-        if group == "value":
-            return f'<span class="field">{match.group("key")}: {match.group("value")}</span>'
-        if group == "tag":
-            name = match.group("tag").rstrip("/-")
-            rest = match.group("tag")[len(name):]
-            if name.lower() not in self.known:
-                return match.group(0)
-            return f'<a class="tag" href="../tags/{tag_file(name)}">#{name}</a>{rest}'
-        return f'<span class="star" title="starred">{STAR}</span>'
-
-
 class _Site:
     """The pages of one export; every entry is rendered once and reused on its day, week and tags."""
 
@@ -235,9 +224,7 @@ class _Site:
         self.by_week: dict[str, list[str]] = defaultdict(list)
         for day in self.days:
             self.by_week[_week_of(day)].append(day)
-        self.weeks = list(self.by_week)
         self.day_at = {day: i for i, day in enumerate(self.days)}
-        self.week_at = {week: i for i, week in enumerate(self.weeks)}
         self.tags: dict[str, list[Hit]] = defaultdict(list)
         self.spelling: dict[str, Counter[str]] = defaultdict(Counter)
         for hit in self.hits:
@@ -258,7 +245,13 @@ class _Site:
         for key, parent in self.parent.items():
             if parent is not None:
                 self.children[parent].append(key)
-        self.inline = _Inline(set(self.tags))
+        self.markup = Markup(lambda tag: f"../tags/{tag_file(tag)}" if tag.lower() in self.tags else None)
+        self.cite = options.cite
+        self.reviews = dict(options.weeks)
+        for week in self.reviews:
+            self.by_week.setdefault(week, [])
+        self.weeks = sorted(self.by_week)
+        self.week_at = {week: i for i, week in enumerate(self.weeks)}
         self.rendered: dict[int, str] = {}
 
     # -- pieces --------------------------------------------------------------------------------
@@ -287,15 +280,14 @@ class _Site:
             body = self.rendered[id(hit)] = self._entry_body(hit)
         classes = ["entry", f"lv{hit.level}"]
         if hit.state is not None:
-            classes.append(f"s-{_GLYPHS.get(hit.state, ('', 'other'))[1]}")
+            classes.append(f"s-{GLYPHS.get(hit.state, ('', 'other'))[1]}")
         if hit.starred:
             classes.append("starred")
         ident = f' id="L{hit.line}"' if anchor else ""
         return f'<li{ident} class="{" ".join(classes)}">{body}</li>\n'
 
     def _entry_body(self, hit: Hit) -> str:
-        lines = hit.text.split("\n")
-        first = " ".join(_FIELD.sub("", lines[0]).split())
+        first, _, rest = hit.text.partition("\n")
         parts = ['<div class="line">']
         if hit.state is not None:
             parts.append(_check(hit.state))
@@ -303,9 +295,10 @@ class _Site:
             parts.append(f"<time>{_esc(hit.time)}</time>")
         if hit.kind:
             parts.append(f'<span class="kind k-{hit.kind}">{hit.kind}</span>')
-        parts.append(f'<span class="text">{self.inline.render(first)}</span></div>')
-        if len(lines) > 1:
-            parts.append(self._nested(lines[1:]))
+        text = " ".join(_FIELD.sub("", first).split())
+        parts.append(f'<span class="text">{self.markup.inline(text)}</span></div>')
+        if rest.strip():
+            parts.append(f'<div class="body">{self.markup.block(rest)}</div>')
         meta = []
         if hit.source:
             meta.append(f'<span class="source">from {_esc(hit.source)}</span>')
@@ -315,42 +308,11 @@ class _Site:
             label = {"est": "est.", "carried": "waiting since" if hit.state == " " else "carried from"}.get(
                 key, key)
             meta.append(f'<span class="f-{_CLASS_UNSAFE.sub("-", key)}">{_esc(label)} {_esc(value)}</span>')
-        meta.append(f'<a class="cite" href="../days/{hit.date}.html#L{hit.line}">{_esc(hit.citation)}</a>')
+        shown = _esc(hit.citation) if self.cite else "¶"
+        link = f"../days/{hit.date}.html#L{hit.line}"
+        meta.append(f'<a class="cite" href="{link}" title="this entry on its day page">{shown}</a>')
         parts.append(f'<div class="meta">{"".join(meta)}</div>')
         return "".join(parts)
-
-    def _nested(self, lines: list[str]) -> str:
-        """Nested lines as nested lists, by indentation; continuation text stays with its item."""
-        out: list[str] = []
-        stack: list[int] = []
-        for line in lines:
-            match = _ITEM.match(line)
-            if match is None:
-                text = self.inline.render(line.strip())
-                out.append(f'<div class="more">{text}</div>' if stack else f'<p class="more">{text}</p>')
-                continue
-            indent = len(match.group(1).expandtabs(4))
-            if not stack or indent > stack[-1]:
-                out.append('<ul class="nested">')
-                stack.append(indent)
-            else:
-                while len(stack) > 1 and indent < stack[-1]:
-                    out.append("</li></ul>")
-                    stack.pop()
-                out.append("</li>")
-            state, time, rest = match.group(2), match.group(3), match.group(4).rstrip()
-            kind, rest = markdown.split_kind(rest)
-            item = ["<li>"]
-            if state is not None:
-                item.append(_check(state))
-            if time:
-                item.append(f"<time>{time}</time>")
-            if kind:
-                item.append(f'<span class="kind k-{kind}">{kind}</span>')
-            item.append(self.inline.render(rest))
-            out.append("".join(item))
-        out.extend("</li></ul>" for _ in stack)
-        return "".join(out)
 
     def entries(self, hits: list[Hit], anchor: bool, heading: str = "h2") -> str:
         """Entries under the headings of their sections, in page order."""
@@ -392,6 +354,10 @@ class _Site:
         count = sum(len(self.by_day[d]) for d in days)
         body = [f"<h1>Week {int(number)}, {year}</h1>\n",
                 f'<p class="sub">{_week_span(week)} · {_entries(count)}</p>\n']
+        review = self.reviews.get(week)
+        if review is not None:
+            rendered = self.markup.block(review)
+            body.append(f'<section class="review"><h2>Weekly review</h2>\n{rendered}</section>\n')
         for day in days:
             hits = self.by_day[day]
             body.append(f'<h2><a href="../days/{day}.html">{_long_date(day)}</a> '
@@ -509,7 +475,7 @@ def _search_box(root: str) -> str:
 
 
 def _check(state: str) -> str:
-    glyph, name = _GLYPHS.get(state, (f"[{state}]", "other"))
+    glyph, name = GLYPHS.get(state, (f"[{state}]", "other"))
     return f'<span class="check" title="{name}">{_esc(glyph)}</span>'
 
 

@@ -10,17 +10,26 @@ any output (pages, titles, tag lists, the search index of the html site).
 Redactions (``--redact``):
 
 * ``private``: an entry whose first line carries ``#private`` (or a nested
-  ``#private/...``), whole; a nested line that carries it, with every line
+  ``#private/...``), matched as search matches tags (any case: ``#Private``,
+  ``#PRIVATE/health``), whole; a nested line that carries it, with every line
   nested under it;
 * ``feelings``: ``feel:`` entries, and nested ``feel:`` lines with what is
   nested under them;
 * ``thoughts``: every level-1 entry (``thought:``, ``feel:``, ``decision:``,
   random ideas) and every nested line;
 * ``reflection``: level-2 entries (the Reflection section).
+
+Week review pages (``weeks/YYYY/YYYY-Www.md``, for the html site) go through
+:func:`week_reviews`, line by line by the same rules: ``private`` leaves out
+every line that carries the tag (and the lines nested under it), ``feelings``
+every line with a ``feel:``, ``thoughts`` the generated digest of ideas, and
+``reflection`` the researcher's own sections (Reflection, Next week's focus).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Collection
 
 from reslog import markdown
@@ -47,7 +56,7 @@ def select(log: Log, filters: Filters | None = None) -> list[Hit]:
 
 
 def _is_private(text: str) -> bool:
-    return any(tag == "private" or tag.startswith("private/") for tag in markdown.read_tags(text))
+    return any(markdown.tag_matches(tag, "private") for tag in markdown.read_tags(text))
 
 
 def _nested_kind(line: str) -> str | None:
@@ -117,21 +126,99 @@ def redact(hits: list[Hit], what: Collection[str]) -> list[Hit]:
 
 class ExportOptions(Record):
     """What an exporter is told besides the entries: a title, and what the export is of
-    (when, which log, which filters, what was redacted) for formats that state it."""
+    (when, which log, which filters, what was redacted) for formats that state it; for the
+    html site, whether to show citations and the week reviews (already redacted)."""
 
-    __slots__ = ("exported_at", "filters", "log", "redacted", "title")
+    __slots__ = ("cite", "exported_at", "filters", "log", "redacted", "title", "weeks")
     title: Final[str]
     exported_at: Final[str | None]
     log: Final[str | None]
     filters: Final[dict[str, str | None]]
     redacted: Final[tuple[str, ...]]
+    cite: Final[bool]
+    weeks: Final[dict[str, str]]
 
     def __init__(
         self, title: str = "Research log", exported_at: str | None = None, log: str | None = None,
-        filters: dict[str, str | None] | None = None, redacted: tuple[str, ...] = (),
+        filters: dict[str, str | None] | None = None, redacted: tuple[str, ...] = (), cite: bool = False,
+        weeks: dict[str, str] | None = None,
     ) -> None:
         self.title = title
         self.exported_at = exported_at
         self.log = log
         self.filters = {} if filters is None else filters
         self.redacted = redacted
+        #: html: show each entry's citation (``days/…md:12``), not only a link to it
+        self.cite = cite
+        #: html: ISO week -> the text of its review page, redacted (:func:`week_reviews`)
+        self.weeks = {} if weeks is None else weeks
+
+
+_RESEARCHER = ("reflection", "reflections", "next week's focus")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})\.md$")
+_FEEL = re.compile(r"\bfeel:\s")
+
+
+def week_reviews(
+    log: Log, since: dt.date | None, until: dt.date | None, what: Collection[str]
+) -> dict[str, str]:
+    """The week review pages whose week meets ``[since, until]``: ISO week -> the page's text
+    without its front matter, redacted by ``what`` (see the module's docstring). A page that
+    cannot be read as UTF-8, or a link that leads outside the log, is left out."""
+    found: dict[str, str] = {}
+    root = log.root / "weeks"
+    if not root.is_dir():
+        return found
+    for year in sorted(root.iterdir()):
+        if not (year.is_dir() and year.name.isdigit()):
+            continue
+        for path in sorted(year.iterdir()):
+            match = _WEEK.match(path.name)
+            if match is None or match.group(1) != year.name or log.link_outside(str(path)) is not None:
+                continue
+            try:
+                monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+                text = path.read_bytes().decode("utf-8")
+            except (ValueError, OSError):
+                continue
+            before = since is not None and monday + dt.timedelta(days=6) < since
+            if before or (until is not None and monday > until):
+                continue
+            found[path.name[:-3]] = redact_week(text, what)
+    return found
+
+
+def redact_week(text: str, what: Collection[str]) -> str:
+    """A week page's text without its front matter, and without what ``what`` leaves out."""
+    page = markdown.parse(text)
+    lines = [line.rstrip("\r\n") for line in page.lines[page.body_start:]]
+    kept: list[str] = []
+    dropping_below: int | None = None
+    block: str | None = None
+    researcher = False
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("<!-- reslog:begin "):
+            block = stripped.removeprefix("<!-- reslog:begin ").removesuffix("-->").strip()
+        elif stripped.startswith("<!-- reslog:end "):
+            block = None
+            continue
+        if line.startswith("## ") and block is None:
+            title = line[3:].strip()
+            researcher = markdown.section_key(title) == "reflection" or title.lower() in _RESEARCHER
+        indent = len(line) - len(line.lstrip())
+        if dropping_below is not None and stripped and indent > dropping_below:
+            continue
+        dropping_below = None
+        drop = (
+            ("private" in what and _is_private(line))
+            or ("feelings" in what and _FEEL.search(line) is not None)
+            or ("thoughts" in what and block == "ideas")
+            or ("reflection" in what and researcher)
+        )
+        if drop:
+            dropping_below = indent
+            continue
+        if not stripped.startswith("<!-- reslog:"):
+            kept.append(line)
+    return "\n".join(kept).strip("\n") + "\n"

@@ -1,35 +1,53 @@
-"""What every importer shares: the item it produces, and the merge into day pages.
+"""What every importer shares: the item it produces, the files it may read, and the merge
+into day pages.
 
 A reader (one module per format, ``read(path, options) -> Reading``) turns
 another tool's files into :class:`ImportItem` values and :class:`Skipped`
-notes, and touches nothing. :func:`apply` then merges the items into the log:
+notes, and touches nothing. It finds its files with :func:`source_files` and
+reads them with :func:`read_text`/:func:`read_bytes`, which leave out, each
+with its reason, what is not a regular file (a FIFO would hang the import)
+and symbolic links that lead outside the source. :func:`apply` then merges the
+items into the log:
 
 * each item becomes one entry at the end of its section of the day page of
   its date (tasks in What to do next, ideas in Random ideas, the rest in What
   was done), its first line ``- [state] HH:MM text #tags [fields] ★
-  [imported:: FORMAT]`` and every further line of its body a nested item;
+  [imported:: FORMAT]``, and under it the item's body **as written**
+  (:func:`body_lines`): every line indented two spaces, so that it stays in the
+  entry's block, with its own indentation, list markers, headings, quotes,
+  tables and HTML; blank lines are dropped (a blank line would end the
+  entry) except inside fenced code, which stays one block;
 * existing lines are never touched: entries are appended, and a page made
   for an imported day gets no carry-over (the past is not re-lived);
 * an entry whose exact first line is already on the page is not added again,
   so running the same import twice adds nothing the second time (the same
   line twice in the source is added twice);
+* all or nothing: every target page is read and merged first (a page that
+  cannot be read stops the import, naming it, before anything is written),
+  then the changed pages are written together (:meth:`Log.write_pages`), under
+  the log's lock for the whole run;
 * ``dry_run`` computes the same report and writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import stat
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from reslog import markdown
+from reslog.errors import InputError
 from reslog.model import STAR, Page
 from reslog.records import Record
 from reslog.store import Log, new_day_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Final
 
 #: Sections an item may go to.
@@ -97,13 +115,17 @@ class Reading(Record):
 class ImportOptions(Record):
     """What the command line may tell a reader."""
 
-    __slots__ = ("config", "date_format")
+    __slots__ = ("config", "date_format", "follow_links")
     config: Final[Path | None]
     date_format: Final[str | None]
+    follow_links: Final[bool]
 
-    def __init__(self, config: Path | None = None, date_format: str | None = None) -> None:
+    def __init__(self, config: Path | None = None, date_format: str | None = None,
+                 follow_links: bool = False) -> None:
         self.config = config
         self.date_format = date_format
+        #: Follow symbolic links that lead outside the source (``--follow-links``).
+        self.follow_links = follow_links
 
 
 class ImportReport(Record):
@@ -140,12 +162,148 @@ def decode(data: bytes, origin: str) -> str | Skipped:
 
 
 def read_text(path: Path, origin: str) -> str | Skipped:
-    """:func:`decode` of a file, or why it cannot be read."""
+    """:func:`decode` of a file, or why it cannot be read (see :func:`read_bytes`)."""
+    data = read_bytes(path, origin)
+    return data if isinstance(data, Skipped) else decode(data, origin)
+
+
+def read_bytes(path: Path | str, origin: str) -> bytes | Skipped:
+    """A regular file's bytes, or why it is left out: a FIFO, socket or device is never read (a
+    FIFO would wait for a writer forever), and neither is a file that cannot be opened."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         return Skipped(origin, f"cannot be read ({exc.strerror or exc})")
-    return decode(data, origin)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            return Skipped(origin, f"not a regular file ({_file_kind(mode)}); left out")
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            return file.read()
+    except OSError as exc:
+        return Skipped(origin, f"cannot be read ({exc.strerror or exc})")
+    finally:
+        os.close(fd)
+
+
+#: The most an import reads of one member of a zip (a page, a CSV, a Day One journal's JSON),
+#: uncompressed. A member that says it holds more is left out before a byte of it is inflated,
+#: and one that holds more than it says fails its check: a zip bomb never fills the memory.
+MEMBER_LIMIT = 256 * 1024 * 1024
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> bytes | Skipped:
+    """A zip member's bytes, streamed and bounded by :data:`MEMBER_LIMIT`, or why it is left out.
+    Damaged or encrypted members raise (zipfile.BadZipFile, RuntimeError, ...), as
+    :meth:`zipfile.ZipFile.read` does."""
+    if info.file_size > MEMBER_LIMIT:
+        packed = _mib(info.compress_size)
+        return Skipped(origin, f"{_mib(info.file_size)} uncompressed ({packed} in the zip), more than the "
+                               f"{_mib(MEMBER_LIMIT)} an import reads of one file; left out")
+    chunks: list[bytes] = []
+    with archive.open(info) as stream:  # never yields more than the size the member declares
+        while chunk := stream.read(1 << 20):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MB"
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a plain file"
+
+
+def check_source(path: Path) -> None:
+    """Refuse an import source that is neither a folder nor a regular file (a FIFO, a device)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read ({exc.strerror or exc}); give a file or folder") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InputError(f"{path} is {_file_kind(mode)}, not a file or folder to import; give the export "
+                         "itself")
+
+
+def source_files(
+    root: Path, follow_links: bool = False, skip_dir: Callable[[str], str | None] | None = None,
+    _seen: set[str] | None = None,
+) -> tuple[list[tuple[Path, str]], list[Skipped]]:
+    """The regular files under the folder ``root`` (path, name relative to ``root``), sorted by
+    name, hidden files and folders left out; and what was left out with a reason.
+
+    ``skip_dir(relative)`` may name a reason to leave out a folder (None: go in; "": leave out
+    silently). A FIFO, socket or device is left out, and so is a symbolic link that leads
+    outside ``root`` (or nowhere) unless ``follow_links``; a link to a folder inside ``root``
+    is not walked (its files are read where they lie).
+    """
+    found: list[tuple[Path, str]] = []
+    skipped: list[Skipped] = []
+    real_root = os.path.realpath(root)
+    seen = {real_root} if _seen is None else _seen | {real_root}  # followed links never loop
+
+    def outside(full: str) -> bool:
+        target = os.path.realpath(full)
+        return not (target == real_root or target.startswith(real_root.rstrip("/") + "/"))
+
+    for folder, dirs, files in os.walk(root):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        kept = []
+        for name in sorted(dirs):
+            full = os.path.join(folder, name)
+            if name.startswith("."):
+                continue
+            if os.path.islink(full):
+                if not os.path.exists(full):
+                    skipped.append(Skipped(prefix + name + "/", "a broken symbolic link; left out"))
+                elif outside(full) and not follow_links:
+                    skipped.append(Skipped(prefix + name + "/", _LINK_OUT.format(os.path.realpath(full))))
+                elif outside(full):
+                    files.append(name)  # followed: walked below as a folder of its own
+                continue
+            reason = skip_dir(prefix + name) if skip_dir is not None else None
+            if reason is None:
+                kept.append(name)
+            elif reason:
+                skipped.append(Skipped(prefix + name + "/", reason))
+        dirs[:] = kept
+        for name in sorted(files):
+            full = os.path.join(folder, name)
+            if name.startswith("."):
+                continue
+            if os.path.islink(full):
+                if not os.path.exists(full):
+                    skipped.append(Skipped(prefix + name, "a broken symbolic link; left out"))
+                    continue
+                if outside(full) and not follow_links:
+                    skipped.append(Skipped(prefix + name, _LINK_OUT.format(os.path.realpath(full))))
+                    continue
+            mode = os.stat(full).st_mode
+            if stat.S_ISDIR(mode) and os.path.realpath(full) in seen:
+                skipped.append(Skipped(prefix + name + "/", "a link back to a folder being read; left out"))
+            elif stat.S_ISDIR(mode):  # a followed link to a folder outside
+                inner, left = source_files(Path(full), follow_links, skip_dir, seen)
+                found += [(path, f"{prefix}{name}/{rel_name}") for path, rel_name in inner]
+                skipped += [Skipped(f"{prefix}{name}/{s.origin}", s.reason) for s in left]
+            elif not stat.S_ISREG(mode):
+                skipped.append(Skipped(prefix + name, f"not a regular file ({_file_kind(mode)}); left out"))
+            else:
+                found.append((Path(full), prefix + name))
+    found.sort(key=lambda pair: pair[1])
+    return found, skipped
+
+
+_LINK_OUT = "a symbolic link to {} outside the import source; not followed (--follow-links follows it)"
 
 
 def _one_line(text: str) -> str:
@@ -158,8 +316,8 @@ def _field_value(value: str) -> str:
 
 
 def entry_lines(item: ImportItem, fmt: str) -> list[str]:
-    """The Markdown lines of an imported item (first line, then nested body lines)."""
-    first_text, *more = [line for line in item.text.splitlines() if line.strip()] or [""]
+    """The Markdown lines of an imported item: its first line, then its body (:func:`body_lines`)."""
+    first_text, *more = [line.strip() for line in item.text.splitlines() if line.strip()] or [""]
     parts = [_one_line(first_text)] if first_text.strip() else []
     present = set(markdown.read_tags(item.text))
     parts += [f"#{tag}" for tag in dict.fromkeys(item.tags) if tag not in present]
@@ -172,16 +330,36 @@ def entry_lines(item: ImportItem, fmt: str) -> list[str]:
         head += f"[{item.state}] "
     if item.time:
         head += f"{item.time} "
-    body = [_unlisted(line.strip()) for line in [*more, *item.body] if line.strip()]
-    return [head + " ".join(parts)] + [f"  - {line}" for line in body]
+    return [head + " ".join(parts), *body_lines([*more, *item.body])]
 
 
-def _unlisted(line: str) -> str:
-    """A body line without its own list marker: it becomes a nested item, not ``- - item``
-    (a thematic break such as ``* * *`` is text, kept whole)."""
-    if line[:2] not in ("- ", "* ", "+ ") or set(line.replace(" ", "")) == {line[0]}:
-        return line
-    return line[2:].lstrip() or line
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+def body_lines(lines: Sequence[str]) -> list[str]:
+    """An item's body under its entry, as written: each line indented two spaces (so that the
+    page's parser keeps it in the entry's block), its own indentation, list marker and text
+    kept, trailing spaces trimmed. Blank lines are dropped (one would end the entry), except
+    inside fenced code, which stays one block; a fence the body leaves open is closed."""
+    out: list[str] = []
+    fence: tuple[str, str] | None = None  # (indentation, fence characters) of an open fence
+    for raw in lines:
+        line = raw.rstrip(" \t\r\n")
+        if fence is None:
+            opening = _FENCE.match(line)
+            if opening is not None:
+                fence = (line[: len(line) - len(line.lstrip())], opening.group(1))
+        elif line.strip().startswith(fence[1]) and set(line.strip()) == {fence[1][0]}:
+            fence = None
+        if line.strip():
+            out.append("  " + line)
+        elif fence is not None:
+            out.append("")
+    if fence is not None:
+        while out and not out[-1]:
+            out.pop()
+        out.append("  " + fence[0] + fence[1])
+    return out
 
 
 def _merge(page: Page, items: Sequence[ImportItem], fmt: str) -> tuple[Page, int, int, int]:
@@ -200,42 +378,40 @@ def _merge(page: Page, items: Sequence[ImportItem], fmt: str) -> tuple[Page, int
     return page, added, todos, already
 
 
-def _merge_day(
-    log: Log, day: dt.date, items: Sequence[ImportItem], fmt: str, today: dt.date, dry_run: bool
-) -> tuple[int, int, int]:
-    counts: list[int] = []
-
-    def edit(page: Page) -> Page:
-        new, *numbers = _merge(page, items, fmt)
-        counts.extend(numbers)
-        return new
-
-    if dry_run:
-        current = log.read_day(day)
-        edit(current if current is not None else markdown.parse(new_day_text(day)))
-    else:
-        log.update_day(day, today, edit, carry=False)
-    added, todos, already = counts
-    return added, todos, already
-
-
 def apply(
     log: Log, reading: Reading, fmt: str, today: dt.date, dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Merge what a reader found into the log (or only count it, when ``dry_run``)."""
+    """Merge what a reader found into the log (or only count it, when ``dry_run``): every page
+    is read and merged before the first write, then the changed pages are written together."""
     by_day: dict[dt.date, list[ImportItem]] = {}
     for item in sorted(reading.items, key=lambda i: i.day):  # stable: a day keeps the source's order
         by_day.setdefault(item.day, []).append(item)
     report = ImportReport([], 0, 0, 0, list(reading.skipped))
-    for n, (day, items) in enumerate(sorted(by_day.items()), 1):
-        added, todos, already = _merge_day(log, day, items, fmt, today, dry_run)
+    if dry_run:
+        _plan(log, by_day, fmt, report)
+        return report
+    with log.locked():
+        changed = _plan(log, by_day, fmt, report)
+        log.write_pages(changed, progress)
+    return report
+
+
+def _plan(
+    log: Log, by_day: dict[dt.date, list[ImportItem]], fmt: str, report: ImportReport
+) -> list[tuple[dt.date, Page]]:
+    """The merged page of every day that changes, counted into ``report``; nothing written.
+    A page that cannot be read raises its PageError here, before any write."""
+    changed: list[tuple[dt.date, Page]] = []
+    for day, items in sorted(by_day.items()):
+        current = log.read_day(day)
+        page, added, todos, already = _merge(
+            current if current is not None else markdown.parse(new_day_text(day)), items, fmt)
         if added:
             report.days.append(day)
             report.added.append((day, added))
+            changed.append((day, page))
         report.entries += added
         report.todos += todos
         report.already += already
-        if progress is not None:
-            progress(n, len(by_day))
-    return report
+    return changed

@@ -49,7 +49,15 @@ from typing import Any
 
 from reslog import markdown
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped
+from reslog.importers.base import (
+    ImportItem,
+    ImportOptions,
+    Reading,
+    Skipped,
+    read_bytes,
+    read_member,
+    source_files,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -71,7 +79,7 @@ _DEFAULT_TYPE = {"photos": "jpeg", "videos": "mov", "audios": "m4a", "pdfAttachm
 
 def read(path: Path, options: ImportOptions) -> Reading:
     """The entries of a Day One JSON export (a .json, a .zip holding one, or its folder)."""
-    journals, problems = _journals(path)
+    journals, problems = _journals(path, options.follow_links)
     if not journals:
         if problems:
             raise ReslogError(f"{problems[0].origin}: {problems[0].reason}; {_HINT}")
@@ -96,7 +104,7 @@ def read(path: Path, options: ImportOptions) -> Reading:
 # --- the files of the export ---------------------------------------------------------------------
 
 
-def _journals(path: Path) -> tuple[list[tuple[str, list[Any]]], list[Skipped]]:
+def _journals(path: Path, follow_links: bool) -> tuple[list[tuple[str, list[Any]]], list[Skipped]]:
     """Each journal's entries, by file name, and the journal files that could not be read."""
     found: list[tuple[str, list[Any]]] = []
     problems: list[Skipped] = []
@@ -110,15 +118,15 @@ def _journals(path: Path) -> tuple[list[tuple[str, list[Any]]], list[Skipped]]:
 
     suffix = path.suffix.lower()
     if path.is_dir():
-        for file in sorted(os.listdir(path)):
+        files, left = source_files(path, follow_links, skip_dir=lambda _: "")  # the folder's own files
+        problems += [s for s in left if s.origin.lower().endswith(".json")]
+        for full, file in files:
             if file.lower().endswith(".json") and not file.startswith("._"):
-                try:
-                    with open(os.path.join(path, file), "rb") as handle:
-                        data = handle.read()
-                except OSError as exc:
-                    problems.append(Skipped(file, f"cannot be read ({exc.strerror})"))
-                    continue
-                take(file, data)
+                data = read_bytes(full, file)
+                if isinstance(data, Skipped):
+                    problems.append(data)
+                else:
+                    take(file, data)
     elif suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:
@@ -128,16 +136,21 @@ def _journals(path: Path) -> tuple[list[tuple[str, list[Any]]], list[Skipped]]:
                     if name.lower().endswith(".json") and not name.startswith("__MACOSX/") \
                             and not base.startswith("._"):
                         try:
-                            take(name, archive.read(info))
+                            member = read_member(archive, info, name)
                         except (RuntimeError, zipfile.BadZipFile, OSError, EOFError) as exc:
                             problems.append(Skipped(name, f"cannot be read from the zip ({exc})"))
+                            continue
+                        if isinstance(member, Skipped):
+                            problems.append(member)
+                        else:
+                            take(name, member)
         except (zipfile.BadZipFile, OSError) as exc:
             raise ReslogError(f"{path} cannot be read as a zip file ({exc}); {_HINT}") from None
     elif suffix == ".json":
-        try:
-            take(path.name, path.read_bytes())
-        except OSError as exc:
-            raise ReslogError(f"{path} cannot be read ({exc.strerror}); check its permissions") from None
+        data = read_bytes(path, path.name)
+        if isinstance(data, Skipped):
+            raise ReslogError(f"{path} {data.reason}; check the file and its permissions")
+        take(path.name, data)
     else:
         raise InputError(f"{path} is not a Day One export; {_HINT}")
     return found, problems

@@ -35,11 +35,10 @@ tags and stars as ``jrnl --export json`` does:
 
 On the day pages, each jrnl entry becomes one entry in *What was done* (jrnl
 has no tasks) on the day of its date: ``- HH:MM title #tags ★ [imported::
-jrnl]``, the title and body as typed (runs of spaces in the title become
-one), each non-blank body line a nested item (blank lines are dropped and
-lines trimmed: a nested list has no blank lines;
-a body line that is a list item already, ``- thought: ...``, becomes the
-nested item itself rather than a list inside one).
+jrnl]``, the title as typed (runs of spaces become one), and the body under
+it as written (:func:`reslog.importers.base.body_lines`: indented two
+spaces, its own indentation and list markers kept, blank lines dropped
+outside fenced code).
 A tag ``@Name`` becomes ``#Name`` (jrnl compares tags case-insensitively, so a
 tag written twice in two cases is kept once, as first written); the ``@Name``
 stays in the text. A tag that reslog's tag rule cannot spell (``@C++``,
@@ -67,7 +66,7 @@ from pathlib import Path
 
 from reslog import markdown
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped
+from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped, read_bytes, source_files
 from reslog.records import Record
 
 TYPE_CHECKING = False
@@ -438,14 +437,6 @@ def item_tags(entry: JrnlEntry) -> tuple[str, ...]:
     return tuple(name for name in seen.values() if _spellable(name))
 
 
-_LIST_MARKER = re.compile(r"^[ \t]*[-*+][ \t]+(?=\S)")
-_BREAK = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-
-
-def body_line(line: str) -> str:
-    """A body line as a nested item's text: a line that is a list item already keeps its text without
-    its marker (``- thought: x`` becomes the nested item ``- thought: x``, not ``- - thought: x``)."""
-    return line if _BREAK.match(line) else _LIST_MARKER.sub("", line, count=1)
 
 
 def to_item(entry: JrnlEntry, origin: str, day: dt.date | None = None, timed: bool = True) -> ImportItem:
@@ -454,7 +445,7 @@ def to_item(entry: JrnlEntry, origin: str, day: dt.date | None = None, timed: bo
         day or entry.date.date(),
         entry.title,
         section="done",
-        body=[body_line(line) for line in entry.body.split("\n")] if entry.body else (),
+        body=entry.body.split("\n") if entry.body else (),
         time=entry.date.strftime("%H:%M") if timed else None,
         tags=item_tags(entry),
         starred=entry.starred,
@@ -522,21 +513,20 @@ def _day_of(parts: tuple[str, ...]) -> dt.date | None:
         return None
 
 
-def _read_folder(path: Path, config: JrnlConfig) -> Reading:
+def _read_folder(path: Path, config: JrnlConfig, follow_links: bool) -> Reading:
     if path.name.endswith(".dayone") or (path / "entries").is_dir():
         raise InputError(f"{path} is a Day One journal, not a jrnl one: use `reslog import dayone {path}`")
     items: list[ImportItem] = []
-    skipped: list[Skipped] = []
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        parts = file.relative_to(path).parts
-        if any(part.startswith(".") for part in parts):
-            continue  # hidden files and folders (.git, .DS_Store) are not the journal's
-        origin = "/".join(parts)
-        day = _day_of(parts)
+    files, skipped = source_files(path, follow_links)  # hidden files (.git, .DS_Store) left out
+    for file, origin in files:
+        day = _day_of(tuple(origin.split("/")))
         if day is None:
             skipped.append(Skipped(origin, "not a jrnl day file (a folder journal keeps YYYY/MM/DD.txt)"))
             continue
-        data = file.read_bytes()
+        data = read_bytes(file, origin)
+        if isinstance(data, Skipped):
+            skipped.append(data)
+            continue
         if data.startswith((_V3_PREFIX, _V2_PREFIX)):
             skipped.append(Skipped(origin, "encrypted (jrnl cannot encrypt folder journals); not read"))
             continue
@@ -550,7 +540,7 @@ def read(path: Path, options: ImportOptions) -> Reading:
     """Read a jrnl journal file or folder journal at ``path``."""
     config = read_config(options.config) if options.config is not None else JrnlConfig()
     if path.is_dir():
-        return _read_folder(path, config)
+        return _read_folder(path, config, options.follow_links)
     if not path.is_file():
         raise InputError(f"{path} is neither a jrnl journal file nor a folder journal")
     data = path.read_bytes()

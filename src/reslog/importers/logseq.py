@@ -20,11 +20,12 @@ How it maps onto day pages:
   wrapper: its children are read as the page's top-level blocks.
 * **Each top-level block is one item** in *What was done*; its text is the
   block's first line as typed (``[[links]]``, ``#tags``, ``[#A]`` priorities
-  kept), a leading ``HH:MM`` its time. Every further line of the block and of
-  its child blocks, at any depth, is a body line: **indentation is flattened
-  to one nested level**. Child blocks keep their text as typed (markers
-  included); their internal properties are dropped, others kept as
-  ``key:: value`` lines.
+  kept), a leading ``HH:MM`` its time. Its further lines are its body as
+  written (relative indentation kept; fenced code stays one block, an Org
+  ``#+BEGIN_SRC`` block becomes one), and its child blocks nested list items
+  ``- text``, as deep as the outline, each with its own lines under it. Child
+  blocks keep their text as typed (markers included); their internal
+  properties are dropped, others kept as ``key:: value`` lines.
 * **Markers**: ``TODO``/``LATER`` make an open to-do (``[ ]``), ``DONE`` a
   done one (``[x]``), ``CANCELED``/``CANCELLED`` a dropped one (``[-]``);
   ``DOING``, ``NOW``, ``WAIT``, ``WAITING`` and ``IN-PROGRESS`` an open to-do
@@ -52,9 +53,10 @@ import re
 
 from reslog.dates import format_duration
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, Reading, Skipped
+from reslog.importers.base import ImportItem, Reading, Skipped, source_files
 from reslog.importers.org import (
     Node,
+    block_lines,
     clock_minutes,
     field_or_line,
     flatten,
@@ -220,10 +222,12 @@ def _item(node: Node, day: dt.date, origin: str, org: bool) -> ImportItem | None
     minutes = clock_minutes(node.lines)
     if minutes and not any(key == "took" for key, _ in fields):
         fields.append(("took", format_duration(minutes)))
-    body += [line.strip() for line in node.lines if line.strip()]
+    body += block_lines(node.lines)
     body += flatten(node.children, _child_prop)
-    if not title.strip() and body:
-        title = body.pop(0)
+    if not title.strip() and any(line.strip() for line in body):
+        while not body[0].strip():
+            body.pop(0)
+        title = body.pop(0).strip()
     if not title.strip() and not fields and not tags:
         return None
     return ImportItem(day, title.strip(), section="done" if state is None else "todo", body=body,
@@ -272,8 +276,9 @@ def _name_day(stem: str, formats: Sequence[str]) -> dt.date | None:
     return None
 
 
-def _journal_files(path: Path) -> tuple[Path, list[tuple[Path, str]]]:
-    """The graph folder (for config.edn) and the journal files with their names for the report."""
+def _journal_files(path: Path, follow_links: bool, out: Reading) -> tuple[Path, list[tuple[Path, str]]]:
+    """The graph folder (for config.edn) and the journal files with their names for the report
+    (what :func:`source_files` leaves out goes to ``out``)."""
     if path.is_file():
         return path.parent.parent, [(path, path.name)]
     if not path.is_dir():
@@ -281,8 +286,9 @@ def _journal_files(path: Path) -> tuple[Path, list[tuple[Path, str]]]:
     folder, graph, prefix = path, path.parent, ""
     if (path / "journals").is_dir():
         folder, graph, prefix = path / "journals", path, "journals/"
-    files = [(file, prefix + file.name) for file in sorted(folder.iterdir())
-             if file.is_file() and not file.name.startswith(".")]
+    found, skipped = source_files(folder, follow_links, skip_dir=lambda _: "")  # journals/ only
+    files = [(file, prefix + name) for file, name in found]
+    out.skipped.extend(Skipped(prefix + s.origin, s.reason) for s in skipped)
     if not any(file.suffix.lower() in _EXTENSIONS for file, _ in files):
         raise InputError(f"no Logseq journal pages in {path}: give the graph folder (the one holding "
                          "journals/) or its journals/ folder")
@@ -291,10 +297,10 @@ def _journal_files(path: Path) -> tuple[Path, list[tuple[Path, str]]]:
 
 def read(path: Path, options: ImportOptions) -> Reading:
     """Read a Logseq graph's journal pages (see the module's docstring)."""
-    graph, files = _journal_files(path)
+    out = Reading([], [])
+    graph, files = _journal_files(path, options.follow_links, out)
     formats = [fmt for fmt in (options.date_format, _configured_format(graph)) if fmt]
     formats += _FALLBACK_FORMATS
-    out = Reading([], [])
     dated = locked = 0
     for file, origin in files:
         if file.suffix.lower() not in _EXTENSIONS:

@@ -14,9 +14,12 @@ date:
 * **text**: the front matter's ``title:``, else the heading the note opens
   with (``# Title`` or a setext ``Title`` over ``===``/``---``), else the file
   name without its date (``2011-02-15-tuesday.md`` gives ``tuesday``).
-* **body**: every non-blank line of the note below the front matter, in order
-  and as typed (the title heading, when it gave the text, is not repeated);
-  each becomes a nested line of the entry.
+* **body**: the note below the front matter, as written (the title heading,
+  when it gave the text, is not repeated): indented under the entry, each line
+  with its own indentation, so that fenced code stays one block (its blank
+  lines kept), and headings, quotes, tables, HTML and the note's own lists
+  stay as they were; other blank lines are dropped (see
+  :func:`reslog.importers.base.body_lines`).
 * **tags**: the front matter's ``tags:``/``tag:``/``categories:``/
   ``category:`` (YAML list, ``[a, b]``, or words separated by spaces or
   commas, as Jekyll reads them); characters a reslog tag cannot hold become
@@ -28,8 +31,11 @@ date:
 
 Left out, each with its reason in the report: notes without a date, empty
 files, files that are not valid UTF-8, an R Markdown source whose knitted
-``.md`` twin lies beside it (the ``.md`` holds the same text plus the
-results), and files that are not Markdown (listed once per kind of file).
+``.md`` twin (the same file name) lies beside it or anywhere else in the
+import, such as a Jekyll ``_source/`` folder beside ``_posts/`` (the ``.md``
+holds the same text plus the results), FIFOs and other files that are not
+regular, symbolic links that lead outside PATH, and files that are not
+Markdown (listed once per kind of file).
 
 The helpers below (front matter, file walk, dates, tags) are shared with the
 Obsidian reader (:mod:`reslog.importers.obsidian`).
@@ -44,7 +50,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reslog.errors import InputError
-from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped, read_text
+from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped, read_text, source_files
 
 #: Suffixes (lower case) of the files this reader takes as notes.
 NOTE_SUFFIXES = (".md", ".markdown", ".rmd")
@@ -72,13 +78,14 @@ _MOMENT_CODES = {"YYYY": "%Y", "YY": "%y", "MMMM": "%B", "MMM": "%b", "MM": "%m"
 
 
 def note_files(
-    root: Path, suffixes: tuple[str, ...], skip_dir: Callable[[str], str | None] | None = None
+    root: Path, suffixes: tuple[str, ...], skip_dir: Callable[[str], str | None] | None = None,
+    follow_links: bool = False,
 ) -> tuple[list[tuple[Path, str]], list[Skipped]]:
     """The notes under ``root`` (path, origin relative to ``root``), sorted, and what was left out.
 
-    Hidden files and folders are left out silently; ``skip_dir(relative)`` may
-    name a reason to leave out a folder (None: go in; "": leave out silently).
-    Files with other suffixes are reported once per suffix. A single file
+    Files are found by :func:`reslog.importers.base.source_files` (hidden ones, FIFOs and
+    links that lead outside ``root`` left out, the last two with a reason); ``skip_dir`` is
+    passed to it. Files with other suffixes are reported once per suffix. A single file
     ``root`` is taken as the one note, if its suffix fits.
     """
     if root.is_file():
@@ -87,31 +94,15 @@ def note_files(
         return [(root, root.name)], []
     if not root.is_dir():
         raise InputError(f"{root} is not a folder; give the folder of notes")
+    files, skipped = source_files(root, follow_links, skip_dir)
     notes: list[tuple[Path, str]] = []
-    skipped: list[Skipped] = []
     others: dict[str, list[str]] = {}
-    for folder, dirs, files in os.walk(root):
-        rel = Path(folder).relative_to(root).as_posix()
-        prefix = "" if rel == "." else rel + "/"
-        kept = []
-        for name in sorted(dirs):
-            if name.startswith("."):
-                continue
-            reason = skip_dir(prefix + name) if skip_dir is not None else None
-            if reason is None:
-                kept.append(name)
-            elif reason:
-                skipped.append(Skipped(prefix + name + "/", reason))
-        dirs[:] = kept
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            suffix = os.path.splitext(name)[1].lower()
-            if suffix in suffixes:
-                notes.append((Path(folder, name), prefix + name))
-            else:
-                others.setdefault(suffix or "(no suffix)", []).append(prefix + name)
-    notes.sort(key=lambda note: note[1])
+    for path, origin in files:
+        suffix = os.path.splitext(origin)[1].lower()
+        if suffix in suffixes:
+            notes.append((path, origin))
+        else:
+            others.setdefault(suffix or "(no suffix)", []).append(origin)
     for suffix, names in sorted(others.items()):
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         noun = "file" if len(names) == 1 else "files"
@@ -298,40 +289,66 @@ def date_of_name(stem: str, fmt: str | None) -> tuple[dt.date, str] | None:
 
 
 def _title(values: dict[str, Value], body: list[str], name: str) -> tuple[str, list[str]]:
-    """The note's title, and its body without the heading the title came from."""
-    lines = [line for line in body if line.strip()]
+    """The note's title, and its body without the heading the title came from (blank lines
+    kept: :func:`reslog.importers.base.body_lines` keeps those inside fenced code)."""
     title = scalar(values, "title")
     if title is not None:
-        return title, lines
-    if lines:
-        atx = _ATX.match(lines[0])
+        return title, body
+    filled = [i for i, line in enumerate(body) if line.strip()]
+    if filled:
+        first = body[filled[0]]
+        atx = _ATX.match(first)
         if atx is not None and atx.group(1).strip():
-            return atx.group(1).strip(), lines[1:]
-        if len(lines) > 1 and _SETEXT.match(lines[1]) and not lines[0].startswith((" ", "\t", "-", "*")):
-            return lines[0].strip(), lines[2:]
-    return name, lines
+            return atx.group(1).strip(), body[filled[0] + 1:]
+        if len(filled) > 1 and filled[1] == filled[0] + 1 and _SETEXT.match(body[filled[1]]) \
+                and not first.startswith((" ", "\t", "-", "*")):
+            return first.strip(), body[filled[1] + 1:]
+    return name, body
 
 
 def note_item(
     day: dt.date, time: str | None, values: dict[str, Value], body: list[str], name: str, origin: str
 ) -> ImportItem:
-    """A whole note as one entry: its title (else ``name``), every non-blank body line, its tags
-    and its file."""
+    """A whole note as one entry: its title (else ``name``), its body as written, its tags and
+    its file."""
     text, lines = _title(values, body, name)
     return ImportItem(day, text, "done", body=lines, time=time, tags=front_tags(values),
                       fields=[("file", origin)], origin=origin)
 
 
+def _twins(notes: list[tuple[Path, str]]) -> dict[str, str]:
+    """R Markdown sources whose knitted ``.md`` is among the notes: origin -> the ``.md``'s origin.
+
+    The twin is the ``.md`` of the same file name, beside the source or anywhere else in the
+    import (Jekyll sites keep sources in ``_source/`` and the knitted posts in ``_posts/``); it
+    holds the same text plus the results, so it is the one imported.
+    """
+    knitted: dict[str, str] = {}
+    for _, origin in notes:
+        if origin.lower().endswith(".md"):
+            knitted.setdefault(origin.rsplit("/", 1)[-1][:-3], origin)
+    twins = {}
+    for _, origin in notes:
+        base, _, suffix = origin.rpartition(".")
+        if suffix.lower() != "rmd":
+            continue
+        beside = base + ".md"
+        twin = beside if beside in {o for _, o in notes} else knitted.get(base.rsplit("/", 1)[-1])
+        if twin is not None:
+            twins[origin] = twin
+    return twins
+
+
 def read(path: Path, options: ImportOptions) -> Reading:
     """Read every dated note under ``path`` (see the module's docstring)."""
     fmt = check_date_format(options.date_format) if options.date_format else None
-    notes, skipped = note_files(path, NOTE_SUFFIXES)
-    knitted = {origin.rsplit(".", 1)[0] for _, origin in notes if origin.lower().endswith(".md")}
+    notes, skipped = note_files(path, NOTE_SUFFIXES, follow_links=options.follow_links)
+    twins = _twins(notes)
     items: list[ImportItem] = []
     for file, origin in notes:
-        base, suffix = origin.rsplit(".", 1)
-        if suffix.lower() == "rmd" and base in knitted:
-            skipped.append(Skipped(origin, f"R Markdown source of {base}.md, which is imported instead"))
+        if origin in twins:
+            why = f"R Markdown source of {twins[origin]}, which is imported instead"
+            skipped.append(Skipped(origin, why))
             continue
         lines = read_lines(file, origin)
         if isinstance(lines, Skipped):

@@ -49,9 +49,9 @@ How it maps onto day pages. Only what carries a date is imported:
 Names are shown without their hex ids: in texts, in origins, and in links,
 which are rewritten ``[[Page title]]`` (or ``[[Page title|label]]``) for links
 to other pages and databases of the export; links to attachments keep their
-path, ids removed; web links are left alone. Body lines lose their list
-marker (each becomes a nested item), blank lines, thematic breaks and empty
-check boxes.
+path, ids removed; web links are left alone (and code is left as it is). A
+page's content is the entry's body as written (lists, code, headings, tables
+and quotes kept; thematic breaks and empty check boxes dropped).
 """
 
 from __future__ import annotations
@@ -59,7 +59,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import posixpath
 import re
 import zipfile
@@ -68,7 +67,15 @@ from urllib.parse import quote, unquote
 
 from reslog import markdown
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped
+from reslog.importers.base import (
+    ImportItem,
+    ImportOptions,
+    Reading,
+    Skipped,
+    read_bytes,
+    read_member,
+    source_files,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -94,7 +101,7 @@ _LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")
 _RELATION = re.compile(r"\s*\((?:[^()]*?)[0-9a-fA-F]{32}\.(?:md|csv)\)")
 _BREAK = re.compile(r"([-*_])(?:\s*\1){2,}")
 _MARKER = re.compile(r"[-*+]\s+")
-_BOX = re.compile(r"\[([ xX])\]\s+")
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _CHECKBOXES = {"done", "completed", "complete", "checked", "finished", "checkbox"}
 _STATUSES = {"status", "state"}
 _TAGS = {"tags", "tag"}
@@ -114,7 +121,7 @@ class _Page(NamedTuple):
 
 def read(path: Path, options: ImportOptions) -> Reading:
     """The entries of a Notion export (folder, .zip, or a single page or database file)."""
-    files, skipped = _tree(path)
+    files, skipped = _tree(path, options.follow_links)
     if not files and not skipped:
         raise InputError(f"{path} holds no Notion pages (.md) or databases (.csv); {_HINT}")
     texts: dict[str, str] = {}
@@ -146,31 +153,29 @@ def read(path: Path, options: ImportOptions) -> Reading:
 # --- the files of the export ---------------------------------------------------------------------
 
 
-def _tree(path: Path) -> tuple[dict[str, bytes], list[Skipped]]:
+def _tree(path: Path, follow_links: bool) -> tuple[dict[str, bytes], list[Skipped]]:
     """The .md and .csv files of the export, by their path inside it (``/``-separated)."""
     files: dict[str, bytes] = {}
     skipped: list[Skipped] = []
     if path.is_dir():
-        for folder, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if d != "__MACOSX")
-            for file in sorted(names):
-                full = os.path.join(folder, file)
-                name = os.path.relpath(full, path).replace(os.sep, "/")
-                if file.lower().endswith(".zip"):
-                    _zip_file(full, name, files, skipped)
-                elif _wanted(name):
-                    try:
-                        with open(full, "rb") as handle:
-                            files[name] = handle.read()
-                    except OSError as exc:
-                        skipped.append(Skipped(_shown(name), f"cannot be read ({exc.strerror})"))
+        found, left = source_files(path, follow_links, lambda d: "" if d.endswith("__MACOSX") else None)
+        skipped += [Skipped(_shown(s.origin), s.reason) for s in left]
+        for full, name in found:
+            if name.lower().endswith(".zip"):
+                _zip_file(str(full), name, files, skipped)
+            elif _wanted(name):
+                data = read_bytes(full, _shown(name))
+                if isinstance(data, Skipped):
+                    skipped.append(data)
+                else:
+                    files[name] = data
     elif path.suffix.lower() == ".zip":
         _zip_file(str(path), path.name, files, skipped, whole=True)
     elif path.suffix.lower() in (".md", ".csv"):
-        try:
-            files[path.name] = path.read_bytes()
-        except OSError as exc:
-            raise ReslogError(f"{path} cannot be read ({exc.strerror}); check its permissions") from None
+        data = read_bytes(path, path.name)
+        if isinstance(data, Skipped):
+            raise ReslogError(f"{path} {data.reason}; check the file and its permissions")
+        files[path.name] = data
     else:
         raise InputError(f"{path} is not a Notion export; {_HINT}")
     return files, skipped
@@ -201,10 +206,14 @@ def _archive(archive: zipfile.ZipFile, label: str, files: dict[str, bytes], skip
             continue
         try:
             if name.lower().endswith(".zip") and depth < 2:  # Export-…-Part-N.zip inside the export
-                with zipfile.ZipFile(io.BytesIO(archive.read(info))) as inner:
+                with archive.open(info) as part, zipfile.ZipFile(part) as inner:  # streamed, not read whole
                     _archive(inner, name, files, skipped, depth + 1)
             elif _wanted(name):
-                files[name] = archive.read(info)
+                data = read_member(archive, info, f"{label}: {_shown(name)}")
+                if isinstance(data, Skipped):
+                    skipped.append(data)
+                else:
+                    files[name] = data
         except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:  # damaged, encrypted
             skipped.append(Skipped(f"{label}: {_shown(name)}", f"cannot be read from the zip ({exc})"))
 
@@ -529,15 +538,28 @@ def _link(match: re.Match[str]) -> str:
 
 
 def _body(lines: list[str]) -> list[str]:
-    """Content lines as nested items: list markers, blank lines, breaks, empty boxes dropped."""
+    """Content lines as written (indentation, list markers, code, headings, tables kept; links
+    rewritten outside code), thematic breaks and empty check boxes dropped."""
     out: list[str] = []
+    fence: str | None = None
     for raw in lines:
-        line = raw.strip()
-        if not line or _BREAK.fullmatch(line):
+        line = raw.rstrip()
+        opening = _FENCE.match(line)
+        if fence is not None:
+            out.append(line)
+            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
+                fence = None
             continue
-        line = _MARKER.sub("", line, count=1) if _MARKER.match(line) else line
-        line = _BOX.sub(r"[\1] ", line, count=1) if _BOX.match(line) else line
-        if re.fullmatch(r"\[[ xX]\]", line.strip()):
+        if opening is not None:
+            fence = opening.group(1)
+            out.append(line)
+            continue
+        bare = _MARKER.sub("", line.strip(), count=1)
+        if _BREAK.fullmatch(line.strip()) or re.fullmatch(r"\[[ xX]\]", bare):
             continue
         out.append(_LINK.sub(_link, line))
+    while out and not out[-1].strip():
+        out.pop()
+    while out and not out[0].strip():
+        out.pop(0)
     return out

@@ -17,13 +17,14 @@ one used, the report says which ``--date-format`` to give. Every part of a
 daily note that holds text becomes an entry of that day:
 
 * each top-level list item (``-``, ``*``, ``+`` or ``1.``) is one entry; its
-  indented lines (nested items, continuation text) are its nested lines, one
-  level deep, each nested item without its marker (``  - [ ] sub`` stays a
-  nested task). ``HH:MM`` at its start is the entry's time.
+  indented lines (nested items, continuation text, code) are its body as
+  written, indented relative to the item (nested items keep their markers and
+  depth: ``  - [ ] sub`` stays a nested task). ``HH:MM`` at its start is the
+  entry's time.
 * ``- [ ]``/``- [x]`` tasks go to *What to do next* with the state as typed
   (``x``, ``X``, ``/``, ``-``, ``>``, ...);
 * a paragraph of prose is one entry: its first line the text, further lines
-  nested (a leading ``HH:MM`` is its time too);
+  its body (a leading ``HH:MM`` is its time too);
 * headings are not entries; they say where the entries below them go (until a
   heading of the same or a higher level): one that mentions ideas ("Ideas",
   "Random ideas") sends them to *Random ideas*, reflection or journal
@@ -32,9 +33,11 @@ daily note that holds text becomes an entry of that day:
   and "Done"/"Log" to *What was done*. Any other heading (except a level-1
   title before the first entry) is kept as the field ``[heading:: text]`` of
   the entries under it, so no word of it is lost;
-* a fenced code block goes into the nested lines of the entry it follows
-  (fence lines included), or, right after a heading or at the top, becomes an
-  entry of its own (its opening fence line the text). Plugin query blocks
+* a fenced code block goes, whole and as one block, into the body of the
+  entry it follows (fence lines and blank lines included, indented as it was
+  relative to that entry), or, right after a heading or at the top, becomes an
+  entry of its own (its language, else ``code``, the text; the block its body).
+  Plugin query blocks
   (```` ```dataview ````, ```` ```dataviewjs ````, ```` ```tasks ````,
   ```` ```query ````) run a query and hold no notes: they are left out (one
   line in the report);
@@ -90,7 +93,6 @@ _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*([^`\s]*)")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _ITEM = re.compile(r"^([ \t]*)(?:[-*+]|(\d{1,9})[.)])(?:[ \t]+(.*?))?[ \t]*$")
-_BULLET = re.compile(r"^[-*+](?:[ \t]+|$)")
 _TASK = re.compile(r"^\[([^\d\]])\](?:[ \t]+|$)")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?=\s|$)\s*")
 _FIELD_KEY = re.compile(r"[\w][\w .-]*")
@@ -104,14 +106,17 @@ _WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
 class _Draft:
     """An entry being gathered from the lines of a daily note."""
 
-    __slots__ = ("body", "heading", "indent", "listed", "section", "state", "text", "time")
+    __slots__ = ("body", "column", "heading", "indent", "listed", "section", "state", "text", "time")
 
     def __init__(self, text: str, section: str, heading: str | None, indent: int = 0,
-                 listed: bool = False, state: str | None = None, time: str | None = None) -> None:
+                 listed: bool = False, state: str | None = None, time: str | None = None,
+                 column: int = 0) -> None:
         self.text = text
         self.section = section
         self.heading = heading
         self.indent = indent
+        #: where the item's text starts: its body lines are written relative to this column
+        self.column = column
         self.listed = listed
         self.state = state
         self.time = time
@@ -142,11 +147,12 @@ def _split_time(text: str) -> tuple[str | None, str]:
     return f"{int(match.group(1)):02d}:{match.group(2)}", text[match.end():]
 
 
-def _nested(line: str) -> str:
-    """A line nested under an entry, as the entry's body holds it (an item's marker dropped)."""
-    text = line.strip()
-    bullet = _BULLET.match(text)
-    return text[bullet.end():] if bullet is not None else text
+def _relative(line: str, column: int) -> str:
+    """A line nested under an entry whose text starts at ``column``, indented relative to it
+    (leading tabs count four columns)."""
+    text = line.lstrip(" \t")
+    width = _width(line[: len(line) - len(text)])
+    return " " * max(0, width - column) + text.rstrip()
 
 
 class _DailyNote:
@@ -185,9 +191,7 @@ class _DailyNote:
         last = self.last
         inside = last is not None and last.listed and self.mode in ("list", "gap") and indent > last.indent
         if inside and last is not None:
-            nested = _nested(line)
-            if nested:
-                last.body.append(nested)
+            last.body.append(_relative(line, last.column))
             self.mode = "list"
             return i + 1
         heading = _HEADING.match(line)
@@ -199,7 +203,9 @@ class _DailyNote:
             return i + 1
         item = _ITEM.match(line)
         if item is not None:
-            self.list_item(_width(item.group(1)), item.group(3) or "")
+            text = item.group(3) or ""
+            column = _width(line[: len(line) - len(line.lstrip(" \t"))]) + len(line.strip()) - len(text)
+            self.list_item(_width(item.group(1)), text, min(column, _width(item.group(1)) + 4))
             return i + 1
         if last is not None and self.mode in ("para", "list"):
             last.body.append(line.strip())  # a paragraph's next line, or a lazy continuation
@@ -222,12 +228,13 @@ class _DailyNote:
         self.last = None
         self.mode = None
 
-    def list_item(self, indent: int, content: str) -> None:
+    def list_item(self, indent: int, content: str, column: int) -> None:
         task = _TASK.match(content)
         state = task.group(1) if task is not None else None
         time, text = _split_time(content[task.end():] if task is not None else content)
         section, field = self.context()
-        draft = _Draft(text, "todo" if state is not None else section, field, indent, True, state, time)
+        draft = _Draft(text, "todo" if state is not None else section, field, indent, True, state, time,
+                       column)
         self.drafts.append(draft)
         self.last = draft
         self.mode = "list"
@@ -241,17 +248,18 @@ class _DailyNote:
             if closing.startswith(marker) and set(closing) == {marker[0]}:
                 break
             end += 1
-        block = [line.rstrip() for line in self.lines[i:end + 1]]
+        indented = self.last is not None and self.last.listed and bool(fence.group(1))
+        column = self.last.column if indented and self.last is not None else _width(fence.group(1))
+        block = [_relative(line, column) if line.strip() else "" for line in self.lines[i:end + 1]]
         if fence.group(3).lower() in _QUERIES:
             self.queries += 1
         elif self.last is not None:
             self.last.body.extend(block)
         else:
             section, field = self.context()
-            self.last = _Draft(block[0].strip(), section, field)
-            self.last.body.extend(block[1:])
+            self.last = _Draft(fence.group(3) or "code", section, field)
+            self.last.body.extend(block)
             self.drafts.append(self.last)
-        indented = self.last is not None and self.last.listed and bool(fence.group(1))
         self.mode = "list" if indented else None
         return end + 1
 
@@ -277,8 +285,13 @@ def daily_items(day: dt.date, lines: list[str], origin: str) -> tuple[list[Impor
     holder = next((d for d in drafts if d.state is None), drafts[0] if drafts else None)
     items = []
     for draft in drafts:
-        if not draft.text.strip():  # "- " with only nested lines under it
-            draft.text = draft.body.pop(0)
+        if not draft.text.strip():  # "- " with only nested lines under it: the first is the text
+            first = draft.body.pop(0)
+            item = _ITEM.match(first)
+            draft.text = (item.group(3) or "") if item is not None else first.strip()
+            if item is not None:
+                column = len(first) - len(first.lstrip()) + len(first.strip()) - len(draft.text)
+                draft.body = [_relative(line, column) if line.strip() else "" for line in draft.body]
         own = [("heading", draft.heading)] if draft.heading else []
         if draft is holder:
             own += fields
@@ -336,7 +349,7 @@ def read(path: Path, options: ImportOptions) -> Reading:
             return by_path[relative]
         return "" if relative.rsplit("/", 1)[-1].lower() in names else None
 
-    notes, skipped = note_files(path, (".md",), skip_dir)
+    notes, skipped = note_files(path, (".md",), skip_dir, options.follow_links)
     if options.date_format is None and path.is_dir():
         hint = _format_hint(path, fmt)
         if hint is not None:

@@ -38,9 +38,12 @@ How it maps onto day pages:
   title its tags (a tag reslog cannot spell, such as ``@home``, goes to a
   ``[tags:: ...]`` field); its PROPERTIES drawer its fields (a key or value a
   field cannot hold is kept as a body line ``KEY:: value``); every other line
-  under it (text, planning lines, drawers, sub-headings without their stars,
-  and their own lines) a body line, flattened to one nested level. Closed
-  ``CLOCK`` lines also add up into ``[took:: ...]``.
+  under it (text, planning lines, drawers) its body as written (indentation
+  they share removed, an Org ``#+BEGIN_SRC``/``#+BEGIN_EXAMPLE`` block turned
+  into a fenced code block so that it stays code), and each sub-heading a
+  nested list item ``- title`` (stars dropped, keyword kept) with its own lines
+  under it, nested as deep as the outline. Closed ``CLOCK`` lines also add up
+  into ``[took:: ...]``.
 * **Tasks.** ``TODO`` makes an open to-do (``[ ]``), ``DONE`` a done one
   (``[x]``), both in *What to do next*, the keyword itself dropped (the state
   carries it). A file's own ``#+TODO:`` (``#+SEQ_TODO:``, ``#+TYP_TODO:``)
@@ -66,7 +69,7 @@ import re
 from reslog import markdown
 from reslog.dates import WEEKDAYS, format_duration
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, Reading, Skipped
+from reslog.importers.base import ImportItem, Reading, Skipped, source_files
 from reslog.importers.base import read_text as base_read_text
 from reslog.records import Record
 
@@ -78,8 +81,8 @@ if TYPE_CHECKING:
     from reslog.importers.base import ImportOptions
 
 __all__ = [
-    "Node", "clock_minutes", "field_or_line", "flatten", "headline", "outline", "read", "read_text",
-    "split_lines", "split_time", "tag_name", "title_date",
+    "Node", "block_lines", "clock_minutes", "field_or_line", "flatten", "headline", "outline", "read",
+    "read_text", "split_lines", "split_time", "tag_name", "title_date",
 ]
 
 _HEADING = re.compile(r"^(\*+)[ \t]+(.*?)[ \t]*$")
@@ -288,15 +291,48 @@ def clock_minutes(lines: Iterable[str]) -> int:
     return round(seconds / 60)
 
 
-def flatten(nodes: Iterable[Node], prop_line: Callable[[str, str], str | None]) -> list[str]:
-    """Sub-headings as body lines, depth first: title as typed, properties, own lines."""
+def flatten(nodes: Iterable[Node], prop_line: Callable[[str, str], str | None], depth: int = 0) -> list[str]:
+    """Sub-headings (or child blocks) as body lines, depth first: each a nested list item ``- title``
+    as typed, indented by its depth, with its properties and its own lines (:func:`block_lines`)
+    under it."""
     out: list[str] = []
+    pad = "  " * depth
     for node in nodes:
+        inner = pad
         if node.title.strip():
-            out.append(node.title.strip())
-        out += [line for key, value in node.props if (line := prop_line(key, value))]
-        out += [line.strip() for line in node.lines if line.strip()]
-        out += flatten(node.children, prop_line)
+            out.append(f"{pad}- {node.title.strip()}")
+            inner = pad + "  "
+        out += [inner + line for key, value in node.props if (line := prop_line(key, value))]
+        out += [inner + line if line.strip() else "" for line in block_lines(node.lines)]
+        out += flatten(node.children, prop_line, depth + 1 if node.title.strip() else depth)
+    return out
+
+
+_BLOCK_BEGIN = re.compile(r"^([ \t]*)#\+begin_(src|example)\b[ \t]*(\S*)", re.IGNORECASE)
+_BLOCK_END = re.compile(r"^[ \t]*#\+end_(src|example)\b", re.IGNORECASE)
+
+
+def block_lines(lines: Sequence[str]) -> list[str]:
+    """A heading's (or block's) own lines as written, without the indentation they share, an
+    Org source or example block (``#+BEGIN_SRC r`` ... ``#+END_SRC``) as a fenced code block
+    (```` ```r ```` ... ```` ``` ````), so that it stays code in the day page; blank lines kept
+    (the merge keeps those inside code)."""
+    widths = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+    cut = min(widths, default=0)
+    out: list[str] = []
+    for line in lines:
+        begin = _BLOCK_BEGIN.match(line)
+        if begin is not None:
+            lang = begin.group(3) if begin.group(2).lower() == "src" else ""
+            out.append(begin.group(1)[cut:] + "```" + lang)
+        elif _BLOCK_END.match(line):
+            out.append(line[cut: len(line) - len(line.lstrip(" \t"))] + "```")
+        else:
+            out.append(line[cut:].rstrip() if line.strip() else "")
+    while out and not out[-1]:
+        out.pop()
+    while out and not out[0]:
+        out.pop(0)
     return out
 
 
@@ -324,7 +360,7 @@ def _prop_line(key: str, value: str) -> str:
 def _item(node: Node, day: dt.date, origin: str, keywords: dict[str, str]) -> ImportItem | Skipped | None:
     keyword, text, tags = headline(node.title, keywords)
     time, text = split_time(text)
-    own = [line.strip() for line in node.lines if line.strip()]
+    own = block_lines(node.lines)
     if "crypt" in tags and any("BEGIN PGP MESSAGE" in line for line in own):
         return Skipped(f"{origin}:{node.line}", "entry encrypted with org-crypt; decrypt it in Emacs first")
     fields: list[tuple[str, str]] = []
@@ -343,7 +379,9 @@ def _item(node: Node, day: dt.date, origin: str, keywords: dict[str, str]) -> Im
     if minutes and not any(key == "took" for key, _ in fields):
         fields.append(("took", format_duration(minutes)))
     body += own + flatten(node.children, _prop_line)
-    if not text.strip() and body:
+    if not text.strip() and any(line.strip() for line in body):
+        while not body[0].strip():
+            body.pop(0)
         text = body.pop(0)
     if not text.strip() and not fields and not tags:
         return None
@@ -352,11 +390,15 @@ def _item(node: Node, day: dt.date, origin: str, keywords: dict[str, str]) -> Im
 
 
 def _loose(lines: Iterable[str], day: dt.date, origin: str) -> ImportItem | None:
-    """Text outside entries (``#+`` keyword lines and drawers aside) as one item of ``day``."""
-    text = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#+")]
+    """Text outside entries (``#+`` keyword lines aside, source blocks kept) as one item of ``day``."""
+    kept = [line for line in lines if not (line.lstrip().startswith("#+") and not _BLOCK_BEGIN.match(line)
+                                           and not _BLOCK_END.match(line))]
+    text = block_lines(kept)
+    while text and not text[0].strip():
+        text.pop(0)
     if not text:
         return None
-    return ImportItem(day, text[0], body=text[1:], origin=origin)
+    return ImportItem(day, text[0].strip(), body=text[1:], origin=origin)
 
 
 def _date_heading(node: Node, keywords: dict[str, str]) -> dt.date | None:
@@ -427,16 +469,13 @@ def _name_day(stem: str, date_format: str | None) -> tuple[bool, dt.date | None]
     return found is not None, found
 
 
-def _files(path: Path) -> list[tuple[Path, str]]:
+def _files(path: Path, follow_links: bool, out: Reading) -> list[tuple[Path, str]]:
     if path.is_file():
         return [(path, path.name)]
     if not path.is_dir():
         raise InputError(f"{path} is neither a file nor a folder; give an org-journal file or folder")
-    found = []
-    for file in sorted(path.rglob("*")):
-        relative = file.relative_to(path).as_posix()
-        if file.is_file() and not any(part.startswith(".") for part in relative.split("/")):
-            found.append((file, relative))
+    found, skipped = source_files(path, follow_links)
+    out.skipped.extend(skipped)
     return found
 
 
@@ -444,7 +483,7 @@ def read(path: Path, options: ImportOptions) -> Reading:
     """Read org-journal files from a file or a folder (see the module's docstring)."""
     out = Reading([], [])
     dated = encrypted = 0
-    for file, origin in _files(path):
+    for file, origin in _files(path, options.follow_links, out):
         name = file.name
         if name.lower().endswith(".gpg"):
             encrypted += 1

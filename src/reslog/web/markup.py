@@ -23,36 +23,22 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 
 from reslog.markdown import FIELD_PATTERN, TAG_PATTERN
+from reslog.markup import safe_url
 from reslog.model import STAR
 
 __all__ = ["block", "inline", "safe_url"]
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _HOLD = re.compile("\ue000(\\d+)\ue001")
 _URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s<>\"'`]+")
 _WIKI = re.compile(r"\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRAILING = ".,;:!?)]}'\""
-
-
-def safe_url(url: str) -> bool:
-    """Whether a link may point at ``url``: http(s), mailto or relative (no scheme at all)."""
-    # Browsers drop tabs, newlines and control characters inside a URL, and markdown-it
-    # percent-encodes them: judge the URL as a browser would read it, and as it is written.
-    for form in (url, unquote(url)):
-        stripped = "".join(ch for ch in form if ch > " " and ch != "\x7f")
-        match = _SCHEME.match(stripped)
-        if match is not None and match.group(1).lower() not in _ALLOWED_SCHEMES:
-            return False
-    stripped = "".join(ch for ch in url if ch > " ")
-    match = _SCHEME.match(stripped)
-    return match is None or match.group(1).lower() in _ALLOWED_SCHEMES
 
 
 def _markdown() -> MarkdownIt:
