@@ -32,7 +32,7 @@ from reslog.errors import LogError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
     from typing import Any
 
     Hook = Callable[[sqlite3.Error], BaseException]
@@ -120,6 +120,11 @@ class _Cursor(sqlite3.Cursor):
             return super().__next__()
         except sqlite3.Error as exc:
             raise self._failed(exc) from exc
+
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]  # a list's iterator, not the cursor
+        # ``for row in cursor`` fetches every row in one guarded call: a guard per row (the
+        # __next__ above) cost 1.4 us a row, 50 ms of a search that lists 37,000 entry ids
+        return iter(self.fetchall())
 
 
 class Connection(sqlite3.Connection):

@@ -36,6 +36,7 @@ from reslog.search import (
     Hit,
     allowed_ids,
     compile_query,
+    disallowed_ids,
     hits_for,
     loose_query,
     matching_ids,
@@ -181,15 +182,13 @@ class Ranked(Record):
 
 
 def _keyword_ids(index: Index, query: str, filters: Filters | None) -> set[int]:
-    """Every entry the keyword leg could rank at any depth: all the words, or any subject word."""
+    """Every entry that holds all the query's words (the "of 143" counts these, and the entries
+    close in meaning: those that hold just one of the words are ranked, but not counted, or a
+    long question would count most of the log)."""
     compiled = compile_query(query)
-    found: set[int] = set()
-    if compiled.match is not None:
-        found = matching_ids(index, compiled.match, filters, compiled.exclude)
-    loose = loose_query(query)
-    if loose is not None:
-        found |= matching_ids(index, loose, filters, compiled.exclude)
-    return found
+    if compiled.match is None:
+        return set()
+    return matching_ids(index, compiled.match, filters, compiled.exclude)
 
 
 def rank(
@@ -209,14 +208,15 @@ def rank(
     if query_vector is None:
         query_vector = backend.embed([query])[0]
     exclude = compile_query(query).exclude
-    allowed = set(allowed_ids(index, filters, exclude))
+    excluded = disallowed_ids(index, filters, exclude)
+    allowed = None if excluded is not None else set(allowed_ids(index, filters, exclude))
     scores = vectors.scores(query_vector)
-    semantic = vectors.top(query_vector, depth, allowed, scores)
+    semantic = vectors.top(query_vector, depth, allowed, scores, excluded)
     best = semantic[0][1] if semantic else 0.0
     close: set[int] | None = None
     if count:  # every entry in scope that meaning alone would list
-        above = vectors.entries[scores >= (floor if floor is not None else -2.0)]
-        close = {int(i) for i in above} & allowed
+        above = {int(i) for i in vectors.entries[scores >= (floor if floor is not None else -2.0)]}
+        close = above & allowed if allowed is not None else above - (excluded or set())
     if mode == "semantic":
         return Ranked([(i, s) for i, s in semantic if floor is None or s >= floor], best,
                       None if close is None else len(close))

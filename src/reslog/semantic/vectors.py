@@ -368,13 +368,17 @@ class Vectors:
 
     def top(
         self, query: NDArray[np.float32], k: int, allowed: set[int] | None = None,
-        scores: NDArray[np.float32] | None = None,
+        scores: NDArray[np.float32] | None = None, excluded: set[int] | None = None,
     ) -> list[tuple[int, float]]:
-        """The ``k`` best (entry id, cosine), best first, among ``allowed`` entries if given."""
+        """The ``k`` best (entry id, cosine), best first, among ``allowed`` entries if given, and
+        never ``excluded`` ones."""
         scores = self.scores(query) if scores is None else scores
         if allowed is not None:
             mask = np.isin(self.entries, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
             scores = np.where(mask, scores, -np.inf).astype(np.float32)
+        if excluded:
+            mask = np.isin(self.entries, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
+            scores = np.where(mask, -np.inf, scores).astype(np.float32)
         k = min(k, len(scores))
         if k <= 0:
             return []
