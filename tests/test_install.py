@@ -66,10 +66,13 @@ def test_the_semantic_extra_installs_no_torch_and_stays_small(tmp_path: Path) ->
     reslog = venv / "bin" / "reslog"
     for text in ("the loss went NaN with fp16 after step 3000", "booked the train to Lyon"):
         subprocess.run([str(reslog), "did", text], check=True, env=env, capture_output=True)
-    out = subprocess.run([str(reslog), "search", "--mode", "semantic", "--json",
-                          "numerical instability in half precision"], env=env, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert "NaN" in json.loads(out.stdout)[0]["text"]
+    # queries that share no word with the entry they should find
+    for query, needle in (("training blew up in mixed precision", "NaN"), ("ticket for a trip by rail", "Lyon")):
+        out = subprocess.run([str(reslog), "search", "--mode", "semantic", "--json", query],
+                             env=env, capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        found = json.loads(out.stdout)
+        assert found and needle in found[0]["text"], (query, found)
 
 
 _REFERENCE = """

@@ -77,6 +77,8 @@ def load(model: str = DEFAULT_MODEL, bulk: bool = False, stamp: str | None = Non
 
 
 def _load(model: str, bulk: bool = False, stamp: str | None = None) -> Backend:
+    if model.startswith("sentence-transformers:"):
+        _local_folder(model)
     if not installed(model):
         if model == DEFAULT_MODEL:
             raise NotInstalled(f"semantic search is not installed; {INSTALL_HINT}")
@@ -101,17 +103,23 @@ def _load(model: str, bulk: bool = False, stamp: str | None = None) -> Backend:
     return LlmBackend(model)
 
 
+def _local_folder(model: str) -> str:
+    """The existing folder named by ``sentence-transformers:FOLDER``, or a one-line error."""
+    import os
+
+    folder = os.path.expanduser(model.split(":", 1)[1])
+    if not os.path.isdir(folder):
+        raise NotInstalled(f"search.model: no model folder at {folder}; give the folder of a local model")
+    return folder
+
+
 class SentenceTransformerBackend:
     """A local sentence-transformers model (imports torch)."""
 
     def __init__(self, model: str) -> None:
-        import os
-
         self.name = model
-        folder = os.path.expanduser(model.split(":", 1)[1])
-        if not os.path.isdir(folder):
-            raise NotInstalled(f"search.model: no model folder at {folder}; give the folder of a local model")
-        from sentence_transformers import SentenceTransformer
+        folder = _local_folder(model)
+        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found,unused-ignore]
 
         self._model = SentenceTransformer(folder, device="cpu", local_files_only=True)
 
