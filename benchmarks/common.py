@@ -18,6 +18,11 @@ DATA = HERE / "data"
 LOG_10Y = DATA / "log10y"
 JOURNAL_10Y = DATA / "journal10y.txt"
 
+# A read on a log that is not fully embedded starts the background embedder (docs/format.md
+# section 14); in a benchmark it would compete for the CPU with what is being timed. Every
+# process a benchmark starts inherits this; bench_semantic.py embeds in the foreground.
+os.environ.setdefault("RESLOG_BACKGROUND", "0")
+
 
 def ensure_log() -> tuple[Path, Path]:
     """The 10-year log and the same entries as one jrnl journal, generated once and cached."""

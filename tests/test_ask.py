@@ -259,3 +259,28 @@ def test_a_one_line_entry_that_holds_the_question_words_answers(log_dir: Path, r
     assert data["citations"][0]["line"] == 2 and "33% of the time" in data["citations"][0]["text"]
     nothing = json.loads(run("ask", "--json", "what did I learn about protein folding?").out)
     assert nothing["abstained"] is True
+
+
+def test_the_false_abstentions_found_by_hand_answer(log_dir: Path, run: Run, clock: Clock) -> None:
+    """Issue 14's hand-tried cases on a small log: the answer's own entry is found, cited and
+    not abstained on; a paraphrase with no shared word is found by meaning."""
+    pages = {
+        "2026-11-16": "## What was done\n- 10:00 exp: W2S sweep over learning rates 1e-4, 3e-4, 1e-3 #w2s\n",
+        "2026-11-17": "## What was done\n- 11:00 decision: use 3e-4 for all W2S runs #w2s\n",
+        "2026-11-18": "## What was done\n- 16:00 decision: drop the second baseline, it duplicates the first\n",
+        "2026-11-19": "## What was done\n- 09:30 bug: NaN loss after step 3000 with fp16, fixed with loss scaling\n",
+        "2026-11-24": "## What was done\n- 09:00 read: the Chinchilla paper on compute-optimal scaling\n"
+                      "- 10:00 booked the train to Lyon for the workshop\n",
+    }
+    for day, text in pages.items():
+        path = day_file(log_dir, day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    picked = json.loads(run("ask", "--json", "what learning rate did I pick for W2S?").out)
+    assert picked["abstained"] is False
+    assert "2026-11-17" in [c["date"] for c in picked["citations"]]
+    decided = json.loads(run("ask", "--json", "what did I decide last week?").out)
+    assert decided["abstained"] is False and decided["time_scope"]["since"] == "2026-11-16"
+    assert {"2026-11-17", "2026-11-18"} <= {c["date"] for c in decided["citations"]}, decided
+    found = json.loads(run("search", "--mode", "semantic", "--json", "numerical instability in half precision").out)
+    assert found and "NaN loss" in found[0]["text"]

@@ -290,8 +290,10 @@ def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
     days: dict[str, list[Quote]] = {}
     for rank in sorted(best):
         ranked = sorted(best[rank], key=lambda item: -item[0])
-        # a second sentence only if it answers nearly as well as the first (not just any line)
-        chosen = [item for item in ranked[:SENTENCES_PER_ENTRY] if item[0] >= _SECOND_SENTENCE * ranked[0][0]]
+        # the best sentence always (its score may be below 0: an entry found by its kind, not its
+        # words), a second only if it answers nearly as well as the first (not just any line)
+        chosen = ranked[:1] + [item for item in ranked[1:SENTENCES_PER_ENTRY]
+                               if item[0] > 0 and item[0] >= _SECOND_SENTENCE * ranked[0][0]]
         for score, hit, line, text in sorted(chosen, key=lambda item: item[2]):
             days.setdefault(hit.date, []).append(Quote(hit.date, hit.file, line, text, round(score, 4)))
     for day_quotes in days.values():  # days in order of their best entry, lines in page order
