@@ -223,10 +223,8 @@ def main() -> None:
     parser.add_argument("--vectors", choices=("embed", "fill", "none"), default="embed")
     args = parser.parse_args()
     cached, _ = ensure_log()
-    if args.vectors == "embed":
-        import bench_semantic
-
-        bench_semantic._embed_all(cached)
+    if args.vectors == "embed":  # embeds what has no vector yet (all of it the first time: minutes)
+        subprocess.run([*reslog_command(), "--dir", str(cached), "reindex"], check=True, capture_output=True)
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "log10y"
         shutil.copytree(cached, log)

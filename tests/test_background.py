@@ -213,3 +213,37 @@ def test_what_was_just_captured_is_found_by_meaning_at_once(log_dir: Path, big_l
     with Index(Log(log_dir)) as index:
         assert coverage(index, "all-MiniLM-L6-v2/int8").complete
     assert INLINE_TOKENS >= 200  # room for a day of captures
+
+
+def test_the_week_and_the_digest_of_a_partly_embedded_log(log_dir: Path, big_log: int) -> None:
+    """Ideas not embedded yet are grouped by words, counted and said so; none is left out, and
+    neither read embeds the log while the person waits."""
+    week = day_file(log_dir, "2026-11-24")
+    week.parent.mkdir(parents=True, exist_ok=True)
+    week.write_text("## Random ideas\n- 09:00 average predictions over five random seeds before comparing\n"
+                    "- 10:00 a tokenizer that keeps accents in French titles\n", encoding="utf-8")
+    assert reslog(log_dir, "reindex", background=False).returncode == 0
+    embedded = vector_count(log_dir)
+    # then a day of bulk notes (more than a read embeds itself) and two new ideas in the same week
+    later = day_file(log_dir, "2026-11-26")
+    bulk = [f"- 08:{k:02d} {_TOPICS[k % len(_TOPICS)]}, noted again as item {k} of the morning"
+            for k in range(60)]
+    later.write_text("## What was done\n" + "\n".join(bulk) + "\n## Random ideas\n"
+                     "- 11:00 report the spread across seeds next to every result\n"
+                     "- 12:00 normalize unicode accents before tokenizing titles\n", encoding="utf-8")
+    done = reslog(log_dir, "digest", "--json", "--week", "2026-W48", background=False)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["not_embedded"] == 2 and data["grouped_by"] == "embeddings and shared words"
+    texts = sorted(e["text"] for theme in data["themes"] for e in theme["entries"])
+    assert len(texts) == 4 and any("normalize unicode" in t for t in texts)
+    plain = reslog(log_dir, "digest", "--week", "2026-W48", background=False)
+    assert "4 ideas from 2026-11-23 to 2026-11-29" in plain.stdout
+    assert "(2 not embedded yet, grouped by shared words)" in plain.stdout
+    assert "meaning search covers" in plain.stderr
+    page = reslog(log_dir, "week", "2026-W48", background=False)
+    assert page.returncode == 0, page.stderr
+    text = (log_dir / "weeks" / "2026" / "2026-W48.md").read_text(encoding="utf-8")
+    assert "2 ideas not embedded yet: grouped by shared words" in text
+    assert "normalize unicode accents before tokenizing titles" in text
+    assert vector_count(log_dir) == embedded  # nothing was embedded while the reads waited

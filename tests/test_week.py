@@ -360,3 +360,15 @@ def test_new_page_lists_every_block_once(known: Path, run: Run) -> None:
     for name in BLOCKS:
         assert text.count(f"<!-- reslog:begin {name} -->") == 1
         assert text.count(f"<!-- reslog:end {name} -->") == 1
+
+
+def test_one_finished_to_do_reads_in_the_singular(log_dir: Path, clock: Clock, run: Run) -> None:
+    earlier = day_file(log_dir, "2026-11-10")
+    earlier.parent.mkdir(parents=True, exist_ok=True)
+    earlier.write_text("## What to do next\n- [x] Read the W2S paper [est:: 1h] [took:: 2h]\n", encoding="utf-8")
+    day_file(log_dir, "2026-11-24").write_text(
+        "## What to do next\n- [x] Rerun the sweep [est:: 2h] [took:: 1h]\n", encoding="utf-8")
+    assert run("week", "2026-W48").code == 0
+    text = (log_dir / "weeks/2026/2026-W48.md").read_text(encoding="utf-8")
+    assert "- 1 finished to-do: estimated 2h, spent 1h\n" in text
+    assert "(median of 1 earlier to-do)" in text

@@ -393,9 +393,10 @@ def render_blocks(figures: dict[str, Any]) -> dict[str, list[str]]:
     if not this["timed"]:
         lines.append("No finished to-dos with an estimate and a time spent this week.")
     else:
-        lines.append(f"- {len(this['timed'])} finished to-dos: estimated "
+        lines.append(f"- {plural(len(this['timed']), 'finished to-do')}: estimated "
                      f"{format_duration(this['est_minutes'])}, spent {format_duration(this['took_minutes'])}")
-        norm_text = (f"the personal norm is {norm:g}x (median of {figures['norm_n']} earlier to-dos)"
+        earlier = plural(figures["norm_n"], "earlier to-do")
+        norm_text = (f"the personal norm is {norm:g}x (median of {earlier})"
                      if norm is not None else "no earlier finished to-dos to compare with yet")
         lines.append(f"- Estimate ratio (median took/est): {this['ratio']:g}x this week; {norm_text}")
         for t in this["timed"]:
