@@ -260,3 +260,37 @@ def test_reindex_draws_a_progress_bar_on_a_terminal_only(log_dir: Path) -> None:
     assert b"Indexing the log" in drawn and b"100%" in drawn
     piped = subprocess.run([sys.executable, "-m", "reslog", "reindex"], env=env, capture_output=True, timeout=60)
     assert piped.returncode == 0 and b"Indexing the log" not in piped.stderr
+
+
+def test_connections_opening_a_new_index_at_once_migrate_it_once(tmp_path: Path) -> None:
+    """The web app's request threads (or two commands) open a log's first index together: each
+    migration runs once, and no opener fails with 'table ... already exists'."""
+    import threading
+
+    for attempt in range(12):
+        folder = tmp_path / f"log{attempt}"
+        (folder / "days").mkdir(parents=True)
+        start = threading.Barrier(6)
+        failures: list[BaseException] = []
+
+        def open_index(folder: Path = folder, start: threading.Barrier = start,
+                       failures: list[BaseException] = failures) -> None:
+            index = Index(Log(folder))
+            try:
+                start.wait()
+                assert index.db.execute("SELECT count(*) FROM files").fetchone() == (0,)
+            except BaseException as exc:  # reported below, with the others
+                failures.append(exc)
+            finally:
+                index.close()
+
+        threads = [threading.Thread(target=open_index) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        db = sqlite3.connect(folder / ".reslog" / "index.db")
+        names = [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY name")]
+        db.close()
+        assert names == sorted(name for name, _ in MIGRATIONS)

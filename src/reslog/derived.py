@@ -27,6 +27,7 @@ import datetime as dt
 import errno
 import os
 import sqlite3
+import time
 
 from reslog.errors import LogError
 
@@ -152,15 +153,37 @@ class Connection(sqlite3.Connection):
 
 def connect(file: str, on_failure: Hook | None = None) -> Connection:
     """Open ``file`` (made if missing) in WAL mode; failures go to ``on_failure``."""
-    db = sqlite3.connect(file, timeout=30, isolation_level=None, check_same_thread=False, factory=Connection)
+    db = sqlite3.connect(file, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False,
+                         factory=Connection)
     db.on_failure = on_failure
     try:
-        db.execute("PRAGMA journal_mode=WAL")
+        _wal(db)
         db.execute("PRAGMA synchronous=NORMAL")
     except BaseException:
         db.close()
         raise
     return db
+
+
+#: How long a statement waits for another connection's lock before it is "busy".
+BUSY_SECONDS = 30.0
+
+
+def _wal(db: Connection) -> None:
+    """Put ``db`` in WAL mode. Several connections doing so to a new file at once (the web app's
+    request threads, two commands on a new log) get "database is locked" at once: SQLite does
+    not wait on its busy timeout for a change of journal mode, so this waits here."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            sqlite3.Connection.execute(db, "PRAGMA journal_mode=WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF not in (_BUSY, _LOCKED) or time.monotonic() > deadline:
+                if db.on_failure is None:
+                    raise
+                raise db.on_failure(exc) from exc
+            time.sleep(0.01)
 
 
 def identity(file: str) -> tuple[int, int] | None:

@@ -263,7 +263,11 @@ class _Unusable(Exception):
 def migrate(
     db: sqlite3.Connection, upto: int | None = None, migrations: Migrations | None = None
 ) -> list[str]:
-    """Apply the migrations not yet applied (the first ``upto`` only, for tests)."""
+    """Apply the migrations not yet applied (the first ``upto`` only, for tests).
+
+    Each runs in its own write transaction and is checked again once the write lock is held:
+    two connections opening a new index at once (the web app's request threads, two commands)
+    both see it unapplied, and the second must find it done rather than run it twice."""
     if migrations is None:
         migrations = MIGRATIONS
     db.execute("CREATE TABLE IF NOT EXISTS migrations(name TEXT PRIMARY KEY, applied_at TEXT)")
@@ -277,6 +281,9 @@ def migrate(
             continue
         db.execute("BEGIN IMMEDIATE")
         try:
+            if db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone() is not None:
+                db.execute("COMMIT")  # applied by another connection since we looked
+                continue
             step(db)
             db.execute(
                 "INSERT INTO migrations VALUES (?, ?)",

@@ -8,23 +8,13 @@ from pathlib import Path
 
 import click
 
+from reslog.analytics import TOPICS
 from reslog.cli import context
 from reslog.cli.context import log_of
 from reslog.cli.style import echo
 from reslog.cli.tags_cmds import complete_tags
 from reslog.dates import parse_range
 from reslog.errors import InputError, ReslogError
-
-#: TOPIC -> the question it answers (the module is reslog.analytics.TOPIC).
-TOPICS = {
-    "time": "How long do tasks really take against my estimates?",
-    "bugs": "Which bugs keep recurring?",
-    "sources": "Where did my important information and my ideas come from?",
-    "focus": "How did my focus evolve?",
-    "weeks": "What made a week better than the last?",
-    "habits": "When and how do I log?",
-    "runs": "Which experiments did I run, how did they end, and which taught me something?",
-}
 
 
 @click.command()

@@ -25,6 +25,7 @@ import importlib
 import re
 from typing import Any
 
+from reslog.analytics import TOPICS
 from reslog.dates import parse_date, parse_range, week_range
 from reslog.errors import InputError
 from reslog.index import Index
@@ -37,7 +38,7 @@ TEXT_CHARS = 400
 #: The most results any tool returns.
 MAX_LIMIT = 100
 #: ``reslog stats`` topics (the module is reslog.analytics.TOPIC).
-STATS_TOPICS = ("time", "bugs", "sources", "focus", "weeks", "habits")
+STATS_TOPICS = tuple(TOPICS)
 
 _CITED_DAY = re.compile(r"^days/(\d{4})/(\d{4}-\d{2}-\d{2})\.md(?::\d+)?$")
 

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from reslog.analytics import TOPICS
 from reslog.dates import parse_range
 from reslog.errors import InputError
 from reslog.model import KINDS, SECTION_ORDER
@@ -27,14 +28,6 @@ __all__ = ["TOPICS", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-TOPICS = {
-    "time": "How long do tasks really take against my estimates?",
-    "bugs": "Which bugs keep recurring?",
-    "sources": "Where did my important information and my ideas come from?",
-    "focus": "How did my focus evolve?",
-    "weeks": "What made a week better than the last?",
-    "habits": "When and how do I log?",
-}
 
 
 def _filters(params: dict[str, str], today: dt.date) -> Filters:
