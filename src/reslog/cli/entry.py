@@ -48,11 +48,20 @@ def globals_first(args: list[str]) -> list[str]:
     return [*args[:at], *moved, args[at], *rest] if moved else args
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run reslog with ``argv`` (default: the process's); return the exit code."""
+def main(argv: list[str] | None = None, *, process: bool = False) -> int:
+    """Run reslog with ``argv`` (default: the process's); return the exit code.
+
+    ``process``: this is the whole process (the console script). Once the command is done, a
+    Ctrl-C could only interrupt the way out (output flushed, files closed) and turn a finished
+    command's status into death by signal; from then on it is ignored."""
     args = globals_first(sys.argv[1:] if argv is None else list(argv))
     with terminal_output(), notices_to(_notice):
-        return _main(args)
+        code = _main(args)
+        if process:
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return code
 
 
 def _notice(message: str) -> None:
@@ -149,4 +158,8 @@ def _dash_hint(exc: Exception, where: str) -> str:
 
 def run() -> None:
     """The console script's entry point."""
-    sys.exit(main())
+    try:
+        code = main(process=True)
+    except KeyboardInterrupt:  # in the instant between the command's end and the line above
+        code = 130
+    sys.exit(code)
