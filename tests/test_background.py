@@ -251,3 +251,9 @@ def test_the_week_and_the_digest_of_a_partly_embedded_log(log_dir: Path, big_log
     assert "2 ideas not embedded yet: grouped by shared words" in text
     assert "normalize unicode accents before tokenizing titles" in text
     assert vector_count(log_dir) == embedded  # nothing was embedded while the reads waited
+
+
+def test_the_time_left_reads_in_seconds_under_a_minute() -> None:
+    from reslog.cli.todo_cmds import _time_left
+
+    assert [_time_left(s) for s in (0.2, 3.4, 59.4, 60, 150, 3900)] == ["1s", "3s", "59s", "1m", "2m", "1h05m"]

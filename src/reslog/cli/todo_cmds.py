@@ -205,6 +205,12 @@ def _embedding_status(log: Log) -> None:
     elif not found.alive:
         click.echo(f"Embedding stopped at {share}; the next search or `reslog reindex` goes on.")
     else:
-        left = found.seconds_left
-        eta = "" if left is None else f", about {format_duration(max(1, round(left / 60)))} left"
+        eta = "" if found.seconds_left is None else f", about {_time_left(found.seconds_left)} left"
         click.echo(f"Embedding for meaning search: {share}, {found.rate:.0f} passages/s{eta}.")
+
+
+def _time_left(seconds: float) -> str:
+    """``40s`` under a minute, else whole minutes and hours (``3m``, ``1h05m``)."""
+    if seconds < 59.5:
+        return f"{max(1, round(seconds))}s"
+    return format_duration(round(seconds / 60))
