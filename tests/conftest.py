@@ -103,3 +103,20 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 
 def day_file(log: Path, day: str) -> Path:
     return log / "days" / day[:4] / f"{day}.md"
+
+
+def write_day(log: Path, day: str, text: str) -> Path:
+    """Write a day page by hand, as a person or another tool would."""
+    path = day_file(log, day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def log_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a log but its derived data (.reslog/), by path: what a command must not change."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".reslog" not in p.parts
+    }

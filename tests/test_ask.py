@@ -17,7 +17,7 @@ from reslog.semantic import backends
 from reslog.semantic.vectors import Vectors, update
 from reslog.store import Log
 
-from .conftest import Clock, Result, day_file
+from .conftest import Clock, Result, day_file, write_day
 
 Run = Callable[..., Result]
 
@@ -273,9 +273,7 @@ def test_the_false_abstentions_found_by_hand_answer(log_dir: Path, run: Run, clo
                       "- 10:00 booked the train to Lyon for the workshop\n",
     }
     for day, text in pages.items():
-        path = day_file(log_dir, day)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_day(log_dir, day, text)
     picked = json.loads(run("ask", "--json", "what learning rate did I pick for W2S?").out)
     assert picked["abstained"] is False
     assert "2026-11-17" in [c["date"] for c in picked["citations"]]

@@ -25,7 +25,7 @@ from reslog.semantic.setup import INLINE_TOKENS, prepare
 from reslog.semantic.vectors import VECTORS_FILE, coverage
 from reslog.store import Log
 
-from .conftest import Result, day_file
+from .conftest import Result, day_file, write_day
 
 Run = Callable[..., Result]
 
@@ -222,19 +222,16 @@ def test_what_was_just_captured_is_found_by_meaning_at_once(log_dir: Path, big_l
 def test_the_week_and_the_digest_of_a_partly_embedded_log(log_dir: Path, big_log: int) -> None:
     """Ideas not embedded yet are grouped by words, counted and said so; none is left out, and
     neither read embeds the log while the person waits."""
-    week = day_file(log_dir, "2026-11-24")
-    week.parent.mkdir(parents=True, exist_ok=True)
-    week.write_text("## Random ideas\n- 09:00 average predictions over five random seeds before comparing\n"
-                    "- 10:00 a tokenizer that keeps accents in French titles\n", encoding="utf-8")
+    write_day(log_dir, "2026-11-24", "## Random ideas\n- 09:00 average predictions over five random seeds before "
+              "comparing\n- 10:00 a tokenizer that keeps accents in French titles\n")
     assert reslog(log_dir, "reindex", background=False).returncode == 0
     embedded = vector_count(log_dir)
     # then a day of bulk notes (more than a read embeds itself) and two new ideas in the same week
-    later = day_file(log_dir, "2026-11-26")
     bulk = [f"- 08:{k:02d} {_TOPICS[k % len(_TOPICS)]}, noted again as item {k} of the morning"
             for k in range(60)]
-    later.write_text("## What was done\n" + "\n".join(bulk) + "\n## Random ideas\n"
-                     "- 11:00 report the spread across seeds next to every result\n"
-                     "- 12:00 normalize unicode accents before tokenizing titles\n", encoding="utf-8")
+    write_day(log_dir, "2026-11-26", "## What was done\n" + "\n".join(bulk) + "\n## Random ideas\n"
+              "- 11:00 report the spread across seeds next to every result\n"
+              "- 12:00 normalize unicode accents before tokenizing titles\n")
     done = reslog(log_dir, "digest", "--json", "--week", "2026-W48", background=False)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)

@@ -80,7 +80,7 @@ def _complete(log: Path, words: str) -> list[str]:
     env = {**os.environ, "RESLOG_DIR": str(log), "_RESLOG_COMPLETE": "bash_complete",
            "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
     done = subprocess.run([sys.executable, "-m", "reslog"], env=env, capture_output=True, text=True, check=True)
-    return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+    return [line.split(",", 1)[1] for line in done.stdout.splitlines() if line]  # none: one empty line
 
 
 def test_completion_of_tags_and_todo_numbers(run: Run, log_dir: Path) -> None:
@@ -102,6 +102,14 @@ def test_completion_of_tags_and_todo_numbers(run: Run, log_dir: Path) -> None:
     assert _complete(log_dir, "reslog search --tag wr") == ["writing"]
     assert _complete(log_dir, "reslog done ") == ["2"]
     assert _complete(log_dir, "reslog reopen ") == ["1"]
+
+
+def test_completion_writes_nothing_and_never_fails(run: Run, log_dir: Path, tmp_path: Path) -> None:
+    assert _complete(tmp_path / "no-log", "reslog did -t w") == []  # no log at all
+    assert not (tmp_path / "no-log").exists()
+    run("did", "sweep #w2s")  # a log with no index yet
+    assert _complete(log_dir, "reslog did -t w") == []
+    assert not (log_dir / ".reslog" / "index.db").exists()  # capture keeps its undo journal there
 
 
 def test_show_takes_the_phrases_of_since(run: Run, clock: Clock, log_dir: Path) -> None:

@@ -11,26 +11,9 @@ import pytest
 
 from reslog.dates import FIRST_DAY, LAST_DAY
 
-from .conftest import Clock, Result, day_file
+from .conftest import Clock, Result, day_file, log_files, write_day
 
 Run = Callable[..., Result]
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    if not folder.exists():
-        return {}
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".reslog" not in p.parts
-    }
-
-
-def _write(log_dir: Path, day: str, text: str) -> Path:
-    path = day_file(log_dir, day)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_the_range() -> None:
@@ -41,14 +24,14 @@ def test_the_range() -> None:
                                   "99999999 days ago", "999999999999999999999 days ago"])
 def test_captures_outside_the_range_are_refused(run: Run, clock: Clock, log_dir: Path, when: str) -> None:
     run("did", "first")
-    before = _files(log_dir)
+    before = log_files(log_dir)
     for args in (("did", "x", "--date", when), ("todo", "x", "--date", when, "--force"),
                  ("think", "x", "--date", when)):
         result = run(*args)
         assert result.code == 2, result
         assert result.err.count("\n") == 1 and "Traceback" not in result.err
         assert "outside the dates reslog supports (1900-01-01 to 2199-12-31)" in result.err
-    assert _files(log_dir) == before
+    assert log_files(log_dir) == before
 
 
 @pytest.mark.parametrize("when", ["2062-11-26", "2025-11-20", "1926-11-26"])
@@ -59,7 +42,7 @@ def test_a_year_typo_asks_for_force(run: Run, clock: Clock, log_dir: Path, when:
         f"reslog: {when} is more than a year from today (2026-11-26); check the year, "
         "or add --force to write there\n"
     )
-    assert _files(log_dir) == {}
+    assert log_files(log_dir) == {}
     forced = run("did", "x", "--date", when, "--force")
     assert forced.code == 0
     assert day_file(log_dir, when).exists()
@@ -87,9 +70,9 @@ def test_readers_skip_pages_outside_the_range(run: Run, clock: Clock, log_dir: P
     (log_dir).mkdir()
     (log_dir / "reslog.toml").write_text("[search]\nembeddings = false\n")
     for day in OUTSIDE:
-        _write(log_dir, day, "## What to do next\n- [ ] typo to-do [est:: 1h]\n## What was done\n"
+        write_day(log_dir, day, "## What to do next\n- [ ] typo to-do [est:: 1h]\n## What was done\n"
                "- 10:00 bug: the typo page #w2s\n")
-    _write(log_dir, "2026-11-25", "## What was done\n- 10:00 bug: a typo fixed #w2s\n"
+    write_day(log_dir, "2026-11-25", "## What was done\n- 10:00 bug: a typo fixed #w2s\n"
            "- [ ] wait [carried:: not-a-date]\n")
     pages = {day: day_file(log_dir, day).read_bytes() for day in OUTSIDE}
     result = run(*args)
@@ -116,14 +99,14 @@ def test_show_a_date_outside_the_range(run: Run, clock: Clock) -> None:
 
 
 def test_reindex_check_lists_pages_outside_the_range(run: Run, clock: Clock, log_dir: Path) -> None:
-    _write(log_dir, "0226-11-30", "- typo\n")
+    write_day(log_dir, "0226-11-30", "- typo\n")
     run("search", "--mode", "keyword", "typo")
     out = run("reindex", "--check").out
     assert "problem  days/0226/0226-11-30.md: its date is outside the dates reslog supports" in out
 
 
 def test_garbage_carried_does_not_break_the_week(run: Run, clock: Clock, log_dir: Path) -> None:
-    _write(log_dir, "2026-11-24", "## What to do next\n- [ ] call [carried:: not-a-date]\n"
+    write_day(log_dir, "2026-11-24", "## What to do next\n- [ ] call [carried:: not-a-date]\n"
            "- [ ] mail [carried:: 2026-13-45]\n- [ ] old [carried:: 0001-01-01]\n")
     result = run("week")
     assert result.code == 0, result
@@ -138,7 +121,7 @@ def test_a_week_outside_the_range_is_refused(run: Run, clock: Clock, log_dir: Pa
 
 
 def test_carry_over_skips_a_page_outside_the_range(run: Run, clock: Clock, log_dir: Path) -> None:
-    typo = _write(log_dir, "0226-11-25", "## What to do next\n- [ ] written on a typo day\n")
+    typo = write_day(log_dir, "0226-11-25", "## What to do next\n- [ ] written on a typo day\n")
     assert run("todo", "today's").code == 0
     assert typo.read_text() == "## What to do next\n- [ ] written on a typo day\n"
     assert "written on a typo day" not in day_file(log_dir, "2026-11-26").read_text()

@@ -11,26 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Clock, Result, day_file
+from .conftest import Clock, Result, day_file, log_files
 
 Run = Callable[..., Result]
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    if not folder.exists():
-        return {}
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".reslog" not in p.parts
-    }
 
 
 @pytest.fixture
 def seeded(run: Run, clock: Clock, log_dir: Path) -> dict[str, bytes]:
     run("todo", "one", "--est", "1h")
     run("did", "something")
-    return _snapshot(log_dir)
+    return log_files(log_dir)
 
 
 @pytest.mark.parametrize(
@@ -65,16 +55,16 @@ def test_bad_input(
     assert result.err.startswith("reslog: ") and message in result.err
     assert result.err.count("\n") == 1, result.err
     assert result.out == ""
-    assert _snapshot(log_dir) == seeded
+    assert log_files(log_dir) == seeded
 
 
 def test_done_twice_is_refused(run: Run, log_dir: Path, seeded: dict[str, bytes]) -> None:
     assert run("done", "1").code == 0
-    written = _snapshot(log_dir)
+    written = log_files(log_dir)
     result = run("done", "1")
     assert result.code == 1
     assert "to-do 1 on 2026-11-26 is done, not open" in result.err
-    assert _snapshot(log_dir) == written
+    assert log_files(log_dir) == written
 
 
 def test_page_that_is_not_utf8_is_named_and_kept(run: Run, clock: Clock, log_dir: Path) -> None:

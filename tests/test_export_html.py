@@ -474,6 +474,13 @@ def test_week_review_pages_are_in_the_site_redacted(log: Log, run: Callable[...,
     assert "zanzibar" in (tmp_path / "all" / "weeks" / "2026-W48.html").read_text(encoding="utf-8")
     assert run("export", "html", str(tmp_path / "no-reflection"), "--redact", "reflection").code == 0
     assert "next time" not in _all_text(tmp_path / "no-reflection")
+    # every heading the week page takes for the researcher's own sections, as `reslog week` reads them
+    for heading in ("Next week", "Next week\u2019s focus", "Reflections:"):
+        page.write_text(WEEK_PAGE + f"\n## {heading}\n\n- plan: finish the walrus ablation\n", encoding="utf-8")
+        out = tmp_path / f"own-{len(heading)}"
+        assert run("export", "html", str(out), "--redact", "reflection").code == 0
+        assert "walrus" not in _all_text(out), heading
+    page.write_text(WEEK_PAGE, encoding="utf-8")
     assert run("export", "html", str(tmp_path / "tagged"), "--tag", "w2s").code == 0  # a project: no reviews
     assert "Weekly review" not in _all_text(tmp_path / "tagged")
 

@@ -8,21 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Clock, Result, day_file
+from .conftest import Clock, Result, day_file, log_files, write_day
 
 Run = Callable[..., Result]
 
 HUGE = "99999999999999999999"
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    if not folder.exists():
-        return {}
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".reslog" not in p.parts
-    }
 
 
 def _one_line_error(result: Result, code: int, words: str) -> None:
@@ -30,13 +20,6 @@ def _one_line_error(result: Result, code: int, words: str) -> None:
     assert result.err.startswith("reslog: ") and result.err.count("\n") == 1, result.err
     assert words in result.err, result.err
     assert "Traceback" not in result.err
-
-
-def _write(log_dir: Path, day: str, text: str) -> Path:
-    path = day_file(log_dir, day)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --- item 1: huge durations ---
@@ -52,16 +35,16 @@ def _write(log_dir: Path, day: str, text: str) -> Path:
 )
 def test_capture_refuses_durations_out_of_range(run: Run, clock: Clock, log_dir: Path,
                                                 args: tuple[str, ...]) -> None:
-    before = _files(log_dir)
+    before = log_files(log_dir)
     _one_line_error(run(*args), 2, "too long for a duration")
-    assert _files(log_dir) == before
+    assert log_files(log_dir) == before
 
 
 def test_done_refuses_a_huge_took(run: Run, clock: Clock, log_dir: Path) -> None:
     run("todo", "one")
-    before = _files(log_dir)
+    before = log_files(log_dir)
     _one_line_error(run("done", "1", "--took", f"{HUGE}h"), 2, "too long for a duration")
-    assert _files(log_dir) == before
+    assert log_files(log_dir) == before
 
 
 def test_the_largest_duration_is_kept(run: Run, clock: Clock, log_dir: Path) -> None:
@@ -88,14 +71,14 @@ HAND_WRITTEN = (
 )
 def test_unreadable_fields_are_no_value_for_every_reader(run: Run, clock: Clock, log_dir: Path,
                                                          args: tuple[str, ...]) -> None:
-    _write(log_dir, "2026-11-25", HAND_WRITTEN)
+    write_day(log_dir, "2026-11-25", HAND_WRITTEN)
     result = run(*args)
     assert result.code == 0, result
     assert "Traceback" not in result.err
 
 
 def test_unreadable_fields_are_counted_by_reindex_check(run: Run, clock: Clock, log_dir: Path) -> None:
-    page = _write(log_dir, "2026-11-25", HAND_WRITTEN)
+    page = write_day(log_dir, "2026-11-25", HAND_WRITTEN)
     first = run("search", "model")
     assert "reslog: days/2026/2026-11-25.md: 4 field values could not be read" in first.err
     out = run("reindex", "--check").out
@@ -133,9 +116,9 @@ def test_unreadable_fields_are_counted_by_reindex_check(run: Run, clock: Clock, 
 def test_options_refuse_line_breaks_and_closing_brackets(run: Run, clock: Clock, log_dir: Path,
                                                         args: tuple[str, ...], words: str) -> None:
     run("did", "first")
-    before = _files(log_dir)
+    before = log_files(log_dir)
     _one_line_error(run(*args), 2, words)
-    assert _files(log_dir) == before
+    assert log_files(log_dir) == before
 
 
 def test_a_source_with_brackets_inside_is_kept_whole(run: Run, clock: Clock, log_dir: Path) -> None:
@@ -176,7 +159,7 @@ def test_a_field_in_a_code_span_is_not_read(run: Run, clock: Clock, log_dir: Pat
 
 
 def test_the_trailing_fields_are_still_updated_in_place(run: Run, clock: Clock, log_dir: Path) -> None:
-    _write(log_dir, "2026-11-26", "## What to do next\n- [ ] rerun [took:: 1h] #w2s ★ [est:: 2h]\n")
+    write_day(log_dir, "2026-11-26", "## What to do next\n- [ ] rerun [took:: 1h] #w2s ★ [est:: 2h]\n")
     run("start", "1")
     clock.set("2026-11-26T09:42:00")
     run("stop")

@@ -272,6 +272,16 @@ def test_skipped_are_reported_with_reasons(tmp_path: Path) -> None:
     assert notion.read(root, ImportOptions()).skipped == [Skipped("Untitled.md", "no date")]
 
 
+def test_mac_resource_forks_are_left_out_and_only_they(tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    for folder in ("__MACOSX", "sub/__MACOSX", "Journal__MACOSX"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / f"2026-11-26 Notes {ID}.md").write_text(f"# 2026-11-26 Notes\n\n- from {folder}\n",
+                                                                 encoding="utf-8")
+    found = notion.read(root, ImportOptions())
+    assert [item.body for item in found.items] == [("- from Journal__MACOSX",)] and found.skipped == []
+
+
 def test_code_tables_and_lists_stay_as_written(tmp_path: Path) -> None:
     page = tmp_path / f"2026-11-26 Code {ID}.md"
     page.write_text("# 2026-11-26 Code\n\n```python\nx = [a](b%20c.md)\n\ny\n```\n\n| a | b |\n| --- | --- |\n\n"

@@ -11,17 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Clock, Result, day_file
+from .conftest import Clock, Result, day_file, log_files
 
 Run = Callable[..., Result]
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".reslog" not in p.parts
-    }
 
 
 def _reslog(log_dir: Path, *args: str | bytes, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
@@ -53,13 +45,13 @@ def yesterday_with_a_todo(log_dir: Path) -> Path:
 )
 def test_invalid_utf8_is_refused_before_carry_over(log_dir: Path, yesterday_with_a_todo: Path,
                                                    args: tuple[bytes, ...], stdin: bytes) -> None:
-    before = _files(log_dir)
+    before = log_files(log_dir)
     done = _reslog(log_dir, *args, stdin=stdin)
     err = done.stderr.decode("utf-8", "replace")
     assert done.returncode == 2, err
     assert err.startswith("reslog: ") and err.count("\n") == 1, err
     assert "not valid UTF-8" in err
-    assert _files(log_dir) == before  # today's page was not made, nothing was carried
+    assert log_files(log_dir) == before  # today's page was not made, nothing was carried
 
 
 @pytest.mark.parametrize("args", [("search", b"\xff"), ("show", b"\xff"), ("search", "--tag", b"w\xe9")])
@@ -73,7 +65,7 @@ def test_invalid_utf8_in_a_reading_command(log_dir: Path, yesterday_with_a_todo:
 def test_lone_surrogates_in_process(run: Run, clock: Clock, log_dir: Path) -> None:
     result = run("did", "caf\udce9")
     assert result.code == 2 and "not valid UTF-8" in result.err
-    assert not log_dir.exists() or _files(log_dir) == {}
+    assert not log_dir.exists() or log_files(log_dir) == {}
 
 
 COMMANDS = [

@@ -169,6 +169,8 @@ def test_day_week_recent_todos_stats(log: Log) -> None:
         assert not (log.root / "weeks").exists()  # read tools write nothing
         stats = await call(client, "stats", topic="time")
         assert stats["topic"] == "time" and stats["summary"]
+        runs = await call(client, "stats", topic="runs")
+        assert runs["topic"] == "runs" and "no runs" in runs["summary"].lower(), runs
 
     session(log, body)
 
@@ -370,3 +372,12 @@ def test_cli_says_how_to_install_when_the_sdk_is_missing(log_dir: Path, tmp_path
                           stdin=subprocess.DEVNULL, timeout=60)
     assert done.returncode == 2 and done.stdout == ""
     assert "pip install 'reslog[mcp]'" in done.stderr
+
+
+def test_the_stats_tool_offers_every_topic() -> None:
+    from typing import get_args
+
+    from reslog.analytics import TOPICS
+    from reslog.mcp.server import Topic
+
+    assert get_args(Topic) == tuple(TOPICS)

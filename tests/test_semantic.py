@@ -299,7 +299,13 @@ def test_an_llm_embedding_model_can_be_the_backend(index: Index, log_dir: Path, 
         assert models == {"llm:reslog-test-words"}
     finally:
         pm.unregister(name="reslog_test_embed_plugin")
-        backends._LOADED.pop("llm:reslog-test-words", None)
+        backends._LOADED.pop(("llm:reslog-test-words", False), None)
+    assert ("llm:reslog-test-words", False) not in backends._LOADED
+
+
+def test_a_models_vector_name_is_known_without_loading_it() -> None:
+    assert backends.name_of() == backends.load().name == "all-MiniLM-L6-v2/int8"
+    assert backends.name_of("llm:some-model") == "llm:some-model"
 
 
 def test_the_vectors_snapshot_follows_every_change(index: Index, log_dir: Path) -> None:

@@ -19,7 +19,7 @@ from reslog.analytics.data import week_ratings
 from reslog.review import BLOCKS
 from reslog.store import Log
 
-from .conftest import Clock, Result, day_file
+from .conftest import Clock, Result, day_file, write_day
 
 Run = Callable[..., Result]
 
@@ -363,11 +363,8 @@ def test_new_page_lists_every_block_once(known: Path, run: Run) -> None:
 
 
 def test_one_finished_to_do_reads_in_the_singular(log_dir: Path, clock: Clock, run: Run) -> None:
-    earlier = day_file(log_dir, "2026-11-10")
-    earlier.parent.mkdir(parents=True, exist_ok=True)
-    earlier.write_text("## What to do next\n- [x] Read the W2S paper [est:: 1h] [took:: 2h]\n", encoding="utf-8")
-    day_file(log_dir, "2026-11-24").write_text(
-        "## What to do next\n- [x] Rerun the sweep [est:: 2h] [took:: 1h]\n", encoding="utf-8")
+    write_day(log_dir, "2026-11-10", "## What to do next\n- [x] Read the W2S paper [est:: 1h] [took:: 2h]\n")
+    write_day(log_dir, "2026-11-24", "## What to do next\n- [x] Rerun the sweep [est:: 2h] [took:: 1h]\n")
     assert run("week", "2026-W48").code == 0
     text = (log_dir / "weeks/2026/2026-W48.md").read_text(encoding="utf-8")
     assert "- 1 finished to-do: estimated 2h, spent 1h\n" in text

@@ -273,11 +273,15 @@ def _records(text: str, today: dt.date) -> list[tuple[dt.date, int, list[str]]]:
     return records
 
 
+def _record(today: dt.date, day: dt.date, index: int, lines: Sequence[str]) -> str:
+    """One record of the journal, as :func:`_records` reads it."""
+    return f"{_HEADER}{today.isoformat()} {day.isoformat()} {index} {len(lines)}\n" + "".join(
+        line + "\n" for line in lines)
+
+
 def _write_records(log: Log, today: dt.date, records: list[tuple[dt.date, int, list[str]]]) -> None:
-    parts = [f"{_HEADER}{today.isoformat()} {day.isoformat()} {index} {len(lines)}\n" + "".join(
-        line + "\n" for line in lines) for day, index, lines in records]
     with open(_journal(log), "w", encoding="utf-8") as out:
-        out.write("".join(parts))
+        out.write("".join(_record(today, day, index, lines) for day, index, lines in records))
 
 
 def _read_journal(log: Log) -> str:
@@ -294,12 +298,10 @@ def remember(log: Log, today: dt.date, day: dt.date, index: int, lines: Sequence
     Best effort: a journal that cannot be written costs only the undo."""
     try:
         with log.locked():
-            text = _read_journal(log)
-            head = f"{_HEADER}{today.isoformat()} "
-            mode = "a" if text.startswith(head) else "w"  # a new day starts a new journal
-            with open(_journal(log), mode, encoding="utf-8") as out:
-                out.write(f"{head}{day.isoformat()} {index} {len(lines)}\n" + "".join(
-                    line + "\n" for line in lines))
+            same_day = _read_journal(log).startswith(f"{_HEADER}{today.isoformat()} ")
+            # a new day starts a new journal
+            with open(_journal(log), "a" if same_day else "w", encoding="utf-8") as out:
+                out.write(_record(today, day, index, lines))
     except OSError:
         pass
 

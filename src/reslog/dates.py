@@ -145,6 +145,14 @@ def field_date(value: str | None) -> dt.date | None:
     return day if in_range(day) else None
 
 
+def comparable(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """``start`` and ``end`` as they can be compared and subtracted: when one lacks the UTC offset
+    (a hand-written stamp), both are read as wall-clock times; else as they are."""
+    if (start.tzinfo is None) != (end.tzinfo is None):
+        return start.replace(tzinfo=None), end.replace(tzinfo=None)
+    return start, end
+
+
 def format_duration(minutes: int) -> str:
     """``45m``, ``2h``, ``1h30m``."""
     hours, mins = divmod(max(0, minutes), 60)
@@ -236,6 +244,21 @@ def parse_range(value: str, today: dt.date, clamp: bool = True) -> tuple[dt.date
     if not clamp and not (in_range(start) and in_range(end)):
         raise InputError(f"{value.strip()!r} is {OUTSIDE}; check the year")
     return min(max(start, FIRST_DAY), LAST_DAY), min(max(end, FIRST_DAY), LAST_DAY)
+
+
+def since_until(
+    since: str | None, until: str | None, today: dt.date, options: str = "--"
+) -> tuple[dt.date | None, dt.date | None]:
+    """The first day of ``since`` and the last of ``until`` (None for one not given); a range that
+    ends before it starts is refused. ``options``: how the caller's options are written in the
+    message (``--since`` on the command line, ``since`` in the web app and MCP)."""
+    start = parse_range(since, today)[0] if since is not None else None
+    end = parse_range(until, today)[1] if until is not None else None
+    if start and end and start > end:
+        raise InputError(
+            f"the range is empty: {options}since {start} is after {options}until {end}; swap them"
+        )
+    return start, end
 
 
 def _range(value: str, today: dt.date) -> tuple[dt.date, dt.date]:

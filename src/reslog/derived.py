@@ -151,6 +151,10 @@ class Connection(sqlite3.Connection):
         return row is not None and row[0] == "ok"
 
 
+#: How long a statement waits for another connection's lock before it is "busy".
+BUSY_SECONDS = 30.0
+
+
 def connect(file: str, on_failure: Hook | None = None) -> Connection:
     """Open ``file`` (made if missing) in WAL mode; failures go to ``on_failure``."""
     db = sqlite3.connect(file, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False,
@@ -163,10 +167,6 @@ def connect(file: str, on_failure: Hook | None = None) -> Connection:
         db.close()
         raise
     return db
-
-
-#: How long a statement waits for another connection's lock before it is "busy".
-BUSY_SECONDS = 30.0
 
 
 def _wal(db: Connection) -> None:

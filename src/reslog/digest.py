@@ -311,7 +311,8 @@ def digest(
     # entries with vectors are grouped by meaning; the rest (all of them without semantic search,
     # the newest while the log is being embedded) by shared words, apart
     embedded, matrix = _embedded(ids, vectors)
-    by_words = [i for i in ids if i not in set(embedded)]
+    has_vector = set(embedded)
+    by_words = [i for i in ids if i not in has_vector]
     groups = [[embedded[n] for n in g] for g in cluster(matrix @ matrix.T, MERGE_AT)] if embedded else []
     meant = len(groups)
     if by_words:

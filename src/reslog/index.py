@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable
 
 from reslog import derived, markdown
 from reslog.chunks import chunks
-from reslog.dates import OUTSIDE, field_date, field_minutes, in_range
+from reslog.dates import MAX_MINUTES, OUTSIDE, field_date, field_minutes, in_range
 from reslog.errors import IndexDamaged, LogError, notify
 from reslog.model import Entry, Page
 from reslog.records import Record
@@ -381,8 +381,8 @@ def _walk(entry: Entry) -> Iterable[Entry]:
 
 
 #: The fields the index reads as typed values, and what a readable value is.
-_TYPED = {"est": "a duration of at most 10000h", "took": "a duration of at most 10000h",
-          "carried": f"a date {OUTSIDE.replace('outside', 'within')}"}
+_DURATION = f"a duration of at most {MAX_MINUTES // 60}h"
+_TYPED = {"est": _DURATION, "took": _DURATION, "carried": f"a date {OUTSIDE.replace('outside', 'within')}"}
 
 
 def unreadable_fields(entry: Entry) -> list[tuple[str, str]]:

@@ -15,26 +15,23 @@ Pure: words in, filters out.
 
 from __future__ import annotations
 
-import re
-
 #: word of a question -> ("kind" or "section", value)
-_WORDS: dict[str, tuple[str, str]] = {}
-for _field, _value, _words in (
-    ("kind", "decision",
-     "decide decided decides deciding decision decisions chose choose chosen pick picked"),
-    ("kind", "bug", "bug bugs"),
-    ("kind", "fix", "fix fixed fixes fixing"),
-    ("kind", "read", "read reading paper papers article articles"),
-    ("kind", "exp", "experiment experiments"),
-    ("kind", "result", "result results"),
-    ("kind", "feel", "feel felt feeling feelings mood"),
-    ("section", "ideas", "idea ideas"),
-    ("section", "reflection", "reflection reflections reflected lesson lessons"),
-):
-    for _word in _words.split():
-        _WORDS[_word] = (_field, _value)
-
-_TOKEN = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
+_WORDS: dict[str, tuple[str, str]] = {
+    word: (field, value)
+    for field, value, words in (
+        ("kind", "decision",
+         "decide decided decides deciding decision decisions chose choose chosen pick picked"),
+        ("kind", "bug", "bug bugs"),
+        ("kind", "fix", "fix fixed fixes fixing"),
+        ("kind", "read", "read reading paper papers article articles"),
+        ("kind", "exp", "experiment experiments"),
+        ("kind", "result", "result results"),
+        ("kind", "feel", "feel felt feeling feelings mood"),
+        ("section", "ideas", "idea ideas"),
+        ("section", "reflection", "reflection reflections reflected lesson lessons"),
+    )
+    for word in words.split()
+}
 
 
 def asked_kind(word: str) -> tuple[str, str] | None:
@@ -42,14 +39,4 @@ def asked_kind(word: str) -> tuple[str, str] | None:
     return _WORDS.get(word.lower())
 
 
-def asked_kinds(question: str) -> dict[str, tuple[str, str]]:
-    """The question's words that ask for a kind of entry, each with the kind."""
-    found = {}
-    for token in _TOKEN.findall(question):
-        wanted = asked_kind(token)
-        if wanted is not None:
-            found[token.lower()] = wanted
-    return found
-
-
-__all__ = ["asked_kind", "asked_kinds"]
+__all__ = ["asked_kind"]

@@ -374,8 +374,7 @@ def _tail(masked: str) -> int:
 
 def tail_field(text: str, key: str) -> str | None:
     """The value of the last ``[key:: value]`` among the fields that end ``text``."""
-    masked = _masked(text)
-    found = [m for m in _FIELD.finditer(masked, _tail(masked)) if m.group(1).strip() == key]
+    found = _own_fields(text, key)
     return text[found[-1].start(2):found[-1].end(2)] if found else None
 
 

@@ -170,9 +170,9 @@ class Markup:
                 continue
             item_head = (i >= 2 and tokens[i - 1].type == "paragraph_open" and (
                 tokens[i - 2].type == "list_item_open")) or bool(state.env.get("item_head"))
-            token.children = self._mark_children(token.children, state, item_head)
+            token.children = self._mark_children(token.children, item_head)
 
-    def _mark_children(self, children: Sequence[Token], state: StateCore, item_head: bool) -> list[Token]:
+    def _mark_children(self, children: Sequence[Token], item_head: bool) -> list[Token]:
         out: list[Token] = []
         in_link = 0
         for n, child in enumerate(children):
@@ -189,12 +189,12 @@ class Markup:
                 if head is not None and head.end():
                     for name in ("state", "time", "kind"):
                         if head.group(name) is not None:
-                            out.append(self._token(state, name, head.group(name)))
+                            out.append(self._token(name, head.group(name)))
                     text = text[head.end():]
-            out.extend(self._split(text, state))
+            out.extend(self._split(text))
         return out
 
-    def _split(self, text: str, state: StateCore) -> list[Token]:
+    def _split(self, text: str) -> list[Token]:
         out: list[Token] = []
         at = 0
         for match in _MARKS.finditer(text):
@@ -209,30 +209,30 @@ class Markup:
             if start < at:
                 continue
             if start > at:
-                out.append(self._text(state, text[at:start]))
+                out.append(self._text(text[at:start]))
             if kind == "url":
-                out += self._link(state, text[start:end])
+                out += self._link(text[start:end])
             elif kind in ("wiki", "alias"):
-                out.append(self._token(state, "wiki", match.group("wiki"), match.group("alias")))
+                out.append(self._token("wiki", match.group("wiki"), match.group("alias")))
             elif kind == "value":
-                out.append(self._token(state, "field", match.group("key"), match.group("value")))
+                out.append(self._token("field", match.group("key"), match.group("value")))
             elif kind == "tag":
                 name = match.group("tag").rstrip("/-")
                 href = self.tag_href(name) if self.tag_href is not None else None
                 if href is None:
-                    out.append(self._text(state, "#" + name))
+                    out.append(self._text("#" + name))
                 else:
-                    out.append(self._token(state, "tag", name, href))
+                    out.append(self._token("tag", name, href))
                 end = start + 1 + len(name)
             else:
-                out.append(self._token(state, "star", STAR))
+                out.append(self._token("star", STAR))
             at = end
         if at < len(text):
-            out.append(self._text(state, text[at:]))
+            out.append(self._text(text[at:]))
         return out
 
     @staticmethod
-    def _text(state: StateCore, content: str) -> Token:
+    def _text(content: str) -> Token:
         from markdown_it.token import Token
 
         token = Token("text", "", 0)
@@ -240,7 +240,7 @@ class Markup:
         return token
 
     @staticmethod
-    def _token(state: StateCore, name: str, value: str, extra: str | None = None) -> Token:
+    def _token(name: str, value: str, extra: str | None = None) -> Token:
         from markdown_it.token import Token
 
         token = Token("mark", "", 0)
@@ -248,13 +248,13 @@ class Markup:
         return token
 
     @staticmethod
-    def _link(state: StateCore, url: str) -> list[Token]:
+    def _link(url: str) -> list[Token]:
         from markdown_it.token import Token
 
         opening = Token("link_open", "a", 1)
         opening.attrs = {"href": url}
         closing = Token("link_close", "a", -1)
-        return [opening, Markup._text(state, url), closing]
+        return [opening, Markup._text(url), closing]
 
     # -- rendering ------------------------------------------------------------------------------
 

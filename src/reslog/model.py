@@ -40,6 +40,21 @@ SECTION_ALIASES: dict[str, str] = {
     "reflections": "reflection",
 }
 
+#: The sections of a week review page that are the researcher's own (``reslog week`` never
+#: rewrites them; ``--redact reflection`` leaves them out): key -> (the heading reslog writes,
+#: the headings a person may write, lower case, without a closing colon).
+WEEK_OWN_SECTIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "reflection": ("Reflection", frozenset({"reflection", "reflections"})),
+    "focus": ("Next week's focus", frozenset({"next week's focus", "next week\u2019s focus", "next week"})),
+}
+
+
+def week_own_section(title: str) -> str | None:
+    """The key of the researcher's own week-page section a ``##`` heading ``title`` opens, if any."""
+    wanted = title.strip().rstrip(":").strip().lower()
+    return next((key for key, (_, titles) in WEEK_OWN_SECTIONS.items() if wanted in titles), None)
+
+
 #: Kind words that may open an entry's text (``exp: ...``).
 KINDS: tuple[str, ...] = ("exp", "bug", "fix", "read", "thought", "feel", "decision", "result")
 #: Kinds that record thinking rather than facts: level 1.

@@ -50,7 +50,7 @@ from reslog.dates import OUTSIDE, format_duration, in_range, long_date, parse_ra
 from reslog.digest import digest
 from reslog.errors import ConflictError, InputError
 from reslog.index import Index
-from reslog.model import DEFERRED, THINKING_KINDS, Page
+from reslog.model import DEFERRED, THINKING_KINDS, WEEK_OWN_SECTIONS, Page, week_own_section
 from reslog.records import Record
 from reslog.search import Filters, Hit, tasks
 from reslog.store import Log, content_hash, path_text
@@ -67,11 +67,7 @@ BLOCKS: tuple[str, ...] = ("figures", "time", "waiting", "ideas", "compare", "pr
 #: The researcher's own sections, created empty once.
 OWN_SECTIONS: tuple[str, ...] = ("Reflection", "Next week's focus")
 #: The researcher's sections by key, with the headings that name each (lower case).
-OWN_KEYS: dict[str, tuple[str, frozenset[str]]] = {
-    "reflection": ("Reflection", frozenset({"reflection", "reflections"})),
-    "focus": ("Next week's focus", frozenset({"next week's focus", "next week\u2019s focus", "next week"})),
-}
-_OWN_TITLES = frozenset().union(*(titles for _, titles in OWN_KEYS.values()))
+OWN_KEYS = WEEK_OWN_SECTIONS
 #: A to-do that has waited this many days is listed under "tasks that keep waiting".
 WAIT_DAYS = 3
 
@@ -478,7 +474,7 @@ def new_page_text(name: str, start: dt.date, figures: dict[str, Any], rating: in
 def _area_end(page: Page) -> int:
     """Where the generated area ends: the first of the researcher's section headings, else the end."""
     for section in page.sections:
-        if section.title.strip().rstrip(":").strip().lower() in _OWN_TITLES:
+        if week_own_section(section.title) is not None:
             return section.index
     return len(page.lines)
 
@@ -557,9 +553,8 @@ def _set_front(page: Page, name: str, rating: int | None) -> Page:
 
 def _own_span(page: Page, key: str) -> tuple[int, int] | None:
     """(heading line, end) of the researcher's section ``key`` (the first one with its heading)."""
-    titles = OWN_KEYS[key][1]
     for section in page.sections:
-        if section.title.strip().rstrip(":").strip().lower() in titles:
+        if week_own_section(section.title) == key:
             return section.index, section.end
     return None
 

@@ -257,6 +257,11 @@ class Hit(Record):
     def citation(self) -> str:
         return f"{self.file}:{self.line}"
 
+    @property
+    def label(self) -> str:
+        """What a result is shown as: its kind, else what its section makes it, else a note."""
+        return self.kind or _SECTION_LABELS.get(self.section or "", "note")
+
     def as_json(self) -> dict[str, Any]:
         """The fields by name, in order, as fresh containers (what ``dataclasses.asdict`` gave)."""
         out: dict[str, Any] = {name: getattr(self, name) for name in self._fields}
@@ -265,6 +270,9 @@ class Hit(Record):
         out["children"] = [dict(child) for child in self.children]
         return out
 
+
+#: What an entry without a kind is, by its section (see :attr:`Hit.label`).
+_SECTION_LABELS = {"todo": "to-do", "ideas": "idea", "reflection": "reflection"}
 
 _COLUMNS = (
     "e.day, e.time, e.section, e.heading, e.kind, e.level, e.state, e.text, e.tags, "
@@ -392,9 +400,7 @@ def disallowed_ids(
     """When nothing narrows a search but what always does (no ``[>]`` copies) and its -words:
     the few entries left out, which is cheaper than listing every allowed one (a search of ten
     years spent 20 ms on that list); None when filters narrow it (use :func:`allowed_ids`)."""
-    f = filters or Filters()
-    if f.kind or f.tag or f.section or f.level is not None or f.source or f.starred or f.open or f.since \
-            or f.until:
+    if filters is not None and filters != Filters():
         return None
     found = {row[0] for row in index.db.execute("SELECT id FROM entries WHERE state = '>'")}
     if exclude:

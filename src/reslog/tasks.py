@@ -30,6 +30,7 @@ from reslog import markdown
 from reslog.dates import (
     MAX_MINUTES,
     WEEKDAYS,
+    comparable,
     field_date,
     field_minutes,
     format_duration,
@@ -70,11 +71,7 @@ class Todo:
     @property
     def scheduled(self) -> dt.date | None:
         """The day an open to-do was put off to (``reslog defer``), if any."""
-        value = self.entry.field(SCHEDULED)
-        try:
-            return dt.date.fromisoformat(value) if value and self.entry.state == OPEN else None
-        except ValueError:
-            return None
+        return field_date(self.entry.field(SCHEDULED)) if self.entry.state == OPEN else None
 
     def waits_until_after(self, day: dt.date) -> bool:
         """Whether the to-do is put off to a day after ``day`` (not listed as due on ``day``)."""
@@ -133,6 +130,17 @@ def _pick(page: Page, day: dt.date, number: int, expect: str | None = None) -> E
     return entry
 
 
+def _pick_open(page: Page, day: dt.date, number: int, expect: str | None, hint: str) -> Entry:
+    """To-do ``number``, refused unless it is open; ``hint`` ends the refusal."""
+    entry = _pick(page, day, number, expect)
+    if entry.state != OPEN:
+        raise TodoError(
+            f"to-do {number} on {day.isoformat()} is {TASK_STATES.get(entry.state or '', 'not open')}"
+            f", not open; {hint}"
+        )
+    return entry
+
+
 def _took_with(body: str, entry: Entry, minutes: int) -> str:
     """The line with ``minutes`` added to its ``took`` field (a value that cannot be read is
     replaced; the total stops at the longest duration reslog reads)."""
@@ -142,8 +150,7 @@ def _took_with(body: str, entry: Entry, minutes: int) -> str:
 
 def elapsed_minutes(start: dt.datetime, now: dt.datetime) -> int:
     """Whole minutes from ``start`` to ``now`` (true elapsed time when both carry an offset)."""
-    if (start.tzinfo is None) != (now.tzinfo is None):  # a hand-written stamp without offset
-        start, now = start.replace(tzinfo=None), now.replace(tzinfo=None)
+    start, now = comparable(start, now)
     return max(0, round((now - start).total_seconds() / 60))
 
 
@@ -192,12 +199,7 @@ def finish(
     result: list[TimerResult] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick(page, day, number, expect)
-        if entry.state != OPEN:
-            raise TodoError(
-                f"to-do {number} on {day.isoformat()} is {TASK_STATES.get(entry.state or '', 'not open')}"
-                ", not open; see the open ones with 'reslog todos'"
-            )
+        entry = _pick_open(page, day, number, expect, "see the open ones with 'reslog todos'")
         body = markdown.set_state(markdown.line_body(page, entry.index), DONE)
         minutes = 0
         start = started_at(entry)
@@ -223,12 +225,7 @@ def drop(log: Log, day: dt.date, today: dt.date, number: int, expect: str | None
     dropped: list[Entry] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick(page, day, number, expect)
-        if entry.state != OPEN:
-            raise TodoError(
-                f"to-do {number} on {day.isoformat()} is {TASK_STATES.get(entry.state or '', 'not open')}"
-                ", not open; only open to-dos can be dropped"
-            )
+        entry = _pick_open(page, day, number, expect, "only open to-dos can be dropped")
         body = markdown.set_state(markdown.line_body(page, entry.index), DROPPED)
         dropped.append(entry)
         return markdown.replace_line(page, entry.index, markdown.remove_field(body, STARTED))
@@ -289,12 +286,7 @@ def defer(
     deferred: list[Entry] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick(page, day, number, expect)
-        if entry.state != OPEN:
-            raise TodoError(
-                f"to-do {number} on {day.isoformat()} is {TASK_STATES.get(entry.state or '', 'not open')}"
-                ", not open; only open to-dos can be deferred"
-            )
+        entry = _pick_open(page, day, number, expect, "only open to-dos can be deferred")
         body = markdown.set_field(markdown.line_body(page, entry.index), SCHEDULED, to.isoformat())
         new = markdown.replace_line(page, entry.index, body)
         deferred.append(new.tasks()[number - 1])
@@ -382,7 +374,7 @@ def stop(
         current = running(page)
         if current is None or current.started is None:
             raise TodoError("no timer is running; start one with 'reslog start N'")
-        if at is not None and at < _aware(at, current.started):
+        if at is not None and _later(current.started, at):
             raise InputError(
                 f"the timer of to-do {current.number} started at {started_label(current.started, now)}; "
                 f"give a time after it, or 'reslog drop {current.number}' if it should not count"
@@ -398,11 +390,10 @@ def stop(
     return result[0]
 
 
-def _aware(like: dt.datetime, stamp: dt.datetime) -> dt.datetime:
-    """``stamp`` comparable with ``like`` (a hand-written stamp may lack the offset)."""
-    if (stamp.tzinfo is None) == (like.tzinfo is None):
-        return stamp
-    return stamp.replace(tzinfo=like.tzinfo)
+def _later(start: dt.datetime, moment: dt.datetime) -> bool:
+    """Whether ``start`` is after ``moment`` (see :func:`reslog.dates.comparable`)."""
+    start, moment = comparable(start, moment)
+    return start > moment
 
 
 def status(log: Log, today: dt.date) -> tuple[dt.date, Todo] | None:

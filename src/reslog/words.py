@@ -7,7 +7,7 @@ no view ever says "1 bugs".
 from __future__ import annotations
 
 #: Nouns whose plural is not the noun plus "s".
-_IRREGULAR = {"entry": "entries", "category": "categories", "day": "days", "theme": "themes"}
+_IRREGULAR = {"entry": "entries", "category": "categories"}
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:

@@ -164,8 +164,7 @@ def render(result: dict[str, Any]) -> list[str]:
         for source, n in list(result[key].items())[:12]:
             lines.append(f"  {source:<24} {n:>5}  {100 * n / total:5.1f}%")
         if len(result[key]) > 12:
-            more = len(result[key]) - 12
-            lines.append(f"  ... and {more} more {'source' if more == 1 else 'sources'}")
+            lines.append(f"  ... and {plural(len(result[key]) - 12, 'more source')}")
     if result["ideas"]:
         lines.append(f"{result['followed_up_count']} of {plural(result['ideas'], 'idea')} followed up later:")
         for f in result["followed_up"][-8:]:

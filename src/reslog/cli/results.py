@@ -24,6 +24,7 @@ import unicodedata
 from reslog.chunks import FIELD
 from reslog.cli.style import style
 from reslog.search import STOPWORDS
+from reslog.words import noun_for
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ MATCH_LINES = 2
 MIN_TITLE = 40
 #: The width when the output is not a terminal and $COLUMNS is not set.
 PIPE_WIDTH = 100
-_LABELS = {"todo": "to-do", "ideas": "idea", "reflection": "reflection"}
 _ELLIPSIS = "…"
 
 
@@ -103,7 +103,7 @@ def highlight(text: str, pattern: re.Pattern[str] | None) -> str:
 
 
 def _label(hit: Hit) -> str:
-    label = hit.kind or _LABELS.get(hit.section or "", "note")
+    label = hit.label
     if hit.state is not None:
         label = f"[{hit.state}] {label}"
     return label
@@ -172,9 +172,8 @@ def render(hits: list[Hit], words: tuple[str, ...], total: int, limit: int, full
 
 
 def footer(shown: int, total: int, limit: int, full: bool, listing: bool) -> str:
-    noun = "entry" if total == 1 else "entries"
     order = "the latest " if listing and shown < total else ""
-    text = f"{order}{shown} of {total} {noun}"
+    text = f"{order}{shown} of {total} {noun_for(total, 'entry')}"
     hints = []
     if shown < total:
         hints.append(f"--limit {min(total, max(limit * 2, 50))} for more")

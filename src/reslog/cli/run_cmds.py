@@ -18,8 +18,7 @@ from reslog.cli.capture_cmds import click_option
 from reslog.cli.context import log_of
 from reslog.cli.options import HELP, RUN
 from reslog.cli.style import echo, style
-from reslog.dates import format_elapsed, parse_range
-from reslog.errors import InputError
+from reslog.dates import comparable, format_elapsed, since_until
 from reslog.runs import ledger
 from reslog.store import Log
 
@@ -41,12 +40,7 @@ def run(command: tuple[str, ...], **params: Any) -> int:
 
 
 def _since_until(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
-    today = context.now().date()
-    start = parse_range(since, today)[0] if since is not None else None
-    end = parse_range(until, today)[1] if until is not None else None
-    if start and end and start > end:
-        raise InputError(f"the range is empty: --since {start} is after --until {end}; swap them")
-    return start, end
+    return since_until(since, until, context.now().date())
 
 
 def _elapsed(log: Log, run: ledger.Run) -> str:
@@ -56,9 +50,7 @@ def _elapsed(log: Log, run: ledger.Run) -> str:
     start = ledger.started(log, run)
     if start is None:
         return ""
-    now = context.now()
-    if (start.tzinfo is None) != (now.tzinfo is None):
-        start, now = start.replace(tzinfo=None), now.replace(tzinfo=None)
+    start, now = comparable(start, context.now())
     return format_elapsed((now - start).total_seconds()) + "+"
 
 

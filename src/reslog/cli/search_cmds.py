@@ -63,7 +63,7 @@ def reindex(check: bool, no_embed: bool) -> None:
                 click.echo("The index is up to date.")
             if unreadable:
                 count = len(unreadable)
-                click.echo(f"{count} field value{'s' if count > 1 else ''} could not be read and "
+                click.echo(f"{plural(count, 'field value')} could not be read and "
                            f"count{'' if count > 1 else 's'} as no value.")
             return
         with actions.progress_bar("Indexing the log") as update:
@@ -93,7 +93,7 @@ def _embed(index: Index) -> EmbedReport | None:
         from reslog.semantic.vectors import coverage
         from reslog.settings import load
 
-        done = coverage(index, backends.load(load(index.log).embed_model).name)
+        done = coverage(index, backends.name_of(load(index.log).embed_model))
         click.echo(f"\nreslog: stopped; {done.embedded:,} of {done.total:,} passages are embedded and kept. "
                    "`reslog reindex` (or any search, in the background) goes on from there.", err=True)
         raise SystemExit(130) from None

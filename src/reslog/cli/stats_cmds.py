@@ -13,7 +13,7 @@ from reslog.cli import context
 from reslog.cli.context import log_of
 from reslog.cli.style import echo
 from reslog.cli.tags_cmds import complete_tags
-from reslog.dates import parse_range
+from reslog.dates import since_until
 from reslog.errors import InputError, ReslogError
 
 
@@ -42,10 +42,7 @@ def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_
     from reslog.analytics.data import bounded, load
 
     today = context.now().date()
-    start = parse_range(since, today)[0] if since is not None else None
-    end = parse_range(until, today)[1] if until is not None else None
-    if start and end and start > end:
-        raise InputError(f"the range is empty: --since {start} is after --until {end}; swap them")
+    start, end = since_until(since, until, today)
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         raise InputError(f"cannot draw {plot.name}: give a file name ending in .png or .svg")
     if plot is not None and not plot.parent.exists():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from reslog.cli.context import log_of
+from reslog.words import plural
 
 
 @click.command()
@@ -31,9 +32,9 @@ def sync(remote_url: str | None, local: bool) -> None:
         click.echo(f"Made {log.folder} a git repository (.reslog/ and runs/ are left out: see .gitignore).")
     if report.files:
         days = f" ({', '.join(report.days)})" if report.days and len(report.days) <= 6 else ""
-        pages = f"{len(report.days)} day{'s' if len(report.days) != 1 else ''}" if report.days else ""
+        pages = plural(len(report.days), "day") if report.days else ""
         others = len(report.files) - len(report.days)
-        other = f"{others} other file{'s' if others != 1 else ''}" if others else ""
+        other = plural(others, "other file") if others else ""
         parts = [p for p in (pages, other) if p]
         click.echo(f"Committed {' and '.join(parts)}{days}.")
     else:
@@ -45,5 +46,5 @@ def sync(remote_url: str | None, local: bool) -> None:
     if local:
         return
     if report.pulled:
-        click.echo(f"Pulled {report.pulled} commit{'s' if report.pulled != 1 else ''} from {report.remote}.")
+        click.echo(f"Pulled {plural(report.pulled, 'commit')} from {report.remote}.")
     click.echo(f"Pushed to {report.remote}." if report.pushed else f"{report.remote} is up to date.")

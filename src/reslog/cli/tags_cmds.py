@@ -71,12 +71,14 @@ def _log(ctx: click.Context) -> Log:
 def complete_tags(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """The log's tags that start with what is typed, the most used first (from the index as it is)."""
     from reslog import tags as vocabulary
-    from reslog.index import Index
-    from reslog.store import exists
+    from reslog.index import INDEX_FILE, Index
+    from reslog.store import DATA_DIR, exists, path_text
 
     log = _log(ctx)
     typed = incomplete.lstrip("#").lower()
-    if not exists(Index(log).file):
+    # The path itself: Index(log).file would pick the index's folder, which makes .reslog/ (or
+    # a temporary copy) and raises when there is no log.
+    if not exists(path_text(log.folder, DATA_DIR, INDEX_FILE)):
         return []
     try:
         with Index(log) as index:

@@ -99,8 +99,7 @@ def write(hits: list[Hit], out: Path, options: ExportOptions) -> list[Path]:
     docstring); ``out`` changes only once it is complete.
     """
     site = _Site(hits, options)
-    parent = out.parent if str(out.parent) else Path(".")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         names = _write_site(site, tmp)
         if not out.exists():

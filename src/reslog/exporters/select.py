@@ -34,7 +34,7 @@ from collections.abc import Collection
 
 from reslog import markdown
 from reslog.index import Index
-from reslog.model import STAR
+from reslog.model import STAR, week_own_section
 from reslog.records import Record
 from reslog.search import Filters, Hit, listing
 from reslog.store import Log
@@ -154,7 +154,6 @@ class ExportOptions(Record):
         self.weeks = {} if weeks is None else weeks
 
 
-_RESEARCHER = ("reflection", "reflections", "next week's focus")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})\.md$")
 _FEEL = re.compile(r"\bfeel:\s")
 
@@ -205,7 +204,7 @@ def redact_week(text: str, what: Collection[str]) -> str:
             continue
         if line.startswith("## ") and block is None:
             title = line[3:].strip()
-            researcher = markdown.section_key(title) == "reflection" or title.lower() in _RESEARCHER
+            researcher = markdown.section_key(title) == "reflection" or week_own_section(title) is not None
         indent = len(line) - len(line.lstrip())
         if dropping_below is not None and stripped and indent > dropping_below:
             continue

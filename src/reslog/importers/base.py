@@ -255,6 +255,14 @@ def source_files(
         target = os.path.realpath(full)
         return not (target == real_root or target.startswith(real_root.rstrip("/") + "/"))
 
+    def left_out(link: str, origin: str) -> Skipped | None:
+        """Why the symbolic link ``link`` is not taken (broken, or leading outside unfollowed)."""
+        if not os.path.exists(link):
+            return Skipped(origin, "a broken symbolic link; left out")
+        if outside(link) and not follow_links:
+            return Skipped(origin, _LINK_OUT.format(os.path.realpath(link)))
+        return None
+
     for folder, dirs, files in os.walk(root):
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
@@ -264,10 +272,9 @@ def source_files(
             if name.startswith("."):
                 continue
             if os.path.islink(full):
-                if not os.path.exists(full):
-                    skipped.append(Skipped(prefix + name + "/", "a broken symbolic link; left out"))
-                elif outside(full) and not follow_links:
-                    skipped.append(Skipped(prefix + name + "/", _LINK_OUT.format(os.path.realpath(full))))
+                link = left_out(full, prefix + name + "/")
+                if link is not None:
+                    skipped.append(link)
                 elif outside(full):
                     files.append(name)  # followed: walked below as a folder of its own
                 continue
@@ -282,11 +289,9 @@ def source_files(
             if name.startswith("."):
                 continue
             if os.path.islink(full):
-                if not os.path.exists(full):
-                    skipped.append(Skipped(prefix + name, "a broken symbolic link; left out"))
-                    continue
-                if outside(full) and not follow_links:
-                    skipped.append(Skipped(prefix + name, _LINK_OUT.format(os.path.realpath(full))))
+                link = left_out(full, prefix + name)
+                if link is not None:
+                    skipped.append(link)
                     continue
             mode = os.stat(full).st_mode
             if stat.S_ISDIR(mode) and os.path.realpath(full) in seen:

@@ -121,7 +121,7 @@ def _journals(path: Path, follow_links: bool) -> tuple[list[tuple[str, list[Any]
         files, left = source_files(path, follow_links, skip_dir=lambda _: "")  # the folder's own files
         problems += [s for s in left if s.origin.lower().endswith(".json")]
         for full, file in files:
-            if file.lower().endswith(".json") and not file.startswith("._"):
+            if file.lower().endswith(".json"):  # "._" AppleDouble files are hidden: left out above
                 data = read_bytes(full, file)
                 if isinstance(data, Skipped):
                     problems.append(data)

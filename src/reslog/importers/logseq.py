@@ -224,9 +224,7 @@ def _item(node: Node, day: dt.date, origin: str, org: bool) -> ImportItem | None
         fields.append(("took", format_duration(minutes)))
     body += block_lines(node.lines)
     body += flatten(node.children, _child_prop)
-    if not title.strip() and any(line.strip() for line in body):
-        while not body[0].strip():
-            body.pop(0)
+    if not title.strip() and body:  # its first line is never blank (block_lines, flatten)
         title = body.pop(0).strip()
     if not title.strip() and not fields and not tags:
         return None

@@ -323,6 +323,7 @@ def _twins(notes: list[tuple[Path, str]]) -> dict[str, str]:
     import (Jekyll sites keep sources in ``_source/`` and the knitted posts in ``_posts/``); it
     holds the same text plus the results, so it is the one imported.
     """
+    origins = {origin for _, origin in notes}
     knitted: dict[str, str] = {}
     for _, origin in notes:
         if origin.lower().endswith(".md"):
@@ -333,7 +334,7 @@ def _twins(notes: list[tuple[Path, str]]) -> dict[str, str]:
         if suffix.lower() != "rmd":
             continue
         beside = base + ".md"
-        twin = beside if beside in {o for _, o in notes} else knitted.get(base.rsplit("/", 1)[-1])
+        twin = beside if beside in origins else knitted.get(base.rsplit("/", 1)[-1])
         if twin is not None:
             twins[origin] = twin
     return twins

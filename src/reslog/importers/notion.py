@@ -158,7 +158,7 @@ def _tree(path: Path, follow_links: bool) -> tuple[dict[str, bytes], list[Skippe
     files: dict[str, bytes] = {}
     skipped: list[Skipped] = []
     if path.is_dir():
-        found, left = source_files(path, follow_links, lambda d: "" if d.endswith("__MACOSX") else None)
+        found, left = source_files(path, follow_links, _skip_macosx)
         skipped += [Skipped(_shown(s.origin), s.reason) for s in left]
         for full, name in found:
             if name.lower().endswith(".zip"):
@@ -563,3 +563,9 @@ def _body(lines: list[str]) -> list[str]:
     while out and not out[0].strip():
         out.pop(0)
     return out
+
+
+def _skip_macosx(folder: str) -> str | None:
+    """The resource-fork folders a zip made on a Mac carries (``__MACOSX`` at any depth): left
+    out without a word ("" is a reason not to report)."""
+    return "" if folder.rsplit("/", 1)[-1] == "__MACOSX" else None

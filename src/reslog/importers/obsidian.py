@@ -203,9 +203,8 @@ class _DailyNote:
             return i + 1
         item = _ITEM.match(line)
         if item is not None:
-            text = item.group(3) or ""
-            column = _width(line[: len(line) - len(line.lstrip(" \t"))]) + len(line.strip()) - len(text)
-            self.list_item(_width(item.group(1)), text, min(column, _width(item.group(1)) + 4))
+            text = item.group(3) or ""  # ``indent`` is the width of item.group(1)
+            self.list_item(indent, text, min(indent + len(line.strip()) - len(text), indent + 4))
             return i + 1
         if last is not None and self.mode in ("para", "list"):
             last.body.append(line.strip())  # a paragraph's next line, or a lazy continuation

@@ -379,9 +379,7 @@ def _item(node: Node, day: dt.date, origin: str, keywords: dict[str, str]) -> Im
     if minutes and not any(key == "took" for key, _ in fields):
         fields.append(("took", format_duration(minutes)))
     body += own + flatten(node.children, _prop_line)
-    if not text.strip() and any(line.strip() for line in body):
-        while not body[0].strip():
-            body.pop(0)
+    if not text.strip() and body:  # its first line is never blank (block_lines, flatten)
         text = body.pop(0)
     if not text.strip() and not fields and not tags:
         return None
@@ -393,9 +391,7 @@ def _loose(lines: Iterable[str], day: dt.date, origin: str) -> ImportItem | None
     """Text outside entries (``#+`` keyword lines aside, source blocks kept) as one item of ``day``."""
     kept = [line for line in lines if not (line.lstrip().startswith("#+") and not _BLOCK_BEGIN.match(line)
                                            and not _BLOCK_END.match(line))]
-    text = block_lines(kept)
-    while text and not text[0].strip():
-        text.pop(0)
+    text = block_lines(kept)  # no blank line first or last
     if not text:
         return None
     return ImportItem(day, text[0].strip(), body=text[1:], origin=origin)

@@ -26,7 +26,7 @@ import re
 from typing import Any
 
 from reslog.analytics import TOPICS
-from reslog.dates import parse_date, parse_range, week_range
+from reslog.dates import parse_date, since_until, week_range
 from reslog.errors import InputError
 from reslog.index import Index
 from reslog.search import Filters, Hit, compile_query, listing, scoped
@@ -60,11 +60,7 @@ def day_of(value: str | None, today: dt.date) -> dt.date:
 
 
 def _range(since: str | None, until: str | None, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    start = parse_range(since, today)[0] if since else None
-    end = parse_range(until, today)[1] if until else None
-    if start and end and start > end:
-        raise InputError(f"the range is empty: since {start} is after until {end}; swap them")
-    return start, end
+    return since_until(since or None, until or None, today, options="")
 
 
 def _limit(value: int) -> int:

@@ -61,7 +61,8 @@ WRITE_TOOLS = ("capture", "todo", "done")
 Kind = Literal["exp", "bug", "fix", "read", "thought", "feel", "decision", "result", "note"]
 Section = Literal["todo", "done", "ideas", "reflection"]
 Mode = Literal["hybrid", "keyword", "semantic"]
-Topic = Literal["time", "bugs", "sources", "focus", "weeks", "habits"]
+#: reslog.analytics.TOPICS, spelled out for the tool's schema (a test keeps the two the same)
+Topic = Literal["time", "bugs", "sources", "focus", "weeks", "habits", "runs"]
 CaptureKind = Literal["did", "exp", "bug", "fix", "read", "decision", "result", "idea", "reflect", "think",
                       "feel"]
 When = Annotated[str | None, Field(description="A day, month, year, ISO week (2026-W48) or phrase "
@@ -150,7 +151,9 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         topic: Annotated[Topic, Field(description="time: estimates against actuals; bugs: recurring bugs; "
                                                   "sources: where ideas came from; focus: projects over "
                                                   "time; weeks: what moves with the weekly rating; "
-                                                  "habits: when and how the user logs.")],
+                                                  "habits: when and how the user logs; runs: "
+                                                  "experiments run with reslog run, failures, and "
+                                                  "which taught something.")],
         since: When = None,
         until: When = None,
         tag: Tag = None,

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import shlex
 
+from reslog import markdown
 from reslog.capture import Capture, entry_lines
 from reslog.dates import parse_elapsed
 from reslog.errors import InputError, ReslogError
@@ -130,10 +131,7 @@ def all_runs(log: Log, today: dt.date) -> list[Run]:
     settled = False
     for run in runs:
         if run.status == "running":
-            info = meta.read(path_text(log.folder, run.folder))
-            if info is None or meta.alive(info) is False:
-                settled = lost.settle(log, run.folder, info, today) or settled
-                lost.unmark(log, run.folder)
+            settled = lost.settle_if_gone(log, run.folder, today) or settled
     return _read(log) if settled else runs
 
 
@@ -149,14 +147,14 @@ def started(log: Log, run: Run) -> dt.datetime | None:
 def select(runs: list[Run], failed: bool = False, since: dt.date | None = None, until: dt.date | None = None,
            tag: str | None = None) -> list[Run]:
     """The runs that pass the filters, in order."""
-    tag = tag.lstrip("#").lower() if tag else None
+    tag = tag.lstrip("#") if tag else None
     chosen = []
     for run in runs:
         if failed and run.status not in FAILED:
             continue
         if (since and run.date < since.isoformat()) or (until and run.date > until.isoformat()):
             continue
-        if tag and not any(t.lower() == tag or t.lower().startswith(tag + "/") for t in run.hit.tags):
+        if tag and not any(markdown.tag_matches(t, tag) for t in run.hit.tags):
             continue
         chosen.append(run)
     return chosen

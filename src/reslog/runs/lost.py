@@ -85,6 +85,19 @@ def settle(log: Log, folder: str, meta: dict[str, object] | None, today: dt.date
     return bool(changed)
 
 
+def settle_if_gone(log: Log, folder: str, today: dt.date) -> bool | None:
+    """Settle the run of ``folder`` and remove its marker if its reslog is gone (or meta.json is);
+    None while that reslog lives (or ran on another host), else whether the entry changed."""
+    from reslog.runs import meta as metafile
+
+    meta = metafile.read(path_text(log.folder, folder))
+    if meta is not None and metafile.alive(meta) is not False:
+        return None
+    changed = settle(log, folder, meta, today)
+    unmark(log, folder)
+    return changed
+
+
 def reconcile(log: Log, today: dt.date | None = None) -> list[str]:
     """Settle the runs whose marker outlived their reslog; the run folders settled."""
     markers = path_text(log.folder, DATA_DIR, RUNNING)
@@ -92,10 +105,6 @@ def reconcile(log: Log, today: dt.date | None = None) -> list[str]:
         names = os.listdir(markers)
     except (FileNotFoundError, NotADirectoryError):
         return []
-    if not names:
-        return []
-    from reslog.runs import meta as metafile
-
     settled = []
     for name in sorted(names):
         try:
@@ -104,13 +113,9 @@ def reconcile(log: Log, today: dt.date | None = None) -> list[str]:
             run_day(folder)
         except (OSError, UnicodeDecodeError, ValueError):
             continue
-        meta = metafile.read(path_text(log.folder, folder))
-        if meta is not None and metafile.alive(meta) is not False:
-            continue
-        settle(log, folder, meta, today or dt.date.today())
-        unmark(log, folder)
-        settled.append(folder)
+        if settle_if_gone(log, folder, today or dt.date.today()) is not None:
+            settled.append(folder)
     return settled
 
 
-__all__ = ["RUNNING", "mark", "reconcile", "run_day", "settle", "unmark"]
+__all__ = ["RUNNING", "mark", "reconcile", "run_day", "settle", "settle_if_gone", "unmark"]

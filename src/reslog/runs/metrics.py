@@ -77,11 +77,11 @@ def _wandb_url(text: str, match: re.Match[str]) -> bool:
 def read_trackers(texts: list[bytes]) -> dict[str, str]:
     """``{"wandb": URL or id, "mlflow": URL or id}`` for the runs the output names."""
     found: dict[str, str] = {}
+    plain = [_ANSI.sub("", data.decode("utf-8", "replace")) for data in texts]  # once, for both trackers
     for name, url, ident in (("wandb", _WANDB_URL, _WANDB_OFFLINE), ("mlflow", _MLFLOW_URL, _MLFLOW_ID)):
         urls: list[str] = []
         ids: list[str] = []
-        for data in texts:
-            text = _ANSI.sub("", data.decode("utf-8", "replace"))
+        for text in plain:
             urls += [m.group(0) for m in url.finditer(text) if name == "mlflow" or _wandb_url(text, m)]
             ids += [m.group(1) for m in ident.finditer(text)]
         if urls or ids:

@@ -41,7 +41,6 @@ from reslog.records import Record
 from reslog.runs import entry, gitstate, lost, meta
 from reslog.runs.capped import CappedFile, read_end
 from reslog.runs.gitstate import GitState
-from reslog.runs.metrics import SCAN_BYTES, as_number, read_metrics, read_trackers
 from reslog.runs.process import Command, describe_exit, find_program, shell_status
 from reslog.settings import load
 from reslog.store import Log, path_text
@@ -245,12 +244,16 @@ def _run(log: Log, argv: list[str], cwd: str, folder: str, lines: list[str], inf
 def _finish(log: Log, folder: str, lines: list[str], info: dict[str, object], line: int, code: int,
             elapsed: float, clock: Callable[[], dt.datetime], gpus: meta.Gpus,
             outputs: list[tuple[int, int]]) -> Recorded:
+    from reslog.runs.metrics import SCAN_BYTES, as_number, read_metrics, read_trackers  # at the end only
+
     where = path_text(log.folder, folder)
     output = {name: {"file": f"{name}.log", "bytes": total, "kept": kept}
               for name, (total, kept) in zip(STREAMS, outputs, strict=True)}
     paths = [path_text(where, f"{name}.log") for name in STREAMS]
-    metrics = read_metrics(read_end(paths[0], _TAIL_BYTES), read_end(paths[1], _TAIL_BYTES))
-    trackers = read_trackers([read_end(p, SCAN_BYTES, tail) for p in paths for tail in (False, True)])
+    tails = [read_end(p, SCAN_BYTES) for p in paths]  # the metrics' tail is the end of the trackers'
+    metrics = read_metrics(tails[0][-_TAIL_BYTES:], tails[1][-_TAIL_BYTES:])
+    trackers = read_trackers([part for p, tail in zip(paths, tails, strict=True)
+                              for part in (read_end(p, SCAN_BYTES, False), tail)])
     status = "ok" if code == 0 else ("failed" if code > 0 else "killed")
     fields = [("status", status), ("exit", describe_exit(code)), ("duration", format_elapsed(elapsed)),
               *metrics.items(), *trackers.items()]

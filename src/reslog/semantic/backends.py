@@ -64,6 +64,15 @@ def installed(model: str = DEFAULT_MODEL) -> bool:
 _LOADED: dict[tuple[str, bool], Backend] = {}
 
 
+def name_of(model: str = DEFAULT_MODEL) -> str:
+    """The name ``model``'s backend stores its vectors under, without loading it."""
+    if model == DEFAULT_MODEL:
+        from reslog.semantic.minilm import NAME
+
+        return NAME
+    return model
+
+
 def load(model: str = DEFAULT_MODEL, bulk: bool = False, stamp: str | None = None) -> Backend:
     """The backend for ``model`` (loaded once per process).
 
@@ -71,6 +80,9 @@ def load(model: str = DEFAULT_MODEL, bulk: bool = False, stamp: str | None = Non
     passages; the bundled model then runs in ONNX Runtime when it is installed. ``stamp``: where
     to remember that the bundled model's files passed their hash check.
     """
+    # only the bundled model has a second engine: any other model (or the bundled one without
+    # ONNX Runtime) is loaded once, whatever it is for
+    bulk = bulk and model == DEFAULT_MODEL and importlib.util.find_spec("onnxruntime") is not None
     if (model, bulk) not in _LOADED:
         _LOADED[model, bulk] = _load(model, bulk, stamp)
     return _LOADED[model, bulk]
@@ -95,7 +107,7 @@ def _load(model: str, bulk: bool = False, stamp: str | None = None) -> Backend:
         from reslog.semantic import bundled, minilm
 
         files = bundled.verify(stamp)
-        if bulk and minilm.runtime_available():
+        if bulk:
             return minilm.OnnxMiniLM(*files)
         return minilm.NumpyMiniLM(*files)
     if model.startswith("sentence-transformers:"):

@@ -290,9 +290,3 @@ class OnnxMiniLM(Encoder):
         feed = {"input_ids": tokens, "attention_mask": mask, "token_type_ids": np.zeros_like(tokens)}
         hidden: Array = self._session.run(None, feed)[0]
         return hidden
-
-
-def runtime_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("onnxruntime") is not None

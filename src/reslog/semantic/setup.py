@@ -78,15 +78,23 @@ def stamp_file(index: Index) -> str:
     return path_text(index.log.folder, DATA_DIR, "model-check.json")
 
 
-def prepare(index: Index, settings: Settings | None = None) -> Semantic:
-    """The query backend and the vectors the log has; never waits for the log to be embedded."""
-    settings = settings or load_settings(index.log)
+def _unavailable(settings: Settings) -> str | None:
+    """Why this log cannot have semantic search, in one line, or None when it can."""
     if not settings.embeddings:
-        return Semantic(settings, hint=OFF_HINT)
+        return OFF_HINT
     if not backends.installed(settings.embed_model):
         if settings.embed_model != DEFAULT_MODEL:
             backends.load(settings.embed_model)  # raises: it says what to install, or that the name is wrong
-        return Semantic(settings, hint=f"keyword search only: {backends.INSTALL_HINT}")
+        return f"keyword search only: {backends.INSTALL_HINT}"
+    return None
+
+
+def prepare(index: Index, settings: Settings | None = None) -> Semantic:
+    """The query backend and the vectors the log has; never waits for the log to be embedded."""
+    settings = settings or load_settings(index.log)
+    hint = _unavailable(settings)
+    if hint is not None:
+        return Semantic(settings, hint=hint)
     from reslog.semantic import vectors as store
 
     backend = backends.load(settings.embed_model, stamp=stamp_file(index))
@@ -133,12 +141,9 @@ def embed_now(
     """Embed every passage without a vector here and now (``reslog reindex``), after stopping a
     background worker; drop vectors no entry uses. Interrupted, it keeps every finished batch."""
     settings = settings or load_settings(index.log)
-    if not settings.embeddings:
-        return Foreground(hint=OFF_HINT)
-    if not backends.installed(settings.embed_model):
-        if settings.embed_model != DEFAULT_MODEL:
-            backends.load(settings.embed_model)
-        return Foreground(hint=f"keyword search only: {backends.INSTALL_HINT}")
+    hint = _unavailable(settings)
+    if hint is not None:
+        return Foreground(hint=hint)
     import os
 
     from reslog.errors import LogError

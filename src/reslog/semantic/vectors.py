@@ -161,9 +161,6 @@ def missing(index: Index, model: str, limit: int | None = None) -> list[tuple[st
         "GROUP BY c.hash ORDER BY max(c.entry_id) DESC" + ("" if limit is None else f" LIMIT {int(limit)}"),
         (model,),
     )]
-    if not digests:
-        return []
-    wanted = set(digests)
     found: dict[str, str] = {}
     for start in range(0, len(digests), 500):
         part = digests[start : start + 500]
@@ -175,7 +172,7 @@ def missing(index: Index, model: str, limit: int | None = None) -> list[tuple[st
         ).fetchall()
         passages: dict[int, list[str]] = {}
         for entry_id, n, digest, text, section in rows:
-            if digest in wanted and digest not in found:
+            if digest not in found:
                 if entry_id not in passages:
                     passages[entry_id] = chunks(text, section)
                 if n < len(passages[entry_id]):

@@ -233,6 +233,8 @@ def _embed_all(log: Log, started: float, lock_inode: int) -> tuple[int, int]:
             backend = backends.load(settings.embed_model, bulk=True, stamp=stamp_file(index))
             todo = store.missing(index, backend.name)
             if not todo:
+                store.coverage(index, backend.name)  # records the log as complete
+                store.Vectors.load(index, backend.name)  # the snapshot the next search loads
                 break
             total = done + len(todo)
             _report(log, done, total, started)
@@ -244,10 +246,6 @@ def _embed_all(log: Log, started: float, lock_inode: int) -> tuple[int, int]:
                 store.put(index, backend.name, list(zip([d for d, _ in batch], matrix, strict=True)))
                 done += len(batch)
                 _report(log, done, total, started)
-        if settings.embeddings and backends.installed(settings.embed_model):
-            name = backends.load(settings.embed_model, bulk=True, stamp=stamp_file(index)).name
-            store.coverage(index, name)  # records the log as complete
-            store.Vectors.load(index, name)  # the snapshot the next search loads
     with suppress(OSError):
         os.remove(_file(log, PROGRESS_FILE))
     return done, total

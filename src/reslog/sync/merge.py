@@ -171,6 +171,10 @@ def _time(block: list[str]) -> str | None:
     return page.preamble[0].time if page.preamble else None
 
 
+def _nested(block: list[str]) -> bool:
+    return block[0][:1] in (" ", "\t")
+
+
 def _interleave(ours: Sequence[str], theirs: Sequence[str]) -> list[str]:
     """Both sides' new lines at one place: nested lines first, then entries by time (or ours first).
     A to-do both sides added (pages made apart) merges into one line when it can."""
@@ -185,16 +189,15 @@ def _interleave(ours: Sequence[str], theirs: Sequence[str]) -> list[str]:
                 mine[n] = [merged]
                 continue
         rest.append(block)
-    other = rest
-    nested = [b for b in mine + other if b[0][:1] in (" ", "\t")]
-    mine = [b for b in mine if b not in nested]
-    other = [b for b in other if b not in nested]
-    out = [line for block in nested for line in block]
-    if all(_time(b) is not None for b in mine + other):
-        while mine and other:  # a stable merge of two lists each in its own order
-            take = mine if (_time(mine[0]) or "") <= (_time(other[0]) or "") else other
-            out += take.pop(0)
-    out += [line for block in mine + other for line in block]
+    out = [line for block in mine + rest if _nested(block) for line in block]
+    # Each entry's time read once (a parse of its first line), not at every comparison.
+    timed = [(_time(b), b) for b in mine if not _nested(b)]
+    other_timed = [(_time(b), b) for b in rest if not _nested(b)]
+    if all(time is not None for time, _ in timed + other_timed):
+        while timed and other_timed:  # a stable merge of two lists each in its own order
+            take = timed if (timed[0][0] or "") <= (other_timed[0][0] or "") else other_timed
+            out += take.pop(0)[1]
+    out += [line for _, block in timed + other_timed for line in block]
     return out
 
 

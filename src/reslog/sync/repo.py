@@ -79,12 +79,13 @@ class Report(Record):
 
 
 def git(
-    log: Log, *args: str, check: bool = True, env: dict[str, str] | None = None
+    log: Log, *args: str, check: bool = True, env: dict[str, str] | None = None, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run git in the log folder; a failure is a :class:`LogError` with git's own words."""
+    """Run git in the log folder (``input`` on its standard input); a failure is a
+    :class:`LogError` with git's own words."""
     full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
     done = subprocess.run(["git", "-C", log.folder, *args], capture_output=True, text=True, env=full_env,
-                          stdin=subprocess.DEVNULL, check=False)
+                          input=input, stdin=subprocess.DEVNULL if input is None else None, check=False)
     if check and done.returncode != 0:
         said = (done.stderr or done.stdout).strip().splitlines()
         raise LogError(f"git {args[0]} failed: {said[-1] if said else f'exit {done.returncode}'}")
@@ -148,9 +149,14 @@ def prepare(log: Log, settings: Settings) -> bool:
 # --- committing ---
 
 
+def _days(files: Sequence[str]) -> list[str]:
+    """The days whose pages are among ``files``, in order."""
+    return sorted({m.group(1) for m in map(_DAY.match, files) if m})
+
+
 def message(files: Sequence[str]) -> str:
     """The commit message: the days touched in the subject, every file in the body."""
-    days = sorted({m.group(1) for m in map(_DAY.match, files) if m})
+    days = _days(files)
     if not days:
         subject = f"reslog: {len(files)} file{'s' if len(files) != 1 else ''}"
     elif len(days) <= 4:
@@ -180,9 +186,7 @@ def _commit_all(log: Log) -> list[str]:
 
 
 def _commit(log: Log, text: str) -> None:
-    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    done = subprocess.run(["git", "-C", log.folder, "commit", "-q", "--no-verify", "-F", "-"], input=text,
-                          capture_output=True, text=True, env=full_env, check=False)
+    done = git(log, "commit", "-q", "--no-verify", "-F", "-", check=False, input=text)
     if done.returncode != 0:
         said = (done.stderr or done.stdout).strip()
         if "tell me who you are" in said or "user.email" in said:
@@ -316,8 +320,7 @@ def sync(log: Log, settings: Settings, remote_url: str | None = None, local: boo
             if attempt == PUSH_TRIES - 1 or ("rejected" not in said and "fetch first" not in said):
                 raise LogError(f"git push failed: {said.splitlines()[-1] if said else done.returncode}; "
                                "your commits are safe in the log; run reslog sync again later")
-    days = sorted({m.group(1) for m in map(_DAY.match, files) if m})
-    return Report(created, days, files, pulled, pushed, remote)
+    return Report(created, _days(files), files, pulled, pushed, remote)
 
 
 __all__ = ["BRANCH", "DRIVER", "Report", "commit", "git", "is_repo", "message", "prepare", "remote_of",

@@ -19,12 +19,11 @@ from starlette.concurrency import run_in_threadpool
 
 from reslog.dates import parse_range
 from reslog.errors import InputError
-from reslog.markdown import parse
+from reslog.markdown import render
 from reslog.model import KINDS
 from reslog.search import Filters
 from reslog.store import content_hash
-from reslog.web import clock, quick
-from reslog.web.app import Context
+from reslog.web import clock, quick, responses
 
 __all__ = ["router"]
 
@@ -143,11 +142,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _ctx(request: Request) -> Context:
-    ctx: Context = request.app.state.ctx
-    return ctx
-
-
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -158,10 +152,9 @@ def _date(value: str) -> dt.date:
 @router.get("/days/{date}", response_model=Day, responses=_ERRORS)
 def get_day(request: Request, date: str) -> Day:
     """The entries of one day's page, in file order."""
-    log = _ctx(request).log
+    log = responses.ctx(request).log
     day = _date(date)
-    text = log.read_text(log.day_file(day))
-    page = parse(text) if text is not None else None
+    page = log.read_day(day)
     entries: list[DayEntry] = []
     if page is not None:
         numbers = {e.index: n for n, e in enumerate(page.tasks(), 1)}
@@ -176,13 +169,13 @@ def get_day(request: Request, date: str) -> Day:
                           for c in entry.children],
             ))
     return Day(date=day.isoformat(), file=log.day_name(day), exists=page is not None,
-               hash=content_hash(text) if text is not None else "", entries=entries)
+               hash=content_hash(render(page)) if page is not None else "", entries=entries)
 
 
 @router.post("/entries", response_model=Written, status_code=201, responses=_ERRORS)
 async def post_entry(request: Request, entry: NewEntry) -> Written:
     """Capture one entry, exactly as the capture box (and the CLI) would write it."""
-    ctx = _ctx(request)
+    ctx = responses.ctx(request)
     captured = await run_in_threadpool(quick.capture, ctx.log, entry.text, clock.now(), entry.date,
                                        entry.section)
     ctx.reader.touch()
@@ -215,7 +208,7 @@ def search(
         since=parse_range(since, today)[0] if since else None,
         until=parse_range(until, today)[1] if until else None,
     )
-    found = _ctx(request).reader.search(q, filters, today, limit=limit, mode=mode)
+    found = responses.ctx(request).reader.search(q, filters, today, limit=limit, mode=mode)
     return [hit.as_json() for hit in found.hits]
 
 
@@ -224,7 +217,7 @@ def ask(request: Request, q: Annotated[str, Query(min_length=1)],
         mode: Literal["hybrid", "keyword", "semantic"] | None = None) -> dict[str, Any]:
     """The object `reslog ask --json` prints: the answer, whether it abstained, the time scope and
     the citations."""
-    _found, result, _notice = _ctx(request).reader.ask(q, clock.now().date(), mode)
+    _found, result, _notice = responses.ctx(request).reader.ask(q, clock.now().date(), mode)
     out: dict[str, Any] = result.as_json()
     return out
 
@@ -233,5 +226,5 @@ def ask(request: Request, q: Annotated[str, Query(min_length=1)],
 def status(request: Request) -> dict[str, Any]:
     """Whether searches use meaning yet (`ready`), are by keyword until vectors load (`warming`), or
     never do (`off`)."""
-    return _ctx(request).reader.status()
+    return responses.ctx(request).reader.status()
 

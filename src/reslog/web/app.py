@@ -36,7 +36,7 @@ from reslog.store import Log, content_hash
 from reslog.web.reader import Reader
 from reslog.web.security import Guard, Keys, allowed_hosts
 
-__all__ = ["Context", "create_app"]
+__all__ = ["Context", "create_app", "file_stamp"]
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -159,7 +159,8 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
     return Guard(app, keys, hosts, any_ip, port)
 
 
-def _stamp(path: str) -> tuple[int, int] | None:
+def file_stamp(path: str) -> tuple[int, int] | None:
+    """A file's size and mtime (ns), or None if it cannot be seen: what tells that it changed."""
     try:
         st = os.stat(path)
     except OSError:
@@ -170,13 +171,13 @@ def _stamp(path: str) -> tuple[int, int] | None:
 async def _watch(request: Request, log: Log, path: str, stopping: Callable[[], bool]) -> AsyncIterator[bytes]:
     """Server-sent events: ``changed`` with the page's new hash whenever it changes on disk."""
     yield b"retry: 1000\n\n"
-    last = _stamp(path)
+    last = file_stamp(path)
     beat = 0
     while True:
         await asyncio.sleep(WATCH_EVERY)
         if stopping() or await request.is_disconnected():
             return
-        now = _stamp(path)
+        now = file_stamp(path)
         if now != last:
             last = now
             try:

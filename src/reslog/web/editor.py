@@ -24,7 +24,6 @@ __all__ = ["diff", "router"]
 router = APIRouter(include_in_schema=False)
 
 _WEEK_NAME = re.compile(r"^\d{4}-W\d{2}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _target(request: Request, target: str) -> tuple[str, str, str]:
@@ -42,8 +41,8 @@ def edit_page(request: Request, target: str) -> Response:
     path, name, back = _target(request, target)
     text = responses.ctx(request).log.read_text(path)
     shown = text
-    if text is None:
-        shown = new_day_text(responses.iso_day(target)) if _ISO_DATE.match(target) else ""
+    if text is None:  # a new page: a day's as the tool makes it, a week's empty
+        shown = "" if _WEEK_NAME.match(target) else new_day_text(responses.iso_day(target))
     return responses.render(request, "edit.html", target=target, name=name, back=back, text=shown,
                             hash=content_hash(text), exists=text is not None, nav="")
 

@@ -18,16 +18,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from reslog.analytics import TOPICS
-from reslog.dates import parse_range
+from reslog.dates import parse_range, since_until
 from reslog.errors import InputError
 from reslog.model import KINDS, SECTION_ORDER
 from reslog.search import STOPWORDS, Filters
 from reslog.web import charts, clock, responses
 
-__all__ = ["TOPICS", "router"]
+__all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-
 
 
 def _filters(params: dict[str, str], today: dt.date) -> Filters:
@@ -65,9 +64,6 @@ def _highlight(text: str, words: tuple[str, ...]) -> str:
     return "".join(out)
 
 
-_LABELS = {"todo": "to-do", "ideas": "idea", "reflection": "reflection"}
-
-
 def _results(request: Request, params: dict[str, str]) -> dict[str, Any]:
     today = clock.now().date()
     q = params.get("q", "")
@@ -85,7 +81,7 @@ def _results(request: Request, params: dict[str, str]) -> dict[str, Any]:
         more = [re.sub(r"^\s*[-*+]\s+", "", line) for line in lines[1:3]]
         hits.append({
             "date": hit.date, "time": hit.time, "line": hit.line, "file": hit.file,
-            "label": hit.kind or _LABELS.get(hit.section or "", "note"), "state": hit.state,
+            "label": hit.label, "state": hit.state,
             "html": _highlight(first, found.words),
             "more": [_highlight(m, found.words) for m in more if m.strip()],
             "tags": hit.tags, "starred": hit.starred, "level": hit.level,
@@ -147,10 +143,7 @@ def stats_page(request: Request, topic: str, since: str = "", until: str = "", t
     from reslog.analytics.data import load
 
     today = clock.now().date()
-    start = parse_range(since, today)[0] if since.strip() else None
-    end = parse_range(until, today)[1] if until.strip() else None
-    if start and end and start > end:
-        raise InputError(f"the range is empty: since {start} is after until {end}; swap them")
+    start, end = since_until(since.strip() or None, until.strip() or None, today, options="")
     module = importlib.import_module(f"reslog.analytics.{topic}")
     data = load(responses.ctx(request).log, today, start, end, tag.strip() or None)
     result = module.compute(data)

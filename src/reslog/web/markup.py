@@ -15,7 +15,8 @@ autoescaping, never as raw HTML:
   labels, ``[[2026-11-24]]`` a link to that day, ``★`` a star, bare http(s)
   URLs links. Each is escaped on its own.
 
-(The html export has its own renderer for a static site; the two may be
+(The html export renders through :mod:`reslog.markup`, whose link check,
+:func:`~reslog.markup.safe_url`, this module shares; the two renderers may be
 unified later.)
 """
 
@@ -31,7 +32,7 @@ from reslog.markdown import FIELD_PATTERN, TAG_PATTERN
 from reslog.markup import safe_url
 from reslog.model import STAR
 
-__all__ = ["block", "inline", "safe_url"]
+__all__ = ["block", "inline"]
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _HOLD = re.compile("\ue000(\\d+)\ue001")

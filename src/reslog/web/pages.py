@@ -18,7 +18,6 @@ written.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -28,10 +27,10 @@ from starlette.concurrency import run_in_threadpool
 from reslog import markdown, review, tasks
 from reslog.dates import long_date, parse_duration
 from reslog.errors import ConflictError, InputError
-from reslog.model import Page
 from reslog.search import Filters
 from reslog.store import content_hash
 from reslog.web import clock, markup, quick, responses, views
+from reslog.web.app import file_stamp
 from reslog.web.editor import diff
 
 __all__ = ["router"]
@@ -41,16 +40,18 @@ router = APIRouter(include_in_schema=False)
 _ACTIONS = ("done", "drop", "start", "stop", "defer")
 
 
-def _day_data(request: Request, day: dt.date, create: bool = False) -> dict[str, Any]:
-    """The view of a day's page (made first, with carry-over, when ``create``, as ``reslog today``)."""
+def _day_view(request: Request, day: dt.date, create: bool = False) -> dict[str, Any]:
+    """The view of a day's page (made first, with carry-over, when ``create``, as ``reslog today``),
+    from one read and one parse of the file."""
     log = responses.ctx(request).log
-    if create:  # the page as made or read under the lock: no second read
-        page: Page | None = log.update_day(day, day)
-        text = markdown.render(page) if page is not None else None
-    else:
-        text = log.read_text(log.day_file(day))
-        page = markdown.parse(text) if text is not None else None
-    view = views.day_view(page, day, log.day_name(day), text)
+    page = log.update_day(day, day) if create else log.read_day(day)
+    text = markdown.render(page) if page is not None else None
+    return views.day_view(page, day, log.day_name(day), text)
+
+
+def _day_data(request: Request, day: dt.date, create: bool = False) -> dict[str, Any]:
+    """:func:`_day_view` with the links to the days around it."""
+    view = _day_view(request, day, create)
     today = clock.now().date()
     before, after = _neighbours(request, day)
     view.update({"is_today": day == today, "prev": before, "next": after,
@@ -130,7 +131,7 @@ def _journal_weeks(
         shown.append({
             "name": name,
             "span": f"{long_date(monday)} to {long_date(monday + dt.timedelta(days=6))}",
-            "days": [_day_data_light(request, d) for d in ds],
+            "days": [_day_view(request, d) for d in ds],
         })
     older = None
     if shown and len(weeks) == count:
@@ -139,13 +140,6 @@ def _journal_weeks(
         if any(d < monday for d in days):
             older = monday.isoformat()
     return shown, older
-
-
-def _day_data_light(request: Request, day: dt.date) -> dict[str, Any]:
-    log = responses.ctx(request).log
-    text = log.read_text(log.day_file(day))
-    page = markdown.parse(text) if text is not None else None
-    return views.day_view(page, day, log.day_name(day), text)
 
 
 @router.get("/journal", response_class=HTMLResponse)
@@ -259,14 +253,6 @@ async def todo(request: Request, action: str) -> Response:
 _WEEKS: dict[tuple[Any, ...], tuple[tuple[int, int] | None, review.Review]] = {}
 
 
-def _stamp(path: str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns
-
-
 def _week_data(request: Request, name: str | None, rating: int | None = None) -> dict[str, Any]:
     """The week's review, refreshed as ``reslog week`` does; a view of a week whose entries and
     page have not changed since the last one reuses that refresh (it would write nothing)."""
@@ -274,20 +260,18 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
     today = clock.now().date()
     year, number = review.parse_week(name, today)
     semantic = ctx.reader.status()
-    vectors = None
-    if semantic["semantic"] == "ready" and ctx.reader.worker is not None and ctx.reader.worker.semantic:
-        vectors = ctx.reader.worker.semantic.vectors
+    vectors = ctx.reader.vectors()
     path = review.week_file(ctx.log, year, number)
     with ctx.reader.index() as index:
         generation = index.generation()
     memo = (ctx.log.folder, year, number, today, generation, semantic["semantic"])
     cached = _WEEKS.get(memo) if rating is None else None
-    if cached is not None and cached[0] is not None and cached[0] == _stamp(path):
+    if cached is not None and cached[0] is not None and cached[0] == file_stamp(path):
         done = cached[1]
     else:
         done = review.refresh(ctx.log, year, number, today, rating, vectors)
         _WEEKS.clear()
-        _WEEKS[memo] = (_stamp(path), done)
+        _WEEKS[memo] = (file_stamp(path), done)
     monday = dt.date.fromisocalendar(year, number, 1)
     own = []
     for key, (title, _) in review.OWN_KEYS.items():
@@ -306,7 +290,7 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
         "prev": _week_of(monday - dt.timedelta(days=7)),
         "next": _week_of(monday + dt.timedelta(days=7)),
         "days": [(monday + dt.timedelta(days=i)).isoformat() for i in range(7)],
-        "hash": content_hash(ctx.log.read_text(done.path)),
+        "hash": content_hash(markdown.render(done.page)),  # of the page shown, not read again
     }
 
 

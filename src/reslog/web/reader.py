@@ -24,7 +24,8 @@ threads, and a search must never wait for embedding. So this module keeps:
   ``prepare`` itself).
 
 This is the glue to adapt when the core's semantic layer changes; the routes
-only call :meth:`Reader.search`, :meth:`Reader.ask` and :meth:`Reader.status`.
+only call :meth:`Reader.search`, :meth:`Reader.ask`, :meth:`Reader.status`,
+:meth:`Reader.vectors`, :meth:`Reader.index` and :meth:`Reader.touch`.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ from reslog.settings import Settings
 from reslog.settings import load as load_settings
 from reslog.store import Log
 from reslog.timescope import Scope
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from reslog.semantic.vectors import Vectors  # imports numpy: not at the server's start
 
 __all__ = ["FRESH_FOR", "Found", "Reader"]
 
@@ -169,6 +174,11 @@ class Reader:
         any of the query's words, as the CLI does)."""
         found = self.worker.semantic if self.worker is not None else None
         return found if found is not None and found.backend is not None else None
+
+    def vectors(self) -> Vectors | None:
+        """The vectors loaded so far (for the week's themes by meaning), or None."""
+        semantic = self._semantic()
+        return semantic.vectors if semantic is not None else None
 
     def status(self) -> dict[str, Any]:
         """How searches are answered now: ``ready`` (by meaning too), ``warming``, or ``off``."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from reslog import markdown
 from reslog.dates import long_date
-from reslog.model import SECTION_TITLES, TASK_STATES, Entry, Page
+from reslog.model import SECTION_TITLES, TASK_STATES, Entry, Page, week_own_section
 from reslog.store import content_hash
 from reslog.tasks import STARTED, wording
 from reslog.web import markup
@@ -161,12 +161,9 @@ def _items(page: Page, entries: tuple[Entry, ...], start: int, end: int, covered
 def week_view(page: Page) -> list[dict[str, Any]]:
     """The generated area of a week page (up to the researcher's sections) as HTML blocks,
     one per ``##`` section, marker comments left out."""
-    from reslog.review import OWN_KEYS
-
-    own = frozenset().union(*(titles for _, titles in OWN_KEYS.values()))
     blocks: list[dict[str, Any]] = []
     for section in page.sections:
-        if section.title.strip().rstrip(":").strip().lower() in own:
+        if week_own_section(section.title) is not None:
             break
         lines = [markdown.line_body(page, i) for i in range(section.index + 1, section.end)]
         lines = [line for line in lines if not _MARKER.match(line)]
