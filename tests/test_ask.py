@@ -13,7 +13,8 @@ import pytest
 from reslog.ask import NO_ANSWER, answer, retrieve
 from reslog.generate import check_citations
 from reslog.index import Index
-from reslog.semantic import backends
+from reslog.search import subject_words
+from reslog.semantic import backends, hybrid
 from reslog.semantic.vectors import Vectors, update
 from reslog.store import Log
 
@@ -282,3 +283,45 @@ def test_the_false_abstentions_found_by_hand_answer(log_dir: Path, run: Run, clo
     assert {"2026-11-17", "2026-11-18"} <= {c["date"] for c in decided["citations"]}, decided
     found = json.loads(run("search", "--mode", "semantic", "--json", "numerical instability in half precision").out)
     assert found and "NaN loss" in found[0]["text"]
+
+
+def test_when_did_i_first_finds_the_first_of_several_entries_that_say_so(
+    log_dir: Path, run: Run, clock: Clock
+) -> None:
+    """A later entry that says more about the subject scores well above the first one; the first
+    still answers "when did I first", as it holds the question's words as fully."""
+    pages = {
+        "2026-10-16": "## What was done\n- 10:00 bug: NaN loss in the diffusion run #weather\n",
+        "2026-10-19": "## What was done\n- 11:00 bug: NaN loss again: the loss went NaN after step 3000 "
+                      "with fp16; loss scaling fixed the NaN loss #weather\n",
+        "2026-11-18": "## What was done\n- 09:00 bug: hunted the NaN loss down: a NaN in the attention "
+                      "softmax made the loss NaN; clamped the logits #weather\n",
+        "2026-11-19": "## What was done\n- 09:00 read: a paper on loss landscapes\n",
+    }
+    for day, text in pages.items():
+        write_day(log_dir, day, text)
+    first = json.loads(run("ask", "--json", "When did I first hit a NaN loss?").out)
+    assert first["abstained"] is False
+    assert first["citations"][0]["date"] == "2026-10-16", first
+    latest = json.loads(run("ask", "--json", "When did I most recently hit a NaN loss?").out)
+    assert latest["citations"][0]["date"] == "2026-11-18", latest
+
+
+def test_an_identifier_with_digits_is_asked_for_whole(log_dir: Path, run: Run, clock: Clock) -> None:
+    """``rm-0924-74`` is one thing: the entries that name other runs of the reward model (``rm``)
+    do not hold it, however alike their ids read."""
+    pages = {
+        "2026-09-22": "## What was done\n- 10:00 exp: rm-0922-74 on the preference data, accuracy 68% #rm\n",
+        "2026-09-23": "## What was done\n- 10:00 exp: rm-0924-70 with a larger head, accuracy 69% #rm\n",
+        "2026-09-24": "## What was done\n- 10:00 exp: finished rm-0924-74: held-out pairs 71% #rm\n",
+        "2026-09-25": "## What was done\n- 10:00 exp: rm-0924-47 with the larger head, accuracy 70% #rm\n",
+    }
+    for day, text in pages.items():
+        write_day(log_dir, day, text)
+    found = json.loads(run("ask", "--json", "what did rm-0924-74 score?").out)
+    assert found["citations"][0]["date"] == "2026-09-24", found
+    index = Index(Log(log_dir))
+    ids = [row[0] for row in index.db.execute("SELECT id FROM entries ORDER BY day")]
+    held = hybrid.coverage(index, "what did rm-0924-74 score?", ids)
+    assert [held[i] > 0 for i in ids] == [False, False, True, False]  # not each: all say "rm"
+    assert subject_words("Gemma-2B on day-to-day state-space runs") == ["gemma-2b", "state", "space", "runs"]

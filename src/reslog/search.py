@@ -360,8 +360,18 @@ def _content_words(text: str, lower: bool = True, hyphenated: bool = False) -> l
 
 
 def subject_words(text: str, lower: bool = True) -> list[str]:
-    """The words of a question that name its subject: its content words but numbers."""
-    return [word for word in _content_words(text, lower) if not word.isdigit()]
+    """The words of a question that name its subject: its content words but numbers.
+
+    A hyphenated word with a digit in it is an identifier (``rm-0924-74``, ``Gemma-2B``,
+    ``step-0``) and stays whole, a phrase: in its parts, ``rm-0924-74`` would be held by every
+    entry that says ``rm``. Other hyphenated words (``day-to-day``) count in their parts."""
+    found = []
+    for token in _content_words(text, lower, hyphenated=True):
+        if "-" in token and any(c.isdigit() for c in token):
+            found.append(token)
+        else:
+            found += [word for word in _content_words(token, lower) if not word.isdigit()]
+    return list(dict.fromkeys(found))
 
 
 def stem(word: str) -> str:
