@@ -254,3 +254,30 @@ def test_the_time_left_reads_in_seconds_under_a_minute() -> None:
     from reslog.cli.todo_cmds import _time_left
 
     assert [_time_left(s) for s in (0.2, 3.4, 59.4, 60, 150, 3900)] == ["1s", "3s", "59s", "1m", "2m", "1h05m"]
+
+
+def test_stop_never_signals_a_process_that_is_not_the_worker(log_dir: Path) -> None:
+    """The progress file names a killed worker whose pid now belongs to another program, while
+    the lock is held by someone else (a new worker not reported yet, a reindex): stop() waits
+    and gives up; it does not send SIGTERM to the stranger."""
+    log = Log(log_dir)
+    log.ensure_root()
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time\n"
+         "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\nfcntl.flock(fd, fcntl.LOCK_EX)\n"
+         "print('locked', flush=True)\ntime.sleep(60)\n", str(log_dir / ".reslog" / worker.LOCK_FILE)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        (log_dir / ".reslog" / worker.PROGRESS_FILE).write_text(json.dumps(
+            {"pid": stranger.pid, "done": 10, "total": 100, "rate": 5.0, "updated": time.time()}))
+        assert worker.stop(log, timeout=1.0) is None
+        assert stranger.poll() is None and holder.poll() is None  # neither was signalled
+    finally:
+        for process in (stranger, holder):
+            process.kill()
+            process.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()

@@ -170,12 +170,27 @@ def stop(log: Log, timeout: float = 30.0) -> int | None:
         if fd is not None:
             return fd
         found = progress(log)
-        if found is not None:
+        if found is not None and _is_worker(found.pid):
             with suppress(OSError):
                 os.kill(found.pid, signal.SIGTERM)
         if time.monotonic() > deadline:
             return None
         time.sleep(0.1)
+
+
+def _is_worker(pid: int) -> bool:
+    """Whether process ``pid`` is an embedding worker. The pid in the progress file may be stale:
+    its worker was killed, the pid reused by another program, and the lock is held by a new
+    worker that has not reported yet, or by a ``reslog reindex``; neither may be signalled.
+    Where ``/proc`` is missing (macOS), the pid is trusted."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            words = file.read().split(b"\0")
+    except FileNotFoundError:
+        return not os.path.isdir("/proc/self")
+    except OSError:
+        return False
+    return b"reslog.semantic.worker" in words
 
 
 def main(argv: list[str]) -> int:
