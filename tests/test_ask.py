@@ -325,3 +325,28 @@ def test_an_identifier_with_digits_is_asked_for_whole(log_dir: Path, run: Run, c
     held = hybrid.coverage(index, "what did rm-0924-74 score?", ids)
     assert [held[i] > 0 for i in ids] == [False, False, True, False]  # not each: all say "rm"
     assert subject_words("Gemma-2B on day-to-day state-space runs") == ["gemma-2b", "state", "space", "runs"]
+
+
+def test_a_sentence_wrapped_over_lines_is_quoted_whole_at_its_first_line(
+    log_dir: Path, run: Run, clock: Clock
+) -> None:
+    """Imported notes are often wrapped at 70 columns: a quote cut at the end of a line says half
+    a sentence. Markdown's escapes (``LR\\_boot``) are shown as the mark alone."""
+    write_day(log_dir, "2010-03-24", (
+        "## What was done\n"
+        "- 09:00 Parallel R #code\n"
+        "  -   Parallelized LR\\_bootstrap\\_all() and model\\_bootstrap\\_all()\n"
+        "      bootstrapping functions. Lets the bootstrapping of different models\n"
+        "      run on different machines.\n"
+        "  Notes on speed\n"
+        "  --------------\n"
+        "  -   Using the *snowfall* package in R for easy parallel computing. The\n"
+        "      parallel loop is done through the sfLapply() function.\n"
+    ))
+    data = json.loads(run("ask", "--json", "which bootstrapping functions did I parallelize?").out)
+    texts = {c["line"]: c["text"] for c in data["citations"]}
+    assert texts.get(3) == "Parallelized LR_bootstrap_all() and model_bootstrap_all() bootstrapping functions.", data
+    from reslog.chunks import prose_paragraphs
+
+    page = day_file(log_dir, "2010-03-24").read_text(encoding="utf-8").split("\n", 1)[1]
+    assert [[offset for offset, _ in p] for p in prose_paragraphs(page)] == [[0], [1, 2, 3], [4], [6, 7]]

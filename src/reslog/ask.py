@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from reslog.chunks import FIELD, prose_lines
+from reslog.chunks import FIELD, prose_paragraphs
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
@@ -259,18 +259,31 @@ _SECOND_SENTENCE = 0.33
 _SENTENCE_WORDS = 60
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+#: Markdown's escape of a punctuation mark (``LR\\_boot``), shown as the mark alone.
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _CODE = re.compile(r"^(#\s|//|[\w.$]+\s*(<-|=|\+=)\s*\S|[\w.]+\(.*\)\s*;?$|[{}()\[\]]+$)")
 
 
 def sentences(hit: Hit) -> list[tuple[int, str]]:
-    """(line number, sentence) of an entry, as written, without list markers, fields, link
-    targets and code (fenced blocks, and lines that read as code: comments, assignments)."""
+    """(line number, sentence) of an entry, without list markers, fields, link targets, Markdown's
+    backslash escapes and code (fenced blocks, and lines that read as code: comments,
+    assignments). A sentence wrapped over several lines is read whole and cited at the line it
+    starts on: a quote cut at the end of a line ("Two guidelines for bootstrap hypothesis")
+    says half of what was written."""
     found = []
-    for offset, line in prose_lines(hit.text):
-        if _CODE.match(line):
-            continue
-        for sentence in _SENTENCE.split(line):
-            sentence = sentence.strip()
+    for paragraph in prose_paragraphs(hit.text):
+        text, starts = "", []
+        for offset, line in paragraph:
+            if _CODE.match(line):
+                continue
+            starts.append((len(text) + (1 if text else 0), offset))
+            text = f"{text} {line}" if text else line
+        at = 0
+        for sentence in _SENTENCE.split(text):
+            begin = text.index(sentence, at)
+            at = begin + len(sentence)
+            offset = max((o for start, o in starts if start <= begin), default=paragraph[0][0])
+            sentence = _ESCAPE.sub(r"\1", sentence.strip())
             if len(sentence.split()) >= 3 or (offset == 0 and sentence):
                 words = sentence.split()
                 if len(words) > _SENTENCE_WORDS:

@@ -61,6 +61,39 @@ def prose_lines(text: str) -> Iterator[tuple[int, str]]:
             yield offset, " ".join(LINK.sub(r"\1", FIELD.sub(" ", line)).split())
 
 
+#: A line that starts a block of its own rather than continuing a wrapped paragraph.
+_BLOCK = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\|)")
+#: A Markdown rule, or the underline of a heading (``-----`` / ``=====``).
+_UNDERLINE = re.compile(r"^\s*(?:-{3,}|={3,}|\*{3,}|_{3,})\s*$")
+
+
+def prose_paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
+    """The prose lines of an entry (:func:`prose_lines`) in paragraphs: a line wrapped by its
+    writer (``Parallelized LR_bootstrap_all() and`` / ``bootstrapping functions.``) belongs
+    with the one before it. A paragraph ends at a blank line, a fence, and before a list item,
+    heading, quote, table or rule; the entry's first line is a paragraph of its own."""
+    raw = text.split("\n")
+    paragraph: list[tuple[int, str]] = []
+    previous = -1
+    for offset, line in prose_lines(text):
+        if _UNDERLINE.match(raw[offset]):  # the line above was a heading: a paragraph of its own
+            if len(paragraph) > 1:
+                yield paragraph[:-1]
+            if paragraph:
+                yield paragraph[-1:]
+            paragraph, previous = [], offset
+            continue
+        starts = offset == 1 or offset != previous + 1 or not line or bool(_BLOCK.match(raw[offset]))
+        if paragraph and starts:
+            yield paragraph
+            paragraph = []
+        if line:
+            paragraph.append((offset, line))
+        previous = offset
+    if paragraph:
+        yield paragraph
+
+
 def _words(line: str) -> str:
     """A prose line as the model should read it: no URLs, HTML, TeX, emphasis or heading marks,
     table rules or pipes."""
