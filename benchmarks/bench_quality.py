@@ -1,14 +1,18 @@
 """Answer quality on research logs: retrieval by day, abstention, citations.
 
-    python benchmarks/bench_quality.py [--set notebook|demo|all] [--types] [--misses] [--calibrate]
+    python benchmarks/bench_quality.py [--set notebook|notebook2|demo|all] [--types] [--misses] [--calibrate]
 
-Two question sets, each on its own log:
+Three question sets, on two logs:
 
 - ``notebook``: Carl Boettiger's lab notebook 2010-2015 (../shared/corpora),
   imported with ``reslog import markdown`` into ``benchmarks/data/cboettig``
   (cached; delete it after changing the importer), and
   ``benchmarks/eval/questions.json``; relative scopes are read against
   2026-11-26.
+- ``notebook2``: a third set on the same imported notebook,
+  ``benchmarks/eval/questions_notebook2.json`` (70 questions, written blind
+  after the tuning of the first two, to check that what was tuned carries
+  over: the held-out set is on this notebook too).
 - ``demo``: a frozen 10-week log made by reslog's own generator
   (``benchmarks/eval/demo-log``, copied to ``benchmarks/data/demo-eval``) and
   ``benchmarks/eval/questions_demo.json``, written blind; relative scopes are
@@ -61,7 +65,7 @@ class QuestionSet:
 
     def ensure_log(self) -> Path:
         if not (self.log / "days").is_dir():
-            if self.name == "notebook":
+            if self.name.startswith("notebook"):
                 subprocess.run([*reslog_command(), "--dir", str(self.log), "import", "markdown",
                                 str(self.source)], check=True, capture_output=True)
             else:
@@ -73,6 +77,8 @@ class QuestionSet:
 SETS = {
     "notebook": QuestionSet("notebook", DATA / "cboettig", HERE / "eval" / "questions.json",
                             dt.date(2026, 11, 26), CORPUS),
+    "notebook2": QuestionSet("notebook2", DATA / "cboettig", HERE / "eval" / "questions_notebook2.json",
+                             dt.date(2026, 11, 26), CORPUS),
     "demo": QuestionSet("demo", DATA / "demo-eval", HERE / "eval" / "questions_demo.json",
                         dt.date(2026, 11, 23), HERE / "eval" / "demo-log"),
 }
