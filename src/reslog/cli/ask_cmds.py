@@ -36,10 +36,12 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
     """Answer QUESTION from the log, citing the entries (date and file:line).
 
     A time scope in the question ("in early 2013", "last week") limits the
-    evidence to that period. Offline, the answer is the sentences of the log
-    that answer best, grouped by day; with ask.model set in reslog.toml (an
-    `llm` model), a short written answer whose every claim cites [n] an entry.
-    When nothing in the log answers, it says so and shows the nearest entries.
+    evidence to that period; "when did I first ..." ("most recently ...")
+    puts the earliest (latest) of the entries about it first. Offline, the
+    answer is the sentences of the log that answer best, grouped by day; with
+    ask.model set in reslog.toml (an `llm` model), a short written answer
+    whose every claim cites [n] an entry. When nothing in the log answers, it
+    says so and shows the nearest entries.
     """
     from reslog.ask import answer, retrieve
 
