@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -179,3 +180,22 @@ def test_defer_checks_the_words_the_person_saw(log_dir: Path) -> None:
     assert "- [ ] Rerun the sweep [scheduled:: 2026-11-30]\n  - with lr=3e-4\n" in day_file(
         log_dir, "2026-11-26").read_text(encoding="utf-8")
 
+
+
+def test_a_file_written_aside_is_whole_or_untouched(tmp_path: Path) -> None:
+    """store.write_aside (snapshots, progress, stamps): a write that fails leaves the old file
+    and no temporary file beside it."""
+    from reslog.store import write_aside
+
+    target = tmp_path / "progress.json"
+    write_aside(str(target), lambda file: file.write(b'{"done": 1}'))
+    assert target.read_bytes() == b'{"done": 1}'
+
+    def half(file: BinaryIO) -> None:
+        file.write(b'{"do')
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_aside(str(target), half)
+    assert target.read_bytes() == b'{"done": 1}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json"]

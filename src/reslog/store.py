@@ -35,6 +35,7 @@ from reslog.model import DEFERRED, SECTION_ORDER, SECTION_TITLES, Page
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import BinaryIO
 
 DATA_DIR = ".reslog"
 # Compiled on first use (by re's cache): only the first write of a day lists folders.
@@ -151,6 +152,23 @@ def atomic_write(path: Path | str, data: bytes) -> None:
     path = _shown(path)
     _commit(path, _stage(path, data))
     _fsync_dir(_parent(path))
+
+
+def write_aside(path: str, write: Callable[[BinaryIO], object]) -> None:
+    """Replace ``path`` with what ``write`` writes to a file, for a file that other processes may
+    read at any moment and that can be made again (a snapshot, a progress report, a stamp):
+    written beside it under a name of this process, then renamed over it, so a reader finds the
+    old file or the new one, whole. Not flushed to disk: after a crash it is made again. On
+    failure the temporary file is removed and the error raised."""
+    temp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temp, "wb") as file:
+            write(file)
+        os.replace(temp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def _temp_name(path: str) -> str:
@@ -536,5 +554,5 @@ def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
 
 __all__ = [
     "DATA_DIR", "Log", "atomic_write", "carry_over", "content_hash", "default_folder", "default_root",
-    "exists", "expanded", "new_day_text", "path_text",
+    "exists", "expanded", "new_day_text", "path_text", "write_aside",
 ]

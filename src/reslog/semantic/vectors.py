@@ -19,7 +19,6 @@ needed at this scale (STYLE: "swap the engine only when measurement says so").
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from contextlib import suppress
 
@@ -28,7 +27,7 @@ import numpy as np
 from reslog.chunks import chunks
 from reslog.index import Index, Migrations
 from reslog.records import Record
-from reslog.store import exists, path_text
+from reslog.store import exists, path_text, write_aside
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -103,15 +102,7 @@ def _snapshot_files(index: Index, model: str) -> tuple[str, str]:
 
 def _save(file: str, array: np.ndarray) -> None:
     """Write an array atomically (a reader never sees half a file)."""
-    temp = f"{file}.{os.getpid()}.tmp"
-    try:
-        with open(temp, "wb") as out:
-            np.save(out, array)
-        os.replace(temp, file)
-    except OSError:
-        if exists(temp):
-            os.remove(temp)
-        raise
+    write_aside(file, lambda out: np.save(out, array))
 
 
 _MISSING = (

@@ -34,7 +34,7 @@ from contextlib import suppress
 
 from reslog.errors import ReslogError
 from reslog.records import Record
-from reslog.store import DATA_DIR, Log, exists, path_text
+from reslog.store import DATA_DIR, Log, exists, path_text, write_aside
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -152,11 +152,8 @@ def _report(log: Log, done: int, total: int, started: float, error: str | None =
     elapsed = max(time.monotonic() - started, 1e-6)
     data = {"pid": os.getpid(), "done": done, "total": total, "rate": round(done / elapsed, 2),
             "updated": time.time(), "error": error}
-    file = _file(log, PROGRESS_FILE)
-    temp = f"{file}.{os.getpid()}.tmp"
-    with open(temp, "w", encoding="utf-8") as out:
-        json.dump(data, out)
-    os.replace(temp, file)
+    text = json.dumps(data).encode("utf-8")
+    write_aside(_file(log, PROGRESS_FILE), lambda file: file.write(text))
 
 
 def stop(log: Log, timeout: float = 30.0) -> int | None:
