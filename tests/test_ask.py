@@ -97,10 +97,12 @@ def test_time_scope_filters_the_evidence_and_is_shown(index: Index, run: Run) ->
 def test_abstains_when_the_log_holds_no_answer(index: Index, run: Run) -> None:
     result = run("ask", "how did I configure the Kubernetes ingress controller?")
     assert result.code == 0
-    assert result.out.startswith(NO_ANSWER)
+    assert result.out.startswith(NO_ANSWER[:-1])
     assert "Nearest entries:" in result.out
     data = json.loads(run("ask", "--json", "how did I configure the Kubernetes ingress controller?").out)
-    assert data["abstained"] is True and data["answer"] == NO_ANSWER
+    assert data["abstained"] is True and data["answer"].startswith(NO_ANSWER[:-1])
+    plain = json.loads(run("ask", "--json", "what did I learn about protein folding?").out)
+    assert plain["abstained"] is True and plain["answer"] == NO_ANSWER  # no name: no reason given
 
 
 def test_keyword_only_ask_works_without_embeddings(index: Index, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -350,3 +352,12 @@ def test_a_sentence_wrapped_over_lines_is_quoted_whole_at_its_first_line(
 
     page = day_file(log_dir, "2010-03-24").read_text(encoding="utf-8").split("\n", 1)[1]
     assert [[offset for offset, _ in p] for p in prose_paragraphs(page)] == [[0], [1, 2, 3], [4], [6, 7]]
+
+
+def test_an_abstention_says_which_name_the_nearest_entry_lacks(index: Index, run: Run) -> None:
+    result = run("ask", "how did I configure Kubernetes for the bootstrap?")
+    assert result.code == 0
+    assert result.out.startswith(f"{NO_ANSWER[:-1]}: the nearest entry does not mention Kubernetes.\n")
+    data = json.loads(run("ask", "--json", "which Stan and INLA settings did I use for the bootstrap?").out)
+    assert data["abstained"] is True
+    assert data["answer"] == f"{NO_ANSWER[:-1]}: the nearest entry does not mention Stan or INLA."

@@ -352,10 +352,19 @@ def nearest(found: Retrieved, n: int = 3) -> list[Quote]:
     return [Quote(hit.date, hit.file, hit.line, first_line(hit), hit.score or 0.0) for hit in found.hits[:n]]
 
 
+def abstention(found: Retrieved) -> str:
+    """:data:`NO_ANSWER`, and why when the question names what the nearest entry never mentions
+    (the names rule of :func:`retrieve`): "... the nearest entry does not mention Kubernetes"."""
+    if not found.unknown:
+        return NO_ANSWER
+    names = ", ".join(found.unknown[:-1]) + (" or " if len(found.unknown) > 1 else "") + found.unknown[-1]
+    return f"{NO_ANSWER[:-1]}: the nearest entry does not mention {names}."
+
+
 def answer(found: Retrieved, backend: Backend | None = None, generator: Generator | None = None) -> Answer:
     """The answer to a retrieved question: abstention, generated with citations, or extractive."""
     if found.abstained:
-        return Answer(found, NO_ANSWER, nearest(found))
+        return Answer(found, abstention(found), nearest(found))
     notice = None
     if generator is not None:
         try:

@@ -169,7 +169,8 @@ def search(
 
 def ask(log: Log, today: dt.date, question: str, mode: str | None = None) -> dict[str, Any]:
     """``reslog ask --json``: the extractive answer with its citations, or the abstention
-    ("Nothing in the log answers this.") with the nearest entries. Never calls a remote model."""
+    ("Nothing in the log answers this", and why) with the nearest entries. Never calls a remote
+    model."""
     from reslog.ask import answer, retrieve
 
     if not question.strip():

@@ -119,7 +119,8 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         = None,
     ) -> dict[str, Any]:
         """Answer a question from the log with its own sentences, each cited (date, file, line); says
-        "Nothing in the log answers this." (abstained: true) with the nearest entries when it cannot."""
+        "Nothing in the log answers this" (abstained: true, and why) with the nearest entries when it
+        cannot."""
         return _run(lambda: reading.ask(log, today(), question, mode))
 
     def day(date: Date = None) -> dict[str, Any]:
