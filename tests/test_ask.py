@@ -352,6 +352,12 @@ def test_a_sentence_wrapped_over_lines_is_quoted_whole_at_its_first_line(
 
     page = day_file(log_dir, "2010-03-24").read_text(encoding="utf-8").split("\n", 1)[1]
     assert [[offset for offset, _ in p] for p in prose_paragraphs(page)] == [[0], [1, 2, 3], [4], [6, 7]]
+    from reslog.ask import sentences
+    from reslog.search import hits_for
+
+    index = Index(Log(log_dir))
+    (hit,) = hits_for(index, [row[0] for row in index.db.execute("SELECT id FROM entries")])
+    assert (8, "Using the snowfall package in R for easy parallel computing.") in sentences(hit)
 
 
 def test_an_abstention_says_which_name_the_nearest_entry_lacks(index: Index, run: Run) -> None:

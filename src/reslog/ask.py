@@ -266,12 +266,15 @@ _EMBED_WORDS = 30
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 #: Markdown's escape of a punctuation mark (``LR\\_boot``), shown as the mark alone.
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+#: Markdown's emphasis (``*snowfall*``, ``**bold**``, ``_word_``), shown as its words: a pair of
+#: marks around words, not a lone ``*`` (``p * q``) or marks inside a word (``LR_boot_all``).
+_EMPHASIS = re.compile(r"(?<![\w\\*])(\*{1,3}|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s\\*_])\1(?![\w*])")
 _CODE = re.compile(r"^(#\s|//|[\w.$]+\s*(<-|=|\+=)\s*\S|[\w.]+\(.*\)\s*;?$|[{}()\[\]]+$)")
 
 
 def sentences(hit: Hit) -> list[tuple[int, str]]:
     """(line number, sentence) of an entry, without list markers, fields, link targets, Markdown's
-    backslash escapes and code (fenced blocks, and lines that read as code: comments,
+    emphasis marks and backslash escapes, and code (fenced blocks, and lines that read as code: comments,
     assignments). A sentence wrapped over several lines is read whole and cited at the line it
     starts on: a quote cut at the end of a line ("Two guidelines for bootstrap hypothesis")
     says half of what was written."""
@@ -288,7 +291,7 @@ def sentences(hit: Hit) -> list[tuple[int, str]]:
             begin = text.index(sentence, at)
             at = begin + len(sentence)
             offset = max((o for start, o in starts if start <= begin), default=paragraph[0][0])
-            sentence = _ESCAPE.sub(r"\1", sentence.strip())
+            sentence = _ESCAPE.sub(r"\1", _EMPHASIS.sub(r"\2", sentence.strip()))
             if len(sentence.split()) >= 3 or (offset == 0 and sentence):
                 words = sentence.split()
                 if len(words) > _SENTENCE_WORDS:
