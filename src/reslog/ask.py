@@ -166,14 +166,15 @@ def retrieve(
     )
     ranked = found.ranking
     top = [i for i, _ in ranked[: max(limit, _TIME_ORDER_DEPTH)]]
-    in_order = _FIRST.search(query) or _LAST.search(query)
-    covered_top = hybrid.coverage(index, query, top[:_TIME_ORDER_DEPTH]) if in_order else None
+    # read once: the time order compares the best ten, the abstention takes the best three (which
+    # are among those ten, reordered or not)
+    covered_top = hybrid.coverage(index, query, top[:_TIME_ORDER_DEPTH])
     pairs = in_time_order(query, list(zip(top, hits_for(index, top, dict(ranked)), strict=True)), covered_top)
     pairs = pairs[:limit]
     ids = [i for i, _ in pairs]
     hits = [hit for _, hit in pairs]
     cosine = found.best_cosine if ids else 0.0
-    covered = max(hybrid.coverage(index, query, ids[:3]).values(), default=0.0)
+    covered = max((covered_top[i] for i in ids[:3]), default=0.0)
     strength = cosine if semantic else covered
     if semantic:
         weak = cosine < ABSTAIN_BELOW and covered < COVERED_ENOUGH
