@@ -328,3 +328,22 @@ def test_the_vectors_snapshot_follows_every_change(index: Index, log_dir: Path) 
     for path in (log_dir / ".reslog").glob("vectors-*.f32.npy"):
         path.write_bytes(b"garbage")
     assert len(Vectors.load(index, backend.name)) == len(fresh)
+
+
+def test_keyword_mode_loads_no_model_and_ranks_by_words(index: Index, log_dir: Path) -> None:
+    """Asked for keywords only, a command embeds nothing and loads no model; hybrid ranking and
+    ask then judge by words alone (hybrid.meaning_usable, the one place that decides)."""
+    found = prepare(index, mode="keyword")
+    assert found.backend is None and found.vectors is None and not found.on
+    assert not (log_dir / ".reslog" / VECTORS_FILE).exists()
+    backend = backends.load()
+    update(index, backend)
+    vectors = Vectors.load(index, backend.name)
+    assert hybrid.meaning_usable("hybrid", backend, vectors)
+    assert not hybrid.meaning_usable("keyword", backend, vectors)
+    assert not hybrid.meaning_usable("hybrid", None, vectors)
+    assert not hybrid.meaning_usable("hybrid", backend, Vectors(np.zeros(0, dtype=np.int64), np.zeros((0, 0))))
+    by_words = hybrid.rank(index, "optimizer warmup", mode="keyword", backend=backend, vectors=vectors)
+    assert by_words.best_cosine == 0.0 and len(by_words.ranking) == 1
+    by_both = hybrid.rank(index, "optimizer warmup", mode="hybrid", backend=backend, vectors=vectors)
+    assert by_both.best_cosine > 0.3 and by_both.ranking[0][0] == by_words.ranking[0][0]

@@ -156,7 +156,7 @@ def retrieve(
 ) -> Retrieved:
     """The evidence for ``question``, best first, and whether to abstain."""
     scope, query, narrowed = scoped(question, today, filters)
-    semantic = backend is not None and vectors is not None and len(vectors) > 0 and mode != "keyword"
+    semantic = hybrid.meaning_usable(mode, backend, vectors)
     query_vector = None
     if semantic:
         assert backend is not None

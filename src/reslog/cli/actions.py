@@ -171,12 +171,7 @@ def semantic(index: Index, mode: str | None = None) -> Semantic:
     its hint or how much of the log it covers, if not all, on stderr."""
     from reslog.semantic.setup import prepare
 
-    if mode == "keyword":
-        from reslog.semantic.setup import Semantic
-        from reslog.settings import load
-
-        return Semantic(load(index.log))
-    found = prepare(index)
+    found = prepare(index, mode=mode)
     for line in (found.hint, found.notice):
         if line:
             echo(f"reslog: {line}", err=True)

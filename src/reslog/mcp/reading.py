@@ -103,12 +103,9 @@ def compact(hit: Hit) -> dict[str, Any]:
 
 def _semantic(index: Index, mode: str | None) -> Any:
     """The semantic layer for one call (:func:`reslog.semantic.setup.prepare`), or keyword only."""
-    from reslog.semantic.setup import Semantic, prepare
-    from reslog.settings import load
+    from reslog.semantic.setup import prepare
 
-    if mode == "keyword":
-        return Semantic(load(index.log))
-    return prepare(index)
+    return prepare(index, mode=mode)
 
 
 def retrieve_hits(

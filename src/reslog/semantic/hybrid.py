@@ -191,6 +191,13 @@ def _keyword_ids(index: Index, query: str, filters: Filters | None) -> set[int]:
     return matching_ids(index, compiled.match, filters, compiled.exclude)
 
 
+def meaning_usable(mode: str, backend: Backend | None, vectors: Vectors | None) -> bool:
+    """Whether a ranking in ``mode`` can use meaning: not asked for keywords only, a model loaded,
+    and some of the log embedded. Where it cannot, :func:`rank` ranks by keywords and
+    :mod:`reslog.ask` judges its evidence by words alone (one decision, made here)."""
+    return mode != "keyword" and backend is not None and vectors is not None and len(vectors) > 0
+
+
 def rank(
     index: Index, query: str, filters: Filters | None = None, mode: str = "hybrid",
     backend: Backend | None = None, vectors: Vectors | None = None, depth: int = DEPTH,
@@ -202,9 +209,10 @@ def rank(
     (what a search list wants; a question's evidence is judged afterwards).
     ``count``: also count the entries the ranking would hold at any depth.
     """
-    if mode == "keyword" or backend is None or vectors is None or not len(vectors) or not query.strip():
+    if not meaning_usable(mode, backend, vectors) or not query.strip():
         ranking = keyword_ranking(index, query, filters, depth)
         return Ranked(ranking, total=len(_keyword_ids(index, query, filters)) if count else None)
+    assert backend is not None and vectors is not None
     if query_vector is None:
         query_vector = backend.embed([query])[0]
     exclude = compile_query(query).exclude

@@ -89,9 +89,12 @@ def _unavailable(settings: Settings) -> str | None:
     return None
 
 
-def prepare(index: Index, settings: Settings | None = None) -> Semantic:
-    """The query backend and the vectors the log has; never waits for the log to be embedded."""
+def prepare(index: Index, settings: Settings | None = None, mode: str | None = None) -> Semantic:
+    """The query backend and the vectors the log has; never waits for the log to be embedded.
+    With ``mode`` "keyword" nothing is loaded: the command ranks by words alone."""
     settings = settings or load_settings(index.log)
+    if mode == "keyword":
+        return Semantic(settings)
     hint = _unavailable(settings)
     if hint is not None:
         return Semantic(settings, hint=hint)
