@@ -403,6 +403,7 @@ def entry_row(file_id: int, day: str, page: Page, entry: Entry) -> tuple[object,
     levels = 0
     for e in nested:
         levels |= 1 << e.level
+    fields = dict(entry.fields)  # the last of a repeated key wins, as in Entry.field
     return (
         file_id,
         day,
@@ -418,10 +419,10 @@ def entry_row(file_id: int, day: str, page: Page, entry: Entry) -> tuple[object,
         f" {' '.join(tags)} ",
         entry.state,
         int(any(e.starred for e in nested)),
-        entry.field("from"),
-        field_minutes(entry.field("est")),
-        field_minutes(entry.field("took")),
-        None if (carried := field_date(entry.field("carried"))) is None else carried.isoformat(),
+        fields.get("from"),
+        field_minutes(fields.get("est")),
+        field_minutes(fields.get("took")),
+        None if (carried := field_date(fields.get("carried"))) is None else carried.isoformat(),
         _entry_body(page, entry),
     )
 
