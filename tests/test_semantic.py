@@ -342,7 +342,7 @@ def test_keyword_mode_loads_no_model_and_ranks_by_words(index: Index, log_dir: P
     assert hybrid.meaning_usable("hybrid", backend, vectors)
     assert not hybrid.meaning_usable("keyword", backend, vectors)
     assert not hybrid.meaning_usable("hybrid", None, vectors)
-    assert not hybrid.meaning_usable("hybrid", backend, Vectors(np.zeros(0, dtype=np.int64), np.zeros((0, 0))))
+    assert not hybrid.meaning_usable("hybrid", backend, Vectors(np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)))
     by_words = hybrid.rank(index, "optimizer warmup", mode="keyword", backend=backend, vectors=vectors)
     assert by_words.best_cosine == 0.0 and len(by_words.ranking) == 1
     by_both = hybrid.rank(index, "optimizer warmup", mode="hybrid", backend=backend, vectors=vectors)
