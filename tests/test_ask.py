@@ -360,6 +360,37 @@ def test_a_sentence_wrapped_over_lines_is_quoted_whole_at_its_first_line(
     assert (8, "Using the snowfall package in R for easy parallel computing.") in sentences(hit)
 
 
+def test_a_quote_reads_html_as_its_text(log_dir: Path, run: Run, clock: Clock) -> None:
+    """Notebook posts paste tweets and write HTML: a quote shows the words, not the tags, and
+    ``&amp;`` as ``&``; a line of tags alone is no sentence. ``p < q`` is not a tag."""
+    write_day(log_dir, "2012-07-09", (
+        "## What was done\n"
+        "- 09:00 iEvoBio notes #conference\n"
+        "  <br/><br/>\n"
+        '  <a href="http://twitter.com/neurocy">@neurocy</a> interesting idea! Could be a resource\n'
+        "  &amp; a model for reputation in science.\n"
+        "  <br/><br/>\n"
+        '  RT <a href="http://twitter.com/omearabrian">@omearabrian</a>: reputation works on stackoverflow\n'
+        "  <br/><br/>\n"
+        "  The bootstrap holds when p < q and q > 2 in every reputation model.\n"
+    ))
+    from reslog.ask import sentences
+    from reslog.search import hits_for
+
+    index = Index(Log(log_dir))
+    index.refresh()
+    (hit,) = hits_for(index, [row[0] for row in index.db.execute("SELECT id FROM entries")])
+    found = [text for _, text in sentences(hit)]
+    assert "Could be a resource & a model for reputation in science." in found, found
+    assert "@neurocy interesting idea!" in found, found
+    # a line of tags alone ends what runs on before it, like a blank line
+    assert "RT @omearabrian: reputation works on stackoverflow" in found, found
+    assert "The bootstrap holds when p < q and q > 2 in every reputation model." in found, found
+    assert not any("<" in text and ">" in text and "href" in text or "&amp;" in text for text in found), found
+    data = json.loads(run("ask", "--json", "what did I note about reputation in science?").out)
+    assert data["citations"] and all("<a" not in c["text"] and "&amp;" not in c["text"] for c in data["citations"])
+
+
 def test_an_abstention_says_which_name_the_nearest_entry_lacks(index: Index, run: Run) -> None:
     result = run("ask", "how did I configure Kubernetes for the bootstrap?")
     assert result.code == 0

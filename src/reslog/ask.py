@@ -26,9 +26,10 @@ citation falls back to the extractive one.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
-from reslog.chunks import FIELD, prose_paragraphs
+from reslog.chunks import FIELD, TAG, prose_paragraphs
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
@@ -39,6 +40,7 @@ from reslog.timescope import Scope
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any, Final
 
     from reslog.generate import Generator
@@ -270,28 +272,28 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 #: Markdown's emphasis (``*snowfall*``, ``**bold**``, ``_word_``), shown as its words: a pair of
 #: marks around words, not a lone ``*`` (``p * q``) or marks inside a word (``LR_boot_all``).
 _EMPHASIS = re.compile(r"(?<![\w\\*])(\*{1,3}|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s\\*_])\1(?![\w*])")
+#: The space a removed tag leaves before a mark (``<a ..>@neurocy</a>:``).
+_BEFORE_MARK = re.compile(r" (?=[,.;:!?])")
 _CODE = re.compile(r"^(#\s|//|[\w.$]+\s*(<-|=|\+=)\s*\S|[\w.]+\(.*\)\s*;?$|[{}()\[\]]+$)")
 
 
 def sentences(hit: Hit) -> list[tuple[int, str]]:
     """(line number, sentence) of an entry, without list markers, fields, link targets, Markdown's
-    emphasis marks and backslash escapes, and code (fenced blocks, and lines that read as code: comments,
-    assignments). A sentence wrapped over several lines is read whole and cited at the line it
-    starts on: a quote cut at the end of a line ("Two guidelines for bootstrap hypothesis")
-    says half of what was written."""
+    emphasis marks and backslash escapes, HTML tags (``&amp;`` read as ``&``), and code (fenced
+    blocks, and lines that read as code: comments, assignments). A sentence wrapped over several
+    lines is read whole and cited at the line it starts on: a quote cut at the end of a line
+    ("Two guidelines for bootstrap hypothesis") says half of what was written."""
     found = []
-    for paragraph in prose_paragraphs(hit.text):
+    for run in _runs(hit.text):
         text, starts = "", []
-        for offset, line in paragraph:
-            if _CODE.match(line):
-                continue
+        for offset, line in run:
             starts.append((len(text) + (1 if text else 0), offset))
             text = f"{text} {line}" if text else line
         at = 0
         for sentence in _SENTENCE.split(text):
             begin = text.index(sentence, at)
             at = begin + len(sentence)
-            offset = max((o for start, o in starts if start <= begin), default=paragraph[0][0])
+            offset = max((o for start, o in starts if start <= begin), default=run[0][0])
             sentence = _ESCAPE.sub(r"\1", _EMPHASIS.sub(r"\2", sentence.strip()))
             if len(sentence.split()) >= 3 or (offset == 0 and sentence):
                 words = sentence.split()
@@ -299,6 +301,27 @@ def sentences(hit: Hit) -> list[tuple[int, str]]:
                     sentence = " ".join(words[:_SENTENCE_WORDS]) + " …"
                 found.append((hit.line + offset, sentence))
     return found
+
+
+def _runs(text: str) -> Iterator[list[tuple[int, str]]]:
+    """The prose of an entry as runs of lines that read on into each other: its paragraphs
+    (:func:`reslog.chunks.prose_paragraphs`) without lines of code, and cut where a line holds
+    nothing but HTML tags (``<br/><br/>`` between pasted tweets, which end no sentence)."""
+    for paragraph in prose_paragraphs(text):
+        run: list[tuple[int, str]] = []
+        for offset, line in paragraph:
+            if _CODE.match(line):
+                continue
+            if "<" in line or "&" in line:  # posts written in HTML, or with a tweet pasted in
+                line = _BEFORE_MARK.sub("", " ".join(html.unescape(TAG.sub(" ", line)).split()))
+                if not line:
+                    if run:
+                        yield run
+                    run = []
+                    continue
+            run.append((offset, line))
+        if run:
+            yield run
 
 
 def first_line(hit: Hit) -> str:
