@@ -386,7 +386,7 @@ def test_a_quote_reads_html_as_its_text(log_dir: Path, run: Run, clock: Clock) -
     # a line of tags alone ends what runs on before it, like a blank line
     assert "RT @omearabrian: reputation works on stackoverflow" in found, found
     assert "The bootstrap holds when p < q and q > 2 in every reputation model." in found, found
-    assert not any("<" in text and ">" in text and "href" in text or "&amp;" in text for text in found), found
+    assert not any("href" in text or "&amp;" in text for text in found), found
     data = json.loads(run("ask", "--json", "what did I note about reputation in science?").out)
     assert data["citations"] and all("<a" not in c["text"] and "&amp;" not in c["text"] for c in data["citations"])
 
