@@ -130,6 +130,42 @@ def test_old_index_is_migrated(log: Log, log_dir: Path) -> None:
         assert _texts(index, "warmup") != []
 
 
+def test_invisible_characters_do_not_split_words(log: Log, log_dir: Path) -> None:
+    """Text pasted from a web page or a PDF carries soft hyphens ("ecosys\u00adtems", two notebook
+    posts of the corpora) and zero-width characters: they show as nothing, and the word is found
+    as written on screen. An edit leaves no stale word behind (the FTS index is contentless)."""
+    path = _page(log_dir, "2026-11-24", "## What was done\n- 11:00 ecosys\u00adtems flip\u2060ping fast\n"
+                                         "- 12:00 zero\u200bwidth break\n")
+    with Index(log) as index:
+        index.refresh()
+        assert _texts(index, "ecosystems") == ["ecosys\u00adtems flip\u2060ping fast"]
+        assert _texts(index, "flipping") and _texts(index, "tems") == [] and _texts(index, "ping") == []
+        assert _texts(index, "ecosys\u00adtems") == _texts(index, "ecosystems")  # a query pasted alike
+        assert _texts(index, "width") == ["zero\u200bwidth break"]  # a zero-width space still breaks
+        path.write_text("## What was done\n- 11:00 grassland only\n", encoding="utf-8")
+        index.refresh()
+        assert _texts(index, "ecosystems") == [] and _texts(index, "grassland") == ["grassland only"]
+
+
+def test_an_index_with_split_words_is_read_again(log: Log, log_dir: Path) -> None:
+    """Indexes made before 0007 hold "ecosys" and "tems": the migration reads every page again."""
+    _age(_page(log_dir, "2026-11-24", "## What was done\n- 11:00 ecosys\u00adtems flip\n"))
+    with Index(log) as index:
+        index.refresh()
+        (entry_id,) = index.db.execute("SELECT id FROM entries WHERE day = '2026-11-24'").fetchone()
+        # what the old code stored: the soft hyphen split the word
+        index.db.execute("INSERT INTO entries_fts(entries_fts, rowid, body) VALUES ('delete', ?, ?)",
+                         (entry_id, " ecosystems flip"))
+        index.db.execute("INSERT INTO entries_fts(rowid, body) VALUES (?, ?)", (entry_id, " ecosys tems flip"))
+        index.db.execute("DELETE FROM migrations WHERE name = '0007_invisible_characters'")
+        assert _texts(index, "tems") != [] and _texts(index, "ecosystems") == []
+    with Index(log) as index:
+        report = index.refresh()
+        assert len(report.reindexed) == 3 and report.rebuilt_because is None
+        assert _texts(index, "ecosystems") == ["ecosys\u00adtems flip"] and _texts(index, "tems") == []
+        assert len(_texts(index, "warmup")) == 2
+
+
 def test_index_from_a_newer_version_is_rebuilt(log: Log, log_dir: Path) -> None:
     with Index(log) as index:
         index.refresh()

@@ -95,17 +95,26 @@ def spaced(text: str) -> str:
     return re.sub(_CJK, r" \1 ", text)
 
 
+#: Characters that show as nothing but split a word for FTS5's tokenizer, as text copied from web
+#: pages and PDFs carries them: the soft hyphen ("ecosys\u00adtems" was found as "ecosys" and
+#: "tems", never as "ecosystems"), the word joiner and a stray byte-order mark. A zero-width
+#: space is where a word may break (it separates Thai words): a space.
+_INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u2060\ufeff")), ord("\u200b"): " "}
+
+
 def fts_term(word: str) -> str:
     """``word`` as one quoted FTS5 string (a phrase if it spans several tokens).
 
     A NUL character would end the string for FTS5's parser ("unterminated string"): it is a
-    blank here. (No shell can pass one; a web form or the JSON API can.)"""
-    return '"' + spaced(word.replace("\x00", " ")).strip().replace('"', '""') + '"'
+    blank here. (No shell can pass one; a web form or the JSON API can.) Invisible characters go
+    as in :func:`search_text`."""
+    return '"' + spaced(word.replace("\x00", " ").translate(_INVISIBLE)).strip().replace('"', '""') + '"'
 
 
 def search_text(kind: str | None, body: str) -> str:
-    """What the FTS index holds for an entry: its kind word and every line of it."""
-    return spaced(f"{kind or ''} {body}")
+    """What the FTS index holds for an entry: its kind word and every line of it, without
+    invisible characters inside words (:data:`_INVISIBLE`)."""
+    return spaced(f"{kind or ''} {body}".translate(_INVISIBLE))
 
 
 # --- migrations: named, ordered, recorded; never edit one that has shipped ---
@@ -246,6 +255,24 @@ def _m0006_passages_v2(db: sqlite3.Connection) -> None:
     _new_generation(db)
 
 
+def _m0007_invisible_characters(db: sqlite3.Connection) -> None:
+    """The FTS index holds words without soft hyphens and zero-width characters
+    (:func:`search_text`). The index is contentless, so an entry's old tokens can only be
+    deleted with the text they were made from: every page is read again instead (the vectors
+    are kept; they are keyed by passage)."""
+    _script(
+        db,
+        """
+        DELETE FROM chunks;
+        DELETE FROM unreadable;
+        DELETE FROM entries;
+        DELETE FROM files;
+        INSERT INTO entries_fts(entries_fts) VALUES ('delete-all');
+        """,
+    )
+    _new_generation(db)
+
+
 MIGRATIONS: Migrations = [
     ("0001_initial", _m0001_initial),
     ("0002_filter_indexes", _m0002_filter_indexes),
@@ -253,6 +280,7 @@ MIGRATIONS: Migrations = [
     ("0004_generation", _m0004_generation),
     ("0005_unreadable", _m0005_unreadable),
     ("0006_passages_v2", _m0006_passages_v2),
+    ("0007_invisible_characters", _m0007_invisible_characters),
 ]
 
 
