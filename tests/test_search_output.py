@@ -79,6 +79,30 @@ def test_the_listing_says_how_many_in_all(run: Run, notebook: Path) -> None:
     assert out[-1] == f"the latest 50 of {len(every)} entries; --limit 100 for more, --full for whole entries"
 
 
+@needs_notebook
+def test_lines_written_in_html_show_their_text(run: Run, notebook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Posts that write HTML (a citation tooltip, a pasted tweet) show their words under a result;
+    --full prints the entry as written."""
+    monkeypatch.setenv("COLUMNS", "200")
+    args = ("--dir", str(notebook), "search", "--mode", "keyword", "--limit", "50", "carpenter", "regime")
+    shown = run(*args).out
+    assert "Early Warnings of Regime Shifts" in shown
+    assert not re.search(r"<span|</a>|class=|&amp;", shown), shown
+    assert re.search(r"<span|class=", run(*args, "--full").out)
+
+
+def test_html_is_read_as_text_line_by_line() -> None:
+    """A tag wrapped over two lines by its quoted attribute goes too; text that only looks a little
+    like HTML (``a -> b``, ``p < q``, a quote) stays as written."""
+    from reslog.chunks import without_html
+
+    assert without_html('(Biggs 2009), (<span class="showtooltip" title="Carpenter S and Brock W') == "(Biggs 2009), ("
+    assert without_html('Fourier Transform.)">(Carpenter &amp; Brock, 2010)</span>') == "(Carpenter & Brock, 2010)"
+    assert without_html('<a href="http://twitter.com/neurocy">@neurocy</a>: idea') == "@neurocy: idea"
+    for text in ("x -> y", "p < q and q > 2", 'she said "yes">no', "R&D", "plain words"):
+        assert without_html(text) == text
+
+
 def test_json_is_unchanged(run: Run, clock: Clock) -> None:
     run("did", "a learning rate sweep #lr")
     hits = json.loads(run("search", "--mode", "keyword", "--json", "learning").out)

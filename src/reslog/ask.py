@@ -26,10 +26,9 @@ citation falls back to the extractive one.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 
-from reslog.chunks import FIELD, TAG, prose_paragraphs
+from reslog.chunks import FIELD, prose_paragraphs, without_html
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
@@ -272,8 +271,6 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 #: Markdown's emphasis (``*snowfall*``, ``**bold**``, ``_word_``), shown as its words: a pair of
 #: marks around words, not a lone ``*`` (``p * q``) or marks inside a word (``LR_boot_all``).
 _EMPHASIS = re.compile(r"(?<![\w\\*])(\*{1,3}|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s\\*_])\1(?![\w*])")
-#: The space a removed tag leaves before a mark (``<a ..>@neurocy</a>:``).
-_BEFORE_MARK = re.compile(r" (?=[,.;:!?])")
 _CODE = re.compile(r"^(#\s|//|[\w.$]+\s*(<-|=|\+=)\s*\S|[\w.]+\(.*\)\s*;?$|[{}()\[\]]+$)")
 
 
@@ -312,13 +309,12 @@ def _runs(text: str) -> Iterator[list[tuple[int, str]]]:
         for offset, line in paragraph:
             if _CODE.match(line):
                 continue
-            if "<" in line or "&" in line:  # posts written in HTML, or with a tweet pasted in
-                line = _BEFORE_MARK.sub("", " ".join(html.unescape(TAG.sub(" ", line)).split()))
-                if not line:
-                    if run:
-                        yield run
-                    run = []
-                    continue
+            line = without_html(line)  # posts written in HTML, or with a tweet pasted in
+            if not line:  # it held tags alone
+                if run:
+                    yield run
+                run = []
+                continue
             run.append((offset, line))
         if run:
             yield run

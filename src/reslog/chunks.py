@@ -95,6 +95,25 @@ def prose_paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
         yield paragraph
 
 
+#: The space a removed tag leaves before a mark (``<a ..>@neurocy</a>:``).
+_BEFORE_MARK = re.compile(r" (?=[,.;:!?])")
+#: A tag wrapped over lines by its quoted attribute: its start (``<span title="Carpenter S and``)
+#: and its end (``Transform.)">``); what looks like HTML only (``="`` and ``">``), not ``a < b``.
+_TAG_START = re.compile(r"<[A-Za-z][\w-]*(?:\s+[\w-]+=\"[^\"<>]*\")*\s+[\w-]+=\"[^\"<>]*$")
+_TAG_END = re.compile(r"^[^\"<>]*\"\s*/?>")
+
+
+def without_html(line: str) -> str:
+    """A line as a reader sees it in a browser: HTML tags gone, entities read (``&amp;`` as ``&``).
+    Notebook posts paste tweets and write HTML; a quote or a search result shows their words."""
+    if "<" not in line and "&" not in line:
+        return line
+    import html  # only for a line that may hold HTML
+
+    line = _TAG_END.sub(" ", _TAG_START.sub(" ", line))
+    return _BEFORE_MARK.sub("", " ".join(html.unescape(TAG.sub(" ", line)).split()))
+
+
 def _words(line: str) -> str:
     """A prose line as the model should read it: no URLs, HTML, TeX, emphasis or heading marks,
     table rules or pipes."""

@@ -7,7 +7,7 @@ One result is one head line and at most :data:`MATCH_LINES` more::
 
 the date, the time, the kind (or the section, or ``note``), the entry's first
 line (without its ``[key:: value]`` fields), and its citation; then the lines
-of the entry that hold the most query words, each cut to the terminal's width
+of the entry that hold the most query words (HTML shown as its text), each cut to the terminal's width
 around its first match, with the query's words highlighted (on a narrow
 terminal the citation gets a line of its own). ``--full`` prints whole
 entries instead. A footer says how many entries matched in all (``20 of
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from reslog.chunks import FIELD
+from reslog.chunks import FIELD, without_html
 from reslog.cli.style import style
 from reslog.search import STOPWORDS
 from reslog.words import noun_for
@@ -141,7 +141,7 @@ def hit_lines(hit: Hit, words: tuple[str, ...], room: int, full: bool = False) -
     if beside:
         top += " " * max(2, title - cells(shown) + 2) + style(citation, dim=True)
     out = [top] if beside else [top, "    " + style(citation, dim=True)]
-    rest = [line.strip() for line in text[1:] if line.strip()]
+    rest = [shown for line in text[1:] if (shown := without_html(line.strip()))]
     for line in _best_lines(rest, pattern):
         out.append("    " + highlight(cut(line, room - 4, _first_match(line, pattern)), pattern))
     return out
