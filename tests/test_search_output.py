@@ -98,6 +98,7 @@ def test_html_is_read_as_text_line_by_line() -> None:
 
     assert without_html('(Biggs 2009), (<span class="showtooltip" title="Carpenter S and Brock W') == "(Biggs 2009), ("
     assert without_html('Fourier Transform.)">(Carpenter &amp; Brock, 2010)</span>') == "(Carpenter & Brock, 2010)"
+    assert without_html('Fourier Transform.)">(Carpenter and Brock, 2010)') == "(Carpenter and Brock, 2010)"
     assert without_html('<a href="http://twitter.com/neurocy">@neurocy</a>: idea') == "@neurocy: idea"
     for text in ("x -> y", "p < q and q > 2", 'she said "yes">no', "R&D", "plain words"):
         assert without_html(text) == text

@@ -40,8 +40,8 @@ LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?(?:\d{1,2}:\d{2}\s+)?")
 FENCE = re.compile(r"^\s*(```|~~~)")
 _URL = re.compile(r"<?https?://\S+>?")
-TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_HTML = re.compile(TAG.pattern + r"|&[a-z]+;|&#\d+;")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_HTML = re.compile(_TAG.pattern + r"|&[a-z]+;|&#\d+;")
 _TEX = re.compile(r"\$\$.*?\$\$|\$[^$\s](?:[^$]*[^$\s])?\$|\\[A-Za-z]+")
 _EMPHASIS = re.compile(r"(?<![\w*_~`])[*_~`]+|[*_~`]+(?![\w*_~`])")
 _HEADING = re.compile(r"^\s*(?:>\s*)*#{1,6}\s+|^\s*>\s*")
@@ -106,12 +106,12 @@ _TAG_END = re.compile(r"^[^\"<>]*\"\s*/?>")
 def without_html(line: str) -> str:
     """A line as a reader sees it in a browser: HTML tags gone, entities read (``&amp;`` as ``&``).
     Notebook posts paste tweets and write HTML; a quote or a search result shows their words."""
-    if "<" not in line and "&" not in line:
+    if "<" not in line and "&" not in line and '">' not in line:
         return line
     import html  # only for a line that may hold HTML
 
     line = _TAG_END.sub(" ", _TAG_START.sub(" ", line))
-    return _BEFORE_MARK.sub("", " ".join(html.unescape(TAG.sub(" ", line)).split()))
+    return _BEFORE_MARK.sub("", " ".join(html.unescape(_TAG.sub(" ", line)).split()))
 
 
 def _words(line: str) -> str:
