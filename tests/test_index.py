@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from reslog.errors import notices_to
 from reslog.index import MIGRATIONS, Index, migrate
 from reslog.search import Filters, listing, search, tasks
 from reslog.store import Log
@@ -159,8 +160,10 @@ def test_an_index_with_split_words_is_read_again(log: Log, log_dir: Path) -> Non
         index.db.execute("INSERT INTO entries_fts(rowid, body) VALUES (?, ?)", (entry_id, " ecosys tems flip"))
         index.db.execute("DELETE FROM migrations WHERE name = '0007_invisible_characters'")
         assert _texts(index, "tems") != [] and _texts(index, "ecosystems") == []
-    with Index(log) as index:
+    heard: list[str] = []
+    with notices_to(heard.append), Index(log) as index:
         report = index.refresh()
+        assert heard == ["this version of reslog indexes pages differently: every page is read again, once."]
         assert len(report.reindexed) == 3 and report.rebuilt_because is None
         assert _texts(index, "ecosystems") == ["ecosys\u00adtems flip"] and _texts(index, "tems") == []
         assert len(_texts(index, "warmup")) == 2

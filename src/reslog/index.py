@@ -273,6 +273,9 @@ def _m0007_invisible_characters(db: sqlite3.Connection) -> None:
     _new_generation(db)
 
 
+#: Migrations that drop the index's rows, so that the next refresh reads every page again.
+_REREAD = frozenset({"0005_unreadable", "0007_invisible_characters"})
+
 MIGRATIONS: Migrations = [
     ("0001_initial", _m0001_initial),
     ("0002_filter_indexes", _m0002_filter_indexes),
@@ -584,7 +587,7 @@ class Index:
             try:
                 self._db = self._connect(self.file)
                 self._files["main"] = (self.file, "the index", derived.identity(self.file))
-                migrate(self._db)
+                upgraded = migrate(self._db)
                 self._db.execute("SELECT count(*) FROM files").fetchone()
             except (IndexDamaged, _Unusable) as exc:
                 if attempt == 2:
@@ -597,6 +600,8 @@ class Index:
                 self.rebuilt_because = _MOVED.pop(self.file, None) or NO_INDEX_YET
                 if self.rebuilt_because != NO_INDEX_YET:  # a recovery: every command says so
                     notify(f"rebuilt the index: {self.rebuilt_because}.")
+            elif _REREAD.intersection(upgraded):  # seconds on a large log: say why, once
+                notify("this version of reslog indexes pages differently: every page is read again, once.")
             break
         assert self._db is not None
         return self._db
