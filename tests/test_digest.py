@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,6 +101,19 @@ def test_digest_of_a_period_and_section(run: Run) -> None:
     empty = run("digest", "--week", "2026-W30")
     assert empty.out.strip() == "No ideas from 2026-07-20 to 2026-07-26."
     assert run("digest", "--week", "last", "--since", "2026-01-01").code == 2
+
+
+def test_a_theme_is_not_named_by_the_calendar(run: Run, log_dir: Path) -> None:
+    """Notebook posts are titled by their weekday ("Thursday: writing; some latexdiff notes"):
+    a weekday or a month says when, not what, and never names a theme."""
+    for day, title in (("2026-10-01", "Thursday: latexdiff for the tracked changes"),
+                       ("2026-10-08", "Thursday: latexdiff with the journal template in March")):
+        day_file(log_dir, day).parent.mkdir(parents=True, exist_ok=True)
+        day_file(log_dir, day).write_text(f"## Random ideas\n- 09:00 {title}\n", encoding="utf-8")
+    themes: list[dict[str, Any]] = _themes(run, "--since", "2026-10-01", "--until", "2026-10-10")
+    (latexdiff,) = [t for t in themes if "latexdiff" in t["label"]]
+    assert len(latexdiff["entries"]) == 2
+    assert not {"thursday", "march"} & set(latexdiff["label"])
 
 
 def test_a_generated_paragraph_must_cite_the_themes_entries() -> None:

@@ -32,6 +32,7 @@ from collections import Counter
 
 from reslog.ask import first_line
 from reslog.chunks import clean
+from reslog.dates import WEEKDAYS
 from reslog.errors import InputError
 from reslog.generate import check_citations
 from reslog.index import Index
@@ -223,14 +224,16 @@ def _document_frequency(index: Index, words: list[str]) -> dict[str, int]:
     return {word: index.document_frequency(word) for word in words}
 
 
-#: Words that never name a theme: function words beyond a question's stopwords, and numbering
+#: Words that never name a theme: function words beyond a question's stopwords, numbering, and
+#: the calendar (a notebook's posts are often titled "Thursday: writing; latexdiff notes").
 _NOT_LABELS = """
 whether however also though although yet via per etc vs among within without upon toward towards
 like just really might may must shall much many lot lots thing things way ways kind sort bit
 one two three four five first second third next new old part parts note notes ii iii iv vi vii viii
-ix xi xii today yesterday tomorrow morning afternoon evening
+ix xi xii today yesterday tomorrow morning afternoon evening weekend
+january february march april june july august september october november december
 """
-_LABEL_STOP = frozenset(_NOT_LABELS.split())
+_LABEL_STOP = frozenset(_NOT_LABELS.split()) | frozenset(WEEKDAYS)
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
 
 
