@@ -38,7 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     "generate": {"errors"},
     # ask and digest sit on search and the semantic layer (vectors, hybrid ranking)
     "ask": {"records", "errors", "index", "search", "timescope", "generate", "chunks", "semantic"},
-    "digest": {"records", "errors", "markdown", "index", "search", "generate", "ask", "chunks", "semantic"},
+    "digest": {"records", "errors", "markdown", "dates", "index", "search", "generate", "ask", "chunks", "semantic"},
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},
     "review": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",
