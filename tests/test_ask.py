@@ -391,6 +391,73 @@ def test_a_quote_reads_html_as_its_text(log_dir: Path, run: Run, clock: Clock) -
     assert data["citations"] and all("<a" not in c["text"] and "&amp;" not in c["text"] for c in data["citations"])
 
 
+def _in_a_terminal(args: list[str], columns: int) -> str:
+    """What reslog prints to a pseudo-terminal ``columns`` wide, escape sequences removed."""
+    import fcntl
+    import os
+    import re
+    import select
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
+    process = subprocess.Popen([sys.executable, "-m", "reslog", *args], stdin=subprocess.DEVNULL, stdout=slave,
+                               stderr=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    seen = bytearray()
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        assert ready, f"reslog printed nothing more: {bytes(seen)!r}"
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the process closed its side
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(30) == 0
+    os.close(master)
+    return re.sub(r"\x1b\[[0-9;]*m", "", seen.decode("utf-8")).replace("\r\n", "\n")
+
+
+def test_a_long_quote_is_wrapped_between_words_on_a_terminal(log_dir: Path, run: Run, clock: Clock) -> None:
+    """A 60-word sentence of an imported note broke mid-word at the terminal's edge, its citation
+    split over two lines. On a terminal, quotes are wrapped to its width under a hanging indent;
+    to a pipe, a quote stays one line."""
+    sentence = ("The bootstrap of the warning signals model keeps failing on the long simulated series "
+                "because the covariance matrix of the fitted parameters turns singular whenever two "
+                "parameters are estimated at the same boundary value, so the fix is to drop the "
+                "duplicated column before fitting the model again.")
+    write_day(log_dir, "2012-02-14", f"## What was done\n- 09:00 bootstrap notes #code\n  {sentence}\n")
+    question = "why did the bootstrap of the warning signals model keep failing?"
+    piped = run("ask", "--offline", question).out
+    assert f"  {sentence}  days/2012/2012-02-14.md:3" in piped.splitlines()
+    shown = _in_a_terminal(["--dir", str(log_dir), "ask", "--offline", question], 60)
+    lines = shown.splitlines()
+    at = lines.index("2012-02-14")
+    quote = lines[at + 1 : at + 1 + next(n for n, line in enumerate(lines[at + 1 :], 1)
+                                          if line.endswith("days/2012/2012-02-14.md:3"))]
+    assert all(len(line) <= 60 for line in lines), shown
+    assert len(quote) >= 5 and quote[0].startswith("  The bootstrap") and all(
+        line.startswith("    ") for line in quote[1:]), shown
+    assert " ".join(" ".join(quote).split()[:-1]) == sentence  # every word, in order, none cut
+
+
+def test_wrap_fits_words_in_cells() -> None:
+    from reslog.cli.results import wrap
+
+    assert wrap("one two three four", 12) == ["  one two", "    three", "    four"]
+    assert wrap("see https://example.org/a/very/long/path/indeed now", 20) == [
+        "  see", "    https://example.org/a/very/long/path/indeed", "    now"]
+    assert wrap("short", 40, tail="f.md:3", tail_cells=6) == ["  short  f.md:3"]
+    assert wrap("a b c", 8, tail="f.md:3", tail_cells=6) == ["  a b c", "    f.md:3"]
+    assert wrap("日本語の文 テスト", 12) == ["  日本語の文", "    テスト"]  # wide characters take two cells
+
+
 def test_an_abstention_says_which_name_the_nearest_entry_lacks(index: Index, run: Run) -> None:
     result = run("ask", "how did I configure Kubernetes for the bootstrap?")
     assert result.code == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -13,6 +14,7 @@ from reslog.settings import MODES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from reslog.ask import Quote
     from reslog.generate import Generator
 
 
@@ -68,18 +70,33 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
         if result.citations:
             click.echo("Nearest entries:")
             for quote in result.citations:
-                click.echo(f"  {quote.date}  {quote.text}  " + style(f"{quote.file}:{quote.line}", dim=True))
+                _quote(f"{quote.date}  {quote.text}", quote)
         return
     if result.generated:
         click.echo(result.text)
         click.echo("")
         for n, quote in enumerate(result.citations, 1):
-            click.echo(f"[{n}] {quote.date}  {quote.text}  " + style(f"{quote.file}:{quote.line}", dim=True))
+            _quote(f"{quote.date}  {quote.text}", quote, f"[{n}] ")
         return
     for day in dict.fromkeys(q.date for q in result.citations):
         click.echo(style(day, bold=True))
         for quote in (q for q in result.citations if q.date == day):
-            click.echo(f"  {quote.text}  " + style(f"{quote.file}:{quote.line}", dim=True))
+            _quote(quote.text, quote)
+
+
+def _quote(text: str, quote: Quote, indent: str = "  ") -> None:
+    """One quote and its dim citation: on a terminal, wrapped between words to its width under a
+    hanging indent (a 60-word sentence of an imported note otherwise breaks mid-word at the
+    edge); to a pipe, one line, as scripts read it."""
+    citation = f"{quote.file}:{quote.line}"
+    if not sys.stdout.isatty():
+        click.echo(f"{indent}{text}  " + style(citation, dim=True))
+        return
+    from reslog.cli.results import width, wrap
+
+    hang = " " * (len(indent) + 2)
+    for line in wrap(text, width(), indent, hang, style(citation, dim=True), len(citation)):
+        click.echo(line)
 
 
 @click.command()

@@ -81,6 +81,32 @@ def cut(text: str, room: int, around: int = 0) -> str:
     return out
 
 
+def wrap(
+    text: str, room: int, indent: str = "  ", hang: str = "    ", tail: str = "", tail_cells: int = 0
+) -> list[str]:
+    """``text`` in lines of at most ``room`` cells, broken between words: the first line opens
+    with ``indent``, the others with ``hang``; ``tail`` (``tail_cells`` wide on screen, e.g. a
+    styled citation) ends the last line two cells after the text, or takes a line of its own.
+    A word longer than a line (a URL) is a line of its own, not cut."""
+    lines: list[str] = []
+    words: list[str] = []
+    lead, used = indent, cells(indent)
+    for word in text.split():
+        size = cells(word)
+        if words and used + 1 + size > room:
+            lines.append(lead + " ".join(words))
+            lead, words, used = hang, [], cells(hang)
+        used += size + (1 if words else 0)
+        words.append(word)
+    last = lead + " ".join(words)
+    if tail and used + 2 + tail_cells > room:
+        lines.append(last)
+        last = hang + tail
+    elif tail:
+        last += "  " + tail
+    return [*lines, last]
+
+
 def stems(words: tuple[str, ...]) -> tuple[str, ...]:
     """What to look for of each query word: long words by their stem (``learning`` finds
     ``learned``), the longest first; function words ("of", "the") only if there is nothing else."""
