@@ -391,6 +391,30 @@ def test_a_quote_reads_html_as_its_text(log_dir: Path, run: Run, clock: Clock) -
     assert data["citations"] and all("<a" not in c["text"] and "&amp;" not in c["text"] for c in data["citations"])
 
 
+def test_a_heading_inside_an_entry_is_not_quoted_with_the_next_sentence(log_dir: Path, clock: Clock) -> None:
+    """Imported notes keep headings as nested lines ("## Cloud-config ##"): a heading is a
+    paragraph of its own and is quoted without its marks, never run into the sentence after it."""
+    write_day(log_dir, "2014-11-24", (
+        "## What was done\n"
+        "- 09:00 coreos notes #infrastructure\n"
+        "  ## Cloud-config ##\n"
+        "  Note that we need to refresh the discovery url anytime we destroy the cluster.\n"
+        "  ## Swap on tiny droplets\n"
+        "  A few edits to my cloud-config start swap on tiny droplets.\n"
+    ))
+    from reslog.ask import sentences
+    from reslog.search import hits_for
+
+    index = Index(Log(log_dir))
+    index.refresh()
+    (hit,) = hits_for(index, [row[0] for row in index.db.execute("SELECT id FROM entries")])
+    found = sentences(hit)
+    assert (4, "Note that we need to refresh the discovery url anytime we destroy the cluster.") in found, found
+    assert (5, "Swap on tiny droplets") in found, found
+    assert (6, "A few edits to my cloud-config start swap on tiny droplets.") in found, found
+    assert not any("##" in text or text == "Cloud-config" for _, text in found), found
+
+
 def _in_a_terminal(args: list[str], columns: int) -> str:
     """What reslog prints to a pseudo-terminal ``columns`` wide, escape sequences removed."""
     import fcntl

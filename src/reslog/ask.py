@@ -271,6 +271,8 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 #: Markdown's emphasis (``*snowfall*``, ``**bold**``, ``_word_``), shown as its words: a pair of
 #: marks around words, not a lone ``*`` (``p * q``) or marks inside a word (``LR_boot_all``).
 _EMPHASIS = re.compile(r"(?<![\w\\*])(\*{1,3}|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s\\*_])\1(?![\w*])")
+#: The marks of a heading (``## Cloud-config ##``), quoted as its words.
+_HEADING_MARKS = re.compile(r"^#{1,6}\s+|\s+#+$")
 _CODE = re.compile(r"^(#\s|//|[\w.$]+\s*(<-|=|\+=)\s*\S|[\w.]+\(.*\)\s*;?$|[{}()\[\]]+$)")
 
 
@@ -309,7 +311,7 @@ def _runs(text: str) -> Iterator[list[tuple[int, str]]]:
         for offset, line in paragraph:
             if _CODE.match(line):
                 continue
-            line = without_html(line)  # posts written in HTML, or with a tweet pasted in
+            line = _HEADING_MARKS.sub("", without_html(line))  # HTML: a post's, or a pasted tweet
             if not line:  # it held tags alone
                 if run:
                     yield run

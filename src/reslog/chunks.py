@@ -64,6 +64,8 @@ def prose_lines(text: str) -> Iterator[tuple[int, str]]:
 
 #: A line that starts a block of its own rather than continuing a wrapped paragraph.
 _BLOCK = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\|)")
+#: A heading line (``## Cloud-config ##``): a paragraph of its own.
+_ATX = re.compile(r"^\s*#{1,6}\s")
 #: A Markdown rule, or the underline of a heading (``-----`` / ``=====``).
 _UNDERLINE = re.compile(r"^\s*(?:-{3,}|={3,}|\*{3,}|_{3,})\s*$")
 
@@ -72,7 +74,8 @@ def prose_paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
     """The prose lines of an entry (:func:`prose_lines`) in paragraphs: a line wrapped by its
     writer (``Parallelized LR_bootstrap_all() and`` / ``bootstrapping functions.``) belongs
     with the one before it. A paragraph ends at a blank line, a fence, and before a list item,
-    heading, quote, table or rule; the entry's first line is a paragraph of its own."""
+    heading, quote, table or rule; the entry's first line and a heading are paragraphs of their
+    own."""
     raw = text.split("\n")
     paragraph: list[tuple[int, str]] = []
     previous = -1
@@ -84,7 +87,8 @@ def prose_paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
                 yield paragraph[-1:]
             paragraph, previous = [], offset
             continue
-        starts = offset == 1 or offset != previous + 1 or not line or bool(_BLOCK.match(raw[offset]))
+        starts = (offset == 1 or offset != previous + 1 or not line or bool(_BLOCK.match(raw[offset]))
+                  or (previous >= 0 and bool(_ATX.match(raw[previous]))))  # after a heading: anew
         if paragraph and starts:
             yield paragraph
             paragraph = []
