@@ -393,7 +393,8 @@ def test_a_quote_reads_html_as_its_text(log_dir: Path, run: Run, clock: Clock) -
 
 def test_a_heading_inside_an_entry_is_not_quoted_with_the_next_sentence(log_dir: Path, clock: Clock) -> None:
     """Imported notes keep headings as nested lines ("## Cloud-config ##"): a heading is a
-    paragraph of its own and is quoted without its marks, never run into the sentence after it."""
+    paragraph of its own and is quoted without its marks, never run into the sentence after it.
+    Their links wrap too: one cut over two lines is quoted as its text."""
     write_day(log_dir, "2014-11-24", (
         "## What was done\n"
         "- 09:00 coreos notes #infrastructure\n"
@@ -401,6 +402,8 @@ def test_a_heading_inside_an_entry_is_not_quoted_with_the_next_sentence(log_dir:
         "  Note that we need to refresh the discovery url anytime we destroy the cluster.\n"
         "  ## Swap on tiny droplets\n"
         "  A few edits to my cloud-config start swap on tiny droplets.\n"
+        "  Ticking through the challenges I raised in my [first post on\n"
+        "  docker](http://www.carlboettiger.info/2014/08/07/too-much-fun-with-docker.html); here goes.\n"
     ))
     from reslog.ask import sentences
     from reslog.search import hits_for
@@ -413,6 +416,8 @@ def test_a_heading_inside_an_entry_is_not_quoted_with_the_next_sentence(log_dir:
     assert (5, "Swap on tiny droplets") in found, found
     assert (6, "A few edits to my cloud-config start swap on tiny droplets.") in found, found
     assert not any("##" in text or text == "Cloud-config" for _, text in found), found
+    # a link wrapped over two lines is quoted as its text
+    assert (7, "Ticking through the challenges I raised in my first post on docker; here goes.") in found, found
 
 
 def _in_a_terminal(args: list[str], columns: int) -> str:

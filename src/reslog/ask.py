@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from reslog.chunks import FIELD, prose_paragraphs, without_html
+from reslog.chunks import FIELD, LINK, prose_paragraphs, without_html
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
@@ -293,7 +293,8 @@ def sentences(hit: Hit) -> list[tuple[int, str]]:
             begin = text.index(sentence, at)
             at = begin + len(sentence)
             offset = max((o for start, o in starts if start <= begin), default=run[0][0])
-            sentence = _ESCAPE.sub(r"\1", _EMPHASIS.sub(r"\2", sentence.strip()))
+            # a link wrapped over lines ("[first post on" / "docker](http://...)") is read whole here
+            sentence = _ESCAPE.sub(r"\1", _EMPHASIS.sub(r"\2", LINK.sub(r"\1", sentence.strip())))
             if len(sentence.split()) >= 3 or (offset == 0 and sentence):
                 words = sentence.split()
                 if len(words) > _SENTENCE_WORDS:
