@@ -217,7 +217,10 @@ def test_xss_payloads_stay_text(browser: Any, log_dir: Path) -> None:
         else:
             assert main(["idea", f"idea {n}", "--from", payload]) == 0
     assert main(["did", "a tagged one", "-t", "ok", f"#tag{XSS[2]}"]) == 0
-    today = dt.date.today()
+    # the day the script payload was written to (not the clock's: a run across midnight moves on)
+    (written,) = [page for page in (log_dir / "days").rglob("*.md")
+                  if "<script>window.__xss" in page.read_text(encoding="utf-8")]
+    today = dt.date.fromisoformat(written.stem)
     year, week, _ = today.isocalendar()
     log = Log(log_dir)
     review.refresh(log, year, week, today)
@@ -241,7 +244,7 @@ def test_xss_payloads_stay_text(browser: Any, log_dir: Path) -> None:
                                  "!/^(https?:|mailto:|\\/|#|\\?)/i.test(a.getAttribute('href'))).length") == 0
             assert page.title() == title
         # the text is shown as written
-        page = w.go("/")
+        page = w.go(f"/day/{today}")
         assert "<script>window.__xss = 1; alert('script')</script>" in page.inner_text("#page")
         # clicking the would-be javascript: link does nothing
         w.shot("xss-today")
