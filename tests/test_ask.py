@@ -329,6 +329,17 @@ def test_an_identifier_with_digits_is_asked_for_whole(log_dir: Path, run: Run, c
     assert subject_words("Gemma-2B on day-to-day state-space runs") == ["gemma-2b", "state", "space", "runs"]
 
 
+def _sentences_of_the_only_entry(log_dir: Path) -> list[tuple[int, str]]:
+    """:func:`reslog.ask.sentences` of the one entry the log holds, read through a real index."""
+    from reslog.ask import sentences
+    from reslog.search import hits_for
+
+    index = Index(Log(log_dir))
+    index.refresh()
+    (hit,) = hits_for(index, [row[0] for row in index.db.execute("SELECT id FROM entries")])
+    return sentences(hit)
+
+
 def test_a_sentence_wrapped_over_lines_is_quoted_whole_at_its_first_line(
     log_dir: Path, run: Run, clock: Clock
 ) -> None:
@@ -352,12 +363,7 @@ def test_a_sentence_wrapped_over_lines_is_quoted_whole_at_its_first_line(
 
     page = day_file(log_dir, "2010-03-24").read_text(encoding="utf-8").split("\n", 1)[1]
     assert [[offset for offset, _ in p] for p in prose_paragraphs(page)] == [[0], [1, 2, 3], [4], [6, 7]]
-    from reslog.ask import sentences
-    from reslog.search import hits_for
-
-    index = Index(Log(log_dir))
-    (hit,) = hits_for(index, [row[0] for row in index.db.execute("SELECT id FROM entries")])
-    assert (8, "Using the snowfall package in R for easy parallel computing.") in sentences(hit)
+    assert (8, "Using the snowfall package in R for easy parallel computing.") in _sentences_of_the_only_entry(log_dir)
 
 
 def test_a_quote_reads_html_as_its_text(log_dir: Path, run: Run, clock: Clock) -> None:
@@ -374,13 +380,7 @@ def test_a_quote_reads_html_as_its_text(log_dir: Path, run: Run, clock: Clock) -
         "  <br/><br/>\n"
         "  The bootstrap holds when p < q and q > 2 in every reputation model.\n"
     ))
-    from reslog.ask import sentences
-    from reslog.search import hits_for
-
-    index = Index(Log(log_dir))
-    index.refresh()
-    (hit,) = hits_for(index, [row[0] for row in index.db.execute("SELECT id FROM entries")])
-    found = [text for _, text in sentences(hit)]
+    found = [text for _, text in _sentences_of_the_only_entry(log_dir)]
     assert "Could be a resource & a model for reputation in science." in found, found
     assert "@neurocy interesting idea!" in found, found
     # a line of tags alone ends what runs on before it, like a blank line
@@ -405,13 +405,7 @@ def test_a_heading_inside_an_entry_is_not_quoted_with_the_next_sentence(log_dir:
         "  Ticking through the challenges I raised in my [first post on\n"
         "  docker](http://www.carlboettiger.info/2014/08/07/too-much-fun-with-docker.html); here goes.\n"
     ))
-    from reslog.ask import sentences
-    from reslog.search import hits_for
-
-    index = Index(Log(log_dir))
-    index.refresh()
-    (hit,) = hits_for(index, [row[0] for row in index.db.execute("SELECT id FROM entries")])
-    found = sentences(hit)
+    found = _sentences_of_the_only_entry(log_dir)
     assert (4, "Note that we need to refresh the discovery url anytime we destroy the cluster.") in found, found
     assert (5, "Swap on tiny droplets") in found, found
     assert (6, "A few edits to my cloud-config start swap on tiny droplets.") in found, found

@@ -100,6 +100,8 @@ def spaced(text: str) -> str:
 #: "tems", never as "ecosystems"), the word joiner and a stray byte-order mark. A zero-width
 #: space is where a word may break (it separates Thai words): a space.
 _INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u2060\ufeff")), ord("\u200b"): " "}
+#: A query term's characters: the invisible ones, and NUL as a blank (see :func:`fts_term`).
+_QUERY = {**_INVISIBLE, 0: " "}
 
 
 def fts_term(word: str) -> str:
@@ -108,7 +110,7 @@ def fts_term(word: str) -> str:
     A NUL character would end the string for FTS5's parser ("unterminated string"): it is a
     blank here. (No shell can pass one; a web form or the JSON API can.) Invisible characters go
     as in :func:`search_text`."""
-    return '"' + spaced(word.replace("\x00", " ").translate(_INVISIBLE)).strip().replace('"', '""') + '"'
+    return '"' + spaced(word.translate(_QUERY)).strip().replace('"', '""') + '"'
 
 
 def search_text(kind: str | None, body: str) -> str:
