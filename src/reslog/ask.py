@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from reslog.chunks import FIELD, LINK, prose_paragraphs, without_html
+from reslog.chunks import FIELD, link_text, prose_paragraphs, without_html
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
@@ -270,9 +270,18 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 #: Markdown's emphasis (``*snowfall*``, ``**bold**``, ``_word_``), shown as its words: a pair of
 #: marks around words, not a lone ``*`` (``p * q``) or marks inside a word (``LR_boot_all``).
-_EMPHASIS = re.compile(r"(?<![\w\\*])(\*{1,3}|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s\\*_])\1(?![\w*])")
+#: The words hold no mark of their kind, so an opening mark never closes far away (``%*%`` in R,
+#: C's ``*p``) and a long line is read once, not from each of its marks to its end.
+_EMPHASIS = re.compile(r"(?<![\w\\*])(?:(\*{1,3})(?=[^\s*_])([^*]+?)|(_{1,3})(?=[^\s*_])([^_]+?))"
+                       r"(?<=[^\s\\*_])(?:\1|\3)(?![\w*])")
+
+
+def _emphasised(match: re.Match[str]) -> str:
+    return match.group(2) or match.group(4)
+
+
 #: The marks of a heading (``## Cloud-config ##``), quoted as its words.
-_HEADING_MARKS = re.compile(r"^#{1,6}\s+|\s+#+$")
+_HEADING_MARKS = re.compile(r"^#{1,6}\s+|(?<!\s)\s+#+$")
 _CODE = re.compile(r"^(#\s|//|[\w.$]+\s*(<-|=|\+=)\s*\S|[\w.]+\(.*\)\s*;?$|[{}()\[\]]+$)")
 
 
@@ -294,7 +303,7 @@ def sentences(hit: Hit) -> list[tuple[int, str]]:
             at = begin + len(sentence)
             offset = max((o for start, o in starts if start <= begin), default=run[0][0])
             # a link wrapped over lines ("[first post on" / "docker](http://...)") is read whole here
-            sentence = _ESCAPE.sub(r"\1", _EMPHASIS.sub(r"\2", LINK.sub(r"\1", sentence.strip())))
+            sentence = _ESCAPE.sub(r"\1", _EMPHASIS.sub(_emphasised, link_text(sentence.strip())))
             if len(sentence.split()) >= 3 or (offset == 0 and sentence):
                 words = sentence.split()
                 if len(words) > _SENTENCE_WORDS:

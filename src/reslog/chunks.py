@@ -34,9 +34,11 @@ TITLE_WORDS = 14
 #: What an entry of a section opens with in its passages (the section keys of reslog.model).
 SECTION_LABELS = {"ideas": "idea:", "reflection": "reflection:", "todo": "to-do:"}
 
+#: A field's value, as reslog.model.FIELD_VALUE reads it (this module imports nothing of reslog).
+_FIELD_VALUE = r"(?:[^\[\]]|\[(?![\w][\w .-]*?::))*"
 #: Markup without meaning for a reader of the words (also used by :mod:`reslog.ask` to quote).
-FIELD = re.compile(r"\s*\[[\w.-]+::[^\]]*\]")
-LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+FIELD = re.compile(r"(?<!\s)\s*\[[\w.-]+::" + _FIELD_VALUE + r"\]")
+LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*(?:\([^()]*\)[^()]*)*\)")
 MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?(?:\d{1,2}:\d{2}\s+)?")
 FENCE = re.compile(r"^\s*(```|~~~)")
 _URL = re.compile(r"<?https?://\S+>?")
@@ -45,7 +47,7 @@ _HTML = re.compile(_TAG.pattern + r"|&[a-z]+;|&#\d+;")
 _TEX = re.compile(r"\$\$.*?\$\$|\$[^$\s](?:[^$]*[^$\s])?\$|\\[A-Za-z]+")
 _EMPHASIS = re.compile(r"(?<![\w*_~`])[*_~`]+|[*_~`]+(?![\w*_~`])")
 _HEADING = re.compile(r"^\s*(?:>\s*)*#{1,6}\s+|^\s*>\s*")
-_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{3,}")
 
 
 def prose_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -59,7 +61,13 @@ def prose_lines(text: str) -> Iterator[tuple[int, str]]:
             fenced = not fenced
             continue
         if not fenced:
-            yield offset, " ".join(LINK.sub(r"\1", FIELD.sub(" ", line)).split())
+            yield offset, " ".join(link_text(FIELD.sub(" ", line)).split())
+
+
+def link_text(line: str) -> str:
+    """``line`` with its Markdown links and images as their text, an image inside a link
+    (``[![alt](src)](href)``, as blogs write them) as its alt text."""
+    return LINK.sub(r"\1", LINK.sub(r"\1", line)) if "](" in line else line
 
 
 #: A line that starts a block of its own rather than continuing a wrapped paragraph.

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from reslog.model import DEFERRED, DONE, DROPPED
+from reslog.model import DEFERRED, DONE, DROPPED, FIELD_VALUE
 from reslog.records import Record
 
 TYPE_CHECKING = False
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 #: The kinds counted by name, and the labels every view gives them.
 KIND_LABELS = {"exp": "experiments", "read": "papers read", "bug": "bugs"}
 _FINISHED = (DONE, "X", DROPPED)
-_FIELDS = re.compile(r"\[[\w][\w .-]*?::[^\]]*\]")
+_FIELDS = re.compile(r"\[[\w][\w .-]*?::" + FIELD_VALUE + r"\]")  # as markdown reads them
 
 
 class Counts(Record):

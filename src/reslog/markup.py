@@ -29,7 +29,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from reslog.model import KINDS, STAR
+from reslog.model import FIELD_VALUE, KINDS, STAR
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,8 +48,8 @@ GLYPHS = {" ": ("☐", "open"), "x": ("☑", "done"), "X": ("☑", "done"), ">":
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _MARKS = re.compile(
     r"(?P<url>(?<![\w/])https?://[^\s<>\"]+)"
-    r"|\[\[(?P<wiki>[^\]|]+)(?:\|(?P<alias>[^\]]+))?\]\]"
-    r"|\[(?P<key>\w[\w .-]*?)::[ \t]*(?P<value>[^\]]*?)[ \t]*\]"
+    r"|\[\[(?P<wiki>[^\[\]|]+)(?:\|(?P<alias>[^\[\]]+))?\]\]"
+    r"|\[(?P<key>\w[\w .-]*?)::[ \t]*(?P<value>" + FIELD_VALUE + r"?)[ \t]*\]"
     r"|(?<![\w&/#\[])\#(?P<tag>(?=[\w/-]*[^\W\d])\w[\w/-]*)"
     r"|(?P<star>" + STAR + ")"
 )

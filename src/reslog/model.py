@@ -66,6 +66,12 @@ TASK_STATES: dict[str, str] = {OPEN: "open", DONE: "done", DEFERRED: "deferred",
 
 STAR = "★"
 
+#: The value of a ``[key:: value]`` field (docs/format.md §4.6): up to the first ``]``, and never
+#: across the start of another field (``[est:: 2h [took:: 5m]`` holds a ``took``), so that a line
+#: is read in time proportional to its length however many unclosed fields it holds; a ``[`` that
+#: starts no field is part of the value (``[from:: Smith [2020]``).
+FIELD_VALUE = r"(?:[^\[\]]|\[(?![\w][\w .-]*?::))*"
+
 
 class Entry(Record):
     """One list item of a page and the nested items that belong to it.

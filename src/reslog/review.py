@@ -73,7 +73,6 @@ WAIT_DAYS = 3
 
 _WEEK = re.compile(r"^\s*(\d{4})-?[wW](\d{1,2})\s*$")
 _MARKER = re.compile(r"^<!-- reslog:(begin|end) ([a-z]+) -->$")
-_FIELDS = re.compile(r"\[[\w][\w .-]*?::[^\]]*\]")
 _RATING = re.compile(r"^rating[ \t]*:")
 _WEEK_KEY = re.compile(r"^week[ \t]*:")
 _WORD = re.compile(r"[a-z][a-z0-9'-]+")
@@ -202,7 +201,7 @@ def refresh(
 
 def _plain(text: str) -> str:
     """A to-do's words without its fields: what stays the same along a carry chain."""
-    return " ".join(_FIELDS.sub(" ", text.split("\n", 1)[0]).split()).lower()
+    return " ".join(markdown.FIELD_PATTERN.sub(" ", text.split("\n", 1)[0]).split()).lower()
 
 
 def _chain(todo: Hit) -> tuple[str, str]:
@@ -274,7 +273,7 @@ def _first(hit: Hit) -> str:
 
 def _task_text(hit: Hit) -> str:
     """A to-do's first line without its ``[key:: value]`` fields (they are in the figures)."""
-    return " ".join(_FIELDS.sub(" ", _first(hit)).split())
+    return " ".join(markdown.FIELD_PATTERN.sub(" ", _first(hit)).split())
 
 
 def compute(log: Log, start: dt.date, today: dt.date, vectors: Vectors | None = None) -> dict[str, Any]:
@@ -306,7 +305,7 @@ def _recurring_phrase(texts: list[str]) -> tuple[str, int] | None:
     counts: Counter[str] = Counter()
     singles: Counter[str] = Counter()
     for text in texts:
-        words = [w for w in _WORD.findall(_FIELDS.sub(" ", text.lower())) if w not in _STOP]
+        words = [w for w in _WORD.findall(markdown.FIELD_PATTERN.sub(" ", text.lower())) if w not in _STOP]
         counts.update({f"{a} {b}" for a, b in pairwise(words)})
         singles.update({w for w in words if len(w) >= 4})
     for counter in (counts, singles):

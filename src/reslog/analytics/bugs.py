@@ -49,11 +49,12 @@ from statistics import median
 from typing import Any
 
 from reslog.analytics.data import Data, cite
+from reslog.model import FIELD_VALUE
 from reslog.search import Hit
 from reslog.words import plural
 
-_FIELD = re.compile(r"\[[^\[\]:]+::[^\]]*\]")
-_LINK = re.compile(r"\[\[[^\]]*\]\]")
+_FIELD = re.compile(r"\[[^\[\]:]+::" + FIELD_VALUE + r"\]")
+_LINK = re.compile(r"\[\[[^\[\]]*\]\]")
 _DIGIT = re.compile(r"\d")
 _EDGE = ".,:;!?()[]{}'\"`*_<>="
 _STEMS: dict[str, str] = {}

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from reslog.analytics.data import Data, cite, iso_week
 from reslog.dates import format_elapsed, parse_elapsed
-from reslog.model import STAR
+from reslog.model import FIELD_VALUE, STAR
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -45,7 +45,7 @@ UNFINISHED = frozenset({"running", "unknown"})
 FOLLOW_KINDS = frozenset({"result", "decision"})
 WINDOW = dt.timedelta(days=1)
 NOT_ENOUGH = "no runs in scope yet (record one with: reslog run -- python train.py)"
-_FIELD = re.compile(r"\s*\[[^\[\]:]+::[^\]]*\]")
+_FIELD = re.compile(r"(?<!\s)\s*\[[^\[\]:]+::" + FIELD_VALUE + r"\]")
 
 
 def is_run(hit: Hit) -> bool:

@@ -32,6 +32,7 @@ from typing import Any
 
 from reslog.analytics.bugs import rough_words
 from reslog.analytics.data import Data, cite
+from reslog.model import FIELD_VALUE
 from reslog.search import Hit
 from reslog.words import plural
 
@@ -42,7 +43,7 @@ DISTINCT_SHARE = 0.02
 MIN_LIMIT = 5
 _FOLLOW_KINDS = frozenset({"exp", "decision"})
 _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-_FIELD = re.compile(r"\[[^\[\]:]+::[^\]]*\]")
+_FIELD = re.compile(r"\[[^\[\]:]+::" + FIELD_VALUE + r"\]")
 _CHAT = re.compile(r"^(chat|talk|call|meeting|conversation|discussion)\s+with\b")
 
 

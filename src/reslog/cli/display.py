@@ -15,7 +15,7 @@ import re
 from reslog import markdown
 from reslog.cli.style import style
 from reslog.dates import long_date
-from reslog.model import KINDS, Entry, Page
+from reslog.model import FIELD_VALUE, KINDS, Entry, Page
 from reslog.tasks import Todo, started_label
 from reslog.words import plural
 
@@ -23,7 +23,7 @@ _KIND_COLOURS = {
     "exp": "blue", "bug": "red", "fix": "green", "read": "magenta", "thought": "yellow",
     "feel": "yellow", "decision": "cyan", "result": "green",
 }
-_TOKEN = re.compile(r"(\[[\w][\w .-]*?::[^\]]*\])|((?<![\w&/#\[])#[\w][\w/-]*)|(★)")
+_TOKEN = re.compile(r"(\[[\w][\w .-]*?::" + FIELD_VALUE + r"\])|((?<![\w&/#\[])#[\w][\w/-]*)|(★)")
 _KIND_AT = re.compile(r"^(\s*[-*+]\s+(?:\[.\]\s+)?(?:\d{1,2}:\d{2}\s+)?)(" + "|".join(KINDS) + r"):")
 _TIME_AT = re.compile(r"^(\s*[-*+]\s+(?:\[.\]\s+)?)(\d{1,2}:\d{2})(?=\s)")
 

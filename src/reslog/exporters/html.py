@@ -74,6 +74,7 @@ from pathlib import Path
 from reslog.counts import count
 from reslog.exporters.select import ExportOptions
 from reslog.markup import GLYPHS, Markup
+from reslog.model import FIELD_VALUE
 from reslog.search import Hit
 
 __all__ = ["tag_file", "write"]
@@ -88,7 +89,7 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"{p}{i}" for p in ("com", "lpt") for i in range(10))}
-_FIELD = re.compile(r"[ \t]*\[\w[\w .-]*?::[^\]]*\]")
+_FIELD = re.compile(r"(?<![ \t])[ \t]*\[\w[\w .-]*?::" + FIELD_VALUE + r"\]")
 _CLASS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 

@@ -65,13 +65,13 @@ if TYPE_CHECKING:
 
 _HINT = "export the journal from Day One as JSON (File → Export → JSON) and give the .zip or its .json"
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_CODE = re.compile(r"(`+)(.+?)\1")
+_CODE = re.compile(r"(?<!`)(`++)(.+?)(?<!`)\1(?!`)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _MOMENT = re.compile(r"dayone-moment:/+(?:(?:photo|video|audio|pdfAttachment)s?/)?([0-9A-Za-z-]+)")
 _HEADING = re.compile(r"#{1,6}\s+")
 _MARKER = re.compile(r"[-*+]\s+")
 _BREAK = re.compile(r"([-*_])(?:\s*\1){2,}")
-_OFFSET = re.compile(r"(?:GMT|UTC)?\s*([+-])(\d{1,2}):?(\d{2})?")
+_OFFSET = re.compile(r"(?:GMT|UTC)?(?<!\s)\s*([+-])(\d{1,2}):?(\d{2})?")
 #: media list in an entry -> its folder in the export
 _MEDIA = {"photos": "photos", "videos": "videos", "audios": "audios", "pdfAttachments": "pdfs"}
 _DEFAULT_TYPE = {"photos": "jpeg", "videos": "mov", "audios": "m4a", "pdfAttachments": "pdf"}

@@ -69,7 +69,7 @@ _ATX = re.compile(r"^#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _TAG_OK = re.compile(r"[\w][\w/-]*")
 _TAG_BAD = re.compile(r"[^\w/-]+")
-_MOMENT = re.compile(r"\[[^\]]*\]|YYYY|YY|MMMM|MMM|MM|M|Do|DD|D|dddd|ddd|[A-Za-z]+|.", re.S)
+_MOMENT = re.compile(r"\[[^\[\]]*\]|YYYY|YY|MMMM|MMM|MM|M|Do|DD|D|dddd|ddd|[A-Za-z]+|.", re.S)
 _MOMENT_CODES = {"YYYY": "%Y", "YY": "%y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "M": "%m",
                  "DD": "%d", "D": "%d", "dddd": "%A", "ddd": "%a"}
 

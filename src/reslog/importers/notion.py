@@ -82,7 +82,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 _HINT = "give the folder or the .zip that Notion's Export (Markdown & CSV) made"
-_ID = re.compile(r"\s+[0-9a-fA-F]{32}(?=(?:_all)?(?:\.[A-Za-z0-9]+)?$)")
+_ID = re.compile(r"(?<!\s)\s+[0-9a-fA-F]{32}(?=(?:_all)?(?:\.[A-Za-z0-9]+)?$)")
 _MONTHS = {
     name: n
     for n, names in enumerate(
@@ -97,11 +97,11 @@ _WORDY = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:,?\s+" + _CLOCK +
 _NUMERIC = re.compile(r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:(?:T|,?\s+)" + _CLOCK + ")?" + _ZONE)
 _PROPERTY = re.compile(r"([^\s:#>*|!\[`<-][^:]{0,59}?):(?:[ \t]+(.*))?")
 _HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*")
-_LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")
-_RELATION = re.compile(r"\s*\((?:[^()]*?)[0-9a-fA-F]{32}\.(?:md|csv)\)")
+_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")
+_RELATION = re.compile(r"(?<!\s)\s*\((?:[^()]*?)[0-9a-fA-F]{32}\.(?:md|csv)\)")
 _BREAK = re.compile(r"([-*_])(?:\s*\1){2,}")
 _MARKER = re.compile(r"[-*+]\s+")
-_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_FENCE = re.compile(r"(?<![ \t])[ \t]*(`{3,}|~{3,})")
 _CHECKBOXES = {"done", "completed", "complete", "checked", "finished", "checkbox"}
 _STATUSES = {"status", "state"}
 _TAGS = {"tags", "tag"}

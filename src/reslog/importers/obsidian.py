@@ -100,7 +100,7 @@ _IDEAS = re.compile(r"\bideas?\b", re.I)
 _REFLECTION = re.compile(r"\breflect|\bjournal(?![ \t]+club)", re.I)  # a journal club reads papers
 _TODO = re.compile(r"\b(?:to-?dos?|tasks?|what to do next|next)\b", re.I)
 _DONE = re.compile(r"^(?:done|log|what was done)\W*$", re.I)
-_WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+_WIKILINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 
 
 class _Draft:

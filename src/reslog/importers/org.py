@@ -88,7 +88,7 @@ __all__ = [
 _HEADING = re.compile(r"^(\*+)[ \t]+(.*?)[ \t]*$")
 _PROPERTY = re.compile(r"^[ \t]*:([^\s:]+):(?:[ \t]+(.*?))?[ \t]*$")
 _PLANNING = re.compile(r"^[ \t]*(?:SCHEDULED|DEADLINE|CLOSED):")
-_TAGS = re.compile(r"[ \t]+:((?:[\w@#%]+:)+)[ \t]*$")
+_TAGS = re.compile(r"(?<![ \t])[ \t]+:((?:[\w@#%]+:)+)[ \t]*$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?(?=[ \t]|$)[ \t]*")
 _CLOCK = re.compile(r"^[ \t]*CLOCK:.*=>[ \t]*(\d+):(\d\d)(?::(\d\d))?[ \t]*$")
 _FIELD_KEY = re.compile(r"\w[\w .-]*")

@@ -29,7 +29,7 @@ from reslog.capture import Capture, entry_lines
 from reslog.model import Entry, Page
 
 STATUSES = ("running", "ok", "failed", "killed", "lost")
-_SPAN = re.compile(r"^(`+)(.*?)\1(?!`)")
+_SPAN = re.compile(r"^(`++)(.*?)\1(?!`)")
 
 
 def _quote(arg: str) -> str:

@@ -39,6 +39,7 @@ from collections.abc import Iterator, Sequence
 from difflib import SequenceMatcher
 
 from reslog import markdown
+from reslog.model import FIELD_VALUE
 from reslog.records import Record
 
 TYPE_CHECKING = False
@@ -49,7 +50,7 @@ OURS_LABEL = "this machine"
 THEIRS_LABEL = "the other machine"
 
 _TASK = re.compile(r"^([ \t]*[-*+][ \t]+)\[([^\d\]])\]([ \t].*|)$")
-_FIELD = re.compile(r"[ \t]*\[[\w][\w .-]*?::[^\]]*\]")
+_FIELD = re.compile(r"(?<![ \t])[ \t]*\[[\w][\w .-]*?::" + FIELD_VALUE + r"\]")
 #: A checkbox moved on both sides: the one that says more about the task wins.
 _STATE_WINS = {frozenset(">x"): "x", frozenset(">-"): "-"}
 #: Without a base (two pages made apart): the state furthest along.

@@ -37,7 +37,7 @@ __all__ = ["block", "inline"]
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _HOLD = re.compile("\ue000(\\d+)\ue001")
 _URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s<>\"'`]+")
-_WIKI = re.compile(r"\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]")
+_WIKI = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRAILING = ".,;:!?)]}'\""
 
