@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"model", "markdown", "dates", "errors"},
     "capture": {"records", "model", "markdown", "dates", "errors", "store"},
     "tasks": {"records", "model", "markdown", "dates", "errors", "store"},
-    "chunks": set(),
+    "chunks": {"model"},
     "intents": set(),
     # entry text as safe HTML (markdown-it-py), for the html export and the web app
     "markup": {"model"},

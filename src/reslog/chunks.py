@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from reslog.model import FIELD_VALUE
+
 #: Words per passage (~128 word pieces of English prose).
 WORDS = 90
 #: Passages per entry: a 50-page paste is represented by its first ~3,000 words.
@@ -34,10 +36,8 @@ TITLE_WORDS = 14
 #: What an entry of a section opens with in its passages (the section keys of reslog.model).
 SECTION_LABELS = {"ideas": "idea:", "reflection": "reflection:", "todo": "to-do:"}
 
-#: A field's value, as reslog.model.FIELD_VALUE reads it (this module imports nothing of reslog).
-_FIELD_VALUE = r"(?:[^\[\]]|\[(?![\w][\w .-]*?::))*"
 #: Markup without meaning for a reader of the words (also used by :mod:`reslog.ask` to quote).
-FIELD = re.compile(r"(?<!\s)\s*\[[\w.-]+::" + _FIELD_VALUE + r"\]")
+FIELD = re.compile(r"(?<!\s)\s*\[[\w.-]+::" + FIELD_VALUE + r"\]")
 LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*(?:\([^()]*\)[^()]*)*\)")
 MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?(?:\d{1,2}:\d{2}\s+)?")
 FENCE = re.compile(r"^\s*(```|~~~)")

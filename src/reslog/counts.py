@@ -27,10 +27,9 @@ logged exact. :func:`deferred` counts the to-dos put off from the pages.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from reslog.model import DEFERRED, DONE, DROPPED, FIELD_VALUE
+from reslog.model import DEFERRED, DONE, DROPPED, FIELD_PATTERN
 from reslog.records import Record
 
 TYPE_CHECKING = False
@@ -42,7 +41,6 @@ if TYPE_CHECKING:
 #: The kinds counted by name, and the labels every view gives them.
 KIND_LABELS = {"exp": "experiments", "read": "papers read", "bug": "bugs"}
 _FINISHED = (DONE, "X", DROPPED)
-_FIELDS = re.compile(r"\[[\w][\w .-]*?::" + FIELD_VALUE + r"\]")  # as markdown reads them
 
 
 class Counts(Record):
@@ -131,12 +129,14 @@ def count(hits: Iterable[Hit]) -> Counts:
 
 def deferred(todos: Iterable[Hit]) -> int:
     """How many to-dos were put off from these pages: their ``[>]`` copies, one per to-do."""
-    return len({(hit.carried or hit.date, _words(hit.text)) for hit in todos if hit.state == DEFERRED})
+    return len({chain(hit) for hit in todos if hit.state == DEFERRED})
 
 
-def _words(text: str) -> str:
-    """A to-do's first line without its fields: what stays the same along a carry chain."""
-    return " ".join(_FIELDS.sub(" ", text.split("\n", 1)[0]).split()).lower()
+def chain(todo: Hit) -> tuple[str, str]:
+    """What every copy of a to-do along its carry chain shares: the day it was first written and
+    its first line's words without fields."""
+    words = " ".join(FIELD_PATTERN.sub(" ", todo.text.split("\n", 1)[0]).split()).lower()
+    return todo.carried or todo.date, words
 
 
-__all__ = ["KIND_LABELS", "Counts", "count", "deferred", "written_that_day"]
+__all__ = ["KIND_LABELS", "Counts", "chain", "count", "deferred", "written_that_day"]

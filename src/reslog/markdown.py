@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from reslog.model import (
-    FIELD_VALUE,
+    FIELD_PATTERN,
     KINDS,
     SECTION_ALIASES,
     SECTION_ORDER,
@@ -49,10 +49,9 @@ _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a thematic brea
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?=\s|$)\s*")
 _KIND = re.compile(r"^(" + "|".join(KINDS) + r"):(?:\s+|$)")
 _TAG = re.compile(r"(?<![\w&/#\[])#(?=[\w/-]*[^\W\d])([\w][\w/-]*)")
-_FIELD = re.compile(r"\[([\w][\w .-]*?)::[ \t]*(" + FIELD_VALUE + r"?)[ \t]*\]")
-#: The patterns of a ``#tag`` and a ``[key:: value]`` field, for renderers that mark them up.
+_FIELD = FIELD_PATTERN
+#: The pattern of a ``#tag``, for renderers that mark them up (fields: reslog.model.FIELD_PATTERN).
 TAG_PATTERN = _TAG
-FIELD_PATTERN = _FIELD
 _FRONT_KEY = re.compile(r"^([\w-]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 

@@ -9,6 +9,8 @@ in :mod:`reslog.markdown`, which change only the lines they mean to.
 
 from __future__ import annotations
 
+import re
+
 from reslog.records import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
@@ -71,6 +73,8 @@ STAR = "★"
 #: is read in time proportional to its length however many unclosed fields it holds; a ``[`` that
 #: starts no field is part of the value (``[from:: Smith [2020]``).
 FIELD_VALUE = r"(?:[^\[\]]|\[(?![\w][\w .-]*?::))*"
+#: A ``[key:: value]`` field: its key and its value, trimmed of spaces and tabs.
+FIELD_PATTERN = re.compile(r"\[([\w][\w .-]*?)::[ \t]*(" + FIELD_VALUE + r"?)[ \t]*\]")
 
 
 class Entry(Record):

@@ -45,12 +45,12 @@ from statistics import median
 
 from reslog import markdown
 from reslog.analytics.data import iso_week, load
-from reslog.counts import count, deferred
+from reslog.counts import chain, count, deferred
 from reslog.dates import OUTSIDE, format_duration, in_range, long_date, parse_range
 from reslog.digest import digest
 from reslog.errors import ConflictError, InputError
 from reslog.index import Index
-from reslog.model import DEFERRED, THINKING_KINDS, WEEK_OWN_SECTIONS, Page, week_own_section
+from reslog.model import DEFERRED, FIELD_PATTERN, THINKING_KINDS, WEEK_OWN_SECTIONS, Page, week_own_section
 from reslog.records import Record
 from reslog.search import Filters, Hit, tasks
 from reslog.store import Log, content_hash, path_text
@@ -199,15 +199,6 @@ def refresh(
 # --- figures ---
 
 
-def _plain(text: str) -> str:
-    """A to-do's words without its fields: what stays the same along a carry chain."""
-    return " ".join(markdown.FIELD_PATTERN.sub(" ", text.split("\n", 1)[0]).split()).lower()
-
-
-def _chain(todo: Hit) -> tuple[str, str]:
-    return (todo.carried or todo.date, _plain(todo.text))
-
-
 def _ratio(todo: Hit) -> float | None:
     if todo.state != "x" or not todo.est_minutes or todo.took_minutes is None:
         return None
@@ -231,7 +222,7 @@ def _week_figures(entries: list[Hit], todos: list[Hit], start: dt.date, today: d
     latest: dict[tuple[str, str], Hit] = {}
     for todo in week_todos:
         if todo.date <= ref.isoformat():
-            latest[_chain(todo)] = todo
+            latest[chain(todo)] = todo
     waiting: list[dict[str, Any]] = []
     for (since, _), todo in latest.items():
         waited = (ref - dt.date.fromisoformat(since)).days
@@ -273,7 +264,7 @@ def _first(hit: Hit) -> str:
 
 def _task_text(hit: Hit) -> str:
     """A to-do's first line without its ``[key:: value]`` fields (they are in the figures)."""
-    return " ".join(markdown.FIELD_PATTERN.sub(" ", _first(hit)).split())
+    return " ".join(FIELD_PATTERN.sub(" ", _first(hit)).split())
 
 
 def compute(log: Log, start: dt.date, today: dt.date, vectors: Vectors | None = None) -> dict[str, Any]:
@@ -305,7 +296,7 @@ def _recurring_phrase(texts: list[str]) -> tuple[str, int] | None:
     counts: Counter[str] = Counter()
     singles: Counter[str] = Counter()
     for text in texts:
-        words = [w for w in _WORD.findall(markdown.FIELD_PATTERN.sub(" ", text.lower())) if w not in _STOP]
+        words = [w for w in _WORD.findall(FIELD_PATTERN.sub(" ", text.lower())) if w not in _STOP]
         counts.update({f"{a} {b}" for a, b in pairwise(words)})
         singles.update({w for w in words if len(w) >= 4})
     for counter in (counts, singles):

@@ -28,9 +28,9 @@ from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 
-from reslog.markdown import FIELD_PATTERN, TAG_PATTERN
+from reslog.markdown import TAG_PATTERN
 from reslog.markup import safe_url
-from reslog.model import STAR
+from reslog.model import FIELD_PATTERN, STAR
 
 __all__ = ["block", "inline"]
 
