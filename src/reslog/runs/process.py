@@ -27,7 +27,9 @@ blocked: a signal from the terminal is not sent a second time, nor one that
 the command sent itself. (Without ``sigwaitinfo``, as on macOS, SIGINT and
 SIGQUIT are taken to come from the terminal and the others are forwarded.) A
 signal sent to the whole process group (``kill -TERM -PGID``) reaches the
-command directly and once more through reslog.
+command directly and once more through reslog. A signal sent to reslog while
+it is still starting the command is held, and forwarded as soon as the
+command has started: however busy the machine, none is dropped.
 
 The command is reaped only after reslog has written its record, so a signal
 that comes meanwhile is still forwarded (to a process that has ended: a no-op)
@@ -101,6 +103,8 @@ class _Forwarder:
     def __init__(self, ptys: list[tuple[int, int]]) -> None:
         self.pid: int | None = None
         self.ptys = ptys
+        self._early: list[int] = []  # sent to reslog before the command had a pid
+        self._lock = threading.RLock()  # re-entered by a handler on the main thread (macOS)
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._old: set[int] | None = None
@@ -130,10 +134,25 @@ class _Forwarder:
             for master, real in self.ptys:
                 _copy_size(real, master)
             from_terminal = from_terminal and not self.ptys  # again, now that the size is right
-        if from_terminal or self.pid is None:
+        if from_terminal:
             return
+        with self._lock:
+            pid = self.pid
+            if pid is None:  # reslog is still starting the command: forwarded once it has started
+                self._early.append(signum)
+                return
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signum)
+            os.kill(pid, signum)
+
+    def started(self, pid: int) -> None:
+        """The command runs as ``pid``: forward to it, in order, what reslog got before."""
+        with self._lock:
+            self.pid = pid
+            early = self._early
+            self._early = []
+        for signum in early:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
 
     def stop(self) -> None:
         if self._thread is not None:
@@ -176,7 +195,7 @@ class Command:
         finally:
             for end in ends:
                 os.close(end)
-        self._forwarder.pid = self.pid
+        self._forwarder.started(self.pid)
         with contextlib.suppress(AttributeError, OSError):
             self.pidfd = os.pidfd_open(self.pid)
 
