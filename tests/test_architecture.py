@@ -37,7 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"records", "model", "markdown", "dates", "errors", "store", "index", "timescope"},
     "generate": {"errors"},
     # ask and digest sit on search and the semantic layer (vectors, hybrid ranking)
-    "ask": {"records", "errors", "index", "search", "timescope", "generate", "chunks", "semantic"},
+    "ask": {"records", "errors", "index", "intents", "search", "timescope", "generate", "chunks", "semantic"},
     "digest": {"records", "errors", "markdown", "dates", "index", "search", "generate", "ask", "chunks", "semantic"},
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},

@@ -287,6 +287,42 @@ def test_the_false_abstentions_found_by_hand_answer(log_dir: Path, run: Run, clo
     assert found and "NaN loss" in found[0]["text"]
 
 
+def test_the_verbs_a_question_asks_about_the_log_with_are_not_its_subject(
+    log_dir: Path, run: Run, clock: Clock
+) -> None:
+    """"Which bugs did I hit", "what ideas did I write down": the entries that answer never say
+    "hit" or "write down", and counted as subject words they made ask refuse."""
+    pages = {
+        "2026-10-05": "## What was done\n- 10:00 bug: the dataloader dropped the last batch #weather\n"
+                      "- 14:00 read: a paper on ensemble forecasts\n",
+        "2026-10-07": "## What was done\n- 11:00 bug: OOM in the evaluation of the 3D UNet #weather\n",
+        "2026-11-17": "## Random ideas\n- curriculum over lead times for the forecaster\n"
+                      "- a tool that compares two runs' configs side by side\n",
+        "2026-11-24": "## What was done\n- 09:00 booked the train to Lyon for the workshop\n",
+    }
+    for day, text in pages.items():
+        write_day(log_dir, day, text)
+    bugs = json.loads(run("ask", "--json", "Which bugs did I hit in early October?").out)
+    assert bugs["abstained"] is False, bugs
+    assert [c["text"] for c in bugs["citations"]] == [  # the bugs, not the paper read that day
+        "the dataloader dropped the last batch #weather", "OOM in the evaluation of the 3D UNet #weather"]
+    ideas = json.loads(run("ask", "--json", "What ideas did I write down last week?").out)
+    assert ideas["abstained"] is False, ideas
+    assert [c["date"] for c in ideas["citations"]] == ["2026-11-17", "2026-11-17"]
+    assert subject_words("which bugs did I hit? what did I note or jot down?") == ["bugs"]
+
+
+def test_a_kind_word_held_by_most_of_a_small_log_still_covers_its_entries(log_dir: Path) -> None:
+    """"bugs" is a word of every "bug:" entry and also asks for that kind: counted twice, its
+    rarity weight went below zero on a log of mostly bugs, and no entry covered the question."""
+    write_day(log_dir, "2026-10-05", "## What was done\n- 10:00 bug: the dataloader dropped the last batch\n"
+                                     "- 11:00 bug: OOM in the evaluation\n- 12:00 read: a paper on ensembles\n")
+    index = Index(Log(log_dir))
+    index.refresh()
+    ids = [row[0] for row in index.db.execute("SELECT id FROM entries ORDER BY line")]
+    assert hybrid.coverage(index, "which bugs did I hit?", ids) == {ids[0]: 1.0, ids[1]: 1.0, ids[2]: 0.0}
+
+
 def test_when_did_i_first_finds_the_first_of_several_entries_that_say_so(
     log_dir: Path, run: Run, clock: Clock
 ) -> None:

@@ -32,6 +32,7 @@ from reslog.chunks import FIELD, link_text, prose_paragraphs, without_html
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
+from reslog.intents import asked_kind
 from reslog.records import Record
 from reslog.search import Filters, Hit, hits_for, scoped, stem, subject_words
 from reslog.semantic import hybrid
@@ -342,11 +343,24 @@ def _overlap(words: set[str], sentence: str) -> float:
     return len(words & mine) / len(words) if words else 0.0
 
 
+def answering(found: Retrieved) -> list[Hit]:
+    """The entries an answer quotes: the best :data:`ANSWER_ENTRIES`, or, when the question asks
+    only for a kind of entry ("which bugs did I hit in October?") and the evidence holds some, the
+    best of that kind: a paper read that day is no answer to it, however close."""
+    kinds = [asked_kind(word) for word in subject_words(found.query)]
+    if not kinds or None in kinds:  # the question names more than a kind: its words choose
+        return found.hits[:ANSWER_ENTRIES]
+    wanted = {kind for kind in kinds if kind is not None}
+    of_kind = [hit for hit in found.hits
+               if any((hit.kind if field == "kind" else hit.section) == value for field, value in wanted)]
+    return (of_kind or found.hits)[:ANSWER_ENTRIES]
+
+
 def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
     """The sentences of the best entries that answer the question best, grouped by day."""
     question_words = {stem(w) for w in subject_words(found.query)}
     candidates: list[tuple[int, Hit, int, str, float]] = []
-    for rank, hit in enumerate(found.hits[:ANSWER_ENTRIES]):
+    for rank, hit in enumerate(answering(found)):
         scored = [(line, text, _overlap(question_words, text)) for line, text in sentences(hit)]
         scored.sort(key=lambda item: -item[2])
         candidates += [(rank, hit, line, text, lexical) for line, text, lexical in scored[:_CANDIDATES]]

@@ -328,7 +328,10 @@ def _hit(row: tuple[Any, ...], score: float | None) -> Hit:
 
 
 #: Words of a question that say nothing about its subject (a question's keyword leg drops them):
-#: function words, and the verbs questions are asked with ("what did I find ...", "how did I use").
+#: function words, and the verbs questions are asked with ("what did I find ...", "how did I use"),
+#: also those that ask about the log itself ("which bugs did I hit", "what ideas did I write down",
+#: "what did I note"): an entry that answers rarely says them, and counted as subject words they
+#: made ask refuse questions its best entry answered.
 _STOPWORDS = """
 a about above after again all am an and any are as at be because been before being below between both
 but by can could did do does doing done during each few for from further had has have having he her here
@@ -338,6 +341,7 @@ there these they this those through to too under until up very was we were what 
 who whom why will with would you your yours ever first last time times day days week
 show shows showed find found learn learned think thought know knew use used using get got make made
 try tried work worked happen happened say said see saw look looked want wanted end ended start started
+hit hits write wrote written writing note noted jot jotted down
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 
-from reslog.index import Index
+from reslog.index import Index, fts_term
 from reslog.intents import asked_kind
 from reslog.records import Record
 from reslog.search import (
@@ -106,9 +106,12 @@ def coverage(index: Index, query: str, entry_ids: list[int]) -> dict[int, float]
     for word in words:
         df = index.document_frequency(word)
         holders = index.holding(word, entry_ids) if df else set()
-        of_kind = _of_kind(index, word)
-        if of_kind is not None:
-            df += len(of_kind)
+        kind = _kind_filters(word)
+        if kind is not None:
+            of_kind = set(allowed_ids(index, kind))
+            # Counted once: "bugs" is also a word of every "bug:" entry. Counted twice, a word
+            # held by most of a small log weighed less than nothing, and nothing covered it.
+            df += len(of_kind) - (len(matching_ids(index, fts_term(word), kind)) if df else 0)
             holders |= of_kind.intersection(entry_ids)
         weight = math.log((total + 1) / (df + 0.5))
         weight_all += weight
@@ -117,18 +120,23 @@ def coverage(index: Index, query: str, entry_ids: list[int]) -> dict[int, float]
     return {i: held[i] / weight_all if weight_all > 0 else 0.0 for i in entry_ids}
 
 
-def _of_kind(index: Index, word: str, filters: Filters | None = None) -> set[int] | None:
-    """The entries (within ``filters``) of the kind ``word`` asks for; None if it asks for none."""
+def _kind_filters(word: str, filters: Filters | None = None) -> Filters | None:
+    """``filters`` narrowed to the kind of entry ``word`` asks for; None if it asks for none."""
     wanted = asked_kind(word)
     if wanted is None:
         return None
     base = filters or Filters()
     field, value = wanted
-    narrowed = Filters(
+    return Filters(
         value if field == "kind" else base.kind, base.tag, value if field == "section" else base.section,
         base.level, base.source, base.starred, base.open, base.since, base.until,
     )
-    return set(allowed_ids(index, narrowed))
+
+
+def _of_kind(index: Index, word: str, filters: Filters | None = None) -> set[int] | None:
+    """The entries (within ``filters``) of the kind ``word`` asks for; None if it asks for none."""
+    narrowed = _kind_filters(word, filters)
+    return None if narrowed is None else set(allowed_ids(index, narrowed))
 
 
 def asked_for(index: Index, query: str, filters: Filters | None, depth: int = DEPTH) -> list[int]:
