@@ -269,6 +269,29 @@ def test_a_change_on_disk_shows_up_in_an_open_tab(browser: Any, log_dir: Path) -
         assert w.errors == []
 
 
+def test_the_plain_forms_save_and_sign_in(browser: Any, log_dir: Path) -> None:
+    """The editor's Save and the token sign-in are plain form posts (no script): the browser must
+    send an origin the server takes for its own, or both were refused as "from another site"."""
+    keyword_only(log_dir)
+    assert main(["did", "written before the edit"]) == 0
+    with serving(log_dir) as server:
+        w = Watched(browser, server)
+        page = w.go("/login")
+        page.fill("#token", TOKEN)
+        page.click("form.signin button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        assert "Sign in" not in page.title(), page.content()[:500]
+        page = w.go(f"/edit/{dt.date.today()}")
+        source = page.input_value("textarea.source")
+        page.fill("textarea.source", source.replace("written before the edit", "rewritten in the editor"))
+        page.click("form.editor-form button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        assert "another site" not in page.content()
+        assert "rewritten in the editor" in _page_text(log_dir)
+        assert "written before the edit" not in _page_text(log_dir)
+        assert w.errors == []
+
+
 def test_every_page_at_both_widths(browser: Any, tmp_path: Path) -> None:
     """Screenshots of every page on a demo log, and nothing wider than the screen at 375 px."""
     from reslog.demo import write_demo

@@ -186,13 +186,27 @@ def test_bearer_token_needs_no_csrf_but_a_foreign_origin_is_still_refused(server
     assert reply.status == 403
 
 
+def test_a_null_origin_is_refused_unless_the_browser_says_it_is_this_site(server: Server) -> None:
+    """A sandboxed page elsewhere posts with "Origin: null"; so does this app's own form under a
+    strict referrer policy. Only the browser's Sec-Fetch-Site tells them apart."""
+    for fetch_site in ("cross-site", "same-site", None):
+        headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json", "Origin": "null"}
+        if fetch_site:
+            headers["Sec-Fetch-Site"] = fetch_site
+        assert server.request("POST", "/api/entries", '{"text": "forged"}', headers).status == 403
+    ok = server.request("POST", "/api/entries", '{"text": "from this site"}',
+                        {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json",
+                         "Origin": "null", "Sec-Fetch-Site": "same-origin"})
+    assert ok.status == 201
+
+
 def test_security_headers_on_every_answer(server: Server) -> None:
     for path, headers in (("/", {"Authorization": f"Bearer {TOKEN}"}), ("/login", {}),
                           ("/static/style.css", {}), ("/api/days/2026-11-26", {})):
         reply = server.request("GET", path, headers=headers)
         assert reply.headers["content-security-policy"] == CSP
         assert reply.headers["x-frame-options"] == "DENY"
-        assert reply.headers["referrer-policy"] == "no-referrer"
+        assert reply.headers["referrer-policy"] == "same-origin"
         assert reply.headers["x-content-type-options"] == "nosniff"
     assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP and "unsafe-eval" not in CSP
     import re
