@@ -18,7 +18,6 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from reslog.dates import parse_range
-from reslog.errors import InputError
 from reslog.markdown import render
 from reslog.model import KINDS
 from reslog.search import Filters
@@ -143,10 +142,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"cannot read {value!r} as a date; use YYYY-MM-DD") from None
+    return responses.iso_day(value)
 
 
 @router.get("/days/{date}", response_model=Day, responses=_ERRORS)

@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from reslog import markdown, review, tasks
-from reslog.dates import long_date, parse_duration
+from reslog.dates import FIRST_DAY, LAST_DAY, long_date, parse_duration
 from reslog.errors import ConflictError, InputError
 from reslog.search import Filters
 from reslog.store import content_hash
@@ -154,8 +154,9 @@ def journal(request: Request, before: str | None = None) -> Response:
 def calendar(request: Request, year: int | None = None) -> Response:
     today = clock.now().date()
     year = today.year if year is None else year
-    if not 1 <= year <= 9999:
-        raise InputError(f"{year} is not a year reslog can show; use a year from 1 to 9999")
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise InputError(f"{year} is not a year reslog can show; use a year from {FIRST_DAY.year} to "
+                         f"{LAST_DAY.year}")
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     reader = responses.ctx(request).reader
     from reslog.search import listing

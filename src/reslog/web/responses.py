@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from reslog.dates import OUTSIDE, in_range
 from reslog.errors import InputError, ReslogError
 from reslog.web import clock
 from reslog.web.app import Context
@@ -64,6 +65,9 @@ def iso_day(value: str) -> dt.date:
     if not _ISO_DATE.match(value):
         raise InputError(f"cannot read {value!r} as a date; use YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{value!r} is not a date of the calendar; use YYYY-MM-DD") from None
+    if not in_range(day):  # the neighbours of 0001-01-01 are not dates at all: no page out there
+        raise InputError(f"{value} is {OUTSIDE}")
+    return day
