@@ -89,3 +89,33 @@ def test_undo_of_a_capture_on_another_day(run: Run, clock: Clock, log_dir: Path)
     assert "late note" in _text(log_dir, "2026-11-25")
     assert "2026-11-25.md" in run("undo").out
     assert "late note" not in _text(log_dir, "2026-11-25")
+
+
+def _page(log: Path) -> str:
+    (page,) = sorted((log / "days").rglob("*.md"))
+    return page.read_text(encoding="utf-8")
+
+
+def test_undo_after_a_run_and_its_outcome_never_reaches_past_them(log_dir: Path) -> None:
+    """Real processes: undo takes the outcome back, then refuses at the run entry, so the
+    capture before the run stays (it used to be removed, skipping the run and the outcome)."""
+    from .run_helpers import PY, reslog
+
+    assert reslog("did", "first capture").returncode == 0
+    assert reslog("run", "--", PY, "-c", "print('acc=1')").returncode == 0
+    after_run = _page(log_dir)
+    assert reslog("outcome", "last", "good").returncode == 0
+    assert "outcome: good" in _page(log_dir)
+    done = reslog("undo")
+    assert done.returncode == 0, done.stderr
+    assert "outcome: good" in done.stdout
+    assert _page(log_dir) == after_run
+    for _ in range(2):  # and again: the run entry stops undo every time
+        refused = reslog("undo")
+        assert refused.returncode == 1
+        assert refused.stdout == ""
+        assert refused.stderr.count("\n") == 1
+        assert "cannot be undone; nothing was removed" in refused.stderr, refused.stderr
+        assert "'reslog edit'" in refused.stderr
+        assert _page(log_dir) == after_run
+    assert "first capture" in _page(log_dir)

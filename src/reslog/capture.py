@@ -16,7 +16,9 @@ to-dos, which always go last so that their numbers stay stable.
 Every capture is remembered in ``.reslog/undo`` (the day it was made, the page,
 and the lines it added) so that :func:`undo` can take the last one back while
 it is unchanged. The file holds only the current day's captures; losing it
-only forgets what undo could remove.
+only forgets what undo could remove. A write that undo cannot take back (the
+entry of a run) is remembered too, as a stop (:func:`remember_stop`): undo
+refuses there rather than reach past it to an older capture.
 """
 
 from __future__ import annotations
@@ -234,6 +236,7 @@ def add_thought(
 
 _UNDO = "undo"
 _HEADER = "@ "
+_STOP = -1  # the line index of a stop: a record of a write undo cannot take back
 
 
 class Undone(Record):
@@ -306,6 +309,13 @@ def remember(log: Log, today: dt.date, day: dt.date, index: int, lines: Sequence
         pass
 
 
+def remember_stop(log: Log, today: dt.date, day: dt.date, what: str) -> None:
+    """Note a write to ``day``'s page that :func:`undo` cannot take back (``what`` names it).
+
+    Undo stops there instead of removing an older capture the person no longer has in mind."""
+    remember(log, today, day, _STOP, [what])
+
+
 def _find(page: Page, index: int, lines: list[str]) -> int | None:
     """Where ``lines`` stand on the page as one whole entry (nothing nested under it since):
     at ``index`` if they are still there, else the one place they are; None if changed or gone."""
@@ -340,6 +350,11 @@ def undo(log: Log, today: dt.date) -> Undone:
         records = _records(_read_journal(log), today)
         while records:
             day, index, lines = records.pop()
+            if index == _STOP:
+                raise UndoError(
+                    f"the last thing reslog added ({log.day_name(day)}: {lines[0] if lines else 'an entry'}) "
+                    "cannot be undone; nothing was removed (edit the page with 'reslog edit')"
+                )
             page = log.read_day(day)
             at = _find(page, index, lines) if page is not None and lines else None
             if at is None:
@@ -365,5 +380,5 @@ def open_tasks(page: Page) -> list[tuple[int, Entry]]:
 
 __all__ = [
     "Capture", "Captured", "Undone", "add_entry", "add_thought", "entry_lines", "latest_note", "open_tasks",
-    "remember", "undo",
+    "remember", "remember_stop", "undo",
 ]

@@ -16,7 +16,7 @@ import os
 import shlex
 
 from reslog import markdown
-from reslog.capture import Capture, entry_lines
+from reslog.capture import Capture, entry_lines, remember
 from reslog.dates import parse_elapsed
 from reslog.errors import InputError, ReslogError
 from reslog.index import Index
@@ -191,9 +191,13 @@ def add_outcome(log: Log, run: Run, text: str, today: dt.date, tags: tuple[str, 
                               "see 'reslog runs' for the numbers as they are now")
         new, index = entry.nest(page, found, bodies)
         at.append(index + 1)
+        added.extend(markdown.line_body(new, i) for i in range(index, index + len(bodies)))
         return new
 
-    log.update_day(lost.run_day(run.folder), today, edit, create=False)
+    added: list[str] = []
+    day = lost.run_day(run.folder)
+    log.update_day(day, today, edit, create=False)
+    remember(log, today, day, at[0] - 1, added)  # so that undo takes the outcome back
     return at[0]
 
 

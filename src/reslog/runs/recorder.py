@@ -33,6 +33,7 @@ import re
 import time
 from collections.abc import Callable
 
+from reslog.capture import remember_stop
 from reslog.dates import format_elapsed
 from reslog.errors import InputError, ReslogError, RunError
 from reslog.markdown import append_entry
@@ -206,6 +207,7 @@ def record(
             return new
 
         log.update_day(day, day, add)
+        remember_stop(log, day, day, f"the entry of run {entry.code_span(entry.command_line(argv))}")
     except BaseException:
         import shutil
 
