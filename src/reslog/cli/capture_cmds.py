@@ -62,7 +62,8 @@ def undo() -> None:
     """Take back the last line reslog added today (a capture), if it is unchanged since.
 
     Run it again to go one further back. An entry edited, done, timed or given
-    nested lines since is left as it is.
+    nested lines since is left as it is. An outcome is taken back too; the entry
+    of a run is not (its record stays under runs/): undo stops there.
     """
     from reslog.capture import undo as take_back
     from reslog.cli import context
