@@ -524,3 +524,19 @@ def test_an_abstention_says_which_name_the_nearest_entry_lacks(index: Index, run
     data = json.loads(run("ask", "--json", "which Stan and INLA settings did I use for the bootstrap?").out)
     assert data["abstained"] is True
     assert data["answer"] == f"{NO_ANSWER[:-1]}: the nearest entry does not mention Stan or INLA."
+
+
+def test_a_paper_cited_by_year_is_asked_about_not_taken_for_a_time_scope(
+    log_dir: Path, run: Run, clock: Clock
+) -> None:
+    """"Reed 1979" names a paper: read as the year 1979 it scoped the question to days before the
+    log began, and the refusal blamed an entry that did not exist."""
+    write_day(log_dir, "2012-05-11", "## What was done\n- 10:00 read: Reed (1979) on optimal escapement "
+                                     "levels in stochastic harvest models: a constant escapement policy "
+                                     "is optimal\n")
+    found = json.loads(run("ask", "--json", "what did I take from Reed 1979 about optimal escapement?").out)
+    assert found["abstained"] is False and found["time_scope"] is None, found
+    assert [c["date"] for c in found["citations"]] == ["2012-05-11"]
+    empty = run("ask", "what did I read about escapement in 2003?")
+    assert "Time scope: 2003" in empty.out
+    assert "Nothing in the log answers this: no entry from 2003 (2003-01-01 to 2003-12-31) comes near it." in empty.out

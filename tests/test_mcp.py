@@ -145,7 +145,7 @@ def test_ask_answers_with_citations_or_abstains(log: Log, run: Run) -> None:
         assert {k: v for k, v in answer.items() if k != "notice"} == cli
         none = await call(client, "ask", question="how did I configure Kubernetes ingress?")
         assert none["abstained"] is True
-        assert none["answer"] == "Nothing in the log answers this: the nearest entry does not mention Kubernetes."
+        assert none["answer"] == "Nothing in the log answers this: no entry mentions Kubernetes."
 
     session(log, body)
 

@@ -183,6 +183,11 @@ NOT_SCOPES = [
     "since 2027 the loss",
     "before 1970 things",
     "what did I learn about rates",
+    # a year after an author's name cites a paper (a scope of 1979 found nothing in a 2010s log)
+    "what did I take from Reed 1979 about optimal escapement?",
+    "Scheffer 2009 early warning",
+    "Scheffer et al. 2009 early warning",
+    "the Reed (1979) example",
     "",
     "   ",
 ]
@@ -194,6 +199,9 @@ def test_words_that_are_not_dates(text: str) -> None:
 
 
 REMOVALS = {
+    "In 2012, how did I set up the cluster?": "how did I set up the cluster?",  # "In" is no author
+    "ESA 2012 talks": "ESA talks",  # an acronym: the meeting of that year
+    "Summer 2013 talks": "talks",
     "when did I first try ABC in early 2013?": "when did I first try ABC?",
     "when did I fix the seed bug in early 2013?": "when did I fix the seed bug?",
     "in 2013, what did I fix?": "what did I fix?",

@@ -405,9 +405,13 @@ def nearest(found: Retrieved, n: int = 3) -> list[Quote]:
 def abstention(found: Retrieved) -> str:
     """:data:`NO_ANSWER`, and why when the question names what the nearest entry never mentions
     (the names rule of :func:`retrieve`): "... the nearest entry does not mention Kubernetes"."""
-    if not found.unknown:
+    unknown = found.unknown
+    names = ", ".join(unknown[:-1]) + " or " + unknown[-1] if len(unknown) > 1 else "".join(unknown)
+    if not found.hits:  # nothing near at all, in the scope or in the log: no nearest entry to blame
+        where = f" from {found.scope.label}" if found.scope is not None else ""
+        return f"{NO_ANSWER[:-1]}: no entry{where} " + (f"mentions {names}." if names else "comes near it.")
+    if not names:
         return NO_ANSWER
-    names = ", ".join(found.unknown[:-1]) + (" or " if len(found.unknown) > 1 else "") + found.unknown[-1]
     return f"{NO_ANSWER[:-1]}: the nearest entry does not mention {names}."
 
 

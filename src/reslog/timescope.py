@@ -124,10 +124,30 @@ def find_scope(text: str, today: dt.date) -> tuple[Scope | None, str]:
                 skip = max(skip, span.end)
             elif best is None or span.end > best.end:
                 best = span
-        if best is not None:
+        if best is not None and not (best.end == i + 1 and _cited(text, tokens, i)):
             start, end = token.start, tokens[best.end - 1].end
             return Scope(best.since, best.until, text[start:end]), _cut(text, start, end)
     return None, text
+
+
+#: Capitalised words before a bare year that still make it a date ("In 2012", "Summer 2013").
+_NOT_AUTHORS = frozenset((*PREPOSITIONS, *_LICENSE, *_MONTH_WORDS, *_SEASONS, *WEEKDAYS, *_YEAR_PARTS,
+                          "the", "and", "or", "to", "by", "through", "thru", "year", "q1", "q2", "q3", "q4",
+                          "h1", "h2"))
+
+
+def _cited(text: str, tokens: list[_Token], i: int) -> bool:
+    """Whether the bare year at token ``i`` cites a work ("Reed 1979", "Scheffer et al. 2009",
+    "Reed (1979)"): it follows a capitalised name. A research log cites papers by year far more
+    often than it asks about a year that way, and a scope of 1979 found nothing."""
+    if i == 0 or not re.fullmatch(r"[0-9]{4}", tokens[i].word):
+        return False
+    before = tokens[i - 1]
+    if before.word == "al":  # et al.
+        return True
+    written = text[before.start:before.end]
+    # a name, not an acronym: "ESA 2012" is the meeting of that year
+    return written[:1].isupper() and any(c.islower() for c in written) and before.word not in _NOT_AUTHORS
 
 
 def _cut(text: str, start: int, end: int) -> str:
