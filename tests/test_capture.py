@@ -151,3 +151,28 @@ def test_think_keeps_the_entrys_own_indentation(run: Run, clock: Clock, log_dir:
     assert path.read_text(encoding="utf-8") == (
         "## What was done\n- 09:00 a\n\t- tabbed child\n\t- thought: more\n- 08:00 b\n"
     )
+
+
+def _all_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("think", "x", "--on", "3"), 1),  # today has no page yet
+        (("feel", "x", "--on", "0"), 2),
+        (("think", "x", "--on", "1", "--date", "2026-11-20"), 1),  # a past day with no page
+        (("feel", "x", "--on", "0", "--date", "2026-11-21"), 2),
+    ],
+)
+def test_refused_on_n_changes_nothing(
+    run: Run, clock: Clock, log_dir: Path, args: tuple[str, ...], code: int
+) -> None:
+    # A bad --on N is refused before the first write: no page is made, no to-do carried over.
+    assert run("todo", "old open", "--date", "2026-11-23").code == 0
+    before = _all_files(log_dir)
+    result = run(*args)
+    assert result.code == code
+    assert "--on" in result.err or "there is no entry" in result.err
+    assert _all_files(log_dir) == before

@@ -447,31 +447,28 @@ class Log:
                         os.unlink(tmp)
             raise _log_error(self.root, exc) from None
 
-    def _ensure_day(self, day: dt.date, today: dt.date, carry: bool = True) -> Page:
-        """The day's page, made (with carry-over, unless not ``carry``) if missing.
-        Call with the lock held."""
+    def _new_day(
+        self, day: dt.date, today: dt.date, carry: bool = True
+    ) -> tuple[Page, bool, tuple[dt.date, Page] | None]:
+        """The day's page; whether it is new (not yet on disk); and, for a new page that
+        receives open to-dos (unless not ``carry``), the earlier page with them marked as
+        carried. Writes nothing, so a refused edit changes nothing. Call with the lock held."""
         page = self.read_day(day)
         if page is not None:
-            return page
+            return page, False, None
         page = markdown.parse(new_day_text(day))
-        if not carry:  # written by update_day with its edit, in one write
-            return page
+        if not carry:
+            return page, True, None
         # Carry into a page of today or the past, unless a page lies between it
         # and today (that page is where the to-dos went). Future pages (plans)
         # neither receive to-dos nor stop today's page from receiving them.
         before, later = self.neighbours(day, until=today) if day <= today else (None, True)
         if before is None or later:
-            self.write_page(self.day_file(day), page)
-            return page
+            return page, True, None
         old = self.read_day(before)
         assert old is not None
         page, marked = carry_over(old, before, page)
-        # The new page first: a crash between the two writes leaves a to-do
-        # open in two places, never in none.
-        self.write_page(self.day_file(day), page)
-        if marked is not old:
-            self.write_page(self.day_file(before), marked)
-        return page
+        return page, True, (None if marked is old else (before, marked))
 
     def update_day(
         self, day: dt.date, today: dt.date, edit: Callable[[Page], Page] | None = None,
@@ -479,11 +476,13 @@ class Log:
     ) -> Page:
         """Apply ``edit`` to the day's page under the lock and write it if it changed.
 
-        The page is made first if it does not exist (see :meth:`_ensure_day` for
-        when it receives the open to-dos of the latest earlier page); with
+        The page is made if it does not exist (see :meth:`_new_day` for when it
+        receives the open to-dos of the latest earlier page); with
         ``create=False`` a missing page is an error instead, and with
         ``carry=False`` (importers filling in the past) a new page receives
-        nothing. Returns the page as written.
+        nothing. ``edit`` runs before anything is written: if it raises (a
+        refused capture), no page is made and nothing is carried over.
+        Returns the page as written.
         """
         with self.locked():
             if not create and not self.day_path(day).exists():
@@ -491,17 +490,15 @@ class Log:
                     f"there is no page for {day.isoformat()} ({self.relative(self.day_path(day))}); "
                     "see the days with pages in the days/ folder"
                 )
-            new = not carry and not exists(self.day_file(day))
-            page = self._ensure_day(day, today, carry)
-            if edit is None:
-                if new:
-                    self.write_page(self.day_file(day), page)
-                return page
-            changed = edit(page)
+            page, new, earlier = self._new_day(day, today, carry)
+            changed = page if edit is None else edit(page)
+            # The new page first: a crash between the two writes leaves a to-do
+            # open in two places, never in none.
             if new or changed.lines != page.lines:
                 self.write_page(self.day_file(day), changed)
+            if earlier is not None:
+                self.write_page(self.day_file(earlier[0]), earlier[1])
             return changed
-
 
     def save_text(self, path: Path | str, text: str, expected: str) -> Page:
         """Replace a page with ``text`` (as typed in an editor), unless it changed since it was read.

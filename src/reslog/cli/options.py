@@ -40,7 +40,7 @@ CAPTURE = (
 THOUGHT = (
     *CAPTURE,
     Opt(("--on",), "on", "Nest under entry N of the day (numbers as 'reslog show' prints them).", "N",
-        number=True),
+        number=True, minimum=1),
 )
 TODO = (*CAPTURE, Opt(("--est",), "est", "Your estimate: 45m, 2h, 1h30m.", "DURATION"))
 RUN = (
