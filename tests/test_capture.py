@@ -176,3 +176,16 @@ def test_refused_on_n_changes_nothing(
     assert result.code == code
     assert "--on" in result.err or "there is no entry" in result.err
     assert _all_files(log_dir) == before
+
+
+def test_text_that_opens_with_a_checkbox_stays_text(run: Run, clock: Clock, log_dir: Path) -> None:
+    """On another day no time stands before the text, so "[ ] note" was written "- [ ] note": an
+    open to-do that was carried to today; "[x] ..." in Random ideas counted as a done task."""
+    assert run("did", "--date", "yesterday", "[ ] checked the box in the form").code == 0
+    assert run("idea", "[x] an idea with a box").code == 0
+    assert run("did", "first line\n[ ] a nested line", "--date", "yesterday").code == 0
+    pages = {p.name: markdown.parse(p.read_text(encoding="utf-8")) for p in log_dir.rglob("days/*/*.md")}
+    assert all(not entry.is_task for page in pages.values() for entry in page.entries()), pages
+    text = "".join(p.read_text(encoding="utf-8") for p in log_dir.rglob("days/*/*.md"))
+    assert "- \\[ ] checked the box in the form" in text and "  - \\[ ] a nested line" in text
+    assert "No open to-dos" in run("todos").out

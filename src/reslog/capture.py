@@ -24,6 +24,7 @@ refuses there rather than reach past it to an older capture.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from reslog import markdown
@@ -94,7 +95,13 @@ def _text_lines(text: str) -> list[str]:
     lines = [line for line in lines if line.strip()]
     if not lines:
         raise InputError("nothing to write: the text is empty; give the entry's text")
-    return lines
+    return [_BOX.sub(r"\\\1", line.strip()) for line in lines]
+
+
+#: Text that opens with a checkbox ("[ ] note", "[x] done") would read back as a to-do wherever
+#: no time stands before it (a capture on another day, a nested line); its "[" is escaped, as
+#: Markdown shows it: the line stays the text it was.
+_BOX = re.compile(r"^(\[[^\d\]]\])(?=[ \t]|$)")
 
 
 def _decorate(first: str, item: Capture) -> str:
