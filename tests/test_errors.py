@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,6 +119,36 @@ def test_log_folder_that_is_a_file(run: Run, clock: Clock, tmp_path: Path) -> No
     assert result.err.startswith("reslog: cannot use the log folder")
     assert result.err.count("\n") == 1
     assert blocker.read_text() == "not a folder"
+
+
+def test_a_file_where_a_year_folder_should_be(run: Run, clock: Clock, log_dir: Path) -> None:
+    (log_dir / "days").mkdir(parents=True)
+    (log_dir / "days" / "2026").write_text("not a folder")
+    result = run("did", "x")
+    assert result.code == 1 and result.err.count("\n") == 1, result.err
+    assert "a file stands where" in result.err and "2026-11-26.md" in result.err
+    assert (log_dir / "days" / "2026").read_text() == "not a folder"
+
+
+def test_reindex_of_a_read_only_log_says_so(run: Run, clock: Clock, log_dir: Path) -> None:
+    assert run("did", "an entry to embed").code == 0
+    before = log_files(log_dir)
+    with _unwritable(log_dir / ".reslog"):
+        result = run("reindex")
+    # a notice that the index is built aside, then the error (it was a PermissionError traceback)
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert result.err.splitlines()[-1].startswith("reslog: cannot embed the log: ") and "read-only" in result.err
+    assert log_files(log_dir) == before
+
+
+def test_run_from_a_deleted_folder(tmp_path: Path) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = f"import os, runpy, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); " \
+             "sys.argv = ['reslog', 'run', 'echo', 'hi']; runpy.run_module('reslog', run_name='__main__')"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == "reslog: the current folder no longer exists; cd to a folder and run again\n"
 
 
 def test_read_only_page_is_reported(run: Run, clock: Clock, log_dir: Path) -> None:

@@ -298,6 +298,9 @@ class Log:
             return None
         except IsADirectoryError:
             raise PageError(f"{_shown(path)} is a folder, not a page; move it out of the way") from None
+        except NotADirectoryError:  # days/2026 is a file
+            raise PageError(f"a file stands where {_shown(path)}'s folder should be; move it out of the "
+                            "way") from None
         except PermissionError as exc:
             raise PageError(f"cannot read {_shown(path)}: {exc.strerror}; fix its permissions") from None
         try:

@@ -169,7 +169,12 @@ def record(
     """Run ``argv`` in ``cwd`` (default: here), recording it; see the module's docstring."""
     if not argv or not argv[0]:
         raise InputError("nothing to run; give the command after --, as in: reslog run -- python train.py")
-    cwd = os.path.abspath(cwd or os.getcwd())
+    if cwd is None:
+        try:
+            cwd = os.getcwd()
+        except FileNotFoundError:  # the shell's folder was deleted under it
+            raise ReslogError("the current folder no longer exists; cd to a folder and run again") from None
+    cwd = os.path.abspath(cwd)
     if not os.path.isdir(cwd):
         raise ReslogError(f"cannot run in {cwd}: there is no such folder; check the path")
     check_command(argv[0], cwd)

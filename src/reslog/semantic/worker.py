@@ -27,6 +27,7 @@ the top, the model and numpy inside :func:`main`.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -66,7 +67,13 @@ def _try_lock(log: Log) -> int | None:
     """An open descriptor holding the embedding lock, or None when a worker holds it."""
     import fcntl
 
-    fd = os.open(_file(log, LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(_file(log, LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise ReslogError(f"cannot embed the log: {log.folder} is read-only ({exc.strerror}); search "
+                          "and ask still work by keywords, or fix its permissions") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -81,7 +88,7 @@ def running(log: Log) -> bool:
         return False
     try:
         fd = _try_lock(log)
-    except OSError:
+    except (OSError, ReslogError):
         return False
     if fd is None:
         return True
