@@ -173,6 +173,7 @@ def test_a_real_conflict_stops_and_keeps_both_versions(a: Machine, b: Machine, r
     assert stopped.returncode == 1
     assert "sync stopped: days/2026/2026-11-24.md changed in the same lines on both machines" in stopped.stderr
     assert len(stopped.stderr.strip().splitlines()) == 1
+    assert "not git rebase --abort" in stopped.stderr  # an abort throws away what is captured meanwhile
     text = b.page("2026-11-24")
     assert "Set up the sweep on the cluster" in text and "Set up the sweep locally" in text
     assert "<<<<<<< the other machine" in text and ">>>>>>> this machine" in text
@@ -181,6 +182,10 @@ def test_a_real_conflict_stops_and_keeps_both_versions(a: Machine, b: Machine, r
     again = b.reslog("sync", ok=False)
     assert again.returncode == 1 and "sync stopped" in again.stderr
     assert b.page("2026-11-24") == text
+    # a capture while the sync is stopped lands, and the finished sync carries it
+    b.reslog("did", "B: written while the sync is stopped", "--date", "2026-11-24", "--time", "18:00")
+    text = b.page("2026-11-24")
+    assert "- 18:00 B: written while the sync is stopped" in text
     # a background commit (sync.auto) never commits a page with its markers in mid-rebase
     (b.root / "reslog.toml").write_text("[sync]\nauto = true\n", encoding="utf-8")
     head = b.git("rev-parse", "HEAD")
@@ -196,6 +201,7 @@ def test_a_real_conflict_stops_and_keeps_both_versions(a: Machine, b: Machine, r
     a.reslog("sync")
     assert a.page("2026-11-24") == b.page("2026-11-24")
     assert "- 17:00 B: an entry of its own" in a.page("2026-11-24")
+    assert "- 18:00 B: written while the sync is stopped" in a.page("2026-11-24")
 
 
 def test_a_clone_joins_too(a: Machine, remote: Path, tmp_path: Path) -> None:

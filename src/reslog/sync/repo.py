@@ -21,8 +21,9 @@ A conflict the driver cannot merge stops the rebase with both versions in the
 page between conflict markers; :func:`sync` then raises a
 :class:`~reslog.errors.LogError` naming the pages. Once the researcher has
 chosen (the markers gone), the next ``reslog sync`` finishes the rebase and
-goes on; ``git rebase --abort`` gives up the pull instead. Nothing is ever
-reset or overwritten by reslog.
+goes on. The message does not offer ``git rebase --abort``: captures go on
+while the sync is stopped, and an abort resets the pages to before the pull,
+throwing them away. Nothing is ever reset or overwritten by reslog.
 """
 
 from __future__ import annotations
@@ -225,7 +226,8 @@ def _stopped(files: Sequence[str]) -> LogError:
     return LogError(
         f"sync stopped: {', '.join(files)} changed in the same lines on both machines; both versions "
         "are in the file between the <<<<<<< and >>>>>>> lines. Keep what you want, delete those "
-        "marker lines and =======, then run reslog sync again (git rebase --abort gives up the pull)"
+        "marker lines and =======, then run reslog sync again (not git rebase --abort: it throws away "
+        "what was written since the sync stopped)"
     )
 
 
