@@ -83,6 +83,10 @@ def test_a_rotation_cut_short_keeps_the_head(tmp_path: Path) -> None:
     ("exit=4 status: 2 step=10\n", "", {"metric.exit": "4", "metric.status": "2", "step": "10"}),
     ("saved to http://host:8080/x and 12:30:01\nError: file not found\nsize=big\n", "", {}),
     ("".join(f"m{i}={i}\n" for i in range(30)), "", {f"m{i}": str(i) for i in range(20, 30)}),
+    # thousands, dates and reslog's own cut mark are no metrics (they were tokens=1, date=2026, reslog=12)
+    ("tokens: 1,234,567\ndate=2026-12-04\n" + GAP.format(dropped=12_487_905) + "lr=3e-4, acc=0.9\n", "",
+     {"lr": "3e-4", "acc": "0.9"}),
+    (GAP.format(dropped=512) + "loss=0.3,acc=0.8\n", "", {"loss": "0.3", "acc": "0.8"}),
 ])
 def test_metrics_come_from_the_last_lines(out: str, err: str, metrics: dict[str, str]) -> None:
     assert read_metrics(out.encode(), err.encode()) == metrics

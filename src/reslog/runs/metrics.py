@@ -3,7 +3,9 @@
 **Metrics.** The last 10 non-blank lines of stdout and of stderr (progress bars
 split at carriage returns, terminal colour codes removed) are read for
 ``key=value`` and ``key: value`` pairs whose value is a number (``0.31``,
-``-2``, ``3e-4``, ``87.4%``, ``nan``, ``inf``): ``val_loss=0.31 acc=0.874``,
+``-2``, ``3e-4``, ``87.4%``, ``nan``, ``inf``; not one that runs on into
+``,digit`` or ``-digit``, as ``1,234,567`` and ``2026-12-04`` do):
+``val_loss=0.31 acc=0.874``,
 ``epoch 9: loss: 0.28``, ``100%|████| 10/10 [00:01, loss=0.3]``. A key starts
 with a letter or ``_`` and holds letters, digits, ``_``, ``.``, ``-`` and ``/``
 (``/`` becomes ``.`` in the field's key, which cannot hold it). A later line
@@ -34,7 +36,8 @@ RESERVED = frozenset({"run", "status", "exit", "duration", "commit", "branch", "
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?|[-+]?(?:nan|inf)\b"
 _PAIR = re.compile(
-    r"(?<![\w./\-])([A-Za-z_][\w./\-]{0,63})(?:\s*=\s*|:\s+)(" + _NUMBER + r")(?![\w.:/])",
+    # a number that runs on into ",digit" or "-digit" is part of something else: 1,234,567 or a date
+    r"(?<![\w./\-])([A-Za-z_][\w./\-]{0,63})(?:\s*=\s*|:\s+)(" + _NUMBER + r")(?![\w.:/]|[,\-]\d)",
     re.IGNORECASE,
 )
 _WANDB_URL = re.compile(r"https?://[^\s\"'<>\]\[`]+/runs/[A-Za-z0-9]+")
@@ -43,9 +46,14 @@ _MLFLOW_URL = re.compile(r"https?://[^\s\"'<>\]\[`]+/#/experiments/\d+/runs/[0-9
 _MLFLOW_ID = re.compile(r"\brun[ _]?id\b[\"']?\s*[:=]\s*[\"']?([0-9a-f]{32})\b", re.IGNORECASE)
 
 
+#: reslog's own mark where a capped output was cut (runs/capped.py): never a metric.
+_GAP = re.compile(r"\[reslog: [\d,]+ bytes of output left out here\]")
+
+
 def _lines(data: bytes) -> list[str]:
     text = _ANSI.sub("", data.decode("utf-8", "replace"))
-    return [line.strip() for line in re.split(r"[\r\n]", text) if line.strip()]
+    lines = (line.strip() for line in re.split(r"[\r\n]", text))
+    return [line for line in lines if line and not _GAP.fullmatch(line)]
 
 
 def _key(name: str) -> str:
