@@ -180,3 +180,19 @@ def test_clustering_merges_by_average_similarity() -> None:
     assert cluster(np.array(sim), 0.45) == [[0, 1, 3], [2]]
     assert cluster(np.array(sim), 0.46) == [[0, 1], [2], [3]]
     assert cluster([[1.0]], 0.5) == [[0]]
+
+
+def test_first_seen_cites_an_entry_that_holds_the_themes_words(run: Run, log_dir: Path) -> None:
+    """Closeness of meaning alone cited a generic early entry as where a theme was first seen (on
+    the notebook: an empty template post of 2010 for a 2014 Docker theme)."""
+    path = day_file(log_dir, "2026-09-01")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("## Random ideas\n- 09:00 run every configuration with several random initialisations "
+                    "and report how widely the results spread\n", encoding="utf-8")
+    themes = _themes(run)
+    for theme in themes:
+        seen = theme["first_seen"]
+        if seen is not None:
+            assert any(word in seen["text"].lower() for word in theme["label"]), theme  # type: ignore[index,attr-defined,union-attr]
+    seeds = next(t for t in themes if "seeds" in t["label"])  # type: ignore[operator]
+    assert seeds["first_seen"]["date"] == "2026-10-05"  # type: ignore[index]
