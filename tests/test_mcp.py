@@ -382,3 +382,89 @@ def test_the_stats_tool_offers_every_topic() -> None:
     from reslog.mcp.server import Topic
 
     assert get_args(Topic) == tuple(TOPICS)
+
+
+def _started(log: Log, *args: str) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen([sys.executable, "-m", "reslog", "mcp", *args], env=_env(log.root),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    init = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}}
+    assert _rpc(proc, json.dumps(init).encode())["id"] == 0
+    proc.stdin.write(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}\n')  # type: ignore[union-attr]
+    return proc
+
+
+def _stopped(proc: subprocess.Popen[bytes]) -> None:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.close()
+    proc.wait(timeout=60)
+    proc.stdout.close()
+    assert proc.returncode == 0
+
+
+def _tool_error(proc: subprocess.Popen[bytes], tool: str, **args: Any) -> str:
+    reply = _rpc(proc, json.dumps({"jsonrpc": "2.0", "id": 9, "method": "tools/call",
+                                   "params": {"name": tool, "arguments": args}}).encode())
+    assert reply["id"] == 9 and reply["result"]["isError"] is True, reply
+    text = reply["result"]["content"][0]["text"]
+    assert isinstance(text, str)
+    return text
+
+
+def test_wrong_arguments_get_one_line_naming_the_argument_and_what_it_takes(log: Log) -> None:
+    """A wrong type, a value out of range, an unknown choice or argument: one line that names the
+    argument and says what it accepts, never pydantic's multi-line report with its links."""
+    before = {p: p.read_bytes() for p in (log.root / "days").rglob("*.md")}
+    proc = _started(log, "--write")
+    try:
+        cases = [
+            ("capture", {"text": 123}, "text cannot be 123; give a string"),
+            ("capture", {}, "text is required; give a string"),
+            ("capture", {"text": "x", "kind": "todo"}, 'kind cannot be "todo"; give one of: did, exp,'),
+            ("capture", {"text": "x", "extra": "field"}, "unknown argument 'extra'; capture takes: text,"),
+            ("done", {"number": 0}, "number cannot be 0; give a whole number of 1 or more"),
+            ("search", {"query": "a", "limit": 0}, "limit cannot be 0; give a whole number from 1 to 100"),
+            ("search", {"level": 5}, "level cannot be 5; give a whole number from 0 to 2"),
+            ("recent", {"days": 100000}, "days cannot be 100000; give a whole number from 1 to 3660"),
+            ("stats", {"topic": "nonsense"}, 'topic cannot be "nonsense"; give one of: time, bugs,'),
+        ]
+        for tool, args, expected in cases:
+            text = _tool_error(proc, tool, **args)
+            assert expected in text, (tool, args, text)
+            assert "\n" not in text and "pydantic" not in text and "http" not in text, text
+        assert _rpc(proc, b'{"jsonrpc": "2.0", "id": 10, "method": "ping"}')["id"] == 10
+    finally:
+        _stopped(proc)
+    assert {p: p.read_bytes() for p in (log.root / "days").rglob("*.md")} == before
+
+
+def test_capture_far_from_today_needs_force_as_on_the_cli(log: Log) -> None:
+    """A date more than a year away is most likely a year typo: refused as ``reslog did --date``
+    refuses it, unless the call passes force: true."""
+    proc = _started(log, "--write")
+    try:
+        for tool in ("capture", "todo"):
+            text = _tool_error(proc, tool, text="far", date="2099-01-01")
+            assert "2099-01-01 is more than a year from today" in text and "force: true" in text
+        assert not (log.root / "days" / "2099").exists()
+        forced = _rpc(proc, json.dumps({"jsonrpc": "2.0", "id": 11, "method": "tools/call", "params": {
+            "name": "capture", "arguments": {"text": "far", "date": "2099-01-01", "force": True}}}).encode())
+        assert forced["result"]["isError"] is False
+        assert forced["result"]["structuredContent"]["file"] == "days/2099/2099-01-01.md"
+    finally:
+        _stopped(proc)
+
+
+def test_a_lone_surrogate_escape_is_answered_under_its_own_id(log: Log) -> None:
+    """``"\\ud800"`` is valid JSON but not Unicode text: the request gets an invalid-params error
+    with its id (not a parse error with id null, which leaves the client waiting)."""
+    proc = _started(log)
+    try:
+        reply = _rpc(proc, b'{"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": '
+                           b'{"name": "search", "arguments": {"query": "\\ud800"}}}')
+        assert reply["id"] == 7 and reply["error"]["code"] == -32602
+        assert "not valid Unicode" in reply["error"]["message"]
+        assert _rpc(proc, b"{not json")["error"]["code"] == -32700  # still a parse error
+        assert _rpc(proc, b'{"jsonrpc": "2.0", "id": 8, "method": "ping"}')["id"] == 8
+    finally:
+        _stopped(proc)

@@ -88,6 +88,19 @@ def _read_date(value: str, today: dt.date) -> dt.date:
         raise InputError(f"cannot read {value!r} as a date; {_DATE_HINT}") from None
 
 
+#: A capture this many days or more from today asks for force: a year typed wrong, most likely.
+FAR_DAYS = 367
+
+
+def check_near(day: dt.date, today: dt.date, force: bool, how: str = "add --force") -> dt.date:
+    """``day``, unless it is more than a year from ``today`` and not ``force``d (a year typo, most
+    likely): then the error says to check the year, or ``how`` to write there anyway."""
+    if abs((day - today).days) >= FAR_DAYS and not force:
+        raise InputError(f"{day.isoformat()} is more than a year from today ({today.isoformat()}); "
+                         f"check the year, or {how} to write there")
+    return day
+
+
 def parse_time(value: str) -> str:
     """Normalise ``H:MM``/``HH:MM`` to ``HH:MM``."""
     match = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", value)

@@ -16,7 +16,7 @@ from reslog.capture import Capture, add_entry, add_thought
 from reslog.cli import context
 from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
 from reslog.cli.style import colour_on, echo, raw
-from reslog.dates import format_elapsed, parse_date, parse_duration, parse_time
+from reslog.dates import check_near, format_elapsed, parse_date, parse_duration, parse_time
 from reslog.errors import InputError
 from reslog.model import SECTION_TITLES
 from reslog.store import Log
@@ -32,20 +32,10 @@ if TYPE_CHECKING:
     from reslog.semantic.setup import Semantic
 
 
-#: A capture this many days or more from today asks for --force: a year typed wrong, most likely.
-_FAR = 367
-
-
 def _day(on_date: str | None, today: dt.date, force: bool) -> dt.date:
     if on_date is None:
         return today
-    day = parse_date(on_date, today)
-    if abs((day - today).days) >= _FAR and not force:
-        raise InputError(
-            f"{day.isoformat()} is more than a year from today ({today.isoformat()}); check the year, "
-            "or add --force to write there"
-        )
-    return day
+    return check_near(parse_date(on_date, today), today, force)
 
 
 def capture(

@@ -7,8 +7,9 @@ whatever a prompt says). Each tool carries the MCP hints: read tools are
 ``readOnlyHint``; write tools are not read-only, not destructive (they only
 append or tick a box) and, but for ``done``, not idempotent.
 
-Arguments are checked twice: by the SDK against each tool's JSON schema
-(types, ranges, enums), then by reslog's own parsers. Any
+Arguments are checked twice: against each tool's argument model (types,
+ranges, enums, unknown names; :class:`_Server` turns a failure into one line
+naming the argument and what it accepts), then by reslog's own parsers. Any
 :class:`~reslog.errors.ReslogError` becomes a tool error carrying its one-line
 message (``isError: true``), so the agent reads what to do; a malformed
 request gets a JSON-RPC error from the SDK, and no request can stop the
@@ -20,15 +21,17 @@ stray ``print`` in a library cannot corrupt the stream).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sys
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import ToolAnnotations
-from pydantic import Field
+from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
+from pydantic import Field, ValidationError
 
 from reslog import __version__
 from reslog.errors import LogError, ReslogError
@@ -71,6 +74,8 @@ Tag = Annotated[str | None, Field(description="Only entries with #TAG or a neste
 Tags = Annotated[list[str] | None, Field(description="Tags to add, without # (proj/sub for nested ones).")]
 Date = Annotated[str | None, Field(description="The day: YYYY-MM-DD, 'yesterday', 'last friday' "
                                                "(default: today).")]
+Force = Annotated[bool, Field(description="Write on a date more than a year from today (without it such "
+                                          "a date is refused as a likely year typo).")]
 
 
 def _run(call: Callable[[], T]) -> T:
@@ -81,10 +86,77 @@ def _run(call: Callable[[], T]) -> T:
         raise ToolError(exc.message) from None
 
 
+def _shown(value: Any) -> str:
+    """A value an agent sent, as JSON on one line and short."""
+    text = json.dumps(value, ensure_ascii=True, default=str)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _accepted(schema: dict[str, Any]) -> str:
+    """What an argument's JSON schema accepts, in words."""
+    options = [o for o in schema.get("anyOf", [schema]) if o.get("type") != "null"]
+    words = []
+    for option in options:
+        if "enum" in option:
+            words.append("one of: " + ", ".join(str(v) for v in option["enum"]))
+        elif option.get("type") == "integer":
+            low, high = option.get("minimum"), option.get("maximum")
+            if low is not None and high is not None:
+                words.append(f"a whole number from {low} to {high}")
+            elif low is not None:
+                words.append(f"a whole number of {low} or more")
+            else:
+                words.append("a whole number")
+        elif option.get("type") == "string":
+            words.append("a string")
+        elif option.get("type") == "boolean":
+            words.append("true or false")
+        elif option.get("type") == "array":
+            words.append("a list of strings")
+    return " or ".join(words) or "a value of the right type"
+
+
+def argument_error(tool: str, schema: dict[str, Any], arguments: dict[str, Any], exc: ValidationError) -> str:
+    """The one line that says which argument of ``tool`` is wrong and what it accepts (pydantic's
+    own report runs to several lines with links)."""
+    properties: dict[str, Any] = schema.get("properties", {})
+    first = exc.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else ""
+    if name not in properties:
+        return f"the arguments of {tool} are not valid; it takes: {', '.join(properties) or 'none'}"
+    accepted = _accepted(properties[name])
+    if first["type"] == "missing":
+        return f"{name} is required; give {accepted}"
+    return f"{name} cannot be {_shown(arguments.get(name))}; give {accepted}"
+
+
+class _Server(MCPServer):
+    """The SDK's server, but a call's arguments are checked against the tool first, so a wrong
+    type, a value out of range or an unknown argument gets reslog's one-line message."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        tool = self._tool_manager.get_tool(name)
+        if tool is not None:
+            schema = tool.parameters
+            known = schema.get("properties", {})
+            unknown = sorted(set(arguments) - set(known))
+            if unknown:
+                raise ToolError(f"Error executing tool {name}: unknown argument {unknown[0]!r}; {name} "
+                                f"takes: {', '.join(known) or 'no arguments'}")
+            try:
+                tool.fn_metadata.validate_arguments(arguments)
+            except ValidationError as exc:
+                message = argument_error(name, schema, arguments, exc)
+                raise ToolError(f"Error executing tool {name}: {message}") from None
+        return await super().call_tool(name, arguments, context)
+
+
 def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServer:
     """The server for ``log``: the read tools, and the write tools only when ``write``."""
     now = clock or (lambda: dt.datetime.now().astimezone())
-    server = MCPServer("reslog", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
+    server = _Server("reslog", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
 
     def today() -> dt.date:
         return now().date()
@@ -182,10 +254,11 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         time: Annotated[str | None, Field(description="HH:MM (default: now, on today's page).")] = None,
         on: Annotated[int | None, Field(ge=1, description="think/feel: nest under entry N of the day.")]
         = None,
+        force: Force = False,
     ) -> dict[str, Any]:
         """Append one entry to the log (never changes or removes what is written); returns its citation."""
         return _run(lambda: _after_write(
-            writing.capture(log, now(), text, kind, tags, source, star, date, time, on)))
+            writing.capture(log, now(), text, kind, tags, source, star, date, time, on, force)))
 
     def todo(
         text: Annotated[str, Field(description="The to-do.")],
@@ -193,9 +266,10 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         tags: Tags = None,
         source: Annotated[str | None, Field(description="Where it came from: [from:: SOURCE].")] = None,
         date: Date = None,
+        force: Force = False,
     ) -> dict[str, Any]:
         """Add a to-do to What to do next (open to-dos carry over to the next day)."""
-        return _run(lambda: _after_write(writing.todo(log, now(), text, est, tags, source, date)))
+        return _run(lambda: _after_write(writing.todo(log, now(), text, est, tags, source, date, force)))
 
     def done(
         number: Annotated[int, Field(ge=1, description="The to-do's number, as the todos tool gives it.")],
@@ -214,6 +288,28 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
     server.add_tool(todo, annotations=APPEND)
     server.add_tool(done, annotations=TICK)
     return server
+
+
+_NO_ID = object()
+_NOT_UNICODE = ("Invalid params: the request holds text that is not valid Unicode (a lone surrogate "
+                "escape such as \\ud800); send the text as valid UTF-8")
+
+
+def _unreadable(line: Any) -> Any:
+    """For a line the SDK's JSON reader refused: None when it is not JSON at all; otherwise the
+    ``id`` of the request it holds (``_NO_ID`` for a notification or anything without one). Python
+    reads what the SDK's reader does not, such as a lone-surrogate escape ``"\\ud800"``: valid JSON,
+    but text that is not Unicode, so the request is answered with an error under its own id."""
+    if not isinstance(line, (str, bytes, bytearray)):
+        return None
+    try:
+        message = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or "method" not in message:
+        return _NO_ID
+    ident = message.get("id")
+    return ident if isinstance(ident, (int, str)) and not isinstance(ident, bool) else _NO_ID
 
 
 class _Answering:
@@ -247,17 +343,26 @@ class _Answering:
 
     async def __anext__(self) -> Any:
         from mcp.shared.message import SessionMessage
-        from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
+        from mcp.types import INVALID_PARAMS, INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
         from pydantic import ValidationError
 
         while True:
             item = await self._inner.__anext__()
             if not isinstance(item, Exception):
                 return item
-            parse = isinstance(item, ValidationError) and any(
-                e["type"] == "json_invalid" for e in item.errors())
-            error = ErrorData(code=PARSE_ERROR, message="Parse error: the line is not JSON") if parse else \
-                ErrorData(code=INVALID_REQUEST, message="Invalid request: not a JSON-RPC 2.0 message")
+            invalid = [e for e in item.errors() if e["type"] == "json_invalid"] \
+                if isinstance(item, ValidationError) else []
+            if invalid:
+                unread = _unreadable(invalid[0].get("input"))
+                if unread is None:
+                    error = ErrorData(code=PARSE_ERROR, message="Parse error: the line is not JSON")
+                    await self._write.send(SessionMessage(JSONRPCError(jsonrpc="2.0", id=None, error=error)))
+                elif unread is not _NO_ID:  # a notification gets no answer, even an error
+                    error = ErrorData(code=INVALID_PARAMS, message=_NOT_UNICODE)
+                    reply = JSONRPCError(jsonrpc="2.0", id=unread, error=error)
+                    await self._write.send(SessionMessage(reply))
+                continue
+            error = ErrorData(code=INVALID_REQUEST, message="Invalid request: not a JSON-RPC 2.0 message")
             await self._write.send(SessionMessage(JSONRPCError(jsonrpc="2.0", id=None, error=error)))
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from reslog.capture import Capture, add_entry, add_thought
-from reslog.dates import format_duration, parse_duration, parse_time
+from reslog.dates import check_near, format_duration, parse_duration, parse_time
 from reslog.errors import InputError
 from reslog.mcp.reading import day_of
 from reslog.model import SECTION_TITLES
@@ -35,20 +35,21 @@ def _text(text: str) -> str:
     return text
 
 
-def _when(now: dt.datetime, date: str | None, time: str | None) -> tuple[dt.date, str | None]:
-    return day_of(date, now.date()), parse_time(time) if time is not None else None
+def _when(now: dt.datetime, date: str | None, time: str | None, force: bool) -> tuple[dt.date, str | None]:
+    day = check_near(day_of(date, now.date()), now.date(), force, how="pass force: true")
+    return day, parse_time(time) if time is not None else None
 
 
 def capture(
     log: Log, now: dt.datetime, text: str, kind: str = "did", tags: list[str] | None = None,
     source: str | None = None, star: bool = False, date: str | None = None, time: str | None = None,
-    on: int | None = None,
+    on: int | None = None, force: bool = False,
 ) -> dict[str, Any]:
     """Append one entry (or, for think/feel, one nested line) as ``reslog KIND TEXT`` does."""
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
     text = _text(text)
-    day, at = _when(now, date, time)
+    day, at = _when(now, date, time, force)
     today = now.date()
     if kind in THOUGHT_KINDS:
         item = Capture(text, None, tuple(tags or ()), source, star, at)
@@ -66,12 +67,12 @@ def capture(
 
 def todo(
     log: Log, now: dt.datetime, text: str, est: str | None = None, tags: list[str] | None = None,
-    source: str | None = None, date: str | None = None,
+    source: str | None = None, date: str | None = None, force: bool = False,
 ) -> dict[str, Any]:
     """Add a to-do to What to do next, as ``reslog todo`` does."""
     text = _text(text)
     estimate = parse_duration(est) if est is not None else None
-    day, _ = _when(now, date, None)
+    day, _ = _when(now, date, None, force)
     item = Capture(text, None, tuple(tags or ()), source, False, None, estimate)
     done = add_entry(log, day, now.date(), "todo", item)
     return {"date": day.isoformat(), "file": done.path, "line": done.line, "text": done.body}
