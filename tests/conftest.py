@@ -113,6 +113,12 @@ def write_day(log: Path, day: str, text: str) -> Path:
     return path
 
 
+def write_days(log: Path, pages: dict[str, str]) -> None:
+    """Write several day pages by hand: {"2026-10-05": "## What was done\n- ...\n"}."""
+    for day, text in pages.items():
+        write_day(log, day, text)
+
+
 def log_files(folder: Path) -> dict[str, bytes]:
     """Every file of a log but its derived data (.reslog/), by path: what a command must not change."""
     return {

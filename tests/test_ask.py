@@ -18,7 +18,7 @@ from reslog.semantic import backends, hybrid
 from reslog.semantic.vectors import Vectors, update
 from reslog.store import Log
 
-from .conftest import Clock, Result, day_file, write_day
+from .conftest import Clock, Result, day_file, write_day, write_days
 
 Run = Callable[..., Result]
 
@@ -206,10 +206,7 @@ def test_when_did_i_first_prefers_the_earliest_of_the_best(log_dir: Path, run: R
         "2014-03-02": "## What was done\n- 09:00 used knitr for the weekly report, with knitr caching\n",
         "2014-05-20": "## What was done\n- 09:00 used knitr for the monthly report\n",
     }
-    for day, text in pages.items():
-        path = day_file(log_dir, day)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_days(log_dir, pages)
     first = json.loads(run("ask", "--json", "when did I first use knitr?").out)
     assert first["citations"][0]["date"] == "2014-01-10"
     latest = json.loads(run("ask", "--json", "when did I most recently use knitr?").out)
@@ -275,8 +272,7 @@ def test_the_false_abstentions_found_by_hand_answer(log_dir: Path, run: Run, clo
         "2026-11-24": "## What was done\n- 09:00 read: the Chinchilla paper on compute-optimal scaling\n"
                       "- 10:00 booked the train to Lyon for the workshop\n",
     }
-    for day, text in pages.items():
-        write_day(log_dir, day, text)
+    write_days(log_dir, pages)
     picked = json.loads(run("ask", "--json", "what learning rate did I pick for W2S?").out)
     assert picked["abstained"] is False
     assert "2026-11-17" in [c["date"] for c in picked["citations"]]
@@ -300,8 +296,7 @@ def test_the_verbs_a_question_asks_about_the_log_with_are_not_its_subject(
                       "- a tool that compares two runs' configs side by side\n",
         "2026-11-24": "## What was done\n- 09:00 booked the train to Lyon for the workshop\n",
     }
-    for day, text in pages.items():
-        write_day(log_dir, day, text)
+    write_days(log_dir, pages)
     bugs = json.loads(run("ask", "--json", "Which bugs did I hit in early October?").out)
     assert bugs["abstained"] is False, bugs
     assert [c["text"] for c in bugs["citations"]] == [  # the bugs, not the paper read that day
@@ -336,8 +331,7 @@ def test_when_did_i_first_finds_the_first_of_several_entries_that_say_so(
                       "softmax made the loss NaN; clamped the logits #weather\n",
         "2026-11-19": "## What was done\n- 09:00 read: a paper on loss landscapes\n",
     }
-    for day, text in pages.items():
-        write_day(log_dir, day, text)
+    write_days(log_dir, pages)
     first = json.loads(run("ask", "--json", "When did I first hit a NaN loss?").out)
     assert first["abstained"] is False
     assert first["citations"][0]["date"] == "2026-10-16", first
@@ -354,8 +348,7 @@ def test_an_identifier_with_digits_is_asked_for_whole(log_dir: Path, run: Run, c
         "2026-09-24": "## What was done\n- 10:00 exp: finished rm-0924-74: held-out pairs 71% #rm\n",
         "2026-09-25": "## What was done\n- 10:00 exp: rm-0924-47 with the larger head, accuracy 70% #rm\n",
     }
-    for day, text in pages.items():
-        write_day(log_dir, day, text)
+    write_days(log_dir, pages)
     found = json.loads(run("ask", "--json", "what did rm-0924-74 score?").out)
     assert found["citations"][0]["date"] == "2026-09-24", found
     index = Index(Log(log_dir))

@@ -32,7 +32,7 @@ from reslog.chunks import FIELD, link_text, prose_paragraphs, without_html
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
-from reslog.intents import asked_kind
+from reslog.intents import of_kinds, open_question
 from reslog.records import Record
 from reslog.search import Filters, Hit, hits_for, scoped, stem, subject_words
 from reslog.semantic import hybrid
@@ -347,12 +347,8 @@ def answering(found: Retrieved) -> list[Hit]:
     """The entries an answer quotes: the best :data:`ANSWER_ENTRIES`, or, when the question asks
     only for a kind of entry ("which bugs did I hit in October?") and the evidence holds some, the
     best of that kind: a paper read that day is no answer to it, however close."""
-    kinds = [asked_kind(word) for word in subject_words(found.query)]
-    if not kinds or None in kinds:  # the question names more than a kind: its words choose
-        return found.hits[:ANSWER_ENTRIES]
-    wanted = {kind for kind in kinds if kind is not None}
-    of_kind = [hit for hit in found.hits
-               if any((hit.kind if field == "kind" else hit.section) == value for field, value in wanted)]
+    wanted = open_question(subject_words(found.query))  # empty when its words name more: they choose
+    of_kind = [hit for hit in found.hits if of_kinds(wanted, hit.kind, hit.section)]
     return (of_kind or found.hits)[:ANSWER_ENTRIES]
 
 

@@ -17,8 +17,8 @@ say. So a digest is built from the entries themselves:
 3. **New or recurring.** A theme recurs when an entry written before the
    period is as close to one of its entries as :data:`RECUR_AT` and holds the
    rarest of its label words, or else any of them (without vectors: holds its
-   two top label words);
-   the first such entry is cited as "first seen". Otherwise the theme is new.
+   two top label words); the first such entry is cited as "first seen".
+   Otherwise the theme is new.
 4. **Lines.** Each entry is listed with its date, its source (``[from:: ...]``)
    and ``file:line``. With a generative model, a short paragraph per theme is
    added, kept only where every sentence cites the theme's entries.
@@ -352,21 +352,20 @@ class _Earlier:
 
     def first_close_to(self, theme: Any, label: list[str]) -> Hit | None:
         """The earliest entry as close to an entry of the theme (rows) as :data:`RECUR_AT` that
-        holds one of the theme's label words. Closeness alone cited an empty template post of
-        2010 as where a 2014 Docker theme was "first seen": a long or generic entry is close to
-        much; the word keeps the citation about the theme."""
+        holds the rarest of the theme's label words, or else any of them. Closeness alone cited
+        an empty template post of 2010 as where a 2014 Docker theme was "first seen": a long or
+        generic entry is close to much; the word keeps the citation about the theme."""
         import numpy as np
 
         if not len(self.ids) or not label:
             return None
         close = [int(i) for i in self.ids[np.flatnonzero((self.means @ theme.T).max(1) >= RECUR_AT)]]
-        held: dict[str, set[int]] = {word: set() for word in label}
-        for start in range(0, len(close), 500):  # SQLite's limit on the parameters of one query
-            for word in label:
-                held[word] |= self.index.holding(word, close[start:start + 500])
+        if not close:
+            return None
         # the rarest word says most what the theme is about ("docker" over "fun"); any word else
         rarest = min(label, key=self.index.document_frequency)
-        found = held[rarest] or set().union(*held.values())
+        found = self.index.holding(rarest, close) or set().union(
+            *(self.index.holding(word, close) for word in label if word != rarest))
         if not found:
             return None
         first = min(found, key=self.position.__getitem__)

@@ -491,6 +491,10 @@ class RefreshReport(Record):
         self.unreadable: dict[str, int] = {} if unreadable is None else unreadable
 
 
+#: Entry ids asked about in one statement of :meth:`Index.holding` (SQLite allows 32,766 parameters
+#: since 3.32, 999 before).
+_HOLDING_BATCH = 900
+
 class Index:
     """The index of one log. Use as a context manager, or call :meth:`close`.
 
@@ -865,10 +869,16 @@ class Index:
         return int(row.fetchone()[0])
 
     def holding(self, word: str, entry_ids: list[int]) -> set[int]:
-        """Which of these entries hold ``word``."""
-        marks = ", ".join("?" * len(entry_ids))
-        sql = f"SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ({marks})"
-        return {row[0] for row in self.db.execute(sql, (fts_term(word), *entry_ids))}
+        """Which of these entries hold ``word`` (any number of them: asked in batches, as SQLite
+        caps the parameters of one statement)."""
+        term = fts_term(word)
+        held: set[int] = set()
+        for start in range(0, len(entry_ids), _HOLDING_BATCH):
+            batch = entry_ids[start:start + _HOLDING_BATCH]
+            sql = ("SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN "
+                   f"({', '.join('?' * len(batch))})")
+            held.update(row[0] for row in self.db.execute(sql, (term, *batch)))
+        return held
 
     def count(self) -> int:
         """How many entries the index holds."""

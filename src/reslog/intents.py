@@ -39,4 +39,16 @@ def asked_kind(word: str) -> tuple[str, str] | None:
     return _WORDS.get(word.lower())
 
 
-__all__ = ["asked_kind"]
+def open_question(words: list[str]) -> set[tuple[str, str]]:
+    """The kinds an open question asks for, when every one of its subject ``words`` asks for a
+    kind ("which bugs ...?", "what did I decide ...?"); empty when it names more than a kind."""
+    kinds = [asked_kind(word) for word in words]
+    return {kind for kind in kinds if kind is not None} if words and None not in kinds else set()
+
+
+def of_kinds(kinds: set[tuple[str, str]], kind: str | None, section: str | None) -> bool:
+    """Whether an entry of ``kind`` in ``section`` is one of ``kinds``."""
+    return any((kind if field == "kind" else section) == value for field, value in kinds)
+
+
+__all__ = ["asked_kind", "of_kinds", "open_question"]

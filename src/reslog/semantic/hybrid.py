@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 
 from reslog.index import Index, fts_term
-from reslog.intents import asked_kind
+from reslog.intents import asked_kind, open_question
 from reslog.records import Record
 from reslog.search import (
     Filters,
@@ -143,7 +143,7 @@ def asked_for(index: Index, query: str, filters: Filters | None, depth: int = DE
     """The entries an open question asks for ("what did I decide last week?": every decision in
     the scope), newest first; none when the question names a subject beyond the kind."""
     words = subject_words(query)
-    if not words or any(asked_kind(word) is None for word in words):
+    if not open_question(words):
         return []
     found: set[int] = set()
     for word in words:

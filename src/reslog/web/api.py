@@ -9,7 +9,6 @@ conflict, with ``current``) or 422 (bad input: nothing was written).
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -141,15 +140,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _date(value: str) -> dt.date:
-    return responses.iso_day(value)
-
-
 @router.get("/days/{date}", response_model=Day, responses=_ERRORS)
 def get_day(request: Request, date: str) -> Day:
     """The entries of one day's page, in file order."""
     log = responses.ctx(request).log
-    day = _date(date)
+    day = responses.iso_day(date)
     page = log.read_day(day)
     entries: list[DayEntry] = []
     if page is not None:
