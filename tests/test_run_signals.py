@@ -154,6 +154,34 @@ def test_a_lost_run_is_found_even_without_its_marker(log_dir: Path) -> None:
         os.kill(child, signal.SIGKILL)
 
 
+def test_only_the_machine_that_started_a_run_settles_it(log_dir: Path) -> None:
+    """With its meta.json gone, the marker still says the run was started here, so it is settled;
+    with neither (as on a machine that synced the page of another's run), it is left running."""
+    import shutil
+
+    process = popen("run", "--", "sh", "-c", "echo $$; echo ready; exec sleep 60")
+    assert process.stdout is not None
+    child = int(process.stdout.readline())
+    _ready(process)
+    try:
+        process.kill()
+        process.communicate(timeout=30)
+        entry, folder, _ = only_run(log_dir)
+        run = entry.field("run") or ""
+        marker = log_dir / ".reslog" / "running" / "-".join(run.split("/")[-2:])
+        assert marker.is_file()
+        (folder / "meta.json").unlink()
+        shutil.rmtree(log_dir / ".reslog")
+        assert " running " in reslog("runs").stdout  # no marker, no meta.json: not this machine's
+        assert run_entries(log_dir)[0].field("status") == "running"
+        marker.parent.mkdir(parents=True)
+        marker.write_text(run + "\n", encoding="utf-8")
+        assert " lost " in reslog("runs").stdout  # the marker: started here, and its reslog is gone
+        assert run_entries(log_dir)[0].field("status") == "lost" and not marker.exists()
+    finally:
+        os.kill(child, signal.SIGKILL)
+
+
 def test_a_live_run_stays_running_for_other_commands(log_dir: Path) -> None:
     process = popen("run", "--", PY, "-c", HANDLER)
     _ready(process)

@@ -258,3 +258,32 @@ def test_errors_say_what_to_do(a: Machine, tmp_path: Path) -> None:
     bad = a.reslog("sync", "--remote", str(tmp_path / "missing.git"), ok=False)
     assert bad.returncode == 1 and bad.stderr.startswith("reslog: git ")
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_run_on_another_machine_is_not_settled_as_lost_here(a: Machine, b: Machine, remote: Path) -> None:
+    """B pulls the page of a run that A is still recording: runs/ and .reslog/ stay on A, so B has
+    neither the run's meta.json nor its marker, and must leave the run to A, not call it lost."""
+    import select
+    import signal
+
+    two_machines(a, b, remote)
+    run = subprocess.Popen([sys.executable, "-m", "reslog", "run", "--", "sh", "-c", "echo ready; exec sleep 60"],
+                           env=a.env(), cwd=a.home, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        assert run.stdout is not None
+        ready, _, _ = select.select([run.stdout], [], [], 60)
+        assert ready and run.stdout.readline() == b"ready\n"
+        a.reslog("sync")
+        b.reslog("sync")
+        [page] = [p for p in (b.root / "days").glob("*/*.md") if "exec sleep 60" in p.read_text(encoding="utf-8")]
+        assert "[status:: running]" in page.read_text(encoding="utf-8")
+        listed = b.reslog("runs")
+        assert " running " in listed.stdout and "lost" not in listed.stdout + listed.stderr
+        assert "[status:: running]" in page.read_text(encoding="utf-8")
+        assert "[status:: lost]" not in page.read_text(encoding="utf-8")
+        assert b.git("status", "--porcelain") == ""
+        assert run.poll() is None  # A's run went on all along
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.communicate(timeout=30)

@@ -16,6 +16,11 @@ assembled them, meta.json gets ``"status": "lost"`` and the entry
 write, the fields meta.json holds), and the marker is removed. A marker is
 derived data like the rest of ``.reslog/``: ``reslog runs`` also settles any
 entry still marked running whose reslog is gone, markers or not.
+
+Only the machine that started a run settles it: an entry pulled by ``reslog
+sync`` from a machine still recording it comes without meta.json and marker
+(``runs/`` and ``.reslog/`` stay on each machine), or with a meta.json naming
+another host, and is left as it is (:func:`settle_if_gone`).
 """
 
 from __future__ import annotations
@@ -86,12 +91,25 @@ def settle(log: Log, folder: str, meta: dict[str, object] | None, today: dt.date
 
 
 def settle_if_gone(log: Log, folder: str, today: dt.date) -> bool | None:
-    """Settle the run of ``folder`` and remove its marker if its reslog is gone (or meta.json is);
-    None while that reslog lives (or ran on another host), else whether the entry changed."""
+    """Settle the run of ``folder`` and remove its marker if its reslog is gone; None while that
+    reslog lives, or when this machine cannot tell (see below), else whether the entry changed.
+
+    Only the machine that started a run may settle it. ``reslog sync`` carries the day pages
+    between machines but not ``runs/`` (unless ``sync.runs``) nor ``.reslog/``, so a machine that
+    pulled the entry of a run another machine is recording has neither its meta.json nor its
+    marker: that run is left alone. meta.json naming another host says the same; with meta.json
+    gone but the marker here, the run was started here and its reslog is gone with it."""
     from reslog.runs import meta as metafile
 
     meta = metafile.read(path_text(log.folder, folder))
-    if meta is not None and metafile.alive(meta) is not False:
+    if meta is None:
+        try:
+            marked = os.path.isfile(_marker(log, folder))
+        except ValueError:  # a hand-written ``run`` field that names no run folder
+            marked = False
+        if not marked:
+            return None
+    elif metafile.alive(meta) is not False:
         return None
     changed = settle(log, folder, meta, today)
     unmark(log, folder)
