@@ -124,3 +124,59 @@ def test_simultaneous_first_captures_carry_once(log_dir: Path) -> None:
     ]
     friday = day_file(log_dir, "2026-11-20").read_text(encoding="utf-8")
     assert friday.count("- [>]") == 3 and "- [ ]" not in friday
+
+
+def test_a_page_made_before_its_day_still_receives_the_open_to_dos(
+    run: Run, clock: Clock, log_dir: Path
+) -> None:
+    clock.set("2026-11-23T09:00")
+    assert run("todo", "Rerun the sweep").code == 0
+    assert run("todo", "Book the room", "--date", "2026-11-24").code == 0  # a plan for tomorrow
+    clock.set("2026-11-24T09:00")
+    assert run("did", "tuesday start").code == 0
+    tuesday = day_file(log_dir, "2026-11-24").read_text(encoding="utf-8")
+    assert "- [ ] Book the room\n" in tuesday
+    assert "- [ ] Rerun the sweep [carried:: 2026-11-23]\n" in tuesday
+    monday = day_file(log_dir, "2026-11-23").read_text(encoding="utf-8")
+    assert "- [>] Rerun the sweep\n" in monday and "- [ ]" not in monday
+    # a to-do added to the earlier page afterwards moves on at the next command too
+    assert run("todo", "Reply to the reviewers", "--date", "2026-11-23").code == 0
+    assert run("todos").code == 0
+    tuesday = day_file(log_dir, "2026-11-24").read_text(encoding="utf-8")
+    assert tuesday.count("Rerun the sweep") == 1
+    assert "- [ ] Reply to the reviewers [carried:: 2026-11-23]\n" in tuesday
+
+
+def test_a_page_made_in_an_editor_receives_the_open_to_dos(
+    run: Run, clock: Clock, log_dir: Path
+) -> None:
+    _write(log_dir, "2026-11-20", FRIDAY)
+    monday = _write(log_dir, "2026-11-23", "# Monday\n\n## What was done\n- 08:00 coffee\n")
+    clock.set("2026-11-23T09:00")
+    assert run("today").code == 0
+    text = monday.read_text(encoding="utf-8")
+    assert text.startswith("# Monday\n\n## What to do next\n- [ ] Rerun the sweep")
+    assert text.endswith("\n## What was done\n- 08:00 coffee\n")
+    assert "- [ ] Rerun the sweep #w2s [est:: 2h] [carried:: 2026-11-20]\n" in text
+    assert "- [ ] Email Yitao [carried:: 2026-11-18]\n" in text
+
+
+def test_a_carry_cut_short_is_finished_without_copying_twice(
+    run: Run, clock: Clock, log_dir: Path
+) -> None:
+    # The day's page was written, then the process died before marking the old page.
+    friday = _write(log_dir, "2026-11-20", FRIDAY)
+    _write(log_dir, "2026-11-23", (
+        "## What to do next\n"
+        "- [x] Rerun the sweep #w2s [est:: 2h] [carried:: 2026-11-20] [took:: 1h]\n"
+        "  - thought: use lr=3e-4 this time\n"
+        "- [ ] Email Yitao [carried:: 2026-11-18]\n"
+        "- [ ] a to-do written among the notes [carried:: 2026-11-20]\n"
+    ))
+    clock.set("2026-11-23T10:00")
+    assert run("did", "monday").code == 0
+    monday = day_file(log_dir, "2026-11-23").read_text(encoding="utf-8")
+    assert monday.count("Rerun the sweep") == 1
+    assert monday.count("Email Yitao") == 1
+    assert monday.count("a to-do written among the notes") == 1
+    assert "- [ ]" not in friday.read_text(encoding="utf-8")

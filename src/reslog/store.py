@@ -453,25 +453,29 @@ class Log:
     def _new_day(
         self, day: dt.date, today: dt.date, carry: bool = True
     ) -> tuple[Page, bool, tuple[dt.date, Page] | None]:
-        """The day's page; whether it is new (not yet on disk); and, for a new page that
-        receives open to-dos (unless not ``carry``), the earlier page with them marked as
-        carried. Writes nothing, so a refused edit changes nothing. Call with the lock held."""
-        page = self.read_day(day)
-        if page is not None:
-            return page, False, None
-        page = markdown.parse(new_day_text(day))
-        if not carry:
-            return page, True, None
+        """The day's page, with any open to-dos carried into it (unless not ``carry``);
+        whether it must be written (it is new, or received to-dos); and, when to-dos were
+        carried, the earlier page with them marked as carried. Writes nothing, so a
+        refused edit changes nothing. Call with the lock held."""
+        on_disk = self.read_day(day)
+        page = on_disk if on_disk is not None else markdown.parse(new_day_text(day))
+        new = on_disk is None
         # Carry into a page of today or the past, unless a page lies between it
         # and today (that page is where the to-dos went). Future pages (plans)
-        # neither receive to-dos nor stop today's page from receiving them.
-        before, later = self.neighbours(day, until=today) if day <= today else (None, True)
+        # neither receive to-dos nor stop today's page from receiving them. An
+        # existing page receives them too: one made before its day (a plan for
+        # tomorrow) or outside reslog would otherwise strand them for good.
+        if not carry or day > today:
+            return page, new, None
+        before, later = self.neighbours(day, until=today)
         if before is None or later:
-            return page, True, None
+            return page, new, None
         old = self.read_day(before)
         assert old is not None
-        page, marked = carry_over(old, before, page)
-        return page, True, (None if marked is old else (before, marked))
+        carried, marked = carry_over(old, before, page)
+        if marked is old:
+            return page, new, None
+        return carried, True, (before, marked)
 
     def update_day(
         self, day: dt.date, today: dt.date, edit: Callable[[Page], Page] | None = None,
@@ -493,11 +497,12 @@ class Log:
                     f"there is no page for {day.isoformat()} ({self.relative(self.day_path(day))}); "
                     "see the days with pages in the days/ folder"
                 )
-            page, new, earlier = self._new_day(day, today, carry)
+            page, write, earlier = self._new_day(day, today, carry)
             changed = page if edit is None else edit(page)
-            # The new page first: a crash between the two writes leaves a to-do
-            # open in two places, never in none.
-            if new or changed.lines != page.lines:
+            # The day's page first: a crash between the two writes leaves a to-do
+            # open in two places (the next carry marks it without copying it
+            # again), never in none.
+            if write or changed.lines != page.lines:
                 self.write_page(self.day_file(day), changed)
             if earlier is not None:
                 self.write_page(self.day_file(earlier[0]), earlier[1])
@@ -532,19 +537,28 @@ def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
 
     Each copy gets ``[carried:: FIRST-DAY]`` (kept if it already has one, so the
     chain points at the day the to-do was first written); on the old page only
-    the checkbox changes, to ``[>]``. Returns (new page, marked old page).
+    the checkbox changes, to ``[>]``. A to-do that ``new`` already holds as a
+    carried to-do of the same words (a carry cut short between its two writes)
+    is marked but not copied again. Returns (new page, marked old page).
     """
     tasks = [e for e in old.entries() if e.is_open]
     if not tasks:
         return new, old
+    held = {
+        markdown.strip_fields(e.text) for e in new.entries()
+        if e.is_task and e.field("carried") is not None
+    }
     copied: list[str] = []
     for task in tasks:
+        if markdown.strip_fields(task.text) in held:
+            continue
         first = markdown.line_body(old, task.index)
         if task.field("carried") is None:
             first = markdown.set_field(first, "carried", old_day.isoformat())
         copied.append(first)
         copied.extend(markdown.line_body(old, i) for i in range(task.index + 1, task.end))
-    new, _ = markdown.append_entry(new, "todo", copied)
+    if copied:
+        new, _ = markdown.append_entry(new, "todo", copied)
     marked = old
     for task in tasks:
         body = markdown.line_body(marked, task.index)
