@@ -241,6 +241,47 @@ def test_sync_auto_commits_after_a_capture_in_the_background(a: Machine) -> None
     assert "not committed" not in a.git("show", "HEAD")
 
 
+def _next_commit(machine: Machine, commits: int) -> str:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and int(machine.git("rev-list", "--count", "HEAD")) == commits:
+        time.sleep(0.2)
+    assert int(machine.git("rev-list", "--count", "HEAD")) == commits + 1
+    return machine.git("show", "HEAD")
+
+
+def test_sync_auto_commits_every_change_not_only_captures(a: Machine) -> None:
+    a.reslog("todo", "Rerun the sweep")
+    a.reslog("todo", "Email Yitao")
+    (a.root / "reslog.toml").write_text("[sync]\nauto = true\n", encoding="utf-8")
+    a.reslog("sync")
+    commits = int(a.git("rev-list", "--count", "HEAD"))
+    a.reslog("done", "1", "--took", "45m")
+    assert "- [x] Rerun the sweep [took:: 45m]" in _next_commit(a, commits)
+    assert a.git("status", "--porcelain") == ""
+    # a command that only reads starts nothing: no commit, and no process left to wait for
+    a.reslog("search", "sweep")
+    time.sleep(1)
+    assert int(a.git("rev-list", "--count", "HEAD")) == commits + 1
+
+
+def test_sync_auto_commits_what_the_web_app_writes(a: Machine, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'reslog[web]'")
+    from .web_harness import keyword_only, serving
+
+    keyword_only(a.root)
+    with (a.root / "reslog.toml").open("a", encoding="utf-8") as settings:
+        settings.write("[sync]\nauto = true\n")
+    a.reslog("did", "before")
+    a.reslog("sync")
+    commits = int(a.git("rev-list", "--count", "HEAD"))
+    for key, value in a.env().items():  # the background commit inherits the server's environment
+        monkeypatch.setenv(key, value)
+    with serving(a.root) as server:
+        reply = server.browser("POST", "/capture", {"text": "exp: committed from the browser"})
+        assert reply.status == 200, reply.text
+        assert "exp: committed from the browser" in _next_commit(a, commits)
+
+
 def test_errors_say_what_to_do(a: Machine, tmp_path: Path) -> None:
     a.reslog("did", "something", "--date", "2026-11-24")
     nobody = {"GIT_AUTHOR_NAME": "", "GIT_AUTHOR_EMAIL": "", "GIT_COMMITTER_NAME": "",

@@ -236,6 +236,19 @@ def _log_error(root: Path, exc: OSError) -> LogError:
     return LogError(f"cannot use the log folder {root}: {exc}; check the path (--dir or RESLOG_DIR)")
 
 
+#: The log folders whose pages this process wrote since :func:`take_written` last ran. The
+#: edges (the command line, the web app) hand them to ``sync.auto`` after each command or
+#: request, so that every change is committed, not only captures.
+_written: set[str] = set()
+
+
+def take_written() -> list[str]:
+    """The log folders written since the last call (and forget them)."""
+    folders = sorted(_written)
+    _written.difference_update(folders)
+    return folders
+
+
 class Log:
     """A log folder on disk."""
 
@@ -411,6 +424,7 @@ class Log:
             atomic_write(path, markdown.render(page).encode("utf-8"))
         except OSError as exc:
             raise _log_error(self.root, exc) from None
+        _written.add(self.folder)
 
     def write_pages(
         self, pages: list[tuple[dt.date, Page]], progress: Callable[[int, int], None] | None = None
@@ -437,6 +451,7 @@ class Log:
             if isinstance(exc, OSError):
                 raise _log_error(self.root, exc) from None
             raise
+        _written.add(self.folder)  # from the first rename on, the log has changed
         try:
             for n, (path, tmp) in enumerate(staged):
                 _commit(path, tmp)
@@ -568,5 +583,5 @@ def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
 
 __all__ = [
     "DATA_DIR", "Log", "atomic_write", "carry_over", "content_hash", "default_folder", "default_root",
-    "exists", "expanded", "new_day_text", "path_text", "write_aside",
+    "exists", "expanded", "new_day_text", "path_text", "take_written", "write_aside",
 ]

@@ -20,7 +20,6 @@ from reslog.dates import check_near, format_elapsed, parse_date, parse_duration,
 from reslog.errors import InputError
 from reslog.model import SECTION_TITLES
 from reslog.store import Log
-from reslog.sync.trigger import after_write
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
@@ -54,7 +53,6 @@ def capture(
         kind = THOUGHT_COMMANDS[command]
         captured = add_thought(log, day, today, kind, Capture(text, None, tags, source, star, time), on)
         echo(f"{kind}: {captured.path}:{captured.line}")
-        after_write(log.folder)
         return
     section, entry_kind = ENTRY_COMMANDS[command]
     if time is None and section != "todo" and day == today:
@@ -63,7 +61,6 @@ def capture(
     item = Capture(text, entry_kind, tags, source, star, time, estimate)
     captured = add_entry(log, day, today, section, item)
     echo(f"{SECTION_TITLES[section]}: {captured.path}:{captured.line}")
-    after_write(log.folder)
 
 
 # --- run ---

@@ -8,7 +8,7 @@ are printed the same way, and everything written goes through
 :func:`reslog.cli.style.terminal_output`, so that no control character from the
 log reaches the terminal. Arguments that are not valid UTF-8 are refused before
 anything runs, and a command that finds the index damaged runs once more on a
-rebuilt one.
+rebuilt one. Whatever the command wrote is then handed to ``sync.auto``.
 """
 
 from __future__ import annotations
@@ -56,12 +56,27 @@ def main(argv: list[str] | None = None, *, process: bool = False) -> int:
     command's status into death by signal; from then on it is ignored."""
     args = globals_first(sys.argv[1:] if argv is None else list(argv))
     with terminal_output(), notices_to(_notice):
-        code = _main(args)
+        try:
+            code = _main(args)
+        finally:
+            _hand_to_sync()
         if process:
             import signal
 
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         return code
+
+
+def _hand_to_sync() -> None:
+    """Start ``sync.auto``'s background commit for each log this command wrote pages of (a
+    capture, ``done``, ``run``, ``outcome``, ``week``, an edit...), when it is on there."""
+    if "reslog.store" not in sys.modules:
+        return  # nothing was written
+    from reslog.store import take_written
+    from reslog.sync.trigger import after_write
+
+    for folder in take_written():
+        after_write(folder)
 
 
 def _notice(message: str) -> None:

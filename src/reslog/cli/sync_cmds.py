@@ -21,7 +21,7 @@ def sync(remote_url: str | None, local: bool) -> None:
     that both machines appended to merge cleanly, entry by entry; a line
     changed differently on both stops the sync with both versions kept in
     the page between conflict markers. sync.auto = true in reslog.toml also
-    commits in the background after each capture.
+    commits in the background after each command that writes the log.
     """
     from reslog.settings import load
     from reslog.sync.repo import sync as run_sync

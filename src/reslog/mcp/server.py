@@ -279,9 +279,11 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         return _run(lambda: _after_write(writing.done(log, now(), number, took)))
 
     def _after_write(result: dict[str, Any]) -> dict[str, Any]:
+        from reslog.store import take_written
         from reslog.sync.trigger import after_write
 
-        after_write(log.folder)
+        for folder in take_written():
+            after_write(folder)
         return result
 
     server.add_tool(capture, annotations=APPEND)

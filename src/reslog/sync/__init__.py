@@ -3,7 +3,7 @@
 :mod:`reslog.sync.merge` merges two versions of a day page (pure, no I/O);
 :mod:`reslog.sync.driver` is the git merge driver that calls it;
 :mod:`reslog.sync.repo` makes the log a repository, commits, pulls and pushes;
-:mod:`reslog.sync.auto` is the background commit after a capture and
+:mod:`reslog.sync.auto` is the background commit after a write and
 :mod:`reslog.sync.trigger` the light hook that starts it. Nothing in the core
 imports this package.
 """

@@ -1,4 +1,4 @@
-"""The background commit after a capture: ``python -m reslog.sync.auto LOG``.
+"""The background commit after a write: ``python -m reslog.sync.auto LOG``.
 
 Started detached by :mod:`reslog.sync.trigger` when ``.reslog/sync-auto``
 exists. It reads the settings (the truth: with ``sync.auto`` off it removes

@@ -141,7 +141,7 @@ def prepare(log: Log, settings: Settings) -> bool:
     mark = os.path.join(log.folder, DATA_DIR, MARK)
     if settings.sync_auto:
         with open(mark, "w", encoding="utf-8") as handle:
-            handle.write("sync.auto is on: each capture starts python -m reslog.sync.auto\n")
+            handle.write("sync.auto is on: each write starts python -m reslog.sync.auto\n")
     elif os.path.exists(mark):
         os.remove(mark)
     return created

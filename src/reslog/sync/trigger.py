@@ -1,4 +1,4 @@
-"""After a capture: start a background commit when ``sync.auto`` is on. Light on purpose.
+"""After a write: start a background commit when ``sync.auto`` is on. Light on purpose.
 
 A capture must not slow down, so it neither reads ``reslog.toml`` nor imports
 anything of git: it looks for ``.reslog/sync-auto`` (one ``stat``), a mark

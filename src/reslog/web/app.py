@@ -12,6 +12,9 @@ Live updates: ``GET /events?file=days/2026/2026-11-26.md`` is a stream of
 server-sent events; it looks at the page's size and mtime twice a second and
 sends its new content hash when it changes, so an open tab shows what the CLI,
 an editor or a sync tool wrote within about a second.
+
+With ``sync.auto`` on, the pages a request wrote are committed in the background after it, as
+after a command.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from reslog import __version__
 from reslog.errors import ConflictError, ReslogError
-from reslog.store import Log, content_hash
+from reslog.store import Log, content_hash, take_written
+from reslog.sync.trigger import after_write
 from reslog.web.reader import Reader
 from reslog.web.security import Guard, Keys, allowed_hosts
 
@@ -102,6 +106,17 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
     app.include_router(pages.router)
     app.include_router(lookup.router)
     app.include_router(editor.router)
+
+    @app.middleware("http")
+    async def _sync_auto(request: Request, call_next: Any) -> Response:
+        # Whatever a request wrote (a capture, a ticked to-do, a saved page, today's page made
+        # with its carry-over) is handed to sync.auto, as the command line does.
+        try:
+            response: Response = await call_next(request)
+        finally:
+            for folder in take_written():
+                after_write(folder)
+        return response
 
     @app.exception_handler(ReslogError)
     async def _reslog_error(request: Request, exc: ReslogError) -> Response:
