@@ -29,7 +29,7 @@ from contextlib import contextmanager, suppress
 
 from reslog import markdown
 from reslog.dates import in_range, long_date
-from reslog.errors import ConflictError, LogError, PageError
+from reslog.errors import ConflictError, LogError, PageError, notify
 from reslog.model import DEFERRED, SECTION_ORDER, SECTION_TITLES, Page
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
@@ -297,18 +297,21 @@ class Log:
         except FileNotFoundError:
             return None
         except IsADirectoryError:
-            raise PageError(f"{_shown(path)} is a folder, not a page; move it out of the way") from None
+            raise PageError(f"{_shown(path)} is a folder, not a page; move it out of the way",
+                            "a folder, not a page") from None
         except NotADirectoryError:  # days/2026 is a file
             raise PageError(f"a file stands where {_shown(path)}'s folder should be; move it out of the "
-                            "way") from None
+                            "way", "a file stands where its folder should be") from None
         except PermissionError as exc:
-            raise PageError(f"cannot read {_shown(path)}: {exc.strerror}; fix its permissions") from None
+            raise PageError(f"cannot read {_shown(path)}: {exc.strerror}; fix its permissions",
+                            f"cannot read it: {exc.strerror}") from None
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise PageError(
                 f"{_shown(path)} is not valid UTF-8 (byte {exc.start}); "
-                "convert it to UTF-8 in an editor, then try again"
+                "convert it to UTF-8 in an editor, then try again",
+                f"not valid UTF-8, byte {exc.start}",
             ) from None
         return markdown.parse(text)
 
@@ -455,7 +458,9 @@ class Log:
     ) -> tuple[Page, bool, tuple[dt.date, Page] | None]:
         """The day's page; whether it is new (not yet on disk); and, for a new page that
         receives open to-dos (unless not ``carry``), the earlier page with them marked as
-        carried. Writes nothing, so a refused edit changes nothing. Call with the lock held."""
+        carried. Writes nothing, so a refused edit changes nothing. An earlier page that cannot
+        be read (not UTF-8, no permission) is not carried from: a notice says so and the new
+        page is made all the same. Call with the lock held."""
         page = self.read_day(day)
         if page is not None:
             return page, False, None
@@ -468,8 +473,21 @@ class Log:
         before, later = self.neighbours(day, until=today) if day <= today else (None, True)
         if before is None or later:
             return page, True, None
-        old = self.read_day(before)
-        assert old is not None
+        try:
+            old = self.read_day(before)
+        except (PageError, OSError) as exc:
+            # A capture must never be lost to a damaged page of another day: the new page is
+            # made without the to-dos, which stay open on the old page, and the old page is left
+            # exactly as it is. Carry-over runs only when a page is made, so say how to finish it.
+            reason = exc.reason if isinstance(exc, PageError) else exc.strerror or str(exc)
+            notify(
+                f"could not carry to-dos over from {self.day_name(before)} ({reason}), so "
+                f"{self.day_name(day)} starts without them; fix that page, then copy its open "
+                f"to-dos across with 'reslog edit {day.isoformat()}'"
+            )
+            return page, True, None
+        if old is None:  # removed since the folder was listed
+            return page, True, None
         page, marked = carry_over(old, before, page)
         return page, True, (None if marked is old else (before, marked))
 
