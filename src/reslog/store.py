@@ -6,7 +6,9 @@ one page), makes the day's page if it does not exist yet (carrying open to-dos
 forward, see :func:`carry_over`), applies a pure edit and writes the result
 atomically: temporary file in the same folder, fsync, rename, fsync of the
 folder. A reader therefore sees a page either before or after a write, never
-half of it, and two writers never interleave.
+half of it, and two writers never interleave. The lock file holds the pid of
+the writer holding it, so that one kept waiting (by a stuck process) can say by
+whom, and gives up after :data:`LOCK_TIMEOUT` seconds instead of hanging.
 
 A capture reads and writes one day's file. Only the first write of a new day
 also lists the ``days/`` folders to find the page to carry from.
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
     from typing import BinaryIO
 
 DATA_DIR = ".reslog"
+#: Seconds a writer waits for the log's lock before it says that it waits, and gives up.
+LOCK_NOTICE = 2.0
+LOCK_TIMEOUT = 120.0
 # Compiled on first use (by re's cache): only the first write of a day lists folders.
 _YEAR_DIR = r"^\d{4}$"
 
@@ -227,6 +232,46 @@ def _fsync_dir(folder: str) -> None:
         os.close(fd)
 
 
+def _holder(fd: int) -> int | None:
+    """The pid written in the lock file by the writer holding it; None if none is written yet."""
+    with suppress(OSError, ValueError):
+        return int(os.pread(fd, 32, 0).decode("ascii").strip())
+    return None
+
+
+def _wait_for_lock(fd: int) -> None:
+    """Take the lock on ``fd`` that another process holds, polling: say so after
+    :data:`LOCK_NOTICE` seconds, give up after :data:`LOCK_TIMEOUT` (see :meth:`Log.locked`)."""
+    import fcntl
+    import time
+
+    start = time.monotonic()
+    delay = 0.005
+    noticed = False
+    while True:
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        waited = time.monotonic() - start
+        if waited >= LOCK_TIMEOUT:
+            pid = _holder(fd)
+            who = f"another reslog (pid {pid})" if pid else "another reslog"
+            end = f"end it ('kill {pid}')" if pid else "end it"
+            raise LogError(
+                f"{who} has held this log's lock (.reslog/lock) for over {LOCK_TIMEOUT:g} s; "
+                f"nothing was written. If it is stuck, {end}, then try again"
+            )
+        if not noticed and waited >= LOCK_NOTICE:
+            pid = _holder(fd)
+            who = f"another reslog (pid {pid})" if pid else "another reslog"
+            notify(f"waiting for {who} that is writing this log...")
+            noticed = True
+
+
 def _log_error(root: Path, exc: OSError) -> LogError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return LogError(
@@ -392,7 +437,13 @@ class Log:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the log's write lock (blocks until other writers are done)."""
+        """Hold the log's write lock, waiting for another writer to finish.
+
+        The holder writes its pid into the lock file, so that a writer kept waiting can say
+        who holds the lock: after :data:`LOCK_NOTICE` seconds it says that it waits (a
+        :func:`~reslog.errors.notify`), after :data:`LOCK_TIMEOUT` it gives up with a
+        :class:`~reslog.errors.LogError` naming the pid, having written nothing.
+        """
         import fcntl
 
         self.ensure_root()
@@ -401,8 +452,18 @@ class Log:
         except OSError as exc:
             raise _log_error(self.root, exc) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                _wait_for_lock(fd)
+            with suppress(OSError):  # the pid only helps a waiter's message
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            try:
+                yield
+            finally:
+                with suppress(OSError):  # no stale pid for the next waiter to name
+                    os.ftruncate(fd, 0)
         finally:
             os.close(fd)
 
@@ -571,6 +632,6 @@ def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
 
 
 __all__ = [
-    "DATA_DIR", "Log", "atomic_write", "carry_over", "content_hash", "default_folder", "default_root",
-    "exists", "expanded", "new_day_text", "path_text", "write_aside",
+    "DATA_DIR", "LOCK_NOTICE", "LOCK_TIMEOUT", "Log", "atomic_write", "carry_over", "content_hash",
+    "default_folder", "default_root", "exists", "expanded", "new_day_text", "path_text", "write_aside",
 ]
