@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from reslog import markdown
 from reslog.store import Log
@@ -180,3 +183,64 @@ def test_a_carry_cut_short_is_finished_without_copying_twice(
     assert monday.count("Email Yitao") == 1
     assert monday.count("a to-do written among the notes") == 1
     assert "- [ ]" not in friday.read_text(encoding="utf-8")
+
+
+def _unreadable_yesterday(log: Path, how: str) -> Path:
+    """Yesterday's page (2026-11-25), with an open to-do, made unreadable ``how``."""
+    path = _write(log, "2026-11-25", "## What to do next\n- [ ] still open\n")
+    if how == "bytes":
+        path.write_bytes(b"## What to do next\n- [ ] caf\xe9 in latin-1\n")
+    elif how == "permissions":
+        if os.geteuid() == 0:
+            pytest.skip("root reads a file whatever its permissions")
+        path.chmod(0o000)
+    else:  # a folder where the page should be
+        path.unlink()
+        path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize(("how", "reason"), [
+    ("bytes", "(not valid UTF-8, byte 28)"),
+    ("permissions", "(cannot read it: Permission denied)"),
+    ("folder", "(a folder, not a page)"),
+])
+def test_unreadable_earlier_page_does_not_stop_a_capture(
+    run: Run, clock: Clock, log_dir: Path, how: str, reason: str
+) -> None:
+    path = _unreadable_yesterday(log_dir, how)
+    before = path.read_bytes() if path.is_file() and how != "permissions" else None
+    mode = path.stat().st_mode
+    result = run("did", "logged anyway")
+    assert result.code == 0, result.err
+    assert "logged anyway" in day_file(log_dir, "2026-11-26").read_text(encoding="utf-8")
+    assert result.err == (
+        f"reslog: could not carry to-dos over from days/2026/2026-11-25.md {reason}, so "
+        "days/2026/2026-11-26.md starts without them; fix that page, and its open to-dos move "
+        "over at the next reslog command\n"
+    )
+    assert path.stat().st_mode == mode
+    if before is not None:
+        assert path.read_bytes() == before
+    # the notice is given once, when today's page is made
+    again = run("did", "and again")
+    assert again.code == 0 and again.err == ""
+    if how == "permissions":
+        path.chmod(0o644)
+    # once the page is fixed, its open to-do moves over at the next command
+    if path.is_dir():
+        path.rmdir()
+    path.write_text("## What to do next\n- [ ] still open\n", encoding="utf-8")
+    assert run("todos").code == 0
+    assert "- [ ] still open [carried:: 2026-11-25]" in day_file(log_dir, "2026-11-26").read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == "## What to do next\n- [>] still open\n"
+
+
+def test_unreadable_earlier_page_with_the_library(log_dir: Path) -> None:
+    """Without the CLI the notice is dropped; the page is made and the old one kept."""
+    path = _unreadable_yesterday(log_dir, "bytes")
+    before = path.read_bytes()
+    page = Log(log_dir).update_day(dt.date(2026, 11, 26), dt.date(2026, 11, 26))
+    assert page.tasks() == []
+    assert day_file(log_dir, "2026-11-26").is_file()
+    assert path.read_bytes() == before

@@ -164,3 +164,65 @@ def test_debug_shows_the_traceback(run: Run, clock: Clock) -> None:
 
     with pytest.raises(InputError):
         run("--debug", "did", "x", "--date", "blorp")
+
+
+_HOLDER = """
+import sys, time
+from reslog.store import Log
+with Log(sys.argv[1]).locked():
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+@contextmanager
+def _lock_held(log: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Another process that takes the log's lock and keeps it for ``seconds`` (a stuck writer)."""
+    with subprocess.Popen([sys.executable, "-c", _HOLDER, str(log), str(seconds)],
+                          stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+            yield holder
+        finally:
+            holder.kill()
+
+
+def test_a_stuck_writer_is_named_and_nothing_is_written(
+    run: Run, clock: Clock, log_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reslog import store
+
+    assert run("did", "before").code == 0
+    before = log_files(log_dir)
+    monkeypatch.setattr(store, "LOCK_TIMEOUT", 3.0)
+    with _lock_held(log_dir, 600) as holder:
+        assert (log_dir / ".reslog" / "lock").read_text() == f"{holder.pid}\n"
+        result = run("did", "after")
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"reslog: waiting for another reslog (pid {holder.pid}) that is writing this log...",
+        f"reslog: another reslog (pid {holder.pid}) has held this log's lock (.reslog/lock) for over "
+        f"3 s; nothing was written. If it is stuck, end it ('kill {holder.pid}'), then try again",
+    ]
+    assert result.out == ""
+    assert log_files(log_dir) == before
+
+
+def test_a_writer_waits_for_the_lock_and_says_so(run: Run, clock: Clock, log_dir: Path) -> None:
+    import time
+
+    with _lock_held(log_dir, 3) as holder:
+        start = time.monotonic()
+        result = run("did", "after the wait")
+        waited = time.monotonic() - start
+    assert result.code == 0, result.err
+    assert waited > 2
+    assert result.err == f"reslog: waiting for another reslog (pid {holder.pid}) that is writing this log...\n"
+    assert "after the wait" in day_file(log_dir, "2026-11-26").read_text(encoding="utf-8")
+    assert (log_dir / ".reslog" / "lock").read_text() == ""  # no stale pid once released
+
+
+def test_no_wait_no_notice(run: Run, clock: Clock, log_dir: Path) -> None:
+    result = run("did", "quick")
+    assert result.code == 0 and result.err == ""
+    assert (log_dir / ".reslog" / "lock").read_text() == ""

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 from reslog import markdown
 from reslog.dates import format_duration
-from reslog.errors import InputError, TodoError, UndoError
+from reslog.errors import InputError, LogError, TodoError, UndoError
 from reslog.model import OPEN, STAR, Entry, Page
 from reslog.records import Record
 from reslog.store import DATA_DIR, Log, path_text
@@ -305,14 +305,15 @@ def _read_journal(log: Log) -> str:
 def remember(log: Log, today: dt.date, day: dt.date, index: int, lines: Sequence[str]) -> None:
     """Note a capture for :func:`undo`: ``lines`` were added at ``index`` of ``day``'s page.
 
-    Best effort: a journal that cannot be written costs only the undo."""
+    Best effort: a journal that cannot be written costs only the undo. The page is already
+    written, so a lock held too long by another process must not turn this into an error."""
     try:
         with log.locked():
             same_day = _read_journal(log).startswith(f"{_HEADER}{today.isoformat()} ")
             # a new day starts a new journal
             with open(_journal(log), "a" if same_day else "w", encoding="utf-8") as out:
                 out.write(_record(today, day, index, lines))
-    except OSError:
+    except (OSError, LogError):
         pass
 
 

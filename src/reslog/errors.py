@@ -31,7 +31,14 @@ class InputError(ReslogError):
 
 
 class PageError(ReslogError):
-    """A page on disk cannot be read (for example, it is not valid UTF-8)."""
+    """A page on disk cannot be read (for example, it is not valid UTF-8).
+
+    :attr:`reason` says why in a few words (``not valid UTF-8, byte 12``), for a message that
+    names the page itself; it defaults to the whole message."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class LogError(ReslogError):

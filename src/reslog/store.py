@@ -6,7 +6,9 @@ one page), makes the day's page if it does not exist yet (carrying open to-dos
 forward, see :func:`carry_over`), applies a pure edit and writes the result
 atomically: temporary file in the same folder, fsync, rename, fsync of the
 folder. A reader therefore sees a page either before or after a write, never
-half of it, and two writers never interleave.
+half of it, and two writers never interleave. The lock file holds the pid of
+the writer holding it, so that one kept waiting (by a stuck process) can say by
+whom, and gives up after :data:`LOCK_TIMEOUT` seconds instead of hanging.
 
 A capture reads and writes one day's file. Only the first write of a new day
 also lists the ``days/`` folders to find the page to carry from.
@@ -29,7 +31,7 @@ from contextlib import contextmanager, suppress
 
 from reslog import markdown
 from reslog.dates import in_range, long_date
-from reslog.errors import ConflictError, LogError, PageError
+from reslog.errors import ConflictError, LogError, PageError, notify
 from reslog.model import DEFERRED, SECTION_ORDER, SECTION_TITLES, Page
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
     from typing import BinaryIO
 
 DATA_DIR = ".reslog"
+#: Seconds a writer waits for the log's lock before it says that it waits, and gives up.
+LOCK_NOTICE = 2.0
+LOCK_TIMEOUT = 120.0
 # Compiled on first use (by re's cache): only the first write of a day lists folders.
 _YEAR_DIR = r"^\d{4}$"
 
@@ -227,6 +232,46 @@ def _fsync_dir(folder: str) -> None:
         os.close(fd)
 
 
+def _holder(fd: int) -> int | None:
+    """The pid written in the lock file by the writer holding it; None if none is written yet."""
+    with suppress(OSError, ValueError):
+        return int(os.pread(fd, 32, 0).decode("ascii").strip())
+    return None
+
+
+def _wait_for_lock(fd: int) -> None:
+    """Take the lock on ``fd`` that another process holds, polling: say so after
+    :data:`LOCK_NOTICE` seconds, give up after :data:`LOCK_TIMEOUT` (see :meth:`Log.locked`)."""
+    import fcntl
+    import time
+
+    start = time.monotonic()
+    delay = 0.005
+    noticed = False
+    while True:
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        waited = time.monotonic() - start
+        if waited >= LOCK_TIMEOUT:
+            pid = _holder(fd)
+            who = f"another reslog (pid {pid})" if pid else "another reslog"
+            end = f"end it ('kill {pid}')" if pid else "end it"
+            raise LogError(
+                f"{who} has held this log's lock (.reslog/lock) for over {LOCK_TIMEOUT:g} s; "
+                f"nothing was written. If it is stuck, {end}, then try again"
+            )
+        if not noticed and waited >= LOCK_NOTICE:
+            pid = _holder(fd)
+            who = f"another reslog (pid {pid})" if pid else "another reslog"
+            notify(f"waiting for {who} that is writing this log...")
+            noticed = True
+
+
 def _log_error(root: Path, exc: OSError) -> LogError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return LogError(
@@ -310,18 +355,21 @@ class Log:
         except FileNotFoundError:
             return None
         except IsADirectoryError:
-            raise PageError(f"{_shown(path)} is a folder, not a page; move it out of the way") from None
+            raise PageError(f"{_shown(path)} is a folder, not a page; move it out of the way",
+                            "a folder, not a page") from None
         except NotADirectoryError:  # days/2026 is a file
             raise PageError(f"a file stands where {_shown(path)}'s folder should be; move it out of the "
-                            "way") from None
+                            "way", "a file stands where its folder should be") from None
         except PermissionError as exc:
-            raise PageError(f"cannot read {_shown(path)}: {exc.strerror}; fix its permissions") from None
+            raise PageError(f"cannot read {_shown(path)}: {exc.strerror}; fix its permissions",
+                            f"cannot read it: {exc.strerror}") from None
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise PageError(
                 f"{_shown(path)} is not valid UTF-8 (byte {exc.start}); "
-                "convert it to UTF-8 in an editor, then try again"
+                "convert it to UTF-8 in an editor, then try again",
+                f"not valid UTF-8, byte {exc.start}",
             ) from None
         return markdown.parse(text)
 
@@ -402,7 +450,13 @@ class Log:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the log's write lock (blocks until other writers are done)."""
+        """Hold the log's write lock, waiting for another writer to finish.
+
+        The holder writes its pid into the lock file, so that a writer kept waiting can say
+        who holds the lock: after :data:`LOCK_NOTICE` seconds it says that it waits (a
+        :func:`~reslog.errors.notify`), after :data:`LOCK_TIMEOUT` it gives up with a
+        :class:`~reslog.errors.LogError` naming the pid, having written nothing.
+        """
         import fcntl
 
         self.ensure_root()
@@ -411,8 +465,18 @@ class Log:
         except OSError as exc:
             raise _log_error(self.root, exc) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                _wait_for_lock(fd)
+            with suppress(OSError):  # the pid only helps a waiter's message
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            try:
+                yield
+            finally:
+                with suppress(OSError):  # no stale pid for the next waiter to name
+                    os.ftruncate(fd, 0)
         finally:
             os.close(fd)
 
@@ -471,7 +535,9 @@ class Log:
         """The day's page, with any open to-dos carried into it (unless not ``carry``);
         whether it must be written (it is new, or received to-dos); and, when to-dos were
         carried, the earlier page with them marked as carried. Writes nothing, so a
-        refused edit changes nothing. Call with the lock held."""
+        refused edit changes nothing. An earlier page that cannot be read (not UTF-8, no
+        permission) is not carried from: when the day's page is made, a notice says so.
+        Call with the lock held."""
         on_disk = self.read_day(day)
         page = on_disk if on_disk is not None else markdown.parse(new_day_text(day))
         new = on_disk is None
@@ -485,8 +551,22 @@ class Log:
         before, later = self.neighbours(day, until=today)
         if before is None or later:
             return page, new, None
-        old = self.read_day(before)
-        assert old is not None
+        try:
+            old = self.read_day(before)
+        except (PageError, OSError) as exc:
+            # A capture must never be lost to a damaged page of another day: the to-dos stay
+            # open on the old page, which is left exactly as it is, and move over at the first
+            # command after it is fixed. Said once, when the day's page is made.
+            if new:
+                reason = exc.reason if isinstance(exc, PageError) else exc.strerror or str(exc)
+                notify(
+                    f"could not carry to-dos over from {self.day_name(before)} ({reason}), so "
+                    f"{self.day_name(day)} starts without them; fix that page, and its open "
+                    "to-dos move over at the next reslog command"
+                )
+            return page, new, None
+        if old is None:  # removed since the folder was listed
+            return page, new, None
         carried, marked = carry_over(old, before, page)
         if marked is old:
             return page, new, None
@@ -582,6 +662,7 @@ def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
 
 
 __all__ = [
-    "DATA_DIR", "Log", "atomic_write", "carry_over", "content_hash", "default_folder", "default_root",
-    "exists", "expanded", "new_day_text", "path_text", "take_written", "write_aside",
+    "DATA_DIR", "LOCK_NOTICE", "LOCK_TIMEOUT", "Log", "atomic_write", "carry_over", "content_hash",
+    "default_folder", "default_root", "exists", "expanded", "new_day_text", "path_text", "take_written",
+    "write_aside",
 ]
