@@ -149,3 +149,21 @@ def test_colour_marks_the_query_words(monkeypatch: pytest.MonkeyPatch) -> None:
     pattern = results._pattern(("learning",))
     painted = results.highlight("the learned rate", pattern)
     assert _ANSI.sub("", painted) == "the learned rate" and "\x1b[33;1mlearned\x1b[0m" in painted
+
+
+def test_kind_thought_shows_the_thoughts_under_their_entries(run: Run, clock: Clock, log_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    clock.set("2026-11-26T09:00")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    (log_dir / "reslog.toml").write_text("[search]\nembeddings = false\n", encoding="utf-8")
+    assert run("exp", "lr sweep on the small model").code == 0
+    assert run("think", "the warmup matters more than the peak rate").code == 0
+    assert run("feel", "tired of sweeps").code == 0
+    assert run("exp", "ablation without dropout").code == 0
+    found = run("search", "--kind", "thought", "--mode", "keyword")
+    assert found.code == 0, found.err
+    lines = [line for line in found.out.splitlines() if line.strip()]
+    assert lines[0].startswith("2026-11-26 09:00 exp  lr sweep on the small model")
+    assert lines[1] == "    thought: the warmup matters more than the peak rate"
+    assert "feel" not in found.out and "ablation" not in found.out

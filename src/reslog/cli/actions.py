@@ -219,4 +219,4 @@ def search(
         return
     from reslog.cli.results import render
 
-    echo("\n".join(render(hits, query.words, matched, limit, full, is_listing)))
+    echo("\n".join(render(hits, query.words, matched, limit, full, is_listing, kind=filters.kind)))

@@ -147,8 +147,11 @@ def _best_lines(lines: list[str], pattern: re.Pattern[str] | None) -> list[str]:
     return [lines[n] for _, n in sorted(sorted(scored)[:MATCH_LINES], key=lambda item: item[1])]
 
 
-def hit_lines(hit: Hit, words: tuple[str, ...], room: int, full: bool = False) -> list[str]:
-    """The terminal lines of one result (see the module's docstring)."""
+def hit_lines(hit: Hit, words: tuple[str, ...], room: int, full: bool = False,
+              kind: str | None = None) -> list[str]:
+    """The terminal lines of one result (see the module's docstring). With ``kind`` (``search
+    --kind thought``) an entry found by what is nested under it shows those lines of that kind
+    first: the thoughts asked for, under the entry they are about."""
     pattern = _pattern(words)
     text = hit.text.split("\n")
     first = text[0].strip() if full else " ".join(FIELD.sub(" ", text[0]).split())
@@ -168,7 +171,12 @@ def hit_lines(hit: Hit, words: tuple[str, ...], room: int, full: bool = False) -
         top += " " * max(2, title - cells(shown) + 2) + style(citation, dim=True)
     out = [top] if beside else [top, "    " + style(citation, dim=True)]
     rest = [shown for line in text[1:] if (shown := without_html(line.strip()))]
-    for line in _best_lines(rest, pattern):
+    asked = [] if kind is None or hit.kind == kind else [
+        f"{child['kind']}: {child['text']}" for child in hit.children if child["kind"] == kind
+    ]
+    for line in asked:
+        out.append("    " + highlight(cut(line, room - 4, _first_match(line, pattern)), pattern))
+    for line in _best_lines([line for line in rest if line[2:] not in asked], pattern):
         out.append("    " + highlight(cut(line, room - 4, _first_match(line, pattern)), pattern))
     return out
 
@@ -179,11 +187,11 @@ def _first_match(text: str, pattern: re.Pattern[str] | None) -> int:
 
 
 def render(hits: list[Hit], words: tuple[str, ...], total: int, limit: int, full: bool = False,
-           listing: bool = False, notices: tuple[str, ...] = ()) -> list[str]:
+           listing: bool = False, notices: tuple[str, ...] = (), kind: str | None = None) -> list[str]:
     """Every result, a blank line between them when they run over one line, then the footer:
     ``notices`` (one line each), and how many matched in all."""
     room = width()
-    blocks = [hit_lines(hit, words, room, full) for hit in hits]
+    blocks = [hit_lines(hit, words, room, full, kind) for hit in hits]
     spaced = any(len(block) > 1 for block in blocks)
     out: list[str] = []
     for block in blocks:
