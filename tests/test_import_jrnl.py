@@ -440,3 +440,28 @@ def test_free_dates_agree_with_jrnl() -> None:
             mine = jrnl.free_date(day + time)
             assert mine is not None, day + time
             assert mine == jrnl_time.parse(day + time, bracketed=True), day + time
+
+
+def test_one_day_first_date_settles_the_order_of_all(run: Callable[..., Any], clock: Any, log_dir: Path,
+                                                      tmp_path: Path) -> None:
+    """Read alone, 03/04/2026 is month first and 13/04/2026 day first: a month apart, in the wrong
+    order. A journal writes all its dates one way, so the second settles the first."""
+    journal = tmp_path / "day-first.txt"
+    journal.write_text("[03/04/2026 09:00] Started the sweep.\n\n[13/04/2026 10:00] Sweep finished.\n",
+                       encoding="utf-8")
+    result = run("import", "jrnl", str(journal))
+    assert result.code == 0, result.err
+    assert "day or month first" not in result.err
+    assert [(e["date"], e["time"]) for e in written(log_dir)] == [("2026-04-03", "09:00"), ("2026-04-13", "10:00")]
+
+
+def test_dates_that_read_either_way_are_said_to(run: Callable[..., Any], clock: Any, log_dir: Path,
+                                                tmp_path: Path) -> None:
+    journal = tmp_path / "either.txt"
+    journal.write_text("[03/04/2026 09:00] One.\n\n[05/06/2026 10:00] Two.\n", encoding="utf-8")
+    result = run("import", "jrnl", str(journal))
+    assert result.code == 0, result.err
+    assert ("2 dates of the journal, such as 03/04/2026 09:00, could be day or month first; they were "
+            "read month first, as jrnl does. If they are day first, give the jrnl config (its timeformat) "
+            "with --config") in result.err
+    assert [e["date"] for e in written(log_dir)] == ["2026-03-04", "2026-05-06"]

@@ -20,7 +20,11 @@ tags and stars as ``jrnl --export json`` does:
   timeformat, and failing that as a free-form date (jrnl asks dateutil; this
   reader knows the usual numeric and English forms: ``2020-08-29 11:11:00
   AM``, ``2019-07 14:23``, ``06/09/2013``, ``June 9, 2013 3:39 PM``, ...). A
-  bracket of six characters or fewer is never a date (``[1] a footnote``);
+  bracket of six characters or fewer is never a date (``[1] a footnote``).
+  Where jrnl reads each numeric date alone, month first unless it cannot be,
+  this reader takes one order for the whole journal: day first when one of its
+  dates proves it (``13/04/2026``), else month first, saying so when some
+  dates could be read either way (give the config, whose timeformat settles it);
 * an unreadable ``[...]`` stays text of the entry before it;
 * the title is split off at the first line break, else at the first sentence
   end, exactly as jrnl does; the star marker is removed from the title;
@@ -65,7 +69,7 @@ import re
 from pathlib import Path
 
 from reslog import markdown
-from reslog.errors import InputError, ReslogError
+from reslog.errors import InputError, ReslogError, notify
 from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped, read_bytes, source_files
 from reslog.records import Record
 
@@ -291,7 +295,7 @@ def parse_entry(date: dt.datetime, raw: str, tags: re.Pattern[str], line: int) -
     return JrnlEntry(date, title, body, tuple(tags.findall(raw)), starred, line)
 
 
-def parse_date(blob: str, timeformat: str) -> dt.datetime | None:
+def parse_date(blob: str, timeformat: str, day_first: bool = False) -> dt.datetime | None:
     """A header's date: by the timeformat, else free-form; None when it is no date."""
     try:
         return dt.datetime.strptime(blob, timeformat)
@@ -299,7 +303,27 @@ def parse_date(blob: str, timeformat: str) -> dt.datetime | None:
         pass
     if len(blob) <= 6:  # jrnl: too short to be a date, probably a Markdown footnote
         return None
-    return free_date(blob)
+    return free_date(blob, day_first)
+
+
+def numeric_order(blobs: list[str]) -> tuple[bool, int]:
+    """How a journal writes its year-last numeric dates (``03/04/2026``): whether day first,
+    and how many of them could be read either way.
+
+    Day first when some date's first number cannot be a month (``13/04/2026``) and no date's
+    second number can be none (``04/13/2026``); otherwise month first, as dateutil reads them.
+    A journal's dates are written by one timeformat, so one date that settles the order
+    settles it for all: read alone, ``03/04/2026`` and ``13/04/2026`` would be a month apart
+    in the wrong order."""
+    firsts, seconds, either = False, False, 0
+    for blob in blobs:
+        match = _FREE_DATE.match(blob)
+        if match is None or not match.group("y2"):
+            continue
+        first, second = int(match.group("a")), int(match.group("b"))
+        firsts, seconds = firsts or first > 12, seconds or second > 12
+        either += first <= 12 and second <= 12 and first != second
+    return firsts and not seconds, either
 
 
 _MONTHS = {
@@ -326,13 +350,14 @@ _FREE_DATE = re.compile(
 )
 
 
-def free_date(blob: str) -> dt.datetime | None:
+def free_date(blob: str, day_first: bool = False) -> dt.datetime | None:
     """A date written otherwise than the timeformat says: the common forms dateutil reads.
 
     Numeric dates are year first (``2020-08-29``, ``2019-07``: day 1) or year
     last, month first unless the first number cannot be a month (dateutil's
-    default); English month names in either order; an optional time, 24-hour
-    or with AM/PM, seconds and a zone ignored. Dates without a year, relative
+    default, or ``day_first``: see :func:`numeric_order`); English month names
+    in either order; an optional time, 24-hour or with AM/PM, seconds and a
+    zone ignored. Dates without a year, relative
     dates and times alone are not read (jrnl would date them from today).
     """
     match = _FREE_DATE.match(blob)
@@ -344,7 +369,7 @@ def free_date(blob: str) -> dt.datetime | None:
             year, month, day = int(g["y"]), int(g["m"]), int(g["d"] or 1)
         elif g["y2"]:
             first, second = int(g["a"]), int(g["b"])
-            month, day = (second, first) if first > 12 else (first, second)
+            month, day = (second, first) if first > 12 or (day_first and second <= 12) else (first, second)
             year = int(g["y2"])
         else:
             name = (g["mon3"] or g["mon4"]).lower()
@@ -361,11 +386,25 @@ def free_date(blob: str) -> dt.datetime | None:
         return None
 
 
-def parse_journal(text: str, timeformat: str, tags: re.Pattern[str]) -> tuple[list[JrnlEntry], str, int]:
-    """jrnl's ``Journal._parse``: the entries, and the text before the first one with its length in lines."""
+def parse_journal(
+    text: str, timeformat: str, tags: re.Pattern[str], warn: bool = True
+) -> tuple[list[JrnlEntry], str, int]:
+    """jrnl's ``Journal._parse``: the entries, and the text before the first one with its length in lines.
+
+    ``warn``: say when numeric dates could be read day or month first (not for a folder
+    journal's day files, whose path gives the day)."""
     found: list[tuple[dt.datetime, int, int]] = []
-    for match in _DATE_BLOB.finditer(text):
-        date = parse_date(match.group(1), timeformat)
+    headers = list(_DATE_BLOB.finditer(text))
+    free = [blob for match in headers if not _fits(blob := match.group(1), timeformat)]
+    day_first, either = numeric_order(free)
+    if warn and either and not day_first:
+        notify(
+            f"{either} dates of the journal, such as {_ambiguous(free)}, could be day or month first; "
+            "they were read month first, as jrnl does. If they are day first, give the jrnl config "
+            "(its timeformat) with --config"
+        )
+    for match in headers:
+        date = parse_date(match.group(1), timeformat, day_first)
         if date is not None:
             found.append((date, match.start(), match.end()))
     entries = []
@@ -377,6 +416,25 @@ def parse_journal(text: str, timeformat: str, tags: re.Pattern[str]) -> tuple[li
         entries.append(parse_entry(date, text[end:stop], tags, line))
     lead = text[: found[0][1]] if found else text
     return entries, lead, len(lead.splitlines())
+
+
+def _fits(blob: str, timeformat: str) -> bool:
+    try:
+        dt.datetime.strptime(blob, timeformat)
+    except ValueError:
+        return False
+    return True
+
+
+def _ambiguous(blobs: list[str]) -> str:
+    """The first of ``blobs`` whose numbers could be a day or a month either way."""
+    for blob in blobs:
+        match = _FREE_DATE.match(blob)
+        if match is not None and match.group("y2"):
+            first, second = int(match.group("a")), int(match.group("b"))
+            if first <= 12 and second <= 12 and first != second:
+                return blob
+    return ""
 
 
 _NEW_HEADER = re.compile(r"(^\[[^\]]+\].*?$)")
@@ -472,7 +530,7 @@ def read_text(
         skipped.append(Skipped(origin, "empty file"))
         return []
     tags = tag_pattern(config.tagsymbols)
-    entries, lead, lead_lines = parse_journal(text, config.timeformat, tags)
+    entries, lead, lead_lines = parse_journal(text, config.timeformat, tags, warn=day is None)
     if config.legacy or not entries or lead.strip():
         # jrnl 1.x (its config is JSON): dates without brackets; a bracketed date in it is text
         legacy = parse_legacy(lead if not config.legacy and entries else text, config.timeformat, tags)
