@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -321,3 +322,33 @@ def test_every_page_at_both_widths(browser: Any, tmp_path: Path) -> None:
             w.shot("signin")
             assert w.errors == [], w.errors
             w.page.close()
+
+
+def test_a_very_long_word_neither_stalls_nor_widens_the_page(browser: Any, log_dir: Path) -> None:
+    """One 200,000-character word (a pasted blob) in an entry, a nested line, free text, a to-do
+    and an idea: it was measured taking Chromium ~23 s to lay out, and it made the day, week and
+    search pages wider than the screen. With a <wbr> every 64 characters (and long words allowed
+    to wrap) each page loads well within the bound and nothing is wider than a 375 px screen."""
+    keyword_only(log_dir)
+    word = "0123456789abcdef" * 12_500
+    today = dt.date.today()
+    path = log_dir / "days" / f"{today.year:04d}" / f"{today.isoformat()}.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(f"# {today}\n\n## What was done\n- 09:00 pasted {word} here\n  - thought: nested {word}\n\n"
+                    f"free text {word}\n\n## To-do\n- [ ] check {word}\n\n## Random ideas\n- 09:12 long {word}\n",
+                    encoding="utf-8")
+    with serving(log_dir) as server:
+        w = Watched(browser, server, 375)
+        w.sign_in()
+        for path_ in ("/", f"/day/{today}", "/week", "/journal", "/search?q=pasted"):
+            start = time.monotonic()
+            page = w.go(path_)
+            page.evaluate("document.body.getBoundingClientRect().height")  # the layout, done
+            took = time.monotonic() - start
+            assert took < 10, f"{path_} took {took:.1f} s to load and lay out"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, path_
+        # the word is shown (and copied) whole
+        page = w.go("/")
+        assert page.evaluate("document.querySelector('#page .entry .text').textContent").strip() == \
+            f"pasted {word} here"
+        assert w.errors == []

@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,6 +24,7 @@ if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):  # on CI the we
 from reslog.web import clock
 
 from .conftest import day_file
+from .test_errors import _unwritable
 from .web_harness import Server, keyword_only, serving
 
 NOW = dt.datetime(2026, 11, 26, 9, 12).astimezone()
@@ -261,6 +263,52 @@ def test_week_page_rating_and_reflection(server: Server, log_dir: Path) -> None:
         reply = server.browser("POST", "/week/2026-W48/rate", {"rating": bad})
         assert reply.status == 422 and message in reply.text
     assert "rating: 4" in week.read_text(encoding="utf-8")
+
+
+# --- a read-only log ---
+
+
+@contextmanager
+def _read_only(log_dir: Path) -> Iterator[None]:
+    """The log folder, its .reslog/ and its day folders unwritable (chmod, or chattr +i for root)."""
+    with ExitStack() as stack:
+        for folder in (log_dir, log_dir / ".reslog", log_dir / "days", log_dir / "days" / "2026"):
+            stack.enter_context(_unwritable(folder))
+        yield
+
+
+def _tree(log_dir: Path) -> dict[str, bytes | None]:
+    return {str(p.relative_to(log_dir)): p.read_bytes() if p.suffix == ".md" else None
+            for p in sorted(log_dir.rglob("*"))}
+
+
+def test_a_read_only_log_is_shown_as_it_would_be_and_nothing_is_written(server: Server, log_dir: Path) -> None:
+    server.api("POST", "/api/entries", {"text": "todo Email Yitao", "date": "2026-11-24"})
+    server.api("POST", "/api/entries", {"text": "exp: a run #w2s", "date": "2026-11-24"})
+    server.sign_in()
+    before = _tree(log_dir)
+    notice = "This log is read-only: pages are shown as they would be written, and nothing is saved."
+    with _read_only(log_dir):
+        today = server.browser("GET", "/", htmx=False)
+        week = server.browser("GET", "/week", htmx=False)
+        fragment = server.browser("GET", f"/fragment/day/{DAY}")
+        rated = server.browser("POST", "/week/2026-W48/rate", {"rating": "4"})
+        after = _tree(log_dir)
+    assert today.status == 200, today.text
+    assert today.text.count(notice) == 1 and 'id="capture"' not in today.text
+    # today's page as `reslog today` would make it: the open to-do carried over, without actions
+    assert "Email Yitao" in today.text and "waiting 2 days" in today.text and "/todo/" not in today.text
+    assert fragment.status == 200 and 'id="capture-on"' not in fragment.text
+    assert week.status == 200, week.text
+    assert week.text.count(notice) == 1 and "The week in figures" in week.text and "Experiments: 1" in week.text
+    assert "/week/2026-W48/rate" not in week.text and "/own/" not in week.text
+    assert rated.status == 422 and "This log is read-only" in rated.text
+    assert after == before  # no page, no carried mark, no week page, no temporary file
+    # writable again: the same views make the pages
+    assert notice not in server.browser("GET", "/", htmx=False).text
+    assert "[carried:: 2026-11-24]" in _page(log_dir)
+    assert "read-only" not in server.browser("GET", "/week", htmx=False).text
+    assert (log_dir / "weeks" / "2026" / "2026-W48.md").exists()
 
 
 # --- search, ask, stats, journal, calendar ---

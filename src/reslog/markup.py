@@ -13,6 +13,11 @@ in one place:
   relative URLs (no ``javascript:``, ``data:``, ``vbscript:``, ``file:``); a link with any
   other target stays text. Images are shown as links to the image (``▣ alt``): a page never
   loads anything by itself.
+* **Long words break**: a run of non-whitespace longer than :data:`WBR_EVERY` characters
+  (a pasted hash, a base64 blob) gets a ``<wbr>`` every :data:`WBR_EVERY` characters of
+  text, never inside a tag, an attribute or an entity (:func:`breakable`). Without it a
+  200,000-character word kept Chromium laying out a page for ~23 s and made the page
+  wider than the screen; copied text is unchanged (``<wbr>`` is no character).
 * **The log's marks**, outside code and links: bare ``http(s)://`` URLs become links
   (trailing punctuation left out, parentheses balanced), ``#tags`` link to their tag page
   when the caller knows one (``tag_href``), ``[key:: value]`` fields become small labels,
@@ -39,13 +44,17 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
     from markdown_it.utils import EnvType, OptionsDict
 
-__all__ = ["GLYPHS", "Markup", "safe_url"]
+__all__ = ["GLYPHS", "WBR_EVERY", "Markup", "breakable", "safe_url"]
 
 #: A to-do's state as a glyph and its name: ☐ open, ☑ done, ⇥ deferred, ☒ dropped.
 GLYPHS = {" ": ("☐", "open"), "x": ("☑", "done"), "X": ("☑", "done"), ">": ("⇥", "deferred"),
           "-": ("☒", "dropped")}
 
+#: A run of non-whitespace longer than this is given a break opportunity every this many characters.
+WBR_EVERY = 64
+
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_LONG_RUN = re.compile(rf"\S{{{WBR_EVERY + 1},}}")
 _MARKS = re.compile(
     r"(?P<url>(?<![\w/])https?://[^\s<>\"]+)"
     r"|\[\[(?P<wiki>[^\[\]|]+)(?:\|(?P<alias>[^\[\]]+))?\]\]"
@@ -101,6 +110,24 @@ def safe_url(url: str) -> bool:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def breakable(text: str, escape: Callable[[str], str] = _esc) -> str:
+    """``text`` escaped for an HTML text node, with ``<wbr>`` every :data:`WBR_EVERY` characters
+    inside each longer run of non-whitespace. The text is cut before it is escaped and each
+    piece escaped on its own, so no entity (``&amp;``) is ever split; ``escape`` is the
+    escaping the caller would use anyway (markdown-it's, to keep its bytes elsewhere)."""
+    if len(text) <= WBR_EVERY:
+        return escape(text)
+    out: list[str] = []
+    at = 0
+    for match in _LONG_RUN.finditer(text):
+        run = match.group()
+        out.append(escape(text[at:match.start()]))
+        out.append("<wbr>".join(escape(run[i:i + WBR_EVERY]) for i in range(0, len(run), WBR_EVERY)))
+        at = match.end()
+    out.append(escape(text[at:]))
+    return "".join(out)
 
 
 class Markup:
@@ -159,7 +186,7 @@ class Markup:
         md.enable(["table", "strikethrough"])
         md.validateLink = safe_url  # type: ignore[method-assign]
         md.core.ruler.push("reslog_marks", self._marks)
-        for kind in ("mark", "image", "heading_open", "heading_close", "link_open"):
+        for kind in ("text", "code_inline", "mark", "image", "heading_open", "heading_close", "link_open"):
             md.add_render_rule(kind, getattr(self, f"_render_{kind}"))
         return md
 
@@ -259,6 +286,21 @@ class Markup:
     # -- rendering ------------------------------------------------------------------------------
 
     @staticmethod
+    def _render_text(renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                     env: EnvType) -> str:
+        from markdown_it.common.utils import escapeHtml
+
+        return breakable(tokens[idx].content, escapeHtml)
+
+    @staticmethod
+    def _render_code_inline(renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                            env: EnvType) -> str:
+        from markdown_it.common.utils import escapeHtml
+
+        token = tokens[idx]
+        return f"<code{renderer.renderAttrs(token)}>{breakable(token.content, escapeHtml)}</code>"
+
+    @staticmethod
     def _render_mark(renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
                      env: EnvType) -> str:
         meta = tokens[idx].meta
@@ -271,11 +313,11 @@ class Markup:
         if name == "kind":
             return f'<span class="kind k-{value}">{value}</span>'
         if name == "wiki":
-            return f'<span class="wikilink" title="{_esc(value)}">{_esc(extra or value)}</span>'
+            return f'<span class="wikilink" title="{_esc(value)}">{breakable(extra or value)}</span>'
         if name == "field":
-            return f'<span class="field">{_esc(value)}: {_esc(extra or "")}</span>'
+            return f'<span class="field">{breakable(value)}: {breakable(extra or "")}</span>'
         if name == "tag":
-            return f'<a class="tag" href="{_esc(extra or "")}">#{_esc(value)}</a>'
+            return f'<a class="tag" href="{_esc(extra or "")}">#{breakable(value)}</a>'
         return f'<span class="star" title="starred">{STAR}</span>'
 
     @staticmethod
@@ -284,7 +326,7 @@ class Markup:
         token = tokens[idx]
         alt = "".join(child.content for child in token.children or ()) or str(token.attrGet("src") or "")
         src = str(token.attrGet("src") or "")
-        return f'<a class="image" href="{_esc(src)}" rel="noopener">▣ {_esc(alt)}</a>'
+        return f'<a class="image" href="{_esc(src)}" rel="noopener">▣ {breakable(alt)}</a>'
 
     @staticmethod
     def _render_heading_open(renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,

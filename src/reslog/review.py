@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from contextlib import nullcontext
 from itertools import pairwise
 from statistics import median
 
@@ -166,12 +167,14 @@ class Review(Record):
 
 
 def refresh(
-    log: Log, year: int, week: int, today: dt.date, rating: int | None = None, vectors: Vectors | None = None
+    log: Log, year: int, week: int, today: dt.date, rating: int | None = None, vectors: Vectors | None = None,
+    write: bool = True,
 ) -> Review:
     """Create or refresh the week's page under the log's lock; set its rating if given.
 
     With ``vectors`` (semantic search on), the week's ideas are grouped into themes by meaning;
-    without, by shared words (see :mod:`reslog.digest`)."""
+    without, by shared words (see :mod:`reslog.digest`). With ``write=False`` (a read-only log)
+    the page is made in memory, as it would be written, and nothing is locked or written."""
     if rating is not None and not 1 <= rating <= 5:
         raise InputError(f"the rating must be a whole number from 1 to 5, not {rating}")
     name = week_name(year, week)
@@ -179,7 +182,7 @@ def refresh(
     figures = compute(log, start, today, vectors)
     path = week_file(log, year, week)
     relative = f"weeks/{year:04d}/{name}.md"
-    with log.locked():
+    with log.locked() if write else nullcontext():
         old = log.read_page(path)
         problems: list[str] = []
         if old is None:
@@ -187,7 +190,7 @@ def refresh(
         else:
             page, problems = _regenerate(old, render_blocks(figures))
             page = _set_front(page, name, rating)
-        if old is None or page.lines != old.lines or page.bom != old.bom:
+        if write and (old is None or page.lines != old.lines or page.bom != old.bom):
             log.write_page(path, page)
     own = [s for s in page.sections if s.title.strip().rstrip(":").lower() in ("reflection", "reflections")]
     value = dict(page.front_matter).get("rating", "").strip()

@@ -448,6 +448,20 @@ class Log:
         if not os.access(self.folder, os.W_OK):
             raise _log_error(self.root, PermissionError(errno.EACCES, "permission denied"))
 
+    def writable(self, *paths: Path | str) -> bool:
+        """Whether pages at ``paths`` could be written now, judged before writing anything.
+
+        The log folder, its ``.reslog/`` (the lock) and the nearest existing folder of each
+        path must accept new files: a page is written by renaming a temporary file into its
+        folder. ``os.access`` sees a read-only mount and, even for root, the immutable
+        attribute, so a read-only log is known up front instead of failing half-way."""
+        for folder in (self.folder, path_text(self.folder, DATA_DIR), *(_parent(_shown(p)) for p in paths)):
+            while not os.path.exists(folder) and _parent(folder) != folder:
+                folder = _parent(folder)
+            if not os.access(folder, os.W_OK):
+                return False
+        return True
+
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the log's write lock, waiting for another writer to finish.
@@ -530,15 +544,21 @@ class Log:
             raise _log_error(self.root, exc) from None
 
     def _new_day(
-        self, day: dt.date, today: dt.date, carry: bool = True
+        self, day: dt.date, today: dt.date, carry: bool = True, create: bool = True
     ) -> tuple[Page, bool, tuple[dt.date, Page] | None]:
         """The day's page, with any open to-dos carried into it (unless not ``carry``);
         whether it must be written (it is new, or received to-dos); and, when to-dos were
         carried, the earlier page with them marked as carried. Writes nothing, so a
         refused edit changes nothing. An earlier page that cannot be read (not UTF-8, no
         permission) is not carried from: when the day's page is made, a notice says so.
-        Call with the lock held."""
+        Call with the lock held (when the result is to be written). Without ``create`` a
+        missing page is an error."""
         on_disk = self.read_day(day)
+        if on_disk is None and not create:
+            raise PageError(
+                f"there is no page for {day.isoformat()} ({self.relative(self.day_path(day))}); "
+                "see the days with pages in the days/ folder"
+            )
         page = on_disk if on_disk is not None else markdown.parse(new_day_text(day))
         new = on_disk is None
         # Carry into a page of today or the past, unless a page lies between it
@@ -574,7 +594,7 @@ class Log:
 
     def update_day(
         self, day: dt.date, today: dt.date, edit: Callable[[Page], Page] | None = None,
-        create: bool = True, carry: bool = True,
+        create: bool = True, carry: bool = True, write: bool = True,
     ) -> Page:
         """Apply ``edit`` to the day's page under the lock and write it if it changed.
 
@@ -584,20 +604,19 @@ class Log:
         ``carry=False`` (importers filling in the past) a new page receives
         nothing. ``edit`` runs before anything is written: if it raises (a
         refused capture), no page is made and nothing is carried over.
-        Returns the page as written.
+        Returns the page as written. With ``write=False`` (a read-only log) the page is
+        made in memory only, as it would be written, without the lock.
         """
+        if not write:
+            page, _, _ = self._new_day(day, today, carry, create)
+            return page if edit is None else edit(page)
         with self.locked():
-            if not create and not self.day_path(day).exists():
-                raise PageError(
-                    f"there is no page for {day.isoformat()} ({self.relative(self.day_path(day))}); "
-                    "see the days with pages in the days/ folder"
-                )
-            page, write, earlier = self._new_day(day, today, carry)
+            page, must_write, earlier = self._new_day(day, today, carry, create)
             changed = page if edit is None else edit(page)
             # The day's page first: a crash between the two writes leaves a to-do
             # open in two places (the next carry marks it without copying it
             # again), never in none.
-            if write or changed.lines != page.lines:
+            if must_write or changed.lines != page.lines:
                 self.write_page(self.day_file(day), changed)
             if earlier is not None:
                 self.write_page(self.day_file(earlier[0]), earlier[1])

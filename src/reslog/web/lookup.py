@@ -8,7 +8,6 @@ of :mod:`reslog.web.charts` and the entries behind every figure.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import importlib
 import re
 from typing import Any
@@ -20,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from reslog.analytics import TOPICS
 from reslog.dates import parse_range, since_until
 from reslog.errors import InputError
+from reslog.markup import breakable
 from reslog.model import KINDS, SECTION_ORDER
 from reslog.search import STOPWORDS, Filters
 from reslog.web import charts, clock, responses
@@ -49,18 +49,19 @@ def _filters(params: dict[str, str], today: dt.date) -> Filters:
 
 
 def _highlight(text: str, words: tuple[str, ...]) -> str:
-    """Escaped text with the query's words (by their stems, stopwords left out) in ``<mark>``."""
+    """Escaped text with the query's words (by their stems, stopwords left out) in ``<mark>``,
+    long words breakable (:func:`reslog.markup.breakable`)."""
     words = tuple(w for w in words if len(w) > 1 and w.lower() not in STOPWORDS)
     if not words:
-        return html.escape(text)
+        return breakable(text)
     stems = sorted({w[: max(3, len(w) - 3)] if len(w) > 5 else w for w in words}, key=len, reverse=True)
     pattern = re.compile("(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
     out, at = [], 0
     for match in pattern.finditer(text):
-        out.append(html.escape(text[at:match.start()]))
-        out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+        out.append(breakable(text[at:match.start()]))
+        out.append(f"<mark>{breakable(match.group(0))}</mark>")
         at = match.end()
-    out.append(html.escape(text[at:]))
+    out.append(breakable(text[at:]))
     return "".join(out)
 
 

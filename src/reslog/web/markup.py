@@ -14,6 +14,9 @@ autoescaping, never as raw HTML:
   ``#tags`` become chips linking to a search, ``[key:: value]`` fields small
   labels, ``[[2026-11-24]]`` a link to that day, ``★`` a star, bare http(s)
   URLs links. Each is escaped on its own.
+* a word longer than 64 characters gets a ``<wbr>`` every 64 characters of text
+  (:func:`reslog.markup.breakable`): one 200,000-character word otherwise widened
+  the page and could keep the browser laying it out for seconds.
 
 (The html export renders through :mod:`reslog.markup`, whose link check,
 :func:`~reslog.markup.safe_url`, this module shares; the two renderers may be
@@ -27,19 +30,27 @@ import re
 from urllib.parse import quote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 from reslog.markdown import TAG_PATTERN
-from reslog.markup import safe_url
+from reslog.markup import breakable, safe_url
 from reslog.model import FIELD_PATTERN, STAR
 
 __all__ = ["block", "inline"]
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _HOLD = re.compile("\ue000(\\d+)\ue001")
+_HELD = re.compile("(\ue000\\d+\ue001)")
 _URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s<>\"'`]+")
 _WIKI = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRAILING = ".,;:!?)]}'\""
+
+
+def _breakable(text: str) -> str:
+    """:func:`~reslog.markup.breakable` that keeps each held piece (a chip, a link) whole."""
+    pieces = _HELD.split(text)  # text, held, text, held, ..., text
+    return "".join(piece if n % 2 else breakable(piece, escapeHtml) for n, piece in enumerate(pieces))
 
 
 def _markdown() -> MarkdownIt:
@@ -63,6 +74,15 @@ def _markdown() -> MarkdownIt:
             token.attrSet("class", "a-" + style.split("text-align:", 1)[1].strip(" ;"))
         return self.renderToken(tokens, idx, options, env)
 
+    def text(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        return _breakable(tokens[idx].content)
+
+    def code_inline(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        token = tokens[idx]
+        return f"<code{self.renderAttrs(token)}>{_breakable(token.content)}</code>"
+
+    md.add_render_rule("text", text)
+    md.add_render_rule("code_inline", code_inline)
     md.add_render_rule("link_open", link_open)
     md.add_render_rule("th_open", cell_open)
     md.add_render_rule("td_open", cell_open)
@@ -88,16 +108,16 @@ class _Held:
 
 def _tag_chip(tag: str) -> str:
     name = tag.rstrip("/-")
-    return (f'<a class="tag" href="/search?tag={quote(name, safe="/")}">#{html.escape(name)}</a>'
+    return (f'<a class="tag" href="/search?tag={quote(name, safe="/")}">#{breakable(name)}</a>'
             + html.escape(tag[len(name):]))
 
 
 def _field(key: str, value: str) -> str:
     key, value = key.strip(), value.strip()
     if key == "from":
-        return f'<span class="field source" title="source">from {html.escape(value)}</span>'
+        return f'<span class="field source" title="source">from {breakable(value)}</span>'
     return (f'<span class="field f-{html.escape(re.sub(r"[^a-z0-9_-]", "", key.lower()))}">'
-            f'<span class="k">{html.escape(key)}</span> {html.escape(value)}</span>')
+            f'<span class="k">{breakable(key)}</span> {breakable(value)}</span>')
 
 
 def _url(match: re.Match[str], held: _Held) -> str:
@@ -106,14 +126,13 @@ def _url(match: re.Match[str], held: _Held) -> str:
     while url and url[-1] in _TRAILING:
         trail = url[-1] + trail
         url = url[:-1]
-    shown = html.escape(url)
-    link = f'<a href="{shown}" rel="noopener noreferrer nofollow">{shown}</a>'
+    link = f'<a href="{html.escape(url)}" rel="noopener noreferrer nofollow">{breakable(url)}</a>'
     return held.hold(link) + trail
 
 
 def _wiki(match: re.Match[str], held: _Held) -> str:
     target, alias = match.group(1).strip(), (match.group(2) or "").strip()
-    shown = html.escape(alias or target)
+    shown = breakable(alias or target)
     if _DATE.match(target):
         return held.hold(f'<a class="wiki" href="/day/{target}">{shown}</a>')
     return held.hold(f'<span class="wiki">{shown}</span>')

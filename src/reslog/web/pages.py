@@ -40,21 +40,29 @@ router = APIRouter(include_in_schema=False)
 _ACTIONS = ("done", "drop", "start", "stop", "defer")
 
 
-def _day_view(request: Request, day: dt.date, create: bool = False) -> dict[str, Any]:
-    """The view of a day's page (made first, with carry-over, when ``create``, as ``reslog today``),
-    from one read and one parse of the file."""
+#: Shown in place of the forms when the log cannot be written.
+READ_ONLY = "This log is read-only: pages are shown as they would be written, and nothing is saved."
+
+
+def _day_view(request: Request, day: dt.date, create: bool = False, write: bool = True) -> dict[str, Any]:
+    """The view of a day's page (made first, with carry-over, when ``create``, as ``reslog today``;
+    in memory only, without ``write``), from one read and one parse of the file."""
     log = responses.ctx(request).log
-    page = log.update_day(day, day) if create else log.read_day(day)
+    page = log.update_day(day, day, write=write) if create else log.read_day(day)
     text = markdown.render(page) if page is not None else None
     return views.day_view(page, day, log.day_name(day), text)
 
 
 def _day_data(request: Request, day: dt.date, create: bool = False) -> dict[str, Any]:
-    """:func:`_day_view` with the links to the days around it."""
-    view = _day_view(request, day, create)
+    """:func:`_day_view` with the links to the days around it; on a read-only log (judged before
+    anything is written) today's page and its carried to-dos are made in memory only."""
+    log = responses.ctx(request).log
+    writable = log.writable(log.day_file(day))
+    view = _day_view(request, day, create, writable)
     today = clock.now().date()
     before, after = _neighbours(request, day)
     view.update({"is_today": day == today, "prev": before, "next": after,
+                 "read_only": None if writable else READ_ONLY,
                  "prev_day": (day - dt.timedelta(days=1)).isoformat(),
                  "next_day": (day + dt.timedelta(days=1)).isoformat()})
     return view
@@ -250,7 +258,7 @@ async def todo(request: Request, action: str) -> Response:
 
 
 #: The last week refreshed, by what it depends on: (log, week, today, index generation, semantic
-#: state) -> (the week page's size and mtime after the refresh, the review).
+#: state, writable) -> (the week page's size and mtime after the refresh, the review).
 _WEEKS: dict[tuple[Any, ...], tuple[tuple[int, int] | None, review.Review]] = {}
 
 
@@ -265,12 +273,15 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
     path = review.week_file(ctx.log, year, number)
     with ctx.reader.index() as index:
         generation = index.generation()
-    memo = (ctx.log.folder, year, number, today, generation, semantic["semantic"])
+    writable = ctx.log.writable(path)  # a page made in memory is not reused once it can be written
+    memo = (ctx.log.folder, year, number, today, generation, semantic["semantic"], writable)
     cached = _WEEKS.get(memo) if rating is None else None
     if cached is not None and cached[0] is not None and cached[0] == file_stamp(path):
         done = cached[1]
     else:
-        done = review.refresh(ctx.log, year, number, today, rating, vectors)
+        if rating is not None and not writable:
+            raise InputError(READ_ONLY)
+        done = review.refresh(ctx.log, year, number, today, rating, vectors, write=writable)
         _WEEKS.clear()
         _WEEKS[memo] = (file_stamp(path), done)
     monday = dt.date.fromisocalendar(year, number, 1)
@@ -288,6 +299,7 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
         "own": own,
         "rating": done.rating,
         "problems": done.problems,
+        "read_only": None if writable else READ_ONLY,
         "prev": _week_of(monday - dt.timedelta(days=7)),
         "next": _week_of(monday + dt.timedelta(days=7)),
         "days": [(monday + dt.timedelta(days=i)).isoformat() for i in range(7)],
