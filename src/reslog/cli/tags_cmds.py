@@ -13,6 +13,7 @@ from reslog.cli import context
 from reslog.cli.context import log_of
 from reslog.dates import parse_range
 from reslog.store import Log, default_root
+from reslog.words import plural
 
 _SINCE = click.option("--since", metavar="WHEN", help="From this day, month, year, ISO week or phrase on.")
 _UNTIL = click.option("--until", metavar="WHEN", help="Up to this day, month, year, ISO week or phrase.")
@@ -85,7 +86,7 @@ def complete_tags(ctx: click.Context, param: click.Parameter, incomplete: str) -
             uses = vocabulary.tags(index)
     except Exception:  # completion must never fail loudly
         return []
-    return [CompletionItem(use.name, help=f"{use.entries} entries, last {use.last}")
+    return [CompletionItem(use.name, help=f"{plural(use.entries, 'entry')}, last {use.last}")
             for use in uses if use.name.lower().startswith(typed)]
 
 
