@@ -105,6 +105,15 @@ def test_defer_defaults_to_tomorrow_and_refuses_the_past(run: Run, clock: Clock,
     assert run("defer", "1").out == "Deferred: 1 write, to Friday 27 November 2026\n"
     past = run("defer", "1", "--to", "yesterday")
     assert past.code == 2 and "give a day after today" in past.err
+
+
+def test_defer_refusal_hints_from_today_not_a_fixed_date(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("todo", "write")
+    clock.set("2027-03-10T09:00")  # a hint written as a calendar date would be in the past by now
+    past = run("defer", "1", "--to", "2027-03-01")
+    assert past.code == 2
+    assert past.err == ("reslog: cannot defer to 2027-03-01: give a day after today (2027-03-10), such as "
+                        "tomorrow, 'next monday' or a later YYYY-MM-DD\n")
     clock.set("2026-11-27T08:00")
     assert run("todos").out.startswith("  1 [ ] write")
 

@@ -298,8 +298,9 @@ def defer(
     be lost), but ``todos`` does not list it as due before that day.
     """
     if to <= today:
-        raise InputError(f"cannot defer to {to.isoformat()}: give a day after today (tomorrow, "
-                         "'next monday', 2026-12-01)")
+        # the hint is relative to today, never a fixed date that would one day be in the past itself
+        raise InputError(f"cannot defer to {to.isoformat()}: give a day after today ({today.isoformat()}), "
+                         "such as tomorrow, 'next monday' or a later YYYY-MM-DD")
     deferred: list[Entry] = []
 
     def edit(page: Page) -> Page:
