@@ -34,6 +34,21 @@ def test_a_mistyped_command_gets_a_suggestion(run: Run, clock: Clock) -> None:
     assert "Did you mean" not in run("zzzz").err
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (("did", "x", "--tag"), "Option '--tag' requires an argument. (see 'reslog did --help')"),
+    (("todo", "x", "-t"), "Option '-t' requires an argument. (see 'reslog todo --help')"),
+    (("search", "x", "--tag"), "Option '--tag' requires an argument. (see 'reslog search --help')"),
+    (("stats", "time", "--tag"), "Option '--tag' requires an argument. (see 'reslog stats --help')"),
+    (("did", "x", "--star=yes"), "Option '--star' does not take a value. (see 'reslog did --help')"),
+    (("--tag", "x", "did", "y"), "No such option '--tag'. (see 'reslog --help')"),
+])
+def test_an_option_error_points_at_the_help_of_its_command(run: Run, clock: Clock, args: tuple[str, ...],
+                                                            message: str) -> None:
+    result = run(*args)
+    assert result.code == 2
+    assert result.err == f"reslog: {message}\n"
+
+
 def test_text_that_starts_with_a_dash(run: Run, clock: Clock, log_dir: Path) -> None:
     result = run("did", "-5%", "val", "loss")
     assert result.code == 2
