@@ -19,8 +19,8 @@ screen. Free of click: the search command runs on the fast path.
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from reslog.cells import cells, char_cells
 from reslog.chunks import FIELD, without_html
 from reslog.cli.style import style
 from reslog.search import STOPWORDS
@@ -46,19 +46,6 @@ def width() -> int:
     return max(40, shutil.get_terminal_size((PIPE_WIDTH, 24)).columns)
 
 
-def cells(text: str) -> int:
-    """How many terminal cells ``text`` takes (wide East Asian characters take two)."""
-    if text.isascii():
-        return len(text)
-    return sum(_cell(ch) for ch in text)
-
-
-def _cell(ch: str) -> int:
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
 def cut(text: str, room: int, around: int = 0) -> str:
     """``text`` cut to ``room`` cells, keeping position ``around`` in view; ``…`` marks a cut."""
     if cells(text) <= room:
@@ -73,7 +60,7 @@ def cut(text: str, room: int, around: int = 0) -> str:
     out = head
     used = cells(head)
     for ch in text[start:]:
-        size = _cell(ch)
+        size = char_cells(ch)
         if used + size > room - 1:
             return out + _ELLIPSIS
         out += ch
