@@ -160,9 +160,10 @@ def render(result: dict[str, Any]) -> list[str]:
     if "message" in result:
         return [result["message"]]
     lines: list[str] = []
-    for title, key, total in (("ideas", "ideas_by_source", result["ideas"]),
-                              ("starred entries", "starred_by_source", result["starred"])):
-        lines.append(f"{total} {title} by source:" if total else f"no {title} in scope")
+    tallies = ((("idea", "ideas"), "ideas_by_source", result["ideas"]),
+               (("starred entry", "starred entries"), "starred_by_source", result["starred"]))
+    for (one, many), key, total in tallies:
+        lines.append(f"{plural(total, one, many)} by source:" if total else f"no {many} in scope")
         for source, n in list(result[key].items())[:12]:
             lines.append(f"  {pad(source, 24)} {n:>5}  {100 * n / total:5.1f}%")
         if len(result[key]) > 12:
