@@ -68,17 +68,21 @@ def cut(text: str, room: int, around: int = 0) -> str:
     return out
 
 
+#: A word, where a citation (``[2, 3]``, ``[2026-11-20 #3]``) counts as one: never broken inside.
+_WORD = re.compile(r"(?:\[(?:\d+(?:,\s*\d+)*|\d{4}-\d{2}-\d{2}(?:\s+#\d+)?)\]|\S)+")
+
+
 def wrap(
     text: str, room: int, indent: str = "  ", hang: str = "    ", tail: str = "", tail_cells: int = 0
 ) -> list[str]:
     """``text`` in lines of at most ``room`` cells, broken between words: the first line opens
     with ``indent``, the others with ``hang``; ``tail`` (``tail_cells`` wide on screen, e.g. a
     styled citation) ends the last line two cells after the text, or takes a line of its own.
-    A word longer than a line (a URL) is a line of its own, not cut."""
+    A word longer than a line (a URL, a path) is a line of its own, not cut; so is a citation."""
     lines: list[str] = []
     words: list[str] = []
     lead, used = indent, cells(indent)
-    for word in text.split():
+    for word in _WORD.findall(text):
         size = cells(word)
         if words and used + 1 + size > room:
             lines.append(lead + " ".join(words))
