@@ -18,6 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "records": set(),
     "words": set(),
+    "cells": set(),
     "counts": {"records", "model", "search"},
     "tags": {"records", "index", "search"},
     "model": {"records"},
@@ -50,7 +51,7 @@ PACKAGES: dict[str, set[str]] = {
     "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters",
                   "counts", "words", "markup"},
     "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",
-                  "counts", "words"},
+                  "counts", "words", "cells"},
     # the semantic layer: the model, vectors over the index, hybrid ranking; numpy lives here
     "semantic": {"records", "errors", "store", "index", "search", "settings", "chunks", "semantic", "intents"},
     # the edge: the MCP server reads like the CLI and writes through capture and tasks

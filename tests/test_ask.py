@@ -476,7 +476,8 @@ def _in_a_terminal(args: list[str], columns: int) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", seen.decode("utf-8")).replace("\r\n", "\n")
 
 
-def test_a_long_quote_is_wrapped_between_words_on_a_terminal(log_dir: Path, run: Run, clock: Clock) -> None:
+def test_a_long_quote_is_wrapped_between_words_on_a_terminal(log_dir: Path, run: Run, clock: Clock,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """A 60-word sentence of an imported note broke mid-word at the terminal's edge, its citation
     split over two lines. On a terminal, quotes are wrapped to its width under a hanging indent;
     to a pipe, a quote stays one line."""
@@ -486,6 +487,7 @@ def test_a_long_quote_is_wrapped_between_words_on_a_terminal(log_dir: Path, run:
                 "duplicated column before fitting the model again.")
     write_day(log_dir, "2012-02-14", f"## What was done\n- 09:00 bootstrap notes #code\n  {sentence}\n")
     question = "why did the bootstrap of the warning signals model keep failing?"
+    monkeypatch.delenv("COLUMNS", raising=False)  # a pipe of unknown width
     piped = run("ask", "--offline", question).out
     assert f"  {sentence}  days/2012/2012-02-14.md:3" in piped.splitlines()
     shown = _in_a_terminal(["--dir", str(log_dir), "ask", "--offline", question], 60)
@@ -497,6 +499,40 @@ def test_a_long_quote_is_wrapped_between_words_on_a_terminal(log_dir: Path, run:
     assert len(quote) >= 5 and quote[0].startswith("  The bootstrap") and all(
         line.startswith("    ") for line in quote[1:]), shown
     assert " ".join(" ".join(quote).split()[:-1]) == sentence  # every word, in order, none cut
+
+
+def test_the_answer_wraps_to_columns_keeping_citations_whole(index: Index, run: Run,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """With $COLUMNS set, a written answer, an abstention and the quotes fit its width, as search's
+    results do; a citation ([1, 2]) is never split, and only a word longer than a line overflows."""
+    from reslog.cli import ask_cmds
+
+    long_path = "src/reslog/" + "very_long_module_name_" * 4 + "bootstrap.py"
+    written = ("The bootstrap crashed because a duplicated parameter made the covariance matrix singular, "
+               "and dropping the duplicated column before fitting fixed it both times [1, 2]. The code "
+               f"lives in {long_path} and the crash came back in 2013 with a constant column [2].")
+    monkeypatch.setattr(ask_cmds, "_generator", lambda model, offline: (lambda prompt: written))
+    monkeypatch.setenv("COLUMNS", "80")
+
+    def check(out: str) -> list[str]:
+        lines = out.splitlines()
+        assert all(len(line) <= 80 or line.strip() == long_path for line in lines), out
+        return lines
+
+    lines = check(run("ask", "why did the bootstrap crash?").out)
+    assert " ".join(" ".join(lines[:lines.index("")]).split()) == written  # every word, in order
+    assert any(line.endswith("[1, 2]. The code") or "[1, 2]" in line for line in lines)
+    assert not any(line.rstrip().endswith("[1,") for line in lines)
+    check(run("ask", "--offline", "why did the bootstrap crash?").out)
+    check(run("ask", "how did I configure Kubernetes and Terraform and Ansible and Helm for the "
+                     "bootstrap of the warning signals model in the cluster?").out)
+
+
+def test_wrap_never_splits_a_citation() -> None:
+    from reslog.cli.results import wrap
+
+    assert wrap("fixed it [1, 2] and [2026-11-20 #3] too", 14, "", "") == [
+        "fixed it", "[1, 2] and", "[2026-11-20 #3]", "too"]
 
 
 def test_wrap_fits_words_in_cells() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +33,21 @@ def test_a_mistyped_command_gets_a_suggestion(run: Run, clock: Clock) -> None:
     assert result.code == 2
     assert result.err == "reslog: No such command 'tood'. Did you mean 'todo'? (see 'reslog --help')\n"
     assert "Did you mean" not in run("zzzz").err
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("did", "x", "--tag"), "Option '--tag' requires an argument. (see 'reslog did --help')"),
+    (("todo", "x", "-t"), "Option '-t' requires an argument. (see 'reslog todo --help')"),
+    (("search", "x", "--tag"), "Option '--tag' requires an argument. (see 'reslog search --help')"),
+    (("stats", "time", "--tag"), "Option '--tag' requires an argument. (see 'reslog stats --help')"),
+    (("did", "x", "--star=yes"), "Option '--star' does not take a value. (see 'reslog did --help')"),
+    (("--tag", "x", "did", "y"), "No such option '--tag'. (see 'reslog --help')"),
+])
+def test_an_option_error_points_at_the_help_of_its_command(run: Run, clock: Clock, args: tuple[str, ...],
+                                                            message: str) -> None:
+    result = run(*args)
+    assert result.code == 2
+    assert result.err == f"reslog: {message}\n"
 
 
 def test_text_that_starts_with_a_dash(run: Run, clock: Clock, log_dir: Path) -> None:
@@ -74,6 +90,37 @@ def test_tags_and_projects_with_counts_and_last_use(run: Run, clock: Clock) -> N
     assert ["#w2s/sweep", "1", "2026-11-26", "2026-11-26"] in [line.split() for line in tags]
     projects = run("projects").out.splitlines()
     assert projects[1].split() == ["#w2s", "3", "2026-11-27", "2026-11-26"]
+
+
+def _starts(line: str, columns: list[str]) -> list[int]:
+    """Where each of ``columns`` starts on screen, in terminal cells (wide characters take two;
+    counted here apart from reslog's own function, as a terminal does)."""
+    def cells(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    return [cells(line[:line.index(column)]) for column in columns]
+
+
+def test_tables_line_up_after_wide_characters(run: Run, clock: Clock) -> None:
+    run("did", "loader #日本語")
+    run("did", "notes #w2s")
+    run("idea", "a curriculum", "--from", "chat 🎉 日本")
+    run("idea", "a sweep", "--from", "paper")
+    tags = run("tags").out.splitlines()
+    assert [line.split()[0] for line in tags] == ["tag", "#w2s", "#日本語"]
+    # the count, then the two dates: every row's columns start at the header's cells
+    assert _starts(tags[1], ["1  2026", "2026-11-26  2026"]) == _starts(tags[2], ["1  2026", "2026-11-26  2026"])
+    assert _starts(tags[0], ["last used"]) == _starts(tags[1], ["2026-11-26  2026"])
+    by_source = [line for line in run("stats", "sources").out.splitlines() if "%" in line][:2]
+    assert by_source[0].split()[0] == "chat" and by_source[1].split()[0] == "paper"
+    assert _starts(by_source[0], ["1  "]) == _starts(by_source[1], ["1  "])
+
+
+def test_display_width_counts_wide_characters_twice_and_marks_not_at_all() -> None:
+    from reslog.cells import cells, pad
+
+    assert cells("日本語") == 6 and cells("🎉") == 2 and cells("e\u0301") == 1 and cells("👍\ufe0f") == 2
+    assert pad("日本", 6) == "日本  " and pad("7", 3, right=True) == "  7" and pad("日本語", 2) == "日本語"
 
 
 def _complete(log: Path, words: str) -> list[str]:

@@ -64,7 +64,8 @@ def test_done_twice_is_refused(run: Run, log_dir: Path, seeded: dict[str, bytes]
     written = log_files(log_dir)
     result = run("done", "1")
     assert result.code == 1
-    assert "to-do 1 on 2026-11-26 is done, not open" in result.err
+    assert result.err == ("reslog: to-do 1 on 2026-11-26 is done already; nothing changed "
+                          "('reslog reopen 1' opens it again)\n")
     assert log_files(log_dir) == written
 
 

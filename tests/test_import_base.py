@@ -87,6 +87,14 @@ def test_cli_dry_run_lists_the_pages_it_would_change(run, clock, tmp_path: Path,
     assert not (log_dir / "days").exists()
 
 
+def test_cli_counts_one_of_each_in_the_singular(run, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    journal = tmp_path / "j.txt"
+    journal.write_text("[2020-03-01 09:00] One.\n")
+    assert "Imported 1 entry (0 to-dos) into 1 day." in run("import", "jrnl", str(journal)).out
+    again = run("import", "jrnl", str(journal)).out
+    assert "Already in the log, not added again: 1 entry." in again
+
+
 NOTE_BODY = [
     "Some prose with a [link](https://example.org) and *emphasis*.",
     "",

@@ -111,7 +111,7 @@ def test_a_fifo_among_the_notes_is_left_out_with_its_reason(tmp_path: Path, log_
     _fifo(notes / "2024-03-06.md")
     result = run("import", "markdown", str(notes))  # would wait forever reading the FIFO
     assert result.code == 0, result.err
-    assert "Imported 1 entries" in result.out
+    assert "Imported 1 entry" in result.out
     assert "  2024-03-06.md: not a regular file (a FIFO); left out" in result.out
 
 

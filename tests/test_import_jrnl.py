@@ -317,7 +317,7 @@ def test_folder_day_file_without_header_and_messy_files(run: Callable[..., Any],
     (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
     result = run("import", "jrnl", str(folder))
     assert result.code == 0, result.err
-    assert "Imported 1 entries (0 to-dos) into 1 days." in result.out
+    assert "Imported 1 entry (0 to-dos) into 1 day." in result.out
     assert "  2021/02/04.txt: not valid UTF-8 (byte 22); convert it to UTF-8 and import again" in result.out
     assert "  2021/02/05.txt: empty file" in result.out
     assert "  2021/02/31.txt: not a jrnl day file" in result.out
@@ -412,7 +412,7 @@ def test_invalid_utf8_and_empty_files_are_reported(run: Callable[..., Any], cloc
     holes = tmp_path / "holes.journal"
     holes.write_text("[2020-01-01 10:00] kept\n[2020-01-02 10:00] \n\n[2020-01-03 10:00] *\n", encoding="utf-8")
     result = run("import", "jrnl", str(holes))
-    assert "Imported 1 entries (0 to-dos) into 1 days." in result.out
+    assert "Imported 1 entry (0 to-dos) into 1 day." in result.out
     assert "  holes.journal:2: empty entry\n  holes.journal:4: empty entry\n" in result.out
 
 

@@ -203,7 +203,7 @@ def test_a_note_arrives_as_written_and_a_source_twin_once(tmp_path: Path, log_di
         POST.replace("x <- 1", "x <- 1 # the source"), encoding="utf-8")
     result = run("import", "markdown", str(site))
     assert result.code == 0, result.err
-    assert "Imported 1 entries (0 to-dos) into 1 days." in result.out
+    assert "Imported 1 entry (0 to-dos) into 1 day." in result.out
     assert ("  _posts/_source/2013-02-22-semantic.Rmd: R Markdown source of _posts/2013-02-22-semantic.md, "
             "which is imported instead") in result.out
     done = _done(log_dir, "2013-02-22")

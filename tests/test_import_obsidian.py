@@ -202,7 +202,7 @@ def test_date_format_and_vault_setting(tmp_path: Path, log_dir: Path, run: Run, 
     partial = run("import", "obsidian", str(vault), "--date-format", "%m.%Y")
     assert partial.code == 2 and "does not spell a whole date" in partial.err
     good = run("import", "obsidian", str(vault), "--date-format", "%d.%m.%Y")
-    assert good.code == 0 and "Imported 1 entries" in good.out
+    assert good.code == 0 and "Imported 1 entry" in good.out
     assert "- ran the sweep [imported:: obsidian]" in _page(log_dir, "2025-02-03")
 
 

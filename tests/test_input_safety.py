@@ -88,3 +88,52 @@ def test_dir_that_is_a_file_is_the_same_error_for_every_command(run: Run, clock:
         "choose another with --dir or RESLOG_DIR\n"
     )
     assert blocker.read_text() == "not a log"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "named"),
+    [
+        (("did", "-"), b"first line\nsec\x00ond\n", "the text holds the control character U+0000"),
+        (("think", "clear \x1b[2J screen"), b"", "the text holds the control character U+001B"),
+        (("todo", "x", "-t", "w2s\x07"), b"", "a tag holds the control character U+0007"),
+        (("idea", "x", "--from", "chat\x7f"), b"", "--from holds the control character U+007F"),
+    ],
+)
+def test_control_characters_are_refused_before_carry_over(log_dir: Path, yesterday_with_a_todo: Path,
+                                                           args: tuple[str, ...], stdin: bytes,
+                                                           named: str) -> None:
+    before = log_files(log_dir)
+    done = _reslog(log_dir, *args, stdin=stdin)
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2, err
+    assert err == (f"reslog: {named}, which a page cannot keep; remove it (a stray byte of a paste or a "
+                   "binary file) and try again\n")
+    assert log_files(log_dir) == before  # today's page was not made, nothing was carried
+
+
+def test_a_nul_in_an_argument_is_refused(run: Run, clock: Clock, log_dir: Path) -> None:
+    result = run("did", "a\x00b")  # in process: a real argv cannot hold a NUL, but an API caller can
+    assert result.code == 2
+    assert result.err.startswith("reslog: the text holds the control character U+0000, which a page")
+    assert not log_dir.exists() or log_files(log_dir) == {}
+
+
+def test_a_tab_in_the_text_is_kept(run: Run, clock: Clock, log_dir: Path) -> None:
+    assert run("did", "loss\t0.31").code == 0
+    assert "- 09:12 loss\t0.31\n" in day_file(log_dir, "2026-11-26").read_text(encoding="utf-8")
+
+
+def test_a_run_shows_a_control_character_of_its_command_as_a_space(run: Run, clock: Clock,
+                                                                    log_dir: Path) -> None:
+    result = run("run", "--", sys.executable, "-c", "pass", "a\x1bb")
+    assert result.code == 0, result.err
+    page = day_file(log_dir, "2026-11-26").read_text(encoding="utf-8")
+    assert "\x1b" not in page
+    assert " -c pass 'a b'`" in page
+
+
+def test_import_keeps_its_own_rules_for_control_characters(run: Run, clock: Clock, tmp_path: Path) -> None:
+    journal = tmp_path / "j.txt"
+    journal.write_text("[2020-03-01 09:00] bell \x07 in an old note\n", encoding="utf-8")
+    result = run("import", "jrnl", str(journal))
+    assert result.code == 0 and "Imported 1 entry" in result.out, result.err

@@ -225,7 +225,7 @@ def test_write_tools_append_and_cite(log: Log) -> None:
         done = await call(client, "done", number=1)
         assert "Email Yitao" in done["text"]
         again = await error(client, "done", number=1)  # a second call changes nothing
-        assert "not open" in again
+        assert "is done already; nothing changed" in again
         found = await call(client, "search", query="diverged step 900")
         hit = found["results"][0]  # lines moved down with the to-do: citations are always current
         assert "diverged at step 900" in line_of(log, hit["file"], hit["line"])

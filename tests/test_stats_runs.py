@@ -88,6 +88,11 @@ def test_scope_and_no_runs(runs_log: Path) -> None:
     assert runs.render(empty) == [str(empty["message"])]
 
 
+def test_one_run_is_counted_in_the_singular(runs_log: Path) -> None:
+    one = _result(runs_log, until=dt.date(2026, 11, 16))
+    assert runs.render(one)[0] == "1 run (1 ok)"
+
+
 def test_stats_runs_on_the_command_line(run: Run, clock: Clock, runs_log: Path, tmp_path: Path) -> None:
     text = run("stats", "runs")
     assert text.code == 0

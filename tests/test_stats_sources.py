@@ -127,7 +127,7 @@ def test_only_starred(log_dir: Path) -> None:
     result = sources.compute(data.load(Log(log_dir), TODAY))
     assert result["ideas"] == 0 and result["starred_by_source"] == {"(no source)": 1}
     lines = sources.render(result)
-    assert lines[0] == "no ideas in scope" and lines[1] == "1 starred entries by source:"
+    assert lines[0] == "no ideas in scope" and lines[1] == "1 starred entry by source:"
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

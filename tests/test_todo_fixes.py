@@ -35,6 +35,46 @@ def test_reopen_puts_a_done_or_dropped_todo_back(run: Run, clock: Clock, log_dir
     assert again.code == 1 and again.err == "reslog: to-do 2 on 2026-11-26 is open already\n"
 
 
+@pytest.mark.parametrize(("state", "command", "message"), [
+    ("x", "done", "is done already; nothing changed ('reslog reopen 1' opens it again)"),
+    ("-", "drop", "is dropped already; nothing changed ('reslog reopen 1' opens it again)"),
+    ("x", "drop", "is done, and only open to-dos can be dropped; open it again with 'reslog reopen 1' first"),
+    ("-", "defer", "is dropped, and only open to-dos can be deferred; open it again with 'reslog reopen 1' "
+     "first"),
+    ("-", "start", "is dropped, and only open to-dos can be timed; open it again with 'reslog reopen 1' first"),
+    ("?", "done", "is marked [?], which reslog does not change; edit the page with 'reslog edit'"),
+    ("?", "start", "is marked [?], which reslog does not change; edit the page with 'reslog edit'"),
+])
+def test_a_todo_that_is_not_open_is_refused_saying_its_state_once(
+    run: Run, clock: Clock, log_dir: Path, state: str, command: str, message: str,
+) -> None:
+    path = day_file(log_dir, DAY)
+    path.parent.mkdir(parents=True)
+    path.write_text(f"## What to do next\n- [{state}] write\n", encoding="utf-8")
+    result = run(command, "1")
+    assert result.code == 1
+    assert result.err == f"reslog: to-do 1 on {DAY} {message}\n"
+
+
+def test_a_refusal_on_another_day_names_that_day_in_its_hint(run: Run, clock: Clock, log_dir: Path) -> None:
+    path = day_file(log_dir, "2026-11-25")
+    path.parent.mkdir(parents=True)
+    path.write_text("## What to do next\n- [x] write\n", encoding="utf-8")
+    result = run("done", "1", "--date", "2026-11-25")
+    assert result.err == ("reslog: to-do 1 on 2026-11-25 is done already; nothing changed "
+                          "('reslog reopen 1 --date 2026-11-25' opens it again)\n")
+
+
+def test_a_carried_copy_is_refused_pointing_at_its_later_page(run: Run, clock: Clock, log_dir: Path) -> None:
+    clock.set("2026-11-25T09:00")
+    run("todo", "carried one")
+    clock.set("2026-11-26T09:00")
+    run("today")  # carries it: the 25th keeps a [>] copy
+    result = run("drop", "1", "--date", "2026-11-25")
+    assert result.err == ("reslog: to-do 1 on 2026-11-25 was carried to a later page ([>]); act on it there "
+                          "(see 'reslog todos')\n")
+
+
 def test_reopen_in_the_core_refuses_a_deferred_copy(clock: Clock, log_dir: Path) -> None:
     log = Log(log_dir)
     from reslog.capture import Capture, add_entry
@@ -65,6 +105,15 @@ def test_defer_defaults_to_tomorrow_and_refuses_the_past(run: Run, clock: Clock,
     assert run("defer", "1").out == "Deferred: 1 write, to Friday 27 November 2026\n"
     past = run("defer", "1", "--to", "yesterday")
     assert past.code == 2 and "give a day after today" in past.err
+
+
+def test_defer_refusal_hints_from_today_not_a_fixed_date(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("todo", "write")
+    clock.set("2027-03-10T09:00")  # a hint written as a calendar date would be in the past by now
+    past = run("defer", "1", "--to", "2027-03-01")
+    assert past.code == 2
+    assert past.err == ("reslog: cannot defer to 2027-03-01: give a day after today (2027-03-10), such as "
+                        "tomorrow, 'next monday' or a later YYYY-MM-DD\n")
     clock.set("2026-11-27T08:00")
     assert run("todos").out.startswith("  1 [ ] write")
 

@@ -161,7 +161,7 @@ def test_tick_timer_drop_and_defer(server: Server, log_dir: Path, fixed_clock: l
     ("done", {"n": "1", "expect": "Something else"}, "is no longer &#39;Something else&#39;"),
     ("done", {"n": "1", "expect": "Rerun", "took": "soon"}, "cannot read &#39;soon&#39; as a duration"),
     ("done", {"n": "one"}, "cannot read &#39;one&#39; as a to-do number"),
-    ("drop", {"n": "2", "expect": "Old"}, "is done, not open"),
+    ("drop", {"n": "2", "expect": "Old"}, "is done, and only open to-dos can be dropped"),
     ("stop", {}, "no timer is running"),
     ("start", {"n": "1", "expect": "Rerun", "date": "2026-11-25"}, "a timer runs on today&#39;s to-dos only"),
     ("defer", {"n": "1", "expect": "Rerun", "to": "2026-11-20"}, "cannot defer to 2026-11-20: give a day after"),

@@ -78,13 +78,24 @@ class Captured(Record):
         self.body = body
 
 
+#: Control characters a capture refuses: C0 but tab and line ends (the text's lines), DEL and C1.
+#: A NUL or an escape sequence pasted into a page would stay there, invisible or acting on the
+#: terminal of whoever reads the file; importers keep their own rules (reslog.importers).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _writable(value: str, what: str) -> str:
-    """``value``, if it can be written to a page as UTF-8 (text Python read from bytes that were
-    not UTF-8 holds lone surrogates, and would fail only at the write, after carry-over)."""
+    """``value``, if it can be written to a page: UTF-8 (text Python read from bytes that were
+    not UTF-8 holds lone surrogates, and would fail only at the write, after carry-over) and
+    free of control characters. Checked before anything is written."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise InputError(f"{what} is not valid UTF-8; check the terminal's encoding (locale)") from None
+    control = _CONTROL.search(value)
+    if control is not None:
+        raise InputError(f"{what} holds the control character U+{ord(control.group()):04X}, which a page "
+                         "cannot keep; remove it (a stray byte of a paste or a binary file) and try again")
     return value
 
 

@@ -130,15 +130,32 @@ def _pick(page: Page, day: dt.date, number: int, expect: str | None = None) -> E
     return entry
 
 
-def _pick_open(page: Page, day: dt.date, number: int, expect: str | None, hint: str) -> Entry:
-    """To-do ``number``, refused unless it is open; ``hint`` ends the refusal."""
+#: What each action that needs an open to-do does to it, as its refusals say it.
+_DONE_TO = {"done": "marked done", "drop": "dropped", "defer": "deferred", "start": "timed"}
+
+
+def _pick_open(page: Page, day: dt.date, today: dt.date, number: int, expect: str | None,
+               action: str) -> Entry:
+    """To-do ``number``, refused unless it is open (``action`` is a key of :data:`_DONE_TO`)."""
     entry = _pick(page, day, number, expect)
     if entry.state != OPEN:
-        raise TodoError(
-            f"to-do {number} on {day.isoformat()} is {TASK_STATES.get(entry.state or '', 'not open')}"
-            f", not open; {hint}"
-        )
+        raise TodoError(_not_open(number, day, today, entry.state or "", action))
     return entry
+
+
+def _not_open(number: int, day: dt.date, today: dt.date, state: str, action: str) -> str:
+    """The refusal of ``action`` on a to-do that is not open: its state, said once, and what to do."""
+    todo = f"to-do {number} on {day.isoformat()}"
+    if state == DEFERRED:
+        return f"{todo} was carried to a later page ([>]); act on it there (see 'reslog todos')"
+    name = TASK_STATES.get(DONE if state == "X" else state)
+    if name is None:
+        return f"{todo} is marked [{state}], which reslog does not change; edit the page with 'reslog edit'"
+    reopen = f"'reslog reopen {number}{'' if day == today else ' --date ' + day.isoformat()}'"
+    if _DONE_TO[action].endswith(name):
+        return f"{todo} is {name} already; nothing changed ({reopen} opens it again)"
+    return (f"{todo} is {name}, and only open to-dos can be {_DONE_TO[action]}; "
+            f"open it again with {reopen} first")
 
 
 def _took_with(body: str, entry: Entry, minutes: int) -> str:
@@ -199,7 +216,7 @@ def finish(
     result: list[TimerResult] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick_open(page, day, number, expect, "see the open ones with 'reslog todos'")
+        entry = _pick_open(page, day, today, number, expect, "done")
         body = markdown.set_state(markdown.line_body(page, entry.index), DONE)
         minutes = 0
         start = started_at(entry)
@@ -225,7 +242,7 @@ def drop(log: Log, day: dt.date, today: dt.date, number: int, expect: str | None
     dropped: list[Entry] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick_open(page, day, number, expect, "only open to-dos can be dropped")
+        entry = _pick_open(page, day, today, number, expect, "drop")
         body = markdown.set_state(markdown.line_body(page, entry.index), DROPPED)
         dropped.append(entry)
         return markdown.replace_line(page, entry.index, markdown.remove_field(body, STARTED))
@@ -281,12 +298,13 @@ def defer(
     be lost), but ``todos`` does not list it as due before that day.
     """
     if to <= today:
-        raise InputError(f"cannot defer to {to.isoformat()}: give a day after today (tomorrow, "
-                         "'next monday', 2026-12-01)")
+        # the hint is relative to today, never a fixed date that would one day be in the past itself
+        raise InputError(f"cannot defer to {to.isoformat()}: give a day after today ({today.isoformat()}), "
+                         "such as tomorrow, 'next monday' or a later YYYY-MM-DD")
     deferred: list[Entry] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick_open(page, day, number, expect, "only open to-dos can be deferred")
+        entry = _pick_open(page, day, today, number, expect, "defer")
         body = markdown.set_field(markdown.line_body(page, entry.index), SCHEDULED, to.isoformat())
         new = markdown.replace_line(page, entry.index, body)
         deferred.append(new.tasks()[number - 1])
@@ -329,9 +347,7 @@ def start(
     started: list[Started] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick(page, today, number, expect)
-        if entry.state != OPEN:
-            raise TodoError(f"to-do {number} is not open; start an open one (see 'reslog todos')")
+        entry = _pick_open(page, today, today, number, expect, "start")
         current = running(page)
         stopped = None
         if current is not None and current.started is not None:

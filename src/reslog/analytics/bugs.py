@@ -49,6 +49,7 @@ from statistics import median
 from typing import Any
 
 from reslog.analytics.data import Data, cite
+from reslog.cells import cells, pad
 from reslog.model import FIELD_VALUE
 from reslog.search import Hit
 from reslog.words import plural
@@ -356,10 +357,10 @@ def render(result: dict[str, Any]) -> list[str]:
         return [result.get("message", "no bug entries in scope yet")]
     lines = [f"{plural(result['bugs'], 'bug')} in {plural(len(result['categories']), 'category')}; "
              f"{result['fixed']} linked to a fix, median {_fmt_days(result['median_days_to_fix'])} to fix"]
-    width = max(len(c["label"]) for c in result["categories"])
+    width = max(cells(c["label"]) for c in result["categories"])
     for c in result["categories"]:
         ex = c["examples"][-1]
-        lines.append(f"  {c['label']:<{width}}  {c['count']:>4}  {c['trend']:<7}  "
+        lines.append(f"  {pad(c['label'], width)}  {c['count']:>4}  {c['trend']:<7}  "
                      f"fix {_fmt_days(c['median_days_to_fix']):>6}  {c['first']}..{c['last']}")
         lines.append(f"  {'':<{width}}    e.g. {ex['date']} {ex['text'][:70]}  ({ex['file']}:{ex['line']})")
     return lines

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from reslog.analytics.data import Data, cite, iso_week
 from reslog.dates import format_elapsed, parse_elapsed
 from reslog.model import FIELD_VALUE, STAR
+from reslog.words import plural
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -163,7 +164,7 @@ def render(result: dict[str, Any]) -> list[str]:
     if result["message"]:
         return [result["message"]]
     statuses = ", ".join(f"{n} {status}" for status, n in result["statuses"].items())
-    lines = [f"{result['runs']} runs ({statuses})"]
+    lines = [f"{plural(result['runs'], 'run')} ({statuses})"]
     rate = result["failure_rate"]
     if rate["share"] is not None:
         lines.append(f"Failure rate: {100 * rate['share']:.0f}% ({rate['failed']} of {rate['finished']} "

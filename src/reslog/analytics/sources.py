@@ -32,6 +32,7 @@ from typing import Any
 
 from reslog.analytics.bugs import rough_words
 from reslog.analytics.data import Data, cite
+from reslog.cells import pad
 from reslog.model import FIELD_VALUE
 from reslog.search import Hit
 from reslog.words import plural
@@ -159,11 +160,12 @@ def render(result: dict[str, Any]) -> list[str]:
     if "message" in result:
         return [result["message"]]
     lines: list[str] = []
-    for title, key, total in (("ideas", "ideas_by_source", result["ideas"]),
-                              ("starred entries", "starred_by_source", result["starred"])):
-        lines.append(f"{total} {title} by source:" if total else f"no {title} in scope")
+    tallies = ((("idea", "ideas"), "ideas_by_source", result["ideas"]),
+               (("starred entry", "starred entries"), "starred_by_source", result["starred"]))
+    for (one, many), key, total in tallies:
+        lines.append(f"{plural(total, one, many)} by source:" if total else f"no {many} in scope")
         for source, n in list(result[key].items())[:12]:
-            lines.append(f"  {source:<24} {n:>5}  {100 * n / total:5.1f}%")
+            lines.append(f"  {pad(source, 24)} {n:>5}  {100 * n / total:5.1f}%")
         if len(result[key]) > 12:
             lines.append(f"  ... and {plural(len(result[key]) - 12, 'more source')}")
     if result["ideas"]:

@@ -40,6 +40,7 @@ from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 from reslog.analytics.data import Data, cite
+from reslog.cells import pad
 from reslog.words import plural
 
 if TYPE_CHECKING:
@@ -224,7 +225,7 @@ def render(result: dict[str, Any]) -> list[str]:
             parts = sorted(result[key].items(), key=lambda item: (-item[1]["n"], item[0]))
             if parts:
                 lines.append(f"{title}:")
-                lines += [f"  {name:<20} {_ratio_text(part)}" for name, part in parts[:10]]
+                lines += [f"  {pad(name, 20)} {_ratio_text(part)}" for name, part in parts[:10]]
                 if len(parts) > 10:
                     lines.append(f"  … and {len(parts) - 10} more (see --json)")
         trend = result["trend"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -66,14 +67,14 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
     if found.scope is not None:
         click.echo(style(f"Time scope: {found.scope.label}", dim=True))
     if found.abstained:
-        click.echo(result.text)
+        _paragraphs(result.text)
         if result.citations:
             click.echo("Nearest entries:")
             for quote in result.citations:
                 _quote(f"{quote.date}  {quote.text}", quote)
         return
     if result.generated:
-        click.echo(result.text)
+        _paragraphs(result.text)
         click.echo("")
         for n, quote in enumerate(result.citations, 1):
             _quote(f"{quote.date}  {quote.text}", quote, f"[{n}] ")
@@ -84,18 +85,44 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
             _quote(quote.text, quote)
 
 
+def _room() -> int | None:
+    """The width to wrap the answer to, as search cuts to it: the terminal's, or $COLUMNS when
+    it is set; None to a pipe without $COLUMNS, where each line stays whole, as scripts read it."""
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        return None
+    from reslog.cli.results import width
+
+    return width()
+
+
+def _paragraphs(text: str) -> None:
+    """The answer's own text (a written answer, an abstention), each line wrapped between words
+    (a citation such as ``[2, 3]`` is never split) under its own indent."""
+    room = _room()
+    if room is None:
+        click.echo(text)
+        return
+    from reslog.cli.results import wrap
+
+    for paragraph in text.split("\n"):
+        indent = paragraph[: len(paragraph) - len(paragraph.lstrip())]
+        for line in wrap(paragraph, room, indent, indent):
+            click.echo(line)
+
+
 def _quote(text: str, quote: Quote, indent: str = "  ") -> None:
-    """One quote and its dim citation: on a terminal, wrapped between words to its width under a
-    hanging indent (a 60-word sentence of an imported note otherwise breaks mid-word at the
-    edge); to a pipe, one line, as scripts read it."""
+    """One quote and its dim citation, wrapped between words to the width (see :func:`_room`)
+    under a hanging indent (a 60-word sentence of an imported note otherwise breaks mid-word at
+    the edge); to a pipe, one line, as scripts read it."""
     citation = f"{quote.file}:{quote.line}"
-    if not sys.stdout.isatty():
+    room = _room()
+    if room is None:
         click.echo(f"{indent}{text}  " + style(citation, dim=True))
         return
-    from reslog.cli.results import width, wrap
+    from reslog.cli.results import wrap
 
     hang = " " * (len(indent) + 2)
-    for line in wrap(text, width(), indent, hang, style(citation, dim=True), len(citation)):
+    for line in wrap(text, room, indent, hang, style(citation, dim=True), len(citation)):
         click.echo(line)
 
 

@@ -19,6 +19,7 @@ from reslog.importers.base import ImportOptions, apply, check_source
 from reslog.model import KINDS
 from reslog.search import Filters, Hit
 from reslog.store import Log
+from reslog.words import plural
 
 #: FORMAT -> the module whose ``read(path, options)`` reads it.
 IMPORTERS = {
@@ -63,10 +64,11 @@ def import_cmd(
     verb = "Would import" if dry_run else "Imported"
     if dry_run:
         for day, count in report.added:
-            echo(f"  {log.day_name(day)}: +{count} {'entry' if count == 1 else 'entries'}")
-    echo(f"{verb} {report.entries} entries ({report.todos} to-dos) into {len(report.days)} days.")
+            echo(f"  {log.day_name(day)}: +{plural(count, 'entry')}")
+    echo(f"{verb} {plural(report.entries, 'entry')} ({plural(report.todos, 'to-do')}) "
+         f"into {plural(len(report.days), 'day')}.")
     if report.already:
-        echo(f"Already in the log, not added again: {report.already} entries.")
+        echo(f"Already in the log, not added again: {plural(report.already, 'entry')}.")
     if report.skipped:
         echo(f"Skipped {len(report.skipped)}:")
         for skip in report.skipped:

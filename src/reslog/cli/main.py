@@ -79,6 +79,18 @@ class LazyGroup(click.Group):
             raise click.UsageError(f"No such command '{name}'.{hint}", ctx)
         return super().resolve_command(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            # click's option parser raises "Option '--tag' requires an argument" without a
+            # context, so the error would point at 'reslog --help' instead of the command's own
+            if exc.ctx is None and ctx.invoked_subcommand is not None:
+                command = self.get_command(ctx, ctx.invoked_subcommand)
+                if command is not None:
+                    exc.ctx = click.Context(command, info_name=ctx.invoked_subcommand, parent=ctx)
+            raise
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
         if target is None:

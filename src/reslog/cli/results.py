@@ -19,8 +19,8 @@ screen. Free of click: the search command runs on the fast path.
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from reslog.cells import cells, char_cells
 from reslog.chunks import FIELD, without_html
 from reslog.cli.style import style
 from reslog.search import STOPWORDS
@@ -46,19 +46,6 @@ def width() -> int:
     return max(40, shutil.get_terminal_size((PIPE_WIDTH, 24)).columns)
 
 
-def cells(text: str) -> int:
-    """How many terminal cells ``text`` takes (wide East Asian characters take two)."""
-    if text.isascii():
-        return len(text)
-    return sum(_cell(ch) for ch in text)
-
-
-def _cell(ch: str) -> int:
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
 def cut(text: str, room: int, around: int = 0) -> str:
     """``text`` cut to ``room`` cells, keeping position ``around`` in view; ``…`` marks a cut."""
     if cells(text) <= room:
@@ -73,12 +60,16 @@ def cut(text: str, room: int, around: int = 0) -> str:
     out = head
     used = cells(head)
     for ch in text[start:]:
-        size = _cell(ch)
+        size = char_cells(ch)
         if used + size > room - 1:
             return out + _ELLIPSIS
         out += ch
         used += size
     return out
+
+
+#: A word, where a citation (``[2, 3]``, ``[2026-11-20 #3]``) counts as one: never broken inside.
+_WORD = re.compile(r"(?:\[(?:\d+(?:,\s*\d+)*|\d{4}-\d{2}-\d{2}(?:\s+#\d+)?)\]|\S)+")
 
 
 def wrap(
@@ -87,11 +78,11 @@ def wrap(
     """``text`` in lines of at most ``room`` cells, broken between words: the first line opens
     with ``indent``, the others with ``hang``; ``tail`` (``tail_cells`` wide on screen, e.g. a
     styled citation) ends the last line two cells after the text, or takes a line of its own.
-    A word longer than a line (a URL) is a line of its own, not cut."""
+    A word longer than a line (a URL, a path) is a line of its own, not cut; so is a citation."""
     lines: list[str] = []
     words: list[str] = []
     lead, used = indent, cells(indent)
-    for word in text.split():
+    for word in _WORD.findall(text):
         size = cells(word)
         if words and used + 1 + size > room:
             lines.append(lead + " ".join(words))

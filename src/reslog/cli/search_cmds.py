@@ -11,7 +11,7 @@ from reslog.cli.capture_cmds import click_option
 from reslog.cli.context import log_of
 from reslog.cli.options import HELP, options_of
 from reslog.index import Index
-from reslog.words import plural
+from reslog.words import noun_for, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -94,7 +94,8 @@ def _embed(index: Index) -> EmbedReport | None:
         from reslog.settings import load
 
         done = coverage(index, backends.name_of(load(index.log).embed_model))
-        click.echo(f"\nreslog: stopped; {done.embedded:,} of {done.total:,} passages are embedded and kept. "
+        share = f"{done.embedded:,} of {done.total:,} {noun_for(done.total, 'passage')}"
+        click.echo(f"\nreslog: stopped; {share} are embedded and kept. "
                    "`reslog reindex` (or any search, in the background) goes on from there.", err=True)
         raise SystemExit(130) from None
     if found.hint:

@@ -9,10 +9,12 @@ import json
 import click
 from click.shell_completion import CompletionItem
 
+from reslog.cells import cells, pad
 from reslog.cli import context
 from reslog.cli.context import log_of
 from reslog.dates import parse_range
 from reslog.store import Log, default_root
+from reslog.words import plural
 
 _SINCE = click.option("--since", metavar="WHEN", help="From this day, month, year, ISO week or phrase on.")
 _UNTIL = click.option("--until", metavar="WHEN", help="Up to this day, month, year, ISO week or phrase.")
@@ -36,10 +38,10 @@ def _listing(which: str, since: str | None, until: str | None, as_json: bool) ->
     if not uses:
         click.echo(f"No {which} yet. Tag an entry with #project or -t project.")
         return
-    width = max(len(use.name) for use in uses) + 1
-    click.echo(f"{'tag' if which == 'tags' else 'project':<{width}}  entries  last used   first used")
+    width = max(cells(use.name) for use in uses) + 1
+    click.echo(f"{pad('tag' if which == 'tags' else 'project', width)}  entries  last used   first used")
     for use in uses:
-        click.echo(f"#{use.name:<{width - 1}}  {use.entries:>7}  {use.last}  {use.first}")
+        click.echo(f"{pad('#' + use.name, width)}  {use.entries:>7}  {use.last}  {use.first}")
 
 
 @click.command("tags")
@@ -85,7 +87,7 @@ def complete_tags(ctx: click.Context, param: click.Parameter, incomplete: str) -
             uses = vocabulary.tags(index)
     except Exception:  # completion must never fail loudly
         return []
-    return [CompletionItem(use.name, help=f"{use.entries} entries, last {use.last}")
+    return [CompletionItem(use.name, help=f"{plural(use.entries, 'entry')}, last {use.last}")
             for use in uses if use.name.lower().startswith(typed)]
 
 

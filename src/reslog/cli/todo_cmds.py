@@ -23,7 +23,7 @@ from reslog.cli.tags_cmds import complete_todos
 from reslog.dates import format_duration, long_date, parse_duration
 from reslog.errors import LongTimerError, PageError, TodoError
 from reslog.store import Log
-from reslog.words import plural
+from reslog.words import noun_for, plural
 
 _DATE = click.option("--date", "on_date", metavar="DATE",
                      help="Act on another day's page (default: today).")
@@ -197,7 +197,8 @@ def _embedding_status(log: Log) -> None:
     found = worker.progress(log)
     if found is None:
         return
-    share = f"{found.done:,} of {found.total:,} passages ({found.done / max(found.total, 1):.0%})"
+    passages = noun_for(found.total, "passage")
+    share = f"{found.done:,} of {found.total:,} {passages} ({found.done / max(found.total, 1):.0%})"
     if found.alive and not found.total:
         click.echo("Embedding for meaning search: starting.")
     elif found.error:

@@ -76,6 +76,7 @@ from reslog.exporters.select import ExportOptions
 from reslog.markup import GLYPHS, Markup
 from reslog.model import FIELD_VALUE
 from reslog.search import Hit
+from reslog.words import plural
 
 __all__ = ["tag_file", "write"]
 
@@ -457,7 +458,7 @@ class _Site:
             for h in self.hits
         ]
         data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-        return f"/* reslog search index: {len(rows)} entries */\nwindow.RESLOG_SEARCH = {data};\n"
+        return f"/* reslog search index: {plural(len(rows), 'entry')} */\nwindow.RESLOG_SEARCH = {data};\n"
 
 
 def _parent(key: str, tags: dict[str, list[Hit]]) -> str | None:

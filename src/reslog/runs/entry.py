@@ -32,6 +32,10 @@ STATUSES = ("running", "ok", "failed", "killed", "lost")
 _SPAN = re.compile(r"^(`++)(.*?)\1(?!`)")
 
 
+#: Line ends and the control characters a capture refuses (reslog.capture): tab stays.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
 def _quote(arg: str) -> str:
     """An argument as a person would type it for a POSIX shell: bare if it can be, else in single
     quotes, else in double quotes if nothing in it is special there, else as shlex quotes it."""
@@ -45,8 +49,9 @@ def _quote(arg: str) -> str:
 
 def command_line(argv: list[str]) -> str:
     """The command as a person types it, on one line (reading it with ``shlex.split`` gives
-    ``argv`` back, but for a newline inside an argument, shown as a space)."""
-    return " ".join(_quote(arg) for arg in argv).replace("\r", " ").replace("\n", " ")
+    ``argv`` back, but for a newline or another control character inside an argument, shown as a
+    space: a capture refuses them, and the command has run with its own argv)."""
+    return _CONTROL.sub(" ", " ".join(_quote(arg) for arg in argv))
 
 
 def code_span(text: str) -> str:
