@@ -47,7 +47,7 @@ ALLOWED: dict[str, set[str]] = {
 }
 # Subpackages: every module in them may import these (and its own package).
 PACKAGES: dict[str, set[str]] = {
-    "importers": {"records", "model", "markdown", "dates", "errors", "store", "importers"},
+    "importers": {"records", "model", "markdown", "dates", "errors", "store", "importers", "words"},
     "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters",
                   "counts", "words", "markup"},
     "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",

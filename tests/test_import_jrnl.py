@@ -262,7 +262,7 @@ def test_edge_cases_match_jrnl(run: Callable[..., Any], clock: Any, log_dir: Pat
     theirs = jrnl_export(tmp_path / "jrnl", journal, config)
     result = run("import", "jrnl", str(journal), "--config", str(config))
     assert result.code == 0, result.err
-    assert "edge.journal:1: text before the first dated entry (1 lines)" in result.out
+    assert "edge.journal:1: text before the first dated entry (1 line)" in result.out
     mine = written(log_dir)
     assert len(mine) == 8
     assert_same(mine, theirs)

@@ -352,7 +352,7 @@ def test_stats_journal_calendar_render(server: Server) -> None:
     journal = server.browser("GET", "/journal", htmx=False).text
     assert "Thursday 26 November 2026" in journal and "loader off by one" in journal
     calendar = server.browser("GET", "/calendar?year=2026", htmx=False).text
-    assert '<a href="/day/2026-11-26"><rect class="h1"' in calendar and "1 days logged" in calendar
+    assert '<a href="/day/2026-11-26"><rect class="h1"' in calendar and "1 day logged, " in calendar
 
 
 def test_a_day_without_a_page_and_a_bad_date(server: Server) -> None:

@@ -72,6 +72,7 @@ from reslog import markdown
 from reslog.errors import InputError, ReslogError, notify
 from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped, read_bytes, source_files
 from reslog.records import Record
+from reslog.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -399,9 +400,9 @@ def parse_journal(
     day_first, either = numeric_order(free)
     if warn and either and not day_first:
         notify(
-            f"{either} dates of the journal, such as {_ambiguous(free)}, could be day or month first; "
-            "they were read month first, as jrnl does. If they are day first, give the jrnl config "
-            "(its timeformat) with --config"
+            f"{plural(either, 'date')} of the journal, such as {_ambiguous(free)}, could be day or "
+            "month first; they were read month first, as jrnl does. If they are day first, give the "
+            "jrnl config (its timeformat) with --config"
         )
     for match in headers:
         date = parse_date(match.group(1), timeformat, day_first)
@@ -547,7 +548,8 @@ def read_text(
                                        " (give the jrnl config with --config if it sets another timeformat)"))
         return []
     if lead.strip():
-        skipped.append(Skipped(f"{origin}:1", f"text before the first dated entry ({lead_lines} lines)"))
+        lead_text = f"text before the first dated entry ({plural(lead_lines, 'line')})"
+        skipped.append(Skipped(f"{origin}:1", lead_text))
     items = []
     for entry in entries:
         if not entry.title.strip() and not entry.body.strip():

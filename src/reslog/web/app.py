@@ -39,6 +39,7 @@ from reslog.store import Log, content_hash, take_written
 from reslog.sync.trigger import after_write
 from reslog.web.reader import Reader
 from reslog.web.security import Guard, Keys, allowed_hosts
+from reslog.words import plural
 
 __all__ = ["Context", "create_app", "file_stamp"]
 
@@ -65,6 +66,7 @@ class Context:
             lstrip_blocks=True,
         )
         self.templates.globals["version"] = __version__
+        self.templates.filters["plural"] = plural  # {{ n | plural("day") }}: "1 day", "2 days"
 
 
 def _wants_json(request: Request) -> bool:
