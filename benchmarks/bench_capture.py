@@ -212,7 +212,8 @@ def main() -> int:
     print_table(rows)
     print(f"(machine: {os.cpu_count()} cores, {platform.machine()}, Python "
           f"{platform.python_version()}; runs: {args.runs}, jrnl runs: {args.jrnl_runs}; "
-          f"the 10-year capture's first run carried {carried} open to-do{"" if carried == 1 else "s"}; {dt.date.today()})")
+          f"the 10-year capture's first run carried {carried} open to-do{'' if carried == 1 else 's'}; "
+          f"{dt.date.today()})")
     return 0
 
 
