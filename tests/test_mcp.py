@@ -354,6 +354,28 @@ def test_malformed_requests_get_protocol_errors_on_a_clean_stdout(log: Log) -> N
     assert b"serving" in err
 
 
+@pytest.mark.parametrize("tool", ["capture", "todo"])
+def test_a_write_then_the_end_of_the_input_is_answered_before_the_server_exits(log: Log, tool: str) -> None:
+    """A client that writes a request and closes stdin at once gets its answer: the SDK cancels
+    what is still running at the end of the input, which lost the answer (the write was made)."""
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+            "name": tool, "arguments": {"text": f"written by {tool} as stdin closed"}}},
+    ]
+    done = subprocess.run([sys.executable, "-m", "reslog", "mcp", "--write"], env=_env(log.root),
+                          input=b"".join(json.dumps(m).encode() + b"\n" for m in messages),
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    replies = {reply["id"]: reply for reply in map(json.loads, done.stdout.splitlines())}
+    assert sorted(replies) == [1, 2]
+    added = replies[2]["result"]["structuredContent"]
+    assert not replies[2]["result"].get("isError")
+    assert f"written by {tool} as stdin closed" in line_of(log, added["file"], added["line"])
+
+
 def test_no_log_no_server(tmp_path: Path) -> None:
     missing = tmp_path / "typo"
     done = subprocess.run([sys.executable, "-m", "reslog", "--dir", str(missing), "mcp"], env=_env(missing),

@@ -75,6 +75,9 @@ def _lines(log: Log, run: ledger.Run) -> list[str]:
     if run.reason:
         lines.append(f"        reason: {run.reason}")
     lines += [f"        {text}" for text in run.outcomes]
+    unkept = ledger.changes_not_kept(log, run)
+    if unkept:
+        lines.append("        " + style(unkept, fg="yellow"))
     return lines
 
 

@@ -314,15 +314,87 @@ def _unreadable(line: Any) -> Any:
     return ident if isinstance(ident, (int, str)) and not isinstance(ident, bool) else _NO_ID
 
 
+#: At the end of the input, how long the requests still being answered are waited for.
+_DRAIN_SECONDS = 120.0
+
+
+class _InFlight:
+    """The ids of the requests read and not yet answered (nor cancelled by the client)."""
+
+    def __init__(self) -> None:
+        import anyio
+
+        self._ids: set[int | str] = set()
+        self._settled = anyio.Event()
+        self._settled.set()
+
+    def read(self, item: Any) -> None:
+        """Note a message read: a request to answer, or the cancelling of one."""
+        import anyio
+        from mcp.types import JSONRPCNotification, JSONRPCRequest
+
+        message = getattr(item, "message", None)
+        if isinstance(message, JSONRPCRequest):
+            if not self._ids:
+                self._settled = anyio.Event()
+            self._ids.add(message.id)
+        elif isinstance(message, JSONRPCNotification) and message.method == "notifications/cancelled":
+            self.discard((message.params or {}).get("requestId"))
+
+    def discard(self, ident: object) -> None:
+        if isinstance(ident, (int, str)) and ident in self._ids:
+            self._ids.discard(ident)
+            if not self._ids:
+                self._settled.set()
+
+    async def settled(self) -> None:
+        await self._settled.wait()
+
+
+class _Answered:
+    """The stdio transport's outgoing stream, telling :class:`_InFlight` of each answer sent."""
+
+    def __init__(self, inner: Any, inflight: _InFlight) -> None:
+        self._inner = inner
+        self._inflight = inflight
+
+    async def send(self, item: Any) -> None:
+        from mcp.types import JSONRPCError, JSONRPCResponse
+
+        await self._inner.send(item)
+        message = getattr(item, "message", None)
+        if isinstance(message, (JSONRPCResponse, JSONRPCError)):
+            self._inflight.discard(message.id)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> _Answered:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
 class _Answering:
     """The stdio transport's incoming messages, with every line that is not a JSON-RPC message
     answered at once with the JSON-RPC error for it (-32700 parse error, -32600 invalid request,
     ``id`` null, as JSON-RPC 2.0 asks). The SDK itself only logs such lines and says nothing, which
-    leaves a client waiting for an answer that never comes."""
+    leaves a client waiting for an answer that never comes.
 
-    def __init__(self, inner: Any, write: Any) -> None:
+    The end of the input is passed on only once every request read has been answered: the SDK
+    cancels the requests still running when its input ends, so a client that writes a request and
+    closes stdin at once (``echo ... | reslog mcp --write``) would get no answer, though a capture
+    already on its way to the page may still be written. A request the client cancels
+    (``notifications/cancelled``) is not waited for."""
+
+    def __init__(self, inner: Any, write: Any, inflight: _InFlight | None = None) -> None:
         self._inner = inner
         self._write = write
+        self._inflight = inflight or _InFlight()
 
     @property
     def last_context(self) -> Any:
@@ -349,8 +421,20 @@ class _Answering:
         from pydantic import ValidationError
 
         while True:
-            item = await self._inner.__anext__()
+            try:
+                item = await self._inner.__anext__()
+            except StopAsyncIteration:
+                import anyio
+
+                with anyio.move_on_after(_DRAIN_SECONDS) as waited:
+                    await self._inflight.settled()
+                if waited.cancelled_caught:
+                    logging.getLogger(__name__).warning(
+                        "the input ended; stopped waiting for the requests still running after %.0f s",
+                        _DRAIN_SECONDS)
+                raise
             if not isinstance(item, Exception):
+                self._inflight.read(item)
                 return item
             invalid = [e for e in item.errors() if e["type"] == "json_invalid"] \
                 if isinstance(item, ValidationError) else []
@@ -373,8 +457,10 @@ async def _serve_stdio(server: MCPServer) -> None:
 
     lowlevel = server._lowlevel_server  # what MCPServer.run_stdio_async serves, with _Answering in front
     async with stdio_server() as (read_stream, write_stream):
-        incoming: Any = _Answering(read_stream, write_stream)
-        await lowlevel.run(incoming, write_stream, lowlevel.create_initialization_options())
+        inflight = _InFlight()
+        incoming: Any = _Answering(read_stream, write_stream, inflight)
+        outgoing: Any = _Answered(write_stream, inflight)
+        await lowlevel.run(incoming, outgoing, lowlevel.create_initialization_options())
 
 
 def serve(log: Log, write: bool = False) -> None:

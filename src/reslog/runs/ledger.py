@@ -240,8 +240,12 @@ def _differences(log: Log, run: Run, info: dict[str, Any], cwd: str) -> list[str
     then_sha = (git or {}).get("diff_sha256")
     if git is None and run.dirty:
         warnings.append(f"cannot compare the uncommitted changes: {run.folder}/meta.json is missing")
-    elif (then_sha or None) != (now.diff_sha256 if now.diff else None):
-        saved = f" (then: {run.folder}/diff.patch)" if then_sha else ""
+    elif (then_sha or None) != now.diff_sha256:
+        kept = git or {}
+        saved = f" (then: {run.folder}/diff.patch)" if kept.get("diff") == "diff.patch" else ""
+        if kept.get("diff_stat"):
+            saved = (f" (then: {_size(kept.get('diff_bytes'))}, too large to keep; their summary is in "
+                     f"{run.folder}/{kept['diff_stat']})")
         warnings.append(f"the uncommitted changes differ from run {run.number}'s{saved}")
     then_untracked = set(_untracked(log, run, git))
     if git is not None and then_untracked != set(now.untracked):
@@ -252,6 +256,28 @@ def _differences(log: Log, run: Run, info: dict[str, Any], cwd: str) -> list[str
         said = "; ".join(p for p in parts if p)
         warnings.append(f"the untracked files differ from run {run.number}'s ({said})")
     return warnings
+
+
+def changes_not_kept(log: Log, run: Run) -> str | None:
+    """For a run whose uncommitted changes were too large to keep (over
+    :data:`reslog.runs.gitstate.DIFF_LIMIT`), a line saying so and where their summary is."""
+    if not run.dirty:
+        return None
+    git = (meta.read(path_text(log.folder, run.folder)) or {}).get("git")
+    if not isinstance(git, dict) or not git.get("diff_stat"):
+        return None
+    return (f"uncommitted changes: {_size(git.get('diff_bytes'))}, over the {_size(git.get('diff_limit'))} "
+            f"kept; their summary is in {run.folder}/{git['diff_stat']}")
+
+
+def _size(value: object) -> str:
+    """``312 MB``, ``1.5 kB``, ``900 bytes`` (powers of 1000, as ``run.output_cap`` reads them)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return "?"
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if value >= scale:
+            return f"{value / scale:.0f} {unit}" if value >= 10 * scale else f"{value / scale:.1f} {unit}"
+    return f"{value} bytes"
 
 
 def _untracked(log: Log, run: Run, git: dict[str, Any] | None) -> list[str]:
@@ -265,5 +291,5 @@ def _untracked(log: Log, run: Run, git: dict[str, Any] | None) -> list[str]:
         return []
 
 
-__all__ = ["FAILED", "Run", "add_outcome", "all_runs", "find", "from_hit", "is_run", "rerun_plan", "select",
-           "started"]
+__all__ = ["FAILED", "Run", "add_outcome", "all_runs", "changes_not_kept", "find", "from_hit", "is_run",
+           "rerun_plan", "select", "started"]

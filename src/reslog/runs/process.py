@@ -48,6 +48,10 @@ import threading
 from reslog.runs.capped import CappedFile
 from reslog.runs.tee import CHUNK, IDLE_MS, Stream
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 FORWARDED = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGUSR1,
              signal.SIGUSR2, signal.SIGWINCH)
 _FROM_TERMINAL = (signal.SIGINT, signal.SIGQUIT, signal.SIGWINCH)
@@ -312,15 +316,22 @@ class Helper:
 
     def output(self) -> tuple[int, bytes] | None:
         """(exit code, standard output); None when the command could not be started."""
+        chunks: list[bytes] = []
+        code = self.stream(chunks.append)
+        return None if code is None else (code, b"".join(chunks))
+
+    def stream(self, sink: Callable[[bytes], object]) -> int | None:
+        """Pass standard output to ``sink`` as it comes, in chunks of at most 64 KiB, and return
+        the exit code: a command that writes hundreds of MB is never held whole. None when the
+        command could not be started."""
         if self.pid < 0:
             return None
-        chunks = []
         with os.fdopen(self._read, "rb") as file:
             while chunk := file.read1(1 << 16):
-                chunks.append(chunk)
+                sink(chunk)
         _, status = os.waitpid(self.pid, 0)
         self.pid = -1
-        return os.waitstatus_to_exitcode(status), b"".join(chunks)
+        return os.waitstatus_to_exitcode(status)
 
 
 def output_of(argv: list[str], cwd: str) -> tuple[int, bytes] | None:

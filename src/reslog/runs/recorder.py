@@ -11,7 +11,8 @@ cannot start, and a record survives the worst case:
    ``git status`` is started before the checks of step 1 that follow the
    command's, and read after them.
 3. **Make the run folder** ``runs/YYYY/YYYY-MM-DD/HHMMSS-SLUG/`` with, for a
-   dirty tree, ``diff.patch`` and ``untracked.txt``, and ``meta.json``
+   dirty tree, ``diff.patch`` (``diff.stat`` for a diff over
+   :data:`reslog.runs.gitstate.DIFF_LIMIT`) and ``untracked.txt``, and ``meta.json``
    (``"status": "running"``, naming this reslog process), and a marker in
    ``.reslog/running/`` (:mod:`reslog.runs.lost`).
 4. **Write the entry**, ``[status:: running]``, on the day's page, under the
@@ -140,15 +141,24 @@ def _git_fields(state: GitState | None) -> list[tuple[str, str]]:
 
 
 def _git_meta(where: str, state: GitState | None) -> dict[str, object] | None:
-    """The git part of meta.json, writing diff.patch and untracked.txt for a dirty tree."""
+    """The git part of meta.json, writing diff.patch (or, for a diff too long to keep, diff.stat)
+    and untracked.txt for a dirty tree."""
     if state is None:
         return None
     info: dict[str, object] = {"commit": state.commit, "branch": state.branch, "dirty": state.dirty}
-    if state.diff:
-        with open(path_text(where, "diff.patch"), "wb") as file:
-            file.write(state.diff)
-        info["diff"] = "diff.patch"
+    if state.diff_bytes:
+        if state.diff is not None:
+            with open(path_text(where, "diff.patch"), "wb") as file:
+                file.write(state.diff)
+            info["diff"] = "diff.patch"
+        else:  # too long to keep, and a cut patch would not apply: which files changed, and how much
+            with open(path_text(where, "diff.stat"), "wb") as file:
+                file.write(state.stat)
+            info["diff"] = None
+            info["diff_stat"] = "diff.stat"
+            info["diff_limit"] = gitstate.diff_limit()
         info["diff_sha256"] = state.diff_sha256
+        info["diff_bytes"] = state.diff_bytes
     if state.untracked:
         with open(path_text(where, "untracked.txt"), "w", encoding="utf-8", errors="surrogateescape") as file:
             file.write("".join(f"{name}\n" for name in state.untracked))
@@ -178,7 +188,7 @@ def record(
     if not os.path.isdir(cwd):
         raise ReslogError(f"cannot run in {cwd}: there is no such folder; check the path")
     check_command(argv[0], cwd)
-    git = gitstate.begin(cwd)  # git works while the rest is checked
+    git = gitstate.begin(cwd, summary=True)  # git works while the rest is checked
     try:
         settings = load(log)
         start = clock()
