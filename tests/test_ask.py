@@ -339,6 +339,37 @@ def test_when_did_i_first_finds_the_first_of_several_entries_that_say_so(
     assert latest["citations"][0]["date"] == "2026-11-18", latest
 
 
+def test_the_latest_or_first_entry_of_a_kind_answers_however_it_ranks(
+    log_dir: Path, run: Run, clock: Clock
+) -> None:
+    """"What did I most recently read?" names nothing but a kind: its answer is the latest entry of
+    that kind, quoted by its own line, not the paper that ranks best nor a thought under it."""
+    pages = {
+        "2026-10-02": "## What was done\n- 10:00 read: Attention is all you need, read closely\n"
+                      "  - thought: read the appendix again later\n"
+                      "\n## Random ideas\n- probe the reward model with paraphrases\n",
+        "2026-10-20": "## What was done\n- 09:00 read: Scaling laws for reward model overoptimization\n"
+                      "- 10:00 bug: the reader dropped the last batch\n- 11:00 fix: the reader keeps it\n",
+        "2026-11-03": "## What was done\n- 09:30 read: Weak-to-strong generalization\n"
+                      "  - thought: try it on the small model\n"
+                      "- 12:00 bug: NaN loss after the warmup\n"
+                      "\n## Random ideas\n- a curriculum ordered by difficulty\n",
+        "2026-11-04": "## What was done\n- 09:00 exp: reran the sweep; read the logs twice\n",
+    }
+    write_days(log_dir, pages)
+    cases = {
+        "What did I most recently read?": ("2026-11-03", "Weak-to-strong generalization"),
+        "When did I last fix a bug?": ("2026-10-20", "the reader keeps it"),
+        "What was my first idea?": ("2026-10-02", "probe the reward model with paraphrases"),
+        "What was my most recent idea?": ("2026-11-03", "a curriculum ordered by difficulty"),
+    }
+    for question, expected in cases.items():
+        answer = json.loads(run("ask", "--json", question).out)
+        assert answer["abstained"] is False, (question, answer)
+        first = answer["citations"][0]
+        assert (first["date"], expected[1] in first["text"]) == (expected[0], True), (question, answer)
+
+
 def test_an_identifier_with_digits_is_asked_for_whole(log_dir: Path, run: Run, clock: Clock) -> None:
     """``rm-0924-74`` is one thing: the entries that name other runs of the reward model (``rm``)
     do not hold it, however alike their ids read."""

@@ -97,7 +97,7 @@ class Retrieved(Record):
 #: "When did I first ...?": among the best entries, those as much about the subject as the best one,
 #: in date order (see in_time_order).
 _FIRST = re.compile(r"\b(first|earliest|originally|initially)\b(?!\s+(half|quarter)\b)", re.IGNORECASE)
-_LAST = re.compile(r"\b(last time|most recent(ly)?|latest)\b", re.IGNORECASE)
+_LAST = re.compile(r"\b(last time|most recent(ly)?|latest|lately|I last)\b", re.IGNORECASE)
 _TIME_ORDER_MARGIN = 0.05
 _TIME_ORDER_DEPTH = 10
 
@@ -168,6 +168,11 @@ def retrieve(
     )
     ranked = found.ranking
     top = [i for i, _ in ranked[: max(limit, _TIME_ORDER_DEPTH)]]
+    ends: list[int] = []
+    if _FIRST.search(query) or _LAST.search(query):
+        # "what did I most recently read?": the latest entry of the kind, however it ranks
+        ends = hybrid.asked_for(index, query, narrowed, _TIME_ORDER_DEPTH, earliest=not _LAST.search(query))
+        top = ends + [i for i in top if i not in ends]
     # read once: the time order compares the best ten, the abstention takes the best three (which
     # are among those ten, reordered or not)
     covered_top = hybrid.coverage(index, query, top[:_TIME_ORDER_DEPTH])
@@ -178,7 +183,9 @@ def retrieve(
     cosine = found.best_cosine if ids else 0.0
     covered = max((covered_top[i] for i in ids[:3]), default=0.0)
     strength = cosine if semantic else covered
-    if semantic:
+    if ends:
+        weak = False  # the question asks for the first or latest entry of a kind, and there is one
+    elif semantic:
         weak = cosine < ABSTAIN_BELOW and covered < COVERED_ENOUGH
     else:
         weak = covered < ABSTAIN_BELOW_KEYWORD
@@ -355,9 +362,14 @@ def answering(found: Retrieved) -> list[Hit]:
 def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
     """The sentences of the best entries that answer the question best, grouped by day."""
     question_words = {stem(w) for w in subject_words(found.query)}
+    wanted = open_question(subject_words(found.query))
     candidates: list[tuple[int, Hit, int, str, float]] = []
     for rank, hit in enumerate(answering(found)):
         scored = [(line, text, _overlap(question_words, text)) for line, text in sentences(hit)]
+        if of_kinds(wanted, hit.kind, hit.section):
+            # "what did I most recently read?": the entry's own line (the paper) is the answer,
+            # not a thought under it that happens to share a word
+            scored = [(line, text, lexical + (line == hit.line)) for line, text, lexical in scored]
         scored.sort(key=lambda item: -item[2])
         candidates += [(rank, hit, line, text, lexical) for line, text, lexical in scored[:_CANDIDATES]]
     if not candidates:

@@ -41,9 +41,19 @@ def asked_kind(word: str) -> tuple[str, str] | None:
 
 def open_question(words: list[str]) -> set[tuple[str, str]]:
     """The kinds an open question asks for, when every one of its subject ``words`` asks for a
-    kind ("which bugs ...?", "what did I decide ...?"); empty when it names more than a kind."""
+    kind ("which bugs ...?", "what did I decide ...?"); empty when it names more than a kind.
+    A bug that was fixed is a fix: "which bugs did I fix?" asks for the fixes."""
     kinds = [asked_kind(word) for word in words]
-    return {kind for kind in kinds if kind is not None} if words and None not in kinds else set()
+    if not words or None in kinds:
+        return set()
+    found = {kind for kind in kinds if kind is not None}
+    if _FIX in found:
+        found.discard(_BUG)
+    return found
+
+
+_FIX = ("kind", "fix")
+_BUG = ("kind", "bug")
 
 
 def of_kinds(kinds: set[tuple[str, str]], kind: str | None, section: str | None) -> bool:

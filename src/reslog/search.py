@@ -331,7 +331,8 @@ def _hit(row: tuple[Any, ...], score: float | None) -> Hit:
 #: function words, and the verbs questions are asked with ("what did I find ...", "how did I use"),
 #: also those that ask about the log itself ("which bugs did I hit", "what ideas did I write down",
 #: "what did I note"): an entry that answers rarely says them, and counted as subject words they
-#: made ask refuse questions its best entry answered.
+#: made ask refuse questions its best entry answered. So are the words that ask for the first or
+#: the latest time ("what did I most recently read?"): ask orders by date for them.
 _STOPWORDS = """
 a about above after again all am an and any are as at be because been before being below between both
 but by can could did do does doing done during each few for from further had has have having he her here
@@ -339,6 +340,7 @@ hers him his how i if in into is it its itself just me more most my myself no no
 only or other our ours out over own same she should so some such than that the their theirs them then
 there these they this those through to too under until up very was we were what when where which while
 who whom why will with would you your yours ever first last time times day days week
+recent recently latest earliest lately
 show shows showed find found learn learned think thought know knew use used using get got make made
 try tried work worked happen happened say said see saw look looked want wanted end ended start started
 hit hits write wrote written writing note noted jot jotted down
@@ -495,6 +497,18 @@ def total(index: Index, query: str, filters: Filters | None = None) -> int:
             args.append(compiled.exclude)
         return int(index.db.execute(sql, args).fetchone()[0])
     return len(matching_ids(index, compiled.match, filters, compiled.exclude))
+
+
+def dated_ids(
+    index: Index, filters: Filters | None, limit: int, earliest: bool = False
+) -> list[tuple[str, int, int]]:
+    """(day, line, id) of the latest ``limit`` entries the filters let through, latest first (or
+    the earliest, earliest first)."""
+    where, args = (filters or Filters()).sql()
+    order = "ASC" if earliest else "DESC"
+    sql = (f"SELECT e.day, e.line, e.id FROM entries e WHERE {where} "
+           f"ORDER BY e.day {order}, e.line {order} LIMIT ?")
+    return [(day, line, entry_id) for day, line, entry_id in index.db.execute(sql, [*args, limit])]
 
 
 def listing(

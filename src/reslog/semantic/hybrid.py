@@ -36,6 +36,7 @@ from reslog.search import (
     Hit,
     allowed_ids,
     compile_query,
+    dated_ids,
     disallowed_ids,
     hits_for,
     loose_query,
@@ -133,22 +134,22 @@ def _kind_filters(word: str, filters: Filters | None = None) -> Filters | None:
     )
 
 
-def _of_kind(index: Index, word: str, filters: Filters | None = None) -> set[int] | None:
-    """The entries (within ``filters``) of the kind ``word`` asks for; None if it asks for none."""
-    narrowed = _kind_filters(word, filters)
-    return None if narrowed is None else set(allowed_ids(index, narrowed))
-
-
-def asked_for(index: Index, query: str, filters: Filters | None, depth: int = DEPTH) -> list[int]:
+def asked_for(
+    index: Index, query: str, filters: Filters | None, depth: int = DEPTH, earliest: bool = False
+) -> list[int]:
     """The entries an open question asks for ("what did I decide last week?": every decision in
-    the scope), newest first; none when the question names a subject beyond the kind."""
+    the scope), newest first (or, with ``earliest``, oldest first: "what was my first idea?");
+    none when the question names a subject beyond the kind."""
     words = subject_words(query)
     if not open_question(words):
         return []
-    found: set[int] = set()
+    found: list[tuple[str, int, int]] = []
     for word in words:
-        found |= _of_kind(index, word, filters) or set()
-    return sorted(found, reverse=True)[:depth]
+        narrowed = _kind_filters(word, filters)
+        if narrowed is not None:
+            found += dated_ids(index, narrowed, depth, earliest)
+    found.sort(reverse=not earliest)
+    return list(dict.fromkeys(entry_id for _, _, entry_id in found))[:depth]
 
 
 def fuse(
