@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import termios
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -138,6 +140,17 @@ def test_a_lost_run_is_found_even_without_its_marker(log_dir: Path) -> None:
     """.reslog/ is derived data: deleted while a run was recorded, the run is still settled."""
     import shutil
 
+    with _reslog_killed():
+        shutil.rmtree(log_dir / ".reslog")
+        assert reslog("show").returncode == 0  # no marker: nothing to settle here
+        assert only_run(log_dir)[0].field("status") == "running"
+        assert "lost" in reslog("runs").stdout
+        assert only_run(log_dir)[0].field("status") == "lost"
+
+
+@contextmanager
+def _reslog_killed() -> Iterator[None]:
+    """A run whose reslog was killed while its command runs on (the command is killed after)."""
     process = popen("run", "--", "sh", "-c", "echo $$; echo ready; exec sleep 60")
     assert process.stdout is not None
     child = int(process.stdout.readline())
@@ -145,11 +158,7 @@ def test_a_lost_run_is_found_even_without_its_marker(log_dir: Path) -> None:
     try:
         process.kill()
         process.communicate(timeout=30)
-        shutil.rmtree(log_dir / ".reslog")
-        assert reslog("show").returncode == 0  # no marker: nothing to settle here
-        assert only_run(log_dir)[0].field("status") == "running"
-        assert "lost" in reslog("runs").stdout
-        assert only_run(log_dir)[0].field("status") == "lost"
+        yield
     finally:
         os.kill(child, signal.SIGKILL)
 
@@ -159,13 +168,7 @@ def test_only_the_machine_that_started_a_run_settles_it(log_dir: Path) -> None:
     with neither (as on a machine that synced the page of another's run), it is left running."""
     import shutil
 
-    process = popen("run", "--", "sh", "-c", "echo $$; echo ready; exec sleep 60")
-    assert process.stdout is not None
-    child = int(process.stdout.readline())
-    _ready(process)
-    try:
-        process.kill()
-        process.communicate(timeout=30)
+    with _reslog_killed():
         entry, folder, _ = only_run(log_dir)
         run = entry.field("run") or ""
         marker = log_dir / ".reslog" / "running" / "-".join(run.split("/")[-2:])
@@ -178,8 +181,6 @@ def test_only_the_machine_that_started_a_run_settles_it(log_dir: Path) -> None:
         marker.write_text(run + "\n", encoding="utf-8")
         assert " lost " in reslog("runs").stdout  # the marker: started here, and its reslog is gone
         assert run_entries(log_dir)[0].field("status") == "lost" and not marker.exists()
-    finally:
-        os.kill(child, signal.SIGKILL)
 
 
 def test_a_live_run_stays_running_for_other_commands(log_dir: Path) -> None:
