@@ -197,6 +197,29 @@ def test_a_day_in_the_browser(browser: Any, log_dir: Path, width: int) -> None:
         assert w.dialogs == [] and w.errors == []
 
 
+def test_a_todo_ticked_by_mistake_is_reopened_in_the_browser(browser: Any, log_dir: Path) -> None:
+    """Tick a to-do, click "reopen" on it: the open box is back without a reload, and the page file
+    says `- [ ]` again, as `reslog reopen` would write it."""
+    keyword_only(log_dir)
+    with serving(log_dir) as server:
+        w = Watched(browser, server, 1280)
+        w.sign_in()
+        page = w.page
+        page.fill("#capture-text", "todo Rerun the sweep")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#page .entry.st-open >> text=Rerun the sweep")
+        page.evaluate("window.__notReloaded = true")
+        page.click("form.tick button.box")
+        page.wait_for_selector(".entry.st-done >> text=Rerun the sweep")
+        assert "- [x] Rerun the sweep" in _page_text(log_dir)
+        page.click(".entry.st-done button.act.reopen")
+        page.wait_for_selector(".entry.st-open >> text=Rerun the sweep")
+        assert "- [ ] Rerun the sweep\n" in _page_text(log_dir) and "[x]" not in _page_text(log_dir)
+        assert page.locator("button.act.reopen").count() == 0
+        assert page.evaluate("window.__notReloaded") is True
+        assert w.dialogs == [] and w.errors == []
+
+
 XSS = [
     "<script>window.__xss = 1; alert('script')</script>",
     "<img src=x onerror=\"window.__xss = 2; alert('img')\">",
