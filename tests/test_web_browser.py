@@ -220,6 +220,34 @@ def test_a_todo_ticked_by_mistake_is_reopened_in_the_browser(browser: Any, log_d
         assert w.dialogs == [] and w.errors == []
 
 
+def test_slash_goes_to_the_search_box_but_types_in_a_text_box(browser: Any, log_dir: Path) -> None:
+    """`/` puts the cursor in the search box (as on GitHub): from Today it opens Search with the box
+    focused, on Search it focuses the box; typed in the capture box (or any text field) it is a
+    slash, and on a focused checkbox it still searches."""
+    keyword_only(log_dir)
+    with serving(log_dir) as server:
+        w = Watched(browser, server, 1280)
+        w.sign_in()
+        page = w.page
+        page.keyboard.press("/")
+        page.wait_for_url("**/search")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.activeElement.id") == "q"
+        page.keyboard.type("warmup")  # typed straight into the box, a slash nowhere
+        assert page.input_value("#q") == "warmup"
+        page.focus("input[name=starred]")
+        page.keyboard.press("/")
+        assert page.evaluate("document.activeElement.id") == "q"
+        assert page.evaluate("location.pathname") == "/search"
+        w.go("/")
+        page.click("#capture-text")
+        page.keyboard.type("read: a/b testing")
+        assert page.input_value("#capture-text") == "read: a/b testing"
+        assert page.evaluate("location.pathname") == "/"
+        assert page.evaluate("document.activeElement.id") == "capture-text"
+        assert w.dialogs == [] and w.errors == []
+
+
 XSS = [
     "<script>window.__xss = 1; alert('script')</script>",
     "<img src=x onerror=\"window.__xss = 2; alert('img')\">",
