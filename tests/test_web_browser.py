@@ -197,6 +197,117 @@ def test_a_day_in_the_browser(browser: Any, log_dir: Path, width: int) -> None:
         assert w.dialogs == [] and w.errors == []
 
 
+def test_a_todo_ticked_by_mistake_is_reopened_in_the_browser(browser: Any, log_dir: Path) -> None:
+    """Tick a to-do, click "reopen" on it: the open box is back without a reload, and the page file
+    says `- [ ]` again, as `reslog reopen` would write it."""
+    keyword_only(log_dir)
+    with serving(log_dir) as server:
+        w = Watched(browser, server, 1280)
+        w.sign_in()
+        page = w.page
+        page.fill("#capture-text", "todo Rerun the sweep")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#page .entry.st-open >> text=Rerun the sweep")
+        page.evaluate("window.__notReloaded = true")
+        page.click("form.tick button.box")
+        page.wait_for_selector(".entry.st-done >> text=Rerun the sweep")
+        assert "- [x] Rerun the sweep" in _page_text(log_dir)
+        page.click(".entry.st-done button.act.reopen")
+        page.wait_for_selector(".entry.st-open >> text=Rerun the sweep")
+        assert "- [ ] Rerun the sweep\n" in _page_text(log_dir) and "[x]" not in _page_text(log_dir)
+        assert page.locator("button.act.reopen").count() == 0
+        assert page.evaluate("window.__notReloaded") is True
+        assert w.dialogs == [] and w.errors == []
+
+
+def test_slash_goes_to_the_search_box_but_types_in_a_text_box(browser: Any, log_dir: Path) -> None:
+    """`/` puts the cursor in the search box (as on GitHub): from Today it opens Search with the box
+    focused, on Search it focuses the box; typed in the capture box (or any text field) it is a
+    slash, and on a focused checkbox it still searches."""
+    keyword_only(log_dir)
+    with serving(log_dir) as server:
+        w = Watched(browser, server, 1280)
+        w.sign_in()
+        page = w.page
+        page.keyboard.press("/")
+        page.wait_for_url("**/search")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.activeElement.id") == "q"
+        page.keyboard.type("warmup")  # typed straight into the box, a slash nowhere
+        assert page.input_value("#q") == "warmup"
+        page.focus("input[name=starred]")
+        page.keyboard.press("/")
+        assert page.evaluate("document.activeElement.id") == "q"
+        assert page.evaluate("location.pathname") == "/search"
+        w.go("/")
+        page.click("#capture-text")
+        page.keyboard.type("read: a/b testing")
+        assert page.input_value("#capture-text") == "read: a/b testing"
+        assert page.evaluate("location.pathname") == "/"
+        assert page.evaluate("document.activeElement.id") == "capture-text"
+        assert w.dialogs == [] and w.errors == []
+
+
+_ROWS = """[...document.querySelectorAll('#page .entry[class*=" st-"]')].map(e => {
+  const box = r => { const b = r.getBoundingClientRect(); return [Math.round(b.top), Math.round(b.bottom),
+                                                                  Math.round(b.left), Math.round(b.right)]; };
+  const controls = [...e.querySelectorAll(':scope > .line > .tick .box, :scope > .line > span.box, ' +
+                                          ':scope > .line > .acts > form button, ' +
+                                          ':scope > .line > .acts > details > summary')];
+  return {text: e.querySelector('.text').textContent.trim(), controls: controls.map(box),
+          height: e.querySelector(':scope > .line').getBoundingClientRect().height};
+})"""
+
+
+def _one_line(boxes: list[list[int]]) -> bool:
+    """Whether the boxes (top, bottom, left, right) sit on one line: their vertical spans overlap."""
+    return max(b[0] for b in boxes) < min(b[1] for b in boxes)
+
+
+def test_todo_actions_fit_a_phone(browser: Any, log_dir: Path) -> None:
+    """At 375 px each to-do row keeps its controls (the box, start, ⋯ or reopen) on one line beside
+    its words, the page is no wider than the screen, and the ⋯ menu opens on screen with its
+    Done, Defer and Drop each on one line. Screenshots at 375 and 1280 px."""
+    keyword_only(log_dir)
+    today = dt.date.today()
+    path = log_dir / "days" / f"{today.year:04d}" / f"{today.isoformat()}.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(f"# {today}\n\n## What was done\n- 09:00 exp: warmup diverged at step 800 #w2s\n\n"
+                    "## To-do\n- [ ] Rerun the sweep with lr=3e-4 [est:: 2h]\n"
+                    "- [ ] Email Yitao about the shared cluster quota for next month [est:: 15m] [took:: 5m]\n"
+                    "- [ ] Plan\n- [x] Read the scaling-laws paper [took:: 30m]\n- [-] Old thing\n\n"
+                    "## Random ideas\n- 09:12 idea: try a cosine schedule\n", encoding="utf-8")
+    with serving(log_dir) as server:
+        for width in (375, 1280):
+            w = Watched(browser, server, width)
+            w.sign_in()
+            page = w.page
+            rows = page.evaluate(_ROWS)
+            assert len(rows) == 5
+            for row in rows:
+                assert len(row["controls"]) >= 2, row
+                assert _one_line(row["controls"]), f"at {width}px the controls of {row['text']!r} wrap: {row}"
+                assert all(b[2] >= 0 and b[3] <= width for b in row["controls"]), row
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            w.shot("todo-rows")
+            page.click(".entry.st-open details.more summary")
+            menu = page.evaluate("""[...document.querySelectorAll('details.more[open] .menu form')].map(f =>
+              [...f.querySelectorAll('input:not([type=hidden]), button')].map(b => {
+                const r = b.getBoundingClientRect();
+                return [Math.round(r.top), Math.round(r.bottom), Math.round(r.left), Math.round(r.right)];
+              }))""")
+            assert len(menu) == 3
+            for controls in menu:  # took + Done, to + Defer, Drop: each form on one line, on screen
+                assert _one_line(controls), f"at {width}px a form of the menu wraps: {menu}"
+                assert all(b[2] >= 0 and b[3] <= width for b in controls), f"off screen at {width}px: {menu}"
+            heights = {b[1] - b[0] for controls in menu for b in controls[-1:]}
+            assert max(heights) - min(heights) <= 2, f"a button's label wraps at {width}px: {menu}"
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            w.shot("todo-menu")
+            assert w.dialogs == [] and w.errors == []
+            page.close()
+
+
 XSS = [
     "<script>window.__xss = 1; alert('script')</script>",
     "<img src=x onerror=\"window.__xss = 2; alert('img')\">",

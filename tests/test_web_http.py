@@ -180,6 +180,35 @@ def test_bad_todo_actions_say_why_and_write_nothing(server: Server, log_dir: Pat
     assert _files(log_dir) == before
 
 
+def test_a_todo_ticked_by_mistake_is_reopened(server: Server, log_dir: Path) -> None:
+    """Done or dropped by mistake: "Reopen" puts it back to `[ ]` as `reslog reopen N` does (its
+    `took` stays), guarded by its words like the other actions; the button is on the page."""
+    server.browser("POST", "/capture", {"text": "todo Rerun the sweep"})
+    server.browser("POST", "/capture", {"text": "todo Email Yitao"})
+    _todo(server, "done", n="1", expect="Rerun the sweep", took="20m")
+    _todo(server, "drop", n="2", expect="Email Yitao")
+    page = server.browser("GET", f"/day/{DAY}", htmx=False).text
+    assert page.count('action="/todo/reopen"') == 2
+    assert 'aria-label="Reopen to-do 1"' in page and 'aria-label="Reopen to-do 2"' in page
+    assert "- [x] Rerun the sweep [took:: 20m]" in _page(log_dir)
+    reply = _todo(server, "reopen", n="1", expect="Rerun the sweep")
+    assert reply.status == 200, reply.text
+    assert "- [ ] Rerun the sweep [took:: 20m]" in _page(log_dir)  # as the CLI: the took stays
+    assert 'aria-label="Mark to-do 1 done"' in reply.text
+    assert _todo(server, "reopen", n="2", expect="Email Yitao").status == 200
+    assert "- [ ] Email Yitao" in _page(log_dir)
+    # the same refusals as `reslog reopen`, and the words guard a stale page: nothing written
+    before = _files(log_dir)
+    again = _todo(server, "reopen", n="1", expect="Rerun the sweep")
+    assert again.status == 422 and "is open already" in again.text
+    assert _files(log_dir) == before
+    _todo(server, "done", n="1", expect="Rerun the sweep")
+    before = _files(log_dir)
+    stale = _todo(server, "reopen", n="1", expect="Email Yitao")
+    assert stale.status == 422 and "is no longer" in stale.text
+    assert _files(log_dir) == before
+
+
 def test_a_todo_reordered_on_disk_is_not_ticked_by_a_stale_page(server: Server, log_dir: Path) -> None:
     server.browser("POST", "/capture", {"text": "todo Rerun the sweep"})
     server.browser("POST", "/capture", {"text": "todo Email Yitao"})

@@ -45,7 +45,7 @@ ROUTES = [
     ("GET", "/edit/2026-11-26"), ("GET", "/events?file=days/2026/2026-11-26.md"),
     ("GET", "/api/days/2026-11-26"), ("GET", "/api/search?q=note"), ("GET", "/api/ask?q=note"),
     ("GET", "/api/status"), ("GET", "/openapi.json"),
-    ("POST", "/capture"), ("POST", "/todo/done"), ("POST", "/week/2026-W48/rate"),
+    ("POST", "/capture"), ("POST", "/todo/done"), ("POST", "/todo/reopen"), ("POST", "/week/2026-W48/rate"),
     ("POST", "/week/2026-W48/own/reflection"), ("POST", "/edit/2026-11-26"), ("POST", "/api/entries"),
 ]
 

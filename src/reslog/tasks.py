@@ -251,12 +251,13 @@ def drop(log: Log, day: dt.date, today: dt.date, number: int, expect: str | None
     return dropped[0]
 
 
-def reopen(log: Log, day: dt.date, today: dt.date, number: int) -> Entry:
-    """Put a done or dropped to-do back to open (``[ ]``); its ``took`` and other fields stay."""
+def reopen(log: Log, day: dt.date, today: dt.date, number: int, expect: str | None = None) -> Entry:
+    """Put a done or dropped to-do back to open (``[ ]``); its ``took`` and other fields stay.
+    With ``expect``, only if the to-do still has those words (see :func:`wording`)."""
     reopened: list[Entry] = []
 
     def edit(page: Page) -> Page:
-        entry = _pick(page, day, number)
+        entry = _pick(page, day, number, expect)
         if entry.state == OPEN:
             raise TodoError(f"to-do {number} on {day.isoformat()} is open already")
         if entry.state == DEFERRED:

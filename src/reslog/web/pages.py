@@ -8,7 +8,7 @@ the page with its message). Search, ask and stats are in
 :mod:`reslog.web.lookup`, the editor in :mod:`reslog.web.editor`.
 
 Writes go through the core only: :mod:`reslog.web.quick` (capture),
-:mod:`reslog.tasks` (done, drop, start, stop, defer) and :mod:`reslog.review`
+:mod:`reslog.tasks` (done, drop, start, stop, defer, reopen) and :mod:`reslog.review`
 (rating, the researcher's sections), each under the log's lock and each
 guarded: a to-do by its words, a section by the hash of the text that was
 shown. Bad input is answered with one line next to the form, and nothing is
@@ -37,7 +37,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-_ACTIONS = ("done", "drop", "start", "stop", "defer")
+_ACTIONS = ("done", "drop", "start", "stop", "defer", "reopen")
 
 
 #: Shown in place of the forms when the log cannot be written.
@@ -234,6 +234,8 @@ def _todo_action(request: Request, action: str, fields: dict[str, str]) -> dt.da
         tasks.finish(log, day, today, number, took, now, expect=expect)
     elif action == "drop":
         tasks.drop(log, day, today, number, expect=expect)
+    elif action == "reopen":
+        tasks.reopen(log, day, today, number, expect=expect)
     elif action == "start":
         if day != today:
             raise InputError("a timer runs on today's to-dos only; open today's page to start one")

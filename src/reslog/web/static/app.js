@@ -88,10 +88,17 @@
   });
 
   // keys
+  // an <input> a person types into; a focused checkbox, radio or button takes no characters
+  var NOT_TEXT = ["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "image"];
+  function typingIn(t) {
+    if (!t || !t.tagName) return false;
+    if (t.tagName === "INPUT") return NOT_TEXT.indexOf((t.type || "text").toLowerCase()) < 0;
+    return t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable;
+  }
   document.addEventListener("keydown", function (evt) {
     if (evt.ctrlKey || evt.metaKey || evt.altKey) return;
     var t = evt.target;
-    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+    var typing = typingIn(t);
     if (evt.key === "Escape" && typing) { t.blur(); return; }
     if (typing) return;
     var go = function (sel) { var a = document.querySelector(sel); if (a) { evt.preventDefault(); window.location.href = a.href; } };
@@ -102,9 +109,10 @@
     else if (evt.key === "]") { go('a[data-key="next"], a[rel="next"]'); }
     else if (evt.key === "t") { evt.preventDefault(); window.location.href = "/"; }
     else if (evt.key === "/") {
+      // the search box is on the Search page, which focuses it on arrival (autofocus)
       var q = document.getElementById("q");
       evt.preventDefault();
-      if (q) q.focus(); else window.location.href = "/search";
+      if (q) { q.focus(); q.select(); } else window.location.href = "/search";
     }
   });
 
