@@ -10,8 +10,9 @@ half of it, and two writers never interleave. The lock file holds the pid of
 the writer holding it, so that one kept waiting (by a stuck process) can say by
 whom, and gives up after :data:`LOCK_TIMEOUT` seconds instead of hanging.
 
-A capture reads and writes one day's file. Only the first write of a new day
-also lists the ``days/`` folders to find the page to carry from.
+A capture reads and writes one day's file. It also lists the newest ``days/``
+year folder and reads the page before (about 1 ms), to carry over any open
+to-dos still there; a page is written only when something changed.
 
 Paths. Importing :mod:`pathlib` costs a capture about 5 ms (a sixth of it), so
 the paths a capture touches are text, written exactly as ``str(Path(...))``
@@ -43,7 +44,7 @@ DATA_DIR = ".reslog"
 #: Seconds a writer waits for the log's lock before it says that it waits, and gives up.
 LOCK_NOTICE = 2.0
 LOCK_TIMEOUT = 120.0
-# Compiled on first use (by re's cache): only the first write of a day lists folders.
+# Compiled on first use (by re's cache): only writes list folders.
 _YEAR_DIR = r"^\d{4}$"
 
 
