@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -98,6 +98,31 @@ def _unwritable(folder: Path) -> Iterator[None]:
         yield
     finally:
         subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+@contextmanager
+def read_only_log(log_dir: Path) -> Iterator[None]:
+    """The log folder, its .reslog/ and its day folders unwritable (chmod, or chattr +i for root)."""
+    with ExitStack() as stack:
+        for folder in (log_dir, log_dir / ".reslog", log_dir / "days", log_dir / "days" / "2026"):
+            stack.enter_context(_unwritable(folder))
+        yield
+
+
+def test_today_on_a_read_only_log_shows_the_page_as_it_would_be(run: Run, clock: Clock, log_dir: Path) -> None:
+    clock.set("2026-11-24T09:00")
+    assert run("todo", "Email Yitao").code == 0
+    clock.set("2026-11-26T09:00")
+    files = {p: p.read_bytes() for p in log_dir.rglob("*") if p.is_file()}
+    with read_only_log(log_dir):
+        result = run("today")
+        unchanged = {p: p.read_bytes() for p in log_dir.rglob("*") if p.is_file()}
+    assert result.code == 0, result.err
+    assert "Email Yitao [carried:: 2026-11-24]" in result.out
+    assert result.err == ("reslog: this log is read-only: today's page is shown as it would be written, "
+                          "and nothing was saved\n")
+    assert unchanged == files
+    assert run("today").code == 0 and "[carried:: 2026-11-24]" in day_file(log_dir, "2026-11-26").read_text()
 
 
 def test_unwritable_log_folder(run: Run, clock: Clock, tmp_path: Path) -> None:

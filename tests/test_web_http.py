@@ -12,7 +12,6 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,7 +23,7 @@ if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):  # on CI the we
 from reslog.web import clock
 
 from .conftest import day_file
-from .test_errors import _unwritable
+from .test_errors import read_only_log as _read_only
 from .web_harness import Server, keyword_only, serving
 
 NOW = dt.datetime(2026, 11, 26, 9, 12).astimezone()
@@ -295,15 +294,6 @@ def test_week_page_rating_and_reflection(server: Server, log_dir: Path) -> None:
 
 
 # --- a read-only log ---
-
-
-@contextmanager
-def _read_only(log_dir: Path) -> Iterator[None]:
-    """The log folder, its .reslog/ and its day folders unwritable (chmod, or chattr +i for root)."""
-    with ExitStack() as stack:
-        for folder in (log_dir, log_dir / ".reslog", log_dir / "days", log_dir / "days" / "2026"):
-            stack.enter_context(_unwritable(folder))
-        yield
 
 
 def _tree(log_dir: Path) -> dict[str, bytes | None]:

@@ -11,7 +11,7 @@ from reslog.cli import context
 from reslog.cli.context import day_of, log_of
 from reslog.cli.display import page_lines, week_lines
 from reslog.dates import parse_range
-from reslog.errors import InputError, PageError
+from reslog.errors import InputError, PageError, notify
 
 
 @click.command()
@@ -19,8 +19,11 @@ def today() -> None:
     """Show today's page (made now if missing, with yesterday's open to-dos carried over)."""
     log = log_of(click.get_current_context())
     day = context.now().date()
-    page = log.update_day(day, day)
+    writable = log.writable(log.day_file(day))  # judged before anything is written
+    page = log.update_day(day, day, write=writable)
     click.echo("\n".join(page_lines(page, day, log.relative(log.day_path(day)))))
+    if not writable:
+        notify("this log is read-only: today's page is shown as it would be written, and nothing was saved")
 
 
 @click.command()
