@@ -289,10 +289,13 @@ _written: set[str] = set()
 
 
 def take_written() -> list[str]:
-    """The log folders written since the last call (and forget them)."""
-    folders = sorted(_written)
-    _written.difference_update(folders)
-    return folders
+    """The log folders written since the last call (and forget them). Safe beside writes in
+    other threads (the web app's): each ``set.pop`` is atomic, where iterating the set is not."""
+    folders = []
+    while _written:
+        with suppress(KeyError):  # another thread took the last one
+            folders.append(_written.pop())
+    return sorted(folders)
 
 
 class Log:
