@@ -169,9 +169,10 @@ def retrieve(
     ranked = found.ranking
     top = [i for i, _ in ranked[: max(limit, _TIME_ORDER_DEPTH)]]
     ends: list[int] = []
-    if _FIRST.search(query) or _LAST.search(query):
+    latest = bool(_LAST.search(query))
+    if latest or _FIRST.search(query):
         # "what did I most recently read?": the latest entry of the kind, however it ranks
-        ends = hybrid.asked_for(index, query, narrowed, _TIME_ORDER_DEPTH, earliest=not _LAST.search(query))
+        ends = hybrid.asked_for(index, query, narrowed, _TIME_ORDER_DEPTH, earliest=not latest)
         top = ends + [i for i in top if i not in ends]
     # read once: the time order compares the best ten, the abstention takes the best three (which
     # are among those ten, reordered or not)

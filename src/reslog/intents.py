@@ -39,6 +39,10 @@ def asked_kind(word: str) -> tuple[str, str] | None:
     return _WORDS.get(word.lower())
 
 
+_FIX = ("kind", "fix")
+_BUG = ("kind", "bug")
+
+
 def open_question(words: list[str]) -> set[tuple[str, str]]:
     """The kinds an open question asks for, when every one of its subject ``words`` asks for a
     kind ("which bugs ...?", "what did I decide ...?"); empty when it names more than a kind.
@@ -50,10 +54,6 @@ def open_question(words: list[str]) -> set[tuple[str, str]]:
     if _FIX in found:
         found.discard(_BUG)
     return found
-
-
-_FIX = ("kind", "fix")
-_BUG = ("kind", "bug")
 
 
 def of_kinds(kinds: set[tuple[str, str]], kind: str | None, section: str | None) -> bool:

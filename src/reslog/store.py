@@ -233,11 +233,13 @@ def _fsync_dir(folder: str) -> None:
         os.close(fd)
 
 
-def _holder(fd: int) -> int | None:
-    """The pid written in the lock file by the writer holding it; None if none is written yet."""
+def _holder(fd: int) -> tuple[str, str]:
+    """Who holds the lock, by the pid its writer wrote into the lock file, and how to end it:
+    ("another reslog (pid 123)", "end it ('kill 123')"), or without a pid when none is written."""
     with suppress(OSError, ValueError):
-        return int(os.pread(fd, 32, 0).decode("ascii").strip())
-    return None
+        pid = int(os.pread(fd, 32, 0).decode("ascii").strip())
+        return f"another reslog (pid {pid})", f"end it ('kill {pid}')"
+    return "another reslog", "end it"
 
 
 def _wait_for_lock(fd: int) -> None:
@@ -259,17 +261,13 @@ def _wait_for_lock(fd: int) -> None:
             pass
         waited = time.monotonic() - start
         if waited >= LOCK_TIMEOUT:
-            pid = _holder(fd)
-            who = f"another reslog (pid {pid})" if pid else "another reslog"
-            end = f"end it ('kill {pid}')" if pid else "end it"
+            who, end = _holder(fd)
             raise LogError(
                 f"{who} has held this log's lock (.reslog/lock) for over {LOCK_TIMEOUT:g} s; "
                 f"nothing was written. If it is stuck, {end}, then try again"
             )
         if not noticed and waited >= LOCK_NOTICE:
-            pid = _holder(fd)
-            who = f"another reslog (pid {pid})" if pid else "another reslog"
-            notify(f"waiting for {who} that is writing this log...")
+            notify(f"waiting for {_holder(fd)[0]} that is writing this log...")
             noticed = True
 
 

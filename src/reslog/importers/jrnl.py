@@ -298,32 +298,40 @@ def parse_entry(date: dt.datetime, raw: str, tags: re.Pattern[str], line: int) -
 
 def parse_date(blob: str, timeformat: str, day_first: bool = False) -> dt.datetime | None:
     """A header's date: by the timeformat, else free-form; None when it is no date."""
+    return _formatted(blob, timeformat) or _free(blob, day_first)
+
+
+def _formatted(blob: str, timeformat: str) -> dt.datetime | None:
     try:
         return dt.datetime.strptime(blob, timeformat)
     except ValueError:
-        pass
+        return None
+
+
+def _free(blob: str, day_first: bool) -> dt.datetime | None:
     if len(blob) <= 6:  # jrnl: too short to be a date, probably a Markdown footnote
         return None
     return free_date(blob, day_first)
 
 
-def numeric_order(blobs: list[str]) -> tuple[bool, int]:
+def numeric_order(blobs: list[str]) -> tuple[bool, list[str]]:
     """How a journal writes its year-last numeric dates (``03/04/2026``): whether day first,
-    and how many of them could be read either way.
+    and those of them that could be read either way.
 
     Day first when some date's first number cannot be a month (``13/04/2026``) and no date's
     second number can be none (``04/13/2026``); otherwise month first, as dateutil reads them.
     A journal's dates are written by one timeformat, so one date that settles the order
     settles it for all: read alone, ``03/04/2026`` and ``13/04/2026`` would be a month apart
     in the wrong order."""
-    firsts, seconds, either = False, False, 0
+    firsts, seconds, either = False, False, []
     for blob in blobs:
         match = _FREE_DATE.match(blob)
         if match is None or not match.group("y2"):
             continue
         first, second = int(match.group("a")), int(match.group("b"))
         firsts, seconds = firsts or first > 12, seconds or second > 12
-        either += first <= 12 and second <= 12 and first != second
+        if first <= 12 and second <= 12 and first != second:
+            either.append(blob)
     return firsts and not seconds, either
 
 
@@ -395,17 +403,16 @@ def parse_journal(
     ``warn``: say when numeric dates could be read day or month first (not for a folder
     journal's day files, whose path gives the day)."""
     found: list[tuple[dt.datetime, int, int]] = []
-    headers = list(_DATE_BLOB.finditer(text))
-    free = [blob for match in headers if not _fits(blob := match.group(1), timeformat)]
-    day_first, either = numeric_order(free)
+    headers = [(match, _formatted(match.group(1), timeformat)) for match in _DATE_BLOB.finditer(text)]
+    day_first, either = numeric_order([match.group(1) for match, date in headers if date is None])
     if warn and either and not day_first:
         notify(
-            f"{plural(either, 'date')} of the journal, such as {_ambiguous(free)}, could be day or "
+            f"{plural(len(either), 'date')} of the journal, such as {either[0]}, could be day or "
             "month first; they were read month first, as jrnl does. If they are day first, give the "
             "jrnl config (its timeformat) with --config"
         )
-    for match in headers:
-        date = parse_date(match.group(1), timeformat, day_first)
+    for match, formatted in headers:
+        date = formatted or _free(match.group(1), day_first)
         if date is not None:
             found.append((date, match.start(), match.end()))
     entries = []
@@ -417,25 +424,6 @@ def parse_journal(
         entries.append(parse_entry(date, text[end:stop], tags, line))
     lead = text[: found[0][1]] if found else text
     return entries, lead, len(lead.splitlines())
-
-
-def _fits(blob: str, timeformat: str) -> bool:
-    try:
-        dt.datetime.strptime(blob, timeformat)
-    except ValueError:
-        return False
-    return True
-
-
-def _ambiguous(blobs: list[str]) -> str:
-    """The first of ``blobs`` whose numbers could be a day or a month either way."""
-    for blob in blobs:
-        match = _FREE_DATE.match(blob)
-        if match is not None and match.group("y2"):
-            first, second = int(match.group("a")), int(match.group("b"))
-            if first <= 12 and second <= 12 and first != second:
-                return blob
-    return ""
 
 
 _NEW_HEADER = re.compile(r"(^\[[^\]]+\].*?$)")

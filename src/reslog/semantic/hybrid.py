@@ -124,8 +124,11 @@ def coverage(index: Index, query: str, entry_ids: list[int]) -> dict[int, float]
 def _kind_filters(word: str, filters: Filters | None = None) -> Filters | None:
     """``filters`` narrowed to the kind of entry ``word`` asks for; None if it asks for none."""
     wanted = asked_kind(word)
-    if wanted is None:
-        return None
+    return None if wanted is None else _narrowed(wanted, filters)
+
+
+def _narrowed(wanted: tuple[str, str], filters: Filters | None) -> Filters:
+    """``filters`` narrowed to a kind (``("kind", "bug")``) or a section (``("section", "ideas")``)."""
     base = filters or Filters()
     field, value = wanted
     return Filters(
@@ -140,14 +143,9 @@ def asked_for(
     """The entries an open question asks for ("what did I decide last week?": every decision in
     the scope), newest first (or, with ``earliest``, oldest first: "what was my first idea?");
     none when the question names a subject beyond the kind."""
-    words = subject_words(query)
-    if not open_question(words):
-        return []
     found: list[tuple[str, int, int]] = []
-    for word in words:
-        narrowed = _kind_filters(word, filters)
-        if narrowed is not None:
-            found += dated_ids(index, narrowed, depth, earliest)
+    for wanted in open_question(subject_words(query)):
+        found += dated_ids(index, _narrowed(wanted, filters), depth, earliest)
     found.sort(reverse=not earliest)
     return list(dict.fromkeys(entry_id for _, _, entry_id in found))[:depth]
 
