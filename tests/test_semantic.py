@@ -82,6 +82,35 @@ def test_numpy_and_onnx_runtime_compute_the_same_vectors() -> None:
     assert NumpyMiniLM.name == OnnxMiniLM.name  # one key for their vectors
 
 
+def test_the_rewritten_graph_computes_the_same_vectors(tmp_path: Path) -> None:
+    """ONNX Runtime runs the bundled graph with its NaN guards gone and GELU fused (reslog.semantic.fuse):
+    the same vectors as the file as shipped, every other node and weight kept, and nothing left to
+    rewrite in what it wrote."""
+    from collections import Counter
+
+    from reslog.semantic import fuse
+    from reslog.semantic.onnx_file import OnnxModel
+
+    files = bundled.verify()
+    shipped = OnnxModel(files[0])
+    rewritten = fuse.for_onnxruntime(shipped)
+    assert rewritten is not None
+    (tmp_path / "fused.onnx").write_bytes(rewritten)
+    fused = OnnxModel(str(tmp_path / "fused.onnx"))
+    before, after = Counter(n.op for n in shipped.nodes), Counter(n.op for n in fused.nodes)
+    assert before["IsNaN"] == 6 and after["IsNaN"] == 0 and after["Erf"] == 0 and after["BiasGelu"] == 6
+    assert after["Where"] == before["Where"] - 6 and after["Softmax"] == before["Softmax"] == 6
+    assert after["MatMul"] == before["MatMul"] and after["Add"] == before["Add"] - 12  # +1 and the bias
+    assert fused.tensors.keys() == shipped.tensors.keys()
+    assert all(np.array_equal(fused.tensors[k], shipped.tensors[k]) for k in shipped.tensors)
+    assert fuse.for_onnxruntime(fused) is None  # a graph without the patterns is left as it is
+    texts = [*PAGES["2026-11-16"].splitlines(), "", "a", "x " * 400, "学习率调整以后收敛更快", "🙂 emoji only 🙂",
+             "NaN loss after the warmup with fp16; " * 20]
+    as_shipped = OnnxMiniLM(*files, threads=1, fused=False).embed(texts)
+    cosines = (OnnxMiniLM(*files, threads=1).embed(texts) * as_shipped).sum(1)
+    assert cosines.min() >= 0.99999, texts[int(cosines.argmin())]
+
+
 def test_the_model_files_are_checked_by_their_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     model, tokenizer = bundled.verify()
     assert os.path.getsize(model) == 22_928_619 and tokenizer.endswith("minilm-tokenizer.json")

@@ -31,6 +31,7 @@ import os
 
 import numpy as np
 
+from reslog.semantic import fuse
 from reslog.semantic.onnx_file import OnnxModel
 
 TYPE_CHECKING = False
@@ -276,7 +277,10 @@ class NumpyMiniLM(Encoder):
 class OnnxMiniLM(Encoder):
     """The encoder in ONNX Runtime: for embedding many passages (0.2-1 s to start)."""
 
-    def __init__(self, model_file: str, tokenizer_file: str, threads: int | None = None) -> None:
+    def __init__(self, model_file: str, tokenizer_file: str, threads: int | None = None,
+                 fused: bool = True) -> None:
+        """``fused``: run the graph rewritten by :mod:`reslog.semantic.fuse` (the same vectors,
+        1.25x as fast); False runs the file as shipped, for the benchmark's comparison."""
         super().__init__(tokenizer_file)
         import onnxruntime  # type: ignore[import-untyped]
 
@@ -284,7 +288,9 @@ class OnnxMiniLM(Encoder):
         options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # errors only: its warnings are for the model's exporter
-        self._session = onnxruntime.InferenceSession(model_file, options, providers=["CPUExecutionProvider"])
+        rewritten = fuse.for_onnxruntime(OnnxModel(model_file)) if fused else None
+        self._session = onnxruntime.InferenceSession(rewritten or model_file, options,
+                                                     providers=["CPUExecutionProvider"])
 
     def _forward(self, tokens: NDArray[np.int64], mask: NDArray[np.int64]) -> Array:
         feed = {"input_ids": tokens, "attention_mask": mask, "token_type_ids": np.zeros_like(tokens)}

@@ -12,6 +12,10 @@ time nor memory beyond the pages that are used.
 Only what the bundled model uses is understood: tensors with ``raw_data``
 (float32, int8, int64, bool) and node inputs, outputs and op types. Anything
 else in the file is skipped by its length, as protobuf readers do.
+
+It also writes the file back with some nodes replaced (:meth:`OnnxModel.rewritten`),
+for :mod:`reslog.semantic.fuse`: every field it does not change is copied byte
+for byte, so attributes and metadata it does not understand survive.
 """
 
 from __future__ import annotations
@@ -70,6 +74,37 @@ def _fields(buf: memoryview, start: int, end: int) -> list[tuple[int, int, int, 
     if pos != end:
         raise OnnxError("a message runs past its end")
     return out
+
+
+def _varint_bytes(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        if not value:
+            out.append(byte)
+            return bytes(out)
+        out.append(byte | 0x80)
+
+
+def _length_delimited(number: int, payload: bytes) -> bytes:
+    return _varint_bytes(number << 3 | 2) + _varint_bytes(len(payload)) + payload
+
+
+def node_message(op: str, inputs: list[str], outputs: list[str], domain: str = "") -> bytes:
+    """A ``NodeProto`` without attributes: ``op`` of ``domain`` ("" for ONNX's own operators)."""
+    out = b"".join(_length_delimited(1, name.encode()) for name in inputs)
+    out += b"".join(_length_delimited(2, name.encode()) for name in outputs)
+    out += _length_delimited(3, f"{op}:{outputs[0]}".encode()) + _length_delimited(4, op.encode())
+    return out + (_length_delimited(7, domain.encode()) if domain else b"")
+
+
+def _raw_field(buf: memoryview, number: int, wire: int, a: int, b: int) -> bytes:
+    """A field as :func:`_fields` found it (``a``: a varint's value, else where its bytes start)."""
+    if wire == 0:
+        return _varint_bytes(number << 3) + _varint_bytes(a)
+    if wire == 2:
+        return _length_delimited(number, bytes(buf[a:b]))
+    return _varint_bytes(number << 3 | wire) + bytes(buf[a:b])
 
 
 class Node:
@@ -145,6 +180,45 @@ class OnnxModel:
             elif number == 4:
                 op = bytes(buf[a:b]).decode("utf-8")
         return Node(op, inputs, outputs)
+
+    def rewritten(self, replace: dict[int, list[bytes]], rename: dict[str, str],
+                  domains: dict[str, int]) -> bytes:
+        """The file with node ``i`` (by its place in :attr:`nodes`) replaced by the ``NodeProto``
+        messages ``replace[i]`` (none: dropped), every input or output named in ``rename``
+        renamed, and the operator sets ``domains`` (name -> version) imported as well."""
+        buf = memoryview(self._map)
+        graph = bytearray()
+        place = 0
+        (start, end), = [(a, b) for n, w, a, b in _fields(buf, 0, len(buf)) if n == 7 and w == 2]
+        for number, wire, a, b in _fields(buf, start, end):
+            if number == 1 and wire == 2:
+                node, place = self.nodes[place], place + 1
+                if place - 1 in replace:
+                    graph += b"".join(_length_delimited(1, message) for message in replace[place - 1])
+                    continue
+                if rename and any(name in rename for name in (*node.inputs, *node.outputs)):
+                    graph += _length_delimited(1, self._renamed(buf, a, b, rename))
+                    continue
+            graph += _raw_field(buf, number, wire, a, b)
+        out = bytearray()
+        for number, wire, a, b in _fields(buf, 0, len(buf)):
+            is_graph = number == 7 and wire == 2
+            out += _length_delimited(7, bytes(graph)) if is_graph else _raw_field(buf, number, wire, a, b)
+        for domain, version in domains.items():  # ModelProto.opset_import: OperatorSetIdProto
+            out += _length_delimited(8, _length_delimited(1, domain.encode()) + _varint_bytes(2 << 3)
+                                     + _varint_bytes(version))
+        return bytes(out)
+
+    @staticmethod
+    def _renamed(buf: memoryview, start: int, end: int, rename: dict[str, str]) -> bytes:
+        out = bytearray()
+        for number, wire, a, b in _fields(buf, start, end):
+            if number in (1, 2) and wire == 2:
+                name = bytes(buf[a:b]).decode("utf-8")
+                out += _length_delimited(number, rename.get(name, name).encode())
+            else:
+                out += _raw_field(buf, number, wire, a, b)
+        return bytes(out)
 
     def consumers(self) -> dict[str, list[Node]]:
         """tensor name -> the nodes that take it as an input."""
