@@ -1,8 +1,8 @@
 """The bundled model's graph, rewritten for ONNX Runtime's CPU kernels: the same function, faster.
 
 The exporter of ``model.onnx`` wrote two things the runtime does not fuse by
-itself, and on real log text they cost a fifth of the time of embedding a log
-(ONNX Runtime's profile of 300 notebook passages):
+itself, and on real log text they cost a sixth of the time of embedding a log
+(ONNX Runtime's profile of 300 notebook passages; benchmarks/README.md):
 
 - after each attention softmax, ``Where(IsNaN(p), 0, p)``: PyTorch's guard for
   a row whose keys are all padding. A row here always has real keys (every

@@ -280,7 +280,7 @@ class OnnxMiniLM(Encoder):
     def __init__(self, model_file: str, tokenizer_file: str, threads: int | None = None,
                  fused: bool = True) -> None:
         """``fused``: run the graph rewritten by :mod:`reslog.semantic.fuse` (the same vectors,
-        1.25x as fast); False runs the file as shipped, for the benchmark's comparison."""
+        about 1.2x as fast); False runs the file as shipped, for the benchmark's comparison."""
         super().__init__(tokenizer_file)
         import onnxruntime  # type: ignore[import-untyped]
 
