@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -123,6 +124,30 @@ def test_today_on_a_read_only_log_shows_the_page_as_it_would_be(run: Run, clock:
                           "and nothing was saved\n")
     assert unchanged == files
     assert run("today").code == 0 and "[carried:: 2026-11-24]" in day_file(log_dir, "2026-11-26").read_text()
+
+
+def test_week_on_a_read_only_log_shows_the_page_as_it_would_be(run: Run, clock: Clock, log_dir: Path) -> None:
+    clock.set("2026-11-24T09:00")
+    assert run("did", "calibrated the thermometer").code == 0
+    clock.set("2026-11-26T09:00")
+    files = {p: p.read_bytes() for p in log_dir.rglob("*") if p.is_file()}
+    temporary = sorted(Path(tempfile.gettempdir()).glob("reslog-*"))
+    with read_only_log(log_dir):
+        shown = run("week")
+        rated = run("week", "--rate", "4")
+        unchanged = {p: p.read_bytes() for p in log_dir.rglob("*") if p.is_file()}
+    assert shown.code == 0, shown.err
+    assert "2026-W48" in shown.out and "weeks/2026/2026-W48.md" in shown.out
+    assert "Days logged: 1 of 7" in shown.out and "Entries: 1 (1 note" in shown.out
+    assert shown.err == (  # the index, opened four times for the page, is built once, and said once
+        f"reslog: {log_dir}/.reslog is read-only: the index is built in a temporary folder for this command.\n"
+        "reslog: this log is read-only: the week's page is shown as it would be written, and nothing was saved\n")
+    assert sorted(Path(tempfile.gettempdir()).glob("reslog-*")) == temporary  # and removed after the command
+    assert rated.code == 1 and rated.out == ""
+    assert rated.err.startswith("reslog: this log is read-only: cannot save the rating of 2026-W48; make ")
+    assert rated.err.count("\n") == 1
+    assert unchanged == files and not (log_dir / "weeks").exists()
+    assert run("week").code == 0 and (log_dir / "weeks" / "2026" / "2026-W48.md").exists()
 
 
 def test_unwritable_log_folder(run: Run, clock: Clock, tmp_path: Path) -> None:

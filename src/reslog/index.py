@@ -62,6 +62,7 @@ from reslog.store import DATA_DIR, Log, exists, path_text
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
+    import threading
     from pathlib import Path
     from typing import Final
 
@@ -495,6 +496,40 @@ class RefreshReport(Record):
 #: since 3.32, 999 before).
 _HOLDING_BATCH = 900
 
+#: ``.reslog/`` of a read-only log -> the temporary folder its index is built in: one per log for
+#: the whole command (or web server), so a command that opens the index several times (``week``:
+#: four) builds it once and says so once. Removed by :func:`release_temporary`.
+_TEMPORARY: dict[str, str] = {}
+
+
+_TEMPORARY_LOCK: dict[str, threading.Lock] = {}
+
+
+def _temporary_folder(data: str, log_folder: str) -> str:
+    import threading  # only for a read-only log: setdefault makes one lock, whichever thread comes first
+
+    with _TEMPORARY_LOCK.setdefault("lock", threading.Lock()):
+        found = _TEMPORARY.get(data)
+        if found is None or not os.path.isdir(found):
+            if not _TEMPORARY:
+                import atexit
+
+                atexit.register(release_temporary)
+            found = _TEMPORARY[data] = derived.temporary_copy(data)
+            notify(f"{data if exists(data) else log_folder} is read-only: the index is built in a "
+                   "temporary folder for this command.")
+        return found
+
+
+def release_temporary() -> None:
+    """Remove the temporary folders of read-only logs' indexes (the CLI calls it after each
+    command; at exit otherwise)."""
+    import shutil
+
+    while _TEMPORARY:
+        shutil.rmtree(_TEMPORARY.popitem()[1], ignore_errors=True)
+
+
 class Index:
     """The index of one log. Use as a context manager, or call :meth:`close`.
 
@@ -553,11 +588,6 @@ class Index:
 
     def close(self) -> None:
         self._disconnect()
-        if self._temp is not None:
-            import shutil
-
-            shutil.rmtree(self._temp, ignore_errors=True)
-            self._temp = self._folder = None
 
     # --- connection, with recovery from a damaged file ---
 
@@ -576,9 +606,7 @@ class Index:
                 raise
         if exists(data) and derived.writable(data, (INDEX_FILE, INDEX_FILE + "-wal", INDEX_FILE + "-shm")):
             return data
-        self._temp = derived.temporary_copy(data)
-        notify(f"{data if exists(data) else self.log.folder} is read-only: the index is built in a "
-               "temporary folder for this command.")
+        self._temp = _temporary_folder(data, self.log.folder)
         return self._temp
 
     @property

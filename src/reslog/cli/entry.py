@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None, *, process: bool = False) -> int:
             code = _main(args)
         finally:
             _hand_to_sync()
+            if "reslog.index" in sys.modules:
+                sys.modules["reslog.index"].release_temporary()
         if process:
             import signal
 

@@ -12,7 +12,8 @@ import click
 
 from reslog.cli import context
 from reslog.cli.context import log_of
-from reslog.errors import InputError
+from reslog.cli.display import week_lines
+from reslog.errors import InputError, LogError, notify
 from reslog.words import plural
 
 #: Editors that take ``+LINE`` before the file name to open it at that line.
@@ -43,9 +44,19 @@ def week(week: str | None, rate: str | None, open_editor: bool) -> None:
     log = log_of(click.get_current_context())
     from reslog.cli import actions
 
+    writable = log.writable(review.week_file(log, year, number))  # judged before anything is written
+    if not writable and (rating is not None or open_editor):
+        raise LogError(f"this log is read-only: cannot {'save the rating' if rating is not None else 'edit'} "
+                       f"of {review.week_name(year, number)}; make {log.folder} writable and run again")
     with actions.fresh_index(log) as index:
         found = actions.semantic(index)
-    done = review.refresh(log, year, number, today, rating, found.vectors if found.on else None)
+    vectors = found.vectors if found.on else None
+    done = review.refresh(log, year, number, today, rating, vectors, write=writable)
+    if not writable:
+        click.echo("\n".join(week_lines(done.page, done.relative)))
+        notify("this log is read-only: the week's page is shown as it would be written, "
+               "and nothing was saved")
+        return
     figures = done.figures["week"]
     click.echo(f"{done.relative} ({'created' if done.created else 'refreshed'})")
     if figures["entries"] or figures["added"] or figures["done"]:
