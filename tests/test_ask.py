@@ -586,6 +586,17 @@ def test_an_abstention_says_which_name_the_nearest_entry_lacks(index: Index, run
     assert data["answer"] == f"{NO_ANSWER[:-1]}: the nearest entry does not mention Stan or INLA."
 
 
+def test_an_everyday_acronym_is_a_word_not_a_name(log_dir: Path, run: Run, clock: Clock) -> None:
+    """The best entry may write "memory" for RAM: the names rule does not refuse on it, where it
+    still refuses on a name no entry holds."""
+    write_days(log_dir, {"2026-11-03": "## What was done\n- 10:00 bug: host out of memory loading the whole "
+                                       "corpus at once; now streamed in shards #data\n"})
+    data = json.loads(run("ask", "--json", "when did I run out of host RAM loading the corpus?").out)
+    assert data["abstained"] is False and data["citations"][0]["date"] == "2026-11-03"
+    refused = json.loads(run("ask", "--json", "when did I run out of host RAM loading the Kubernetes corpus?").out)
+    assert refused["abstained"] is True and refused["answer"].endswith("does not mention Kubernetes.")
+
+
 def test_a_paper_cited_by_year_is_asked_about_not_taken_for_a_time_scope(
     log_dir: Path, run: Run, clock: Clock
 ) -> None:
