@@ -42,6 +42,10 @@ def test_a_mistyped_command_gets_a_suggestion(run: Run, clock: Clock) -> None:
     (("stats", "time", "--tag"), "Option '--tag' requires an argument. (see 'reslog stats --help')"),
     (("did", "x", "--star=yes"), "Option '--star' does not take a value. (see 'reslog did --help')"),
     (("--tag", "x", "did", "y"), "No such option '--tag'. (see 'reslog --help')"),
+    (("stats",), "Missing argument '{time|bugs|sources|focus|weeks|habits|runs}'. Choose from: time, bugs, "
+                 "sources, focus, weeks, habits, runs (see 'reslog stats --help')"),  # one line, not nine
+    (("stats", "tme"), "Invalid value for '{time|bugs|sources|focus|weeks|habits|runs}': 'tme' is not one of "
+                       "'time', 'bugs', 'sources', 'focus', 'weeks', 'habits', 'runs'. (see 'reslog stats --help')"),
 ])
 def test_an_option_error_points_at_the_help_of_its_command(run: Run, clock: Clock, args: tuple[str, ...],
                                                             message: str) -> None:

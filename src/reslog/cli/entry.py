@@ -149,13 +149,14 @@ def _click_exit(exc: Exception) -> int | None:
         where = f"reslog {exc.ctx.command_path.partition(' ')[2]}".strip() if exc.ctx else "reslog"
         hint = _dash_hint(exc, where)
         message = exc.format_message().rstrip(".") + hint if hint else exc.format_message()
+        message = " ".join(message.split())  # one line: click lists choices one per line
         echo(f"reslog: {message} (see '{where} --help')", err=True)
         return 2
     if isinstance(exc, click.Abort):
         echo("reslog: aborted", err=True)
         return 1
     if isinstance(exc, click.ClickException):
-        echo(f"reslog: {exc.format_message()}", err=True)
+        echo(f"reslog: {' '.join(exc.format_message().split())}", err=True)
         return exc.exit_code
     return None
 
