@@ -79,6 +79,33 @@ def test_an_export_that_fails_half_way_leaves_the_site_as_it_was(run: Run, log_d
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log", "site"]
 
 
+def test_a_page_that_is_a_link_is_never_written_through_or_over(run: Run, log_dir: Path, clock: Clock,
+                                                               tmp_path: Path) -> None:
+    """Writing a page renames a new file over it: over a link, the link would become a file of its
+    own (and a link to a file outside the log, never read, would be copied in). Refused, before
+    anything is written, with the command that fixes it."""
+    outside = tmp_path / "outside.md"
+    outside.write_text("## What was done\n- 09:00 zanzibar password hunter2\n", encoding="utf-8")
+    _page(log_dir, "2026-11-25", "## What to do next\n- [ ] 09:00 review the draft\n")
+    today = day_file(log_dir, "2026-11-26")
+    today.symlink_to(outside)
+    files = {p: p.read_bytes() for p in log_dir.rglob("*") if p.is_file() and ".reslog" not in p.parts}
+    result = run("did", "calibrated the scale")
+    assert result.code == 1 and result.out == ""
+    assert result.err == (
+        "reslog: days/2026/2026-11-26.md is a symbolic link; reslog writes a page only as a file of its own, "
+        f"so nothing was written: put the file itself in its place (cp --remove-destination {outside} {today}), "
+        "then run again\n")
+    assert today.is_symlink() and outside.read_text(encoding="utf-8").count("\n") == 2
+    assert {p: p.read_bytes() for p in log_dir.rglob("*") if p.is_file() and ".reslog" not in p.parts} == files
+    today.unlink()
+    today.symlink_to(day_file(log_dir, "2026-11-25"))  # inside the log: read, but not written over either
+    assert run("todo", "another").code == 1 and today.is_symlink()
+    assert "another" not in day_file(log_dir, "2026-11-25").read_text(encoding="utf-8")
+    today.unlink()
+    assert run("did", "calibrated the scale").code == 0 and "calibrated the scale" in today.read_text()
+
+
 def test_a_page_linked_to_a_file_outside_the_log_is_not_read(run: Run, log_dir: Path, clock: Clock,
                                                             tmp_path: Path) -> None:
     _page(log_dir, "2026-11-25", "## What was done\n- 09:00 an ordinary day\n")

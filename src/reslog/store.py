@@ -499,12 +499,28 @@ class Log:
     def write_page(self, path: Path | str, page: Page) -> None:
         """Write a page atomically. Call with the lock held."""
         path = _shown(path)
+        self.refuse_link(path)
         try:
             _make_folder(_parent(path))
             atomic_write(path, markdown.render(page).encode("utf-8"))
         except OSError as exc:
             raise _log_error(self.root, exc) from None
         _written.add(self.folder)
+
+    def refuse_link(self, *paths: str) -> None:
+        """Refuse to write pages that are symbolic links, before anything is written.
+
+        A page is written by renaming a new file over it, which would replace the link with a
+        file of its own (the file it pointed to then no longer sees what is added); and a link
+        to a file outside the log is not read, so a capture must not copy that file in either."""
+        for path in paths:
+            if os.path.islink(path):
+                shown = path[len(self.folder) + 1:] if path.startswith(self.folder + "/") else path
+                raise PageError(
+                    f"{shown} is a symbolic link; reslog writes a page only as a file of its own, so "
+                    "nothing was written: put the file itself in its place (cp --remove-destination "
+                    f"{os.path.realpath(path)} {path}), then run again"
+                )
 
     def write_pages(
         self, pages: list[tuple[dt.date, Page]], progress: Callable[[int, int], None] | None = None
@@ -516,6 +532,7 @@ class Log:
         that fails before the renames (a full disk) removes every temporary file and changes no
         page. ``progress(done, total)`` is called as the pages are staged.
         """
+        self.refuse_link(*(self.day_file(day) for day, _ in pages))
         staged: list[tuple[str, str]] = []
         try:
             for n, (day, page) in enumerate(pages, 1):
@@ -618,6 +635,7 @@ class Log:
             # The day's page first: a crash between the two writes leaves a to-do
             # open in two places (the next carry marks it without copying it
             # again), never in none.
+            self.refuse_link(self.day_file(day), *([self.day_file(earlier[0])] if earlier else []))
             if must_write or changed.lines != page.lines:
                 self.write_page(self.day_file(day), changed)
             if earlier is not None:
