@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reslog.ask import NO_ANSWER, answer, retrieve
+from reslog.ask import NO_ANSWER, answer, from_sources, retrieve
 from reslog.generate import check_citations
 from reslog.index import Index
-from reslog.search import subject_words
+from reslog.search import hits_for, subject_words
 from reslog.semantic import backends, hybrid
 from reslog.semantic.vectors import Vectors, update
 from reslog.store import Log
@@ -595,6 +595,31 @@ def test_an_everyday_acronym_is_a_word_not_a_name(log_dir: Path, run: Run, clock
     assert data["abstained"] is False and data["citations"][0]["date"] == "2026-11-03"
     refused = json.loads(run("ask", "--json", "when did I run out of host RAM loading the Kubernetes corpus?").out)
     assert refused["abstained"] is True and refused["answer"].endswith("does not mention Kubernetes.")
+
+
+def test_a_question_about_what_someone_suggested_answers_from_its_sources(log_dir: Path, run: Run,
+                                                                          clock: Clock) -> None:
+    """"What did Hana suggest?": the entries [from:: ...] Hana, however their words rank (the source
+    is a word or two of the entry), and only within the question's scope; other names still count."""
+    write_days(log_dir, {
+        "2026-10-09": "## Random ideas\n- 11:50 combine reward-model ensembles with label noise "
+                      "[from:: chat with Hana]\n",
+        "2026-10-12": "## What was done\n- 10:00 Mei suggested plotting the KL divergence against the reward\n"
+                      "- 11:00 read: a survey of suggestion systems [from:: Hanafi]\n",
+        "2026-11-20": "## Random ideas\n- 09:00 try a smaller learning rate for the probe [from:: Hana]\n",
+    })
+    data = json.loads(run("ask", "--json", "what did Hana suggest?").out)
+    assert data["abstained"] is False
+    assert [c["date"] for c in data["citations"]][:2] in (["2026-11-20", "2026-10-09"], ["2026-10-09", "2026-11-20"])
+    index = Index(Log(log_dir))
+    index.refresh()
+    sourced = from_sources(index, "what did Hana suggest?", None, [])
+    assert [hit.date for hit in hits_for(index, sourced)] == ["2026-11-20", "2026-10-09"]  # not Hanafi's
+    scoped = json.loads(run("ask", "--json", "what did Hana suggest in October?").out)
+    dates = [c["date"] for c in scoped["citations"]]
+    assert dates[0] == "2026-10-09" and "2026-11-20" not in dates
+    other = json.loads(run("ask", "--json", "what did Hana suggest about Kubernetes?").out)
+    assert other["abstained"] is True and other["answer"].endswith("does not mention Kubernetes.")
 
 
 def test_a_paper_cited_by_year_is_asked_about_not_taken_for_a_time_scope(

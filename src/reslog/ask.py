@@ -148,9 +148,35 @@ def unknown_names(index: Index, query: str, entry_ids: list[int]) -> list[str]:
     entry rather than the best three caught one more unanswerable question
     each and wrongly refused none more).
     """
+    return [name for name in names(query) if not (entry_ids and index.holding(name, entry_ids))]
+
+
+def names(query: str) -> list[str]:
+    """The names in a question: its words written with a capital or a digit past its first word,
+    but not the everyday acronyms (:data:`COMMON_ACRONYMS`)."""
     words = subject_words(query.split(" ", 1)[1] if " " in query else "", lower=False)
-    names = [w for w in words if any(c.isupper() or c.isdigit() for c in w) and w not in COMMON_ACRONYMS]
-    return [name for name in names if not (entry_ids and index.holding(name, entry_ids))]
+    return [w for w in words if any(c.isupper() or c.isdigit() for c in w) and w not in COMMON_ACRONYMS]
+
+
+def from_sources(index: Index, query: str, filters: Filters | None, ranked: list[int]) -> list[int]:
+    """The entries in scope whose source (``[from:: chat with Hana]``) names someone the question
+    names ("what did Hana suggest?"), those in ``ranked`` first in its order, then the newest.
+
+    Where ideas and information came from is what the source field is for, but it adds one word
+    or two to an entry, which its meaning hardly shows: such a question ranked the idea from
+    Hana below entries about suggestions from others."""
+    found: dict[int, None] = {}  # newest first
+    where, args = (filters or Filters()).sql()
+    for name in names(query):
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        sql = (f"SELECT e.id, e.source FROM entries e WHERE {where} AND lower(e.source) LIKE ? "
+               "ORDER BY e.day DESC, e.line DESC LIMIT 200")
+        for entry_id, source in index.db.execute(sql, [*args, f"%{name.lower()}%"]):
+            if pattern.search(source):
+                found[entry_id] = None
+    place = {entry_id: n for n, entry_id in enumerate(ranked)}
+    ranked_first = sorted((i for i in found if i in place), key=place.__getitem__)
+    return ranked_first + [i for i in found if i not in place]
 
 
 #: Acronyms that are everyday words, not names: an entry says "memory" or "OOM" as often as
@@ -184,6 +210,9 @@ def retrieve(
         # "what did I most recently read?": the latest entry of the kind, however it ranks
         ends = hybrid.asked_for(index, query, narrowed, _TIME_ORDER_DEPTH, earliest=not latest)
         top = ends + [i for i in top if i not in ends]
+    sourced = from_sources(index, query, narrowed, [i for i, _ in ranked])[:limit]
+    if sourced:  # "what did Hana suggest?": what came from Hana, however it ranks
+        top = sourced + [i for i in top if i not in sourced]
     # read once: the time order compares the best ten, the abstention takes the best three (which
     # are among those ten, reordered or not)
     covered_top = hybrid.coverage(index, query, top[:_TIME_ORDER_DEPTH])
@@ -194,8 +223,8 @@ def retrieve(
     cosine = found.best_cosine if ids else 0.0
     covered = max((covered_top[i] for i in ids[:3]), default=0.0)
     strength = cosine if semantic else covered
-    if ends:
-        weak = False  # the question asks for the first or latest entry of a kind, and there is one
+    if ends or sourced:
+        weak = False  # it asks for the first or latest entry of a kind, or what came from someone: found
     elif semantic:
         weak = cosine < ABSTAIN_BELOW and covered < COVERED_ENOUGH
     else:
