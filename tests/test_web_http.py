@@ -312,6 +312,9 @@ def test_a_read_only_log_is_shown_as_it_would_be_and_nothing_is_written(server: 
         week = server.browser("GET", "/week", htmx=False)
         fragment = server.browser("GET", f"/fragment/day/{DAY}")
         rated = server.browser("POST", "/week/2026-W48/rate", {"rating": "4"})
+        editor = server.browser("GET", "/edit/2026-11-24", htmx=False)
+        saved = server.browser("POST", "/edit/2026-11-24", {"text": "- 09:00 typed in the editor\n", "hash": ""},
+                               htmx=False)
         after = _tree(log_dir)
     assert today.status == 200, today.text
     assert today.text.count(notice) == 1 and 'id="capture"' not in today.text
@@ -322,6 +325,11 @@ def test_a_read_only_log_is_shown_as_it_would_be_and_nothing_is_written(server: 
     assert week.text.count(notice) == 1 and "The week in figures" in week.text and "Experiments: 1" in week.text
     assert "/week/2026-W48/rate" not in week.text and "/own/" not in week.text
     assert rated.status == 422 and "This log is read-only" in rated.text
+    # the editor shows the page to read, without a Save; a save sent anyway keeps what was typed
+    assert editor.status == 200 and editor.text.count(notice) == 1 and "View as Markdown" not in editor.text
+    assert "<h1>View " in editor.text and " readonly>" in editor.text and ">Save</button>" not in editor.text
+    assert saved.status == 409 and saved.text.count(notice) == 1 and "typed in the editor" in saved.text
+    assert "View as Markdown" in today.text and "Edit as Markdown" not in today.text
     assert after == before  # no page, no carried mark, no week page, no temporary file
     # writable again: the same views make the pages
     assert notice not in server.browser("GET", "/", htmx=False).text

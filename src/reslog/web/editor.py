@@ -43,8 +43,10 @@ def edit_page(request: Request, target: str) -> Response:
     shown = text
     if text is None:  # a new page: a day's as the tool makes it, a week's empty
         shown = "" if _WEEK_NAME.match(target) else new_day_text(responses.iso_day(target))
+    writable = responses.ctx(request).log.writable(path)
     return responses.render(request, "edit.html", target=target, name=name, back=back, text=shown,
-                            hash=content_hash(text), exists=text is not None, nav="")
+                            hash=content_hash(text), exists=text is not None, nav="",
+                            read_only=None if writable else responses.READ_ONLY)
 
 
 def _newlines_like(text: str, current: str | None) -> str:
@@ -62,6 +64,10 @@ async def edit_save(request: Request, target: str) -> Response:
     log = responses.ctx(request).log
     current = await run_in_threadpool(log.read_text, path)
     text = _newlines_like(fields.get("text", ""), current)
+    if not log.writable(path):  # the text typed is shown again, not lost behind an error page
+        return responses.render(request, "edit.html", status=409, target=target, name=name, back=back,
+                                text=text, hash=fields.get("hash", ""), exists=current is not None,
+                                read_only=responses.READ_ONLY)
     try:
         await run_in_threadpool(log.save_text, path, text, fields.get("hash", ""))
         responses.ctx(request).reader.touch()

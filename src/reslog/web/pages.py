@@ -32,6 +32,7 @@ from reslog.store import content_hash
 from reslog.web import clock, markup, quick, responses, views
 from reslog.web.app import file_stamp
 from reslog.web.editor import diff
+from reslog.web.responses import READ_ONLY
 
 __all__ = ["router"]
 
@@ -41,7 +42,6 @@ _ACTIONS = ("done", "drop", "start", "stop", "defer", "reopen")
 
 
 #: Shown in place of the forms when the log cannot be written.
-READ_ONLY = "This log is read-only: pages are shown as they would be written, and nothing is saved."
 
 
 def _day_view(request: Request, day: dt.date, create: bool = False, write: bool = True) -> dict[str, Any]:

@@ -16,6 +16,9 @@ from reslog.errors import InputError, ReslogError
 from reslog.web import clock
 from reslog.web.app import Context
 
+#: What a page of a read-only log says, once, above what it shows.
+READ_ONLY = "This log is read-only: pages are shown as they would be written, and nothing is saved."
+
 __all__ = ["ctx", "error_response", "form", "is_htmx", "iso_day", "render", "sign_in"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
