@@ -162,7 +162,8 @@ def test_figures_of_a_known_week(known: Path, run: Run) -> None:
     assert compare.count("- Up: entries (+6), days logged (+1), bugs (+2)") == 1
     prompts = block(text, "prompts")
     assert "- 3 bugs mention 'nan loss' this week: same cause?\n" in prompts
-    assert "- Estimates were 1.75x off this week, against a norm of 1.5x: what made the difference?\n" in prompts
+    assert ("- Tasks took 1.75x their estimates this week, against a norm of 1.5x: what made the difference?\n"
+            in prompts)
     assert "1 to-do waited 3+ days (longest: 'Write the paper draft', 6 days)" in prompts
     assert "1 experiment and no result:" in prompts
     assert "Nothing logged on" not in prompts  # Monday to Wednesday logged; Thursday is not over

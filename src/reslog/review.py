@@ -319,8 +319,8 @@ def _prompts(figures: dict[str, Any]) -> list[str]:
     if shared:
         found.append(f"{shared[1]} bugs mention '{shared[0]}' this week: same cause?")
     if this["ratio"] is not None and norm is not None and abs(this["ratio"] - norm) >= 0.2:
-        found.append(f"Estimates were {this['ratio']:g}x off this week, against a norm of {norm:g}x: "
-                     "what made the difference?")
+        found.append(f"Tasks took {this['ratio']:g}x their estimates this week, against a norm of "
+                     f"{norm:g}x: what made the difference?")
     if this["waiting"]:
         top = this["waiting"][0]
         found.append(f"{plural(len(this['waiting']), 'to-do')} waited {WAIT_DAYS}+ days (longest: "
