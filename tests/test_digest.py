@@ -116,6 +116,19 @@ def test_a_theme_is_not_named_by_the_calendar(run: Run, log_dir: Path) -> None:
     assert not {"thursday", "march"} & set(latexdiff["label"])
 
 
+def test_a_theme_is_named_by_what_the_ideas_are_about(run: Run, log_dir: Path) -> None:
+    """Not by the verbs ideas are phrased with ("try", "combine", "ask ... whether") nor by a date."""
+    ideas = ("try combining dropout with label smoothing",
+             "ask Marco whether curriculum ordering helps, on 2026-10-02")
+    for n, idea in enumerate(ideas):
+        day = f"2026-10-0{n + 1}"
+        day_file(log_dir, day).parent.mkdir(parents=True, exist_ok=True)
+        day_file(log_dir, day).write_text(f"## Random ideas\n- 09:00 {idea}\n", encoding="utf-8")
+    themes: list[dict[str, Any]] = _themes(run, "--since", "2026-10-01", "--until", "2026-10-10")
+    labels = [set(theme["label"]) for theme in themes]
+    assert {"curriculum", "ordering", "helps"} in labels and {"dropout", "label", "smoothing"} in labels, labels
+
+
 def test_a_generated_paragraph_must_cite_the_themes_entries() -> None:
     import datetime as dt
     import os

@@ -225,9 +225,12 @@ def _document_frequency(index: Index, words: list[str]) -> dict[str, int]:
     return {word: index.document_frequency(word) for word in words}
 
 
-#: Words that never name a theme: function words beyond a question's stopwords, numbering, and
-#: the calendar (a notebook's posts are often titled "Thursday: writing; latexdiff notes").
+#: Words that never name a theme: function words beyond a question's stopwords, numbering, the
+#: calendar (a notebook's posts are often titled "Thursday: writing; latexdiff notes"), and the
+#: verbs an idea is phrased with ("try X", "combine X with Y", "ask Marco whether X"), which say
+#: what kind of idea it is, not what it is about.
 _NOT_LABELS = """
+try trying use using combine combining compare comparing ask asking maybe idea ideas instead worth
 whether however also though although yet via per etc vs among within without upon toward towards
 like just really might may must shall much many lot lots thing things way ways kind sort bit
 one two three four five first second third next new old part parts note notes ii iii iv vi vii viii
@@ -236,10 +239,13 @@ january february march april june july august september october november decembe
 """
 _LABEL_STOP = frozenset(_NOT_LABELS.split()) | frozenset(WEEKDAYS)
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+#: A date or a number written with dashes or dots ("2012-04-20", "3.5"): never a theme's name.
+_DATE_LIKE = re.compile(r"^[\d.:/-]+$")
 
 
 def _label_words(text: str) -> list[str]:
-    return [w for w in subject_words(text) if len(w) > 2 and w not in _LABEL_STOP and not w.isdigit()]
+    return [w for w in subject_words(text)
+            if len(w) > 2 and w not in _LABEL_STOP and not _DATE_LIKE.match(w)]
 
 
 def _names(texts: list[str]) -> set[str]:
