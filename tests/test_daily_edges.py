@@ -44,6 +44,9 @@ def test_a_mistyped_command_gets_a_suggestion(run: Run, clock: Clock) -> None:
     (("--tag", "x", "did", "y"), "No such option '--tag'. (see 'reslog --help')"),
     (("stats",), "Missing argument '{time|bugs|sources|focus|weeks|habits|runs}'. Choose from: time, bugs, "
                  "sources, focus, weeks, habits, runs (see 'reslog stats --help')"),  # one line, not nine
+    (("ask", ""), "QUESTION is empty; ask something, e.g. reslog ask when did I first try X (see 'reslog ask --help')"),
+    (("ask", "?", "..."), "QUESTION has no words; ask something, e.g. reslog ask when did I first try X "
+                          "(see 'reslog ask --help')"),  # not answered with random "nearest entries"
     (("stats", "tme"), "Invalid value for '{time|bugs|sources|focus|weeks|habits|runs}': 'tme' is not one of "
                        "'time', 'bugs', 'sources', 'focus', 'weeks', 'habits', 'runs'. (see 'reslog stats --help')"),
 ])

@@ -247,6 +247,7 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on(log: Log) -> None:
         assert "limit" in await error(client, "search", query="x", limit=0)
         assert "kind" in await error(client, "search", query="x", kind="nonsense")
         assert "question" in await error(client, "ask")
+        assert "the question has no words" in await error(client, "ask", question="?")
         assert "cannot read" in await error(client, "day", date="../../../etc/passwd")
         assert "cannot read" in await error(client, "day", date="/etc/passwd")
         assert "not a day page" in await error(client, "day", date="days/2025/2026-11-24.md")

@@ -49,8 +49,9 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
     from reslog.ask import answer, retrieve
 
     text = " ".join(question).strip()
-    if not text:
-        raise click.UsageError("QUESTION is empty; ask something, e.g. reslog ask when did I first try X")
+    if not any(c.isalnum() for c in text):  # "?" or "..." asks nothing: not answered with random entries
+        raise click.UsageError(f"QUESTION {'is empty' if not text else 'has no words'}; ask something, "
+                               "e.g. reslog ask when did I first try X")
     log = log_of(click.get_current_context())
     today = context.now().date()
     with actions.fresh_index(log) as index:

@@ -170,8 +170,9 @@ def ask(log: Log, today: dt.date, question: str, mode: str | None = None) -> dic
     model."""
     from reslog.ask import answer, retrieve
 
-    if not question.strip():
-        raise InputError("the question is empty; ask something, e.g. 'when did I first try warmup?'")
+    if not any(c.isalnum() for c in question):
+        raise InputError(f"the question {'is empty' if not question.strip() else 'has no words'}; ask "
+                         "something, e.g. 'when did I first try warmup?'")
     if mode is not None and mode not in MODES:
         raise InputError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
     with _fresh(log) as index:

@@ -223,8 +223,9 @@ class Reader:
     ) -> tuple[Retrieved, Answer, str | None]:
         """What ``reslog ask`` answers: the evidence, the answer (cited or abstaining), a notice."""
         text = question.strip()
-        if not text:
-            raise InputError("the question is empty; ask something, e.g. when did I first try X?")
+        if not any(c.isalnum() for c in text):
+            raise InputError(f"the question {'is empty' if not text else 'has no words'}; ask something, "
+                             "e.g. when did I first try X?")
         semantic = self._semantic()
         settings = self.settings()
         chosen = mode or settings.search_mode
