@@ -262,6 +262,23 @@ def test_editor_refuses_a_stale_save_and_shows_both_versions(server: Server, log
     assert _page(log_dir).endswith("- mine\n")
 
 
+def test_a_save_the_log_refuses_keeps_the_typed_text(server: Server, log_dir: Path, tmp_path: Path) -> None:
+    """A page that is a symbolic link is never written over (reslog.store): the editor says so and
+    keeps what was typed, instead of an error page that loses it."""
+    outside = tmp_path / "kept-elsewhere.md"
+    outside.write_text("## What was done\n- 09:00 written elsewhere\n", encoding="utf-8")
+    day_file(log_dir, DAY).parent.mkdir(parents=True, exist_ok=True)
+    day_file(log_dir, DAY).symlink_to(outside)
+    server.sign_in()
+    text, digest = _editor(server, DAY)
+    reply = server.browser("POST", f"/edit/{DAY}", {"text": text + "- 10:00 typed by hand\n", "hash": digest},
+                           htmx=False)
+    assert reply.status == 422, reply.text
+    assert "Nothing was saved: days/2026/2026-11-26.md is a symbolic link" in reply.text
+    assert "- 10:00 typed by hand" in reply.text and "<textarea" in reply.text
+    assert day_file(log_dir, DAY).is_symlink() and "typed" not in outside.read_text(encoding="utf-8")
+
+
 # --- the week ---
 
 

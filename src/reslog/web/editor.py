@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from reslog import review
-from reslog.errors import ConflictError
+from reslog.errors import ConflictError, ReslogError
 from reslog.store import content_hash, new_day_text
 from reslog.web import clock, responses
 
@@ -75,6 +75,10 @@ async def edit_save(request: Request, target: str) -> Response:
         return responses.render(request, "edit.html", status=409, target=target, name=name, back=back,
                                 text=text, hash=content_hash(exc.current), exists=True, conflict=exc.message,
                                 theirs=exc.current, diff=diff(exc.current, text))
+    except ReslogError as exc:  # the page is a link, the disk is full...: the typed text stays in the editor
+        return responses.render(request, "edit.html", status=422, target=target, name=name, back=back,
+                                text=text, hash=fields.get("hash", ""), exists=current is not None,
+                                error=exc.message)
     return RedirectResponse(back, status_code=303)
 
 
