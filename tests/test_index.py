@@ -333,3 +333,23 @@ def test_connections_opening_a_new_index_at_once_migrate_it_once(tmp_path: Path)
         names = [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY name")]
         db.close()
         assert names == sorted(name for name, _ in MIGRATIONS)
+
+
+def test_holding_gives_the_same_entries_by_either_way_of_asking(log_dir: Path) -> None:
+    """Index.holding looks each id up, or, given the word's frequency and few entries per id, reads
+    the word's whole list: the same answer either way, stems, accents and batches included."""
+    words = ["warmup", "warmups", "loss", "café", "seed", "nothing"]
+    for n in range(28):
+        lines = "".join(f"- 09:{k:02d} run {n}.{k} " + " ".join(words[(n + k + j) % len(words)] for j in range(k % 4))
+                        + "\n" for k in range(3))
+        _page(log_dir, f"2026-10-{n + 1:02d}", f"## What was done\n{lines}")
+    with Index(Log(log_dir)) as index:
+        index.refresh()
+        ids = [row[0] for row in index.db.execute("SELECT id FROM entries ORDER BY id")]
+        for word in [*words, "cafe", "Warmup"]:
+            frequency = index.document_frequency(word)
+            for asked in (ids, ids[::3], ids[:1], []):
+                looked_up = index.holding(word, asked)
+                assert index.holding(word, asked, frequency) == looked_up, (word, len(asked))
+                assert index.holding(word, asked, 10**9) == looked_up  # the whole list, whatever the size
+        assert index.holding("warmup", ids, 0) == index.holding("warmups", ids) != set()  # stemmed

@@ -106,7 +106,7 @@ def coverage(index: Index, query: str, entry_ids: list[int]) -> dict[int, float]
     weight_all = 0.0
     for word in words:
         df = index.document_frequency(word)
-        holders = index.holding(word, entry_ids) if df else set()
+        holders = index.holding(word, entry_ids, df) if df else set()
         kind = _kind_filters(word)
         if kind is not None:
             of_kind = set(allowed_ids(index, kind))
