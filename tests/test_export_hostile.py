@@ -102,7 +102,18 @@ def test_a_page_that_is_a_link_is_never_written_through_or_over(run: Run, log_di
     today.symlink_to(day_file(log_dir, "2026-11-25"))  # inside the log: read, but not written over either
     assert run("todo", "another").code == 1 and today.is_symlink()
     assert "another" not in day_file(log_dir, "2026-11-25").read_text(encoding="utf-8")
+    # the page the open to-dos are carried from is written too (marked [>]): checked before any write
+    yesterday = day_file(log_dir, "2026-11-25")
+    real = tmp_path / "yesterday.md"
+    real.write_bytes(yesterday.read_bytes())
+    yesterday.unlink()
     today.unlink()
+    yesterday.symlink_to(real)
+    carried = run("did", "calibrated the scale")
+    assert carried.code == 1 and "days/2026/2026-11-25.md is a symbolic link" in carried.err
+    assert not today.exists() and yesterday.is_symlink() and "[ ] 09:00 review" in real.read_text()
+    yesterday.unlink()
+    real.rename(yesterday)
     assert run("did", "calibrated the scale").code == 0 and "calibrated the scale" in today.read_text()
 
 

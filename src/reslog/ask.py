@@ -151,6 +151,14 @@ def unknown_names(index: Index, query: str, entry_ids: list[int]) -> list[str]:
     return [name for name in names(query) if not (entry_ids and index.holding(name, entry_ids))]
 
 
+def wordless(question: str) -> str | None:
+    """Why ``question`` asks nothing ("is empty", "has no words": "?" or "..."), or None. Such a
+    question would be answered with arbitrary "nearest entries"; every edge refuses it instead."""
+    if any(c.isalnum() for c in question):
+        return None
+    return "has no words" if question.strip() else "is empty"
+
+
 def names(query: str) -> list[str]:
     """The names in a question: its words written with a capital or a digit past its first word,
     but not the everyday acronyms (:data:`COMMON_ACRONYMS`)."""

@@ -507,6 +507,10 @@ class Log:
             raise _log_error(self.root, exc) from None
         _written.add(self.folder)
 
+    def _shown_in_log(self, path: str) -> str:
+        """A page's path as messages give it: relative to the log when it is inside."""
+        return path[len(self.folder) + 1:] if path.startswith(self.folder + "/") else path
+
     def refuse_link(self, *paths: str) -> None:
         """Refuse to write pages that are symbolic links, before anything is written.
 
@@ -515,11 +519,10 @@ class Log:
         to a file outside the log is not read, so a capture must not copy that file in either."""
         for path in paths:
             if os.path.islink(path):
-                shown = path[len(self.folder) + 1:] if path.startswith(self.folder + "/") else path
                 raise PageError(
-                    f"{shown} is a symbolic link; reslog writes a page only as a file of its own, so "
-                    "nothing was written: put the file itself in its place (cp --remove-destination "
-                    f"{os.path.realpath(path)} {path}), then run again"
+                    f"{self._shown_in_log(path)} is a symbolic link; reslog writes a page only as a file "
+                    "of its own, so nothing was written: put the file itself in its place "
+                    f"(cp --remove-destination {os.path.realpath(path)} {path}), then run again"
                 )
 
     def write_pages(
@@ -635,7 +638,8 @@ class Log:
             # The day's page first: a crash between the two writes leaves a to-do
             # open in two places (the next carry marks it without copying it
             # again), never in none.
-            self.refuse_link(self.day_file(day), *([self.day_file(earlier[0])] if earlier else []))
+            if earlier is not None:  # before the first write (write_page checks the day's page itself)
+                self.refuse_link(self.day_file(earlier[0]))
             if must_write or changed.lines != page.lines:
                 self.write_page(self.day_file(day), changed)
             if earlier is not None:
@@ -654,9 +658,8 @@ class Log:
         with self.locked():
             current = self.read_text(path)
             if content_hash(current) != expected:
-                shown = path[len(self.folder) + 1:] if path.startswith(self.folder + "/") else path
                 raise ConflictError(
-                    f"{shown} changed since it was loaded; nothing was saved. "
+                    f"{self._shown_in_log(path)} changed since it was loaded; nothing was saved. "
                     "Compare both versions, then save again",
                     current or "",
                 )

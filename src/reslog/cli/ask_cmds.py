@@ -46,12 +46,11 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
     whose every claim cites [n] an entry. When nothing in the log answers, it
     says so and shows the nearest entries.
     """
-    from reslog.ask import answer, retrieve
+    from reslog.ask import answer, retrieve, wordless
 
     text = " ".join(question).strip()
-    if not any(c.isalnum() for c in text):  # "?" or "..." asks nothing: not answered with random entries
-        raise click.UsageError(f"QUESTION {'is empty' if not text else 'has no words'}; ask something, "
-                               "e.g. reslog ask when did I first try X")
+    if (problem := wordless(text)) is not None:
+        raise click.UsageError(f"QUESTION {problem}; ask something, e.g. reslog ask when did I first try X")
     log = log_of(click.get_current_context())
     today = context.now().date()
     with actions.fresh_index(log) as index:

@@ -168,11 +168,10 @@ def ask(log: Log, today: dt.date, question: str, mode: str | None = None) -> dic
     """``reslog ask --json``: the extractive answer with its citations, or the abstention
     ("Nothing in the log answers this", and why) with the nearest entries. Never calls a remote
     model."""
-    from reslog.ask import answer, retrieve
+    from reslog.ask import answer, retrieve, wordless
 
-    if not any(c.isalnum() for c in question):
-        raise InputError(f"the question {'is empty' if not question.strip() else 'has no words'}; ask "
-                         "something, e.g. 'when did I first try warmup?'")
+    if (problem := wordless(question)) is not None:
+        raise InputError(f"the question {problem}; ask something, e.g. 'when did I first try warmup?'")
     if mode is not None and mode not in MODES:
         raise InputError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
     with _fresh(log) as index:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -64,21 +65,23 @@ async def edit_save(request: Request, target: str) -> Response:
     log = responses.ctx(request).log
     current = await run_in_threadpool(log.read_text, path)
     text = _newlines_like(fields.get("text", ""), current)
-    if not log.writable(path):  # the text typed is shown again, not lost behind an error page
-        return responses.render(request, "edit.html", status=409, target=target, name=name, back=back,
-                                text=text, hash=fields.get("hash", ""), exists=current is not None,
-                                read_only=responses.READ_ONLY)
+
+    def again(status: int, **shown: Any) -> Response:
+        """The editor once more, with the text as typed (never lost behind an error page)."""
+        shown = {"hash": fields.get("hash", ""), "exists": current is not None, **shown}
+        return responses.render(request, "edit.html", status=status, target=target, name=name, back=back,
+                                text=text, **shown)
+
+    if not log.writable(path):
+        return again(409, read_only=responses.READ_ONLY)
     try:
         await run_in_threadpool(log.save_text, path, text, fields.get("hash", ""))
         responses.ctx(request).reader.touch()
     except ConflictError as exc:
-        return responses.render(request, "edit.html", status=409, target=target, name=name, back=back,
-                                text=text, hash=content_hash(exc.current), exists=True, conflict=exc.message,
-                                theirs=exc.current, diff=diff(exc.current, text))
-    except ReslogError as exc:  # the page is a link, the disk is full...: the typed text stays in the editor
-        return responses.render(request, "edit.html", status=422, target=target, name=name, back=back,
-                                text=text, hash=fields.get("hash", ""), exists=current is not None,
-                                error=exc.message)
+        return again(409, hash=content_hash(exc.current), exists=True, conflict=exc.message,
+                     theirs=exc.current, diff=diff(exc.current, text))
+    except ReslogError as exc:  # the page is a link, the disk is full...
+        return again(422, error=exc.message)
     return RedirectResponse(back, status_code=303)
 
 

@@ -41,9 +41,6 @@ router = APIRouter(include_in_schema=False)
 _ACTIONS = ("done", "drop", "start", "stop", "defer", "reopen")
 
 
-#: Shown in place of the forms when the log cannot be written.
-
-
 def _day_view(request: Request, day: dt.date, create: bool = False, write: bool = True) -> dict[str, Any]:
     """The view of a day's page (made first, with carry-over, when ``create``, as ``reslog today``;
     in memory only, without ``write``), from one read and one parse of the file."""

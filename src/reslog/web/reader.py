@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from reslog.ask import Answer, Retrieved, answer, retrieve
+from reslog.ask import Answer, Retrieved, answer, retrieve, wordless
 from reslog.errors import InputError, ReslogError
 from reslog.index import Index
 from reslog.search import Filters, Hit, compile_query, listing, scoped
@@ -223,9 +223,8 @@ class Reader:
     ) -> tuple[Retrieved, Answer, str | None]:
         """What ``reslog ask`` answers: the evidence, the answer (cited or abstaining), a notice."""
         text = question.strip()
-        if not any(c.isalnum() for c in text):
-            raise InputError(f"the question {'is empty' if not text else 'has no words'}; ask something, "
-                             "e.g. when did I first try X?")
+        if (problem := wordless(text)) is not None:
+            raise InputError(f"the question {problem}; ask something, e.g. when did I first try X?")
         semantic = self._semantic()
         settings = self.settings()
         chosen = mode or settings.search_mode
