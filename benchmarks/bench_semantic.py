@@ -22,7 +22,9 @@ embeds the log, on the graph as reslog.semantic.fuse rewrites it and as
 shipped, the baseline) in passages per second and per CPU-second (best of
 three rounds, taking turns), and a single-precision
 matrix product of numpy's BLAS on this machine as the yardstick of what it can
-compute (GFLOP/s).
+compute (GFLOP/s). And the query's tokenizer, loaded and used in a new process:
+the ``tokenizers`` library from tokenizer.json (the baseline, what a search
+used before) against reslog.semantic.wordpiece from the vocabulary list.
 
 Targets (issue 14): the notebook embedded in <= 3 minutes on this 2-core machine;
 hybrid search <= 0.5 s and ask <= 1.5 s end to end, on the notebook and on the
@@ -138,10 +140,10 @@ def runtimes(passages: list[str], sample: int, rounds: int = 3) -> dict[str, tup
     from reslog.semantic.minilm import NumpyMiniLM, OnnxMiniLM
 
     chosen = random.Random(7).sample(passages, min(sample, len(passages)))
-    files = bundled.verify()
+    model, tokenizer, vocab = bundled.verify()
     out: dict[str, tuple[float, float]] = {}
-    encoders = (("ONNX Runtime", OnnxMiniLM(*files)), (SHIPPED, OnnxMiniLM(*files, fused=False)),
-                ("numpy", NumpyMiniLM(*files)))
+    encoders = (("ONNX Runtime", OnnxMiniLM(model, tokenizer)),
+                (SHIPPED, OnnxMiniLM(model, tokenizer, fused=False)), ("numpy", NumpyMiniLM(model, vocab)))
     for _, encoder in encoders:
         encoder.embed(chosen[:16])  # warm
     for _ in range(rounds):
@@ -164,6 +166,31 @@ def blas_gflops() -> float:
         a @ a
         best = max(best, 2 * 2048**3 / (time.perf_counter() - start) / 1e9)
     return best
+
+
+#: Loading a query's tokenizer and tokenizing one query, as a new process: the library from
+#: tokenizer.json (what a search did before) and reslog.semantic.wordpiece from the vocabulary list.
+TOKENIZERS = {
+    "tokenizers library, tokenizer.json (before)":
+        "from reslog.semantic import bundled; from tokenizers import Tokenizer; "
+        "t = Tokenizer.from_file(bundled.TOKENIZER); t.no_padding(); t.enable_truncation(256); "
+        "t.encode('numerical trouble when the optimizer diverged')",
+    "reslog.semantic.wordpiece, minilm-vocab.txt":
+        "from reslog.semantic import bundled; from reslog.semantic.wordpiece import WordPiece; "
+        "WordPiece.from_file(bundled.VOCAB, 256).encode('numerical trouble when the optimizer diverged')",
+}
+
+
+def query_tokenizers(runs: int) -> list[tuple[str, str, str, str]]:
+    """A query's tokenizer, loaded and used in a new process, less ``python -c pass``: the two ways."""
+    env = _env()
+    floor = median_seconds([sys.executable, "-c", "import reslog"], runs, env=env)
+    took = {name: median_seconds([sys.executable, "-c", code], runs, env=env) - floor
+            for name, code in TOKENIZERS.items()}
+    before = took[next(iter(TOKENIZERS))]
+    return [(f"query tokenizer: {name}", f"{seconds * 1000:.0f} ms", "",
+             f"{before / max(seconds, 1e-4):.1f}x faster" if seconds != before else "baseline")
+            for name, seconds in took.items()]
 
 
 def latencies(name: str, log_dir: Path, runs: int) -> list[tuple[str, str, str, str]]:
@@ -231,6 +258,7 @@ def main() -> None:
             rows.append(("10y: reslog reindex (embeds what is new; all of it the first time)",
                          f"{seconds:.0f} s", "", ""))
             rows += latencies("10y", log_dir, args.runs)
+    rows += query_tokenizers(args.runs)
     print(f"{args.runs} runs; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the end")
     print_table(rows)
 

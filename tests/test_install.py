@@ -103,8 +103,8 @@ def test_the_bundled_model_matches_sentence_transformers(tmp_path: Path) -> None
                            str(tmp_path / "reference.npy")], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     reference = np.load(tmp_path / "reference.npy")
-    files = bundled.verify()
-    for encoder in (NumpyMiniLM(*files), OnnxMiniLM(*files)):
+    model, tokenizer, vocab = bundled.verify()
+    for encoder in (NumpyMiniLM(model, vocab), OnnxMiniLM(model, tokenizer)):
         cosines = (encoder.embed(texts) * reference).sum(1)
         assert cosines.min() >= 0.995, (type(encoder).__name__, texts[int(cosines.argmin())])
         assert np.median(cosines) >= 0.999

