@@ -108,13 +108,26 @@ def test_a_page_that_is_a_link_is_never_written_through_or_over(run: Run, log_di
     real.write_bytes(yesterday.read_bytes())
     yesterday.unlink()
     today.unlink()
-    yesterday.symlink_to(real)
+    yesterday.symlink_to(day_file(log_dir, "2026-11-24"))  # inside the log, read: its to-dos would move
+    day_file(log_dir, "2026-11-24").write_bytes(real.read_bytes())
     carried = run("did", "calibrated the scale")
     assert carried.code == 1 and "days/2026/2026-11-25.md is a symbolic link" in carried.err
     assert not today.exists() and yesterday.is_symlink() and "[ ] 09:00 review" in real.read_text()
+    # linked outside the log, it is not read at all: the capture lands, its to-dos wait, nothing changes
     yesterday.unlink()
-    real.rename(yesterday)
-    assert run("did", "calibrated the scale").code == 0 and "calibrated the scale" in today.read_text()
+    day_file(log_dir, "2026-11-24").unlink()
+    yesterday.symlink_to(real)
+    carried = run("did", "calibrated the scale")
+    assert carried.code == 0 and "calibrated the scale" in today.read_text(encoding="utf-8")
+    assert carried.err == (
+        f"reslog: could not carry to-dos over from days/2026/2026-11-25.md (a symbolic link to {real}, outside "
+        "the log; not read), so days/2026/2026-11-26.md starts without them; fix that page, and its open "
+        "to-dos move over at the next reslog command\n")
+    assert yesterday.is_symlink() and real.read_text(encoding="utf-8") == "## What to do next\n- [ ] 09:00 review the draft\n"
+    yesterday.unlink()
+    real.rename(yesterday)  # fixed as the message says: the to-do moves over at the next command
+    assert run("did", "another").code == 0 and "review the draft" in today.read_text(encoding="utf-8")
+    assert "[>] 09:00 review the draft" in yesterday.read_text(encoding="utf-8")
 
 
 def test_a_page_linked_to_a_file_outside_the_log_is_not_read(run: Run, log_dir: Path, clock: Clock,
@@ -139,3 +152,13 @@ def test_a_page_linked_to_a_file_outside_the_log_is_not_read(run: Run, log_dir: 
                            ([p] if p.is_file() else [q for q in p.rglob("*") if q.is_file()]))
         assert b"zanzibar" not in written and b"hunter2" not in written
         assert b"an ordinary day" in written
+    # nor shown: `show` refuses it, and `today` (which may write the page), in one line each
+    shown = run("show", "2026-11-26")
+    assert shown.code == 1 and "zanzibar" not in shown.out + shown.err
+    assert shown.err == (f"reslog: days/2026/2026-11-26.md is a symbolic link to {secret}, outside the log, "
+                         "so it is not read: put the file itself in its place (cp --remove-destination "
+                         f"{secret} {link}), then run again\n")
+    shown = run("today")
+    assert shown.code == 1 and "zanzibar" not in shown.out + shown.err
+    assert shown.err.startswith("reslog: days/2026/2026-11-26.md is a symbolic link; ") and shown.err.count("\n") == 1
+    assert "an ordinary day" in run("show", "2026-11-24").out  # the link inside the log is shown

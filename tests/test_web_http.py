@@ -265,9 +265,9 @@ def test_editor_refuses_a_stale_save_and_shows_both_versions(server: Server, log
 def test_a_save_the_log_refuses_keeps_the_typed_text(server: Server, log_dir: Path, tmp_path: Path) -> None:
     """A page that is a symbolic link is never written over (reslog.store): the editor says so and
     keeps what was typed, instead of an error page that loses it."""
-    outside = tmp_path / "kept-elsewhere.md"
+    outside = day_file(log_dir, "2026-11-20")  # a link inside the log is read, but not written through
+    outside.parent.mkdir(parents=True, exist_ok=True)
     outside.write_text("## What was done\n- 09:00 written elsewhere\n", encoding="utf-8")
-    day_file(log_dir, DAY).parent.mkdir(parents=True, exist_ok=True)
     day_file(log_dir, DAY).symlink_to(outside)
     server.sign_in()
     text, digest = _editor(server, DAY)
@@ -277,6 +277,26 @@ def test_a_save_the_log_refuses_keeps_the_typed_text(server: Server, log_dir: Pa
     assert "Nothing was saved: days/2026/2026-11-26.md is a symbolic link" in reply.text
     assert "- 10:00 typed by hand" in reply.text and "<textarea" in reply.text
     assert day_file(log_dir, DAY).is_symlink() and "typed" not in outside.read_text(encoding="utf-8")
+
+
+def test_a_page_linked_outside_the_log_is_not_shown(server: Server, log_dir: Path, tmp_path: Path) -> None:
+    """Search and export never read a page that links to a file outside the log (~/.ssh/...);
+    the day view and the editor refuse it too, with the reason, and show none of the file."""
+    secret = tmp_path / "secret.md"
+    secret.write_text("## What was done\n- 09:00 zanzibar password hunter2\n", encoding="utf-8")
+    day_file(log_dir, DAY).parent.mkdir(parents=True, exist_ok=True)
+    day_file(log_dir, DAY).symlink_to(secret)
+    server.sign_in()
+    for path in (f"/day/{DAY}", f"/edit/{DAY}"):
+        reply = server.browser("GET", path, htmx=False)
+        assert reply.status == 422, (path, reply.status)
+        assert f"days/2026/2026-11-26.md is a symbolic link to {secret}, outside the log" in reply.text
+        assert "zanzibar" not in reply.text and "hunter2" not in reply.text
+    reply = server.browser("POST", f"/edit/{DAY}", {"text": "## What was done\n- 10:00 typed\n", "hash": ""},
+                           htmx=False)
+    assert reply.status == 422 and "zanzibar" not in reply.text
+    assert "- 10:00 typed" in reply.text and "<textarea" in reply.text  # what was typed is kept
+    assert secret.read_text(encoding="utf-8").endswith("hunter2\n") and day_file(log_dir, DAY).is_symlink()
 
 
 # --- the week ---

@@ -351,6 +351,17 @@ class Log:
         return self.read_page(self.day_file(day))
 
     def read_page(self, path: Path | str) -> Page | None:
+        """The parsed page at ``path``, or None if there is none. A page that is a symbolic link
+        to a file outside the log is refused, as the index and the exporters skip it: what is
+        not searched or shared is not shown (in a terminal or the web app's editor) either."""
+        outside = self.link_outside(os.fspath(path))
+        if outside is not None:
+            shown = self._shown_in_log(os.fspath(path))
+            raise PageError(
+                f"{shown} is a symbolic link to {outside}, outside the log, so it is not read: put the "
+                f"file itself in its place (cp --remove-destination {outside} {_shown(path)}), "
+                "then run again",
+                f"a symbolic link to {outside}, outside the log; not read")
         try:
             with open(path, "rb") as file:
                 data = file.read()
@@ -633,12 +644,13 @@ class Log:
             page, _, _ = self._new_day(day, today, carry, create)
             return page if edit is None else edit(page)
         with self.locked():
+            self.refuse_link(self.day_file(day))  # before reading it: a capture says nothing was written
             page, must_write, earlier = self._new_day(day, today, carry, create)
             changed = page if edit is None else edit(page)
             # The day's page first: a crash between the two writes leaves a to-do
             # open in two places (the next carry marks it without copying it
             # again), never in none.
-            if earlier is not None:  # before the first write (write_page checks the day's page itself)
+            if earlier is not None:  # before the first write
                 self.refuse_link(self.day_file(earlier[0]))
             if must_write or changed.lines != page.lines:
                 self.write_page(self.day_file(day), changed)

@@ -63,7 +63,11 @@ async def edit_save(request: Request, target: str) -> Response:
     fields = await responses.form(request)
     path, name, back = _target(request, target)
     log = responses.ctx(request).log
-    current = await run_in_threadpool(log.read_text, path)
+    try:
+        current = await run_in_threadpool(log.read_text, path)
+        unreadable = None
+    except ReslogError as exc:  # a page linked outside the log, not valid UTF-8...
+        current, unreadable = None, exc.message
     text = _newlines_like(fields.get("text", ""), current)
 
     def again(status: int, **shown: Any) -> Response:
@@ -72,6 +76,8 @@ async def edit_save(request: Request, target: str) -> Response:
         return responses.render(request, "edit.html", status=status, target=target, name=name, back=back,
                                 text=text, **shown)
 
+    if unreadable is not None:
+        return again(422, error=unreadable)
     if not log.writable(path):
         return again(409, read_only=responses.READ_ONLY)
     try:
