@@ -1,8 +1,9 @@
 """Answer quality on research logs: retrieval by day, abstention, citations.
 
-    python benchmarks/bench_quality.py [--set notebook|notebook2|demo|all] [--types] [--misses] [--calibrate]
+    python benchmarks/bench_quality.py [--set notebook|notebook2|demo|field|all] [--types] [--misses]
+                                       [--calibrate]
 
-Three question sets, on two logs:
+Four question sets, on three logs:
 
 - ``notebook``: Carl Boettiger's lab notebook 2010-2015 (../shared/corpora),
   imported with ``reslog import markdown`` into ``benchmarks/data/cboettig``
@@ -17,8 +18,13 @@ Three question sets, on two logs:
   (``benchmarks/eval/demo-log``, copied to ``benchmarks/data/demo-eval``) and
   ``benchmarks/eval/questions_demo.json``, written blind; relative scopes are
   read against 2026-11-23 (see eval/README.md).
+- ``field``: a hand-written 8-week log of short entries in another field
+  (computational ecology; ``benchmarks/eval/field-log``, copied to
+  ``benchmarks/data/field-eval``) and ``benchmarks/eval/questions_field.json``,
+  written blind on 2026-12-04 after everything above was tuned: what a log of
+  10-second captures asks of ``ask``; relative scopes are read against 2026-10-26.
 
-Both logs are embedded in the foreground first (``reslog reindex``). For each
+The logs are embedded in the foreground first (``reslog reindex``). For each
 question the time scope is read from the question and applied as a filter,
 exactly as ``reslog ask`` does, then entries are ranked by keyword (BM25),
 semantic (vectors) and hybrid (fused) retrieval. Rankings are taken to days
@@ -81,6 +87,8 @@ SETS = {
                              dt.date(2026, 11, 26), CORPUS),
     "demo": QuestionSet("demo", DATA / "demo-eval", HERE / "eval" / "questions_demo.json",
                         dt.date(2026, 11, 23), HERE / "eval" / "demo-log"),
+    "field": QuestionSet("field", DATA / "field-eval", HERE / "eval" / "questions_field.json",
+                         dt.date(2026, 10, 26), HERE / "eval" / "field-log"),
 }
 
 

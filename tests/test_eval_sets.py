@@ -13,7 +13,7 @@ from .notebook import NOTEBOOK
 
 EVAL = Path(__file__).resolve().parent.parent / "benchmarks" / "eval"
 TYPES = {"paraphrase", "keyword", "bug", "paper", "decision", "time", "first", "unanswerable"}
-SETS = ["questions.json", "questions_notebook2.json", "questions_demo.json"]
+SETS = ["questions.json", "questions_notebook2.json", "questions_demo.json", "questions_field.json"]
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -34,10 +34,11 @@ def test_a_question_set_is_well_formed(name: str) -> None:
         assert len(set(gold)) == len(gold), q["id"]
 
 
-def test_the_demo_sets_gold_days_are_pages_of_its_log() -> None:
-    pages = {path.stem for path in (EVAL / "demo-log" / "days").glob("*/*.md")}
-    missing = {day for q in _load("questions_demo.json") for day in q["gold"] if day not in pages}
-    assert not missing
+@pytest.mark.parametrize(("name", "log"), [("questions_demo.json", "demo-log"), ("questions_field.json", "field-log")])
+def test_the_written_logs_gold_days_are_pages_of_the_log(name: str, log: str) -> None:
+    pages = {path.stem for path in (EVAL / log / "days").glob("*/*.md")}
+    missing = {day for q in _load(name) for day in q["gold"] if day not in pages}
+    assert pages and not missing
 
 
 @corpora
