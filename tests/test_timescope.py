@@ -188,6 +188,10 @@ NOT_SCOPES = [
     "Scheffer 2009 early warning",
     "Scheffer et al. 2009 early warning",
     "the Reed (1979) example",
+    # a year between a determiner and a word labels a thing, written about in any year
+    "Why were the 2020 counts one week late, and how was it fixed?",
+    "Who reviewed my 2013 paper?",
+    "what was the 2013 budget",
     "",
     "   ",
 ]
@@ -211,6 +215,8 @@ REMOVALS = {
     "NaN loss   between March and May 2013   in the loader": "NaN loss in the loader",
     "what changed, in March 2012, in the loader?": "what changed, in the loader?",
     "results of 2013": "results",
+    "during the 2013 field season, what broke?": "during the field season, what broke?",  # an event dated
+    "In the 2012 ESA meeting who spoke?": "In the ESA meeting who spoke?",
     "which papers did I read last week, and why": "which papers did I read, and why",
     "gradient clipping\nsince June 2012\nloader": "gradient clipping loader",
     "in 2013 and again in 2015": "and again in 2015",  # the first scope only

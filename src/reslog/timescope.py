@@ -124,7 +124,7 @@ def find_scope(text: str, today: dt.date) -> tuple[Scope | None, str]:
                 skip = max(skip, span.end)
             elif best is None or span.end > best.end:
                 best = span
-        if best is not None and not (best.end == i + 1 and _cited(text, tokens, i)):
+        if best is not None and not (best.end == i + 1 and (_cited(text, tokens, i) or _label(tokens, i))):
             start, end = token.start, tokens[best.end - 1].end
             return Scope(best.since, best.until, text[start:end]), _cut(text, start, end)
     return None, text
@@ -148,6 +148,25 @@ def _cited(text: str, tokens: list[_Token], i: int) -> bool:
     written = text[before.start:before.end]
     # a name, not an acronym: "ESA 2012" is the meeting of that year
     return written[:1].isupper() and any(c.islower() for c in written) and before.word not in _NOT_AUTHORS
+
+
+#: Words before a bare year that make it part of a thing's name ("the 2020 counts", "my 2013 paper").
+_DETERMINERS = frozenset(("the", "my", "our", "his", "her", "their", "your", "a", "an", "this", "that",
+                          "these", "those", "whose", "its"))
+#: Words before such a determiner that place an event in its year ("during the 2013 field season").
+_EVENT_PREPOSITIONS = frozenset(("in", "during", "throughout", "over", "at", "since", "before", "after",
+                                 "until"))
+
+
+def _label(tokens: list[_Token], i: int) -> bool:
+    """Whether the bare year at token ``i`` labels a thing rather than dates the entries asked
+    about: it stands between a determiner and a word ("why were the 2020 counts late?", "who
+    reviewed my 2013 paper?"). The counts of 2020 can be written about in any year; a scope of
+    2020 hid them. An event placed in time ("during the 2013 field season", "at the 2012
+    meeting") still dates the entries."""
+    return (0 < i < len(tokens) - 1 and re.fullmatch(r"[0-9]{4}", tokens[i].word) is not None
+            and tokens[i - 1].word in _DETERMINERS and tokens[i + 1].word.isalpha()
+            and (i < 2 or tokens[i - 2].word not in _EVENT_PREPOSITIONS))
 
 
 def _cut(text: str, start: int, end: int) -> str:
