@@ -283,6 +283,38 @@ def test_the_false_abstentions_found_by_hand_answer(log_dir: Path, run: Run, clo
     assert found and "NaN loss" in found[0]["text"]
 
 
+def test_how_many_entries_of_a_kind_is_answered_with_their_number(log_dir: Path, run: Run, clock: Clock) -> None:
+    """"How many papers did I read in October?" was refused (no entry says "how many") or
+    answered with three papers' sentences. It is answered with the count of the kind in the
+    scope, exact (not the depth of a ranking), citing the latest entries counted; a count of
+    none is an answer too. A question that names a subject beyond the kind is not a count."""
+    pages = {
+        "2026-10-05": "## What was done\n- 10:00 read: a paper on ensemble forecasts\n"
+                      "- 11:00 bug: the dataloader dropped the last batch\n",
+        "2026-10-07": "## What was done\n- 09:00 read: Chinchilla, compute-optimal scaling\n"
+                      "- 14:00 read: the AFNO paper\n  - thought: read it again for the spectral part\n",
+        "2026-10-29": "## What was done\n- 09:00 read: a survey of weather models\n",
+        "2026-11-03": "## What was done\n- 09:00 read: the GraphCast paper\n"
+                      "## Random ideas\n- curriculum over lead times\n",
+        "2026-11-24": "## What was done\n- 09:00 booked the train to Lyon for the workshop\n",
+    }
+    write_days(log_dir, pages)
+    october = json.loads(run("ask", "--json", "how many papers did I read in October?").out)
+    assert october["count"] == 4 and october["abstained"] is False
+    assert october["answer"].startswith("Papers read (read:), October (2026-10-01 to 2026-10-31): 4. The latest:")
+    assert [c["date"] for c in october["citations"]] == ["2026-10-29", "2026-10-07", "2026-10-07"]
+    assert json.loads(run("ask", "--json", "How many papers have I read?").out)["count"] == 5
+    assert json.loads(run("ask", "--json", "how many ideas did I have in October?").out)["count"] == 0
+    shown = run("ask", "how many bugs in October?")
+    assert shown.code == 0 and shown.out.splitlines()[:3] == [
+        "Time scope: October (2026-10-01 to 2026-10-31)", "Bugs (bug:), October (2026-10-01 to 2026-10-31): 1. "
+        "The latest:", "2026-10-05"], shown.out
+    none = run("ask", "how many decisions did I make last week?")
+    assert none.code == 0 and "Decisions (decision:), last week (2026-11-16 to 2026-11-22): 0." in none.out
+    subject = json.loads(run("ask", "--json", "how many papers on weather models did I read?").out)
+    assert "count" not in subject  # a subject beyond the kind: answered from the entries about it
+
+
 def test_the_verbs_a_question_asks_about_the_log_with_are_not_its_subject(
     log_dir: Path, run: Run, clock: Clock
 ) -> None:

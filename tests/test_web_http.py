@@ -401,6 +401,10 @@ def test_ask_cites_and_abstains(server: Server) -> None:
     assert "keep the tokenizer at 32k" in reply.text and 'href="/day/2026-11-26#L' in reply.text
     reply = server.browser("GET", "/ask?q=how+did+I+configure+Kubernetes")
     assert "Nothing in the log answers this: no entry mentions Kubernetes." in reply.text
+    reply = server.browser("GET", "/ask?q=how+many+decisions+did+I+make")  # a count, citing the latest
+    assert "Decisions (decision:), the whole log: 1. The latest:" in reply.text
+    assert "keep the tokenizer at 32k" in reply.text
+    assert server.api("GET", "/api/ask?q=how+many+decisions").json()["count"] == 1
 
 
 def test_stats_journal_calendar_render(server: Server) -> None:

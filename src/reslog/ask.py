@@ -34,7 +34,7 @@ from reslog.generate import check_citations
 from reslog.index import Index
 from reslog.intents import of_kinds, open_question
 from reslog.records import Record
-from reslog.search import Filters, Hit, hits_for, scoped, stem, subject_words
+from reslog.search import Filters, Hit, allowed_ids, hits_for, scoped, stem, subject_words
 from reslog.semantic import hybrid
 from reslog.timescope import Scope
 
@@ -64,8 +64,8 @@ EVIDENCE = 8
 class Retrieved(Record):
     """What a question found: the scope, the query left once it is cut out, the ranked hits."""
 
-    __slots__ = ("abstained", "cosine", "covered", "evidence", "hits", "query", "question", "scope",
-                 "unknown")
+    __slots__ = ("abstained", "cosine", "count", "covered", "evidence", "hits", "query", "question",
+                 "scope", "unknown")
     question: Final[str]
     query: Final[str]
     scope: Final[Scope | None]
@@ -75,10 +75,12 @@ class Retrieved(Record):
     evidence: Final[float]
     abstained: Final[bool]
     unknown: Final[list[str]]
+    count: Final[Count | None]
 
     def __init__(
         self, question: str, query: str, scope: Scope | None, hits: list[Hit], cosine: float,
         covered: float, evidence: float, abstained: bool, unknown: list[str] | None = None,
+        count: Count | None = None,
     ) -> None:
         self.question = question
         self.query = query
@@ -92,6 +94,52 @@ class Retrieved(Record):
         self.abstained = abstained
         #: Names in the question that the best entry does not mention (see :func:`unknown_names`).
         self.unknown = [] if unknown is None else unknown
+        #: For "how many papers did I read in 2013?": the entries of the kind counted (:func:`counted`).
+        self.count = count
+
+
+class Count(Record):
+    """How many entries of the kinds a "how many ...?" question asks for are in its scope."""
+
+    __slots__ = ("kinds", "total")
+    kinds: Final[list[tuple[str, str]]]
+    total: Final[int]
+
+    def __init__(self, kinds: list[tuple[str, str]], total: int) -> None:
+        self.kinds = kinds
+        self.total = total
+
+    @property
+    def label(self) -> str:
+        """What was counted, as the answer says it: ``papers read (read:)``, ``ideas``."""
+        return " and ".join(_COUNTED.get(value, f"{value}:") for _, value in self.kinds)
+
+
+#: What a count of entries of a kind (or a section) is called in an answer.
+_COUNTED = {"read": "papers read (read:)", "bug": "bugs (bug:)", "fix": "fixes (fix:)",
+            "decision": "decisions (decision:)", "exp": "experiments (exp:)", "result": "results (result:)",
+            "feel": "feelings (feel:)", "ideas": "ideas (Random ideas)", "reflection": "reflections"}
+#: "How many papers did I read in October?": a count, not sentences.
+_HOW_MANY = re.compile(r"^\W*how\s+many\b", re.IGNORECASE)
+
+
+def counted(index: Index, query: str, filters: Filters | None) -> tuple[Count, list[int]] | None:
+    """For a question that asks how many entries of a kind there are ("how many papers did I
+    read in October?", "how many bugs last week?") and names nothing more: their number within
+    ``filters`` and their ids, newest first. None for any other question (one that names a
+    subject, "how many NaN bugs ...?", is answered from the entries about it).
+
+    Asked as a question, the count was answered with three papers' sentences, or refused: no
+    entry says "how many"."""
+    if not _HOW_MANY.search(query):
+        return None
+    kinds = open_question([w for w in subject_words(query) if w != "many"])
+    if not kinds:
+        return None
+    ids: set[int] = set()
+    for wanted in kinds:
+        ids.update(allowed_ids(index, hybrid.narrowed(wanted, filters)))
+    return Count(sorted(kinds), len(ids)), hybrid.of_kinds_in_order(index, kinds, filters, EVIDENCE)
 
 
 #: "When did I first ...?": among the best entries, those as much about the subject as the best one,
@@ -202,6 +250,10 @@ def retrieve(
 ) -> Retrieved:
     """The evidence for ``question``, best first, and whether to abstain."""
     scope, query, narrowed = scoped(question, today, filters)
+    tally = counted(index, query, narrowed)
+    if tally is not None:  # a count is exact: no ranking, no evidence to judge
+        count, ids = tally
+        return Retrieved(question, query, scope, hits_for(index, ids), 0.0, 1.0, 1.0, False, count=count)
     semantic = hybrid.meaning_usable(mode, backend, vectors)
     query_vector = None
     if semantic:
@@ -245,7 +297,9 @@ def retrieve(
 
 def as_json(found: Retrieved, text: str, citations: list[dict[str, Any]]) -> dict[str, Any]:
     scope = found.scope
+    count = {} if found.count is None else {"count": found.count.total}
     return {
+        **count,
         "answer": text,
         "abstained": found.abstained,
         "time_scope": None if scope is None else {
@@ -444,6 +498,16 @@ def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
     return quotes
 
 
+def count_text(found: Retrieved) -> str:
+    """The answer to "how many ...?": ``Papers read (read:), October (2026-10-01 to
+    2026-10-31): 14.``, then the latest few, which the answer cites."""
+    assert found.count is not None
+    label = found.count.label
+    where = found.scope.label if found.scope is not None else "the whole log"
+    text = f"{label[:1].upper()}{label[1:]}, {where}: {found.count.total}."
+    return text + " The latest:" if found.hits else text
+
+
 def render_quotes(quotes: list[Quote]) -> str:
     """The extractive answer as text: a day's heading, then its quoted sentences with citations."""
     lines: list[str] = []
@@ -475,6 +539,9 @@ def answer(found: Retrieved, backend: Backend | None = None, generator: Generato
     """The answer to a retrieved question: abstention, generated with citations, or extractive."""
     if found.abstained:
         return Answer(found, abstention(found), nearest(found))
+    if found.count is not None:
+        quotes = nearest(found, ANSWER_ENTRIES)
+        return Answer(found, "\n".join(filter(None, (count_text(found), render_quotes(quotes)))), quotes)
     notice = None
     if generator is not None:
         try:

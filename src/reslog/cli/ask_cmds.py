@@ -34,19 +34,22 @@ def _generator(model: str | None, offline: bool) -> Generator | None:
               help="How evidence is found (default: hybrid when the log has embeddings).")
 @click.option("--offline", is_flag=True, help="Extractive answer only, even with ask.model set.")
 @click.option("--json", "as_json", is_flag=True,
-              help='Print {"answer", "abstained", "time_scope", "citations": [{date, file, line, text}]}.')
+              help='Print {"answer", "abstained", "time_scope", "citations": [{date, file, line, text}]} '
+                   '(and "count" for a how-many question).')
 def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: bool) -> None:
     """Answer QUESTION from the log, citing the entries (date and file:line).
 
     A time scope in the question ("in early 2013", "last week") limits the
     evidence to that period; "when did I first ..." ("most recently ...")
-    puts the earliest (latest) of the entries about it first. Offline, the
+    puts the earliest (latest) of the entries about it first; "how many
+    papers did I read in October?" (bugs, fixes, decisions, experiments,
+    ideas ...) is answered with their number and the latest few. Offline, the
     answer is the sentences of the log that answer best, grouped by day; with
     ask.model set in reslog.toml (an `llm` model), a short written answer
     whose every claim cites [n] an entry. When nothing in the log answers, it
     says so and shows the nearest entries.
     """
-    from reslog.ask import answer, retrieve, wordless
+    from reslog.ask import answer, count_text, retrieve, wordless
 
     text = " ".join(question).strip()
     if (problem := wordless(text)) is not None:
@@ -79,6 +82,8 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
         for n, quote in enumerate(result.citations, 1):
             _quote(f"{quote.date}  {quote.text}", quote, f"[{n}] ")
         return
+    if found.count is not None:  # "how many ...?": the number, then the latest entries counted
+        _paragraphs(count_text(found))
     for day in dict.fromkeys(q.date for q in result.citations):
         click.echo(style(day, bold=True))
         for quote in (q for q in result.citations if q.date == day):

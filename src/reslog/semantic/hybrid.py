@@ -124,10 +124,10 @@ def coverage(index: Index, query: str, entry_ids: list[int]) -> dict[int, float]
 def _kind_filters(word: str, filters: Filters | None = None) -> Filters | None:
     """``filters`` narrowed to the kind of entry ``word`` asks for; None if it asks for none."""
     wanted = asked_kind(word)
-    return None if wanted is None else _narrowed(wanted, filters)
+    return None if wanted is None else narrowed(wanted, filters)
 
 
-def _narrowed(wanted: tuple[str, str], filters: Filters | None) -> Filters:
+def narrowed(wanted: tuple[str, str], filters: Filters | None) -> Filters:
     """``filters`` narrowed to a kind (``("kind", "bug")``) or a section (``("section", "ideas")``)."""
     base = filters or Filters()
     field, value = wanted
@@ -143,9 +143,18 @@ def asked_for(
     """The entries an open question asks for ("what did I decide last week?": every decision in
     the scope), newest first (or, with ``earliest``, oldest first: "what was my first idea?");
     none when the question names a subject beyond the kind."""
+    return of_kinds_in_order(index, open_question(subject_words(query)), filters, depth, earliest)
+
+
+def of_kinds_in_order(
+    index: Index, kinds: set[tuple[str, str]], filters: Filters | None, depth: int = DEPTH,
+    earliest: bool = False,
+) -> list[int]:
+    """The entries of ``kinds`` (:func:`reslog.intents.open_question`) within ``filters``, newest
+    first (or, with ``earliest``, oldest first), at most ``depth``."""
     found: list[tuple[str, int, int]] = []
-    for wanted in open_question(subject_words(query)):
-        found += dated_ids(index, _narrowed(wanted, filters), depth, earliest)
+    for wanted in kinds:
+        found += dated_ids(index, narrowed(wanted, filters), depth, earliest)
     found.sort(reverse=not earliest)
     return list(dict.fromkeys(entry_id for _, _, entry_id in found))[:depth]
 

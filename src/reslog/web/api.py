@@ -117,7 +117,7 @@ class Citation(BaseModel):
 
 
 class Answer(BaseModel):
-    """The object `reslog ask --json` prints."""
+    """The object `reslog ask --json` prints (with ``count`` for a "how many ...?" question)."""
 
     answer: str
     abstained: bool

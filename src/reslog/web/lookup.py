@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from reslog.analytics import TOPICS
+from reslog.ask import count_text
 from reslog.dates import parse_range, since_until
 from reslog.errors import InputError
 from reslog.markup import breakable
@@ -119,7 +120,7 @@ def _answer(request: Request, q: str) -> dict[str, Any] | None:
         by_day.setdefault(quote["date"], []).append(quote)
     return {"q": q, "abstained": found.abstained, "generated": result.generated, "text": result.text,
             "quotes": quotes, "by_day": by_day, "scope": found.scope.label if found.scope else None,
-            "notice": notice}
+            "notice": notice, "count": None if found.count is None else count_text(found)}
 
 
 @router.get("/ask", response_class=HTMLResponse)
