@@ -305,6 +305,7 @@ def test_how_many_entries_of_a_kind_is_answered_with_their_number(log_dir: Path,
     assert [c["date"] for c in october["citations"]] == ["2026-10-29", "2026-10-07", "2026-10-07"]
     assert json.loads(run("ask", "--json", "How many papers have I read?").out)["count"] == 5
     assert json.loads(run("ask", "--json", "how many ideas did I have in October?").out)["count"] == 0
+    assert json.loads(run("ask", "--json", "How many papers did I log in all?").out)["count"] == 5
     shown = run("ask", "how many bugs in October?")
     assert shown.code == 0 and shown.out.splitlines()[:3] == [
         "Time scope: October (2026-10-01 to 2026-10-31)", "Bugs (bug:), October (2026-10-01 to 2026-10-31): 1. "

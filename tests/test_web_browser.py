@@ -179,6 +179,11 @@ def test_a_day_in_the_browser(browser: Any, log_dir: Path, width: int) -> None:
         href = page.get_attribute("#answer blockquote a", "href")
         assert href and href.startswith("/day/") and "#L" in href
         w.shot("flow-ask")
+        page.fill("#question", "how many experiments did I log?")  # a count: the number, then the latest
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#answer p.written >> text=Experiments (exp:), the whole log: 1. The latest:")
+        assert page.is_visible("#answer blockquote a >> text=warmup diverged")
+        w.shot("flow-ask-count")
         # the week's reflection, in place
         w.go("/week")
         page.fill("#own-reflection textarea", "Mornings without chat worked.")

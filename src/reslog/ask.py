@@ -121,6 +121,9 @@ _COUNTED = {"read": "papers read (read:)", "bug": "bugs (bug:)", "fix": "fixes (
             "feel": "feelings (feel:)", "ideas": "ideas (Random ideas)", "reflection": "reflections"}
 #: "How many papers did I read in October?": a count, not sentences.
 _HOW_MANY = re.compile(r"^\W*how\s+many\b", re.IGNORECASE)
+#: Words of a how-many question that say nothing of what is counted ("how many experiments did I
+#: run / log?"): kept out of its words only for the count, as "run" or "log" can name a subject.
+_COUNT_WORDS = frozenset(("many", "log", "logged", "record", "recorded", "run", "ran", "total", "all"))
 
 
 def counted(index: Index, query: str, filters: Filters | None) -> tuple[Count, list[int]] | None:
@@ -133,7 +136,7 @@ def counted(index: Index, query: str, filters: Filters | None) -> tuple[Count, l
     entry says "how many"."""
     if not _HOW_MANY.search(query):
         return None
-    kinds = open_question([w for w in subject_words(query) if w != "many"])
+    kinds = open_question([w for w in subject_words(query) if w not in _COUNT_WORDS])
     if not kinds:
         return None
     ids: set[int] = set()
