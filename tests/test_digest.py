@@ -129,6 +129,23 @@ def test_a_theme_is_named_by_what_the_ideas_are_about(run: Run, log_dir: Path) -
     assert {"curriculum", "ordering", "helps"} in labels and {"dropout", "label", "smoothing"} in labels, labels
 
 
+def test_a_theme_is_named_by_its_things_not_by_filler_words(run: Run, log_dir: Path) -> None:
+    """An acronym or a word with a digit names what an idea is about (DHIS2, TSIR), not who, as a
+    person's name would; words such as "actually", "nobody" or "later" name nothing (on a
+    hand-written log they led one-idea themes: "later, switched, year", "actually, river, near")."""
+    ideas = ("check whether every clinic actually switched to DHIS2; some may have switched later",
+             "nobody has fit the TSIR by region; ask Wanjiru about it")
+    for n, idea in enumerate(ideas):
+        day = f"2026-10-0{n + 1}"
+        day_file(log_dir, day).parent.mkdir(parents=True, exist_ok=True)
+        day_file(log_dir, day).write_text(f"## Random ideas\n- 09:00 {idea}\n", encoding="utf-8")
+    themes: list[dict[str, Any]] = _themes(run, "--since", "2026-10-01", "--until", "2026-10-10")
+    labels = [theme["label"] for theme in themes]
+    assert any("dhis2" in label for label in labels) and any("tsir" in label for label in labels), labels
+    assert not {"actually", "later", "nobody"} & {word for label in labels for word in label}, labels
+    assert all(label[-1] != "tsir" for label in labels if "wanjiru" in label), labels  # a person comes last
+
+
 def test_a_generated_paragraph_must_cite_the_themes_entries() -> None:
     import datetime as dt
     import os

@@ -235,6 +235,10 @@ whether however also though although yet via per etc vs among within without upo
 like just really might may must shall much many lot lots thing things way ways kind sort bit
 one two three four five first second third next new old part parts note notes ii iii iv vi vii viii
 ix xi xii today yesterday tomorrow morning afternoon evening weekend
+actually really nobody somebody anybody everybody someone anyone everyone something anything
+everything nothing later earlier sooner near nearly along true false extra tiny small big large
+little whole every each another other others same different several enough rather quite still
+again already always never often sometimes since against unless despite instead
 january february march april june july august september october november december
 """
 _LABEL_STOP = frozenset(_NOT_LABELS.split()) | frozenset(WEEKDAYS)
@@ -249,14 +253,15 @@ def _label_words(text: str) -> list[str]:
 
 
 def _names(texts: list[str]) -> set[str]:
-    """Words the texts only ever write with a capital, past a text's first word: people, places,
-    tools ("Daniel", "Costello"). A theme named by names alone says who, not what."""
+    """Words the texts only ever write with a capital and then small letters, past a text's first
+    word: people and places ("Daniel", "Costello"). A theme named by names alone says who, not
+    what. An acronym or a word with a digit names a thing (``DHIS2``, ``TSIR``): what it is about."""
     capital: set[str] = set()
     lower: set[str] = set()
     for text in texts:
         for n, token in enumerate(_TOKEN.findall(text)):
             word = token.lower()
-            if token[0].isupper():
+            if token[0].isupper() and token[1:].islower():
                 if n:
                     capital.add(word)
             else:
