@@ -653,6 +653,10 @@ def test_a_question_about_what_someone_suggested_answers_from_its_sources(log_di
     assert dates[0] == "2026-10-09" and "2026-11-20" not in dates
     other = json.loads(run("ask", "--json", "what did Hana suggest about Kubernetes?").out)
     assert other["abstained"] is True and other["answer"].endswith("does not mention Kubernetes.")
+    # what someone did, not what came from them: the entries that say so, not Hana's ideas first
+    assert from_sources(index, "which paper did Hana present at the reading group?", None, []) == []
+    assert from_sources(index, "Which paper did Hana recommend?", None, []) != []
+    assert from_sources(index, "ideas from Hana", None, []) != []
 
 
 def test_a_paper_cited_by_year_is_asked_about_not_taken_for_a_time_scope(

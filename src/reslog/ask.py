@@ -217,13 +217,25 @@ def names(query: str) -> list[str]:
     return [w for w in words if any(c.isupper() or c.isdigit() for c in w) and w not in COMMON_ACRONYMS]
 
 
+#: Words that ask where something came from: what someone suggested, recommended, told ...
+_CAME_FROM = re.compile(
+    r"\b(suggest|recommend|propos|advi[cs]e|advised|tip|told|tell|said|says?\b|mention|point|sent|send"
+    r"|shar|gave|give|from|idea|pass)", re.IGNORECASE)
+
+
 def from_sources(index: Index, query: str, filters: Filters | None, ranked: list[int]) -> list[int]:
-    """The entries in scope whose source (``[from:: chat with Hana]``) names someone the question
-    names ("what did Hana suggest?"), those in ``ranked`` first in its order, then the newest.
+    """For a question about what came from someone ("what did Hana suggest?", "which paper did
+    Fatima recommend?", "ideas from Ravi"): the entries in scope whose source (``[from:: chat
+    with Hana]``) names someone the question names, those in ``ranked`` first in its order, then
+    the newest. None for a question about what someone did ("which papers did Lorcan present?"):
+    the entries that say so are found by their words, and an idea from Lorcan's notes is no
+    answer to it.
 
     Where ideas and information came from is what the source field is for, but it adds one word
     or two to an entry, which its meaning hardly shows: such a question ranked the idea from
     Hana below entries about suggestions from others."""
+    if not _CAME_FROM.search(query):
+        return []
     found: dict[int, None] = {}  # newest first
     where, args = (filters or Filters()).sql()
     for name in names(query):
