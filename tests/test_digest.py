@@ -116,15 +116,21 @@ def test_a_theme_is_not_named_by_the_calendar(run: Run, log_dir: Path) -> None:
     assert not {"thursday", "march"} & set(latexdiff["label"])
 
 
-def test_a_theme_is_named_by_what_the_ideas_are_about(run: Run, log_dir: Path) -> None:
-    """Not by the verbs ideas are phrased with ("try", "combine", "ask ... whether") nor by a date."""
-    ideas = ("try combining dropout with label smoothing",
-             "ask Marco whether curriculum ordering helps, on 2026-10-02")
+def _themes_of_ideas(run: Run, log_dir: Path, ideas: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The digest's themes (JSON) of ``ideas``, one a day from 2026-10-01."""
     for n, idea in enumerate(ideas):
         day = f"2026-10-0{n + 1}"
         day_file(log_dir, day).parent.mkdir(parents=True, exist_ok=True)
         day_file(log_dir, day).write_text(f"## Random ideas\n- 09:00 {idea}\n", encoding="utf-8")
     themes: list[dict[str, Any]] = _themes(run, "--since", "2026-10-01", "--until", "2026-10-10")
+    return themes
+
+
+def test_a_theme_is_named_by_what_the_ideas_are_about(run: Run, log_dir: Path) -> None:
+    """Not by the verbs ideas are phrased with ("try", "combine", "ask ... whether") nor by a date."""
+    ideas = ("try combining dropout with label smoothing",
+             "ask Marco whether curriculum ordering helps, on 2026-10-02")
+    themes = _themes_of_ideas(run, log_dir, ideas)
     labels = [set(theme["label"]) for theme in themes]
     assert {"curriculum", "ordering", "helps"} in labels and {"dropout", "label", "smoothing"} in labels, labels
 
@@ -135,11 +141,7 @@ def test_a_theme_is_named_by_its_things_not_by_filler_words(run: Run, log_dir: P
     hand-written log they led one-idea themes: "later, switched, year", "actually, river, near")."""
     ideas = ("check whether every clinic actually switched to DHIS2; some may have switched later",
              "nobody has fit the TSIR by region; ask Wanjiru about it")
-    for n, idea in enumerate(ideas):
-        day = f"2026-10-0{n + 1}"
-        day_file(log_dir, day).parent.mkdir(parents=True, exist_ok=True)
-        day_file(log_dir, day).write_text(f"## Random ideas\n- 09:00 {idea}\n", encoding="utf-8")
-    themes: list[dict[str, Any]] = _themes(run, "--since", "2026-10-01", "--until", "2026-10-10")
+    themes = _themes_of_ideas(run, log_dir, ideas)
     labels = [theme["label"] for theme in themes]
     assert any("dhis2" in label for label in labels) and any("tsir" in label for label in labels), labels
     assert not {"actually", "later", "nobody"} & {word for label in labels for word in label}, labels
