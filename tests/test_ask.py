@@ -312,8 +312,15 @@ def test_how_many_entries_of_a_kind_is_answered_with_their_number(log_dir: Path,
         "The latest:", "2026-10-05"], shown.out
     none = run("ask", "how many decisions did I make last week?")
     assert none.code == 0 and "Decisions (decision:), last week (2026-11-16 to 2026-11-22): 0." in none.out
-    subject = json.loads(run("ask", "--json", "how many papers on weather models did I read?").out)
-    assert "count" not in subject  # a subject beyond the kind: answered from the entries about it
+    # more words than the kind: the entries of the kind that hold them all, as search matches them
+    weather = json.loads(run("ask", "--json", "how many papers on weather models did I read?").out)
+    assert weather["count"] == 1, weather  # "a survey of weather models", not "ensemble forecasts"
+    assert weather["answer"].startswith('Papers read (read:) that say "weather" and "models", the whole log: 1.')
+    assert [c["date"] for c in weather["citations"]] == ["2026-10-29"]
+    bugs = json.loads(run("ask", "--json", "how many dataloader bugs in October?").out)
+    assert bugs["count"] == 1 and bugs["citations"][0]["date"] == "2026-10-05"
+    # no kind: a number written in an entry ("how many epochs ...?"), not a count of entries
+    assert "count" not in json.loads(run("ask", "--json", "how many epochs did I train the forecaster for?").out)
 
 
 def test_the_verbs_a_question_asks_about_the_log_with_are_not_its_subject(

@@ -32,9 +32,19 @@ from reslog.chunks import FIELD, link_text, prose_paragraphs, without_html
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
-from reslog.intents import of_kinds, open_question
+from reslog.intents import asked_kind, of_kinds, open_question
 from reslog.records import Record
-from reslog.search import Filters, Hit, allowed_ids, hits_for, scoped, stem, subject_words
+from reslog.search import (
+    Filters,
+    Hit,
+    allowed_ids,
+    compile_query,
+    hits_for,
+    matching_ids,
+    scoped,
+    stem,
+    subject_words,
+)
 from reslog.semantic import hybrid
 from reslog.timescope import Scope
 
@@ -99,20 +109,26 @@ class Retrieved(Record):
 
 
 class Count(Record):
-    """How many entries of the kinds a "how many ...?" question asks for are in its scope."""
+    """How many entries of the kinds a "how many ...?" question asks for are in its scope, and,
+    when it names more than the kind ("how many NaN bugs ...?"), hold its other ``words``."""
 
-    __slots__ = ("kinds", "total")
+    __slots__ = ("kinds", "total", "words")
     kinds: Final[list[tuple[str, str]]]
     total: Final[int]
+    words: Final[list[str]]
 
-    def __init__(self, kinds: list[tuple[str, str]], total: int) -> None:
+    def __init__(self, kinds: list[tuple[str, str]], total: int, words: list[str] | None = None) -> None:
         self.kinds = kinds
         self.total = total
+        self.words = words or []
 
     @property
     def label(self) -> str:
-        """What was counted, as the answer says it: ``papers read (read:)``, ``ideas``."""
-        return " and ".join(_COUNTED.get(value, f"{value}:") for _, value in self.kinds)
+        """What was counted, as the answer says it: ``papers read (read:)``, ``ideas``, ``bugs
+        (bug:) that say "NaN"``."""
+        label = " and ".join(_COUNTED.get(value, f"{value}:") for _, value in self.kinds)
+        said = " and ".join(f'"{word}"' for word in self.words)
+        return f"{label} that say {said}" if self.words else label
 
 
 #: What a count of entries of a kind (or a section) is called in an answer.
@@ -128,21 +144,32 @@ _COUNT_WORDS = frozenset(("many", "log", "logged", "record", "recorded", "run", 
 
 def counted(index: Index, query: str, filters: Filters | None) -> tuple[Count, list[int]] | None:
     """For a question that asks how many entries of a kind there are ("how many papers did I
-    read in October?", "how many bugs last week?") and names nothing more: their number within
-    ``filters`` and their ids, newest first. None for any other question (one that names a
-    subject, "how many NaN bugs ...?", is answered from the entries about it).
+    read in October?", "how many bugs last week?"): their number within ``filters`` and the
+    latest of them, newest first. With more words than the kind ("how many NaN bugs did I
+    hit?"), the entries of the kind that hold every other word, as ``reslog search`` matches
+    them. None for any other question: one that names no kind ("how many epochs did I train
+    for?") asks for a number written in an entry, not for a count of entries.
 
     Asked as a question, the count was answered with three papers' sentences, or refused: no
     entry says "how many"."""
     if not _HOW_MANY.search(query):
         return None
-    kinds = open_question([w for w in subject_words(query) if w not in _COUNT_WORDS])
+    words = [w for w in subject_words(query, lower=False) if w.lower() not in _COUNT_WORDS]
+    kinds = open_question([w.lower() for w in words if asked_kind(w)])
     if not kinds:
         return None
+    rest = [w for w in words if not asked_kind(w)]
+    match = compile_query(" ".join(rest)).match if rest else None
     ids: set[int] = set()
     for wanted in kinds:
-        ids.update(allowed_ids(index, hybrid.narrowed(wanted, filters)))
-    return Count(sorted(kinds), len(ids)), hybrid.of_kinds_in_order(index, kinds, filters, EVIDENCE)
+        narrowed = hybrid.narrowed(wanted, filters)
+        ids.update(matching_ids(index, match, narrowed) if match else allowed_ids(index, narrowed))
+    if match is None:
+        return Count(sorted(kinds), len(ids)), hybrid.of_kinds_in_order(index, kinds, filters, EVIDENCE)
+    found = list(ids)
+    pairs = zip(found, hits_for(index, found), strict=True)
+    newest = sorted(pairs, key=lambda pair: (pair[1].date, pair[1].line), reverse=True)
+    return Count(sorted(kinds), len(ids), rest), [entry_id for entry_id, _ in newest[:EVIDENCE]]
 
 
 #: "When did I first ...?": among the best entries, those as much about the subject as the best one,

@@ -43,7 +43,8 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
     evidence to that period; "when did I first ..." ("most recently ...")
     puts the earliest (latest) of the entries about it first; "how many
     papers did I read in October?" (bugs, fixes, decisions, experiments,
-    ideas ...) is answered with their number and the latest few. Offline, the
+    ideas ...; "how many NaN bugs ...?": those that say NaN) is answered with
+    their number and the latest few. Offline, the
     answer is the sentences of the log that answer best, grouped by day; with
     ask.model set in reslog.toml (an `llm` model), a short written answer
     whose every claim cites [n] an entry. When nothing in the log answers, it
