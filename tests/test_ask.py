@@ -319,8 +319,10 @@ def test_how_many_entries_of_a_kind_is_answered_with_their_number(log_dir: Path,
     assert [c["date"] for c in weather["citations"]] == ["2026-10-29"]
     bugs = json.loads(run("ask", "--json", "how many dataloader bugs in October?").out)
     assert bugs["count"] == 1 and bugs["citations"][0]["date"] == "2026-10-05"
-    # no kind: a number written in an entry ("how many epochs ...?"), not a count of entries
+    # a number written in an entry ("how many epochs ...?", "how many citations had the paper ...?"),
+    # not a count of entries: what is counted is named right after "how many"
     assert "count" not in json.loads(run("ask", "--json", "how many epochs did I train the forecaster for?").out)
+    assert "count" not in json.loads(run("ask", "--json", "How many citations had the AFNO paper by 2027?").out)
 
 
 def test_the_verbs_a_question_asks_about_the_log_with_are_not_its_subject(

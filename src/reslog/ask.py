@@ -139,6 +139,7 @@ _COUNTED = {"read": "papers read (read:)", "bug": "bugs (bug:)", "fix": "fixes (
 _HOW_MANY = re.compile(r"^\W*how\s+many\b", re.IGNORECASE)
 #: Words of a how-many question that say nothing of what is counted ("how many experiments did I
 #: run / log?"): kept out of its words only for the count, as "run" or "log" can name a subject.
+_WORD = re.compile(r"[\w'’-]+")
 _COUNT_WORDS = frozenset(("many", "log", "logged", "record", "recorded", "run", "ran", "total", "all"))
 
 
@@ -152,7 +153,10 @@ def counted(index: Index, query: str, filters: Filters | None) -> tuple[Count, l
 
     Asked as a question, the count was answered with three papers' sentences, or refused: no
     entry says "how many"."""
-    if not _HOW_MANY.search(query):
+    asked = _HOW_MANY.search(query)
+    # what is counted is named right after "how many" ("how many [NaN] bugs ..."): "how many
+    # citations had the paper collected?" asks for a number in an entry, not for papers
+    if asked is None or not any(asked_kind(w) for w in _WORD.findall(query[asked.end():])[:2]):
         return None
     words = [w for w in subject_words(query, lower=False) if w.lower() not in _COUNT_WORDS]
     kinds = open_question([w.lower() for w in words if asked_kind(w)])
