@@ -235,10 +235,10 @@ whether however also though although yet via per etc vs among within without upo
 like just really might may must shall much many lot lots thing things way ways kind sort bit
 one two three four five first second third next new old part parts note notes ii iii iv vi vii viii
 ix xi xii today yesterday tomorrow morning afternoon evening weekend
-actually really nobody somebody anybody everybody someone anyone everyone something anything
+actually nobody somebody anybody everybody someone anyone everyone something anything
 everything nothing later earlier sooner near nearly along true false extra tiny small big large
 little whole every each another other others same different several enough rather quite still
-again already always never often sometimes since against unless despite instead
+again already always never often sometimes since against unless despite
 january february march april june july august september october november december
 """
 _LABEL_STOP = frozenset(_NOT_LABELS.split()) | frozenset(WEEKDAYS)

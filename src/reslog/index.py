@@ -58,7 +58,7 @@ from reslog.dates import MAX_MINUTES, OUTSIDE, field_date, field_minutes, in_ran
 from reslog.errors import IndexDamaged, LogError, notify
 from reslog.model import Entry, Page
 from reslog.records import Record
-from reslog.store import DATA_DIR, Log, exists, path_text
+from reslog.store import DATA_DIR, Log, exists, linked_outside, path_text
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
@@ -837,7 +837,7 @@ class Index:
             problem = f"its date is {OUTSIDE}; rename the file"
             text = ""
         elif outside is not None:
-            problem = f"a symbolic link to {outside}, outside the log; not read (copy the page into the log)"
+            problem = f"{linked_outside(outside)} (copy the page into the log)"
         if problem is not None:
             report.problems[stat.path] = problem
         file_id = db.execute(

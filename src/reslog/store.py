@@ -106,6 +106,17 @@ def _shown(path: str | os.PathLike[str]) -> str:
     return path_text(os.fspath(path))
 
 
+def linked_outside(target: str) -> str:
+    """Why a page that is a symbolic link to ``target``, outside the log, is not read (the index,
+    the exporters and :meth:`Log.read_page` all say it so)."""
+    return f"a symbolic link to {target}, outside the log; not read"
+
+
+def _put_in_place(target: str, page: str) -> str:
+    """What to do about a page that is a symbolic link: the command that makes it a file."""
+    return f"put the file itself in its place (cp --remove-destination {target} {page}), then run again"
+
+
 def _parent(path: str) -> str:
     """``str(Path(path).parent)`` for a path written as :func:`path_text` writes it."""
     head = os.path.dirname(path)
@@ -356,12 +367,9 @@ class Log:
         not searched or shared is not shown (in a terminal or the web app's editor) either."""
         outside = self.link_outside(os.fspath(path))
         if outside is not None:
-            shown = self._shown_in_log(os.fspath(path))
-            raise PageError(
-                f"{shown} is a symbolic link to {outside}, outside the log, so it is not read: put the "
-                f"file itself in its place (cp --remove-destination {outside} {_shown(path)}), "
-                "then run again",
-                f"a symbolic link to {outside}, outside the log; not read")
+            raise PageError(f"{self._shown_in_log(os.fspath(path))} is a symbolic link to {outside}, "
+                            f"outside the log, so it is not read: {_put_in_place(outside, _shown(path))}",
+                            linked_outside(outside))
         try:
             with open(path, "rb") as file:
                 data = file.read()
@@ -532,8 +540,7 @@ class Log:
             if os.path.islink(path):
                 raise PageError(
                     f"{self._shown_in_log(path)} is a symbolic link; reslog writes a page only as a file "
-                    "of its own, so nothing was written: put the file itself in its place "
-                    f"(cp --remove-destination {os.path.realpath(path)} {path}), then run again"
+                    f"of its own, so nothing was written: {_put_in_place(os.path.realpath(path), path)}"
                 )
 
     def write_pages(
