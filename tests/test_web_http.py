@@ -291,6 +291,7 @@ def test_a_page_linked_outside_the_log_is_not_shown(server: Server, log_dir: Pat
         reply = server.browser("GET", path, htmx=False)
         assert reply.status == 422, (path, reply.status)
         assert f"days/2026/2026-11-26.md is a symbolic link to {secret}, outside the log" in reply.text
+        assert "This page cannot be shown" in reply.text and "Nothing was written" not in reply.text
         assert "zanzibar" not in reply.text and "hunter2" not in reply.text
     reply = server.browser("POST", f"/edit/{DAY}", {"text": "## What was done\n- 10:00 typed\n", "hash": ""},
                            htmx=False)

@@ -53,11 +53,14 @@ async def form(request: Request) -> dict[str, str]:
 
 
 def error_response(request: Request, exc: ReslogError, status: int) -> Response:
-    """An error next to the form that caused it (htmx), or a page that says it."""
+    """An error next to the form that caused it (htmx), or a page that says it: that nothing was
+    written, for a form sent; that the page cannot be shown, for a page asked for (a day page
+    linked outside the log, not valid UTF-8), where nothing was being written."""
     message = exc.message
     if is_htmx(request):
         return render(request, "_message.html", status=status, message=message, kind="error")
-    return render(request, "message.html", status=status, title="Nothing was written", message=message)
+    title = "This page cannot be shown" if request.method in ("GET", "HEAD") else "Nothing was written"
+    return render(request, "message.html", status=status, title=title, message=message)
 
 
 def sign_in(request: Request, bad: bool = False) -> Response:
