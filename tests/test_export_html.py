@@ -25,7 +25,7 @@ from reslog.markup import Markup
 from reslog.search import Filters
 from reslog.store import Log
 
-from .conftest import Result, day_file
+from .conftest import Result, day_file, write_days
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -521,3 +521,36 @@ def test_an_imported_note_reads_as_the_original(run: Callable[..., Result], log_
     assert "<h4>A heading</h4>" in body and "<blockquote>\n<p>a quote</p>\n</blockquote>" in body
     assert '<pre><code class="language-r">x &lt;- rnorm(10) # not a #tag\n\ny &lt;- x\n</code></pre>' in body
     assert "<table>" in body and "<td>2</td>" in body and "<li>a list item</li>" in body
+
+
+def test_week_review_says_nothing_of_what_it_left_out(
+    log_dir: Path, run: Callable[..., Result], clock: object, tmp_path: Path,
+) -> None:
+    """The generated blocks of a week page are written from every entry of the week, the private
+    ones too: a theme named by a private idea's words, or a prompt quoting private bugs, must not
+    reach the site (they did: "job, quit, startup" headed a theme of one private idea)."""
+    write_days(log_dir, {
+        "2026-11-17": "## Random ideas\n- a walrus ablation for the pitch #private\n",
+        "2026-11-24": "## What was done\n- bug: loader drops last batch #private\n"
+                      "- bug: loader drops the cache #private\n- bug: tokenizer splits emoji\n"
+                      "## Random ideas\n- quit job and start a startup #private\n"
+                      "- walrus ablation on the sonar data\n- sonar clicks as a walrus census #private\n"
+                      "- rotary embeddings on the probe\n",
+    })
+    assert run("week", "2026-W48").code == 0
+    page = (log_dir / "weeks" / "2026" / "2026-W48.md").read_text(encoding="utf-8")
+    assert "(new)" in page and "bugs mention 'loader drops'" in page  # what the researcher sees
+    assert run("export", "html", str(tmp_path / "site")).code == 0
+    site = _all_text(tmp_path / "site")
+    for gone in ("startup", "quit", "census", "clicks", "loader", "pitch", "#private"):
+        assert gone not in site, gone
+    week = (tmp_path / "site" / "weeks" / "2026-W48.html").read_text(encoding="utf-8")
+    review = week.split('<section class="review">', 1)[1].split("</section>", 1)[0]
+    for kept in ("walrus ablation on the sonar data", "rotary embeddings on the probe", "tokenizer splits emoji"):
+        assert kept in site, kept
+    themes = re.findall(r"<li><strong>(.*?)</strong> \((.*?)\)", review)
+    assert len(themes) == 2 and all(status in ("new", "recurring") for _, status in themes), themes
+    assert run("export", "html", str(tmp_path / "all"), "--no-redact").code == 0
+    everything = _all_text(tmp_path / "all")
+    assert "bugs mention &#x27;loader drops&#x27;" in everything or "bugs mention 'loader drops'" in everything
+    assert "startup" in everything

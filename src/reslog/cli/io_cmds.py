@@ -177,7 +177,8 @@ def export_cmd(
     filters = Filters(kind, tag, since=first, until=last)
     selected = select(log, filters)
     hits = apply_redaction(selected, what)
-    weeks = week_reviews(log, first, last, what) if fmt == "html" and tag is None and kind is None else {}
+    reviews = fmt == "html" and tag is None and kind is None
+    weeks = week_reviews(log, first, last, what, hits) if reviews else {}
     options = ExportOptions(
         title,
         exported_at=context.now().isoformat(timespec="seconds"),

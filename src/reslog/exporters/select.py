@@ -24,6 +24,11 @@ Week review pages (``weeks/YYYY/YYYY-Www.md``, for the html site) go through
 every line that carries the tag (and the lines nested under it), ``feelings``
 every line with a ``feel:``, ``thoughts`` the generated digest of ideas, and
 ``reflection`` the researcher's own sections (Reflection, Next week's focus).
+The generated blocks were written from every entry of the week, so what they
+say in the log's own words is checked too: a theme of ideas that were all left
+out goes, a theme is named only by words of the ideas left in, and a prompt
+that quotes entries the export does not show is left out. Counts (the week in
+figures) stay as they are: they say how much, not what.
 """
 
 from __future__ import annotations
@@ -159,12 +164,18 @@ _FEEL = re.compile(r"\bfeel:\s")
 
 
 def week_reviews(
-    log: Log, since: dt.date | None, until: dt.date | None, what: Collection[str]
+    log: Log, since: dt.date | None, until: dt.date | None, what: Collection[str],
+    shown: Collection[Hit] = (),
 ) -> dict[str, str]:
     """The week review pages whose week meets ``[since, until]``: ISO week -> the page's text
-    without its front matter, redacted by ``what`` (see the module's docstring). A page that
-    cannot be read as UTF-8, or a link that leads outside the log, is left out."""
+    without its front matter, redacted by ``what`` (see the module's docstring), ``shown`` being
+    the entries the export shows. A page that cannot be read as UTF-8, or a link that leads
+    outside the log, is left out."""
     found: dict[str, str] = {}
+    words: dict[str, set[str]] = {}
+    for hit in shown:
+        iso = dt.date.fromisoformat(hit.date).isocalendar()
+        words.setdefault(f"{iso.year}-W{iso.week:02d}", set()).update(_WORDS.findall(hit.text.lower()))
     root = log.root / "weeks"
     if not root.is_dir():
         return found
@@ -183,14 +194,22 @@ def week_reviews(
             before = since is not None and monday + dt.timedelta(days=6) < since
             if before or (until is not None and monday > until):
                 continue
-            found[path.name[:-3]] = redact_week(text, what)
+            found[path.name[:-3]] = redact_week(text, what, words.get(path.name[:-3], set()))
     return found
 
 
-def redact_week(text: str, what: Collection[str]) -> str:
-    """A week page's text without its front matter, and without what ``what`` leaves out."""
+def redact_week(text: str, what: Collection[str], shown: Collection[str] = ()) -> str:
+    """A week page's text without its front matter, and without what ``what`` leaves out.
+
+    The generated blocks are written from the week's entries, the left-out ones too, so with any
+    redaction: a theme of the week's ideas whose every idea is left out goes with them, and is
+    named only by words its ideas left in write; a prompt that quotes the log ("2 bugs mention
+    'cache key' this week") stays only if ``shown``, the words of the week's entries the
+    export shows, holds every word it quotes."""
     page = markdown.parse(text)
     lines = [line.rstrip("\r\n") for line in page.lines[page.body_start:]]
+    if what:
+        lines = _themes_redacted(lines, what)
     kept: list[str] = []
     dropping_below: int | None = None
     block: str | None = None
@@ -210,10 +229,10 @@ def redact_week(text: str, what: Collection[str]) -> str:
             continue
         dropping_below = None
         drop = (
-            ("private" in what and _is_private(line))
-            or ("feelings" in what and _FEEL.search(line) is not None)
+            _left_out(line, what)
             or ("thoughts" in what and block == "ideas")
             or ("reflection" in what and researcher)
+            or (bool(what) and block == "prompts" and not _quotes_shown(line, shown))
         )
         if drop:
             dropping_below = indent
@@ -221,3 +240,82 @@ def redact_week(text: str, what: Collection[str]) -> str:
         if not stripped.startswith("<!-- reslog:"):
             kept.append(line)
     return "\n".join(kept).strip("\n") + "\n"
+
+
+def _left_out(line: str, what: Collection[str]) -> bool:
+    """Whether a line of a week page quotes what ``what`` leaves out (private, a feeling)."""
+    return ("private" in what and _is_private(line)) or (
+        "feelings" in what and _FEEL.search(line) is not None)
+
+
+def _quotes_shown(line: str, shown: Collection[str]) -> bool:
+    from reslog.review import quoted_words
+
+    quoted = quoted_words(line.strip())
+    return quoted is None or quoted <= set(shown)
+
+
+#: A theme of the "ideas" block (:func:`reslog.review.render_blocks`): ``- **label** (status)``,
+#: its ideas nested under it.
+_THEME = re.compile(r"^- \*\*(?P<label>.*)\*\* \((?P<status>.*)\)$")
+_FIRST_SEEN = re.compile(r"^recurring, first seen \[\[[\d-]+\]\]: (?P<quote>.*)$")
+_WORDS = re.compile(r"\w+")
+
+
+def _themes_redacted(lines: list[str], what: Collection[str]) -> list[str]:
+    """``lines`` with each theme of the ideas block told by its ideas left in (see
+    :func:`redact_week`); the ideas themselves are left out later, line by line."""
+    out: list[str] = []
+    block: str | None = None
+    theme: re.Match[str] | None = None
+    ideas: list[str] = []
+
+    def close() -> None:
+        if theme is None:
+            return
+        kept = [idea for idea in ideas if not _left_out(idea, what)]
+        if ideas and not kept:
+            return
+        out.append(_theme_line(theme, kept, what))
+        out.extend(ideas)
+
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("<!-- reslog:"):
+            close()
+            theme, ideas = None, []
+            block = stripped.removeprefix("<!-- reslog:begin ").removesuffix("-->").strip() \
+                if stripped.startswith("<!-- reslog:begin ") else None
+            out.append(line)
+            continue
+        match = _THEME.match(line) if block == "ideas" else None
+        if match is not None:
+            close()
+            theme, ideas = match, []
+        elif theme is not None and line.startswith("  "):
+            ideas.append(line)
+        else:
+            close()
+            theme, ideas = None, []
+            out.append(line)
+    close()
+    return out
+
+
+def _theme_line(theme: re.Match[str], ideas: list[str], what: Collection[str]) -> str:
+    """A theme's line named only by words ``ideas`` write, and without a first-seen entry that
+    ``what`` leaves out (neither its words nor its day)."""
+    written = {w for idea in ideas for w in _WORDS.findall(idea.lower())}
+    words = [w for w in theme["label"].split(", ") if set(_WORDS.findall(w.lower())) <= written]
+    label = ", ".join(words) if words else _idea_text(ideas[0]) if ideas else theme["label"]
+    status = theme["status"]
+    seen = _FIRST_SEEN.match(status)
+    if seen is not None and _left_out(seen["quote"], what):
+        status = "recurring"
+    return f"- **{label}** ({status})"
+
+
+def _idea_text(line: str) -> str:
+    """An idea's text as the ideas block quotes it: ``  - text ([[date]], from source)``."""
+    text = line.strip().removeprefix("- ")
+    return text[: text.rfind(" ([[")] if " ([[" in text else text
