@@ -83,9 +83,15 @@ def test_done_with_explicit_took_replaces_measured(run: Run, clock: Clock, log_d
     run("todo", "x")
     run("start", "1")
     clock.set("2026-11-26T10:12")
-    run("done", "1", "--took", "20m")
+    assert run("done", "1", "--took", "20m").out == "Done: 1 x (took 20m)\n"
     (task,) = _tasks(log_dir)
     assert task.field("took") == "20m" and task.field("started") is None
+    # a time already on the line is replaced, and the message tells only the new one
+    run("todo", "y [est:: 30m]")
+    run("start", "2")
+    clock.set("2026-11-26T10:13")
+    run("stop")
+    assert run("done", "2", "--took", "50m").out == "Done: 2 y [est:: 30m] (took 50m)\n"
 
 
 def test_drop_stops_a_running_timer(run: Run, clock: Clock, log_dir: Path) -> None:

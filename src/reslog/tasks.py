@@ -230,7 +230,9 @@ def finish(
         elif minutes:
             body = _took_with(body, entry, minutes)
         new = markdown.replace_line(page, entry.index, body)
-        result.append(TimerResult(number, entry.text, minutes, new.tasks()[number - 1].field("took")))
+        finished = new.tasks()[number - 1]  # its time is told apart, once: "(took 50m)"
+        result.append(TimerResult(number, markdown.remove_field(finished.text, "took"), minutes,
+                                  finished.field("took")))
         return new
 
     log.update_day(day, today, edit, create=day == today)

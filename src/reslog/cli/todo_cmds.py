@@ -75,7 +75,8 @@ def todos_cmd(show_all: bool, on_date: str | None) -> None:
     today = now.date()
     page = log.update_day(day, today) if day == today else log.read_day(day)
     if page is None:
-        raise PageError(f"there is no page for {day.isoformat()}; see another day with --date")
+        raise PageError(f"there is no page for {day.isoformat()} ({log.relative(log.day_path(day))}), so no "
+                        "to-dos that day; 'reslog todos' lists today's")
     every = tasks.todos(page)
     later = [t for t in every if t.state == "open" and t.waits_until_after(day)]
     listed = [t for t in every if show_all or (t.state == "open" and t not in later)]
