@@ -44,6 +44,8 @@ def seeded(run: Run, clock: Clock, log_dir: Path) -> dict[str, bytes]:
         (("did", "x", "-t", "2026"), 2, "cannot use '2026' as a tag"),
         (("did", "x", "-t", "C++"), 2, "cannot use 'C++' as a tag"),
         (("show", "2020-01-01"), 1, "there is no page for 2020-01-01"),
+        (("search", "--", "🚀"), 2, "'🚀' has no word to search for (letters or digits)"),
+        (("search", "("), 2, "has no word to search for"),
         (("todos", "--date", "2020-01-01"), 1, "no to-dos that day; 'reslog todos' lists today's"),
         (("done", "x"), 2, "'x' is not a valid integer"),
         (("did", "x", "--nope"), 2, "No such option '--nope'"),

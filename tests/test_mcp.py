@@ -246,6 +246,7 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on(log: Log) -> None:
     async def body(client: Client) -> None:
         assert "limit" in await error(client, "search", query="x", limit=0)
         assert "kind" in await error(client, "search", query="x", kind="nonsense")
+        assert "no word to search for" in await error(client, "search", query="🚀")
         assert "question" in await error(client, "ask")
         assert "the question has no words" in await error(client, "ask", question="?")
         assert "cannot read" in await error(client, "day", date="../../../etc/passwd")

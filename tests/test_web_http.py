@@ -456,6 +456,8 @@ def test_api_days_entries_search_ask(server: Server, log_dir: Path) -> None:
         assert reply.status == 422 and reply.json()["detail"]
     assert server.api("GET", "/api/days/yesterday").status == 422
     assert server.api("GET", "/api/search?level=7").status == 422
+    reply = server.api("GET", "/api/search?q=%F0%9F%9A%80")  # a query of no word lists nothing
+    assert reply.status == 422 and "no word to search for" in reply.json()["detail"]
 
 
 def test_openapi_document_lists_the_api(server: Server) -> None:

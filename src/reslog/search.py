@@ -87,6 +87,16 @@ def compile_query(text: str) -> Query:
     return Query(match or None, " OR ".join(exclude) or None, tuple(dict.fromkeys(words)))
 
 
+def typed_query(text: str) -> Query:
+    """:func:`compile_query` for what a person typed into a search box. Text with no word to
+    search for ("🚀", "(") is refused: compiled, it is no query at all, which lists the log."""
+    query = compile_query(text)
+    if text.strip() and query.match is None and query.exclude is None:
+        raise InputError(f"{text.strip()!r} has no word to search for (letters or digits); "
+                         "leave the query out to list the latest entries")
+    return query
+
+
 class Filters(Record):
     """What a listing or a search is narrowed to; None means no narrowing."""
 

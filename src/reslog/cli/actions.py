@@ -173,7 +173,7 @@ def search(
 ) -> None:
     """Run ``reslog search``."""
     from reslog.dates import parse_range
-    from reslog.search import Filters, compile_query, listing, scoped, total
+    from reslog.search import Filters, listing, scoped, total, typed_query
     from reslog.search import search as run_search
 
     today = context.now().date()
@@ -186,7 +186,7 @@ def search(
     settle_lost_runs(root)
     if scope is not None:
         echo(f"reslog: time scope: {scope.label}", err=True)
-    query = compile_query(text)
+    query = typed_query(text)
     is_listing = query.match is None
     limit = limit or (50 if is_listing else 20)
     with fresh_index(Log(root)) as index:

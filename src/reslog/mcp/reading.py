@@ -29,7 +29,7 @@ from reslog.analytics import TOPICS
 from reslog.dates import parse_date, since_until, week_range
 from reslog.errors import InputError
 from reslog.index import Index
-from reslog.search import Filters, Hit, compile_query, listing, scoped
+from reslog.search import Filters, Hit, listing, scoped, typed_query
 from reslog.settings import MODES
 from reslog.store import Log
 
@@ -149,7 +149,7 @@ def search(
     limit = _limit(limit)
     notice = None
     with _fresh(log) as index:
-        compiled = compile_query(text)
+        compiled = typed_query(text)
         if compiled.match is None:
             hits, used = listing(index, filters, limit, exclude=compiled.exclude), "listing"
         else:

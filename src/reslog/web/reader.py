@@ -40,7 +40,7 @@ from typing import Any
 from reslog.ask import Answer, Retrieved, answer, retrieve, wordless
 from reslog.errors import InputError, ReslogError
 from reslog.index import Index
-from reslog.search import Filters, Hit, compile_query, listing, scoped
+from reslog.search import Filters, Hit, listing, scoped, typed_query
 from reslog.search import search as keyword_search
 from reslog.semantic.setup import Semantic
 from reslog.settings import Settings
@@ -196,7 +196,7 @@ class Reader:
                mode: str | None = None) -> Found:
         """What ``reslog search`` finds for the same words and filters (time scopes included)."""
         scope, rest, filters = scoped(text, today, filters)
-        query = compile_query(rest)
+        query = typed_query(rest)
         with self.index() as index:
             if query.match is None:
                 hits = listing(index, filters, limit, exclude=query.exclude)
