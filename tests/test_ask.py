@@ -325,6 +325,36 @@ def test_how_many_entries_of_a_kind_is_answered_with_their_number(log_dir: Path,
     assert "count" not in json.loads(run("ask", "--json", "How many citations had the AFNO paper by 2027?").out)
 
 
+def test_what_was_done_in_a_period_is_answered_with_its_entries(log_dir: Path, run: Run, clock: Clock) -> None:
+    """"What did I do this week?" had no word left once its scope was cut out, and was refused
+    ("Nothing in the log answers this: no entry from this week comes near it") with the week's
+    pages full. It is answered with the scope's entries of What was done, newest first, and
+    their number; a question about something ("what did I do about the loader?") is not."""
+    pages = {
+        "2026-11-16": "## What was done\n- 09:00 exp: W2S on GPT-2 sizes\n",
+        "2026-11-23": "## What to do next\n- [ ] rerun the sweep\n## What was done\n"
+                      "- 09:00 bug: the loader drops the last batch\n- 11:00 fix: the loader keeps it\n"
+                      "## Random ideas\n- rotary probe\n",
+        "2026-11-25": "## What was done\n- 10:00 wrote the intro\n",
+    }
+    write_days(log_dir, pages)
+    for question, since in (("what did I do this week?", "2026-11-23"), ("What was I working on this week?",
+                            "2026-11-23"), ("what happened this week?", "2026-11-23")):
+        week = json.loads(run("ask", "--json", question).out)
+        assert week["count"] == 3 and week["abstained"] is False, (question, week)
+        assert week["time_scope"]["since"] == since
+        assert week["answer"].startswith("Entries of What was done, this week (2026-11-23 to 2026-11-29): 3.")
+        assert [c["text"] for c in week["citations"]] == ["wrote the intro", "the loader keeps it",
+                                                          "the loader drops the last batch"], week
+    shown = run("ask", "what did I do yesterday?")
+    assert shown.code == 0 and shown.out.splitlines() == [
+        "Time scope: yesterday (2026-11-25)", "Entries of What was done, yesterday (2026-11-25): 1. The latest:",
+        "2026-11-25", "  wrote the intro  days/2026/2026-11-25.md:2"], shown.out
+    assert json.loads(run("ask", "--json", "what did I do last month?").out)["count"] == 0
+    about = json.loads(run("ask", "--json", "what did I do about the loader?").out)
+    assert "count" not in about and about["citations"][0]["date"] == "2026-11-23"
+
+
 def test_the_verbs_a_question_asks_about_the_log_with_are_not_its_subject(
     log_dir: Path, run: Run, clock: Clock
 ) -> None:

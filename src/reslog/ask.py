@@ -112,15 +112,19 @@ class Count(Record):
     """How many entries of the kinds a "how many ...?" question asks for are in its scope, and,
     when it names more than the kind ("how many NaN bugs ...?"), hold its other ``words``."""
 
-    __slots__ = ("kinds", "total", "words")
+    __slots__ = ("kinds", "quoted", "total", "words")
     kinds: Final[list[tuple[str, str]]]
     total: Final[int]
     words: Final[list[str]]
+    #: how many of the latest the answer quotes (None: :data:`ANSWER_ENTRIES`)
+    quoted: Final[int | None]
 
-    def __init__(self, kinds: list[tuple[str, str]], total: int, words: list[str] | None = None) -> None:
+    def __init__(self, kinds: list[tuple[str, str]], total: int, words: list[str] | None = None,
+                 quoted: int | None = None) -> None:
         self.kinds = kinds
         self.total = total
         self.words = words or []
+        self.quoted = quoted
 
     @property
     def label(self) -> str:
@@ -134,7 +138,8 @@ class Count(Record):
 #: What a count of entries of a kind (or a section) is called in an answer.
 _COUNTED = {"read": "papers read (read:)", "bug": "bugs (bug:)", "fix": "fixes (fix:)",
             "decision": "decisions (decision:)", "exp": "experiments (exp:)", "result": "results (result:)",
-            "feel": "feelings (feel:)", "ideas": "ideas (Random ideas)", "reflection": "reflections"}
+            "feel": "feelings (feel:)", "ideas": "ideas (Random ideas)", "reflection": "reflections",
+            "done": "entries of What was done"}
 #: "How many papers did I read in October?": a count, not sentences.
 _HOW_MANY = re.compile(r"^\W*how\s+many\b", re.IGNORECASE)
 #: Words of a how-many question that say nothing of what is counted ("how many experiments did I
@@ -174,6 +179,32 @@ def counted(index: Index, query: str, filters: Filters | None) -> tuple[Count, l
     pairs = zip(found, hits_for(index, found), strict=True)
     newest = sorted(pairs, key=lambda pair: (pair[1].date, pair[1].line), reverse=True)
     return Count(sorted(kinds), len(ids), rest), [entry_id for entry_id, _ in newest[:EVIDENCE]]
+
+
+#: Words of a question that ask what was done, not about what ("what was I working on in March?",
+#: "what did I accomplish last month?"); "do", "did", "work" are not subject words at all.
+_DOING = frozenset((
+    "working", "worked", "works", "accomplish", "accomplished", "achieve", "achieved", "happen",
+    "happened", "happening", "spend", "spent", "time", "busy", "going", "done", "doing",
+))
+_ASKED_OF_ME = re.compile(r"\b(I|me|my|we|us|happen|happened|happening)\b", re.IGNORECASE)
+
+
+def done_in(index: Index, query: str, filters: Filters | None) -> tuple[Count, list[int]] | None:
+    """For a question that asks what was done in its scope and names nothing else ("what did I
+    do this week?", "what was I working on in early 2013?", "what happened yesterday?"): how many
+    entries of What was done the scope holds, and the latest of them, newest first. None for any
+    other question.
+
+    Asked before, such a question had no word left to search for, and was refused ("Nothing in
+    the log answers this: no entry from this week comes near it") with the week's page full."""
+    words = subject_words(query)
+    if any(word.lower() not in _DOING for word in words) or not _ASKED_OF_ME.search(query):
+        return None
+    done = ("section", "done")
+    ids = allowed_ids(index, hybrid.narrowed(done, filters))
+    latest = hybrid.of_kinds_in_order(index, {done}, filters, EVIDENCE)
+    return Count([done], len(ids), quoted=EVIDENCE), latest
 
 
 #: "When did I first ...?": among the best entries, those as much about the subject as the best one,
@@ -296,7 +327,7 @@ def retrieve(
 ) -> Retrieved:
     """The evidence for ``question``, best first, and whether to abstain."""
     scope, query, narrowed = scoped(question, today, filters)
-    tally = counted(index, query, narrowed)
+    tally = counted(index, query, narrowed) or done_in(index, query, narrowed)
     if tally is not None:  # a count is exact: no ranking, no evidence to judge
         count, ids = tally
         return Retrieved(question, query, scope, hits_for(index, ids), 0.0, 1.0, 1.0, False, count=count)
@@ -586,7 +617,7 @@ def answer(found: Retrieved, backend: Backend | None = None, generator: Generato
     if found.abstained:
         return Answer(found, abstention(found), nearest(found))
     if found.count is not None:
-        quotes = nearest(found, ANSWER_ENTRIES)
+        quotes = nearest(found, found.count.quoted or ANSWER_ENTRIES)
         return Answer(found, "\n".join(filter(None, (count_text(found), render_quotes(quotes)))), quotes)
     notice = None
     if generator is not None:

@@ -35,7 +35,7 @@ def _generator(model: str | None, offline: bool) -> Generator | None:
 @click.option("--offline", is_flag=True, help="Extractive answer only, even with ask.model set.")
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"answer", "abstained", "time_scope", "citations": [{date, file, line, text}]} '
-                   '(and "count" for a how-many question).')
+                   '(and "count" for a how-many or what-did-I-do question).')
 def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: bool) -> None:
     """Answer QUESTION from the log, citing the entries (date and file:line).
 
@@ -44,7 +44,8 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
     puts the earliest (latest) of the entries about it first; "how many
     papers did I read in October?" (bugs, fixes, decisions, experiments,
     ideas ...; "how many NaN bugs ...?": those that say NaN) is answered with
-    their number and the latest few. Offline, the
+    their number and the latest few, "what did I do last week?" with that
+    week's entries of What was done. Offline, the
     answer is the sentences of the log that answer best, grouped by day; with
     ask.model set in reslog.toml (an `llm` model), a short written answer
     whose every claim cites [n] an entry. When nothing in the log answers, it
