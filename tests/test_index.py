@@ -202,6 +202,33 @@ def test_reindex_and_check(run: Run, clock: Clock, log: Log, log_dir: Path) -> N
     assert "problem  days/2026/2026-11-25.md: not valid UTF-8" in run("reindex", "--check").out
 
 
+def test_every_read_says_which_pages_it_leaves_out(run: Run, clock: Clock, log_dir: Path) -> None:
+    """A page that is not valid UTF-8 was named once, by the refresh that first read it; then its
+    day vanished from every search, week, stats and export without a word (an export wrote an
+    empty file). Every read names it until it is fixed, once a command; more than three are
+    counted in one line."""
+    _page(log_dir, "2026-11-24", "## What was done\n- fine\n")
+    bad = day_file(log_dir, "2026-11-25")
+    bad.write_bytes(b"## What was done\n- caf\xe9 notes\n")
+    said = "reslog: skipped days/2026/2026-11-25.md: not valid UTF-8 (byte 22); convert it to UTF-8\n"
+    assert run("search", "fine").err.count(said) == 1
+    for args in (("search", "fine"), ("stats", "habits"), ("week", "2026-11-25"), ("digest",),
+                 ("export", "md", "-"), ("ask", "--mode", "keyword", "what was fine?")):
+        result = run(*args)
+        assert result.code == 0 and result.err.count(said) == 1, (args, result.err)
+    assert "skipped" not in run("did", "captured").err  # a capture never opens the index
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22"):
+        day_file(log_dir, day).write_bytes(b"\xff")
+    run("search", "fine")
+    err = run("search", "fine").err
+    assert err == ("reslog: skipped 4 pages that cannot be read (the first: days/2026/2026-11-20.md: not "
+                   "valid UTF-8 (byte 0); convert it to UTF-8); reslog reindex --check lists them\n"), err
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-25"):
+        day_file(log_dir, day).write_text("## What was done\n- mended\n", encoding="utf-8")
+    run("search", "fine")
+    assert run("search", "fine").err == ""
+
+
 def test_capture_never_opens_the_index(run: Run, clock: Clock, log: Log, log_dir: Path) -> None:
     run("search", "warmup")
     db = log_dir / ".reslog" / "index.db"

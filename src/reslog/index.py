@@ -38,7 +38,8 @@ nothing; a ``.reslog/`` that cannot be written at all gets its index in a
 temporary folder instead.
 
 Values. A page dated outside the supported range, or not valid UTF-8, is
-recorded with its problem and no entries. A typed field (``est``, ``took``,
+recorded with its problem and no entries; every refresh names it (a notice) until it
+is fixed. A typed field (``est``, ``took``,
 ``carried``) whose value cannot be read is stored as no value and listed in the
 ``unreadable`` table, which ``reslog reindex --check`` reports.
 """
@@ -470,6 +471,10 @@ _INSERT = (
 )
 
 
+#: Pages left out that a refresh names one by one; more are counted in one line.
+REMIND_EACH = 3
+
+
 class RefreshReport(Record):
     """What a refresh did."""
 
@@ -748,7 +753,22 @@ class Index:
             report = self._refresh(progress, True)
         report.rebuilt_because = self.rebuilt_because
         report.seconds = time.perf_counter() - started
+        self._remind(report)
         return report
+
+    def _remind(self, report: RefreshReport) -> None:
+        """Say again which pages are left out, on every refresh until they are fixed: said only
+        when first read, a day that is not valid UTF-8 vanished from every later search, week,
+        stats and export without a word (an export wrote an empty file)."""
+        earlier = [(path, problem) for path, problem in self.db.execute(
+            "SELECT path, problem FROM files WHERE problem IS NOT NULL ORDER BY path")
+            if path not in report.problems]
+        if len(earlier) > REMIND_EACH:
+            notify(f"skipped {len(earlier)} pages that cannot be read (the first: {earlier[0][0]}: "
+                   f"{earlier[0][1]}); reslog reindex --check lists them")
+            return
+        for path, problem in earlier:
+            notify(f"skipped {path}: {problem}")
 
     def _refresh(self, progress: Progress | None, force: bool) -> RefreshReport:
         db = self.db

@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None, *, process: bool = False) -> int:
     Ctrl-C could only interrupt the way out (output flushed, files closed) and turn a finished
     command's status into death by signal; from then on it is ignored."""
     args = globals_first(sys.argv[1:] if argv is None else list(argv))
+    _said.clear()
     with terminal_output(), notices_to(_notice):
         try:
             code = _main(args)
@@ -81,7 +82,15 @@ def _hand_to_sync() -> None:
         after_write(folder)
 
 
+#: The notices said by the command running: one said twice (two refreshes of the index in one
+#: command, each naming a page it skips) is said once.
+_said: set[str] = set()
+
+
 def _notice(message: str) -> None:
+    if message in _said:
+        return
+    _said.add(message)
     echo(f"reslog: {message}", err=True)
 
 
