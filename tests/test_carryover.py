@@ -96,6 +96,26 @@ def test_no_carry_into_a_backdated_or_future_page(run: Run, clock: Clock, log_di
     assert day_file(log_dir, "2026-11-20").read_text(encoding="utf-8") == FRIDAY
 
 
+def test_a_to_do_that_will_not_move_to_today_says_so(run: Run, clock: Clock, log_dir: Path) -> None:
+    """A to-do written on a day with a later page before today stays there for good (to-dos move
+    only from the latest page): the capture said only where it wrote it, and the to-do was never
+    on today's list. It says so now; one on the latest page moves, and is not warned about."""
+    clock.set("2026-12-04T09:00")
+    for day in ("2026-12-01", "2026-12-02", "2026-12-03"):
+        assert run("did", "x", "--date", day).code == 0
+    run("today")
+    stays = run("todo", "added to tuesday", "--date", "2026-12-01")
+    assert stays.code == 0 and stays.out == "What to do next: days/2026/2026-12-01.md:7\n"
+    assert stays.err == ("reslog: 2026-12-01 is not your latest page, so this to-do stays on that day and "
+                         "does not move to today's list; 'reslog todo TEXT' puts it on today's\n")
+    moves = run("todo", "added yesterday", "--date", "yesterday")
+    assert moves.code == 0 and moves.err == ""
+    listed = run("todos").out
+    assert "added yesterday" in listed and "added to tuesday" not in listed
+    assert run("todo", "planned", "--date", "2026-12-07").err == ""  # a plan: it waits for its day
+    assert run("todo", "today's").err == ""
+
+
 def test_nothing_to_carry_leaves_the_old_page_untouched(log_dir: Path) -> None:
     path = _write(log_dir, "2026-11-20", "## What to do next\n- [x] done\n")
     before = path.stat().st_mtime_ns

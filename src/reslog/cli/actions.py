@@ -61,6 +61,18 @@ def capture(
     item = Capture(text, entry_kind, tags, source, star, time, estimate)
     captured = add_entry(log, day, today, section, item)
     echo(f"{SECTION_TITLES[section]}: {captured.path}:{captured.line}")
+    if section == "todo" and day < today:
+        _stays(log, day, today)
+
+
+def _stays(log: Log, day: dt.date, today: dt.date) -> None:
+    """Say so when a to-do written on a past day will never move to today's list: to-dos move
+    only from the latest page before a new one (docs/format.md, section 8), and a page lies
+    between that day and today. It stayed there without a word; the week page listed it waiting."""
+    between = log.neighbours(day, until=today - dt.timedelta(days=1))[1]
+    if between:
+        echo(f"reslog: {day.isoformat()} is not your latest page, so this to-do stays on that day and "
+             "does not move to today's list; 'reslog todo TEXT' puts it on today's", err=True)
 
 
 # --- run ---
