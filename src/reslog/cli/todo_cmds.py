@@ -21,7 +21,7 @@ from reslog.cli.context import day_of, log_of
 from reslog.cli.style import style
 from reslog.cli.tags_cmds import complete_todos
 from reslog.dates import format_duration, long_date, parse_duration
-from reslog.errors import LongTimerError, PageError, TodoError
+from reslog.errors import LongTimerError, PageError, TodoError, notify
 from reslog.store import Log
 from reslog.words import noun_for, plural
 
@@ -73,7 +73,8 @@ def todos_cmd(show_all: bool, on_date: str | None) -> None:
     day = day_of(on_date)
     now = context.now()
     today = now.date()
-    page = log.update_day(day, today) if day == today else log.read_day(day)
+    writable = day != today or log.writable(log.day_file(day))  # judged before anything is written
+    page = log.update_day(day, today, write=writable) if day == today else log.read_day(day)
     if page is None:
         raise PageError(f"there is no page for {day.isoformat()} ({log.relative(log.day_path(day))}), so no "
                         "to-dos that day; 'reslog todos' lists today's")
@@ -86,6 +87,8 @@ def todos_cmd(show_all: bool, on_date: str | None) -> None:
         click.echo(_describe(todo, day, now))
     if later and not show_all:
         click.echo(style(f"{plural(len(later), 'to-do')} deferred to a later day (see --all)", dim=True))
+    if not writable:  # listed as today's page would be written, as `reslog today` shows it
+        notify("this log is read-only: today's to-dos are listed as they would be, and nothing was saved")
 
 
 @click.command()
