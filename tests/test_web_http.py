@@ -393,6 +393,11 @@ def test_search_page_highlights_and_links_to_the_line(server: Server, log_dir: P
     assert "time scope" in reply.text and "loader" in reply.text
     reply = server.browser("GET", "/search/results?q=x&kind=nonsense")
     assert reply.status == 422 and "unknown kind" in reply.text
+    # "(" typed on the way to "(fp16": said where the results go, the search box kept
+    reply = server.browser("GET", "/search?q=%28", htmx=False)
+    assert reply.status == 200 and 'id="q" name="q" type="search" value="("' in reply.text
+    assert "&#39;(&#39; has no word to search for (letters or digits)" in reply.text
+    assert 'role="alert"' in server.browser("GET", "/search/results?q=%28").text
 
 
 def test_ask_cites_and_abstains(server: Server) -> None:

@@ -75,7 +75,10 @@ def _results(request: Request, params: dict[str, str]) -> dict[str, Any]:
     mode = params.get("mode") or None
     if mode is not None and mode not in ("hybrid", "keyword", "semantic"):
         raise InputError(f"unknown mode {mode!r}; use hybrid, keyword or semantic")
-    found = responses.ctx(request).reader.search(q, filters, today, limit=30, mode=mode)
+    try:
+        found = responses.ctx(request).reader.search(q, filters, today, limit=30, mode=mode)
+    except InputError as exc:  # what was typed ("(" on the way to "(fp16"): said where results go
+        return {"hits": [], "empty": False, "q": q, "problem": str(exc)}
     hits = []
     for hit in found.hits:
         lines = hit.text.split("\n")
