@@ -57,6 +57,23 @@ def week_own_section(title: str) -> str | None:
     return next((key for key, (_, titles) in WEEK_OWN_SECTIONS.items() if wanted in titles), None)
 
 
+#: The prompts of a week page's "prompts" block that quote the log's own words (written by
+#: reslog.review: a phrase the week's bugs share, the to-do that waited longest), and where the
+#: quote is: an export leaves such a prompt out when the entries it shows do not write them.
+_QUOTING = re.compile(r"^- (?:\d+ bugs mention '(?P<phrase>.*)' this week: same cause\?"
+                      r"|.* waited \d+\+ days \(longest: '(?P<task>.*)', \d+ days\): .*)$")
+_QUOTED_WORD = re.compile(r"[a-z][a-z0-9'-]+")
+
+
+def quoted_words(prompt: str) -> set[str] | None:
+    """The words of the log a line of a week page's prompts block quotes (lower case), None for a
+    prompt that quotes nothing."""
+    match = _QUOTING.match(prompt)
+    if match is None:
+        return None
+    return set(_QUOTED_WORD.findall((match.group("phrase") or match.group("task") or "").lower()))
+
+
 #: Kind words that may open an entry's text (``exp: ...``).
 KINDS: tuple[str, ...] = ("exp", "bug", "fix", "read", "thought", "feel", "decision", "result")
 #: Kinds that record thinking rather than facts: level 1.

@@ -310,23 +310,9 @@ def _recurring_phrase(texts: list[str]) -> tuple[str, int] | None:
     return None
 
 
-#: The prompts that quote the log's own words (a phrase the week's bugs share, the to-do that
-#: waited longest; written in :func:`_prompts`), and where the quote is: an export leaves such a
-#: prompt out when the entries it shows do not write those words (the bugs may be private).
-_QUOTING = re.compile(r"^- (?:\d+ bugs mention '(?P<phrase>.*)' this week: same cause\?"
-                      r"|.* waited \d+\+ days \(longest: '(?P<task>.*)', \d+ days\): .*)$")
-
-
-def quoted_words(prompt: str) -> set[str] | None:
-    """The words of the log a line of the prompts block quotes (lower case), None for a prompt that
-    quotes nothing."""
-    match = _QUOTING.match(prompt)
-    if match is None:
-        return None
-    return set(_WORD.findall((match.group("phrase") or match.group("task") or "").lower()))
-
-
 def _prompts(figures: dict[str, Any]) -> list[str]:
+    # the prompts that quote the log (a bug phrase, the to-do that waited longest) are found by
+    # reslog.model.quoted_words on the page: keep the two in step
     this, last, norm = figures["week"], figures["last"], figures["norm"]
     found: list[str] = []
     if not this["entries"] and not this["added"] and not this["done"]:

@@ -39,7 +39,7 @@ from collections.abc import Collection
 
 from reslog import markdown
 from reslog.index import Index
-from reslog.model import STAR, week_own_section
+from reslog.model import STAR, quoted_words, week_own_section
 from reslog.records import Record
 from reslog.search import Filters, Hit, listing
 from reslog.store import Log
@@ -249,8 +249,6 @@ def _left_out(line: str, what: Collection[str]) -> bool:
 
 
 def _quotes_shown(line: str, shown: Collection[str]) -> bool:
-    from reslog.review import quoted_words
-
     quoted = quoted_words(line.strip())
     return quoted is None or quoted <= set(shown)
 
