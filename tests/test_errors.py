@@ -114,38 +114,26 @@ def read_only_log(log_dir: Path) -> Iterator[None]:
 
 
 def test_today_on_a_read_only_log_shows_the_page_as_it_would_be(run: Run, clock: Clock, log_dir: Path) -> None:
+    """So does `reslog todos`, which refused ("cannot write to the log folder"); a change is refused."""
     clock.set("2026-11-24T09:00")
     assert run("todo", "Email Yitao").code == 0
     clock.set("2026-11-26T09:00")
     files = {p: p.read_bytes() for p in log_dir.rglob("*") if p.is_file()}
     with read_only_log(log_dir):
         result = run("today")
+        listed = run("todos")
+        done = run("done", "1")
         unchanged = {p: p.read_bytes() for p in log_dir.rglob("*") if p.is_file()}
     assert result.code == 0, result.err
     assert "Email Yitao [carried:: 2026-11-24]" in result.out
     assert result.err == ("reslog: this log is read-only: today's page is shown as it would be written, "
                           "and nothing was saved\n")
+    assert listed.code == 0 and listed.out == "  1 [ ] Email Yitao  (waiting 2 days since 2026-11-24)\n"
+    assert listed.err == ("reslog: this log is read-only: today's to-dos are listed as they would be, and "
+                          "nothing was saved\n")
+    assert done.code == 1 and "cannot write" in done.err
     assert unchanged == files
     assert run("today").code == 0 and "[carried:: 2026-11-24]" in day_file(log_dir, "2026-11-26").read_text()
-
-
-def test_todos_on_a_read_only_log_lists_them_as_they_would_be(run: Run, clock: Clock, log_dir: Path) -> None:
-    """`reslog today` showed the carried to-dos of a read-only log; `reslog todos` refused ("cannot
-    write to the log folder")."""
-    clock.set("2026-11-24T09:00")
-    assert run("todo", "Email Yitao").code == 0
-    clock.set("2026-11-26T09:00")
-    files = {p: p.read_bytes() for p in log_dir.rglob("*") if p.is_file()}
-    with read_only_log(log_dir):
-        result = run("todos")
-        done = run("done", "1")
-        unchanged = {p: p.read_bytes() for p in log_dir.rglob("*") if p.is_file()}
-    assert result.code == 0, result.err
-    assert result.out == "  1 [ ] Email Yitao  (waiting 2 days since 2026-11-24)\n"
-    assert result.err == ("reslog: this log is read-only: today's to-dos are listed as they would be, and "
-                          "nothing was saved\n")
-    assert done.code == 1 and "cannot write" in done.err  # a change is refused, as before
-    assert unchanged == files
 
 
 def test_week_on_a_read_only_log_shows_the_page_as_it_would_be(run: Run, clock: Clock, log_dir: Path) -> None:
