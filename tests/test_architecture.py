@@ -38,7 +38,8 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"records", "model", "markdown", "dates", "errors", "store", "index", "timescope"},
     "generate": {"errors"},
     # ask and digest sit on search and the semantic layer (vectors, hybrid ranking)
-    "ask": {"records", "errors", "index", "intents", "search", "timescope", "generate", "chunks", "semantic"},
+    "ask": {"records", "errors", "index", "intents", "search", "timescope", "generate", "chunks", "semantic",
+            "tags"},
     "digest": {"records", "errors", "markdown", "dates", "index", "search", "generate", "ask", "chunks", "semantic"},
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},

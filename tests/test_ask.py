@@ -333,7 +333,7 @@ def test_what_was_done_in_a_period_is_answered_with_its_entries(log_dir: Path, r
     pages = {
         "2026-11-16": "## What was done\n- 09:00 exp: W2S on GPT-2 sizes\n",
         "2026-11-23": "## What to do next\n- [ ] rerun the sweep\n## What was done\n"
-                      "- 09:00 bug: the loader drops the last batch\n- 11:00 fix: the loader keeps it\n"
+                      "- 09:00 bug: the loader drops the last batch #data\n- 11:00 fix: the loader keeps it #data\n"
                       "## Random ideas\n- rotary probe\n",
         "2026-11-25": "## What was done\n- 10:00 wrote the intro\n",
     }
@@ -343,9 +343,10 @@ def test_what_was_done_in_a_period_is_answered_with_its_entries(log_dir: Path, r
         week = json.loads(run("ask", "--json", question).out)
         assert week["count"] == 3 and week["abstained"] is False, (question, week)
         assert week["time_scope"]["since"] == since
-        assert week["answer"].startswith("Entries of What was done, this week (2026-11-23 to 2026-11-29): 3.")
-        assert [c["text"] for c in week["citations"]] == ["wrote the intro", "the loader keeps it",
-                                                          "the loader drops the last batch"], week
+        assert week["answer"].startswith("Entries of What was done, this week (2026-11-23 to 2026-11-29): 3. "
+                                         "Most tagged: #data (2). The latest:")
+        assert [c["text"] for c in week["citations"]] == ["wrote the intro", "the loader keeps it #data",
+                                                          "the loader drops the last batch #data"], week
     shown = run("ask", "what did I do yesterday?")
     assert shown.code == 0 and shown.out.splitlines() == [
         "Time scope: yesterday (2026-11-25)", "Entries of What was done, yesterday (2026-11-25): 1. The latest:",

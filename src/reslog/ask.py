@@ -112,19 +112,22 @@ class Count(Record):
     """How many entries of the kinds a "how many ...?" question asks for are in its scope, and,
     when it names more than the kind ("how many NaN bugs ...?"), hold its other ``words``."""
 
-    __slots__ = ("kinds", "quoted", "total", "words")
+    __slots__ = ("kinds", "projects", "quoted", "total", "words")
     kinds: Final[list[tuple[str, str]]]
     total: Final[int]
     words: Final[list[str]]
     #: how many of the latest the answer quotes (None: :data:`ANSWER_ENTRIES`)
     quoted: Final[int | None]
+    #: the projects most of the counted entries carry, with how many carry each
+    projects: Final[list[tuple[str, int]]]
 
     def __init__(self, kinds: list[tuple[str, str]], total: int, words: list[str] | None = None,
-                 quoted: int | None = None) -> None:
+                 quoted: int | None = None, projects: list[tuple[str, int]] | None = None) -> None:
         self.kinds = kinds
         self.total = total
         self.words = words or []
         self.quoted = quoted
+        self.projects = projects or []
 
     @property
     def label(self) -> str:
@@ -187,6 +190,8 @@ _DOING = frozenset((
     "working", "worked", "works", "accomplish", "accomplished", "achieve", "achieved", "happen",
     "happened", "happening", "spend", "spent", "time", "busy", "going", "done", "doing",
 ))
+#: The projects (top-level tags) an answer about what was done names, most used first.
+PROJECTS = 3
 _ASKED_OF_ME = re.compile(r"\b(I|me|my|we|us|happen|happened|happening)\b", re.IGNORECASE)
 
 
@@ -201,10 +206,14 @@ def done_in(index: Index, query: str, filters: Filters | None) -> tuple[Count, l
     words = subject_words(query)
     if any(word.lower() not in _DOING for word in words) or not _ASKED_OF_ME.search(query):
         return None
+    from reslog.tags import projects
+
     done = ("section", "done")
-    ids = allowed_ids(index, hybrid.narrowed(done, filters))
+    narrowed = hybrid.narrowed(done, filters)
+    ids = allowed_ids(index, narrowed)
+    tagged = [(use.name, use.entries) for use in projects(index, narrowed)[:PROJECTS]]
     latest = hybrid.of_kinds_in_order(index, {done}, filters, EVIDENCE)
-    return Count([done], len(ids), quoted=EVIDENCE), latest
+    return Count([done], len(ids), quoted=EVIDENCE, projects=tagged), latest
 
 
 #: "When did I first ...?": among the best entries, those as much about the subject as the best one,
@@ -582,6 +591,8 @@ def count_text(found: Retrieved) -> str:
     label = found.count.label
     where = found.scope.label if found.scope is not None else "the whole log"
     text = f"{label[:1].upper()}{label[1:]}, {where}: {found.count.total}."
+    if found.count.projects:
+        text += " Most tagged: " + ", ".join(f"#{name} ({n})" for name, n in found.count.projects) + "."
     return text + " The latest:" if found.hits else text
 
 
