@@ -474,6 +474,11 @@ def test_week_review_pages_are_in_the_site_redacted(log: Log, run: Callable[...,
     assert "zanzibar" in (tmp_path / "all" / "weeks" / "2026-W48.html").read_text(encoding="utf-8")
     assert run("export", "html", str(tmp_path / "no-reflection"), "--redact", "reflection").code == 0
     assert "next time" not in _all_text(tmp_path / "no-reflection")
+    # a heading of the researcher's own inside their sections is theirs too
+    page.write_text(WEEK_PAGE.replace("## Next week's focus", "## Lessons\n\n- the walrus census\n\n"
+                                      "## Next week's focus"), encoding="utf-8")
+    assert run("export", "html", str(tmp_path / "lessons"), "--redact", "reflection").code == 0
+    assert "walrus" not in _all_text(tmp_path / "lessons")
     # every heading the week page takes for the researcher's own sections, as `reslog week` reads them
     for heading in ("Next week", "Next week\u2019s focus", "Reflections:"):
         page.write_text(WEEK_PAGE + f"\n## {heading}\n\n- plan: finish the walrus ablation\n", encoding="utf-8")

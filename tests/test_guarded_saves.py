@@ -138,6 +138,23 @@ def test_own_section_is_saved_in_place(week_page: Log, log_dir: Path) -> None:
     assert "Mornings worked." in _week_text(log_dir) and "Write the paper." in _week_text(log_dir)
 
 
+def test_own_section_keeps_the_headings_written_inside_it(week_page: Log, log_dir: Path) -> None:
+    """A reflection with a heading of its own ("## Lessons") came back into the web editor cut at
+    that heading, and each save left the rest below, unseen, to pile up."""
+    text = "Good week overall.\n\n## Lessons\n- test earlier"
+    review.save_own_text(week_page, 2026, 48, "reflection", text, content_hash(""))
+    page = week_page.read_page(review.week_file(week_page, 2026, 48))
+    assert page is not None and review.own_text(page, "reflection") == text
+    review.save_own_text(week_page, 2026, 48, "reflection", "Shorter now.", content_hash(text))
+    after = _week_text(log_dir)
+    assert "Lessons" not in after and "test earlier" not in after
+    assert "## Reflection\n\nShorter now.\n\n## Next week's focus\n" in after
+    review.save_own_text(week_page, 2026, 48, "focus", "## Plan\n- write", content_hash(""))
+    page = week_page.read_page(review.week_file(week_page, 2026, 48))
+    assert page is not None and review.own_text(page, "focus") == "## Plan\n- write"
+    assert review.own_text(page, "reflection") == "Shorter now."
+
+
 def test_own_section_save_refuses_a_stale_text(week_page: Log, log_dir: Path) -> None:
     review.save_own_text(week_page, 2026, 48, "reflection", "First.", content_hash(""))
     before = _week_text(log_dir)

@@ -547,10 +547,19 @@ def _set_front(page: Page, name: str, rating: int | None) -> Page:
 
 
 def _own_span(page: Page, key: str) -> tuple[int, int] | None:
-    """(heading line, end) of the researcher's section ``key`` (the first one with its heading)."""
-    for section in page.sections:
+    """(heading line, end) of the researcher's section ``key`` (the first one with its heading),
+    with the sections of the researcher's own headings that follow it ("## Lessons" written
+    inside a reflection), up to the next of the two. Cut at its own heading, such a reflection
+    came back into the web editor without its second half, and each save left that half below."""
+    sections = page.sections
+    for n, section in enumerate(sections):
         if week_own_section(section.title) == key:
-            return section.index, section.end
+            end = section.end
+            for later in sections[n + 1:]:
+                if week_own_section(later.title) is not None:
+                    break
+                end = later.end
+            return section.index, end
     return None
 
 

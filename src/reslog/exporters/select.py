@@ -223,7 +223,9 @@ def redact_week(text: str, what: Collection[str], shown: Collection[str] = ()) -
             continue
         if line.startswith("## ") and block is None:
             title = line[3:].strip()
-            researcher = markdown.section_key(title) == "reflection" or week_own_section(title) is not None
+            # a heading of the researcher's own inside their sections ("## Lessons") is theirs too
+            researcher = researcher or markdown.section_key(title) == "reflection" \
+                or week_own_section(title) is not None
         indent = len(line) - len(line.lstrip())
         if dropping_below is not None and stripped and indent > dropping_below:
             continue
