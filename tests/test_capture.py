@@ -44,6 +44,9 @@ def test_first_capture_makes_the_page(run: Run, clock: Clock, log_dir: Path) -> 
         (("did", "x", "-t", "w2s", "--tag", "#proj/sub", "--star"), "- 09:12 x #w2s #proj/sub ★"),
         (("did", "inline #w2s [n:: 3] ★", "-t", "w2s", "--star"), "- 09:12 inline #w2s [n:: 3] ★"),
         (("did", "late", "--time", "7:05"), "- 07:05 late"),
+        # a time the text opens with is the entry's (it was "- 09:12 09:30 exp: ...": a note)
+        (("did", "08:30 exp: warmup sweep"), "- 08:30 exp: warmup sweep"),
+        (("bug", "7:45", "NaN", "loss"), "- 07:45 bug: NaN loss"),
     ],
 )
 def test_done_entries(run: Run, clock: Clock, log_dir: Path, args: tuple[str, ...], line: str) -> None:

@@ -456,7 +456,8 @@ def test_api_days_entries_search_ask(server: Server, log_dir: Path) -> None:
     answer = server.api("GET", "/api/ask?q=what+about+W2S").json()
     assert set(answer) >= {"answer", "abstained", "time_scope", "citations"}
     assert answer["citations"][0]["file"] == "days/2026/2026-11-26.md"
-    for bad in ({"text": ""}, {"text": "x", "date": "blorp"}, {"text": "x", "section": "elsewhere"}, {}):
+    for bad in ({"text": ""}, {"text": "x", "date": "blorp"}, {"text": "x", "section": "elsewhere"}, {},
+                {"text": "typo year", "date": "2062-11-26"}, {"text": "09:99 exp: bad"}):
         reply = server.api("POST", "/api/entries", bad)
         assert reply.status == 422 and reply.json()["detail"]
     assert server.api("GET", "/api/days/yesterday").status == 422

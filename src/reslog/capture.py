@@ -99,6 +99,25 @@ def _writable(value: str, what: str) -> str:
     return value
 
 
+#: A time of day typed at the start of an entry's text ("09:30 exp: ..."), and what only looks
+#: like one ("09:99", "25:00").
+_LEADING_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?=\s|$)\s*")
+
+
+def leading_time(text: str) -> tuple[str | None, str]:
+    """(``HH:MM``, the rest) when ``text`` opens with a time of day, else (None, ``text``). A time
+    that cannot be one is refused: kept as text, "09:99 exp: x" was written as a note that
+    begins with 09:99, not as an experiment."""
+    match = _LEADING_TIME.match(text)
+    if match is None:
+        return None, text
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise InputError(f"{match.group(1)}:{match.group(2)} at the start of the text is not a time of day; "
+                         "write it as HH:MM from 00:00 to 23:59, or start the text with a word")
+    return f"{hour:02d}:{minute:02d}", text[match.end():]
+
+
 def _text_lines(text: str) -> list[str]:
     _writable(text, "the text")
     lines = [line.rstrip() for line in markdown.split_lines(text)]

@@ -86,8 +86,9 @@ ENTRY_COMMANDS: dict[str, tuple[str, str | None]] = {
 THOUGHT_COMMANDS = {"think": "thought", "feel": "feel"}
 
 HELP = {
-    "did": "Log what was done (What was done). TEXT may open with a kind: exp:, bug:, fix:, read:, "
-    "decision:, result:. TEXT '-' reads standard input; further lines nest under the first.",
+    "did": "Log what was done (What was done). TEXT may open with a time (09:30, else now) and a kind: "
+    "exp:, bug:, fix:, read:, decision:, result:. TEXT '-' reads standard input; further lines nest "
+    "under the first.",
     "exp": "Log an experiment (exp: TEXT).",
     "bug": "Log a bug (bug: TEXT).",
     "fix": "Log a fix (fix: TEXT).",

@@ -22,8 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from reslog.capture import Capture, Captured, add_entry, add_thought
-from reslog.dates import parse_date, parse_duration
+from reslog.capture import Capture, Captured, add_entry, add_thought, leading_time
+from reslog.dates import check_near, parse_date, parse_duration
 from reslog.errors import InputError
 from reslog.markdown import read_fields
 from reslog.model import SECTION_ORDER
@@ -34,7 +34,6 @@ __all__ = ["capture", "parse"]
 _COMMANDS = {"todo": "todo", "idea": "ideas", "reflect": "reflection", "did": "done",
              "think": "thought", "feel": "feel"}
 _FIRST = re.compile(r"^(todo|idea|reflect|did|think|feel)(?::\s*|\s+)(?=\S)", re.IGNORECASE)
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -57,10 +56,12 @@ def _check_fields(text: str) -> None:
 
 
 def capture(log: Log, text: str, now: dt.datetime, date: str | None = None, section: str | None = None,
-            on: int | None = None) -> Captured:
+            on: int | None = None, force: bool = False) -> Captured:
     """Write what the box (or ``POST /api/entries``) was given; where it landed."""
     today = now.date()
-    day = today if not date or not date.strip() else parse_date(date.strip(), today)
+    # a year typo ("2062-12-05") is refused as the CLI refuses it without --force
+    day = today if not date or not date.strip() else check_near(
+        parse_date(date.strip(), today), today, force, "give the date in reslog's CLI with --force")
     if section is not None and section not in SECTION_ORDER:
         raise InputError(f"unknown section {section!r}; use one of: {', '.join(SECTION_ORDER)}")
     if not text.strip():
@@ -76,11 +77,7 @@ def capture(log: Log, text: str, now: dt.datetime, date: str | None = None, sect
     if not body.strip():
         raise InputError("nothing to write after the command word; type the entry's text")
     _check_fields(body)
-    time = None
-    match = _TIME.match(body)
-    if match:
-        time = f"{int(match.group(1)):02d}:{match.group(2)}"
-        body = body[match.end():]
+    time, body = leading_time(body)
     if on is not None or what in ("thought", "feel"):  # a nested line: a time only if typed
         kind = "feel" if what == "feel" else "thought"
         return add_thought(log, day, today, kind, Capture(body, None, (), None, False, time), on)
