@@ -468,3 +468,32 @@ def test_a_very_long_word_neither_stalls_nor_widens_the_page(browser: Any, log_d
         assert page.evaluate("document.querySelector('#page .entry .text').textContent").strip() == \
             f"pasted {word} here"
         assert w.errors == []
+
+
+def test_a_conflict_in_the_editor_fits_the_screen_line_for_line(browser: Any, log_dir: Path) -> None:
+    """A save refused because the page changed on disk shows both versions and their diff. A long
+    word pushed "Yours" off a 1400 px screen (the grid's columns grew to fit it), and every line
+    of the diff was followed by an empty one."""
+    keyword_only(log_dir)
+    today = dt.date.today()
+    path = log_dir / "days" / f"{today.year:04d}" / f"{today.isoformat()}.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(f"# {today}\n\n## What was done\n- 09:00 exp: {'supercalifragilistic' * 15}\n"
+                    "- 09:30 second\n", encoding="utf-8")
+    with serving(log_dir) as server:
+        for width in (1280, 375):
+            w = Watched(browser, server, width)
+            w.sign_in()
+            page = w.go(f"/edit/{today}")
+            page.fill("textarea.source", page.input_value("textarea.source") + "- 23:00 mine\n")
+            with path.open("a", encoding="utf-8") as page_file:
+                page_file.write(f"- 10:00 theirs at {width}\n")
+            page.click("form.editor-form button[type=submit]")
+            page.wait_for_selector(".conflict pre.diff")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            diff = page.evaluate("document.querySelector('.conflict pre.diff').innerText")
+            assert "+- 23:00 mine" in diff and f"-- 10:00 theirs at {width}" in diff, diff
+            assert "\n\n" not in diff.strip("\n"), diff
+            w.shot("editor-conflict")
+            assert w.dialogs == []
+            page.close()
