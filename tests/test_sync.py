@@ -297,8 +297,25 @@ def test_errors_say_what_to_do(a: Machine, tmp_path: Path) -> None:
     no_git = a.reslog("sync", ok=False, PATH=str(tmp_path / "nowhere"))
     assert no_git.returncode == 1 and "needs git" in no_git.stderr
     bad = a.reslog("sync", "--remote", str(tmp_path / "missing.git"), ok=False)
-    assert bad.returncode == 1 and bad.stderr.startswith("reslog: git ")
-    assert len(bad.stderr.strip().splitlines()) == 1
+    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
+    # git's own reason, not the tail of its advice ("git ls-remote failed: and the repository exists.")
+    assert bad.stderr == (f"reslog: cannot reach the remote 'origin' ('{tmp_path / 'missing.git'}' does not "
+                          "appear to be a git repository); your changes are committed in the log, nothing is "
+                          "lost: run reslog sync again once it can be reached\n"), bad.stderr
+    assert a.git("status", "--porcelain") == ""
+
+
+def test_a_remote_out_of_reach_keeps_the_commit_and_says_so(a: Machine, remote: Path, tmp_path: Path) -> None:
+    a.reslog("did", "first", "--date", "2026-11-24")
+    a.reslog("sync", "--remote", str(remote))
+    remote.rename(tmp_path / "moved.git")
+    a.reslog("did", "second", "--date", "2026-11-24")
+    gone = a.reslog("sync", ok=False)
+    assert gone.returncode == 1 and gone.stderr.startswith("reslog: cannot reach the remote 'origin' (")
+    assert "nothing is lost" in gone.stderr and len(gone.stderr.strip().splitlines()) == 1
+    assert "second" in a.git("show", "HEAD:days/2026/2026-11-24.md")
+    (tmp_path / "moved.git").rename(remote)
+    assert "Pushed to origin." in a.reslog("sync").stdout
 
 
 def test_a_run_on_another_machine_is_not_settled_as_lost_here(a: Machine, b: Machine, remote: Path) -> None:

@@ -88,9 +88,19 @@ def git(
     done = subprocess.run(["git", "-C", log.folder, *args], capture_output=True, text=True, env=full_env,
                           input=input, stdin=subprocess.DEVNULL if input is None else None, check=False)
     if check and done.returncode != 0:
-        said = (done.stderr or done.stdout).strip().splitlines()
-        raise LogError(f"git {args[0]} failed: {said[-1] if said else f'exit {done.returncode}'}")
+        raise LogError(f"git {args[0]} failed: {git_error(done)}")
     return done
+
+
+def git_error(done: subprocess.CompletedProcess[str]) -> str:
+    """What git said went wrong, in one line: its first ``fatal:`` or ``error:`` line (the last
+    line was often the tail of advice: "and the repository exists."), else its last line."""
+    lines = [line.strip() for line in (done.stderr or done.stdout).strip().splitlines() if line.strip()]
+    for line in lines:
+        for prefix in ("fatal:", "error:"):
+            if line.startswith(prefix):
+                return line.removeprefix(prefix).strip()
+    return lines[-1] if lines else f"exit {done.returncode}"
 
 
 def is_repo(log: Log) -> bool:
@@ -194,7 +204,7 @@ def _commit(log: Log, text: str) -> None:
             raise LogError("git does not know who you are; run git config --global user.name 'Your Name' "
                            "and git config --global user.email you@example.com, then reslog sync again "
                            "(your changes are staged, nothing is lost)")
-        raise LogError(f"git commit failed: {said.splitlines()[-1] if said else done.returncode}")
+        raise LogError(f"git commit failed: {git_error(done)}")
 
 
 # --- a rebase the other machine's changes stopped ---
@@ -245,8 +255,7 @@ def _continue(log: Log) -> None:
             left = _with_markers(log, _unmerged(log))
             if left:
                 raise _stopped(left)
-            said = (done.stderr or done.stdout).strip().splitlines()
-            raise LogError(f"git rebase --continue failed: {said[-1] if said else done.returncode}; "
+            raise LogError(f"git rebase --continue failed: {git_error(done)}; "
                            "see git status in the log folder")
 
 
@@ -263,7 +272,11 @@ def remote_of(log: Log) -> str | None:
 def _pull(log: Log, remote: str) -> tuple[int, list[str]]:
     """Pull with rebase: the number of commits brought in, and the files of a last commit of what
     was captured while the network was asked (the lock is held only for the local part)."""
-    listed = git(log, "ls-remote", "--heads", remote, BRANCH).stdout
+    asked = git(log, "ls-remote", "--heads", remote, BRANCH, check=False)
+    if asked.returncode != 0:  # the first thing sync asks the remote: it is out of reach
+        raise LogError(f"cannot reach the remote {remote!r} ({git_error(asked)}); your changes are "
+                       "committed in the log, nothing is lost: run reslog sync again once it can be reached")
+    listed = asked.stdout
     if not listed.strip():
         return 0, []  # an empty remote: nothing to pull yet
     tracking = f"refs/remotes/{remote}/{BRANCH}"
@@ -281,8 +294,7 @@ def _pull(log: Log, remote: str) -> tuple[int, list[str]]:
                 if _rebasing(log):
                     left = _with_markers(log, _unmerged(log))
                     raise _stopped(left or _unmerged(log))
-                said = (done.stderr or done.stdout).strip().splitlines()
-                raise LogError(f"git rebase failed: {said[-1] if said else done.returncode}")
+                raise LogError(f"git rebase failed: {git_error(done)}")
     if before == after:
         return 0, files
     span = f"{before}..{after}" if before else after
@@ -320,7 +332,7 @@ def sync(log: Log, settings: Settings, remote_url: str | None = None, local: boo
                 break
             said = (done.stderr or done.stdout).strip()
             if attempt == PUSH_TRIES - 1 or ("rejected" not in said and "fetch first" not in said):
-                raise LogError(f"git push failed: {said.splitlines()[-1] if said else done.returncode}; "
+                raise LogError(f"git push failed: {git_error(done)}; "
                                "your commits are safe in the log; run reslog sync again later")
     return Report(created, _days(files), files, pulled, pushed, remote)
 
