@@ -523,3 +523,16 @@ def test_bad_filters_say_why(server: Server) -> None:
         reply = server.browser("GET", path)
         assert reply.status == 422, path
         assert 'role="alert"' in reply.text and len(reply.text) < 400, path
+
+
+def test_an_address_the_app_does_not_have_is_a_page_for_a_person(server: Server) -> None:
+    """/nonexistent showed {"detail":"Not Found"} in the browser, and a form sent to an action the
+    app does not have {"detail":"Method Not Allowed"}; the API still answers in JSON."""
+    reply = server.browser("GET", "/nonexistent", htmx=False)
+    assert reply.status == 404 and reply.headers["content-type"].startswith("text/html")
+    assert "<title>This page cannot be shown" in reply.text and "There is no such page here" in reply.text
+    reply = server.browser("GET", "/todo/explode", htmx=False)
+    assert reply.status == 405 and "is not how this address is used" in reply.text
+    assert "allow" in {k.lower() for k in reply.headers}
+    reply = server.api("GET", "/api/nothing-here")
+    assert reply.status == 404 and reply.json() == {"detail": "Not Found"}

@@ -82,6 +82,8 @@ def test_nothing_is_read_or_written_without_signing_in(server: Server, log_dir: 
         reply = server.request(method, path, body, {**headers, **extra})
         assert reply.status == 401, (path, extra, reply.status)
         assert b"private note" not in reply.body and b"secret" not in reply.body
+        if path.startswith("/api/") or path == "/openapi.json":  # JSON, without markup in its words
+            assert b"<code>" not in reply.body and "Bearer TOKEN" in reply.json()["detail"], reply.body
     assert _snapshot(log_dir) == before
 
 

@@ -87,6 +87,21 @@ def test_serve_refuses_a_missing_log(tmp_path: Path) -> None:
     assert "there is no log at" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_serve_says_which_option_to_change_when_it_cannot_listen() -> None:
+    """A host that is not one of this machine's addresses was told to choose another --port."""
+    from reslog.errors import LogError
+    from reslog.web.server import bind
+
+    taken = bind("127.0.0.1", 0)
+    try:
+        with pytest.raises(LogError, match=r"Address already in use; choose another with --port$"):
+            bind("127.0.0.1", taken.getsockname()[1])
+    finally:
+        taken.close()
+    with pytest.raises(LogError, match=r"choose another with --host \(an address of this machine\)$"):
+        bind("192.0.2.1", 0)  # TEST-NET-1: no machine has it
+
+
 def _semantic_installed() -> bool:
     from reslog.semantic import backends
 

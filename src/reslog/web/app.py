@@ -32,6 +32,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reslog import __version__
 from reslog.errors import ConflictError, ReslogError
@@ -130,6 +131,19 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
                 body["hash"] = content_hash(exc.current)
             return JSONResponse(body, status_code=status)
         return responses.error_response(request, exc, status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # an address the app does not have, or a method it does not take: a page for a person (it
+        # was {"detail": "Not Found"} in the browser), JSON for the API and the static files
+        if _wants_json(request) or request.url.path.startswith("/static/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        message = ("There is no such page here; start from Today." if exc.status_code == 404 else
+                   f"{request.method} is not how this address is used ({exc.detail}); start from Today.")
+        response = responses.error_response(request, ReslogError(message), exc.status_code)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -225,7 +225,8 @@ class Guard:
                 await _reply(send, 403, body, kind)
                 return
         if not public and how is None:
-            body, kind = _problem(path, 401, _SIGN_IN if not path.startswith("/api/") else
+            machine = path.startswith("/api/") or path == "/openapi.json"  # JSON: no markup in it
+            body, kind = _problem(path, 401, _SIGN_IN if not machine else
                                   "sign in: send Authorization: Bearer TOKEN (the token reslog serve "
                                   "printed)")
             await _reply(send, 401, body, kind, [(b"www-authenticate", b'Bearer realm="reslog"')])

@@ -9,6 +9,7 @@ random token is made for each run.
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import socket
@@ -56,7 +57,9 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host.strip("[]"), port))
     except OSError as exc:
         sock.close()
-        raise LogError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another with --port") \
+        # the port is taken, or the address is not one of this machine's: say which to change
+        what = "--port" if exc.errno == errno.EADDRINUSE else "--host (an address of this machine)"
+        raise LogError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another with {what}") \
             from None
     sock.listen(128)
     sock.setblocking(False)
