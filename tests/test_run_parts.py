@@ -11,7 +11,7 @@ import pytest
 from reslog.dates import format_elapsed, parse_elapsed
 from reslog.errors import LogError
 from reslog.runs.capped import GAP, CappedFile, assemble
-from reslog.runs.entry import code_span, command_line, command_of
+from reslog.runs.entry import code_span, command_line, command_of, split_command
 from reslog.runs.metrics import read_metrics, read_trackers
 from reslog.runs.recorder import slug
 from reslog.settings import parse_size
@@ -127,13 +127,20 @@ def test_run_folder_names(argv: list[str], name: str) -> None:
 @pytest.mark.parametrize("argv", [
     ["python", "-c", "print('hi')"], ["echo", "a b", "it's", 'say "x" $HOME'], ["grep", "-e", "`x`"],
     ["true"], ["printf", "%s\\n", ""],
+    # a line break was shown as a space: "sh -c 'echo a echo acc=0.6'", another command
+    ["sh", "-c", "echo a\necho acc=0.6"], ["printf", "a\tb\x01c\\\\d it's"], ["echo", "ünï\r\ncode"],
 ])
 def test_the_command_reads_back(argv: list[str]) -> None:
     import shlex
 
     line = command_line(argv)
-    assert shlex.split(line) == argv
+    assert split_command(line) == argv
+    assert "\n" not in line and "\r" not in line and "\x01" not in line
+    if not any(c in arg for arg in argv for c in "\n\r\x01"):
+        assert shlex.split(line) == argv
     assert command_of(code_span(line) + " #tag [run:: x]") == line
+    if argv[:2] == ["sh", "-c"]:
+        assert line == "sh -c $'echo a\\necho acc=0.6'"
 
 
 def test_code_spans_survive_backticks() -> None:

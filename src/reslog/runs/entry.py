@@ -10,8 +10,9 @@ and when it ends, ``status`` is set in place and the other fields follow::
 
     ... [status:: ok] ... [dirty:: yes] [exit:: 0] [duration:: 3m12s] [val_loss:: 0.31] [acc:: 0.874]
 
-The command is a code span, as typed (``shlex.join`` of the arguments; a
-newline inside an argument shown as a space). The entry is found again by
+The command is a code span, as typed (``shlex.join`` of the arguments; an
+argument holding a newline or another control character in bash's ``$'...'``
+quotes, ``sh -c $'make\\nmake test'``, which :func:`split_command` reads back). The entry is found again by
 its ``run`` field, which names its run folder and is unique, so a line moved
 or edited during the run (a tag added, a thought nested under it) keeps what
 the researcher did: completing an entry only sets fields on its first line.
@@ -36,9 +37,46 @@ _SPAN = re.compile(r"^(`++)(.*?)\1(?!`)")
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
+#: How bash's $'...' quotes write a character (what the code span cannot hold as it is).
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\", "'": "\\'"}
+_ANSI_C = re.compile(r"\$'((?:[^'\\]|\\.)*)'")
+_UNESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|.)")
+
+
+def _ansi_c(arg: str) -> str:
+    """``arg`` in bash's ``$'...'`` quotes: its line breaks and control characters escaped."""
+    return "$'" + "".join(_ESCAPES.get(c) or (f"\\x{ord(c):02x}" if _CONTROL.match(c) else c)
+                          for c in arg) + "'"
+
+
+_NAMED = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"'}
+
+
+def _unescaped(body: str) -> str:
+    """The text of bash's ``$'...'`` quotes without them: escapes read back (\\n, \\xHH ...)."""
+    def one(match: re.Match[str]) -> str:
+        escape = match.group(1)
+        if len(escape) == 3 and escape[0] == "x":
+            return chr(int(escape[1:], 16))
+        return _NAMED.get(escape, "\\" + escape)
+
+    return _UNESCAPE.sub(one, body)
+
+
+def split_command(line: str) -> list[str]:
+    """The arguments of a command line as :func:`command_line` writes it (``shlex.split``, and
+    bash's ``$'...'`` quotes); ValueError if it cannot be read."""
+    if "$'" not in line:
+        return shlex.split(line)
+    return shlex.split(_ANSI_C.sub(lambda m: shlex.quote(_unescaped(m.group(1))), line))
+
+
 def _quote(arg: str) -> str:
     """An argument as a person would type it for a POSIX shell: bare if it can be, else in single
-    quotes, else in double quotes if nothing in it is special there, else as shlex quotes it."""
+    quotes, else in double quotes if nothing in it is special there, else as shlex quotes it; one
+    with a line break or a control character in bash's ``$'...'`` quotes."""
+    if _CONTROL.search(arg):
+        return _ansi_c(arg)
     quoted = shlex.quote(arg)
     if quoted == arg or "'" not in arg:
         return quoted
@@ -48,10 +86,10 @@ def _quote(arg: str) -> str:
 
 
 def command_line(argv: list[str]) -> str:
-    """The command as a person types it, on one line (reading it with ``shlex.split`` gives
-    ``argv`` back, but for a newline or another control character inside an argument, shown as a
-    space: a capture refuses them, and the command has run with its own argv)."""
-    return _CONTROL.sub(" ", " ".join(_quote(arg) for arg in argv))
+    """The command as a person types it into bash, on one line: :func:`split_command` reads
+    ``argv`` back. (A newline inside an argument was shown as a space: ``sh -c 'echo a echo b'``,
+    another command.)"""
+    return " ".join(_quote(arg) for arg in argv)
 
 
 def code_span(text: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shlex
 
 from reslog import markdown
 from reslog.capture import Capture, entry_lines, remember
@@ -208,7 +207,7 @@ def rerun_plan(log: Log, run: Run) -> tuple[list[str], str, list[str]]:
     argv = info.get("command")
     if not (isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv)):
         try:
-            argv = shlex.split(run.command)
+            argv = entry.split_command(run.command)
         except ValueError:
             argv = []
     if not argv:
