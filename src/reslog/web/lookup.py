@@ -153,6 +153,9 @@ def stats_page(request: Request, topic: str, since: str = "", until: str = "", t
     data = load(responses.ctx(request).log, today, start, end, tag.strip() or None)
     result = module.compute(data)
     return responses.render(request, "stats.html", topics=TOPICS, topic=topic, question=TOPICS[topic],
-                            lines=module.render(result), svgs=charts.chart(topic, result),
+                            # the text is the CLI's: its pointer to --json names the command here
+                            lines=[line.replace("see --json", f"see reslog stats {topic} --json")
+                                   for line in module.render(result)],
+                            svgs=charts.chart(topic, result),
                             behind=charts.behind(result), params={"since": since, "until": until, "tag": tag},
                             nav="stats")
