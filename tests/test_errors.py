@@ -46,7 +46,7 @@ def seeded(run: Run, clock: Clock, log_dir: Path) -> dict[str, bytes]:
         (("show", "2020-01-01"), 1, "there is no page for 2020-01-01"),
         (("did", "09:99 exp: bad"), 2, "09:99 at the start of the text is not a time of day"),
         (("did", "25:00 bug: x"), 2, "write it as HH:MM from 00:00 to 23:59"),
-        (("did", "10:00 x", "--time", "11:00"), 2, "the time is given twice (--time 11:00 and 10:00"),
+        (("did", "10:00 x", "--time", "11:00"), 2, "the time is given twice (11:00 as an option and 10:00"),
         (("search", "--", "🚀"), 2, "'🚀' has no word to search for (letters or digits)"),
         (("search", "("), 2, "has no word to search for"),
         (("todos", "--date", "2020-01-01"), 1, "no to-dos that day; 'reslog todos' lists today's"),

@@ -215,6 +215,8 @@ def test_write_tools_append_and_cite(log: Log) -> None:
         added = await call(client, "capture", text="exp: lr=3e-4 run diverged at step 900", tags=["w2s"], star=True)
         assert added["line"] and line_of(log, added["file"], added["line"]) == \
             "- 15:30 exp: lr=3e-4 run diverged at step 900 #w2s ★"
+        timed = await call(client, "capture", text="09:30 bug: NaN at step 900")  # the time it opens with
+        assert line_of(log, timed["file"], timed["line"]) == "- 09:30 bug: NaN at step 900"
         thought = await call(client, "capture", text="maybe the warmup is too short", kind="think")
         assert line_of(log, thought["file"], thought["line"]).strip() == "- thought: maybe the warmup is too short"
         idea = await call(client, "capture", text="a curriculum over sequence length", kind="idea",
@@ -235,7 +237,7 @@ def test_write_tools_append_and_cite(log: Log) -> None:
     # only additions, and the one ticked box
     old_lines = before.splitlines()
     new_lines = after.splitlines()
-    assert len(new_lines) == len(old_lines) + 4
+    assert len(new_lines) == len(old_lines) + 5
     ticked = [line.replace("- [x]", "- [ ]") for line in new_lines]
     assert all(line in ticked for line in old_lines)
 
@@ -258,6 +260,8 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on(log: Log) -> None:
         assert "there is no to-do 9" in await error(client, "done", number=9)
         assert "cannot use" in await error(client, "capture", text="x", tags=["../etc"])
         assert "empty" in await error(client, "capture", text="   ")
+        assert "is not a time of day" in await error(client, "capture", text="09:99 exp: bad")
+        assert "given twice" in await error(client, "capture", text="09:30 exp: x", time="10:00")
         assert "cannot read" in await error(client, "capture", text="x", date="../../../../tmp/evil")
         assert "Unknown tool" in await error(client, "rm", path="/")
         assert (await call(client, "todos"))["todos"]  # still serving

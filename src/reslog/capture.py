@@ -118,6 +118,18 @@ def leading_time(text: str) -> tuple[str | None, str]:
     return f"{hour:02d}:{minute:02d}", text[match.end():]
 
 
+def timed(text: str, time: str | None) -> tuple[str | None, str]:
+    """(the entry's time, its text): ``time`` as given (``--time``), else the time ``text`` opens
+    with (:func:`leading_time`); both is refused, as one of them would be lost."""
+    typed, rest = leading_time(text)
+    if typed is None:
+        return time, text
+    if time is not None:
+        raise InputError(f"the time is given twice ({time} as an option and {typed} before the text); "
+                         "give it once")
+    return typed, rest
+
+
 def _text_lines(text: str) -> list[str]:
     _writable(text, "the text")
     lines = [line.rstrip() for line in markdown.split_lines(text)]

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from reslog.capture import Capture, add_entry, add_thought, leading_time
+from reslog.capture import Capture, add_entry, add_thought, timed
 from reslog.cli import context
 from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
 from reslog.cli.style import colour_on, echo, raw
@@ -48,12 +48,7 @@ def capture(
     day = _day(on_date, today, force)
     time = parse_time(at) if at is not None else None
     text = context.read_text(tuple(words))
-    typed, rest = leading_time(text)  # "09:30 exp: ..." is an experiment at 09:30
-    if typed is not None:
-        if time is not None:
-            raise InputError(f"the time is given twice (--time {time} and {typed} before the text); "
-                             "give it once")
-        time, text = typed, rest
+    time, text = timed(text, time)  # "09:30 exp: ..." is an experiment at 09:30
     log = Log(root)
     if command in THOUGHT_COMMANDS:
         kind = THOUGHT_COMMANDS[command]

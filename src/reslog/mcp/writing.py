@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from reslog.capture import Capture, add_entry, add_thought
+from reslog.capture import Capture, add_entry, add_thought, timed
 from reslog.dates import check_near, format_duration, parse_duration, parse_time
 from reslog.errors import InputError
 from reslog.mcp.reading import day_of
@@ -48,8 +48,8 @@ def capture(
     """Append one entry (or, for think/feel, one nested line) as ``reslog KIND TEXT`` does."""
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
-    text = _text(text)
     day, at = _when(now, date, time, force)
+    at, text = timed(_text(text), at)  # "09:30 exp: ..." is an experiment at 09:30, as on the CLI
     today = now.date()
     if kind in THOUGHT_KINDS:
         item = Capture(text, None, tuple(tags or ()), source, star, at)
