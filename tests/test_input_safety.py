@@ -123,13 +123,15 @@ def test_a_tab_in_the_text_is_kept(run: Run, clock: Clock, log_dir: Path) -> Non
     assert "- 09:12 loss\t0.31\n" in day_file(log_dir, "2026-11-26").read_text(encoding="utf-8")
 
 
-def test_a_run_shows_a_control_character_of_its_command_as_a_space(run: Run, clock: Clock,
-                                                                    log_dir: Path) -> None:
+def test_a_run_shows_a_control_character_of_its_command_escaped(run: Run, clock: Clock,
+                                                                 log_dir: Path) -> None:
+    """Never raw on the page (an escape sequence would act on the terminal of whoever reads it),
+    and not as a space either, which made another command: as bash's $'...' writes it."""
     result = run("run", "--", sys.executable, "-c", "pass", "a\x1bb")
     assert result.code == 0, result.err
     page = day_file(log_dir, "2026-11-26").read_text(encoding="utf-8")
     assert "\x1b" not in page
-    assert " -c pass 'a b'`" in page
+    assert " -c pass $'a\\x1bb'`" in page
 
 
 def test_import_keeps_its_own_rules_for_control_characters(run: Run, clock: Clock, tmp_path: Path) -> None:
