@@ -373,10 +373,16 @@ def test_encrypted_journal_is_refused_with_the_way_to_decrypt_it(
 
 
 @corpora
-def test_day_one_folder_is_sent_to_its_importer(run: Callable[..., Any], log_dir: Path) -> None:
+def test_a_day_one_classic_folder_says_how_to_get_it_in(run: Callable[..., Any], log_dir: Path) -> None:
+    """jrnl sent a Day One Classic folder to `import dayone`, which sent it back: neither reads
+    .doentry files. Both say so, and that Day One's JSON export is what reslog reads."""
     result = run("import", "jrnl", str(JOURNALS / "dayone.dayone"))
     assert result.code == 2
-    assert "is a Day One journal, not a jrnl one: use `reslog import dayone" in result.err
+    assert "is a Day One Classic journal (.doentry files), which reslog cannot read; open it in Day One " \
+        "and export the journal as JSON" in result.err
+    result = run("import", "dayone", str(JOURNALS / "dayone.dayone"))
+    assert result.code == 2 and "holds a Day One Classic journal (.doentry files)" in result.err
+    assert "export the journal from Day One as JSON" in result.err
     assert not (log_dir / "days").exists()
 
 

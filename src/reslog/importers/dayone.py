@@ -83,7 +83,10 @@ def read(path: Path, options: ImportOptions) -> Reading:
     if not journals:
         if problems:
             raise ReslogError(f"{problems[0].origin}: {problems[0].reason}; {_HINT}")
-        raise InputError(f"{path} holds no Day One journal (no .json file such as Journal.json); {_HINT}")
+        classic = path.is_dir() and (path.name.endswith(".dayone") or (path / "entries").is_dir())
+        what = "a Day One Classic journal (.doentry files), which reslog cannot read" if classic else \
+            "no Day One journal (no .json file such as Journal.json)"
+        raise InputError(f"{path} holds {what}; {_HINT}")
     items: list[ImportItem] = []
     skipped = list(problems)
     several = len(journals) > 1

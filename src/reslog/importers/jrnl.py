@@ -563,7 +563,10 @@ def _day_of(parts: tuple[str, ...]) -> dt.date | None:
 
 def _read_folder(path: Path, config: JrnlConfig, follow_links: bool) -> Reading:
     if path.name.endswith(".dayone") or (path / "entries").is_dir():
-        raise InputError(f"{path} is a Day One journal, not a jrnl one: use `reslog import dayone {path}`")
+        # Day One Classic (.doentry files), which neither importer reads: say what to do instead
+        raise InputError(f"{path} is a Day One Classic journal (.doentry files), which reslog cannot read; "
+                         "open it in Day One and export the journal as JSON, then `reslog import dayone` "
+                         "the .zip")
     items: list[ImportItem] = []
     files, skipped = source_files(path, follow_links)  # hidden files (.git, .DS_Store) left out
     for file, origin in files:
