@@ -70,6 +70,22 @@ def test_shift_points(known: data.Data) -> None:
     assert shifts[1]["change"] == 0.5 and shifts[2]["change"] == -0.5
 
 
+def test_a_tie_for_the_lead_is_no_change_of_leader(log_dir: Path) -> None:
+    """On the notebook, five of 24 "lead" shifts were ties ("lead ecology -> early-warning (16% ->
+    16%)"): the leader was the alphabetically first of the projects sharing the top count."""
+    write_day(log_dir, "2026-09-28", ["exp: a #zeta", "exp: b #zeta", "exp: c #zeta", "exp: d #alpha",
+                                      "exp: d2 #alpha"])
+    write_day(log_dir, "2026-10-06", ["exp: e #zeta", "exp: f #zeta", "exp: f2 #zeta", "exp: g #alpha",
+                                      "exp: h #alpha", "exp: h2 #alpha"])
+    write_day(log_dir, "2026-10-13", ["exp: i #alpha", "exp: j #alpha", "exp: k #alpha", "exp: k2 #alpha",
+                                      "exp: l #zeta"])
+    shifts = focus.compute(data.load(Log(log_dir), TODAY))["shifts"]
+    leads = [(s["period"], s["from"], s["project"]) for s in shifts if s["kind"] == "lead"]
+    assert leads == [("2026-W42", "zeta", "alpha")], leads  # not at the tie of W41
+    empty = focus.compute(data.load(Log(log_dir), TODAY, tag="nonexistent"))
+    assert focus.render(empty) == ["no entries with #nonexistent in scope"]
+
+
 def test_monthly_when_the_scope_is_long(log_dir: Path) -> None:
     write_day(log_dir, "2026-01-10", ["exp: a #alpha"])
     write_day(log_dir, "2026-06-10", ["exp: b #beta", "exp: c #beta"])

@@ -64,7 +64,8 @@ def compute(data: Data) -> dict[str, Any]:
                               "threshold": SHIFT, "entries": len(data.entries), "tagged": len(tagged),
                               "citations": {}}
     if not tagged:
-        result["message"] = "no tagged entries in scope yet (tag entries with #project to see your focus)"
+        result["message"] = (f"no entries with #{data.tag} in scope" if data.tag else
+                             "no tagged entries in scope yet (tag entries with #project to see your focus)")
         return result
     first = dt.date.fromisoformat(min(h.date for h in data.entries))
     last = dt.date.fromisoformat(max(h.date for h in data.entries))
@@ -94,14 +95,16 @@ def compute(data: Data) -> dict[str, Any]:
               for p in names}
     shifts: list[dict[str, Any]] = []
     previous: int | None = None
+    leader: str | None = None  # kept through a tie: a tie for the lead is no change of leader
     for n, q in enumerate(periods):
         if totals[n] < MIN_ENTRIES:
             continue
-        if previous is not None:
+        new = {p: counts[p][n] for p in names if counts[p][n]}
+        before = leader
+        leader = leader if leader is not None and new.get(leader, 0) == max(new.values()) else _lead(new)
+        if previous is not None and before is not None:
             q0 = periods[previous]
-            old = {p: counts[p][previous] for p in names if counts[p][previous]}
-            new = {p: counts[p][n] for p in names if counts[p][n]}
-            before, after = _lead(old), _lead(new)
+            after = leader
             if before != after:
                 shifts.append({"period": q, "since": q0, "kind": "lead", "project": after, "from": before,
                                "share_before": shares[after][previous], "share": shares[after][n],
@@ -146,6 +149,8 @@ def render(result: dict[str, Any]) -> list[str]:
     shifts = result["shifts"]
     lines.append(f"  {plural(len(shifts), 'shift point')} (leader changed, or a share moved "
                  f"{100 * result['threshold']:.0f}+ points):" if shifts else "  no shift points")
+    if len(shifts) > 10:
+        lines.append(f"    (the last 10 of {len(shifts)}; all in --json)")
     for s in shifts[-10:]:
         if s["kind"] == "lead":
             lines.append(f"    {s['period']}  lead {s['from']} -> {s['project']} "
