@@ -53,6 +53,24 @@ def test_days_and_streaks(known: data.Data) -> None:
     assert (current["days"], current["start"], current["end"]) == (2, "2026-11-24", "2026-11-25")
 
 
+def test_a_window_is_the_span_of_its_share(known: data.Data, log_dir: Path) -> None:
+    """With --since/--until, the share of days logged was of the span from the first logged day to
+    the last ("7 days logged of 15" for a three-week window): it is of the window, up to today."""
+    window = data.load(Log(log_dir), TODAY, dt.date(2026, 11, 16), dt.date(2026, 11, 29))
+    days = habits.compute(window)["days"]
+    assert (days["logged"], days["first"], days["last"]) == (5, "2026-11-20", "2026-11-25")
+    assert (days["from"], days["to"], days["span"], days["share"]) == ("2026-11-16", "2026-11-26", 11, 0.455)
+    assert "on 5 days logged of 11 (46%) from 2026-11-16 to 2026-11-26." in habits.render(habits.compute(window))[0]
+
+
+def test_a_month_without_entries_is_a_month_of_zeros(known: data.Data, log_dir: Path) -> None:
+    """The chart joined the months either side of a month with no entry, drawing entries into it."""
+    write_day(log_dir, "2026-08-03", "## What was done\n- 10:00 early note\n")
+    months = habits.compute(data.load(Log(log_dir), TODAY))["by_month"]
+    assert [(m["month"], m["level0"] + m["level1"] + m["level2"], m["days"]) for m in months] == [
+        ("2026-08", 1, 1), ("2026-09", 0, 0), ("2026-10", 0, 0), ("2026-11", 10, 6)]
+
+
 def test_current_streak_is_broken_after_a_missed_day(known: data.Data) -> None:
     later = data.Data(known.log, known.entries, known.todos, known.ratings, dt.date(2026, 11, 27))
     assert habits.compute(later)["streaks"]["current"]["days"] == 0

@@ -7,7 +7,8 @@ live copy is counted on its own day):
 - ``days``: the days *logged* as every view counts them (docs/format.md,
   section 15: a page with an entry written that day; an empty page, one of
   only free text or of only carried to-dos is not a logged day), between the
-  first and the last of them, and the share of the calendar days in that span
+  first and the last of them (or, with ``--since``/``--until``, the window
+  asked for, up to today), and the share of the calendar days in that span
   that were logged.
 - ``streaks``: runs of consecutive logged days. The longest (the earliest if
   several are as long) and the current one: the run that ends today, or
@@ -66,7 +67,7 @@ def compute(data: Data) -> dict[str, Any]:
         "topic": "habits",
         "message": None if entries else NOT_ENOUGH,
         "entries": len(entries),
-        "days": _days(days, first_of_day),
+        "days": _days(days, first_of_day, data.since, min(data.until, data.today) if data.until else None),
         "streaks": _streaks(days, first_of_day, data.today),
         "by_hour": _by_hour(entries, cites),
         "by_weekday": _by_weekday(entries, days, first_of_day),
@@ -75,12 +76,19 @@ def compute(data: Data) -> dict[str, Any]:
     }
 
 
-def _days(days: list[str], first_of_day: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _days(days: list[str], first_of_day: dict[str, dict[str, Any]], since: dt.date | None = None,
+          until: dt.date | None = None) -> dict[str, Any]:
+    """The days logged, of the span from the first to the last (or of the window asked for: three
+    weeks with 7 days logged are 33%, not 7 of the 15 from the first logged day to the last)."""
     if not days:
-        return {"logged": 0, "first": None, "last": None, "span": 0, "share": None, "citations": []}
-    span = (dt.date.fromisoformat(days[-1]) - dt.date.fromisoformat(days[0])).days + 1
-    return {"logged": len(days), "first": days[0], "last": days[-1], "span": span,
-            "share": round(len(days) / span, 3), "citations": [first_of_day[d] for d in days]}
+        return {"logged": 0, "first": None, "last": None, "from": None, "to": None, "span": 0, "share": None,
+                "citations": []}
+    start = min(since, dt.date.fromisoformat(days[0])) if since else dt.date.fromisoformat(days[0])
+    end = max(until, dt.date.fromisoformat(days[-1])) if until else dt.date.fromisoformat(days[-1])
+    span = (end - start).days + 1
+    return {"logged": len(days), "first": days[0], "last": days[-1], "from": start.isoformat(),
+            "to": end.isoformat(), "span": span, "share": round(len(days) / span, 3),
+            "citations": [first_of_day[d] for d in days]}
 
 
 def _streak(run: list[str], first_of_day: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -175,6 +183,11 @@ def _by_month(entries: list[Hit], first_of_day: dict[str, dict[str, Any]]) -> li
         if not counts[0] + counts[1] + counts[2] or cited[-1]["date"] != hit.date:
             cited.append(first_of_day[hit.date])
         counts[min(max(hit.level, 0), 2)] += 1
+    if months:  # a month with no entry is a month of zeros: the chart drew slopes across gaps
+        year, month = map(int, min(months).split("-"))
+        while (key := f"{year:04d}-{month:02d}") < max(months):
+            months.setdefault(key, ([0, 0, 0], []))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return [{"month": month, "level0": c[0], "level1": c[1], "level2": c[2], "days": len(cited),
              "citations": cited}
             for month, (c, cited) in sorted(months.items())]
@@ -188,7 +201,7 @@ def render(result: dict[str, Any]) -> list[str]:
     longest, current = streaks["longest"], streaks["current"]
     lines = [
         f"Habits: {plural(result['entries'], 'entry')} on {plural(days['logged'], 'day')} logged of "
-        f"{days['span']} ({days['share']:.0%}) from {days['first']} to {days['last']}.",
+        f"{days['span']} ({days['share']:.0%}) from {days['from']} to {days['to']}.",
         f"Longest streak: {plural(longest['days'], 'day')} ({longest['start']} to {longest['end']}).",
         f"Current streak: {plural(current['days'], 'day')}"
         + (f" (since {current['start']})." if current["days"] else "."),
