@@ -120,6 +120,10 @@ def test_lab_notebook_import_twice(log_dir: Path, run: Run, clock: Clock) -> Non
     assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
     assert "Already in the log, not added again: 301 entries." in again.out
     assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+    # the same notes from another folder name their files by other paths: still nothing added
+    inner = run("import", "markdown", str(NOTEBOOK / "2011" / "_posts"))
+    assert "Imported 0 entries (0 to-dos) into 0 days." in inner.out, inner.out
+    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
 
 
 def test_messy_notes(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> None:

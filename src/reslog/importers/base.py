@@ -19,7 +19,9 @@ items into the log:
   entry) except inside fenced code, which stays one block;
 * existing lines are never touched: entries are appended, and a page made
   for an imported day gets no carry-over (the past is not re-lived);
-* an entry whose exact first line is already on the page is not added again,
+* an entry whose first line is already on the page (its source file compared by
+  name, as a note imported from another folder names it by another path) is
+  not added again,
   so running the same import twice adds nothing the second time (the same
   line twice in the source is added twice);
 * all or nothing: every target page is read and merged first (a page that
@@ -367,14 +369,26 @@ def body_lines(lines: Sequence[str]) -> list[str]:
     return out
 
 
+#: The source file named in an imported entry's first line, up to its last folder: what is kept
+#: of it when telling an entry already on the page (see :func:`_same`).
+_FILE_FIELD = re.compile(r"\[file:: (?:[^\]]*/)?([^\]/]*)\]")
+
+
+def _same(line: str) -> str:
+    """An entry's first line as the import compares it: its ``[file:: ...]`` by the file's name
+    alone, which is relative to the folder imported. The same notes imported from their parent
+    folder (``2013/_posts/2013-01-08-x.md``, then ``2013-01-08-x.md``) were added twice."""
+    return _FILE_FIELD.sub(r"[file:: \1]", line.rstrip("\r\n"))
+
+
 def _merge(page: Page, items: Sequence[ImportItem], fmt: str) -> tuple[Page, int, int, int]:
     """The page with the items not already on it appended; (page, added, to-dos, already)."""
-    existing = Counter(line.rstrip("\r\n") for line in page.lines)
+    existing = Counter(_same(line) for line in page.lines)
     added = todos = already = 0
     for item in items:
         lines = entry_lines(item, fmt)
-        if existing[lines[0]] > 0:
-            existing[lines[0]] -= 1
+        if existing[_same(lines[0])] > 0:
+            existing[_same(lines[0])] -= 1
             already += 1
             continue
         page, _ = markdown.append_entry(page, item.section, lines)
