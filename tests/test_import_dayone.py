@@ -85,6 +85,8 @@ def test_zip_with_journal_and_photos(run: Run, clock: Clock, log_dir: Path, tmp_
     result = run("import", "dayone", str(archive))
     assert "Imported 3 entries (0 to-dos) into 3 days." in result.out
     assert f"  ![](photos/{PHOTO_MD5}.jpeg)\n" in _page(log_dir, "2019-03-18")
+    assert "Note: links to photos and other media of the export: 1, written as photos/… " in result.out
+    assert "the files were not copied" in result.out
     os.remove(archive)  # closed after reading
 
 

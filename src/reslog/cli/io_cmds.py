@@ -73,6 +73,8 @@ def import_cmd(
         echo(f"Skipped {len(report.skipped)}:")
         for skip in report.skipped:
             echo(f"  {skip.origin}: {skip.reason}")
+    for note in reading.notes:
+        echo(f"Note: {note}.")
 
 
 #: FORMAT -> the module whose ``write(hits, out, options)`` writes it.

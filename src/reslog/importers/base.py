@@ -105,13 +105,17 @@ class Skipped(Record):
 class Reading(Record):
     """What a reader found in the source."""
 
-    __slots__ = ("items", "skipped")
+    __slots__ = ("items", "notes", "skipped")
     items: Final[list[ImportItem]]
     skipped: Final[list[Skipped]]
+    #: what the person should know of what was imported (media left behind, ...), one line each
+    notes: Final[list[str]]
 
-    def __init__(self, items: list[ImportItem], skipped: list[Skipped]) -> None:
+    def __init__(self, items: list[ImportItem], skipped: list[Skipped],
+                 notes: list[str] | None = None) -> None:
         self.items = items
         self.skipped = skipped
+        self.notes = notes or []
 
 
 class ImportOptions(Record):

@@ -72,6 +72,8 @@ _HEADING = re.compile(r"#{1,6}\s+")
 _MARKER = re.compile(r"[-*+]\s+")
 _BREAK = re.compile(r"([-*_])(?:\s*\1){2,}")
 _OFFSET = re.compile(r"(?:GMT|UTC)?(?<!\s)\s*([+-])(\d{1,2}):?(\d{2})?")
+#: A link to a media file of the export, as :func:`_text` writes it.
+_LINKED = re.compile(r"\]\((?:photos|videos|audios|pdfs)/[^)\s]+\)")
 #: media list in an entry -> its folder in the export
 _MEDIA = {"photos": "photos", "videos": "videos", "audios": "audios", "pdfAttachments": "pdfs"}
 _DEFAULT_TYPE = {"photos": "jpeg", "videos": "mov", "audios": "m4a", "pdfAttachments": "pdf"}
@@ -101,7 +103,11 @@ def read(path: Path, options: ImportOptions) -> Reading:
                 skipped.append(found)
             else:
                 items.append(found)
-    return Reading(items, skipped)
+    linked = sum(len(_LINKED.findall("\n".join((item.text, *item.body)))) for item in items)
+    notes = [f"links to photos and other media of the export: {linked}, written as photos/… (read from "
+             "the day page's folder); the files were not copied: copy the export's photos/ (videos/, "
+             "audios/, pdfs/) folders into each year's folder under days/ to see them"] if linked else []
+    return Reading(items, skipped, notes)
 
 
 # --- the files of the export ---------------------------------------------------------------------
