@@ -238,8 +238,15 @@ def plot(result: dict[str, Any], path: Path) -> None:
             ax.plot(x, ys, color="tab:red" if name == "rating" else "tab:blue", linewidth=1, **style)
             ax.set_ylabel(LABELS[name], rotation=0, ha="right", va="center", fontsize="small")
             ax.grid(True, alpha=0.3)
+            known = [y for y in ys if y == y]  # not NaN
             if name in ("days_logged", "entries", "experiments", "papers", "bugs"):
                 ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+                top = max([1.0, *known])  # counts from 0: flat or all-zero weeks drew ticks of 0.96-1.05
+                ax.set_ylim(-0.05 * top, 1.1 * top)
+            elif name != "rating" and not known:
+                ax.set_yticks([])
+                ax.text(0.5, 0.5, "none in these weeks", ha="center", va="center", transform=ax.transAxes,
+                        fontsize="small", color="0.4")
             if name == "rating":
                 ax.set_ylim(0.5, 5.5)
                 ax.set_yticks([1, 3, 5])
