@@ -87,6 +87,8 @@ def test_a_rotation_cut_short_keeps_the_head(tmp_path: Path) -> None:
     ("tokens: 1,234,567\ndate=2026-12-04\n" + GAP.format(dropped=12_487_905) + "lr=3e-4, acc=0.9\n", "",
      {"lr": "3e-4", "acc": "0.9"}),
     (GAP.format(dropped=512) + "loss=0.3,acc=0.8\n", "", {"loss": "0.3", "acc": "0.8"}),
+    # a list is no number, a tag no key (they were x=1 and tag=4)
+    ("x=1|2 #tag=4 ok=5\n", "", {"ok": "5"}),
 ])
 def test_metrics_come_from_the_last_lines(out: str, err: str, metrics: dict[str, str]) -> None:
     assert read_metrics(out.encode(), err.encode()) == metrics

@@ -4,7 +4,8 @@
 split at carriage returns, terminal colour codes removed) are read for
 ``key=value`` and ``key: value`` pairs whose value is a number (``0.31``,
 ``-2``, ``3e-4``, ``87.4%``, ``nan``, ``inf``; not one that runs on into
-``,digit`` or ``-digit``, as ``1,234,567`` and ``2026-12-04`` do):
+``,digit`` or ``-digit``, as ``1,234,567`` and ``2026-12-04`` do, or into ``|``, as a list
+``1|2`` does; a key right after ``#`` is a tag, not a metric):
 ``val_loss=0.31 acc=0.874``,
 ``epoch 9: loss: 0.28``, ``100%|████| 10/10 [00:01, loss=0.3]``. A key starts
 with a letter or ``_`` and holds letters, digits, ``_``, ``.``, ``-`` and ``/``
@@ -37,7 +38,8 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?|[-+]?(?:nan|inf)\b"
 _PAIR = re.compile(
     # a number that runs on into ",digit" or "-digit" is part of something else: 1,234,567 or a date
-    r"(?<![\w./\-])([A-Za-z_][\w./\-]{0,63})(?:\s*=\s*|:\s+)(" + _NUMBER + r")(?![\w.:/]|[,\-]\d)",
+    # (a value that runs on into "|" is a list, "x=1|2"; a key after "#" is a tag, "#tag=4")
+    r"(?<![\w./\-#])([A-Za-z_][\w./\-]{0,63})(?:\s*=\s*|:\s+)(" + _NUMBER + r")(?![\w.:/|]|[,\-]\d)",
     re.IGNORECASE,
 )
 _WANDB_URL = re.compile(r"https?://[^\s\"'<>\]\[`]+/runs/[A-Za-z0-9]+")
