@@ -110,7 +110,8 @@ class Retrieved(Record):
 
 class Count(Record):
     """How many entries of the kinds a "how many ...?" question asks for are in its scope, and,
-    when it names more than the kind ("how many NaN bugs ...?"), hold its other ``words``."""
+    when it names more than the kind ("how many NaN bugs ...?"), hold its other ``words``; or, for
+    "what did I do last week?", the entries of What was done (:func:`done_in`)."""
 
     __slots__ = ("kinds", "projects", "quoted", "total", "words")
     kinds: Final[list[tuple[str, str]]]
