@@ -251,8 +251,8 @@ def _left_out(line: str, what: Collection[str]) -> bool:
 
 
 def _quotes_shown(line: str, shown: Collection[str]) -> bool:
-    quoted = quoted_words(line.strip())
-    return quoted is None or quoted <= set(shown)
+    quoted = quoted_words(line.strip())  # its words split as ``shown``'s are ("loader-drops")
+    return quoted is None or {part for word in quoted for part in _WORDS.findall(word)} <= set(shown)
 
 
 #: A theme of the "ideas" block (:func:`reslog.review.render_blocks`): ``- **label** (status)``,
