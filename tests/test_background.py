@@ -158,6 +158,9 @@ def test_reindex_stops_the_worker_and_embeds_in_the_foreground(log_dir: Path, bi
     assert vector_count(log_dir) == big_log
     with Index(log) as index:
         assert prepare(index).complete
+    # the stopped worker's report is gone with its work: status said "Embedding stopped at 0 of 0"
+    assert not (log_dir / ".reslog" / worker.PROGRESS_FILE).exists()
+    assert "Embedding" not in reslog(log_dir, "status", background=False).stdout
 
 
 def test_ctrl_c_in_reindex_keeps_what_was_embedded(log_dir: Path) -> None:

@@ -158,6 +158,7 @@ def embed_now(
         raise LogError("a background embedding of this log did not stop; try again in a minute")
     try:
         report = store.update(index, backend, progress, prune=True)
+        worker.finished(index.log)  # under the worker's lock: no worker writes a report meanwhile
     finally:
         os.close(lock)
     store.Vectors.load(index, backend.name)

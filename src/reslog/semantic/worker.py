@@ -153,6 +153,14 @@ def progress(log: Log) -> Progress | None:
     return report
 
 
+def finished(log: Log) -> None:
+    """Forget a worker's report once the log is embedded by other means (``reslog reindex``
+    stops the worker and embeds the rest itself): left behind, ``reslog status`` said
+    "Embedding stopped at 0 of 0 passages" after every passage had a vector."""
+    with suppress(OSError):
+        os.remove(_file(log, PROGRESS_FILE))
+
+
 def _report(log: Log, done: int, total: int, started: float, error: str | None = None) -> None:
     import json
 
@@ -265,8 +273,7 @@ def _embed_all(log: Log, started: float, lock_inode: int) -> tuple[int, int]:
                 store.put(index, backend.name, list(zip([d for d, _ in batch], matrix, strict=True)))
                 done += len(batch)
                 _report(log, done, total, started)
-    with suppress(OSError):
-        os.remove(_file(log, PROGRESS_FILE))
+    finished(log)
     return done, total
 
 
