@@ -97,6 +97,9 @@ def test_tags_and_projects_with_counts_and_last_use(run: Run, clock: Clock) -> N
     assert ["#w2s/sweep", "1", "2026-11-26", "2026-11-26"] in [line.split() for line in tags]
     projects = run("projects").out.splitlines()
     assert projects[1].split() == ["#w2s", "3", "2026-11-27", "2026-11-26"]
+    # a period with none is not a log with none ("No tags yet. Tag an entry with ...")
+    assert run("tags", "--since", "2030").out == "No tags in that period.\n"
+    assert run("projects", "--until", "2020").out == "No projects in that period.\n"
 
 
 def _starts(line: str, columns: list[str]) -> list[int]:

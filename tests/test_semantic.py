@@ -264,11 +264,20 @@ def test_bad_settings_are_one_line_errors(index: Index, log_dir: Path, run: Run)
         ("[search]\nmode = 'fuzzy'\n", "search.mode must be one of"),
         ("[search]\nmodel = 'sentence-transformers:/nowhere'\n", "no model folder at /nowhere"),
         ("[search]\nmodel = 'word2vec'\n", "unknown search.model 'word2vec'"),
+        ("search = 5\n", "search must be a table ([search] on a line of its own"),
+        ("[search]\nembeddings = false\nmode = 'semantic'\n", "search.mode = 'semantic' in reslog.toml needs"),
     ]:
         settings.write_text(text, encoding="utf-8")
         result = run("search", "optimizer")
         assert result.code == 1, (text, result.err)
-        assert needle in result.err and len(result.err.strip().splitlines()) == 1, result.err
+        lines = 2 if "embeddings = false" in text else 1  # then the line above says search is off
+        assert needle in result.err and len(result.err.strip().splitlines()) == lines, result.err
+        assert result.err.strip().splitlines()[-1].startswith("reslog: ") and "Traceback" not in result.err
+    settings.unlink()
+    settings.mkdir()  # a folder in its place was a traceback
+    result = run("search", "optimizer")
+    assert result.code == 1 and "cannot read" in result.err and "Is a directory" in result.err, result.err
+    settings.rmdir()
     backends._LOADED.clear()
 
 

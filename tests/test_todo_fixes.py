@@ -137,11 +137,14 @@ def test_stop_at_a_time_before_the_start_or_not_yet_come(run: Run, clock: Clock,
     before = day_file(log_dir, DAY).read_text()
     early = run("stop", "--at", "09:00")
     assert early.code == 2
-    assert early.err == ("reslog: the timer of to-do 1 started at 10:00; give a time after it, "
-                         "or 'reslog drop 1' if it should not count\n")
+    assert early.err == ("reslog: the timer of to-do 1 started at 10:00; give a time after it "
+                         "('reslog stop --at 10:00' counts no time at all)\n")  # not 'drop', which abandons it
     bad = run("stop", "--at", "25:00")
     assert bad.code == 2
     assert day_file(log_dir, DAY).read_text() == before
+    assert run("stop", "--at", "10:00").code == 0  # what the message says works
+    (task,) = markdown.parse(day_file(log_dir, DAY).read_text()).tasks()
+    assert task.is_open and task.field("started") is None
 
 
 def test_stop_at_a_time_across_midnight(run: Run, clock: Clock, log_dir: Path) -> None:

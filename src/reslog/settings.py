@@ -110,8 +110,11 @@ def parse_size(value: object, where: str = "run.output_cap") -> int:
 
 def _check(data: dict[str, Any], where: str) -> None:
     for table, values in data.items():
-        if table not in _KEYS or not isinstance(values, dict):
+        if table not in _KEYS:
             raise LogError(f"{where}: unknown setting [{table}]; the tables are {', '.join(_KEYS)}")
+        if not isinstance(values, dict):  # "search = 5": a known name, but not a table
+            raise LogError(f"{where}: {table} must be a table ([{table}] on a line of its own, its "
+                           f"settings below it), not {values!r}")
         for key, value in values.items():
             wanted = _KEYS[table].get(key)
             if wanted is None:
@@ -144,6 +147,9 @@ def load(log: Log) -> Settings:
         raise LogError(f"{where} is not valid TOML ({exc}); fix it or move it away") from None
     except UnicodeDecodeError:
         raise LogError(f"{where} is not valid UTF-8; save it as UTF-8") from None
+    except OSError as exc:  # a folder in its place, no permission to read it
+        raise LogError(f"cannot read {where}: {exc.strerror or exc}; make it a readable file "
+                       "or move it away") from None
     _check(data, where)
     search = data.get("search", {})
     ask = data.get("ask", {})

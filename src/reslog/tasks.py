@@ -396,7 +396,8 @@ def stop(
         if at is not None and _later(current.started, at):
             raise InputError(
                 f"the timer of to-do {current.number} started at {started_label(current.started, now)}; "
-                f"give a time after it, or 'reslog drop {current.number}' if it should not count"
+                # 'reslog drop N' was suggested here: it abandons the to-do, not the timer
+                f"give a time after it ('reslog stop --at {current.started:%H:%M}' counts no time at all)"
             )
         minutes = _timed_minutes(current.started, now if at is None else at)
         if at is None:

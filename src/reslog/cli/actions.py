@@ -17,7 +17,7 @@ from reslog.cli import context
 from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
 from reslog.cli.style import colour_on, echo, raw
 from reslog.dates import check_near, format_elapsed, parse_date, parse_duration, parse_time
-from reslog.errors import InputError
+from reslog.errors import InputError, LogError
 from reslog.model import SECTION_TITLES
 from reslog.store import Log
 
@@ -210,6 +210,10 @@ def search(
             found = semantic(index, mode)
             chosen = mode or found.settings.search_mode
             if chosen == "semantic" and not found.on:
+                if mode is None:  # the setting asked for it, not the command line
+                    raise LogError("search.mode = 'semantic' in reslog.toml needs embeddings, which this "
+                                   "log does not have; set search.mode to 'hybrid' or 'keyword', or see "
+                                   "the line above")
                 raise InputError("--mode semantic needs embeddings, which this log does not have yet; "
                                  "use --mode keyword, or see the line above")
             if chosen != "keyword" and found.backend is not None:

@@ -35,6 +35,9 @@ def _listing(which: str, since: str | None, until: str | None, as_json: bool) ->
         rows = [{"name": u.name, "entries": u.entries, "first": u.first, "last": u.last} for u in uses]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
+    if not uses and (since or until):  # the log may have tags, just none in the period
+        click.echo(f"No {which} in that period.")
+        return
     if not uses:
         click.echo(f"No {which} yet. Tag an entry with #project or -t project.")
         return
