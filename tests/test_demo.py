@@ -194,6 +194,10 @@ def test_cli_demo_writes_then_refuses(tmp_path: Path, run: Run, clock: Clock) ->
     assert again.err.startswith("reslog: ") and again.err.count("\n") == 1
     assert "already holds a log" in again.err
     assert _snapshot(target) == before
+    # the folder given with --dir is the demo's (it wrote a new ./reslog-demo-N instead)
+    given = tmp_path / "given"
+    assert run("--dir", str(given), "demo").code == 0 and (given / "days").is_dir()
+    assert run("demo", "--dir", str(given)).code == 1  # and, a log now, it is never written over
 
 
 def test_refusal_leaves_a_captured_log_byte_identical(

@@ -130,7 +130,9 @@ def cli(ctx: click.Context, log_dir: Path | None, debug: bool) -> None:
     from reslog.cli.actions import settle_lost_runs
     from reslog.store import default_root
 
-    ctx.obj = {"dir": (log_dir.expanduser() if log_dir else default_root()), "debug": debug}
+    given = ctx.get_parameter_source("log_dir") == click.core.ParameterSource.COMMANDLINE
+    ctx.obj = {"dir": (log_dir.expanduser() if log_dir else default_root()), "debug": debug,
+               "dir_given": given}
     settle_lost_runs(ctx.obj["dir"])
     if ctx.invoked_subcommand is None:
         today = cli.get_command(ctx, "today")

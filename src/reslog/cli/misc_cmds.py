@@ -12,9 +12,13 @@ from reslog.cli import context
 @click.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 def demo(folder: Path | None) -> None:
-    """Write a sample log of four weeks ending today into FOLDER (default: a new folder here)."""
+    """Write a sample log of four weeks ending today into FOLDER (default: --dir when given, else
+    a new folder here)."""
     from reslog.demo import write_demo
 
+    root = click.get_current_context().find_root().obj
+    if folder is None and root.get("dir_given"):  # `reslog --dir X demo` wrote ./reslog-demo-3
+        folder = root["dir"]
     moment = context.now()
     target = write_demo(folder, moment.date(), f"{moment:%H:%M}").resolve()
     click.echo(f"Wrote a demo log to {target}")
