@@ -138,8 +138,9 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
         # was {"detail": "Not Found"} in the browser), JSON for the API and the static files
         if _wants_json(request) or request.url.path.startswith("/static/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        message = ("There is no such page here; start from Today." if exc.status_code == 404 else
-                   f"{request.method} is not how this address is used ({exc.detail}); start from Today.")
+        message = {404: "There is no such page here; start from Today.",
+                   405: f"{request.method} is not how this address is used; start from Today."}.get(
+                       exc.status_code, f"{exc.detail}; start from Today.")
         response = responses.error_response(request, ReslogError(message), exc.status_code)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
