@@ -161,7 +161,7 @@ _RESULT = _bank(
     "{metric} {val} for {model} on {data} ({delta} vs baseline) over {nseeds} seeds|"
     "run {run} finished: {metric} {val}; {topic} helps only at the larger size|"
     "{topic} gives {delta} {metric} on {data}, within noise at {nseeds} seeds|"
-    "baseline reproduced: {model} on {data} reaches {metric} {val} (paper reports {val2})|"
+    "baseline reproduced: {model} on {data} reaches {metric} {val}, as the paper reports|"
     "scaling plot for {name}: {metric} improves roughly log-linearly from {model} to {model2}|"
     "lr matters more than {topic}: {metric} {val} at lr={lr} vs {val2} at lr={lr2}|"
     "negative result: {topic} does nothing on {data} ({metric} {val} vs {val2})|"
