@@ -276,3 +276,17 @@ def test_generation_does_not_depend_on_the_process() -> None:
     for day, text in generate_days(dt.date(2026, 1, 5), dt.date(2026, 2, 20), seed=11):
         expected.update(day.isoformat().encode() + text.encode())
     assert digests == {expected.hexdigest()}
+
+
+def test_today_holds_only_what_the_day_has_had_time_for() -> None:
+    """A demo made at 00:38 had to-dos done today that took 2h05m and 6h15m."""
+    for now in ("00:38", "09:10", "23:59"):
+        page = markdown.parse(demo_pages(TODAY, now)[-1][1])
+        minutes = int(now[:2]) * 60 + int(now[3:])
+        for task in page.tasks():
+            took = task.field("took")
+            if task.state == "x" and took is not None:
+                assert parse_duration(took) <= minutes, (now, task.text)
+        assert all(e.time is None or e.time <= now for e in page.entries() if not e.is_task), now
+    late = markdown.parse(demo_pages(TODAY, "23:59")[-1][1])
+    assert any(t.state == "x" and t.field("took") for t in late.tasks())  # the evening keeps them

@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reslog import markdown
+from reslog.dates import field_minutes
 from reslog.errors import LogError
-from reslog.model import DONE, DROPPED, Page
+from reslog.model import DONE, DROPPED, OPEN, Page
 from reslog.sample import generate_days
 from reslog.store import Log
 
@@ -53,8 +54,17 @@ def demo_pages(today: dt.date, now: str = "23:59") -> list[tuple[dt.date, str]]:
 
 
 def _until(text: str, now: str) -> str:
-    """The page without its entries timed after ``now`` (with their nested lines)."""
+    """The page without its entries timed after ``now`` (with their nested lines), and with the
+    to-dos done that took longer than the day has lasted open again (a demo made at 00:38 had
+    to-dos done today that took 6h15m)."""
     page = markdown.parse(text)
+    elapsed = int(now[:2]) * 60 + int(now[3:])
+    for task in page.tasks():
+        took = field_minutes(task.field("took"))
+        if task.state == DONE and took is not None and took > elapsed:
+            reopened = markdown.set_state(markdown.line_body(page, task.index), OPEN)
+            body = markdown.remove_field(reopened, "took")
+            page = markdown.replace_line(page, task.index, body)
     later = [(e.index, e.end) for e in page.entries() if not e.is_task and e.time and e.time > now]
     return "".join(line for i, line in enumerate(page.lines) if not any(a <= i < b for a, b in later))
 
