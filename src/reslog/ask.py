@@ -44,6 +44,7 @@ from reslog.search import (
     scoped,
     stem,
     subject_words,
+    total,
 )
 from reslog.semantic import hybrid
 from reslog.timescope import Scope
@@ -211,10 +212,9 @@ def done_in(index: Index, query: str, filters: Filters | None) -> tuple[Count, l
 
     done = ("section", "done")
     narrowed = hybrid.narrowed(done, filters)
-    ids = allowed_ids(index, narrowed)
     tagged = [(use.name, use.entries) for use in projects(index, narrowed)[:PROJECTS]]
     latest = hybrid.of_kinds_in_order(index, {done}, filters, EVIDENCE)
-    return Count([done], len(ids), quoted=EVIDENCE, projects=tagged), latest
+    return Count([done], total(index, "", narrowed), quoted=EVIDENCE, projects=tagged), latest
 
 
 #: "When did I first ...?": among the best entries, those as much about the subject as the best one,
@@ -591,7 +591,7 @@ def count_text(found: Retrieved) -> str:
     assert found.count is not None
     label = found.count.label
     where = found.scope.label if found.scope is not None else "the whole log"
-    text = f"{label[:1].upper()}{label[1:]}, {where}: {found.count.total}."
+    text = f"{label[:1].upper()}{label[1:]}, {where}: {found.count.total:,}."
     if found.count.projects:
         text += " Most tagged: " + ", ".join(f"#{name} ({n})" for name, n in found.count.projects) + "."
     return text + " The latest:" if found.hits else text

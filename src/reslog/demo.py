@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reslog import markdown
-from reslog.dates import field_minutes
+from reslog.dates import field_minutes, parse_duration
 from reslog.errors import LogError
 from reslog.model import DONE, DROPPED, OPEN, Page
 from reslog.sample import generate_days
@@ -58,7 +58,7 @@ def _until(text: str, now: str) -> str:
     to-dos done that took longer than the day has lasted open again (a demo made at 00:38 had
     to-dos done today that took 6h15m)."""
     page = markdown.parse(text)
-    elapsed = int(now[:2]) * 60 + int(now[3:])
+    elapsed = parse_duration(now)  # "00:38" read as 38 minutes: the day so far
     for task in page.tasks():
         took = field_minutes(task.field("took"))
         if task.state == DONE and took is not None and took > elapsed:

@@ -217,7 +217,7 @@ def redact_week(text: str, what: Collection[str], shown: Collection[str] = ()) -
     for line in lines:
         stripped = line.strip()
         if stripped.startswith("<!-- reslog:begin "):
-            block = stripped.removeprefix("<!-- reslog:begin ").removesuffix("-->").strip()
+            block = _block_name(stripped)
         elif stripped.startswith("<!-- reslog:end "):
             block = None
             continue
@@ -242,6 +242,14 @@ def redact_week(text: str, what: Collection[str], shown: Collection[str] = ()) -
         if not stripped.startswith("<!-- reslog:"):
             kept.append(line)
     return "\n".join(kept).strip("\n") + "\n"
+
+
+def _block_name(marker: str) -> str | None:
+    """The generated block a marker line opens (``<!-- reslog:begin ideas -->``: ``ideas``);
+    None for the line that closes one."""
+    if not marker.startswith("<!-- reslog:begin "):
+        return None
+    return marker.removeprefix("<!-- reslog:begin ").removesuffix("-->").strip()
 
 
 def _left_out(line: str, what: Collection[str]) -> bool:
@@ -284,8 +292,7 @@ def _themes_redacted(lines: list[str], what: Collection[str]) -> list[str]:
         if stripped.startswith("<!-- reslog:"):
             close()
             theme, ideas = None, []
-            block = stripped.removeprefix("<!-- reslog:begin ").removesuffix("-->").strip() \
-                if stripped.startswith("<!-- reslog:begin ") else None
+            block = _block_name(stripped)
             out.append(line)
             continue
         match = _THEME.match(line) if block == "ideas" else None
