@@ -31,9 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import median_seconds, print_table, reslog_command, tree_bytes  # noqa: E402
-
-CORPUS = HERE.parent.parent / "shared" / "corpora" / "cboettig-labnotebook"
+from common import CORPUS, median_seconds, print_table, reslog_command, tree_bytes  # noqa: E402
 
 
 def _ok(passed: bool) -> str:

@@ -55,9 +55,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import DATA, print_table, reslog_command  # noqa: E402
+from common import CORPUS, DATA, print_table, reslog_command  # noqa: E402
 
-CORPUS = HERE.parent.parent / "shared" / "corpora" / "cboettig-labnotebook"
 MODES = ("keyword", "semantic", "hybrid")
 
 

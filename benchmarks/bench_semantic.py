@@ -46,9 +46,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import ensure_log, median_seconds, print_table, reslog_command  # noqa: E402
+from common import CORPUS, ensure_log, median_seconds, print_table, reslog_command  # noqa: E402
 
-CORPUS = HERE.parent.parent / "shared" / "corpora" / "cboettig-labnotebook"
 QUERIES = {
     "notebook": ("numerical trouble when the optimizer diverged", "when did I first try a Gaussian process?"),
     "10y": ("the loss went up when training ran longer", "why did the loss spike after the warmup?"),

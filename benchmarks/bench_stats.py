@@ -31,10 +31,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import DATA, ensure_log, median_seconds, print_table, reslog_command  # noqa: E402
+from common import CORPUS, DATA, ensure_log, median_seconds, print_table, reslog_command  # noqa: E402
 
 BACKLOG = DATA / "backlog10y"
-CORPUS = HERE.parent.parent / "shared" / "corpora" / "cboettig-labnotebook"
 
 TOPICS = ("time", "bugs", "sources", "focus", "weeks", "habits")
 

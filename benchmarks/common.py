@@ -15,6 +15,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
+#: The real notebook of ../shared/corpora (Carl Boettiger's lab notebook 2010-2015).
+CORPUS = HERE.parent.parent / "shared" / "corpora" / "cboettig-labnotebook"
 LOG_10Y = DATA / "log10y"
 JOURNAL_10Y = DATA / "journal10y.txt"
 
