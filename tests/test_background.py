@@ -130,6 +130,44 @@ def test_a_killed_worker_is_resumed_and_loses_nothing(log_dir: Path, big_log: in
     wait_for(lambda: not worker.running(log) and vector_count(log_dir) == big_log)
 
 
+#: A worker whose model load is where SIGTERM lands, as a C extension turns it: ONNX Runtime's
+#: import caught the SystemExit of the stop and raised "ImportError: initialization failed".
+_STOPPED_WHILE_LOADING = """
+import sys, time
+from reslog.semantic import backends, worker
+
+def load(*args, **kwargs):
+    try:
+        while True:
+            time.sleep(0.05)
+    except SystemExit as exc:
+        raise ImportError("initialization failed") from exc
+
+backends.load = load
+sys.exit(worker.main(sys.argv[1:]))
+"""
+
+
+def test_a_worker_stopped_while_it_loads_the_model_stops_and_reports_no_failure(
+    log_dir: Path, big_log: int,
+) -> None:
+    """Under load, reindex stopped a worker while ONNX Runtime was being imported: the worker exited
+    1 with a traceback and reported "Embedding failed ... ImportError" (CI caught it once)."""
+    log = Log(log_dir)
+    with subprocess.Popen([sys.executable, "-c", _STOPPED_WHILE_LOADING, str(log_dir)],
+                          stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            wait_for(lambda: (found := worker.progress(log)) is not None and found.pid == proc.pid, 60)
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 143, err
+    found = worker.progress(log)
+    assert found is None or found.error is None
+
+
 def test_one_worker_at_a_time(log_dir: Path, big_log: int) -> None:
     log = Log(log_dir)
     first = subprocess.Popen([sys.executable, "-m", "reslog.semantic.worker", str(log_dir)])

@@ -219,7 +219,13 @@ def main(argv: list[str]) -> int:
         return 0  # another worker is at it
     with suppress(OSError):
         os.nice(19)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: the open batch rolls back
+    stopping: list[bool] = []
+
+    def stop(*_: object) -> None:
+        stopping.append(True)
+        sys.exit(143)  # unwind: the open batch rolls back
+
+    signal.signal(signal.SIGTERM, stop)
     started = time.monotonic()
     done = total = 0
     try:
@@ -227,9 +233,11 @@ def main(argv: list[str]) -> int:
         done, total = _embed_all(log, started, os.fstat(fd).st_ino)
     except SystemExit:
         raise
-    except BaseException as exc:  # reported to the reader, then raised into embed.log
-        _report(log, done, total, started, error=f"{type(exc).__name__}: {exc}")
-        raise
+    except BaseException as exc:
+        if stopping:  # asked to stop while loading the model: the exit became "ImportError:
+            return 143  # initialization failed" in the C extension, which is no failure
+        _report(log, done, total, started, error=f"{type(exc).__name__}: {exc}")  # for the reader,
+        raise  # then raised into embed.log
     finally:
         os.close(fd)
     return 0
