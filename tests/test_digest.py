@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reslog.semantic import backends
 
@@ -212,6 +214,43 @@ def test_clustering_merges_by_average_similarity() -> None:
     assert cluster(np.array(sim), 0.45) == [[0, 1, 3], [2]]
     assert cluster(np.array(sim), 0.46) == [[0, 1], [2], [3]]
     assert cluster([[1.0]], 0.5) == [[0]]
+
+
+def _full_scan(s: list[list[float]], merge_at: float) -> list[list[int]]:
+    """What the plain-Python clustering did before it kept each row's best pair: the best pair of
+    the whole matrix at every merge, ties to the largest (similarity, row, column)."""
+    members = [[i] for i in range(len(s))]
+    alive = set(range(len(s)))
+    while len(alive) > 1:
+        best, a, b = max((s[x][y], x, y) for x in alive for y in alive if x < y)
+        if best < merge_at:
+            break
+        for k in alive - {a, b}:
+            s[a][k] = s[k][a] = (len(members[a]) * s[a][k] + len(members[b]) * s[b][k]) / (
+                len(members[a]) + len(members[b]))
+        members[a] += members[b]
+        members[b] = []
+        alive.discard(b)
+    return [sorted(group) for group in members if group]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=14).flatmap(
+    lambda n: st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.3, 0.5, 0.75, 0.9]),
+                       min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2).map(lambda v: (n, v))),
+    st.sampled_from([0.2, 0.3, 0.5]))
+def test_plain_python_clustering_merges_what_a_full_scan_merges(matrix: tuple[int, list[float]],
+                                                                merge_at: float) -> None:
+    # many ties: the kept best pairs must pick the pair the full scan picks, every merge
+    from reslog.digest import cluster
+
+    n, values = matrix
+    s = [[1.0] * n for _ in range(n)]
+    pairs = iter(values)
+    for x in range(n):
+        for y in range(x + 1, n):
+            s[x][y] = s[y][x] = next(pairs)
+    assert cluster([row[:] for row in s], merge_at) == _full_scan([row[:] for row in s], merge_at)
 
 
 def test_first_seen_cites_an_entry_that_holds_the_themes_words(run: Run, log_dir: Path) -> None:

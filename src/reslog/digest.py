@@ -195,11 +195,23 @@ def cluster(sim: Any, merge_at: float) -> list[list[int]]:
 
 
 def _cluster_lists(s: list[list[float]], members: list[list[int]], merge_at: float) -> list[list[int]]:
-    """:func:`cluster` in plain Python (word vectors, when numpy is not installed)."""
+    """:func:`cluster` in plain Python (word vectors, when numpy is not installed).
+
+    Each row keeps its best pair to the right, ``(similarity, column)``, so a merge rescans only
+    the merged row and the rows whose best pair it touched: finding the best pair over the whole
+    matrix at every merge took 11 of 14 s for a quarter of the generated 10-year log (570
+    entries). The pair merged is the same as that full scan's, ties included: the largest
+    ``(similarity, row, column)``.
+    """
     n = len(s)
     alive = set(range(n))
+
+    def best_in(x: int) -> tuple[float, int] | None:
+        return max(((s[x][y], y) for y in alive if y > x), default=None)
+
+    right: list[tuple[float, int] | None] = [best_in(x) for x in range(n)]
     while len(alive) > 1:
-        best, a, b = max((s[x][y], x, y) for x in alive for y in alive if x < y)
+        best, a, b = max((pair[0], x, pair[1]) for x in alive if (pair := right[x]) is not None)
         if best < merge_at:
             break
         size_a, size_b = len(members[a]), len(members[b])
@@ -209,6 +221,16 @@ def _cluster_lists(s: list[list[float]], members: list[list[int]], merge_at: flo
         members[a] += members[b]
         members[b] = []
         alive.discard(b)
+        right[b] = None
+        # a row's other pairs keep their values, and its pair with ``a`` became a mean of two of
+        # its pairs: never more than its best unless that best was ``a`` or ``b``, rescanned (or
+        # by a rounding of the mean, compared)
+        for k in alive:
+            pair = right[k]
+            if k == a or (pair is not None and pair[1] in (a, b)):
+                right[k] = best_in(k)
+            elif k < a and pair is not None and (s[k][a], a) > pair:
+                right[k] = (s[k][a], a)
     return [sorted(group) for group in members if group]
 
 
