@@ -559,3 +559,58 @@ def test_week_review_says_nothing_of_what_it_left_out(
     everything = _all_text(tmp_path / "all")
     assert "bugs mention &#x27;loader drops&#x27;" in everything or "bugs mention 'loader drops'" in everything
     assert "startup" in everything
+
+
+def test_week_review_quotes_only_entries_the_export_shows(
+    log_dir: Path, run: Callable[..., Result], clock: object, tmp_path: Path,
+) -> None:
+    """The generated blocks write an entry without its kind and fields: a `#private` in a field
+    value, or `feel:`, did not reach the line the redaction read (a waiting to-do, a timed one,
+    an idea, where a theme was first seen); and a week quoted entries after `--until`."""
+    write_days(log_dir, {
+        "2026-11-11": "## Random ideas\n- zebraold attention sink quantization [note:: #private]\n",
+        "2026-11-24": "## What to do next\n- [ ] Book zebraclinic appointment [note:: #private] "
+                      "[carried:: 2026-11-20]\n- [x] zebratimed fill in the visa form [est:: 1h] [took:: 2h] "
+                      "[note:: #private]\n- [x] rerun the sweep [est:: 1h] [took:: 1h]\n"
+                      "## What was done\n- public work\n"
+                      "## Random ideas\n- attention sink quantization revisited\n"
+                      "- feel: zebrafeelidea scared this tokenizer plan will fail\n",
+        "2026-11-27": "## Random ideas\n- zebralater startup idea from the 27th\n",
+    })
+    assert run("week", "2026-W48").code == 0
+    page = (log_dir / "weeks" / "2026" / "2026-W48.md").read_text(encoding="utf-8")
+    for quoted in ("zebraold", "zebraclinic", "zebratimed", "zebrafeelidea", "zebralater"):
+        assert quoted in page, quoted  # what the researcher sees, and what must not be shared
+    assert run("export", "html", str(tmp_path / "site")).code == 0
+    site = _all_text(tmp_path / "site")
+    for gone in ("zebraold", "zebraclinic", "zebratimed", "zebrafeelidea"):
+        assert gone not in site, gone
+    for kept in ("attention sink quantization revisited", "rerun the sweep: est 1h, took 1h", "zebralater"):
+        assert kept in site, kept
+    assert run("export", "html", str(tmp_path / "early"), "--until", "2026-11-24").code == 0
+    early = _all_text(tmp_path / "early")
+    assert "zebralater" not in early and "attention sink quantization revisited" in early
+    assert run("export", "html", str(tmp_path / "all"), "--no-redact").code == 0
+    everything = _all_text(tmp_path / "all")
+    assert all(word in everything for word in ("zebraold", "zebraclinic", "zebratimed", "zebralater"))
+
+
+@pytest.mark.parametrize("heading", ["## Reflection ##", "##\tReflection", "## Next week's focus ##"])
+def test_week_review_reflection_is_left_out_whatever_its_heading_form(
+    log_dir: Path, run: Callable[..., Result], clock: object, tmp_path: Path, heading: str,
+) -> None:
+    """`## Reflection ##` and `##<tab>Reflection` are the Reflection to the parser and to `reslog
+    week` (format.md §3.3); `--redact reflection` kept them."""
+    write_days(log_dir, {"2026-11-24": "## What was done\n- public work\n"})
+    assert run("week", "2026-W48").code == 0
+    page = log_dir / "weeks" / "2026" / "2026-W48.md"
+    text = page.read_text(encoding="utf-8")
+    title = heading.replace("##", "").strip()
+    assert f"## {title}\n" in text
+    page.write_text(text.replace(f"## {title}\n", f"{heading}\nzebrareflection my honest week\n"),
+                    encoding="utf-8")
+    assert run("week", "2026-W48").code == 0
+    assert "zebrareflection" in page.read_text(encoding="utf-8")  # the week keeps it as the researcher's
+    assert run("export", "html", str(tmp_path / "site"), "--redact", "reflection").code == 0
+    site = _all_text(tmp_path / "site")
+    assert "zebrareflection" not in site and "public work" in site

@@ -45,6 +45,26 @@ date: 2026-11-25
   - feel: FEELMARKNESTED uneasy about the deadline
     - FEELMARKUNDER why I feel so
   - PLAINNESTEDMARK the plot is in results/ #plots
+  - 10:05 feel: FEELMARKTIMED as `reslog feel --time` writes it
+  -	feel: FEELMARKTAB a tab after the marker
+  - [ ] feel: FEELMARKBOX a feeling in a box
+  - feel: FEELMARKCODEHEAD nervous about this config
+    ```
+    FEELMARKCODEA = 1
+
+    FEELMARKCODEB = 2
+    ```
+  - PRIVATEMARKKEYS the server keys #private
+    ```
+    host = lab-1
+
+    PRIVATEMARKKEYCODE = "sk-123"
+    ```
+  - PLAINAFTERCODEMARK public after the code
+- 09:30 PUBLICMARKC a page that mixes tabs and spaces
+    - PRIVATEMARKTABS call with my doctor #private
+		- PRIVATEMARKTABDEEP under it, by two tabs
+    - PLAINTABSIBLINGMARK a public sibling
 - 10:00 PRIVATEMARKENTRY meeting with HR #private/hr #PRIVTAGMARK [from:: PRIVSOURCEMARK]
   - PRIVATEMARKCHILD what was said
 - 10:30 PRIVATEMARKCAPITAL call the clinic #Private
@@ -64,20 +84,28 @@ date: 2026-11-25
   - REFLECTMARKNESTED because chat was closed
 """
 
-PUBLIC = {"PUBLICMARKA", "PUBLICMARKB"}
+PUBLIC = {"PUBLICMARKA", "PUBLICMARKB", "PUBLICMARKC"}
 #: redaction -> the markers it must remove (see the rules in reslog.exporters.select).
 GONE = {
     # matched as search matches tags: any case, nested tags included (#Private, #PRIVATE/Health)
     "private": {"PRIVATEMARKTODO", "PRIVATEMARKASIDE", "PRIVATEMARKDEEP", "PRIVATEMARKENTRY", "PRIVTAGMARK",
                 "PRIVSOURCEMARK", "PRIVATEMARKCHILD", "PRIVATEMARKCAPITAL", "PRIVATEMARKUPPER", "CAPTAGMARK",
-                "PRIVATEMARKNESTEDCASE", "PRIVATEMARKUNDERCASE", "PRIVATEMARKMIXED", "PRIVATEMARKMIXEDDEEP"},
-    "feelings": {"FEELMARKNESTED", "FEELMARKUNDER", "FEELMARKENTRY", "FEELTAGMARK", "FEELMARKCHILD"},
+                "PRIVATEMARKNESTEDCASE", "PRIVATEMARKUNDERCASE", "PRIVATEMARKMIXED", "PRIVATEMARKMIXEDDEEP",
+                # code nested under a private line, a blank line in it; a line nested by tabs
+                "PRIVATEMARKKEYS", "PRIVATEMARKKEYCODE", "PRIVATEMARKTABS", "PRIVATEMARKTABDEEP"},
+    # nested feelings in every form the parser reads as one (a time, a tab, a box), and what
+    # they hold, code with a blank line included
+    "feelings": {"FEELMARKNESTED", "FEELMARKUNDER", "FEELMARKENTRY", "FEELTAGMARK", "FEELMARKCHILD",
+                 "FEELMARKTIMED", "FEELMARKTAB", "FEELMARKBOX", "FEELMARKCODEHEAD", "FEELMARKCODEA",
+                 "FEELMARKCODEB"},
     # Level 1 entries and every nested line, whatever it says.
     "thoughts": {"THOUGHTMARKNESTED", "PRIVATEMARKASIDE", "PRIVATEMARKDEEP", "FEELMARKNESTED", "FEELMARKUNDER",
                  "PLAINNESTEDMARK", "PRIVATEMARKCHILD", "PRIVATEMARKNESTEDCASE", "PRIVATEMARKUNDERCASE",
                  "PRIVATEMARKMIXED", "PRIVATEMARKMIXEDDEEP", "FEELMARKENTRY", "FEELTAGMARK", "FEELMARKCHILD",
                  "THOUGHTMARKDECISION", "THOUGHTTAGMARK", "THOUGHTMARKTHOUGHT", "THOUGHTMARKIDEA",
-                 "REFLECTMARKNESTED"},
+                 "REFLECTMARKNESTED", "FEELMARKTIMED", "FEELMARKTAB", "FEELMARKBOX", "FEELMARKCODEHEAD",
+                 "FEELMARKCODEA", "FEELMARKCODEB", "PRIVATEMARKKEYS", "PRIVATEMARKKEYCODE", "PLAINAFTERCODEMARK",
+                 "PRIVATEMARKTABS", "PRIVATEMARKTABDEEP", "PLAINTABSIBLINGMARK"},
     "reflection": {"REFLECTMARKENTRY", "REFLECTTAGMARK", "REFLECTMARKNESTED"},
 }
 ALL = PUBLIC.union(*GONE.values())

@@ -277,8 +277,14 @@ def _m0007_invisible_characters(db: sqlite3.Connection) -> None:
     _new_generation(db)
 
 
+def _m0008_nested_columns(db: sqlite3.Connection) -> None:
+    """An entry's nested lines are dedented by columns (:func:`_entry_body`): every page is read
+    again (the vectors are kept; they are keyed by passage)."""
+    _m0007_invisible_characters(db)
+
+
 #: Migrations that drop the index's rows, so that the next refresh reads every page again.
-_REREAD = frozenset({"0005_unreadable", "0007_invisible_characters"})
+_REREAD = frozenset({"0005_unreadable", "0007_invisible_characters", "0008_nested_columns"})
 
 MIGRATIONS: Migrations = [
     ("0001_initial", _m0001_initial),
@@ -288,6 +294,7 @@ MIGRATIONS: Migrations = [
     ("0005_unreadable", _m0005_unreadable),
     ("0006_passages_v2", _m0006_passages_v2),
     ("0007_invisible_characters", _m0007_invisible_characters),
+    ("0008_nested_columns", _m0008_nested_columns),
 ]
 
 
@@ -395,17 +402,19 @@ def _file_stat(path: str, size: int, mtime_ns: int) -> FileStat:
 
 
 def _entry_body(page: Page, entry: Entry) -> str:
-    """The entry's text as a reader wants it: first-line text, then nested lines dedented."""
+    """The entry's text as a reader wants it: first-line text, then nested lines dedented.
+
+    Indentation is counted in columns (a tab to the next multiple of four, as the parser nests
+    items) and written back as spaces: a page that mixes tabs and spaces keeps its nesting in
+    the text (cutting the same number of characters from each line put a line nested under
+    another beside it, and an export's redaction let it through)."""
     lines = [entry.text]
-    base: int | None = None
-    for i in range(entry.index + 1, entry.end):
-        raw = markdown.line_body(page, i)
-        if not raw.strip():
-            continue  # a blank line inside nested code says nothing of the indentation
-        width = len(raw) - len(raw.lstrip())
-        base = width if base is None else min(base, width)
-    for i in range(entry.index + 1, entry.end):
-        lines.append(markdown.line_body(page, i)[base or 0 :])
+    bodies = [markdown.line_body(page, i) for i in range(entry.index + 1, entry.end)]
+    # a blank line inside nested code says nothing of the indentation
+    base = min((markdown.indent_width(raw) for raw in bodies if raw.strip()), default=0)
+    for raw in bodies:
+        rest = raw.lstrip(" \t")
+        lines.append(" " * (markdown.indent_width(raw) - base) + rest if rest else "")
     return "\n".join(lines)
 
 

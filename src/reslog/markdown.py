@@ -174,6 +174,27 @@ def _indent_width(prefix: str) -> int:
     return len(prefix.expandtabs(4))
 
 
+def indent_width(line: str) -> int:
+    """The columns of a line's indentation, a tab reaching the next multiple of four (as the
+    parser nests items: format.md §4)."""
+    return _indent_width(line[: len(line) - len(line.lstrip(" \t"))])
+
+
+def list_item(line: str) -> tuple[str | None, str] | None:
+    """The kind and text of the list item written on ``line`` (``  - 10:05 feel: tired``:
+    ``("feel", "tired")``), read as the parser reads an entry or a nested item (marker, box,
+    time, kind); None for a line that is not a list item."""
+    match = _ITEM.match(line)
+    if match is None or _BREAK.match(line):
+        return None
+    rest = match.group(3)
+    time_match = _TIME.match(rest)
+    if time_match:
+        rest = rest[time_match.end():]
+    kind, text = split_kind(rest)
+    return kind, text.rstrip()
+
+
 def _level(section: str | None, depth: int, kind: str | None) -> int:
     if section == "reflection":
         return 2

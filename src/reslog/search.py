@@ -18,7 +18,7 @@ import re
 
 from reslog.errors import InputError
 from reslog.index import Index, fts_term
-from reslog.markdown import read_fields, split_kind
+from reslog.markdown import list_item, read_fields
 from reslog.model import KINDS, SECTION_ORDER, SECTION_TITLES
 from reslog.records import Record
 from reslog.timescope import Scope, find_scope
@@ -289,22 +289,20 @@ _COLUMNS = (
     "e.source, e.starred, f.path, e.line, e.end_line, e.est, e.took, e.carried"
 )
 _FROM = "entries e JOIN files f ON f.id = e.file_id"
-_NESTED = re.compile(r"^(\s*)[-*+]\s+(?:\[[^\d\]]\]\s+)?(?:\d{1,2}:\d{2}\s+)?(.*)$")
 
 
 def _children(text: str, line: int, section: str | None) -> list[dict[str, Any]]:
     """The nested list items of an entry, read back from its stored text."""
     found = []
     for offset, body in enumerate(text.split("\n")[1:], 1):
-        match = _NESTED.match(body)
-        if match is None:
+        item = list_item(body)
+        if item is None:
             continue
-        kind, rest = split_kind(match.group(2))
         found.append({
             "line": line + offset,
-            "kind": kind,
+            "kind": item[0],
             "level": 2 if section == "reflection" else 1,
-            "text": rest.rstrip(),
+            "text": item[1],
         })
     return found
 

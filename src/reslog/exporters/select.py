@@ -39,7 +39,7 @@ from collections.abc import Collection
 
 from reslog import markdown
 from reslog.index import Index
-from reslog.model import STAR, quoted_words, week_own_section
+from reslog.model import FIELD_PATTERN, STAR, quoted_words, week_own_section
 from reslog.records import Record
 from reslog.search import Filters, Hit, listing
 from reslog.store import Log
@@ -64,24 +64,20 @@ def _is_private(text: str) -> bool:
     return any(markdown.tag_matches(tag, "private") for tag in markdown.read_tags(text))
 
 
-def _nested_kind(line: str) -> str | None:
-    stripped = line.lstrip()
-    if stripped[:2] not in ("- ", "* ", "+ "):
-        return None
-    return markdown.split_kind(stripped[2:])[0]
-
-
 def _keep_lines(lines: list[str], what: Collection[str]) -> list[int]:
-    """Indexes of the nested lines (1..) that survive, dropping a line with what it holds."""
+    """Indexes of the nested lines (1..) that survive, dropping a line with what it holds: every
+    line indented deeper (in columns, as the parser nests), blank lines among them (a blank line
+    inside nested code does not end it)."""
     kept: list[int] = []
     dropping_below: int | None = None
     for i, line in enumerate(lines[1:], 1):
-        indent = len(line) - len(line.lstrip())
-        if dropping_below is not None and indent > dropping_below:
+        indent = markdown.indent_width(line)
+        if dropping_below is not None and (not line.strip() or indent > dropping_below):
             continue
         dropping_below = None
+        item = markdown.list_item(line)
         drop = ("thoughts" in what) or ("private" in what and _is_private(line)) or (
-            "feelings" in what and _nested_kind(line) == "feel"
+            "feelings" in what and item is not None and item[0] == "feel"
         )
         if drop:
             dropping_below = indent
@@ -176,6 +172,9 @@ def week_reviews(
     for hit in shown:
         iso = dt.date.fromisoformat(hit.date).isocalendar()
         words.setdefault(f"{iso.year}-W{iso.week:02d}", set()).update(_WORDS.findall(hit.text.lower()))
+    # an export that leaves anything out quotes only the entries it shows
+    quotes = {_quoted(hit.text.split("\n", 1)[0]) for hit in shown} \
+        if what or since is not None or until is not None else None
     root = log.root / "weeks"
     if not root.is_dir():
         return found
@@ -194,40 +193,48 @@ def week_reviews(
             before = since is not None and monday + dt.timedelta(days=6) < since
             if before or (until is not None and monday > until):
                 continue
-            found[path.name[:-3]] = redact_week(text, what, words.get(path.name[:-3], set()))
+            found[path.name[:-3]] = redact_week(text, what, words.get(path.name[:-3], set()), quotes)
     return found
 
 
-def redact_week(text: str, what: Collection[str], shown: Collection[str] = ()) -> str:
+def redact_week(
+    text: str, what: Collection[str], shown: Collection[str] = (), quotes: Collection[str] | None = None,
+) -> str:
     """A week page's text without its front matter, and without what ``what`` leaves out.
 
     The generated blocks are written from the week's entries, the left-out ones too, so with any
     redaction: a theme of the week's ideas whose every idea is left out goes with them, and is
     named only by words its ideas left in write; a prompt that quotes the log ("2 bugs mention
     'cache key' this week") stays only if ``shown``, the words of the week's entries the
-    export shows, holds every word it quotes."""
+    export shows, holds every word it quotes. With ``quotes``, the first lines of the entries
+    the export shows (:func:`_quoted`), a line of a generated block that quotes an entry (an
+    idea, a to-do waiting or timed, where a theme was first seen) stays only if it quotes one
+    of them: the block writes an entry without its kind and fields, where a ``feel:`` or a
+    ``#private`` in a field value would have shown it is left out, and the period of the export
+    may end before the week does."""
     page = markdown.parse(text)
     lines = [line.rstrip("\r\n") for line in page.lines[page.body_start:]]
-    if what:
-        lines = _themes_redacted(lines, what)
+    if what or quotes is not None:
+        lines = _themes_redacted(lines, what, quotes)
     kept: list[str] = []
     dropping_below: int | None = None
     block: str | None = None
     researcher = False
-    for line in lines:
+    headings = _headings(lines)  # by the parser's rule: "## Reflection ##" is the Reflection
+    for n, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith("<!-- reslog:begin "):
             block = _block_name(stripped)
         elif stripped.startswith("<!-- reslog:end "):
             block = None
             continue
-        if line.startswith("## ") and block is None:
-            title = line[3:].strip()
+        if n in headings and block is None:
+            title = headings[n]
             # a heading of the researcher's own inside their sections ("## Lessons") is theirs too
             researcher = researcher or markdown.section_key(title) == "reflection" \
                 or week_own_section(title) is not None
-        indent = len(line) - len(line.lstrip())
-        if dropping_below is not None and stripped and indent > dropping_below:
+        indent = markdown.indent_width(line)
+        if dropping_below is not None and (not stripped or indent > dropping_below):
             continue
         dropping_below = None
         drop = (
@@ -235,6 +242,7 @@ def redact_week(text: str, what: Collection[str], shown: Collection[str] = ()) -
             or ("thoughts" in what and block == "ideas")
             or ("reflection" in what and researcher)
             or (bool(what) and block == "prompts" and not _quotes_shown(line, shown))
+            or (quotes is not None and not _quotes_entry_shown(block, line, quotes))
         )
         if drop:
             dropping_below = indent
@@ -242,6 +250,33 @@ def redact_week(text: str, what: Collection[str], shown: Collection[str] = ()) -
         if not stripped.startswith("<!-- reslog:"):
             kept.append(line)
     return "\n".join(kept).strip("\n") + "\n"
+
+
+def _headings(lines: list[str]) -> dict[int, str]:
+    """Line number -> title of the ``##`` sections of a week page's body, by the parser."""
+    page = markdown.parse("\n".join(lines) + "\n")
+    return {section.index: section.title for section in page.sections}
+
+
+def _quoted(text: str) -> str:
+    """An entry's first line as the week page quotes it: without fields, spaces collapsed."""
+    return " ".join(FIELD_PATTERN.sub(" ", text).split())
+
+
+#: Lines of the generated blocks that quote an entry (reslog.review.render_blocks): a timed
+#: to-do, a to-do that waits, an idea of a theme.
+_QUOTING = {
+    "time": re.compile(r"^  - (?P<quote>.+): est .+, took .+ \(\[\[[\d-]+\]\]\)$"),
+    "waiting": re.compile(r"^- (?P<quote>.+): waiting \d+ days, since \[\[[\d-]+\]\]$"),
+    "ideas": re.compile(r"^  - (?P<quote>.+) \(\[\[[\d-]+\]\](?:, from .*)?\)$"),
+}
+
+
+def _quotes_entry_shown(block: str | None, line: str, quotes: Collection[str]) -> bool:
+    """Whether ``line`` of the generated ``block`` quotes no entry, or one of ``quotes``."""
+    pattern = _QUOTING.get(block or "")
+    match = pattern.match(line) if pattern is not None else None
+    return match is None or _quoted(match["quote"]) in quotes
 
 
 def _block_name(marker: str) -> str | None:
@@ -270,7 +305,7 @@ _FIRST_SEEN = re.compile(r"^recurring, first seen \[\[[\d-]+\]\]: (?P<quote>.*)$
 _WORDS = re.compile(r"\w+")
 
 
-def _themes_redacted(lines: list[str], what: Collection[str]) -> list[str]:
+def _themes_redacted(lines: list[str], what: Collection[str], quotes: Collection[str] | None) -> list[str]:
     """``lines`` with each theme of the ideas block told by its ideas left in (see
     :func:`redact_week`); the ideas themselves are left out later, line by line."""
     out: list[str] = []
@@ -278,13 +313,16 @@ def _themes_redacted(lines: list[str], what: Collection[str]) -> list[str]:
     theme: re.Match[str] | None = None
     ideas: list[str] = []
 
+    def shown(line: str) -> bool:
+        return not _left_out(line, what) and (quotes is None or _quotes_entry_shown("ideas", line, quotes))
+
     def close() -> None:
         if theme is None:
             return
-        kept = [idea for idea in ideas if not _left_out(idea, what)]
+        kept = [idea for idea in ideas if shown(idea)]
         if ideas and not kept:
             return
-        out.append(_theme_line(theme, kept, what))
+        out.append(_theme_line(theme, kept, what, quotes))
         out.extend(ideas)
 
     for line in lines:
@@ -309,15 +347,17 @@ def _themes_redacted(lines: list[str], what: Collection[str]) -> list[str]:
     return out
 
 
-def _theme_line(theme: re.Match[str], ideas: list[str], what: Collection[str]) -> str:
+def _theme_line(theme: re.Match[str], ideas: list[str], what: Collection[str],
+                quotes: Collection[str] | None) -> str:
     """A theme's line named only by words ``ideas`` write, and without a first-seen entry that
-    ``what`` leaves out (neither its words nor its day)."""
+    ``what`` leaves out or the export does not show (neither its words nor its day)."""
     written = {w for idea in ideas for w in _WORDS.findall(idea.lower())}
     words = [w for w in theme["label"].split(", ") if set(_WORDS.findall(w.lower())) <= written]
     label = ", ".join(words) if words else _idea_text(ideas[0]) if ideas else theme["label"]
     status = theme["status"]
     seen = _FIRST_SEEN.match(status)
-    if seen is not None and _left_out(seen["quote"], what):
+    if seen is not None and (_left_out(seen["quote"], what)
+                             or (quotes is not None and _quoted(seen["quote"]) not in quotes)):
         status = "recurring"
     return f"- **{label}** ({status})"
 
