@@ -463,6 +463,13 @@ class _Researcher:
         r = self.rng
         slots = self._slots(day)
         text = self._say(_TODOS, slots)
+        # not the words of a to-do already on the page (a carried one): a list that holds the
+        # same to-do twice reads as a bug in the tool
+        listed = {_task_words(task.text) for task in page.tasks()}
+        for _ in range(10):
+            if _task_words(text) not in listed:
+                break
+            text = self._say(_TODOS, slots)
         if r.random() < 0.4:
             text += f" ({self._say(_TODO_WHY, slots)})"
         text = self._tagged(text, slots, 0.7)
@@ -588,6 +595,11 @@ def _metric(r: random.Random, project: _Project) -> dict[str, str]:
 
 def _ordinal(n: int) -> str:
     return {2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
+
+
+def _task_words(text: str) -> str:
+    """A to-do's words without fields, tags and the reason in brackets after them."""
+    return " ".join(markdown.strip_tags(markdown.strip_fields(text)).split(" (")[0].split()).lower()
 
 
 def _task_key(text: str) -> str:
