@@ -264,3 +264,24 @@ def test_unreadable_earlier_page_with_the_library(log_dir: Path) -> None:
     assert page.tasks() == []
     assert day_file(log_dir, "2026-11-26").is_file()
     assert path.read_bytes() == before
+
+
+def test_a_to_do_written_again_after_its_copy_was_done_reaches_today(
+    run: Run, clock: Clock, log_dir: Path,
+) -> None:
+    """The weekly report, done today as a carried to-do, written again on yesterday's page: it was
+    marked carried there and reached no list (the done copy counted as the carry's own)."""
+    clock.set("2026-11-30T09:00")
+    assert run("todo", "Write the weekly report").code == 0
+    clock.set("2026-12-01T09:00")
+    assert run("done", "1").code == 0
+    clock.set("2026-12-01T18:00")
+    assert run("todo", "--date", "yesterday", "Write the weekly report").code == 0
+    clock.set("2026-12-01T18:01")
+    listing = run("todos")
+    assert "Write the weekly report" in listing.out, listing.out
+    today = markdown.parse(day_file(log_dir, "2026-12-01").read_text(encoding="utf-8")).tasks()
+    assert [(t.state, t.text) for t in today] == [
+        ("x", "Write the weekly report [carried:: 2026-11-30]"),
+        (" ", "Write the weekly report [carried:: 2026-11-30]"),
+    ]

@@ -27,6 +27,7 @@ import datetime as dt
 import errno
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
@@ -694,19 +695,23 @@ def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
     Each copy gets ``[carried:: FIRST-DAY]`` (kept if it already has one, so the
     chain points at the day the to-do was first written); on the old page only
     the checkbox changes, to ``[>]``. A to-do that ``new`` already holds as a
-    carried to-do of the same words (a carry cut short between its two writes)
-    is marked but not copied again. Returns (new page, marked old page).
+    carried to-do of the same words that no ``[>]`` on ``old`` accounts for (a
+    carry cut short between its two writes: the copies written, the old page
+    not yet marked) is marked but not copied again; one of the same words
+    written on ``old`` after its carry (to do it again) is copied. Returns (new
+    page, marked old page).
     """
     tasks = [e for e in old.entries() if e.is_open]
     if not tasks:
         return new, old
-    held = {
-        markdown.strip_fields(e.text) for e in new.entries()
-        if e.is_task and e.field("carried") is not None
-    }
+    held = Counter(markdown.strip_fields(e.text) for e in new.entries()
+                   if e.is_task and e.field("carried") is not None)
+    held.subtract(markdown.strip_fields(e.text) for e in old.entries() if e.is_task and e.state == DEFERRED)
     copied: list[str] = []
     for task in tasks:
-        if markdown.strip_fields(task.text) in held:
+        words = markdown.strip_fields(task.text)
+        if held[words] > 0:
+            held[words] -= 1
             continue
         first = markdown.line_body(old, task.index)
         if task.field("carried") is None:
