@@ -413,6 +413,20 @@ class Log:
         years = [e for e in entries if re.match(_YEAR_DIR, e.name) and e.is_dir()]
         return sorted(years, key=lambda e: e.name)
 
+    def sweep_staged(self) -> int:
+        """Remove the temporary files of day pages (``days/YYYY/.YYYY-MM-DD.md.tmp``) that a
+        writer killed before its rename left behind (an import stopped by ``kill -9`` left
+        hundreds, and ``reslog sync`` committed them); how many. Call with the lock held: no
+        writer is staging a page then."""
+        removed = 0
+        for year in self.year_folders():
+            for entry in os.scandir(year.path):
+                if re.fullmatch(r"\.\d{4}-\d{2}-\d{2}\.md\.tmp", entry.name) and entry.is_file():
+                    with suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed += 1
+        return removed
+
     @staticmethod
     def pages_in(year: os.DirEntry[str]) -> Iterator[tuple[dt.date, os.DirEntry[str]]]:
         """The day pages of a year folder: ``YYYY-MM-DD.md`` names of a real date of that year.
@@ -555,6 +569,7 @@ class Log:
         page. ``progress(done, total)`` is called as the pages are staged.
         """
         self.refuse_link(*(self.day_file(day) for day, _ in pages))
+        self.sweep_staged()  # what an earlier import killed midway left
         staged: list[tuple[str, str]] = []
         try:
             for n, (day, page) in enumerate(pages, 1):

@@ -142,7 +142,8 @@ def prepare(log: Log, settings: Settings) -> bool:
     created = not is_repo(log)
     if created:
         git(log, "init", "-q", "-b", BRANCH)
-    ignored = [f"{DATA_DIR}/"] + ([] if settings.sync_runs else ["runs/"])
+    # a page's temporary file (.2026-12-01.md.tmp) is never part of the log
+    ignored = [f"{DATA_DIR}/", ".*.tmp"] + ([] if settings.sync_runs else ["runs/"])
     _block(os.path.join(log.folder, ".gitignore"), ignored)
     _block(os.path.join(log.folder, ".gitattributes"), [f"days/**/*.md merge={DRIVER}"])
     command = f"{shlex.quote(sys.executable)} -m reslog.sync.driver %O %A %B %P"
@@ -188,6 +189,7 @@ def _commit_all(log: Log) -> list[str]:
     that would commit a page with its conflict markers as if it were resolved."""
     if _rebasing(log):
         raise LogError("a sync is stopped on a conflict; resolve it and run reslog sync")
+    log.sweep_staged()  # a page's temporary file, left by a writer killed before its rename
     git(log, "add", "-A")
     listed = git(log, "diff", "--cached", "--name-only", "-z").stdout
     files = [name for name in listed.split("\0") if name]
