@@ -99,6 +99,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "in the week of 2012-08-09": ("2012-08-06", "2012-08-12"),
     "week 32 of 2012": ("2012-08-06", "2012-08-12"),
     "2012-W32": ("2012-08-06", "2012-08-12"),
+    # a week's number alone: the latest week of that number that has started
+    "in week 45": ("2026-11-02", "2026-11-08"),
+    "during week 50": ("2025-12-08", "2025-12-14"),
+    "in W46": ("2026-11-09", "2026-11-15"),
     "this week": ("2026-11-23", "2026-11-29"),
     "the previous week": ("2026-11-16", "2026-11-22"),
     "the week before last": ("2026-11-09", "2026-11-15"),
@@ -111,10 +115,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     # that month, that year; rolling windows up to today
     "3 months ago": ("2026-08-01", "2026-08-31"),
     "two years ago": ("2024-01-01", "2024-12-31"),
-    "in the last 10 days": ("2026-11-16", "2026-11-26"),
-    "in the last 3 weeks": ("2026-11-05", "2026-11-26"),
-    "over the last 2 months": ("2026-09-26", "2026-11-26"),
-    "in the past week": ("2026-11-19", "2026-11-26"),
+    "in the last 10 days": ("2026-11-17", "2026-11-26"),  # ten days, today the tenth
+    "in the last 3 weeks": ("2026-11-06", "2026-11-26"),
+    "over the last 2 months": ("2026-09-27", "2026-11-26"),
+    "in the past week": ("2026-11-20", "2026-11-26"),
     "recently": ("2026-10-27", "2026-11-26"),
     # ranges
     "between March and May 2013": ("2013-03-01", "2013-05-31"),
@@ -176,6 +180,10 @@ NOT_SCOPES = [
     "2013-13",  # no 13th month
     "2013-02-30",  # no 30 February
     "2012-W54",  # no week 54
+    "week 45 was hard",  # a week's number alone needs a preposition ("in week 45")
+    "in week 2 of the project",  # the project's week, not the calendar's
+    "results of run w46",  # a name
+    "bugs in the w2s runs",
     "the H3 heading",
     "jan said so",  # abbreviations need a preposition or a year
     "the last may be broken",

@@ -431,6 +431,11 @@ class _Parser:
             year = self.year(self.word(at))
             if year:
                 yield _Span(at + 1, *week_range(year, number))
+            elif at == j + 2 and (force or self.licensed(k)):  # (in) week 45: the latest that has started
+                yield _Span(j + 2, *self.latest_week(number))
+        match = re.fullmatch(r"w([0-9]{1,2})", word)
+        if match and j == k and (force or self.licensed(k)):  # in W46
+            yield _Span(k + 1, *self.latest_week(int(match.group(1))))
         if word == "previous" and self.word(j + 1) == "week":  # (the) previous week: last week
             yield _Span(j + 2, *_week_of(self.today - dt.timedelta(days=7)))
         if j > k and word == "week" and self.word(j + 1) == "before" and self.word(j + 2) == "last":
@@ -452,6 +457,13 @@ class _Parser:
             yield _Span(k + 1, *week_range(int(match.group(1)), int(match.group(2))))
         if word in ("this", "last") and self.word(k + 1) == "week":
             yield _Span(k + 2, *_week_of(self.today - dt.timedelta(days=7 * (word == "last"))))
+
+    def latest_week(self, number: int) -> tuple[dt.date, dt.date]:
+        """ISO week ``number`` of this year if it has started, else of the year before."""
+        year = self.today.year
+        if dt.date.fromisocalendar(year, number, 1) > self.today:
+            year -= 1
+        return week_range(year, number)
 
     def month_base(self, k: int, force: bool) -> Iterator[tuple[int, int, int, bool]]:
         """Phrases naming one month: (the token after, year, month, whether no year was written)."""
@@ -605,8 +617,9 @@ class _Parser:
         unit = _UNITS.get(self.word(at), "")
         if unit and (number is not None or lead == "past" or j > k):  # bare "last week" is the calendar week
             count = 1 if number is None else number
+            # N units ending today, today included: "the last 3 days" are today and the two before
             if unit in ("day", "week"):
-                since = today - dt.timedelta(days=count * (7 if unit == "week" else 1))
+                since = today - dt.timedelta(days=count * (7 if unit == "week" else 1) - 1)
             else:
-                since = _shift_months(today, -count * (12 if unit == "year" else 1))
+                since = _shift_months(today, -count * (12 if unit == "year" else 1)) + dt.timedelta(days=1)
             yield _Span(at + 1, since, today)
