@@ -310,6 +310,12 @@ def test_week_page_rating_and_reflection(server: Server, log_dir: Path) -> None:
     assert reply.status == 200
     assert "The week in figures" in reply.text and "Ideas of the week" in reply.text
     assert "reslog:begin" not in reply.text  # markers are not shown
+    # the week before is linked, the week to come (it has not begun) is not, and is refused
+    assert 'href="/week/2026-W47" rel="prev"' in reply.text and 'rel="next"' not in reply.text
+    assert 'href="/week/2026-W48" rel="next"' in server.browser("GET", "/week/2026-W47", htmx=False).text
+    ahead = server.browser("GET", "/week/2026-W49", htmx=False)
+    assert ahead.status in (400, 422) and "2026-W49 has not begun" in ahead.text
+    assert not (log_dir / "weeks" / "2026" / "2026-W49.md").exists()
     week = log_dir / "weeks" / "2026" / "2026-W48.md"
     assert week.exists()
     assert server.browser("POST", "/week/2026-W48/rate", {"rating": "4"}).status == 200

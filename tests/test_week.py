@@ -170,7 +170,7 @@ def test_figures_of_a_known_week(known: Path, run: Run) -> None:
     assert text.endswith("<!-- reslog:end prompts -->\n\n## Reflection\n\n## Next week's focus\n")
 
 
-def test_last_week_and_the_forms_of_week(known: Path, run: Run) -> None:
+def test_last_week_and_the_forms_of_week(known: Path, run: Run, clock: Clock) -> None:
     result = run("week", "last")
     assert result.code == 0 and result.out.startswith("weeks/2026/2026-W47.md (created)\n")
     text = (known / W47).read_text(encoding="utf-8")
@@ -185,7 +185,14 @@ def test_last_week_and_the_forms_of_week(known: Path, run: Run) -> None:
         assert run("week", form).out.startswith("weeks/2026/2026-W47.md (refreshed)\n")
     for form in ("yesterday", "2026-11-29", "this"):
         assert run("week", form).out.startswith("weeks/2026/2026-W48.md (")
+    # A week that has not begun has nothing to review: refused, nothing written.
+    result = run("week", "2027-01-01")
+    assert result.code == 2 and result.err == (
+        "reslog: 2026-W53 has not begun (it starts on Monday 28 December 2026); "
+        "review this week or an earlier one\n")
+    assert not (known / "weeks" / "2026" / "2026-W53.md").exists()
     # The ISO year names the folder: 1 January 2027 lies in 2026-W53.
+    clock.set("2027-01-02T10:00")
     assert run("week", "2027-01-01").out.startswith("weeks/2026/2026-W53.md (created)\n")
 
 

@@ -109,7 +109,7 @@ def parse_week(value: str | None, today: dt.date) -> tuple[int, int]:
             dt.date.fromisocalendar(year, week, 1)
         except ValueError:
             raise InputError(f"{value!r} is not an ISO week: {year} has no week {week}") from None
-        return _supported(value, year, week)
+        return _supported(value, year, week, today)
     hint = "use an ISO week (2026-W48), 'last', 'this' or a date inside the week (2026-11-24)"
     try:
         start, end = parse_range(text, today, clamp=False)
@@ -120,14 +120,18 @@ def parse_week(value: str | None, today: dt.date) -> tuple[int, int]:
     if start != end and not (start.weekday() == 0 and end == start + dt.timedelta(days=6)):
         raise InputError(f"{value!r} is longer than a week; {hint}")
     year, week, _ = start.isocalendar()
-    return _supported(value, year, week)
+    return _supported(value, year, week, today)
 
 
-def _supported(value: str | None, year: int, week: int) -> tuple[int, int]:
-    """The week, if all its days lie in the supported range (else its page could not be made)."""
+def _supported(value: str | None, year: int, week: int, today: dt.date) -> tuple[int, int]:
+    """The week, if all its days lie in the supported range (else its page could not be made) and
+    it has begun (a review of a week to come compared nothing with a week that had entries)."""
     monday = dt.date.fromisocalendar(year, week, 1)
     if not (in_range(monday) and in_range(monday + dt.timedelta(days=6))):
         raise InputError(f"{value!r} is {OUTSIDE}; check the year")
+    if monday > today:
+        raise InputError(f"{week_name(year, week)} has not begun (it starts on {long_date(monday)}); "
+                         "review this week or an earlier one")
     return year, week
 
 

@@ -300,7 +300,8 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
         "problems": done.problems,
         "read_only": None if writable else READ_ONLY,
         "prev": _week_of(monday - dt.timedelta(days=7)),
-        "next": _week_of(monday + dt.timedelta(days=7)),
+        # no link to a week that has not begun: there is nothing to review yet
+        "next": _week_of(monday + dt.timedelta(days=7)) if monday + dt.timedelta(days=7) <= today else None,
         "days": [(monday + dt.timedelta(days=i)).isoformat() for i in range(7)],
         "hash": content_hash(markdown.render(done.page)),  # of the page shown, not read again
     }
