@@ -699,6 +699,19 @@ def test_a_question_about_what_someone_suggested_answers_from_its_sources(log_di
     assert from_sources(index, "ideas from Hana", None, []) != []
 
 
+def test_what_came_from_someone_is_quoted_by_its_own_line(log_dir: Path, run: Run, clock: Clock) -> None:
+    """"What did Aiko suggest?" cited the thought nested under the paper Aiko suggested ("the main
+    claim rests on TL;DR summaries only"), not the paper."""
+    write_days(log_dir, {"2026-11-24": "## What was done\n- 14:02 read: Simple Baselines for Sparse "
+                                       "Autoencoders under Distribution Shift #rm [from:: chat with Aiko]\n"
+                                       "  - thought: the main claim rests on TL;DR summaries only\n"})
+    data = json.loads(run("ask", "--json", "what did Aiko suggest?").out)
+    assert data["abstained"] is False
+    first = data["citations"][0]
+    assert (first["date"], first["line"]) == ("2026-11-24", 2), data["citations"]
+    assert "Simple Baselines for Sparse Autoencoders" in data["answer"]
+
+
 def test_a_paper_cited_by_year_is_asked_about_not_taken_for_a_time_scope(
     log_dir: Path, run: Run, clock: Clock
 ) -> None:
@@ -713,3 +726,41 @@ def test_a_paper_cited_by_year_is_asked_about_not_taken_for_a_time_scope(
     empty = run("ask", "what did I read about escapement in 2003?")
     assert "Time scope: 2003" in empty.out
     assert "Nothing in the log answers this: no entry from 2003 (2003-01-01 to 2003-12-31) comes near it." in empty.out
+
+
+def test_questions_about_to_dos_are_counted_as_the_week_counts_them(run: Run, clock: Clock,
+                                                                     log_dir: Path) -> None:
+    """"How many to-dos did I finish this week?" was refused with two done on the week's page; the
+    answer now gives the week page's figure and cites the to-dos, their estimate and time spent."""
+    clock.set("2026-11-23T09:00")  # Monday
+    assert run("todo", "Rerun the sweep", "--est", "2h").code == 0
+    assert run("todo", "Email Yitao about the grid-world task").code == 0
+    assert run("todo", "Book the GPUs").code == 0
+    clock.set("2026-11-24T09:00")  # both carried
+    assert run("done", "1", "--took", "4h").code == 0
+    assert run("drop", "3").code == 0
+    assert run("todo", "Write the data loader", "--est", "1h").code == 0
+    clock.set("2026-11-25T17:00")
+    assert run("done", "1").code == 0  # Email Yitao, carried twice
+    assert run("week").code == 0
+    page = (log_dir / "weeks" / "2026" / "2026-W48.md").read_text(encoding="utf-8")
+    assert "- To-dos: 4 added, 2 done, 4 deferred, 1 dropped\n" in page
+    done = json.loads(run("ask", "--json", "--mode", "keyword", "how many to-dos did I finish this week?").out)
+    assert done["abstained"] is False
+    assert done["answer"].startswith("To-dos done, this week (2026-11-23 to 2026-11-29): 2. The latest:")
+    assert [c["text"] for c in done["citations"]] == [
+        "Email Yitao about the grid-world task", "Rerun the sweep (est 2h, took 4h)"]
+    for question, figure in (("how many tasks did I add this week?", "To-dos added, this week"
+                              " (2026-11-23 to 2026-11-29): 4."),
+                             ("which to-dos did I drop?", "To-dos dropped, the whole log: 1."),
+                             ("how many to-dos are still open?", "To-dos open, the whole log: 1."),
+                             ("what did I finish this week?", "To-dos done, this week (2026-11-23 to 2026-11-29): 2.")):
+        answer = json.loads(run("ask", "--json", "--mode", "keyword", question).out)["answer"]
+        assert answer.startswith(figure), (question, answer)
+    # a question with a subject is no count: it is searched for
+    assert json.loads(run("ask", "--json", "--mode", "keyword",
+                          "which to-dos about the sweep did I finish?").out)["answer"].count("To-dos") == 0
+    timed = json.loads(run("ask", "--json", "--mode", "keyword",
+                           "how long did the sweep take against my estimate?").out)
+    assert timed["abstained"] is False
+    assert timed["citations"][0]["text"] == "Rerun the sweep (est 2h, took 4h)"

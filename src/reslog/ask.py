@@ -29,6 +29,7 @@ import datetime as dt
 import re
 
 from reslog.chunks import FIELD, link_text, prose_paragraphs, without_html
+from reslog.dates import format_duration
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
@@ -44,6 +45,7 @@ from reslog.search import (
     scoped,
     stem,
     subject_words,
+    tasks,
     total,
 )
 from reslog.semantic import hybrid
@@ -144,7 +146,8 @@ class Count(Record):
 _COUNTED = {"read": "papers read (read:)", "bug": "bugs (bug:)", "fix": "fixes (fix:)",
             "decision": "decisions (decision:)", "exp": "experiments (exp:)", "result": "results (result:)",
             "feel": "feelings (feel:)", "ideas": "ideas (Random ideas)", "reflection": "reflections",
-            "done": "entries of What was done"}
+            "done": "entries of What was done", "todo-done": "to-dos done", "todo-added": "to-dos added",
+            "todo-dropped": "to-dos dropped", "todo-open": "to-dos open"}
 #: "How many papers did I read in October?": a count, not sentences.
 _HOW_MANY = re.compile(r"^\W*how\s+many\b", re.IGNORECASE)
 #: Words of a how-many question that say nothing of what is counted ("how many experiments did I
@@ -215,6 +218,77 @@ def done_in(index: Index, query: str, filters: Filters | None) -> tuple[Count, l
     tagged = [(use.name, use.entries) for use in projects(index, narrowed)[:PROJECTS]]
     latest = hybrid.of_kinds_in_order(index, {done}, filters, EVIDENCE)
     return Count([done], total(index, "", narrowed), quoted=EVIDENCE, projects=tagged), latest
+
+
+#: "How long did the sweep take against my estimate?": its subject is the sweep. The to-do says
+#: "Rerun the sweep [est:: 2h] [took:: 4h]", none of the words that ask about time, which made
+#: the question refused with the to-do as its nearest entry; its quote shows the fields.
+_HOW_LONG = re.compile(r"^\W*how\s+(long|much\s+time)\b", re.IGNORECASE)
+_HOW_LONG_WORDS = re.compile(
+    r"\b(long|much\s+time|time|take|takes|took|taken|taking|spend|spent|against|compared\s+(to|with)|"
+    r"versus|vs|(my|the)\s+(estimates?|guess)|estimated?|expected|really|actually)\b", re.IGNORECASE)
+
+
+#: A question about to-dos: the word, or what is done to one ("what did I finish this week?").
+_TODO = re.compile(r"\b(to-?dos?|tasks?)\b", re.IGNORECASE)
+_TODO_STATES = {
+    word: state
+    for state, words in (
+        ("done", "finish finished finishing complete completed completing tick ticked"),
+        ("dropped", "drop dropped dropping abandon abandoned cancel cancelled canceled"),
+        ("added", "add added adding plan planned"),
+        ("open", "open pending waiting outstanding unfinished"),
+    )
+    for word in words.split()
+}
+#: Other words of such a question ("how many to-dos are still open?": "dos", from "to-dos").
+_TODO_FILLER = frozenset(("many", "dos", "todo", "todos", "task", "tasks", "still", "off"))
+_I_DID = re.compile(r"\b(did\s+I\s+do|I\s+did)\b", re.IGNORECASE)
+
+
+def todos_asked(index: Index, query: str, filters: Filters | None) -> tuple[Count, list[int]] | None:
+    """For a question about the to-dos of its scope and nothing else ("how many to-dos did I
+    finish this week?", "what did I finish?", "which tasks did I drop last month?", "how many
+    to-dos are still open?"): how many there are, counted as the week page counts them
+    (:func:`reslog.counts.count`: a carried to-do once, added where it was written), and the latest
+    of them, newest first. None for any other question.
+
+    Asked before, "how many to-dos did I finish this week?" was refused ("no entry from this
+    week comes near it") with two done on the week's page."""
+    words = [w.lower() for w in subject_words(query)]
+    if any(w not in _TODO_STATES and w not in _TODO_FILLER for w in words):
+        return None
+    states = {_TODO_STATES[w] for w in words if w in _TODO_STATES}
+    if len(states) > 1 or not (_TODO.search(query) or (states == {"done"} and _ASKED_OF_ME.search(query))):
+        return None
+    state = states.pop() if states else "done" if _I_DID.search(query) else "added"
+    from reslog.counts import count
+
+    found = tasks(index, filters)
+    figures = count(found)
+    number = {"done": figures.todos_done, "dropped": figures.todos_dropped, "added": figures.todos_added,
+              "open": sum(hit.state == " " for hit in found)}[state]
+    latest = sorted((hit for hit in found if _in_state(hit, state)), key=lambda hit: (hit.date, hit.line),
+                    reverse=True)
+    return Count([("todo", f"todo-{state}")], number, quoted=EVIDENCE), _ids_of(index, latest[:EVIDENCE])
+
+
+def _in_state(todo: Hit, state: str) -> bool:
+    """Whether a to-do (or a ``[>]`` copy) is one of those :func:`todos_asked` counts in ``state``."""
+    if state == "added":  # where it was written (a [>] there, if it moved on): not its later copies
+        return todo.carried is None
+    return todo.state in {"done": ("x", "X"), "dropped": ("-",), "open": (" ",)}[state]
+
+
+def _ids_of(index: Index, hits: list[Hit]) -> list[int]:
+    """The entry ids of ``hits`` (found by their page and line)."""
+    ids = []
+    for hit in hits:
+        row = index.db.execute("SELECT e.id FROM entries e JOIN files f ON f.id = e.file_id "
+                               "WHERE f.path = ? AND e.line = ?", (hit.file, hit.line)).fetchone()
+        if row is not None:
+            ids.append(int(row[0]))
+    return ids
 
 
 #: "When did I first ...?": among the best entries, those as much about the subject as the best one,
@@ -337,7 +411,9 @@ def retrieve(
 ) -> Retrieved:
     """The evidence for ``question``, best first, and whether to abstain."""
     scope, query, narrowed = scoped(question, today, filters)
-    tally = counted(index, query, narrowed) or done_in(index, query, narrowed)
+    query = _HOW_LONG_WORDS.sub(" ", query) if _HOW_LONG.search(query) else query
+    tally = counted(index, query, narrowed) or todos_asked(index, query, narrowed) \
+        or done_in(index, query, narrowed)
     if tally is not None:  # a count is exact: no ranking, no evidence to judge
         count, ids = tally
         return Retrieved(question, query, scope, hits_for(index, ids), 0.0, 1.0, 1.0, False, count=count)
@@ -506,7 +582,19 @@ def sentences(hit: Hit) -> list[tuple[int, str]]:
                 if len(words) > _SENTENCE_WORDS:
                     sentence = " ".join(words[:_SENTENCE_WORDS]) + " …"
                 found.append((hit.line + offset, sentence))
+    if found and found[0][0] == hit.line:  # a to-do's own line: what it cost
+        found[0] = (hit.line, _with_time(found[0][1], hit))
     return found
+
+
+def _timed(hit: Hit) -> str:
+    """A to-do's estimate and time spent as an answer quotes them (``est 2h, took 4h``): fields
+    that the quote leaves out, where "how long did the sweep take?" finds its answer."""
+    if hit.state is None:
+        return ""
+    parts = ([f"est {format_duration(hit.est_minutes)}"] if hit.est_minutes else []) + (
+        [f"took {format_duration(hit.took_minutes)}"] if hit.took_minutes is not None else [])
+    return ", ".join(parts)
 
 
 def _runs(text: str) -> Iterator[list[tuple[int, str]]]:
@@ -552,12 +640,15 @@ def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
     """The sentences of the best entries that answer the question best, grouped by day."""
     question_words = {stem(w) for w in subject_words(found.query)}
     wanted = open_question(subject_words(found.query))
+    sources = [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+               for name in names(found.query)] if _CAME_FROM.search(found.query) else []
     candidates: list[tuple[int, Hit, int, str, float]] = []
     for rank, hit in enumerate(answering(found)):
         scored = [(line, text, _overlap(question_words, text)) for line, text in sentences(hit)]
-        if of_kinds(wanted, hit.kind, hit.section):
+        if of_kinds(wanted, hit.kind, hit.section) or any(p.search(hit.source or "") for p in sources):
             # "what did I most recently read?": the entry's own line (the paper) is the answer,
-            # not a thought under it that happens to share a word
+            # not a thought under it that happens to share a word; and "what did Aiko suggest?":
+            # the entry from Aiko (a paper), not the thought nested under it
             scored = [(line, text, lexical + (line == hit.line)) for line, text, lexical in scored]
         scored.sort(key=lambda item: -item[2])
         candidates += [(rank, hit, line, text, lexical) for line, text, lexical in scored[:_CANDIDATES]]
@@ -608,7 +699,13 @@ def render_quotes(quotes: list[Quote]) -> str:
 
 def nearest(found: Retrieved, n: int = 3) -> list[Quote]:
     """The first lines of the nearest entries, for an abstention."""
-    return [Quote(hit.date, hit.file, hit.line, first_line(hit), hit.score or 0.0) for hit in found.hits[:n]]
+    return [Quote(hit.date, hit.file, hit.line, _with_time(first_line(hit), hit), hit.score or 0.0)
+            for hit in found.hits[:n]]
+
+
+def _with_time(text: str, hit: Hit) -> str:
+    timed = _timed(hit)
+    return f"{text} ({timed})" if timed else text
 
 
 def abstention(found: Retrieved) -> str:

@@ -45,8 +45,10 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
     papers did I read in October?" (bugs, fixes, decisions, experiments,
     ideas ...; "how many NaN bugs ...?": those that say NaN) is answered with
     their number and the latest few, "what did I do last week?" with that
-    week's entries of What was done. Offline, the
-    answer is the sentences of the log that answer best, grouped by day; with
+    week's entries of What was done, "how many to-dos did I finish this
+    week?" (add, drop, still open) as the week page counts them; a quoted
+    to-do shows its estimate and time spent. Offline, the answer is the
+    sentences of the log that answer best, grouped by day; with
     ask.model set in reslog.toml (an `llm` model), a short written answer
     whose every claim cites [n] an entry. When nothing in the log answers, it
     says so and shows the nearest entries.
