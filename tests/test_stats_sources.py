@@ -109,6 +109,16 @@ def test_render_and_json(known: data.Data) -> None:
     assert "3 starred entries by source:" in lines
     assert "3 of 5 ideas followed up later:" in lines
     assert any("-> 2026-10-09 decision: track the drift every epoch" in line for line in lines)
+    # an idea is shown without its fields: cut at 50 characters, its source field was left open
+    assert "  2026-10-01 a curriculum over grid-world tasks ordered by difficulty  [paper]" not in lines
+    assert "  2026-10-01 a curriculum over grid-world tasks ordered by dif…  [paper]" in lines
+    assert not any("[from::" in line for line in lines)
+
+
+def test_no_idea_followed_up_ends_the_line(log_dir: Path) -> None:
+    write_day(log_dir, "2026-11-02", "## Random ideas\n- 10:00 a walrus census by sonar [from:: chat with Hana]\n")
+    lines = sources.render(sources.compute(data.load(Log(log_dir), TODAY)))
+    assert lines[-1] == "0 of 1 idea followed up later."
 
 
 def test_empty_log(log_dir: Path, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from reslog.analytics import data, time
 from reslog.store import Log
 
+from .conftest import Clock, Result
 from .stats_helpers import check_plot
 from .stats_helpers import write_page as write_day
 
@@ -87,7 +89,7 @@ def test_forecast_of_a_constant_ratio_is_exact(log_dir: Path) -> None:
     assert (forecast["hours_p50"], forecast["hours_p80"], forecast["hours_p95"]) == (3.0, 3.0, 3.0)
     lines = time.render(result)
     assert "Calibration factor (median took/est): ×2.00 (p25-p75 ×2.00-×2.00, n=5)" in lines
-    assert ("  50%: 3.0 h, 80%: 3.0 h, 95%: 3.0 h (10000 trials over 5 past ratios, seed 6)") in lines
+    assert ("  50%: 3h, 80%: 3h, 95%: 3h (10000 trials over 5 past ratios, seed 6)") in lines
 
 
 def test_too_little_history_gives_no_forecast(log_dir: Path) -> None:
@@ -100,11 +102,11 @@ def test_too_little_history_gives_no_forecast(log_dir: Path) -> None:
 
 def test_render(known: data.Data) -> None:
     lines = time.render(time.compute(known))
-    assert lines[0] == "Time: 5 finished to-dos with estimates: 5.5 h estimated, 8.0 h spent."
+    assert lines[0] == "Time: 5 finished to-dos with estimates: 5h30m estimated, 8h spent."
     assert lines[1] == "Calibration factor (median took/est): ×1.50 (p25-p75 ×1.00-×2.00, n=5)"
     assert "  alpha                ×1.25 (p25-p75 ×1.12-×1.38, n=2)" in lines
     assert "  2026-10  ×1.75 (n=2)" in lines
-    assert lines[-2] == "Forecast for 2 open to-dos with estimates (3.0 h estimated):"
+    assert lines[-2] == "Forecast for 2 open to-dos with estimates (3h estimated):"
 
 
 def test_quarters_when_the_evidence_spans_years(log_dir: Path) -> None:
@@ -131,3 +133,11 @@ def test_empty_log(log_dir: Path, tmp_path: Path) -> None:
 def test_plot(known: data.Data, tmp_path: Path, name: str) -> None:
     time.plot(time.compute(known), tmp_path / name)
     check_plot(tmp_path / name)
+
+
+def test_short_tasks_read_in_minutes(run: Callable[..., Result], clock: Clock) -> None:
+    """15 and 10 minutes read "0.2 h estimated, 0.2 h spent", above a calibration factor of ×0.67."""
+    assert run("todo", "Email", "--est", "15m").code == 0
+    assert run("done", "1", "--took", "10m").code == 0
+    out = run("stats", "time").out
+    assert "Time: 1 finished to-do with estimates: 15m estimated, 10m spent.\n" in out

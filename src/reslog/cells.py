@@ -38,4 +38,17 @@ def pad(text: str, width: int, right: bool = False) -> str:
     return room + text if right else text + room
 
 
-__all__ = ["cells", "char_cells", "pad"]
+def shorten(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, cut with ``…`` when longer."""
+    if cells(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        used += char_cells(ch)
+        if used > width - 1:
+            break
+        out.append(ch)
+    return "".join(out).rstrip() + "…"
+
+
+__all__ = ["cells", "char_cells", "pad", "shorten"]

@@ -32,6 +32,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from reslog.analytics.data import Data, cite, iso_week
+from reslog.cells import shorten
 from reslog.dates import format_elapsed, parse_elapsed
 from reslog.model import FIELD_VALUE, STAR
 from reslog.words import plural
@@ -156,8 +157,7 @@ def compute(data: Data) -> dict[str, Any]:
 
 
 def _short(text: str, width: int = 60) -> str:
-    text = _FIELD.sub("", text).strip()
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return shorten(_FIELD.sub("", text).strip(), width)
 
 
 def render(result: dict[str, Any]) -> list[str]:

@@ -32,7 +32,8 @@ from typing import Any
 
 from reslog.analytics.bugs import rough_words
 from reslog.analytics.data import Data, cite
-from reslog.cells import pad
+from reslog.cells import pad, shorten
+from reslog.markdown import strip_fields
 from reslog.model import FIELD_VALUE
 from reslog.search import Hit
 from reslog.words import plural
@@ -169,10 +170,15 @@ def render(result: dict[str, Any]) -> list[str]:
         if len(result[key]) > 12:
             lines.append(f"  ... and {plural(len(result[key]) - 12, 'more source')}")
     if result["ideas"]:
-        lines.append(f"{result['followed_up_count']} of {plural(result['ideas'], 'idea')} followed up later:")
+        some = result["followed_up_count"] > 0
+        lines.append(f"{result['followed_up_count']} of {plural(result['ideas'], 'idea')} followed up later"
+                     + (":" if some else "."))
         for f in result["followed_up"][-8:]:
-            lines.append(f"  {f['idea']['date']} {f['idea']['text'][:50]}  [{f['source']}]")
-            lines.append(f"    -> {f['follow_up']['date']} {f['kind']}: {f['follow_up']['text'][:56]}"
+            # without fields: the source is in brackets, and a cut inside one left it open
+            idea, later = (shorten(strip_fields(f[key]["text"]), width) for key, width in
+                           (("idea", 50), ("follow_up", 56)))
+            lines.append(f"  {f['idea']['date']} {idea}  [{f['source']}]")
+            lines.append(f"    -> {f['follow_up']['date']} {f['kind']}: {later}"
                          f"  ({f['follow_up']['file']}:{f['follow_up']['line']})")
     return lines
 

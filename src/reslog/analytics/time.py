@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from reslog.analytics.data import Data, cite
 from reslog.cells import pad
+from reslog.dates import format_duration
 from reslog.words import plural
 
 if TYPE_CHECKING:
@@ -218,7 +219,8 @@ def render(result: dict[str, Any]) -> list[str]:
     else:
         lines = [
             f"Time: {plural(result['n'], 'finished to-do')} with estimates: "
-            f"{result['est_minutes'] / 60:.1f} h estimated, {result['took_minutes'] / 60:.1f} h spent.",
+            f"{format_duration(result['est_minutes'])} estimated, "
+            f"{format_duration(result['took_minutes'])} spent.",
             f"Calibration factor (median took/est): {_ratio_text(result)}",
         ]
         for title, key in (("By tag", "by_tag"), ("By kind", "by_kind")):
@@ -237,16 +239,22 @@ def render(result: dict[str, Any]) -> list[str]:
         lines += [f"  {p['period']:<8} ×{p['ratio_median']:.2f} (n={p['n']})" for p in shown]
     forecast = result["forecast"]
     lines.append(f"Forecast for {plural(forecast['n_open'], 'open to-do')} with estimates "
-                 f"({forecast['est_hours']:.1f} h estimated):")
+                 f"({_hours(forecast['est_hours'])} estimated):")
     if forecast["message"]:
         lines.append(f"  {forecast['message']}.")
     else:
         how = (f"{forecast['trials']} trials over {plural(forecast['history_n'], 'past ratio')}, "
                f"seed {forecast['seed']}" if forecast["method"] == "monte carlo" else
                f"the distribution of the total over {plural(forecast['history_n'], 'past ratio')}")
-        lines.append(f"  50%: {forecast['hours_p50']:.1f} h, 80%: {forecast['hours_p80']:.1f} h, "
-                     f"95%: {forecast['hours_p95']:.1f} h ({how})")
+        lines.append(f"  50%: {_hours(forecast['hours_p50'])}, 80%: {_hours(forecast['hours_p80'])}, "
+                     f"95%: {_hours(forecast['hours_p95'])} ({how})")
     return lines
+
+
+def _hours(hours: float) -> str:
+    """Hours as a to-do's fields write a duration (``2h30m``, ``10m``): "0.2 h" stood for both 15
+    and 10 minutes, above a calibration factor of ×0.67 between them."""
+    return format_duration(round(hours * 60))
 
 
 def plot(result: dict[str, Any], path: Path) -> None:
