@@ -377,3 +377,15 @@ def test_one_finished_to_do_reads_in_the_singular(log_dir: Path, clock: Clock, r
     text = (log_dir / "weeks/2026/2026-W48.md").read_text(encoding="utf-8")
     assert "- 1 finished to-do: estimated 2h, spent 1h\n" in text
     assert "(median of 1 earlier to-do)" in text
+
+
+def test_the_same_cause_prompt_quotes_words_the_bugs_write() -> None:
+    """"2 bugs mention 'loss tool'" quoted no bug ("NaN loss when tool output is empty", "NaN loss
+    with tool tokens": the pair bridged a left-out word), and "2 bugs mention 'grok'" a project's
+    tag and run names shared by unrelated bugs."""
+    from reslog.review import _recurring_phrase
+
+    assert _recurring_phrase(["NaN loss when tool output is empty", "NaN loss with tool tokens"]) == ("nan loss", 2)
+    assert _recurring_phrase(["NaN at step 40 in grok-1205-91 #grok",
+                              "seed flag ignored by grok-1205-88 #grok"]) is None
+    assert _recurring_phrase(["loader drops last batch", "the loader drops the cache"]) == ("loader drops", 2)

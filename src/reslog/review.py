@@ -303,9 +303,13 @@ def _recurring_phrase(texts: list[str]) -> tuple[str, int] | None:
     counts: Counter[str] = Counter()
     singles: Counter[str] = Counter()
     for text in texts:
-        words = [w for w in _WORD.findall(FIELD_PATTERN.sub(" ", text.lower())) if w not in _STOP]
-        counts.update({f"{a} {b}" for a, b in pairwise(words)})
-        singles.update({w for w in words if len(w) >= 4})
+        # a pair is two words written side by side: "NaN loss when tool output is empty" holds no
+        # "loss tool"; and neither a tag (the project, shared by any two bugs of it) nor a word
+        # with a digit (a run's name: grok-1205-91) says what went wrong
+        said = _WORD.findall(FIELD_PATTERN.sub(" ", markdown.strip_tags(text).lower()))
+        words = [None if w in _STOP or any(c.isdigit() for c in w) else w for w in said]
+        counts.update({f"{a} {b}" for a, b in pairwise(words) if a is not None and b is not None})
+        singles.update({w for w in words if w is not None and len(w) >= 4})
     for counter in (counts, singles):
         if counter:
             phrase, n = min(counter.items(), key=lambda kv: (-kv[1], kv[0]))
