@@ -182,6 +182,8 @@ def test_show_takes_the_phrases_of_since(run: Run, clock: Clock, log_dir: Path) 
     assert run("show", "2026-11-26").out.startswith("Thursday 26 November 2026")
     longer = run("show", "2026-11")
     assert longer.code == 2 and "reslog search --since 2026-11-01 --until 2026-11-30" in longer.err
+    nonsense = run("show", "2026-W54")  # a week that does not exist is told as a week, not as no date
+    assert nonsense.code == 2 and nonsense.err.startswith("reslog: '2026-W54' is not an ISO week")
 
 
 def _spy_plot(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:

@@ -267,3 +267,9 @@ def test_first_seen_cites_an_entry_that_holds_the_themes_words(run: Run, log_dir
             assert any(word in seen["text"].lower() for word in theme["label"]), theme  # type: ignore[index,attr-defined,union-attr]
     seeds = next(t for t in themes if "seeds" in t["label"])  # type: ignore[operator]
     assert seeds["first_seen"]["date"] == "2026-10-05"  # type: ignore[index]
+
+
+def test_one_idea_reads_in_the_singular(run: Run) -> None:
+    result = run("digest", "--since", "2026-11-26", "--until", "2026-11-26")
+    assert result.code == 0, result.err
+    assert result.out.startswith("1 idea from 2026-11-26 to 2026-11-26 in 1 theme"), result.out

@@ -40,6 +40,7 @@ from reslog.index import Index, fts_term
 from reslog.markdown import strip_tags
 from reslog.records import Record
 from reslog.search import Filters, Hit, allowed_ids, hits_for, matching_ids, stem, subject_words
+from reslog.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -444,16 +445,17 @@ def render(result: Digest, heading: Callable[[str], str] = str) -> list[str]:
     """The digest as lines of text: a line per theme (passed through ``heading``, which the
     terminal makes bold), whether it is new, then its cited entries."""
     period = f"{result.since.isoformat()} to {result.until.isoformat()}"
-    what = {"ideas": "ideas", "done": "entries of What was done", "all": "entries"}[result.section]
+    one, many = {"ideas": ("idea", "ideas"), "done": ("entry of What was done", "entries of What was done"),
+                 "all": ("entry", "entries")}[result.section]
     if not result.themes:
-        return [f"No {what} from {period}."]
+        return [f"No {many} from {period}."]
     count = sum(len(t.entries) for t in result.themes)
     how = ""
     if not result.semantic:
         how = " (grouped by shared words: no embeddings)"
     elif result.by_words:
         how = f" ({result.by_words} not embedded yet, grouped by shared words)"
-    lines = [f"{count} {what} from {period} in {len(result.themes)} themes{how}."]
+    lines = [f"{plural(count, one, many)} from {period} in {plural(len(result.themes), 'theme')}{how}."]
     for theme in result.themes:
         lines += ["", heading(", ".join(theme.label) or first_line(theme.entries[0]))]
         if theme.first_seen is None:

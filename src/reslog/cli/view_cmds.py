@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 import click
 
@@ -68,8 +69,10 @@ def _period(when: str, today: dt.date) -> tuple[dt.date, dt.date]:
     except InputError as not_a_day:
         try:
             return parse_range(when, today, clamp=False)  # a period reaching outside is refused too
-        except InputError:
-            raise not_a_day from None
+        except InputError as not_a_period:
+            # "2026-W54" was called no date: a week that does not exist is told as a week
+            week_like = re.fullmatch(r"\d{4}-?w\d+", when.strip().lower())
+            raise (not_a_period if week_like else not_a_day) from None
     return day, day
 
 
