@@ -38,9 +38,11 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"records", "model", "markdown", "dates", "errors", "store", "index", "timescope"},
     "generate": {"errors"},
     # ask and digest sit on search and the semantic layer (vectors, hybrid ranking)
+    # counts: a question about to-dos is counted as the week page counts them
     "ask": {"records", "errors", "index", "intents", "search", "timescope", "generate", "chunks", "semantic",
-            "tags"},
-    "digest": {"records", "errors", "markdown", "dates", "index", "search", "generate", "ask", "chunks", "semantic"},
+            "tags", "counts", "dates"},
+    "digest": {"records", "errors", "markdown", "dates", "index", "search", "generate", "ask", "chunks", "semantic",
+               "words"},
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},
     "demo": {"model", "markdown", "dates", "errors", "store", "capture", "tasks", "sample"},
     "review": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",

@@ -389,3 +389,19 @@ def test_the_same_cause_prompt_quotes_words_the_bugs_write() -> None:
     assert _recurring_phrase(["NaN at step 40 in grok-1205-91 #grok",
                               "seed flag ignored by grok-1205-88 #grok"]) is None
     assert _recurring_phrase(["loader drops last batch", "the loader drops the cache"]) == ("loader drops", 2)
+
+
+@pytest.mark.parametrize("value", ["9", "four", "4.5"])
+def test_a_rating_typed_by_hand_that_cannot_be_read_is_named(known: Path, run: Run, value: str) -> None:
+    """`rating: 9` typed into the page was printed back by `week` and dropped by `stats weeks`
+    ("0 rated") without a word."""
+    run("week", "--rate", "3")
+    path = known / W48
+    path.write_text(path.read_text(encoding="utf-8").replace("rating: 3", f"rating: {value}"), encoding="utf-8")
+    problem = (f"weeks/2026/2026-W48.md: rating '{value}' is not a whole number from 1 to 5 and counts as "
+               "no rating; fix it, or rate the week with 'reslog week WEEK --rate N'")
+    week = run("week")
+    assert week.code == 0 and "rating:" not in week.out and f"reslog: {problem}\n" in week.err
+    stats = run("stats", "weeks")
+    assert stats.code == 0 and f"reslog: {problem}\n" in stats.err
+    assert f"rating: {value}" in path.read_text(encoding="utf-8")  # the page is the researcher's: as written

@@ -65,6 +65,18 @@ _QUOTING = re.compile(r"^- (?:\d+ bugs mention '(?P<phrase>.*)' this week: same 
 _QUOTED_WORD = re.compile(r"[a-z][a-z0-9'-]+")
 
 
+def week_rating(value: str) -> int | None:
+    """A week page's ``rating:`` (front matter) as a number, if it is a whole number from 1 to 5."""
+    value = value.strip()
+    return int(value) if value.isdigit() and 1 <= int(value) <= 5 else None
+
+
+def rating_problem(value: str) -> str:
+    """Why a ``rating:`` that :func:`week_rating` cannot read counts as none, and what to do."""
+    return (f"rating {value.strip()!r} is not a whole number from 1 to 5 and counts as no rating; "
+            "fix it, or rate the week with 'reslog week WEEK --rate N'")
+
+
 def quoted_words(prompt: str) -> set[str] | None:
     """The words of the log a line of a week page's prompts block quotes (lower case), None for a
     prompt that quotes nothing."""

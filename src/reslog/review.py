@@ -51,7 +51,16 @@ from reslog.dates import OUTSIDE, format_duration, in_range, long_date, parse_ra
 from reslog.digest import digest
 from reslog.errors import ConflictError, InputError
 from reslog.index import Index
-from reslog.model import DEFERRED, FIELD_PATTERN, THINKING_KINDS, WEEK_OWN_SECTIONS, Page, week_own_section
+from reslog.model import (
+    DEFERRED,
+    FIELD_PATTERN,
+    THINKING_KINDS,
+    WEEK_OWN_SECTIONS,
+    Page,
+    rating_problem,
+    week_own_section,
+    week_rating,
+)
 from reslog.records import Record
 from reslog.search import Filters, Hit, tasks
 from reslog.store import Log, content_hash, path_text
@@ -197,9 +206,10 @@ def refresh(
         if write and (old is None or page.lines != old.lines or page.bom != old.bom):
             log.write_page(path, page)
     own = [s for s in page.sections if s.title.strip().rstrip(":").lower() in ("reflection", "reflections")]
-    value = dict(page.front_matter).get("rating", "").strip()
-    return Review(name, path, relative, page, old is None, figures,
-                  int(value) if value.isdigit() else None,
+    value = dict(page.front_matter).get("rating")
+    if value is not None and value.strip() and week_rating(value) is None:
+        problems.append(rating_problem(value))
+    return Review(name, path, relative, page, old is None, figures, week_rating(value or ""),
                   own[0].index + 2 if own else None, problems)
 
 

@@ -14,7 +14,9 @@ import re
 from typing import Any
 
 from reslog import markdown
+from reslog.errors import notify
 from reslog.index import Index
+from reslog.model import rating_problem, week_rating
 from reslog.search import Filters, Hit, listing, tasks
 from reslog.store import Log
 
@@ -104,9 +106,12 @@ def week_ratings(log: Log) -> dict[str, int]:
             page = markdown.parse(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             continue
-        value = dict(page.front_matter).get("rating", "").strip()
-        if value.isdigit() and 1 <= int(value) <= 5:
-            found[path.stem] = int(value)
+        value = dict(page.front_matter).get("rating")
+        rating = week_rating(value or "")
+        if rating is not None:
+            found[path.stem] = rating
+        elif value is not None and value.strip():  # a hand edit: say so, as for an unreadable took
+            notify(f"weeks/{path.parent.name}/{path.name}: {rating_problem(value)}")
     return found
 
 
