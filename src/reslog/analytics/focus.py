@@ -146,18 +146,24 @@ def render(result: dict[str, Any]) -> list[str]:
         top = sorted(names, key=lambda p: -result["shares"][p][n])[:3]
         lines.append(f"    {periods[n]}  " + ", ".join(
             f"{p} {100 * result['shares'][p][n]:.0f}%" for p in top if result["shares"][p][n]))
-    shifts = result["shifts"]
-    lines.append(f"  {plural(len(shifts), 'shift point')} (leader changed, or a share moved "
-                 f"{100 * result['threshold']:.0f}+ points):" if shifts else "  no shift points")
-    if len(shifts) > 10:
-        lines.append(f"    (the last 10 of {len(shifts)}; all in --json)")
-    for s in shifts[-10:]:
-        if s["kind"] == "lead":
-            lines.append(f"    {s['period']}  lead {s['from']} -> {s['project']} "
-                         f"({100 * s['share_before']:.0f}% -> {100 * s['share']:.0f}%)")
+    # one line a period: a change of leader moves the shares of the two projects it is about,
+    # which were listed again as two more shift points of the same week
+    points: dict[str, list[dict[str, Any]]] = {}
+    for shift in result["shifts"]:
+        points.setdefault(shift["period"], []).append(shift)
+    lines.append(f"  {plural(len(points), 'shift point')} (leader changed, or a share moved "
+                 f"{100 * result['threshold']:.0f}+ points):" if points else "  no shift points")
+    if len(points) > 10:
+        lines.append(f"    (the last 10 of {len(points)}; all in --json)")
+    for period, found in list(points.items())[-10:]:
+        lead = next((s for s in found if s["kind"] == "lead"), None)
+        moves = ", ".join(f"{s['project']} {100 * s['share_before']:.0f}% -> {100 * s['share']:.0f}%"
+                          for s in found if s["kind"] == "share")
+        if lead is None:
+            lines.append(f"    {period}  {moves}")
         else:
-            lines.append(f"    {s['period']}  {s['project']} {100 * s['share_before']:.0f}% -> "
-                         f"{100 * s['share']:.0f}%")
+            moved = moves or f"{100 * lead['share_before']:.0f}% -> {100 * lead['share']:.0f}%"
+            lines.append(f"    {period}  lead {lead['from']} -> {lead['project']} ({moved})")
     return lines
 
 
