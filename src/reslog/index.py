@@ -408,14 +408,17 @@ def _entry_body(page: Page, entry: Entry) -> str:
     items) and written back as spaces: a page that mixes tabs and spaces keeps its nesting in
     the text (cutting the same number of characters from each line put a line nested under
     another beside it, and an export's redaction let it through)."""
-    lines = [entry.text]
-    bodies = [markdown.line_body(page, i) for i in range(entry.index + 1, entry.end)]
-    # a blank line inside nested code says nothing of the indentation
-    base = min((markdown.indent_width(raw) for raw in bodies if raw.strip()), default=0)
-    for raw in bodies:
+    if entry.end == entry.index + 1:
+        return entry.text
+    nested = []
+    for i in range(entry.index + 1, entry.end):
+        raw = markdown.line_body(page, i)
         rest = raw.lstrip(" \t")
-        lines.append(" " * (markdown.indent_width(raw) - base) + rest if rest else "")
-    return "\n".join(lines)
+        prefix = raw[: len(raw) - len(rest)]
+        nested.append((len(prefix.expandtabs(4)) if "\t" in prefix else len(prefix), rest))
+    # a blank line inside nested code says nothing of the indentation
+    base = min((width for width, rest in nested if rest.strip()), default=0)
+    return "\n".join([entry.text, *(" " * (width - base) + rest if rest else "" for width, rest in nested)])
 
 
 def _walk(entry: Entry) -> Iterable[Entry]:
