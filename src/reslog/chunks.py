@@ -56,8 +56,9 @@ def prose_lines(text: str) -> Iterator[tuple[int, str]]:
     (``  - ```r``), as imported notes write them."""
     fenced = False
     for offset, raw in enumerate(text.split("\n")):
-        line = MARKER.sub("", raw)
-        if FENCE.match(line):
+        first = raw.lstrip()[:1]
+        line = MARKER.sub("", raw) if first and first in "-*+0123456789" else raw
+        if ("`" in line or "~" in line) and FENCE.match(line):
             fenced = not fenced
             continue
         if not fenced:
@@ -130,7 +131,7 @@ def without_html(line: str) -> str:
 def _words(line: str) -> str:
     """A prose line as the model should read it: no URLs, HTML, TeX, emphasis or heading marks,
     table rules or pipes."""
-    if _RULE.match(line):
+    if "---" in line and _RULE.match(line):
         return ""
     # each pattern only where its mark is (most lines hold none): reading the 10-year log for its
     # passages took a third of a full reindex
