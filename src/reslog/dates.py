@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from reslog.errors import InputError
 
@@ -136,6 +137,7 @@ def parse_duration(value: str) -> int:
     return round(total)
 
 
+@lru_cache(maxsize=1024)  # a log writes the same few durations (2h, 30m) thousands of times
 def field_minutes(value: str | None) -> int | None:
     """A duration field's value (``[est:: 2h]``) in minutes; None when it cannot be read."""
     if not value:
