@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -290,3 +291,16 @@ def test_no_wait_no_notice(run: Run, clock: Clock, log_dir: Path) -> None:
     result = run("did", "quick")
     assert result.code == 0 and result.err == ""
     assert (log_dir / ".reslog" / "lock").read_text() == ""
+
+
+@pytest.mark.parametrize(("number", "said"), [
+    (errno.ENOSPC, "No space left on device; free some space on its disk and run the command again"),
+    (errno.EROFS, "it is on a read-only file system; remount it writable, or choose another folder"),
+    (errno.EACCES, "Permission denied; fix its permissions or choose another with --dir or RESLOG_DIR"),
+])
+def test_a_failed_write_says_what_to_do_about_its_cause(tmp_path: Path, number: int, said: str) -> None:
+    """A full disk was told to "check the path (--dir or RESLOG_DIR)"."""
+    from reslog.store import _log_error
+
+    message = str(_log_error(tmp_path, OSError(number, os.strerror(number))))
+    assert message.startswith(f"cannot write to the log folder {tmp_path}: ") and said in message, message

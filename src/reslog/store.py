@@ -284,7 +284,15 @@ def _wait_for_lock(fd: int) -> None:
 
 
 def _log_error(root: Path, exc: OSError) -> LogError:
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    """What to say of a write to the log that failed: what is wrong, and what to do about it (a
+    full disk was told to check the path)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return LogError(f"cannot write to the log folder {root}: {exc.strerror}; "
+                        "free some space on its disk and run the command again")
+    if exc.errno == errno.EROFS:
+        return LogError(f"cannot write to the log folder {root}: it is on a read-only file system; "
+                        "remount it writable, or choose another folder with --dir or RESLOG_DIR")
+    if exc.errno in (errno.EACCES, errno.EPERM):
         return LogError(
             f"cannot write to the log folder {root}: {exc.strerror}; "
             "fix its permissions or choose another with --dir or RESLOG_DIR"
