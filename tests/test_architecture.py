@@ -40,7 +40,7 @@ ALLOWED: dict[str, set[str]] = {
     # ask and digest sit on search and the semantic layer (vectors, hybrid ranking)
     # counts: a question about to-dos is counted as the week page counts them
     "ask": {"records", "errors", "index", "intents", "search", "timescope", "generate", "chunks", "semantic",
-            "tags", "counts", "dates"},
+            "tags", "counts", "dates", "model"},
     "digest": {"records", "errors", "markdown", "dates", "index", "search", "generate", "ask", "chunks", "semantic",
                "words"},
     "sample": {"model", "markdown", "dates", "errors", "store", "capture", "tasks"},

@@ -764,3 +764,51 @@ def test_questions_about_to_dos_are_counted_as_the_week_counts_them(run: Run, cl
                            "how long did the sweep take against my estimate?").out)
     assert timed["abstained"] is False
     assert timed["citations"][0]["text"] == "Rerun the sweep (est 2h, took 4h)"
+
+
+def test_a_count_says_when_the_log_never_marks_the_kind_and_counts_tags(log_dir: Path, run: Run,
+                                                                      clock: Clock) -> None:
+    """An imported notebook marks no kind: "how many papers did I read in 2013?" answered "0" as a
+    fact about 2013; "how many conferences did I go to in 2011?" (17 entries tagged #conference)
+    gave no number at all."""
+    write_days(log_dir, {
+        "2011-06-01": "## What was done\n- 09:00 ESA day 1, great talks on early warning #conference\n",
+        "2011-06-02": "## What was done\n- 09:00 ESA day 2 #conference #ecology\n",
+        "2012-03-01": "## What was done\n- 09:00 reading Scheffer on tipping points #reading #conference\n",
+    })
+    papers = json.loads(run("ask", "--json", "--mode", "keyword", "how many papers did I read in 2011?").out)
+    assert papers["answer"] == ("Papers read (read:), 2011 (2011-01-01 to 2011-12-31): 0. The log has no entry "
+                                "marked 'read:' at all, so this counts none; search for the words instead.")
+    met = json.loads(run("ask", "--json", "--mode", "keyword", "how many conferences did I go to in 2011?").out)
+    assert met["answer"].startswith("Entries tagged #conference, 2011 (2011-01-01 to 2011-12-31): 2. The latest:")
+    assert [c["date"] for c in met["citations"]] == ["2011-06-02", "2011-06-01"]
+    about = json.loads(run("ask", "--json", "--mode", "keyword", "how many entries about ecology?").out)
+    assert about["answer"].startswith("Entries tagged #ecology, the whole log: 1.")
+    # a number written in an entry is still searched for, not counted
+    epochs = json.loads(run("ask", "--json", "--mode", "keyword", "how many epochs did the ESA model take?").out)
+    assert "Entries tagged" not in epochs["answer"]
+    write_days(log_dir, {"2011-06-03": "## What was done\n- 09:00 read: Scheffer 2009 on early warning\n"})
+    papers = json.loads(run("ask", "--json", "--mode", "keyword", "how many papers did I read in 2012?").out)
+    assert papers["answer"] == "Papers read (read:), 2012 (2012-01-01 to 2012-12-31): 0."  # the kind exists
+
+
+def test_the_quote_is_the_line_of_what_was_asked_for(log_dir: Path, run: Run, clock: Clock) -> None:
+    """"What did I decide about top-2 routing?" quoted a thought and a feeling of the day, not its
+    decision; a why-question quoted the topic, not the sentence that gives the reason."""
+    write_days(log_dir, {"2026-11-25": (
+        "## What was done\n"
+        "- 10:00 group meeting on top-2 routing for the MoE project\n"
+        "  - thought: top-2 routing looks like a tuning effect on the small models\n"
+        "  - decision: drop top-2 routing from the MoE project\n"
+        "  - feel: relieved, I understand top-2 routing now\n"
+        "- 11:00 moved the notebook off the wiki. The wiki pages were slow. The wiki went down for a "
+        "day every month, so I moved it because of the downtime.\n"
+    )})
+    decided = json.loads(run("ask", "--json", "--mode", "keyword", "what did I decide about top-2 routing?").out)
+    quoted = [c["text"] for c in decided["citations"]]
+    assert "decision: drop top-2 routing from the MoE project" in quoted, quoted
+    assert not any(text.startswith(("thought:", "feel:")) for text in quoted), quoted
+    why = json.loads(run("ask", "--json", "--mode", "keyword", "why did I move the notebook off the wiki?").out)
+    assert [c["text"] for c in why["citations"]] == [
+        "moved the notebook off the wiki.",
+        "The wiki went down for a day every month, so I moved it because of the downtime."], why

@@ -167,3 +167,14 @@ def test_kind_thought_shows_the_thoughts_under_their_entries(run: Run, clock: Cl
     assert lines[0].startswith("2026-11-26 09:00 exp  lr sweep on the small model")
     assert lines[1] == "    thought: the warmup matters more than the peak rate"
     assert "feel" not in found.out and "ablation" not in found.out
+
+
+def test_no_match_says_when_the_log_has_no_entry_of_the_kind_or_tag(run: Run, clock: Clock) -> None:
+    """`--kind bug segfault` on a notebook that marks no kind was told to "try fewer words"."""
+    assert run("did", "the XML tests segfault at random #xml").code == 0
+    assert run("search", "--mode", "keyword", "--kind", "bug", "segfault").out == (
+        "No entries match. The log has no 'bug:' entries at all; leave out --kind to search every entry.\n")
+    assert run("search", "--mode", "keyword", "--tag", "docker", "segfault").out == (
+        "No entries match. No entry of the log carries #docker; see 'reslog tags' for the tags it has.\n")
+    assert run("search", "--mode", "keyword", "--tag", "xml", "docker").out == (
+        "No entries match. Try fewer words, or a prefix*.\n")

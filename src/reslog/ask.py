@@ -34,12 +34,14 @@ from reslog.errors import ReslogError
 from reslog.generate import check_citations
 from reslog.index import Index
 from reslog.intents import asked_kind, of_kinds, open_question
+from reslog.model import SECTION_TITLES
 from reslog.records import Record
 from reslog.search import (
     Filters,
     Hit,
     allowed_ids,
     compile_query,
+    dated_ids,
     hits_for,
     matching_ids,
     scoped,
@@ -116,7 +118,7 @@ class Count(Record):
     when it names more than the kind ("how many NaN bugs ...?"), hold its other ``words``; or, for
     "what did I do last week?", the entries of What was done (:func:`done_in`)."""
 
-    __slots__ = ("kinds", "projects", "quoted", "total", "words")
+    __slots__ = ("kinds", "note", "projects", "quoted", "total", "words")
     kinds: Final[list[tuple[str, str]]]
     total: Final[int]
     words: Final[list[str]]
@@ -124,20 +126,26 @@ class Count(Record):
     quoted: Final[int | None]
     #: the projects most of the counted entries carry, with how many carry each
     projects: Final[list[tuple[str, int]]]
+    #: what a reader needs besides the number (a 0 from a log that never marks the kind)
+    note: Final[str]
 
     def __init__(self, kinds: list[tuple[str, str]], total: int, words: list[str] | None = None,
-                 quoted: int | None = None, projects: list[tuple[str, int]] | None = None) -> None:
+                 quoted: int | None = None, projects: list[tuple[str, int]] | None = None,
+                 note: str = "") -> None:
         self.kinds = kinds
         self.total = total
         self.words = words or []
         self.quoted = quoted
         self.projects = projects or []
+        self.note = note
 
     @property
     def label(self) -> str:
         """What was counted, as the answer says it: ``papers read (read:)``, ``ideas``, ``bugs
         (bug:) that say "NaN"``."""
-        label = " and ".join(_COUNTED.get(value, f"{value}:") for _, value in self.kinds)
+        label = " and ".join(
+            f"entries tagged #{value}" if field == "tag" else _COUNTED.get(value, f"{value}:")
+            for field, value in self.kinds)
         said = " and ".join(f'"{word}"' for word in self.words)
         return f"{label} that say {said}" if self.words else label
 
@@ -169,8 +177,10 @@ def counted(index: Index, query: str, filters: Filters | None) -> tuple[Count, l
     asked = _HOW_MANY.search(query)
     # what is counted is named right after "how many" ("how many [NaN] bugs ..."): "how many
     # citations had the paper collected?" asks for a number in an entry, not for papers
-    if asked is None or not any(asked_kind(w) for w in _WORD.findall(query[asked.end():])[:2]):
+    if asked is None:
         return None
+    if not any(asked_kind(w) for w in _WORD.findall(query[asked.end():])[:2]):
+        return tag_counted(index, query[asked.end():], filters)
     words = [w for w in subject_words(query, lower=False) if w.lower() not in _COUNT_WORDS]
     kinds = open_question([w.lower() for w in words if asked_kind(w)])
     if not kinds:
@@ -181,12 +191,54 @@ def counted(index: Index, query: str, filters: Filters | None) -> tuple[Count, l
     for wanted in kinds:
         narrowed = hybrid.narrowed(wanted, filters)
         ids.update(matching_ids(index, match, narrowed) if match else allowed_ids(index, narrowed))
+    note = _never_marked(index, kinds) if not ids else ""
     if match is None:
-        return Count(sorted(kinds), len(ids)), hybrid.of_kinds_in_order(index, kinds, filters, EVIDENCE)
+        return (Count(sorted(kinds), len(ids), note=note),
+                hybrid.of_kinds_in_order(index, kinds, filters, EVIDENCE))
     found = list(ids)
     pairs = zip(found, hits_for(index, found), strict=True)
     newest = sorted(pairs, key=lambda pair: (pair[1].date, pair[1].line), reverse=True)
-    return Count(sorted(kinds), len(ids), rest), [entry_id for entry_id, _ in newest[:EVIDENCE]]
+    return Count(sorted(kinds), len(ids), rest, note=note), [entry_id for entry_id, _ in newest[:EVIDENCE]]
+
+
+def _never_marked(index: Index, kinds: set[tuple[str, str]]) -> str:
+    """For a count of 0: that the log has no entry of the kinds at all, when so. An imported
+    notebook marks no kind ("read: ..."), and "how many papers did I read in 2013? 0" read as a
+    fact about 2013."""
+    if any(total(index, "", hybrid.narrowed(kind, None)) for kind in kinds):
+        return ""
+    marks = " or ".join(f"'{value}:'" if field == "kind" else f"under {SECTION_TITLES.get(value, value)}"
+                        for field, value in sorted(kinds))
+    return f"The log has no entry marked {marks} at all, so this counts none; search for the words instead."
+
+
+_ABOUT_TAG = re.compile(r"\b(?:about|tagged|on)\s+#?([\w/-]+)", re.IGNORECASE)
+
+
+def tag_counted(index: Index, asked: str, filters: Filters | None) -> tuple[Count, list[int]] | None:
+    """"How many conferences did I go to in 2011?", "how many entries about docker?": the entries
+    tagged with the word counted (or its singular: ``#conference``), or the word after "about",
+    "tagged" or "on", when the log has that tag; None otherwise (a number written in an entry:
+    "how many epochs did I train for?")."""
+    words = _WORD.findall(asked)[:1] + _ABOUT_TAG.findall(asked)
+    for word in words:
+        for name in dict.fromkeys((word.lower(), _singular(word.lower()))):
+            if not name or not total(index, "", Filters(tag=name)):
+                continue
+            base = filters or Filters()
+            narrowed = Filters(base.kind, name, base.section, base.level, base.source, base.starred,
+                               base.open, base.since, base.until)
+            latest = [entry_id for _, _, entry_id in dated_ids(index, narrowed, EVIDENCE)]
+            return Count([("tag", name)], total(index, "", narrowed)), latest
+    return None
+
+
+def _singular(word: str) -> str:
+    """A plural's singular, crudely (conferences, seminars, analyses, papers): enough for a tag."""
+    for end, by in (("ies", "y"), ("sses", "ss"), ("ses", "sis"), ("s", "")):
+        if word.endswith(end) and len(word) > len(end) + 2:
+            return word[: -len(end)] + by
+    return word
 
 
 #: Words of a question that ask what was done, not about what ("what was I working on in March?",
@@ -642,9 +694,13 @@ def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
     wanted = open_question(subject_words(found.query))
     sources = [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
                for name in names(found.query)] if _CAME_FROM.search(found.query) else []
+    named = {value for word in subject_words(found.query) if (kind := asked_kind(word)) and kind[0] == "kind"
+             for value in (kind[1],)}
+    why = bool(_WHY.search(found.query))
     candidates: list[tuple[int, Hit, int, str, float]] = []
     for rank, hit in enumerate(answering(found)):
-        scored = [(line, text, _overlap(question_words, text)) for line, text in sentences(hit)]
+        scored = [(line, text, _overlap(question_words, text) + _cued(hit, line, text, named, why))
+                  for line, text in sentences(hit)]
         if of_kinds(wanted, hit.kind, hit.section) or any(p.search(hit.source or "") for p in sources):
             # "what did I most recently read?": the entry's own line (the paper) is the answer,
             # not a thought under it that happens to share a word; and "what did Aiko suggest?":
@@ -676,6 +732,26 @@ def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
     return quotes
 
 
+#: A question that asks for a reason ("why did I leave OpenWetWare?"), and the words a sentence
+#: gives one with: the day was right and the quote was the topic ("I began to leave ..."), where
+#: the next sentence said why.
+_WHY = re.compile(r"^\W*(why|what\s+made\s+me|for\s+what\s+reason)\b|\breasons?\b", re.IGNORECASE)
+_BECAUSE = re.compile(r"\b(because|so that|in order to|reasons?|due to|thanks to|as a result|"
+                      r"therefore|thus|hence|spurred|motivat\w*|instead|rather than)\b", re.IGNORECASE)
+#: How much a sentence that is what the question asks for counts beside the question's words (a
+#: sentence holding every word scores 1): the decision line of "what did I decide about seeds?",
+#: a sentence giving a reason for a why-question.
+_KIND_CUE = 0.5
+_REASON_CUE = 0.25
+
+
+def _cued(hit: Hit, line: int, text: str, named: set[str], why: bool) -> float:
+    """What a sentence adds as an answer to what the question asks for: it is (or opens) an entry
+    of a kind the question names ("decide": a ``decision:``), or it gives a reason to a why."""
+    own_kind = hit.kind if line == hit.line else text.partition(":")[0] if ":" in text[:12] else None
+    return (_KIND_CUE if own_kind in named else 0.0) + (_REASON_CUE if why and _BECAUSE.search(text) else 0.0)
+
+
 def count_text(found: Retrieved) -> str:
     """The answer to "how many ...?": ``Papers read (read:), October (2026-10-01 to
     2026-10-31): 14.``, then the latest few, which the answer cites."""
@@ -685,6 +761,8 @@ def count_text(found: Retrieved) -> str:
     text = f"{label[:1].upper()}{label[1:]}, {where}: {found.count.total:,}."
     if found.count.projects:
         text += " Most tagged: " + ", ".join(f"#{name} ({n})" for name, n in found.count.projects) + "."
+    if found.count.note:
+        text += " " + found.count.note
     return text + " The latest:" if found.hits else text
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from reslog.index import Index, Progress, RefreshReport
     from reslog.runs.recorder import Recorded
+    from reslog.search import Filters
     from reslog.semantic.setup import Semantic
 
 
@@ -166,6 +167,20 @@ def notices(index: Index, report: RefreshReport) -> None:
         echo(f"reslog: rebuilt the index: {report.rebuilt_because}.", err=True)
 
 
+def _never_there(index: Index, filters: Filters) -> str:
+    """Why a search with a --kind or --tag found nothing, when the whole log has no entry of that
+    kind or tag ("--kind bug" on an imported notebook, which marks no kind, was told to try fewer
+    words)."""
+    from reslog.search import Filters, total
+
+    if filters.kind and not total(index, "", Filters(filters.kind)):
+        what = "entries of no kind (notes)" if filters.kind == "note" else f"'{filters.kind}:' entries"
+        return f"The log has no {what} at all; leave out --kind to search every entry."
+    if filters.tag and not total(index, "", Filters(tag=filters.tag)):
+        return f"No entry of the log carries #{filters.tag}; see 'reslog tags' for the tags it has."
+    return ""
+
+
 def semantic(index: Index, mode: str | None = None) -> Semantic:
     """Semantic search for a command, with the vectors the log has (it never waits for more);
     its hint or how much of the log it covers, if not all, on stderr."""
@@ -226,13 +241,15 @@ def search(
             else:
                 hits = run_search(index, text, filters, limit)
                 matched = total(index, text, filters) if not as_json else len(hits)
+        empty = "" if hits else _never_there(index, filters)
     if as_json:
         import json
 
         echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=1))
         return
     if not hits:
-        echo("No entries match." + (" Try fewer words, or a prefix*." if text.strip() else ""))
+        hint = empty or ("Try fewer words, or a prefix*." if text.strip() else "")
+        echo("No entries match." + (f" {hint}" if hint else ""))
         return
     from reslog.cli.results import render
 
