@@ -497,3 +497,23 @@ def test_a_conflict_in_the_editor_fits_the_screen_line_for_line(browser: Any, lo
             w.shot("editor-conflict")
             assert w.dialogs == []
             page.close()
+
+
+def test_todo_buttons_work_without_javascript(playwright: Any, log_dir: Path, tmp_path: Path) -> None:
+    """Without JavaScript (or when htmx fails to load) every to-do form of a page was refused with
+    403 "the form is missing its CSRF token", reload or not: the forms rendered an empty token."""
+    keyword_only(log_dir)
+    assert main(["todo", "Rerun the sweep"]) == 0
+    with serving(log_dir) as server:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            context = browser.new_context(java_script_enabled=False)
+            page = context.new_page()
+            page.goto(f"{server.url}/login?token={TOKEN}")
+            page.goto(f"{server.url}/")
+            assert page.locator('form.tick input[name="csrf"]').first.get_attribute("value")
+            page.click("form.tick button.box")
+            assert "- [x] Rerun the sweep" in _page_text(log_dir)
+            assert "Refused" not in page.content()
+        finally:
+            browser.close()

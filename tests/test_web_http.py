@@ -542,3 +542,25 @@ def test_an_address_the_app_does_not_have_is_a_page_for_a_person(server: Server)
     assert "allow" in {k.lower() for k in reply.headers}
     reply = server.api("GET", "/api/nothing-here")
     assert reply.status == 404 and reply.json() == {"detail": "Not Found"}
+
+
+def test_text_of_a_refused_form_comes_back_to_copy(server: Server, log_dir: Path) -> None:
+    """Text typed in "Edit as Markdown" while `reslog serve` restarted (a new token: the cookie no
+    longer signs in) was lost behind the sign-in page; the refusal shows it, escaped, to copy."""
+    from urllib.parse import urlencode
+
+    typed = "## What was done\n- 10:00 a paragraph typed for ten minutes <b>bold</b>\n"
+    form = urlencode({"csrf": "stale", "hash": "", "text": typed})
+    reply = server.request("POST", f"/edit/{DAY}", form, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Origin": server.url,
+        "Cookie": "reslog_session=from-the-server-before-the-restart"})
+    assert reply.status == 401
+    assert "Nothing was saved. What you typed is below" in reply.text
+    assert "a paragraph typed for ten minutes &lt;b&gt;bold&lt;/b&gt;" in reply.text
+    assert not (log_dir / "days").exists() or "ten minutes" not in "".join(
+        p.read_text(encoding="utf-8") for p in (log_dir / "days").rglob("*.md"))
+    # signed in, a stale CSRF token (a page from before the restart): the same
+    server.sign_in()
+    refused = server.request("POST", f"/edit/{DAY}", form, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Origin": server.url, "Cookie": server.cookie})
+    assert refused.status == 403 and "a paragraph typed for ten minutes &lt;b&gt;" in refused.text

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import ipaddress
 import json
 import socket
@@ -148,15 +149,20 @@ async def _reply(send: Send, status: int, body: str, content_type: str = "text/p
     await send({"type": "http.response.body", "body": data})
 
 
-def _problem(path: str, status: int, message: str) -> tuple[str, str]:
-    """A refusal as JSON for the API, as a short page for a person."""
+def _problem(path: str, status: int, message: str, typed: str | None = None) -> tuple[str, str]:
+    """A refusal as JSON for the API, as a short page for a person; with what the refused form
+    held (``typed``), that too, to copy: the page replaces the form, and an editor's text typed
+    before ``reslog serve`` restarted (a new token) was lost behind the sign-in page."""
     if path.startswith("/api/") or path == "/openapi.json":
         return json.dumps({"detail": message}), "application/json"
+    kept = "" if not typed else (
+        "<p>Nothing was saved. What you typed is below: copy it, then sign in or reload, and paste "
+        f"it back.</p><textarea readonly rows=16 class=source>{html.escape(typed)}</textarea>")
     page = (
         "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport "
         "content='width=device-width, initial-scale=1'><title>reslog</title>"
         "<link rel=stylesheet href=/static/style.css><main class=notice><h1>reslog</h1>"
-        f"<p>{message}</p></main></html>"
+        f"<p>{message}</p>{kept}</main></html>"
     )
     return page, "text/html; charset=utf-8"
 
@@ -226,19 +232,24 @@ class Guard:
                 return
         if not public and how is None:
             machine = path.startswith("/api/") or path == "/openapi.json"  # JSON: no markup in it
+            typed = None
+            if method in UNSAFE_METHODS and not machine and "hx-request" not in headers:
+                receive, sent = await self._form(receive, headers)  # htmx keeps it in its form
+                typed = sent.get("text")
             body, kind = _problem(path, 401, _SIGN_IN if not machine else
                                   "sign in: send Authorization: Bearer TOKEN (the token reslog serve "
-                                  "printed)")
+                                  "printed)", typed)
             await _reply(send, 401, body, kind, [(b"www-authenticate", b'Bearer realm="reslog"')])
             return
         if method in UNSAFE_METHODS and how == "cookie" and path != "/login":
             given = headers.get("x-csrf-token")
+            fields: dict[str, str] = {}
             if given is None:
-                receive, given = await self._form_csrf(receive, headers)
+                receive, fields = await self._form(receive, headers)
+                given = fields.get("csrf")
             if given is None or not self.keys.csrf_ok(given):
                 body, kind = _problem(path, 403, "Refused: the form is missing its CSRF token; reload the "
-                                                 "page "
-                                                 "and try again.")
+                                                 "page and try again.", fields.get("text"))
                 await _reply(send, 403, body, kind)
                 return
         scope.setdefault("state", {})["auth"] = how
@@ -253,10 +264,10 @@ class Guard:
 
         await self.app(scope, receive, send_with_headers)
 
-    async def _form_csrf(self, receive: Receive, headers: dict[str, str]) -> tuple[Receive, str | None]:
-        """The ``csrf`` field of a urlencoded form body, and a ``receive`` that replays the body."""
+    async def _form(self, receive: Receive, headers: dict[str, str]) -> tuple[Receive, dict[str, str]]:
+        """The fields of a urlencoded form body, and a ``receive`` that replays the body."""
         if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-            return receive, None
+            return receive, {}
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -277,5 +288,4 @@ class Guard:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        return replay, fields.get("csrf")
+        return replay, dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
