@@ -41,6 +41,8 @@ def seeded(run: Run, clock: Clock, log_dir: Path) -> dict[str, bytes]:
         (("think", "x", "--on", "5"), 1, "there is no entry 5 on 2026-11-26 (it has 1)"),
         (("did",), 2, "nothing to write: the text is empty"),
         (("did", "   "), 2, "nothing to write: the text is empty"),
+        (("did", "exp:"), 2, "nothing to write after 'exp:'; type the entry's text after it"),
+        (("bug", "bug:   "), 2, "nothing to write after 'bug:'"),
         (("did", "x", "-t", "two words"), 2, "cannot use 'two words' as a tag"),
         (("did", "x", "-t", "2026"), 2, "cannot use '2026' as a tag"),
         (("did", "x", "-t", "C++"), 2, "cannot use 'C++' as a tag"),

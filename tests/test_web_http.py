@@ -109,6 +109,7 @@ def test_capture_without_htmx_redirects_back(server: Server, log_dir: Path) -> N
     ({"text": ""}, "nothing to write: the text is empty"),
     ({"text": "   "}, "nothing to write: the text is empty"),
     ({"text": "todo "}, "nothing to write"),
+    ({"text": "exp:"}, "nothing to write after &#39;exp:&#39;"),
     ({"text": "x", "date": "blorp"}, "cannot read &#39;blorp&#39; as a date"),
     ({"text": "x", "date": "2026-02-30"}, "cannot read &#39;2026-02-30&#39; as a date"),
     ({"text": "todo rerun [est:: banana]"}, "[est:: banana]: cannot read &#39;banana&#39; as a duration"),

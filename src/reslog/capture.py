@@ -137,6 +137,9 @@ def _text_lines(text: str) -> list[str]:
     lines = [line for line in lines if line.strip()]
     if not lines:
         raise InputError("nothing to write: the text is empty; give the entry's text")
+    kind, rest = markdown.split_kind(lines[0].strip())
+    if kind is not None and not rest.strip() and len(lines) == 1:  # "exp:" wrote "- 03:04 exp:"
+        raise InputError(f"nothing to write after '{kind}:'; type the entry's text after it")
     return [_BOX.sub(r"\\\1", line.strip()) for line in lines]
 
 
