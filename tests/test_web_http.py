@@ -565,3 +565,11 @@ def test_text_of_a_refused_form_comes_back_to_copy(server: Server, log_dir: Path
     refused = server.request("POST", f"/edit/{DAY}", form, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Origin": server.url, "Cookie": server.cookie})
     assert refused.status == 403 and "a paragraph typed for ten minutes &lt;b&gt;" in refused.text
+
+
+def test_search_marks_words_from_their_start() -> None:
+    """"warmup", cut to "war" to catch its forms, marked "re<mark>ward</mark>" and "To<mark>wards</mark>"."""
+    from reslog.web.lookup import _highlight
+
+    marked = _highlight("reward-model ensembles Towards warmup, warmups", ("warmup",))
+    assert re.findall(r"<mark>(.*?)</mark>", marked) == ["warmup", "warmups"], marked

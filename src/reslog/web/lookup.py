@@ -56,7 +56,8 @@ def _highlight(text: str, words: tuple[str, ...]) -> str:
     if not words:
         return breakable(text)
     stems = sorted({w[: max(3, len(w) - 3)] if len(w) > 5 else w for w in words}, key=len, reverse=True)
-    pattern = re.compile("(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
+    # from the start of a word: "warmup" cut to "war" marked "re<mark>ward</mark>" and "To<mark>wards</mark>"
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
     out, at = [], 0
     for match in pattern.finditer(text):
         out.append(breakable(text[at:match.start()]))
