@@ -114,6 +114,10 @@ def test_capture_without_htmx_redirects_back(server: Server, log_dir: Path) -> N
     ({"text": "x", "date": "2026-02-30"}, "cannot read &#39;2026-02-30&#39; as a date"),
     ({"text": "todo rerun [est:: banana]"}, "[est:: banana]: cannot read &#39;banana&#39; as a duration"),
     ({"text": "x", "on": "9"}, "there is no entry 9 on 2026-11-26"),
+    # a to-do chosen "under entry 1" became a thought, its command word dropped
+    ({"text": "todo Book the room", "on": "1"}, "&#39;todo&#39; starts an entry of its own section, which "
+                                                "cannot go under entry 1"),
+    ({"text": "idea a bigger model", "on": "1"}, "&#39;idea&#39; starts an entry of its own section"),
     ({"text": "x", "on": "two"}, "cannot read &#39;two&#39; as an entry number"),
     ({"text": "x #ok", "date": "2026-11-26", "on": "-1"}, "cannot read &#39;-1&#39; as an entry number"),
     ({"text": "bell \x07 here"}, "the text holds a control character (U+0007)"),

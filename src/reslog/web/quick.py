@@ -78,6 +78,10 @@ def capture(log: Log, text: str, now: dt.datetime, date: str | None = None, sect
         raise InputError("nothing to write after the command word; type the entry's text")
     _check_fields(body)
     time, body = leading_time(body)
+    if on is not None and what in ("todo", "ideas", "reflection"):  # it became a thought, silently
+        word = {"todo": "todo", "ideas": "idea", "reflection": "reflect"}[what]
+        raise InputError(f"'{word}' starts an entry of its own section, which cannot go under entry {on}; "
+                         f"choose a new entry in the menu, or leave out '{word}'")
     if on is not None or what in ("thought", "feel"):  # a nested line: a time only if typed
         kind = "feel" if what == "feel" else "thought"
         return add_thought(log, day, today, kind, Capture(body, None, (), None, False, time), on)
