@@ -577,3 +577,17 @@ def test_search_marks_words_from_their_start() -> None:
 
     marked = _highlight("reward-model ensembles Towards warmup, warmups", ("warmup",))
     assert re.findall(r"<mark>(.*?)</mark>", marked) == ["warmup", "warmups"], marked
+
+
+def test_behind_the_figures_names_each_figure() -> None:
+    """13 groups read "by_hour · hours" alike and 3 "shifts · 2026-W49": which hour, which shift."""
+    from reslog.web.charts import behind
+
+    cite = [{"date": "2026-11-26", "file": "days/2026/2026-11-26.md", "line": 3, "text": "x"}]
+    result = {"by_hour": {"hours": [{"hour": 9, "n": 1, "citations": cite}, {"hour": 13, "n": 1, "citations": cite}]},
+              "shifts": [{"period": "2026-W49", "kind": "lead", "project": "calib", "citations": cite},
+                         {"period": "2026-W49", "kind": "share", "project": "moe", "citations": cite}],
+              "by_tag": {"rm": {"n": 1, "citations": cite}}}
+    assert [g["figure"] for g in behind(result)] == [
+        "by_hour · hours · 09:00", "by_hour · hours · 13:00", "shifts · 2026-W49 · calib (took the lead)",
+        "shifts · 2026-W49 · moe (share moved)", "by_tag · rm"]

@@ -146,6 +146,23 @@ def _label(path: list[str]) -> str:
     return " · ".join(p for p in path if p) or "all"
 
 
+#: The keys that say which figure of a list a group of citations backs (13 groups read
+#: "by_hour · hours" alike, 3 "shifts · 2026-W49"): the first that a figure has, then a project,
+#: a kind, a source.
+_WHICH = ("label", "week", "period", "month", "weekday", "day", "hour")
+_WHAT = ("project", "tag", "source", "category", "kind")
+
+
+def _names(figure: dict[str, Any]) -> list[str]:
+    which = next((figure[key] for key in _WHICH if figure.get(key) not in (None, "")), None)
+    if isinstance(which, int) and "hour" in figure and figure["hour"] == which:
+        which = f"{which:02d}:00"
+    what = [str(figure[key]) for key in _WHAT if isinstance(figure.get(key), str) and figure[key]][:1]
+    if figure.get("kind") in ("lead", "share") and what:  # a shift of focus: the new leader, or a share
+        what = [f"{what[0]} ({'took the lead' if figure['kind'] == 'lead' else 'share moved'})"]
+    return [str(which)] * (which is not None) + what
+
+
 def behind(result: dict[str, Any], limit: int = 40) -> list[dict[str, Any]]:
     """Every figure's citations, as (figure, entries) groups: what each number is made of."""
     groups: list[dict[str, Any]] = []
@@ -156,8 +173,7 @@ def behind(result: dict[str, Any], limit: int = 40) -> list[dict[str, Any]]:
         if isinstance(value, dict):
             cites = value.get("citations")
             if isinstance(cites, list) and cites and isinstance(cites[0], dict) and "file" in cites[0]:
-                name = value.get("label") or value.get("week") or value.get("period") or ""
-                groups.append({"figure": _label([*path, str(name)]), "citations": cites[:50],
+                groups.append({"figure": _label([*path, *_names(value)]), "citations": cites[:50],
                                "more": max(0, len(cites) - 50)})
             for key, sub in value.items():
                 if key != "citations":
