@@ -65,8 +65,10 @@ def test_every_pattern_reads_a_line_in_time_proportional_to_its_length() -> None
             long = _seconds(pattern, line)
             if long < 0.05:  # too quick to tell growth from noise, and harmless at this length
                 continue
+            long = min(long, _seconds(pattern, line), _seconds(pattern, line))
+            if long < 0.05:  # the first reading was a pause of a busy machine (0.011 s once, on CI)
+                continue
             short = min(_seconds(pattern, line[:SHORT]) for _ in range(3))
-            long = min(long, _seconds(pattern, line))
             if long > 10 * max(short, 1e-4):  # linear: about 4 times; quadratic: about 16
                 slow.append(f"{name} on {piece!r} x {len(line) // len(piece)}: {short:.3f} s -> {long:.3f} s")
     assert not slow, "\n".join(slow)
