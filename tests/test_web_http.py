@@ -400,6 +400,9 @@ def test_search_page_highlights_and_links_to_the_line(server: Server, log_dir: P
     assert f'href="/day/2026-11-26#L{line}"' in reply.text
     assert reply.headers["hx-replace-url"] == "/search?q=learning+rate&kind=exp"
     assert "loader" not in server.browser("GET", "/search/results?q=learning&kind=bug").text
+    # a kind the log has none of is said, as the CLI says it, not "try fewer words"
+    none = server.browser("GET", "/search/results?q=learning&kind=fix").text
+    assert "No entries match. The log has no &#39;fix:&#39; entries at all; clear the kind filter" in none
     reply = server.browser("GET", "/search/results?q=loader+this+week")
     assert "time scope" in reply.text and "loader" in reply.text
     reply = server.browser("GET", "/search/results?q=x&kind=nonsense")

@@ -225,9 +225,7 @@ def tag_counted(index: Index, asked: str, filters: Filters | None) -> tuple[Coun
         for name in dict.fromkeys((word.lower(), _singular(word.lower()))):
             if not name or not total(index, "", Filters(tag=name)):
                 continue
-            base = filters or Filters()
-            narrowed = Filters(base.kind, name, base.section, base.level, base.source, base.starred,
-                               base.open, base.since, base.until)
+            narrowed = (filters or Filters()).but(tag=name)
             latest = [entry_id for _, _, entry_id in dated_ids(index, narrowed, EVIDENCE)]
             return Count([("tag", name)], total(index, "", narrowed)), latest
     return None
@@ -333,14 +331,14 @@ def _in_state(todo: Hit, state: str) -> bool:
 
 
 def _ids_of(index: Index, hits: list[Hit]) -> list[int]:
-    """The entry ids of ``hits`` (found by their page and line)."""
-    ids = []
-    for hit in hits:
-        row = index.db.execute("SELECT e.id FROM entries e JOIN files f ON f.id = e.file_id "
-                               "WHERE f.path = ? AND e.line = ?", (hit.file, hit.line)).fetchone()
-        if row is not None:
-            ids.append(int(row[0]))
-    return ids
+    """The entry ids of ``hits`` (found by their page and line, in one statement), in their order."""
+    if not hits:
+        return []
+    where = " OR ".join("(f.path = ? AND e.line = ?)" for _ in hits)
+    rows = index.db.execute(f"SELECT f.path, e.line, e.id FROM entries e JOIN files f ON f.id = e.file_id "
+                            f"WHERE {where}", [value for hit in hits for value in (hit.file, hit.line)])
+    found = {(path, line): int(entry_id) for path, line, entry_id in rows}
+    return [found[key] for hit in hits if (key := (hit.file, hit.line)) in found]
 
 
 #: "When did I first ...?": among the best entries, those as much about the subject as the best one,
@@ -747,9 +745,11 @@ _REASON_CUE = 0.25
 
 def _cued(hit: Hit, line: int, text: str, named: set[str], why: bool) -> float:
     """What a sentence adds as an answer to what the question asks for: it is (or opens) an entry
-    of a kind the question names ("decide": a ``decision:``), or it gives a reason to a why."""
-    own_kind = hit.kind if line == hit.line else text.partition(":")[0] if ":" in text[:12] else None
-    return (_KIND_CUE if own_kind in named else 0.0) + (_REASON_CUE if why and _BECAUSE.search(text) else 0.0)
+    or a nested item of a kind the question names ("decide": a ``decision:``), as the parser read
+    its line, or it gives a reason to a why."""
+    kinds = {hit.line: hit.kind, **{child["line"]: child["kind"] for child in hit.children}}
+    kind = kinds.get(line)
+    return (_KIND_CUE if kind in named else 0.0) + (_REASON_CUE if why and _BECAUSE.search(text) else 0.0)
 
 
 def count_text(found: Retrieved) -> str:

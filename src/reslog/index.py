@@ -417,12 +417,7 @@ def _entry_body(page: Page, entry: Entry) -> str:
     another beside it, and an export's redaction let it through)."""
     if entry.end == entry.index + 1:
         return entry.text
-    nested = []
-    for i in range(entry.index + 1, entry.end):
-        raw = markdown.line_body(page, i)
-        rest = raw.lstrip(" \t")
-        prefix = raw[: len(raw) - len(rest)]
-        nested.append((len(prefix.expandtabs(4)) if "\t" in prefix else len(prefix), rest))
+    nested = [markdown.split_indent(markdown.line_body(page, i)) for i in range(entry.index + 1, entry.end)]
     # a blank line inside nested code says nothing of the indentation
     base = min((width for width, rest in nested if rest.strip()), default=0)
     return "\n".join([entry.text, *(" " * (width - base) + rest if rest else "" for width, rest in nested)])

@@ -174,10 +174,17 @@ def _indent_width(prefix: str) -> int:
     return len(prefix.expandtabs(4))
 
 
+def split_indent(line: str) -> tuple[int, str]:
+    """(the columns of a line's indentation, a tab reaching the next multiple of four as the
+    parser nests items: format.md §4; the rest of the line)."""
+    rest = line.lstrip(" \t")
+    prefix = line[: len(line) - len(rest)]
+    return (_indent_width(prefix) if "\t" in prefix else len(prefix)), rest
+
+
 def indent_width(line: str) -> int:
-    """The columns of a line's indentation, a tab reaching the next multiple of four (as the
-    parser nests items: format.md §4)."""
-    return _indent_width(line[: len(line) - len(line.lstrip(" \t"))])
+    """The columns of a line's indentation (:func:`split_indent`)."""
+    return split_indent(line)[0]
 
 
 def list_item(line: str) -> tuple[str | None, str] | None:

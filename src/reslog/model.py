@@ -65,6 +65,23 @@ _QUOTING = re.compile(r"^- (?:\d+ bugs mention '(?P<phrase>.*)' this week: same 
 _QUOTED_WORD = re.compile(r"[a-z][a-z0-9'-]+")
 
 
+#: Lines of a week page's generated blocks that quote an entry (written by
+#: reslog.review.render_blocks): a timed to-do, a to-do that waits, an idea of a theme.
+_QUOTING_ENTRY = {
+    "time": re.compile(r"^  - (?P<quote>.+): est .+, took .+ \(\[\[[\d-]+\]\]\)$"),
+    "waiting": re.compile(r"^- (?P<quote>.+): waiting \d+ days, since \[\[[\d-]+\]\]$"),
+    "ideas": re.compile(r"^  - (?P<quote>.+) \(\[\[[\d-]+\]\](?:, from .*)?\)$"),
+}
+
+
+def quoted_entry(block: str | None, line: str) -> str | None:
+    """The entry a line of the generated ``block`` of a week page quotes (its first line, without
+    kind and fields, as the block writes it), None for a line that quotes none."""
+    pattern = _QUOTING_ENTRY.get(block or "")
+    match = pattern.match(line) if pattern is not None else None
+    return None if match is None else match["quote"]
+
+
 def week_rating(value: str) -> int | None:
     """A week page's ``rating:`` (front matter) as a number, if it is a whole number from 1 to 5."""
     value = value.strip()

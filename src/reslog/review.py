@@ -375,7 +375,8 @@ def _join(words: list[str]) -> str:
 
 
 def render_blocks(figures: dict[str, Any]) -> dict[str, list[str]]:
-    """The lines of each generated block, markers excluded, heading included."""
+    """The lines of each generated block, markers excluded, heading included. (An export finds
+    the lines that quote an entry by :func:`reslog.model.quoted_entry`: keep the two in step.)"""
     this, last, norm = figures["week"], figures["last"], figures["norm"]
     empty = not this["entries"] and not this["added"] and not this["done"] and not this["dropped"]
     out: dict[str, list[str]] = {}

@@ -127,6 +127,11 @@ class Filters(Record):
         self.until = until
         self._check()
 
+    def but(self, **changed: Any) -> Filters:
+        """These filters with the fields named changed (``filters.but(tag="docker")``)."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        return Filters(**{**fields, **changed})
+
     def _check(self) -> None:
         if self.kind is not None and self.kind not in KINDS and self.kind not in ("note", "idea"):
             raise InputError(f"unknown kind {self.kind!r}; use one of: {', '.join(KINDS)}, note, idea")
@@ -195,8 +200,7 @@ def scoped(
     until = min(scope.until, base.until) if base.until else scope.until
     if since > until:  # --since/--until and the scope do not meet: nothing can match
         since = until = dt.date.max
-    narrowed = Filters(base.kind, base.tag, base.section, base.level, base.source, base.starred, base.open,
-                       since, until)
+    narrowed = base.but(since=since, until=until)
     return scope, rest, narrowed
 
 
@@ -505,6 +509,18 @@ def total(index: Index, query: str, filters: Filters | None = None) -> int:
             args.append(compiled.exclude)
         return int(index.db.execute(sql, args).fetchone()[0])
     return len(matching_ids(index, compiled.match, filters, compiled.exclude))
+
+
+def never_there(index: Index, filters: Filters) -> tuple[str, str] | None:
+    """When a search narrowed by a kind or a tag finds nothing because the whole log has no entry
+    of that kind or tag ("--kind bug" on an imported notebook, which marks no kind, was told to
+    try fewer words): what is missing, and which filter ("kind" or "tag"); else None."""
+    if filters.kind and not total(index, "", Filters(filters.kind)):
+        what = "entries of no kind (notes)" if filters.kind == "note" else f"'{filters.kind}:' entries"
+        return f"The log has no {what} at all", "kind"
+    if filters.tag and not total(index, "", Filters(tag=filters.tag)):
+        return f"No entry of the log carries #{filters.tag}", "tag"
+    return None
 
 
 def dated_ids(

@@ -193,6 +193,10 @@ def _temp_name(path: str) -> str:
     return path_text(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
 
 
+#: The name :func:`_temp_name` gives a day page's temporary file (see :meth:`Log.sweep_staged`).
+_STAGED_PAGE = re.compile(r"\.\d{4}-\d{2}-\d{2}\.md\.tmp")
+
+
 def _stage(path: str, data: bytes) -> str:
     """Write ``data`` to the temporary file of ``path`` and flush it; its name. On failure the
     temporary file is removed and the error raised."""
@@ -429,7 +433,7 @@ class Log:
         removed = 0
         for year in self.year_folders():
             for entry in os.scandir(year.path):
-                if re.fullmatch(r"\.\d{4}-\d{2}-\d{2}\.md\.tmp", entry.name) and entry.is_file():
+                if _STAGED_PAGE.fullmatch(entry.name) and entry.is_file():
                     with suppress(FileNotFoundError):
                         os.unlink(entry.path)
                         removed += 1

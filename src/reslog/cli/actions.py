@@ -168,17 +168,15 @@ def notices(index: Index, report: RefreshReport) -> None:
 
 
 def _never_there(index: Index, filters: Filters) -> str:
-    """Why a search with a --kind or --tag found nothing, when the whole log has no entry of that
-    kind or tag ("--kind bug" on an imported notebook, which marks no kind, was told to try fewer
-    words)."""
-    from reslog.search import Filters, total
+    """Why a search with a --kind or --tag found nothing, when the whole log has none of them."""
+    from reslog.search import never_there
 
-    if filters.kind and not total(index, "", Filters(filters.kind)):
-        what = "entries of no kind (notes)" if filters.kind == "note" else f"'{filters.kind}:' entries"
-        return f"The log has no {what} at all; leave out --kind to search every entry."
-    if filters.tag and not total(index, "", Filters(tag=filters.tag)):
-        return f"No entry of the log carries #{filters.tag}; see 'reslog tags' for the tags it has."
-    return ""
+    found = never_there(index, filters)
+    if found is None:
+        return ""
+    what, which = found
+    return (f"{what}; leave out --kind to search every entry." if which == "kind" else
+            f"{what}; see 'reslog tags' for the tags it has.")
 
 
 def semantic(index: Index, mode: str | None = None) -> Semantic:

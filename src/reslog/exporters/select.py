@@ -39,7 +39,7 @@ from collections.abc import Collection
 
 from reslog import markdown
 from reslog.index import Index
-from reslog.model import FIELD_PATTERN, STAR, quoted_words, week_own_section
+from reslog.model import FIELD_PATTERN, STAR, quoted_entry, quoted_words, week_own_section
 from reslog.records import Record
 from reslog.search import Filters, Hit, listing
 from reslog.store import Log
@@ -263,20 +263,10 @@ def _quoted(text: str) -> str:
     return " ".join(FIELD_PATTERN.sub(" ", text).split())
 
 
-#: Lines of the generated blocks that quote an entry (reslog.review.render_blocks): a timed
-#: to-do, a to-do that waits, an idea of a theme.
-_QUOTING = {
-    "time": re.compile(r"^  - (?P<quote>.+): est .+, took .+ \(\[\[[\d-]+\]\]\)$"),
-    "waiting": re.compile(r"^- (?P<quote>.+): waiting \d+ days, since \[\[[\d-]+\]\]$"),
-    "ideas": re.compile(r"^  - (?P<quote>.+) \(\[\[[\d-]+\]\](?:, from .*)?\)$"),
-}
-
-
 def _quotes_entry_shown(block: str | None, line: str, quotes: Collection[str]) -> bool:
     """Whether ``line`` of the generated ``block`` quotes no entry, or one of ``quotes``."""
-    pattern = _QUOTING.get(block or "")
-    match = pattern.match(line) if pattern is not None else None
-    return match is None or _quoted(match["quote"]) in quotes
+    quote = quoted_entry(block, line)
+    return quote is None or _quoted(quote) in quotes
 
 
 def _block_name(marker: str) -> str | None:

@@ -129,12 +129,8 @@ def _kind_filters(word: str, filters: Filters | None = None) -> Filters | None:
 
 def narrowed(wanted: tuple[str, str], filters: Filters | None) -> Filters:
     """``filters`` narrowed to a kind (``("kind", "bug")``) or a section (``("section", "ideas")``)."""
-    base = filters or Filters()
     field, value = wanted
-    return Filters(
-        value if field == "kind" else base.kind, base.tag, value if field == "section" else base.section,
-        base.level, base.source, base.starred, base.open, base.since, base.until,
-    )
+    return (filters or Filters()).but(**{field: value})
 
 
 def asked_for(

@@ -22,7 +22,7 @@ from reslog.dates import parse_range, since_until
 from reslog.errors import InputError
 from reslog.markup import breakable
 from reslog.model import KINDS, SECTION_ORDER
-from reslog.search import STOPWORDS, Filters
+from reslog.search import STOPWORDS, Filters, never_there
 from reslog.web import charts, clock, responses
 
 __all__ = ["router"]
@@ -93,8 +93,14 @@ def _results(request: Request, params: dict[str, str]) -> dict[str, Any]:
             "tags": hit.tags, "starred": hit.starred, "level": hit.level,
             "source": hit.source,
         })
+    none = ""
+    if not hits:  # the whole log has no entry of the kind or tag chosen: say so, not "fewer words"
+        with responses.ctx(request).reader.index() as index:
+            missing = never_there(index, filters)
+        if missing is not None:
+            none = f"{missing[0]}; clear the {missing[1]} filter to search every entry."
     return {"hits": hits, "empty": False, "q": q, "scope": found.scope.label if found.scope else None,
-            "mode": found.mode, "note": found.note}
+            "mode": found.mode, "note": found.note, "none": none}
 
 
 @router.get("/search", response_class=HTMLResponse)
