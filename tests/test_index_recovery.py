@@ -252,3 +252,63 @@ def test_read_only_log_is_searchable_and_left_as_it_was(run: Run, clock: Clock, 
         assert "the sweep converged" in found.out
         assert "Traceback" not in found.err
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+_HOLD_WRITE_LOCK = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+sys.stdin.read()  # until the test closes our stdin
+"""
+
+
+def test_a_read_answers_from_the_committed_index_while_another_process_writes(
+    run: Run, clock: Clock, log_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding the index's write lock (a reindex, a hung session) kept every read
+    waiting 30 s, then failing: a read now answers from the index as last committed, and says
+    what it leaves out; the next read, once the lock is free, has it."""
+    _pages(log_dir)
+    _keyword_only(log_dir)
+    assert "clipped the gradients" in run("search", "gradient").out
+    _pages(log_dir, {"2026-11-25": "## What was done\n- 12:00 result: the sweep converged\n"})
+    monkeypatch.setattr("reslog.index.WAIT_FOR_WRITER", 0.5)
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_WRITE_LOCK, str(log_dir / ".reslog" / "index.db")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        while_held = run("search", "--mode", "keyword", "gradient")
+        assert while_held.code == 0, while_held
+        assert "clipped the gradients" in while_held.out
+        assert while_held.err == (
+            "reslog: another reslog process is writing the index: this answer leaves out what changed "
+            "on 1 page since it was last updated; run the command again in a moment\n")
+        assert "the sweep converged" not in run("search", "--mode", "keyword", "converged").out
+    finally:
+        holder.communicate("")
+    after = run("search", "--mode", "keyword", "converged")
+    assert after.code == 0 and "the sweep converged" in after.out
+    assert after.err == ""
+
+
+def test_a_full_reindex_still_waits_for_the_write_lock(
+    run: Run, clock: Clock, log_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``reslog reindex`` rebuilds the whole index: it cannot answer from the old one, so it waits
+    for the lock as before and then says the index is busy."""
+    from reslog import derived
+
+    _pages(log_dir)
+    _keyword_only(log_dir)
+    run("search", "gradient")
+    monkeypatch.setattr(derived, "BUSY_SECONDS", 0.5)
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_WRITE_LOCK, str(log_dir / ".reslog" / "index.db")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        result = run("reindex")
+    finally:
+        holder.communicate("")
+    assert result.code == 1, result
+    assert "is busy (database is locked): another reslog process is using it; try again" in result.err

@@ -169,6 +169,23 @@ def connect(file: str, on_failure: Hook | None = None) -> Connection:
     return db
 
 
+def begin_write(db: Connection, wait: float) -> bool:
+    """Begin a write transaction on ``db``, waiting at most ``wait`` seconds for another
+    connection's write lock (not :data:`BUSY_SECONDS`); False if it is still held then."""
+    sqlite3.Connection.execute(db, f"PRAGMA busy_timeout = {int(wait * 1000)}")
+    try:
+        sqlite3.Connection.execute(db, "BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode & 0xFF in (_BUSY, _LOCKED):
+            return False
+        if db.on_failure is None:
+            raise
+        raise db.on_failure(exc) from exc
+    finally:
+        sqlite3.Connection.execute(db, f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+    return True
+
+
 def _wal(db: Connection) -> None:
     """Put ``db`` in WAL mode. Several connections doing so to a new file at once (the web app's
     request threads, two commands on a new log) get "database is locked" at once: SQLite does

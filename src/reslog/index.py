@@ -511,6 +511,11 @@ class RefreshReport(Record):
         self.unreadable: dict[str, int] = {} if unreadable is None else unreadable
 
 
+#: How long a refresh waits for another process's write lock on the index (a full reindex of a
+#: ten-year log: 5 s; the embedding worker's batch: well under 1 s) before it answers from the
+#: index as last committed, saying which pages it leaves out: a read never waits long.
+WAIT_FOR_WRITER = 3.0
+
 #: Entry ids asked about in one statement of :meth:`Index.holding` (SQLite allows 32,766 parameters
 #: since 3.32, 999 before).
 _HOLDING_BATCH = 900
@@ -794,8 +799,15 @@ class Index:
         if not changed and not removed:
             return report
         hashes = dict(db.execute("SELECT path, hash FROM files"))
+        if force or not hashes:
+            db.execute("BEGIN IMMEDIATE")  # nothing to answer from meanwhile: wait (BUSY_SECONDS)
+        elif not derived.begin_write(db, WAIT_FOR_WRITER):
+            pages = len(changed) + len(removed)
+            notify(f"another reslog process is writing the index: this answer leaves out what changed on "
+                   f"{pages} page{'s' if pages > 1 else ''} since it was last updated; run the command "
+                   "again in a moment")
+            return report
         now_ns = time.time_ns()
-        db.execute("BEGIN IMMEDIATE")
         try:
             if force:
                 db.execute("DELETE FROM entries")
