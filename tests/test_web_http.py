@@ -22,7 +22,7 @@ if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):  # on CI the we
 
 from reslog.web import clock
 
-from .conftest import day_file
+from .conftest import day_file, write_day
 from .test_errors import read_only_log as _read_only
 from .web_harness import Server, keyword_only, serving
 
@@ -315,8 +315,14 @@ def test_week_page_rating_and_reflection(server: Server, log_dir: Path) -> None:
     assert reply.status == 200
     assert "The week in figures" in reply.text and "Ideas of the week" in reply.text
     assert "reslog:begin" not in reply.text  # markers are not shown
-    # the week before is linked, the week to come (it has not begun) is not, and is refused
-    assert 'href="/week/2026-W47" rel="prev"' in reply.text and 'rel="next"' not in reply.text
+    # the week to come (it has not begun) is not linked, and is refused; nor is the week before the
+    # log's first page (paging back wrote an empty page for each week), until a page is written there
+    assert 'rel="prev"' not in reply.text and 'rel="next"' not in reply.text
+    before = server.browser("GET", "/week/2026-W47", htmx=False)
+    assert before.status in (400, 422) and "first page (2026-11-26): there is nothing to review" in before.text
+    assert not (log_dir / "weeks" / "2026" / "2026-W47.md").exists()
+    write_day(log_dir, "2026-11-20", "## What was done\n- 10:00 exp: an earlier run\n")
+    assert 'href="/week/2026-W47" rel="prev"' in server.browser("GET", "/week/2026-W48", htmx=False).text
     assert 'href="/week/2026-W48" rel="next"' in server.browser("GET", "/week/2026-W47", htmx=False).text
     ahead = server.browser("GET", "/week/2026-W49", htmx=False)
     assert ahead.status in (400, 422) and "2026-W49 has not begun" in ahead.text

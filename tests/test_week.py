@@ -196,6 +196,25 @@ def test_last_week_and_the_forms_of_week(known: Path, run: Run, clock: Clock) ->
     assert run("week", "2027-01-01").out.startswith("weeks/2026/2026-W53.md (created)\n")
 
 
+def test_a_week_before_the_log_began_is_refused_unless_it_has_a_page(known: Path, run: Run) -> None:
+    """Paging back from the first week (in the web app) wrote an empty review for every week:
+    a week that ends before the log's first page has nothing to review. A page already there
+    (written by hand, or imported) is still refreshed."""
+    result = run("week", "2026-W45")
+    assert result.code == 2 and result.err == (
+        "reslog: 2026-W45 ends before the log's first page (2026-11-16): there is nothing to review; "
+        "review 2026-W47 or a later week\n")
+    assert not (known / "weeks").exists()
+    assert run("week", "2026-W47").code == 0  # the log's first week
+    kept = known / "weeks" / "2026" / "2026-W45.md"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text("---\nweek: 2026-W45\n---\n## Reflection\n\nA week of reading before the log.\n",
+                    encoding="utf-8")
+    result = run("week", "2026-W45")
+    assert result.code == 0 and result.out.startswith("weeks/2026/2026-W45.md (refreshed)\n")
+    assert "A week of reading before the log." in kept.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("value", ["2026-W54", "banana", "2026-11", "2026"])
 def test_bad_week_is_a_usage_error(known: Path, run: Run, value: str) -> None:
     result = run("week", value)

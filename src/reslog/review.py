@@ -63,7 +63,7 @@ from reslog.model import (
 )
 from reslog.records import Record
 from reslog.search import Filters, Hit, tasks
-from reslog.store import Log, content_hash, path_text
+from reslog.store import Log, content_hash, exists, path_text
 from reslog.words import plural
 
 TYPE_CHECKING = False
@@ -144,6 +144,25 @@ def _supported(value: str | None, year: int, week: int, today: dt.date) -> tuple
     return year, week
 
 
+def before_the_log(log: Log, year: int, week: int) -> dt.date | None:
+    """The log's first day, if the week ends before it and has no page yet; else None. Its review
+    would compare nothing with nothing: paging back week after week in the web app wrote a page
+    for each."""
+    first = log.first_day()
+    if first is None or dt.date.fromisocalendar(year, week, 7) >= first or exists(week_file(log, year, week)):
+        return None
+    return first
+
+
+def refuse_before_the_log(log: Log, year: int, week: int) -> None:
+    """Raise :class:`InputError` for a week :func:`before_the_log`."""
+    first = before_the_log(log, year, week)
+    if first is not None:
+        raise InputError(f"{week_name(year, week)} ends before the log's first page ({first.isoformat()}): "
+                         f"there is nothing to review; review {week_name(*first.isocalendar()[:2])} or a "
+                         "later week")
+
+
 def week_file(log: Log, year: int, week: int) -> str:
     """The page of a week, as text: ``<log>/weeks/2026/2026-W48.md``."""
     return path_text(log.folder, "weeks", f"{year:04d}", f"{week_name(year, week)}.md")
@@ -192,8 +211,9 @@ def refresh(
         raise InputError(f"the rating must be a whole number from 1 to 5, not {rating}")
     name = week_name(year, week)
     start = dt.date.fromisocalendar(year, week, 1)
-    figures = compute(log, start, today, vectors)
     path = week_file(log, year, week)
+    refuse_before_the_log(log, year, week)
+    figures = compute(log, start, today, vectors)
     relative = f"weeks/{year:04d}/{name}.md"
     with log.locked() if write else nullcontext():
         old = log.read_page(path)

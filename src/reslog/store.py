@@ -416,6 +416,15 @@ class Log:
         """Every day that has a page in the supported range, oldest first (lists folders; reads no page)."""
         return sorted(day for year in self.year_folders() for day, _ in self.pages_in(year) if in_range(day))
 
+    def first_day(self) -> dt.date | None:
+        """The first day that has a page in the supported range, or None (lists the first year
+        folders that hold one; reads no page)."""
+        for year in self.year_folders():
+            found = [day for day, _ in self.pages_in(year) if in_range(day)]
+            if found:
+                return min(found)
+        return None
+
     def year_folders(self) -> list[os.DirEntry[str]]:
         """The ``days/YYYY`` folders, oldest first."""
         try:

@@ -299,7 +299,9 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
         "rating": done.rating,
         "problems": done.problems,
         "read_only": None if writable else READ_ONLY,
-        "prev": _week_of(monday - dt.timedelta(days=7)),
+        # nor to a week before the log began: there is nothing to review
+        "prev": None if review.before_the_log(ctx.log, *(monday - dt.timedelta(days=7)).isocalendar()[:2])
+        else _week_of(monday - dt.timedelta(days=7)),
         # no link to a week that has not begun: there is nothing to review yet
         "next": _week_of(monday + dt.timedelta(days=7)) if monday + dt.timedelta(days=7) <= today else None,
         "days": [(monday + dt.timedelta(days=i)).isoformat() for i in range(7)],
