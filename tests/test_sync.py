@@ -144,6 +144,30 @@ def test_two_machines_capture_on_the_same_day_and_merge_cleanly(a: Machine, b: M
     assert "off-by-one" in found and "GPT-2 sizes" in found
 
 
+def test_the_same_thought_under_different_entries_survives_on_both_machines(
+    a: Machine, b: Machine, remote: Path
+) -> None:
+    """Each machine logged its own bug and the same thought under it: the merge kept the thought
+    once, under the second bug (one lost, one moved), and every sync said it went well."""
+    two_machines(a, b, remote)
+    a.reslog("bug", "loader crash on shard 3", "--date", "2026-11-24", "--time", "10:00")
+    a.reslog("think", "check the seed", "--date", "2026-11-24")
+    b.reslog("bug", "NaN in eval", "--date", "2026-11-24", "--time", "10:30")
+    b.reslog("think", "check the seed", "--date", "2026-11-24")
+    a.reslog("sync")
+    b.reslog("sync")
+    a.reslog("sync")
+    merged = a.page("2026-11-24")
+    assert merged == b.page("2026-11-24")
+    assert merged.split("## What was done\n")[1].split("\n\n")[0].splitlines() == [
+        "- 09:00 Set up the sweep",
+        "- 10:00 bug: loader crash on shard 3",
+        "  - thought: check the seed",
+        "- 10:30 bug: NaN in eval",
+        "  - thought: check the seed",
+    ]
+
+
 def test_carry_over_on_one_side_and_done_on_the_other(a: Machine, b: Machine, remote: Path) -> None:
     two_machines(a, b, remote)
     # A opens a new day: the to-dos carry over, [>] on 2026-11-24. B ticks one off on 2026-11-24.

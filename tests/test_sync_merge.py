@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -183,3 +184,52 @@ def test_the_driver_writes_the_merge_over_ours(tmp_path: Path) -> None:
     assert done.returncode == 1 and "not UTF-8" in done.stderr
     data = files["ours"].read_bytes()
     assert b"caf\xe9" in data and b"extra by B" in data and data.startswith(b"<<<<<<< ")
+
+
+def test_the_same_thought_under_two_different_entries_stays_under_each() -> None:
+    """Matched line by line, the thought both machines wrote (under different bugs) was kept once,
+    under the second bug: one lost, one moved. Entries are matched whole."""
+    base = render(BASE)
+    ours = base.replace("- 10:00 bug: loader\n", "- 10:00 bug: loader\n- 10:20 bug: loader crash on shard 3\n"
+                        "  - thought: check the seed\n  - outcome: no gain\n")
+    theirs = base.replace("- 10:00 bug: loader\n", "- 10:00 bug: loader\n- 10:30 bug: NaN in eval\n"
+                          "  - thought: check the seed\n  - outcome: no gain\n")
+    for a, b in ((ours, theirs), (theirs, ours)):
+        merged = merge(base, a, b)
+        assert merged.conflicts == 0
+        assert section_of(merged.text, "What was done").splitlines()[-6:] == [
+            "- 10:20 bug: loader crash on shard 3",
+            "  - thought: check the seed",
+            "  - outcome: no gain",
+            "- 10:30 bug: NaN in eval",
+            "  - thought: check the seed",
+            "  - outcome: no gain",
+        ]
+    # pages made apart (no base): the entries both have, nested lines and all, are kept once
+    merged = merge("", ours, theirs)
+    assert merged.conflicts == 0
+    assert merged.text.count("- 09:00 exp: first run\n  - thought: looks flat\n") == 1
+    assert merged.text.count("  - thought: check the seed\n") == 2
+
+
+def test_the_last_check_keeps_both_versions_when_a_nested_line_moved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should a merge ever put a nested line under another entry (as the line-by-line weave did),
+    the check before returning it sees the line's entry changed and keeps both versions whole."""
+    from difflib import SequenceMatcher
+
+    from reslog.sync import merge as module
+
+    def line_by_line(ours: list[str], theirs: list[str]) -> list[str]:
+        out: list[str] = []
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes():
+            out += ours[i1:i2] if op in ("equal", "delete") else theirs[j1:j2] if op == "insert" else \
+                module._interleave(ours[i1:i2], theirs[j1:j2])
+        return out
+
+    monkeypatch.setattr(module, "weave", line_by_line)
+    base = render(BASE)
+    ours = base.replace("- 10:00 bug: loader\n", "- 10:00 bug: loader\n- 10:20 bug: shard 3\n  - thought: seed\n")
+    theirs = base.replace("- 10:00 bug: loader\n", "- 10:00 bug: loader\n- 10:30 bug: NaN\n  - thought: seed\n")
+    merged = merge(base, ours, theirs)
+    assert merged.conflicts == 1
+    assert ours in merged.text and theirs in merged.text

@@ -11,9 +11,10 @@ carried over. This merge knows what a day page is:
    side only takes that side, as in git.
 2. A region both sides changed is resolved when both only *added* there:
    their additions are woven together entry by entry (a block is a list item
-   with the lines nested under it, as :mod:`reslog.markdown` reads them). Lines
-   both sides added identically are kept once (two machines carrying the same
-   to-dos into a new page write the same lines); nested lines added under the
+   with the lines nested under it, as :mod:`reslog.markdown` reads them). An
+   entry both sides added identically, nested lines and all, is kept once (two
+   machines carrying the same to-dos into a new page write the same lines); a
+   line shared by two different entries is kept under each; nested lines added under the
    entry before the place go first, then new entries, in the order of their
    ``HH:MM`` times when all of them have one, else ours before theirs.
 3. Where both sides changed the *same* line, the line merges when it is the
@@ -26,8 +27,9 @@ carried over. This merge knows what a day page is:
    between ``<<<<<<<``, ``=======`` and ``>>>>>>>`` lines, and the merge says so.
 
 Nothing is lost: before a merge without conflict is returned, every line that
-either side has and the base has not is checked to be in the result (as a
-to-do, with its fields and state set aside); should that fail, the whole file
+either side has and the base has not is checked to be in the result, under
+the same line it was nested under (a to-do with its fields and state set
+aside); should that fail, the whole file
 is returned as a conflict with both versions in full.
 """
 
@@ -203,18 +205,40 @@ def _interleave(ours: Sequence[str], theirs: Sequence[str]) -> list[str]:
 
 
 def weave(ours: Sequence[str], theirs: Sequence[str]) -> list[str]:
-    """Lines both sides added at one place (or two whole pages made apart): shared ones once,
-    the rest interleaved by :func:`_interleave`."""
+    """Lines both sides added at one place (or two whole pages made apart): shared entries once,
+    the rest interleaved by :func:`_interleave`.
+
+    Shared is judged by whole blocks (an entry with its nested lines), never line by line: two
+    machines that each wrote a different bug with the same thought under it ("check the seed")
+    share that line, not an entry, and matched line by line one thought was lost and the other
+    moved under the wrong bug."""
     out: list[str] = []
-    matcher = SequenceMatcher(None, list(ours), list(theirs), autojunk=False)
+    mine, other = _entries(ours), _entries(theirs)
+    matcher = SequenceMatcher(None, [tuple(b) for b in mine], [tuple(b) for b in other], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal" or op == "delete":
-            out += ours[i1:i2]
+            out += _joined(mine[i1:i2])
         elif op == "insert":
-            out += theirs[j1:j2]
+            out += _joined(other[j1:j2])
         else:
-            out += _interleave(ours[i1:i2], theirs[j1:j2])
+            out += _interleave(_joined(mine[i1:i2]), _joined(other[j1:j2]))
     return out
+
+
+def _entries(lines: Sequence[str]) -> list[list[str]]:
+    """:func:`_blocks`, each block's trailing blank lines split off, each on its own: the blank
+    line that ends a section is the same on both sides, whichever entry comes before it."""
+    found: list[list[str]] = []
+    for block in _blocks(lines):
+        end = len(block)
+        while end > 1 and not block[end - 1].strip():
+            end -= 1
+        found += [block[:end], *([line] for line in block[end:])]
+    return found
+
+
+def _joined(blocks: Sequence[list[str]]) -> list[str]:
+    return [line for block in blocks for line in block]
 
 
 # --- the three-way merge ---
@@ -306,11 +330,28 @@ def _conflict(ours: Sequence[str], theirs: Sequence[str], newline: str,
             f">>>>>>> {labels[1]}{newline}"]
 
 
+def _placed(lines: Sequence[str]) -> Counter[tuple[str, str]]:
+    """Each line by :func:`_key`, with the key of the line it is nested under ("" at the top): a
+    nested line kept but moved under another entry counts as lost."""
+    found: Counter[tuple[str, str]] = Counter()
+    above: list[tuple[int, str]] = []  # the open parents, by indentation
+    for line in lines:
+        key = _key(line)
+        if not line.strip():
+            found["", key] += 1
+            continue
+        indent = _indent(line)
+        while above and above[-1][0] >= indent:
+            above.pop()
+        found[above[-1][1] if above else "", key] += 1
+        above.append((indent, key))
+    return found
+
+
 def _keeps_everything(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str],
                       out: Sequence[str]) -> bool:
-    have = Counter(_key(line) for line in out)
-    was = Counter(_key(line) for line in base)
-    return all(not (Counter(_key(line) for line in side) - was - have) for side in (ours, theirs))
+    have, was = _placed(out), _placed(base)
+    return all(not (_placed(side) - was - have) for side in (ours, theirs))
 
 
 def merge(base: str, ours: str, theirs: str, labels: tuple[str, str] = (OURS_LABEL, THEIRS_LABEL)) -> Merged:
