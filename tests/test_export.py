@@ -261,6 +261,33 @@ def test_missing_folder_is_an_error_that_says_to_create_it(run: Run, week: Path,
     assert not missing.exists()
 
 
+def test_out_that_is_a_link_is_written_through_and_a_device_or_pipe_is_refused(
+    run: Run, week: Path, tmp_path: Path
+) -> None:
+    """The export replaces OUT with the file it wrote: OUT a link (to a file kept elsewhere) lost
+    the link and left its file as it was; OUT /dev/stdout replaced the device with a file (as
+    root), a pipe with a file. A link's target is written; a device or pipe is refused."""
+    import os
+
+    kept = tmp_path / "shared" / "log.md"
+    kept.parent.mkdir()
+    kept.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.md"
+    link.symlink_to(kept)
+    result = run("export", "md", str(link))
+    assert result.code == 0, result
+    assert link.is_symlink() and link.resolve() == kept
+    assert kept.read_text(encoding="utf-8").startswith("# Research log\n")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for out in (pipe, Path("/dev/null")):
+        refused = run("export", "json", str(out))
+        assert refused.code == 2 and refused.err == (
+            f"reslog: {out} is not a file or a folder (a device, a pipe or a socket); give a file name, "
+            "or '-' for standard output\n")
+    assert pipe.exists() and not pipe.is_file() and Path("/dev/null").is_char_device()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (("--since", "2026-11-25", "--until", "2026-11-20"), "the range is empty"),
     (("--since", "someday"), "cannot read"),

@@ -99,13 +99,18 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _check_out(fmt: str, out: Path, log: Log) -> None:
-    """Refuse an OUT that cannot be written, or that would write into the log itself."""
+def _check_out(fmt: str, out: Path, log: Log) -> Path:
+    """Refuse an OUT that cannot be written, or that would write into the log itself; the path to
+    write (a link's target: the export replaces the file, so written at the link it replaced the
+    link, and at /dev/stdout the device, with a file)."""
     if str(out) == "-":
         if fmt == "html":
             raise click.UsageError("html writes a folder of pages; give a folder for OUT, not '-'")
-        return
+        return out
     target, root = out.resolve(), log.root.resolve()
+    if target.exists() and not (target.is_file() or target.is_dir()):
+        raise InputError(f"{out} is not a file or a folder (a device, a pipe or a socket); give a file name"
+                         + (" for OUT" if fmt == "html" else ", or '-' for standard output"))
     if _inside(target, root):  # its pages, reslog.toml, .reslog/, or any file a person keeps there
         raise InputError(f"{out} lies inside the log folder {root}; export to a file or folder outside it")
     if fmt == "html" and _inside(root, target):
@@ -114,9 +119,10 @@ def _check_out(fmt: str, out: Path, log: Log) -> None:
         raise InputError(f"{out} is a file; html writes a folder of pages: give a folder for OUT")
     if fmt != "html" and out.is_dir():
         raise InputError(f"{out} is a folder; give a file name for OUT, such as {out / f'log.{fmt}'}")
-    parent = out.parent
+    parent = target.parent
     if not parent.is_dir():
         raise ReslogError(f"the folder {parent} does not exist; create it first (mkdir -p {parent})")
+    return target
 
 
 def _range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -169,12 +175,13 @@ def export_cmd(
     --redact leaves parts out before anything is written; html always leaves out private
     entries and feelings unless --no-redact (--redact adds to that), and includes the week
     review pages of the period (without --tag or --kind), redacted the same way. OUT may not
-    lie inside the log folder. An export is written completely before it replaces OUT. An
-    empty selection is not an error: it writes an empty export.
+    lie inside the log folder. An export is written completely before it replaces OUT (a link's
+    target; a device or pipe is refused). An empty selection is not an error: it writes an
+    empty export.
     """
     log = log_of(click.get_current_context())
     what = _redactions(fmt, redact, no_redact)
-    _check_out(fmt, out, log)
+    target = _check_out(fmt, out, log)
     first, last = _range(since, until)
     filters = Filters(kind, tag, since=first, until=last)
     selected = select(log, filters)
@@ -199,7 +206,7 @@ def export_cmd(
         data(writer.render(hits, options))
     else:
         try:
-            writer.write(hits, out, options)
+            writer.write(hits, target, options)
         except OSError as exc:
             why = exc.strerror or exc
             raise ReslogError(f"cannot write {out}: {why}; check the folder and its permissions") from None
