@@ -243,13 +243,15 @@ def test_a_note_arrives_as_written_and_a_source_twin_once(tmp_path: Path, log_di
 
 
 def test_date_format_for_names(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> None:
-    (tmp_path / "05.03.2024 - lab day.md").write_text("Ran it.\n", encoding="utf-8")
-    (tmp_path / "2024-03-06.md").write_text("---\ndate: 2024-03-06\n---\nFront matter date.\n",
-                                            encoding="utf-8")
-    result = run("import", "markdown", str(tmp_path), "--date-format", "%d.%m.%Y")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "05.03.2024 - lab day.md").write_text("Ran it.\n", encoding="utf-8")
+    (notes / "2024-03-06.md").write_text("---\ndate: 2024-03-06\n---\nFront matter date.\n",
+                                         encoding="utf-8")
+    result = run("import", "markdown", str(notes), "--date-format", "%d.%m.%Y")
     assert "Imported 2 entries" in result.out
     assert _done(log_dir, "2024-03-05")[0] == "- lab day [file:: 05.03.2024 - lab day.md] [imported:: markdown]"
-    assert run("import", "markdown", str(tmp_path), "--date-format", "YYYY").code == 2
+    assert run("import", "markdown", str(notes), "--date-format", "YYYY").code == 2
 
 
 def test_wrong_kind_of_path(tmp_path: Path, log_dir: Path, run: Run) -> None:

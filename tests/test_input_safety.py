@@ -139,3 +139,22 @@ def test_import_keeps_its_own_rules_for_control_characters(run: Run, clock: Cloc
     journal.write_text("[2020-03-01 09:00] bell \x07 in an old note\n", encoding="utf-8")
     result = run("import", "jrnl", str(journal))
     assert result.code == 0 and "Imported 1 entry" in result.out, result.err
+
+
+def test_an_import_from_inside_the_log_or_of_a_folder_holding_it_is_refused(
+    run: Run, clock: Clock, log_dir: Path, tmp_path: Path
+) -> None:
+    """``import obsidian`` of the log's own days/ added every page again as notes (a to-do twice,
+    both open), and importing a folder that holds the log does the same: refused, nothing written."""
+    assert run("todo", "beta").code == 0
+    before = log_files(log_dir)
+    for fmt, path, message in (
+        ("obsidian", log_dir / "days", f"{log_dir / 'days'} lies inside the log folder {log_dir}; "
+                                        "import from a folder outside it"),
+        ("markdown", log_dir, f"{log_dir} lies inside the log folder {log_dir}; import from a folder outside it"),
+        ("markdown", tmp_path, f"the log {log_dir} lies inside {tmp_path}; import a folder that does not hold "
+                               "the log"),
+    ):
+        result = run("import", fmt, str(path))
+        assert result.code == 2 and result.err == f"reslog: {message}\n", result
+    assert log_files(log_dir) == before

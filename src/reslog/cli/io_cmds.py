@@ -51,14 +51,20 @@ def import_cmd(
 
     Entries are added to the day pages of their dates, marked [imported:: FORMAT], each note's
     body under its entry as written; no existing line is changed, and importing the same thing
-    twice adds nothing the second time. Every page is checked before the first write: a page
+    twice adds nothing the second time. PATH may not lie inside the log folder, nor hold it.
+    Every page is checked before the first write: a page
     that cannot be read stops the import with nothing written. FIFOs and other special files,
     and links that lead outside PATH, are left out and listed.
     """
     check_source(path)
+    log = log_of(click.get_current_context())
+    source, root = path.resolve(), log.root.resolve()
+    if _inside(source, root):  # its own pages, imported again as notes, are every entry twice
+        raise InputError(f"{path} lies inside the log folder {root}; import from a folder outside it")
+    if _inside(root, source):
+        raise InputError(f"the log {root} lies inside {path}; import a folder that does not hold the log")
     reader = importlib.import_module(IMPORTERS[fmt])
     reading = reader.read(path, ImportOptions(config, date_format, follow_links))
-    log = log_of(click.get_current_context())
     with actions.progress_bar("Importing") as update:
         report = apply(log, reading, fmt, context.now().date(), dry_run, update)
     verb = "Would import" if dry_run else "Imported"
