@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Clock, Result, day_file
+from .conftest import Clock, Result, day_file, log_files
 
 Run = Callable[..., Result]
 
@@ -69,6 +69,26 @@ def test_edit_opens_the_editor_on_the_page(run: Run, clock: Clock, log_dir: Path
     assert text.endswith("## Reflection\n- 10:00 typed in the editor\n")
     assert run("edit", "2026-11-01").code == 0
     assert day_file(log_dir, "2026-11-01").read_text(encoding="utf-8").endswith("typed in the editor\n")
+
+
+def test_edit_with_an_editor_that_cannot_be_found_writes_nothing(
+    run: Run, clock: Clock, log_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed edit made the page (carrying yesterday's open to-dos into it) and then failed; and
+    a far date made a page where a capture asks for --force."""
+    assert run("todo", "carry me", "--date", "2026-11-25").code == 0
+    before = log_files(log_dir)
+    monkeypatch.setenv("EDITOR", "no-such-editor --wait")
+    result = run("edit")
+    assert result.code == 1 and result.err == (
+        "reslog: cannot find the editor 'no-such-editor' ($EDITOR); set $EDITOR to an editor on your PATH, "
+        "such as nano or vim\n")
+    monkeypatch.setenv("EDITOR", "true")
+    far = run("edit", "1900-01-01")
+    assert far.code == 2 and "1900-01-01 is more than a year from today (2026-11-26)" in far.err
+    assert log_files(log_dir) == before
+    assert run("edit", "1900-01-01", "--force").code == 0
+    assert day_file(log_dir, "1900-01-01").exists()
 
 
 @pytest.mark.parametrize(("shell", "marker"), [("bash", "complete -o nosort -F"), ("zsh", "#compdef reslog"),

@@ -11,8 +11,8 @@ import click
 from reslog.cli import context
 from reslog.cli.context import day_of, log_of
 from reslog.cli.display import page_lines, week_lines
-from reslog.dates import parse_range
-from reslog.errors import InputError, PageError, notify
+from reslog.dates import check_near, parse_range
+from reslog.errors import InputError, LogError, PageError, notify
 
 
 @click.command()
@@ -78,10 +78,43 @@ def _period(when: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 @click.command()
 @click.argument("date", default="today")
-def edit(date: str) -> None:
+@click.option("--force", is_flag=True,
+              help="Make the page of a DATE more than a year from today (not a year typo).")
+def edit(date: str, force: bool) -> None:
     """Open the page of DATE (default: today) in $VISUAL or $EDITOR, making it if needed."""
     log = log_of(click.get_current_context())
+    today = context.now().date()
     day = day_of(date)
-    log.update_day(day, context.now().date())
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    editor = _editor()  # found before the page is made: a failed edit wrote it, carried to-dos and all
+    if not os.path.exists(log.day_file(day)):
+        check_near(day, today, force)
+    log.update_day(day, today)
     click.edit(filename=str(log.day_path(day)), editor=editor)
+
+
+#: The editors tried, in order, when neither $VISUAL nor $EDITOR is set (as click tries them).
+_EDITORS = ("sensible-editor", "vim", "nano", "vi")
+
+
+def _editor() -> str:
+    """The editor command to run: $VISUAL, else $EDITOR, else the first of :data:`_EDITORS` found;
+    an error that says what to set when its program cannot be found."""
+    import shlex
+    import shutil
+
+    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not chosen:
+        found = next((name for name in _EDITORS if shutil.which(name)), None)
+        if found is None:
+            raise LogError("found no editor to open the page with; set $VISUAL or $EDITOR to one "
+                           "(export EDITOR=nano)")
+        return found
+    try:
+        program = shlex.split(chosen)[0]
+    except (ValueError, IndexError):
+        program = chosen
+    if shutil.which(program) is None:
+        name = "$VISUAL" if os.environ.get("VISUAL") else "$EDITOR"
+        raise LogError(f"cannot find the editor {program!r} ({name}); set {name} to an editor on your PATH, "
+                       "such as nano or vim")
+    return chosen
