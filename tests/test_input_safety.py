@@ -158,3 +158,27 @@ def test_an_import_from_inside_the_log_or_of_a_folder_holding_it_is_refused(
         result = run("import", fmt, str(path))
         assert result.code == 2 and result.err == f"reslog: {message}\n", result
     assert log_files(log_dir) == before
+
+
+@pytest.mark.parametrize(("args", "env", "message"), [
+    (("--dir", "", "did", "x"), None, "the log folder given (--dir or RESLOG_DIR) is blank"),
+    (("did", "x", "--dir", " "), None, "the log folder given (--dir or RESLOG_DIR) is blank"),
+    (("did", "x"), "   ", "the log folder given (--dir or RESLOG_DIR) is blank"),
+    (("search", "x"), "   ", "the log folder given (--dir or RESLOG_DIR) is blank"),
+    (("todos",), "\t", "the log folder given (--dir or RESLOG_DIR) is blank"),
+    (("demo", ""), None, "FOLDER is blank; give a folder, or leave it out for a new folder here"),
+])
+def test_a_blank_log_folder_is_refused(tmp_path: Path, args: tuple[str, ...], env: str | None, message: str) -> None:
+    """``--dir ''`` wrote the log into the current folder, ``RESLOG_DIR='   '`` into a folder named
+    by three spaces, ``demo ''`` into the current folder: refused, nothing written anywhere."""
+    here = tmp_path / "here"
+    here.mkdir()
+    environ = {**os.environ, "HOME": str(tmp_path / "home"), "RESLOG_BACKGROUND": "0"}
+    environ.pop("RESLOG_DIR", None)
+    if env is not None:
+        environ["RESLOG_DIR"] = env
+    done = subprocess.run([sys.executable, "-m", "reslog", *args], cwd=here, env=environ, capture_output=True,
+                          text=True)
+    assert done.returncode == 2, done
+    assert done.stderr.startswith(f"reslog: {message}") and len(done.stderr.splitlines()) == 1
+    assert list(here.iterdir()) == [] and not (tmp_path / "home").exists()

@@ -329,6 +329,16 @@ def test_errors_say_what_to_do(a: Machine, tmp_path: Path) -> None:
     assert a.git("status", "--porcelain") == ""
 
 
+def test_a_blank_remote_is_refused_and_sets_nothing(a: Machine) -> None:
+    """``sync --remote ''`` set origin to an empty URL, and a later ``--remote URL`` was told the
+    log already syncs with origin."""
+    a.reslog("did", "one")
+    done = a.reslog("sync", "--remote", " ", ok=False)
+    assert done.returncode == 2
+    assert done.stderr == "reslog: --remote is blank; give the URL or path of a git repository\n"
+    assert not (a.root / ".git").exists()
+
+
 def test_a_remote_out_of_reach_keeps_the_commit_and_says_so(a: Machine, remote: Path, tmp_path: Path) -> None:
     a.reslog("did", "first", "--date", "2026-11-24")
     a.reslog("sync", "--remote", str(remote))

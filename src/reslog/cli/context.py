@@ -14,6 +14,8 @@ from reslog.store import Log
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import click
 
 
@@ -27,6 +29,18 @@ def log_of(ctx: click.Context) -> Log:
     log = Log(ctx.find_root().obj["dir"])
     log.check_folder()
     return log
+
+
+def folder_named(value: str | None, what: str, otherwise: str) -> Path | None:
+    """A folder given on the command line, unless it is blank: ``--dir ''`` wrote the log into the
+    current folder, ``RESLOG_DIR='  '`` into a folder named by spaces."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise InputError(f"{what} is blank; give a folder, or {otherwise}")
+    from pathlib import Path
+
+    return Path(value)
 
 
 def day_of(value: str | None) -> dt.date:

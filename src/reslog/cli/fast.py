@@ -10,6 +10,8 @@ the click CLI then handles it, with its usual help and usage errors.
 
 from __future__ import annotations
 
+import os
+
 from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS, Opt, options_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
@@ -33,6 +35,9 @@ def _globals(args: list[str]) -> tuple[str | None, int] | None:
             i += 1
         else:
             return None
+    given = root if root is not None else os.environ.get("RESLOG_DIR", "")
+    if root == "" or (given and not given.strip()):
+        return None  # a blank log folder: click says so (an empty RESLOG_DIR is as if unset)
     return (root, i) if i < len(args) else None
 
 

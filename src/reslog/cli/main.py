@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from reslog import __version__
+from reslog.cli.context import folder_named
 
 # name -> "module:function"; the order is the order of ``reslog --help``.
 COMMANDS: dict[str, str] = {
@@ -109,9 +110,11 @@ class LazyGroup(click.Group):
 @click.option(
     "--dir",
     "log_dir",
-    type=click.Path(path_type=Path),  # a file there is refused by the command (Log.check_folder)
+    type=click.Path(),  # a file there is refused by the command (Log.check_folder)
     metavar="DIRECTORY",
     envvar="RESLOG_DIR",
+    callback=lambda ctx, param, value: folder_named(value, "the log folder given (--dir or RESLOG_DIR)",
+                                                    "leave both out for ~/reslog"),
     help="The log folder (default: $RESLOG_DIR, else ~/reslog). Created on first use.",
 )
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")

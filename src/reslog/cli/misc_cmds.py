@@ -10,7 +10,9 @@ from reslog.cli import context
 
 
 @click.command()
-@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", required=False, type=click.Path(file_okay=False),
+                callback=lambda ctx, param, value: context.folder_named(
+                    value, "FOLDER", "leave it out for a new folder here"))
 def demo(folder: Path | None) -> None:
     """Write a sample log of four weeks ending today into FOLDER (default: --dir when given, else
     a new folder here)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from reslog.cli.context import log_of
+from reslog.errors import InputError
 from reslog.words import plural
 
 
@@ -26,6 +27,8 @@ def sync(remote_url: str | None, local: bool) -> None:
     from reslog.settings import load
     from reslog.sync.repo import sync as run_sync
 
+    if remote_url is not None and not remote_url.strip():  # it was set as origin, empty
+        raise InputError("--remote is blank; give the URL or path of a git repository")
     log = log_of(click.get_current_context())
     report = run_sync(log, load(log), remote_url, local)
     if report.created:
