@@ -126,6 +126,18 @@ def test_any_typed_string_is_a_valid_query(index: Index, text: str) -> None:
     assert compiled.match is None or compiled.match.count('"') % 2 == 0
 
 
+def test_a_word_typed_many_times_is_asked_for_once(index: Index) -> None:
+    """FTS5 reads a term's whole list each time the query names it: 4,000 copies of "a" (a blob
+    pasted into the search box) took 6 s, growing with the square of the words
+    (benchmarks/bench_hostile_lines.py). Each word, OR group and -word is asked for once."""
+    assert compile_query("loss " * 3000).match == '"loss"'
+    many = compile_query("NaN OR loss NaN OR loss fp16 -warmup -warmup NaN")
+    assert many.match == '("NaN" OR "loss") AND "fp16" AND "NaN"'
+    assert many.exclude == '"warmup"'
+    assert loose_query("loss the loss and loss") == '"loss"'
+    assert search(index, "NaN " * 2000) == search(index, "NaN")
+
+
 def test_a_nul_character_is_a_blank(index: Index) -> None:
     """Found by fuzzing the web API: a NUL ended FTS5's string ("unterminated string")."""
     assert search(index, "NaN\x00") == search(index, "NaN")

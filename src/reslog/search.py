@@ -83,8 +83,11 @@ def compile_query(text: str) -> Query:
             else:
                 groups.append([quoted])
         join_next = False
-    match = " AND ".join("(" + " OR ".join(g) + ")" if len(g) > 1 else g[0] for g in groups)
-    return Query(match or None, " OR ".join(exclude) or None, tuple(dict.fromkeys(words)))
+    # each term once: FTS5 reads a term's whole list for every time it is named ("a a a ...": 4,000
+    # words took 6 s, growing with the square of the words)
+    alternatives = dict.fromkeys(" OR ".join(dict.fromkeys(g)) for g in groups)
+    match = " AND ".join(f"({g})" if " OR " in g else g for g in alternatives)
+    return Query(match or None, " OR ".join(dict.fromkeys(exclude)) or None, tuple(dict.fromkeys(words)))
 
 
 def typed_query(text: str) -> Query:
@@ -401,7 +404,7 @@ def stem(word: str) -> str:
 def loose_query(text: str) -> str | None:
     """An FTS expression matching any of the content words of ``text`` (for questions and the
     keyword leg of hybrid search, where requiring every word would find nothing)."""
-    return " OR ".join(fts_term(word) for word in _content_words(text, hyphenated=True)) or None
+    return " OR ".join(dict.fromkeys(fts_term(word) for word in _content_words(text, hyphenated=True))) or None
 
 
 def ranked_ids(
