@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from reslog import markdown
 from reslog.importers import dayone
-from reslog.importers.base import ImportOptions, Skipped
+from reslog.importers.base import ImportOptions, Skipped, body_lines
 
 from .conftest import CORPORA, Clock, Result, corpora, day_file
 
@@ -124,7 +125,9 @@ def test_time_zones_tags_star_and_fields(tmp_path: Path) -> None:
     # 02:30 UTC on the 26th is 18:30 on the 25th in Los Angeles (PST, UTC-8)
     assert (late.day, late.time) == (dt.date(2026, 11, 25), "18:30")
     assert late.text == "Late - night idea"
-    assert late.body == ("first", "second", "1. not a list", "```", "keep \\. here", "```")
+    # the body as written: list markers kept, and the escape that keeps "1." from starting a list
+    assert body_lines(late.body) == ["  - first", "  * second", "  1\\. not a list", "  ```", "  keep \\. here",
+                                     "  ```"]
     assert late.tags == ("w2s", "reward-models")
     assert late.starred
     assert late.fields == (("tags", "C++, a]b"), ("location", "Lab, Berkeley, CA"), ("weather", "Clear, 12°C"))
@@ -148,7 +151,8 @@ def test_rendered_entry_reads_back(run: Run, clock: Clock, log_dir: Path, tmp_pa
     result = run("import", "dayone", str(path))
     assert "Imported 6 entries (0 to-dos) into 4 days." in result.out
     assert ("- 18:30 Late - night idea #w2s #reward-models [tags:: C++, a)b] [location:: Lab, Berkeley, CA] "
-            "[weather:: Clear, 12°C] ★ [imported:: dayone]\n  first\n  second\n") in _page(log_dir, "2026-11-25")
+            "[weather:: Clear, 12°C] ★ [imported:: dayone]\n  - first\n  * second\n  1\\. not a list\n") \
+        in _page(log_dir, "2026-11-25")
     show = run("show", "2026-11-25")
     assert "Late - night idea" in show.out
 
@@ -203,3 +207,43 @@ def test_unzipped_export_folder(tmp_path: Path) -> None:
     (folder / "Journal.json").write_bytes(DEMO.read_bytes())
     reading = dayone.read(folder, ImportOptions())
     assert [i.text for i in reading.items] == ["Initial entry", "Second entry", "Third entry with double escapes"]
+
+
+def test_body_comes_through_as_written(run: Run, clock: Clock, log_dir: Path, tmp_path: Path) -> None:
+    text = ("T\n\n```python\nfor x in d:\n    if x:\n\n        f(x)\n```\n- a\n    - b\n- [ ] buy\n\n---\n"
+            "\\- not a list\n\\# not a heading")
+    path = tmp_path / "Journal.json"
+    path.write_text(json.dumps({"entries": [
+        _entry(creationDate="2024-04-01T17:00:00Z", timeZone="UTC", text=text),
+        _entry(creationDate="2024-04-01T18:00:00Z", timeZone="UTC", text="```sh\nls \\-l\n\n```\nafter"),
+    ]}), encoding="utf-8")
+    result = run("import", "dayone", str(path))
+    assert result.code == 0, result.err
+    page = markdown.parse(_page(log_dir, "2024-04-01"))
+    done = page.section("done")
+    assert done is not None
+    assert [markdown.line_body(page, i) for e in done.entries for i in range(e.index, e.end)] == [
+        "- 17:00 T [imported:: dayone]",
+        "  ```python",  # code keeps its indentation and its blank line
+        "  for x in d:",
+        "      if x:",
+        "",
+        "          f(x)",
+        "  ```",
+        "  - a",  # the note's own list, nested as it was
+        "      - b",
+        "  - [ ] buy",  # a nested to-do
+        "  ---",
+        "  \\- not a list",  # escapes that keep a line from being a list item or heading stay
+        "  \\# not a heading",
+        # a text that opens with code: its language is the entry's text, the code whole under it
+        "- 18:00 sh [imported:: dayone]",
+        "  ```sh",
+        "  ls \\-l",
+        "",
+        "  ```",
+        "  after",
+    ]
+    entry = done.entries[0]
+    assert [(c.text, c.state) for c in entry.children] == [("a", None), ("buy", " ")]
+    assert [c.text for c in entry.children[0].children] == ["b"]

@@ -345,6 +345,20 @@ def entry_lines(item: ImportItem, fmt: str) -> list[str]:
 
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+#: A line that opens fenced code, as CommonMark reads it (a backtick fence's info string holds
+#: no backtick: ```` ```x``` ```` is inline code), and the language it names.
+_OPENING = re.compile(r"^[ \t]*(?:`{3,}(?=[^`]*$)|~{3,})[ \t]*([^\s`]*)")
+
+
+def code_title(line: str) -> str | None:
+    """The text of an entry whose first line would open fenced code: the fence's language,
+    else ``code`` (the Obsidian reader's rule for a code block of its own); None for any other
+    line. The fence itself then goes into the body, so that the code stays one block under it
+    (a fence on the entry's first line opens nothing, and its closing line would open a new one)."""
+    opening = _OPENING.match(line)
+    if opening is None:
+        return None
+    return opening.group(1) or "code"
 
 
 def body_lines(lines: Sequence[str]) -> list[str]:

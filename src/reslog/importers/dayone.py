@@ -18,11 +18,16 @@ How it maps onto day pages. Each entry becomes one entry in *What was done*:
   system does not know, or none, falls back to UTC, said by a field
   ``[timezone:: Name unknown, time in UTC]``; an all-day entry has no time);
 * the first non-empty line of the text is the entry's text (a heading marker
-  ``# `` removed), every further non-empty line a nested line (a list marker
-  removed, as the nesting already makes it an item); escapes are undone as
+  ``# `` removed; a text that opens with fenced code is named by the code's
+  language, else ``code``, and the code goes whole into the body), and every
+  further line its body, as written (see :func:`reslog.importers.base.body_lines`):
+  indentation, list markers (``- [ ] buy`` stays a nested to-do), thematic
+  breaks and fenced code with its blank lines kept; escapes are undone as
   CommonMark reads them (a backslash before punctuation means the character
-  itself), except in code; a moment link becomes the path of the media file
-  inside the export (``![](photos/<md5>.jpeg)``);
+  itself), except in code and where the backslash keeps a body line from
+  opening a list item, heading or quote (``\\- not a list``, ``1\\. not a list``);
+  a moment link becomes the path of the media file inside the export
+  (``![](photos/<md5>.jpeg)``);
 * ``tags`` become ``#tags`` (spaces turned into ``-``; a tag that reslog would
   not read back goes to a field ``[tags:: C++, ...]``), ``starred`` becomes ``★``;
 * ``location`` becomes ``[location:: place, town, region]`` (the first three
@@ -54,6 +59,7 @@ from reslog.importers.base import (
     ImportOptions,
     Reading,
     Skipped,
+    code_title,
     read_bytes,
     read_member,
     source_files,
@@ -66,11 +72,14 @@ if TYPE_CHECKING:
 _HINT = "export the journal from Day One as JSON (File → Export → JSON) and give the .zip or its .json"
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CODE = re.compile(r"(?<!`)(`++)(.+?)(?<!`)\1(?!`)")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+#: Fenced code, at any indentation: the body keeps it (nested in a list item), and so does
+#: :func:`reslog.importers.base.body_lines`.
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _MOMENT = re.compile(r"dayone-moment:/+(?:(?:photo|video|audio|pdfAttachment)s?/)?([0-9A-Za-z-]+)")
 _HEADING = re.compile(r"#{1,6}\s+")
-_MARKER = re.compile(r"[-*+]\s+")
-_BREAK = re.compile(r"([-*_])(?:\s*\1){2,}")
+#: The start of a body line whose escape is kept: undone, it would make the line a list item
+#: (``\\- x``, ``1\\. x``), a heading (``\\# x``) or a quote (``\\> x``).
+_BLOCK_ESCAPE = re.compile(r"[ \t]*(?:\\[-+*](?=[ \t]|$)|\d{1,9}\\[.)](?=[ \t]|$)|\\#(?=[ \t#]|$)|\\>)")
 _OFFSET = re.compile(r"(?:GMT|UTC)?(?<!\s)\s*([+-])(\d{1,2}):?(\d{2})?")
 #: A link to a media file of the export, as :func:`_text` writes it.
 _LINKED = re.compile(r"\]\((?:photos|videos|audios|pdfs)/[^)\s]+\)")
@@ -204,9 +213,10 @@ def _entry(entry: object, journal: str | None, origin: str) -> ImportItem | Skip
         local = moment.astimezone(zone)
     except (OverflowError, ValueError):
         return Skipped(origin, f"creationDate {created!r} is out of range")
-    lines = _lines(_text(entry))
-    if not lines:
+    found = _first_and_body(_text(entry))
+    if found is None:
         return Skipped(origin, "no text")
+    first, body = found
     tags: list[str] = []
     odd: list[str] = []
     listed = entry.get("tags")
@@ -221,9 +231,8 @@ def _entry(entry: object, journal: str | None, origin: str) -> ImportItem | Skip
     fields += _extras(entry)
     if journal:
         fields.append(("journal", journal))
-    first = _HEADING.sub("", lines[0], count=1) if _HEADING.match(lines[0]) else lines[0]
     return ImportItem(
-        local.date(), first.strip() or lines[0], body=lines[1:],
+        local.date(), first, body=body,
         time=None if entry.get("isAllDay") is True else f"{local:%H:%M}",
         tags=tags, fields=fields, starred=entry.get("starred") is True, origin=origin,
     )
@@ -261,9 +270,12 @@ def _text(entry: dict[str, Any]) -> str:
 
 
 def _unescape(text: str) -> str:
-    """Backslash escapes undone (``\\.`` is ``.``), but not inside code spans or fenced code."""
+    """Backslash escapes undone (``\\.`` is ``.``), but not inside code spans or fenced code, nor
+    the one that keeps a line of the body (after the first non-empty line) from opening a list
+    item, heading or quote: the body is kept as written, and ``\\- x`` is no list item."""
     out: list[str] = []
     fence: str | None = None
+    body = False  # past the first non-empty line
     for line in text.splitlines():
         opening = _FENCE.match(line)
         if fence is not None:
@@ -274,28 +286,36 @@ def _unescape(text: str) -> str:
             fence = opening.group(1)
             out.append(line)
         else:
-            parts = _CODE.split(line)  # text, ticks, code, text, ticks, code, ..., text
-            pieces = []
+            block = _BLOCK_ESCAPE.match(line) if body else None
+            kept = block.group(0) if block else ""
+            parts = _CODE.split(line[len(kept):])  # text, ticks, code, text, ticks, code, ..., text
+            pieces = [kept]
             for i, part in enumerate(parts):
                 if i % 3 == 0:
                     pieces.append(_ESCAPE.sub(r"\1", part))
                 elif i % 3 == 2:
                     pieces.append(parts[i - 1] + part + parts[i - 1])
             out.append("".join(pieces))
+        body = body or bool(line.strip())
     return "\n".join(out)
 
 
-def _lines(text: str) -> list[str]:
-    """The non-empty lines of the text; after the first, list markers and breaks dropped."""
-    lines: list[str] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or (lines and _BREAK.fullmatch(line)):
-            continue
-        if lines and _MARKER.match(line):
-            line = _MARKER.sub("", line, count=1)
-        lines.append(line)
-    return lines
+def _first_and_body(text: str) -> tuple[str, list[str]] | None:
+    """The entry's text, its first non-empty line (a heading marker dropped), and its body: the
+    lines after that one as written, blank ones too (:func:`~reslog.importers.base.body_lines`
+    keeps those inside code). A text that opens with fenced code is named by the code's
+    language, the code whole in the body. None for a text with no words."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None:
+        return None
+    first = lines[start].strip()
+    code = code_title(first)
+    if code is not None:
+        return code, lines[start:]
+    if _HEADING.match(first):
+        first = _HEADING.sub("", first, count=1).strip() or first
+    return first, lines[start + 1:]
 
 
 def _extras(entry: dict[str, Any]) -> list[tuple[str, str]]:
