@@ -153,7 +153,7 @@ def test_markers_properties_and_children(tmp_path: Path, run: Callable[..., Any]
         "  source:: [[Burns 2023]]",
         "  - only a slight gain with scale",
         "    - maybe the strong model imitates the weak one",
-        "  - TODO check the loader",
+        "  - [ ] check the loader",
     ]
     assert _lines(log_dir, "2021-03-09", "todo") == [
         "- [ ] Read the W2S paper #w2s [imported:: logseq]",
@@ -250,3 +250,56 @@ def test_code_in_a_block_stays_one_fenced_block(tmp_path: Path) -> None:
     (item,) = logseq.read(page, ImportOptions()).items
     assert (item.time, item.text) == ("09:00", "A block with code")
     assert body_lines(item.body) == ["  ```python", "  x = 1", "", "    y = 2", "  ```", "  - a child"]
+
+
+def test_a_block_that_opens_with_code_stays_code(tmp_path: Path, run: Callable[..., Any], clock: Any,
+                                                 log_dir: Path) -> None:
+    journals = tmp_path / "graph" / "journals"
+    journals.mkdir(parents=True)
+    (journals / "2021_03_09.md").write_text(
+        "- ```python\n  def f(x):\n\n  return x\n  ```\n- after\n\t- ```sh\n\t  ls\n\n\t  ```\n", encoding="utf-8")
+    result = run("import", "logseq", str(tmp_path / "graph"))
+    assert result.code == 0, result.err
+    # the block's language is its text; the fence, closed where the block closed it, nested under it
+    page = markdown.parse(_page(log_dir, "2021-03-09"))
+    done = page.section("done")
+    assert done is not None
+    assert [markdown.line_body(page, i) for e in done.entries for i in range(e.index, e.end)] == [
+        "- python [imported:: logseq]",
+        "  ```python",
+        "  def f(x):",
+        "",
+        "  return x",
+        "  ```",
+        "- after [imported:: logseq]",
+        "  - sh",
+        "    ```sh",
+        "    ls",
+        "",
+        "    ```",
+    ]
+
+
+def test_child_blocks_with_markers_are_nested_todos(tmp_path: Path, run: Callable[..., Any], clock: Any,
+                                                    log_dir: Path) -> None:
+    journals = tmp_path / "graph" / "journals"
+    journals.mkdir(parents=True)
+    (journals / "2021_03_09.md").write_text(
+        "- Sprint\n\t- TODO Task 1\n\t- DONE Review PR\n\t\t- NOW Deeper\n\t\t- CANCELED Old plan\n"
+        "\t- [ ] typed by hand\n\t- TODO\n", encoding="utf-8")
+    result = run("import", "logseq", str(tmp_path / "graph"))
+    assert result.code == 0, result.err
+    assert _lines(log_dir, "2021-03-09", "done") == [
+        "- Sprint [imported:: logseq]",
+        "  - [ ] Task 1",
+        "  - [x] Review PR",
+        "    - [ ] Deeper [logseq:: NOW]",
+        "    - [-] Old plan",
+        "  - [ ] typed by hand",
+        "  - TODO",  # a marker with no text stays as typed
+    ]
+    (entry,) = markdown.parse(_page(log_dir, "2021-03-09")).section("done").entries  # type: ignore[union-attr]
+    assert [(c.text, c.state) for c in entry.children] == [
+        ("Task 1", " "), ("Review PR", "x"), ("typed by hand", " "), ("TODO", None)]
+    assert [(c.text, c.state) for c in entry.children[1].children] == [
+        ("Deeper [logseq:: NOW]", " "), ("Old plan", "-")]

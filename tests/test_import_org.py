@@ -91,10 +91,10 @@ def test_fixture_journals(run: Callable[..., Any], clock: Any, log_dir: Path) ->
     assert _lines(log_dir, "2020-06-01", "todo") == [
         "- [ ] Just a task [imported:: org]",
         "- [ ] Project [imported:: org]",
-        "  - TODO Task 1",
+        "  - [ ] Task 1",
         "  - Some note",
-        "  - TODO Subproject",
-        "    - TODO Task of subproject",
+        "  - [ ] Subproject",
+        "    - [ ] Task of subproject",
         "- [x] Closed task [imported:: org]",
         "- [ ] Scheduled1 [imported:: org]",
         "  <2020-06-01>",
@@ -285,3 +285,26 @@ def test_source_blocks_stay_code_and_sub_headings_nest(tmp_path: Path, run: Call
     ]
     assert [c.text for c in entry.children] == ["a sub heading"]
     assert entry.children[0].children == ()  # the task is in the example block: code, not a task
+
+
+def test_sub_heading_keywords_become_nested_todos(tmp_path: Path, run: Callable[..., Any], clock: Any,
+                                                  log_dir: Path) -> None:
+    (tmp_path / "20190409").write_text(
+        "#+TODO: TODO NEXT | DONE CANCELLED\n* Tuesday, 09 April 2019\n** 10:00 Sprint\n*** TODO Task 1\n"
+        "*** DONE Review PR :w2s:\n**** NEXT Rerun\n**** CANCELLED Old plan\n*** WAITING not a keyword here\n"
+        "*** TODO\n", encoding="utf-8")
+    assert run("import", "org", str(tmp_path / "20190409")).code == 0
+    assert _lines(log_dir, "2019-04-09", "done") == [
+        "- 10:00 Sprint [imported:: org]",
+        "  - [ ] Task 1",
+        "  - [x] Review PR :w2s:",
+        "    - [ ] Rerun [org:: NEXT]",
+        "    - [-] Old plan",
+        "  - WAITING not a keyword here",  # not a keyword of this file: text as typed
+        "  - TODO",
+    ]
+    (entry,) = markdown.parse(day_file(log_dir, "2019-04-09").read_text(encoding="utf-8")).section(
+        "done").entries  # type: ignore[union-attr]
+    assert [(c.text, c.state) for c in entry.children] == [
+        ("Task 1", " "), ("Review PR :w2s:", "x"), ("WAITING not a keyword here", None), ("TODO", None)]
+    assert [(c.text, c.state) for c in entry.children[1].children] == [("Rerun [org:: NEXT]", " "), ("Old plan", "-")]

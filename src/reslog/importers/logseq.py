@@ -24,14 +24,21 @@ How it maps onto day pages:
   written (relative indentation kept; fenced code stays one block, an Org
   ``#+BEGIN_SRC`` block becomes one), and its child blocks nested list items
   ``- text``, as deep as the outline, each with its own lines under it. Child
-  blocks keep their text as typed (markers included); their internal
-  properties are dropped, others kept as ``key:: value`` lines.
+  blocks keep their text as typed, but for a marker, which becomes the checkbox
+  of a nested to-do as on a top-level block (``- DONE Review PR`` gives
+  ``- [x] Review PR``; ``NOW`` also its ``[logseq:: NOW]`` field); their internal
+  properties are dropped, others kept as ``key:: value`` lines. A block whose
+  text opens fenced code (``- ```python``) takes the language, else ``code``, as
+  its text, and the fence goes under it with the block's lines, so the code
+  stays whole (on the entry's line a fence opens nothing, and its closing line
+  would open a new block).
 * **Markers**: ``TODO``/``LATER`` make an open to-do (``[ ]``), ``DONE`` a
   done one (``[x]``), ``CANCELED``/``CANCELLED`` a dropped one (``[-]``);
   ``DOING``, ``NOW``, ``WAIT``, ``WAITING`` and ``IN-PROGRESS`` an open to-do
   with the marker kept as a field ``[logseq:: NOW]``. To-dos go to *What to
-  do next*; the marker word itself leaves the text. A Markdown checkbox typed
-  into a block (``- [ ] ...``, ``- [x] ...``) is read as a to-do too.
+  do next* (a child block's to-do stays nested, above); the marker word itself
+  leaves the text. A Markdown checkbox typed into a block (``- [ ] ...``,
+  ``- [x] ...``) is read as a to-do too.
 * **Block properties** (``key:: value`` lines in Markdown, the PROPERTIES
   drawer in Org) become ``[key:: value]`` fields, keys as typed, except
   Logseq's internal ones, which are dropped: ``id``, ``collapsed``,
@@ -53,7 +60,7 @@ import re
 
 from reslog.dates import format_duration
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, Reading, Skipped, source_files
+from reslog.importers.base import ImportItem, Reading, Skipped, code_title, source_files
 from reslog.importers.org import (
     Node,
     block_lines,
@@ -151,13 +158,18 @@ def _markdown_outline(lines: Sequence[str]) -> list[Node]:
         if match is None:
             continue
         width = len(match.group(1).expandtabs(4))
-        node = Node(width, number, match.group(2) or "", [], [], [])
+        text = match.group(2) or ""
+        code = code_title(text)
+        if code is None:
+            node = Node(width, number, text, [], [], [])
+        else:  # "- ```python": the fence goes under the block's text, where it opens code
+            node = Node(width, number, code, [], [match.group(1) + " " + line[len(match.group(1)) + 1:]], [])
         while stack and stack[-1].level >= width:
             stack.pop()
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
-        props_open = True
-        fenced = bool(_FENCE.match(node.title))
+        props_open = code is None
+        fenced = bool(_FENCE.match(text))
     if roots and not roots[0].lines and not roots[0].children and _PROP.match(roots[0].title):
         roots.pop(0)  # a first block of properties only holds the page's properties
     return roots
@@ -185,6 +197,30 @@ def _tags(value: str) -> tuple[list[str], bool]:
     return good, len(good) == len(names)
 
 
+def _marker(title: str) -> tuple[str | None, str, list[tuple[str, str]]]:
+    """A block's task state (from its marker, or a checkbox typed into it), its title without
+    the marker, and the ``[logseq:: NOW]`` field of a marker that is kept."""
+    marker = _MARKER.match(title)
+    if marker:
+        state, keep = MARKERS[marker.group(2)]
+        rest = (marker.group(1) or "") + title[marker.end():]
+        return state, rest, [("logseq", marker.group(2))] if keep else []
+    if box := _CHECKBOX.match(title):
+        return ("x" if box.group(1) in "xX" else " "), title[box.end():], []
+    return None, title, []
+
+
+def _child_text(title: str) -> str:
+    """A child block's title as a nested item's text: a marker becomes the checkbox of a nested
+    to-do (``DONE Review PR`` gives ``[x] Review PR``), as it does on a top-level block."""
+    if _MARKER.match(title) is None:  # a checkbox typed into it makes it a nested to-do already
+        return title
+    state, rest, fields = _marker(title)
+    if not rest.strip():
+        return title
+    return " ".join([f"[{state}] {rest.strip()}", *(f"[{key}:: {value}]" for key, value in fields)])
+
+
 def _item(node: Node, day: dt.date, origin: str, org: bool) -> ImportItem | None:
     title = node.title
     tags: list[str] = []
@@ -194,16 +230,7 @@ def _item(node: Node, day: dt.date, origin: str, org: bool) -> ImportItem | None
         tags = [tag for tag in tags if tag_name(tag)]
         if bad:
             title = f"{title} :{':'.join(bad)}:"
-    state = None
-    fields: list[tuple[str, str]] = []
-    marker = _MARKER.match(title)
-    if marker:
-        state, keep = MARKERS[marker.group(2)]
-        title = (marker.group(1) or "") + title[marker.end():]
-        if keep:
-            fields.append(("logseq", marker.group(2)))
-    elif box := _CHECKBOX.match(title):
-        state, title = ("x" if box.group(1) in "xX" else " "), title[box.end():]
+    state, title, fields = _marker(title)
     time, title = split_time(title)
     body: list[str] = []
     for key, value in node.props:
@@ -223,7 +250,7 @@ def _item(node: Node, day: dt.date, origin: str, org: bool) -> ImportItem | None
     if minutes and not any(key == "took" for key, _ in fields):
         fields.append(("took", format_duration(minutes)))
     body += block_lines(node.lines)
-    body += flatten(node.children, _child_prop)
+    body += flatten(node.children, _child_prop, _child_text)
     if not title.strip() and body:  # its first line is never blank (block_lines, flatten)
         title = body.pop(0).strip()
     if not title.strip() and not fields and not tags:

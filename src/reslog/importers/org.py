@@ -41,17 +41,20 @@ How it maps onto day pages:
   under it (text, planning lines, drawers) its body as written (indentation
   they share removed, an Org ``#+BEGIN_SRC``/``#+BEGIN_EXAMPLE`` block turned
   into a fenced code block so that it stays code), and each sub-heading a
-  nested list item ``- title`` (stars dropped, keyword kept) with its own lines
-  under it, nested as deep as the outline. Closed ``CLOCK`` lines also add up
-  into ``[took:: ...]``.
+  nested list item ``- title`` (stars dropped, a keyword written as a
+  checkbox, below) with its own lines under it, nested as deep as the outline.
+  Closed ``CLOCK`` lines also add up into ``[took:: ...]``.
 * **Tasks.** ``TODO`` makes an open to-do (``[ ]``), ``DONE`` a done one
   (``[x]``), both in *What to do next*, the keyword itself dropped (the state
   carries it). A file's own ``#+TODO:`` (``#+SEQ_TODO:``, ``#+TYP_TODO:``)
   line replaces that pair: its keywords before ``|`` are open, after it done
   (``CANCELLED``/``CANCELED`` dropped, ``[-]``), and a keyword other than
   TODO, DONE and the cancelled ones is kept as a field ``[org:: NEXT]``. Any
-  other word stays in the text as typed. Sub-headings stay body lines, their
-  keywords included.
+  other word stays in the text as typed. A sub-heading's keyword makes it a
+  nested to-do the same way (``*** DONE Sent`` gives ``- [x] Sent`` under the
+  entry, ``*** NEXT x`` ``- [ ] x [org:: NEXT]``); as every nested task, it has
+  no number and is not carried over. A keyword with no text after it stays as
+  typed.
 * Text under a date heading before its first entry becomes an item of that
   day; text before the first heading (``#+`` keyword lines aside) only in a
   daily file. Entries encrypted with org-crypt are skipped.
@@ -291,20 +294,22 @@ def clock_minutes(lines: Iterable[str]) -> int:
     return round(seconds / 60)
 
 
-def flatten(nodes: Iterable[Node], prop_line: Callable[[str, str], str | None], depth: int = 0) -> list[str]:
-    """Sub-headings (or child blocks) as body lines, depth first: each a nested list item ``- title``
-    as typed, indented by its depth, with its properties and its own lines (:func:`block_lines`)
-    under it."""
+def flatten(nodes: Iterable[Node], prop_line: Callable[[str, str], str | None],
+            item_text: Callable[[str], str], depth: int = 0) -> list[str]:
+    """Sub-headings (or child blocks) as body lines, depth first: each a nested list item
+    ``- item_text(title)`` (the title as typed, but a to-do keyword written as the checkbox it
+    stands for, as on a top-level item: a nested to-do), indented by its depth, with its
+    properties and its own lines (:func:`block_lines`) under it."""
     out: list[str] = []
     pad = "  " * depth
     for node in nodes:
         inner = pad
         if node.title.strip():
-            out.append(f"{pad}- {node.title.strip()}")
+            out.append(f"{pad}- {item_text(node.title.strip())}")
             inner = pad + "  "
         out += [inner + line for key, value in node.props if (line := prop_line(key, value))]
         out += [inner + line if line.strip() else "" for line in block_lines(node.lines)]
-        out += flatten(node.children, prop_line, depth + 1 if node.title.strip() else depth)
+        out += flatten(node.children, prop_line, item_text, depth + 1 if node.title.strip() else depth)
     return out
 
 
@@ -357,6 +362,25 @@ def _prop_line(key: str, value: str) -> str:
     return f"{key}:: {value}".rstrip()
 
 
+def _task_state(keyword: str | None, keywords: dict[str, str]) -> tuple[str | None, list[tuple[str, str]]]:
+    """The task state a heading's TODO keyword stands for, and the ``[org:: KEYWORD]`` field that
+    keeps a keyword other than TODO, DONE and the cancelled ones."""
+    if not keyword:
+        return None, []
+    kept = [] if keyword in ("TODO", "DONE", *_CANCELLED) else [("org", keyword)]
+    return keywords.get(keyword), kept
+
+
+def _sub_heading(title: str, keywords: dict[str, str]) -> str:
+    """A sub-heading's title as a nested list item's text: a TODO keyword becomes the checkbox of
+    a nested to-do (``** DONE Sent`` gives ``[x] Sent``), as it does on an entry; the rest as typed."""
+    first = re.match(r"(\S+)[ \t]+(\S.*)", title)  # a keyword alone stays as typed
+    if first is None or first.group(1) not in keywords:
+        return title
+    state, kept = _task_state(first.group(1), keywords)
+    return " ".join([f"[{state}] {first.group(2)}", *(f"[{key}:: {value}]" for key, value in kept)])
+
+
 def _item(node: Node, day: dt.date, origin: str, keywords: dict[str, str]) -> ImportItem | Skipped | None:
     keyword, text, tags = headline(node.title, keywords)
     time, text = split_time(text)
@@ -372,13 +396,12 @@ def _item(node: Node, day: dt.date, origin: str, keywords: dict[str, str]) -> Im
     odd = [tag for tag in tags if tag_name(tag) is None]
     if odd:
         fields.append(("tags", " ".join(odd)))
-    state = keywords.get(keyword) if keyword else None
-    if keyword and keyword not in ("TODO", "DONE", *_CANCELLED):
-        fields.append(("org", keyword))
+    state, kept = _task_state(keyword, keywords)
+    fields += kept
     minutes = clock_minutes(node.lines)
     if minutes and not any(key == "took" for key, _ in fields):
         fields.append(("took", format_duration(minutes)))
-    body += own + flatten(node.children, _prop_line)
+    body += own + flatten(node.children, _prop_line, lambda title: _sub_heading(title, keywords))
     if not text.strip() and body:  # its first line is never blank (block_lines, flatten)
         text = body.pop(0)
     if not text.strip() and not fields and not tags:
