@@ -21,7 +21,7 @@ from mcp import Client, StdioServerParameters
 
 from reslog.mcp.server import READ_TOOLS, WRITE_TOOLS, build
 from reslog.store import Log
-from tests.conftest import Clock, Result, day_file
+from tests.conftest import Clock, Result, day_file, log_files
 
 NOW = dt.datetime(2026, 11, 26, 15, 30)
 Run = Callable[..., Result]
@@ -481,6 +481,26 @@ def test_capture_far_from_today_needs_force_as_on_the_cli(log: Log) -> None:
         assert forced["result"]["structuredContent"]["file"] == "days/2099/2099-01-01.md"
     finally:
         _stopped(proc)
+
+
+def test_an_id_that_is_no_id_and_bytes_that_are_not_utf8_are_answered(log: Log) -> None:
+    """A request whose id is null, a fraction or an object was read as a notification and never
+    answered (the client waits for ever); bytes that are not UTF-8 became U+FFFD in the entry a
+    capture wrote. Each gets its error; nothing is written."""
+    before = log_files(log.root)
+    proc = _started(log, "--write")
+    try:
+        for ident in (b"null", b"14.5", b'{"a": 1}', b"true", b"[1]"):
+            reply = _rpc(proc, b'{"jsonrpc": "2.0", "id": ' + ident + b', "method": "tools/list"}')
+            assert reply["id"] is None and reply["error"]["code"] == -32600, ident
+        reply = _rpc(proc, b'{"jsonrpc": "2.0", "id": 13, "method": "tools/call", "params": '
+                           b'{"name": "capture", "arguments": {"text": "bad byte \xff here"}}}')
+        assert reply["id"] == 13 and reply["error"]["code"] == -32602
+        assert "bytes that are not UTF-8" in reply["error"]["message"]
+        assert _rpc(proc, b'{"jsonrpc": "2.0", "id": 8, "method": "ping"}')["id"] == 8
+    finally:
+        _stopped(proc)
+    assert log_files(log.root) == before
 
 
 def test_a_lone_surrogate_escape_is_answered_under_its_own_id(log: Log) -> None:

@@ -404,7 +404,8 @@ def stem(word: str) -> str:
 def loose_query(text: str) -> str | None:
     """An FTS expression matching any of the content words of ``text`` (for questions and the
     keyword leg of hybrid search, where requiring every word would find nothing)."""
-    return " OR ".join(dict.fromkeys(fts_term(word) for word in _content_words(text, hyphenated=True))) or None
+    terms = dict.fromkeys(fts_term(word) for word in _content_words(text, hyphenated=True))
+    return " OR ".join(terms) or None
 
 
 def ranked_ids(

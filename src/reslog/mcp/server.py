@@ -293,8 +293,8 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
 
 
 _NO_ID = object()
-_NOT_UNICODE = ("Invalid params: the request holds text that is not valid Unicode (a lone surrogate "
-                "escape such as \\ud800); send the text as valid UTF-8")
+_NOT_UNICODE = ("Invalid params: the request holds text that is not valid Unicode (bytes that are not "
+                "UTF-8, or a lone surrogate escape such as \\ud800); send the text as valid UTF-8")
 
 
 def _unreadable(line: Any) -> Any:
@@ -452,11 +452,45 @@ class _Answering:
             await self._write.send(SessionMessage(JSONRPCError(jsonrpc="2.0", id=None, error=error)))
 
 
+def _as_read(line: bytes) -> str:
+    """A line of standard input as the SDK's transport is to read it. The transport decodes
+    input with every byte that is not UTF-8 replaced by U+FFFD (a capture wrote "bad byte � here"),
+    and reads a request whose id is null, a number with a fraction or an object as a notification,
+    which gets no answer (the client waits for ever). Such lines are handed on as lines the
+    transport answers as it should: a request holding bytes that are not UTF-8 as one holding a
+    lone surrogate escape (-32602 under its id, see :func:`_unreadable`); a request with such
+    an id as a JSON object that is no JSON-RPC message (-32600, id null)."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        ident = _unreadable(line.decode("utf-8", "replace"))
+        if ident is None or ident is _NO_ID:  # not JSON, or a notification: as the transport reads it
+            return line.decode("utf-8", "replace")
+        unicode_error = {"jsonrpc": "2.0", "id": ident, "method": "tools/call", "params": {"text": "\ud800"}}
+        return json.dumps(unicode_error)
+    if '"id"' in text:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(message, dict) and "method" in message and "id" in message and (
+                not isinstance(message["id"], (int, str)) or isinstance(message["id"], bool)):
+            return "{}"
+    return text
+
+
+async def _stdin_lines() -> Any:
+    import anyio
+
+    async for line in anyio.wrap_file(sys.stdin.buffer):
+        yield _as_read(line)
+
+
 async def _serve_stdio(server: MCPServer) -> None:
     from mcp.server.stdio import stdio_server
 
     lowlevel = server._lowlevel_server  # what MCPServer.run_stdio_async serves, with _Answering in front
-    async with stdio_server() as (read_stream, write_stream):
+    async with stdio_server(stdin=_stdin_lines()) as (read_stream, write_stream):
         inflight = _InFlight()
         incoming: Any = _Answering(read_stream, write_stream, inflight)
         outgoing: Any = _Answered(write_stream, inflight)
