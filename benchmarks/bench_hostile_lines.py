@@ -11,6 +11,11 @@ process with its output to a pipe (median of ``--runs``; keyword ranking, so tha
 reading of text is timed). Nothing closes the pieces later on the line (a ``]`` after
 unclosed fields, a ``[`` after blanks would let a backtracking pattern match at once). Target:
 each command on the hostile page within 1.5x of the baseline.
+
+Then a query as long (a blob pasted into ``search`` or ``ask`` by mistake: one word repeated, a
+word of the log repeated, words all different) of a quarter and of all of ``--size``, against the
+same query cut to 60 characters. Target: four times the length adds at most six times the time
+(in proportion to its length, 4x; with the square of it, 16x).
 """
 
 from __future__ import annotations
@@ -41,6 +46,14 @@ COMMANDS = [
     ("ask", ["ask", "what did I paste about the sweep?", "--mode", "keyword"]),
     ("show", ["show", DAY]),
     ("week", ["week", DAY]),
+]
+
+
+#: A query pasted by mistake (a log file, a blob) is as long: each of its words is read once.
+QUERIES = {"one word repeated": "a ", "a word of the log repeated": "sweep ", "words all different": None}
+QUERY_COMMANDS = [
+    ("search", ["search", "--mode", "keyword"]),
+    ("ask", ["ask", "--mode", "keyword"]),
 ]
 
 
@@ -77,10 +90,31 @@ def main() -> None:
                 worst = max(worst, ratio)
                 rows.append((f"{name}: {label}", f"{times[0] * 1000:.0f} ms", f"{times[1] * 1000:.0f} ms",
                              f"{ratio:.2f}x"))
+        asked = []
+        folder = Path(tmp) / "log"
+        shutil.rmtree(folder, ignore_errors=True)
+        write_log(folder, "of 60 characters")
+        run_env = {**env, "RESLOG_DIR": str(folder)}
+        median_seconds([*reslog, "reindex", "--no-embed"], 1, run_env)
+        for name, piece in QUERIES.items():
+            words = " ".join(f"w{n}" for n in range(args.size)) if piece is None else \
+                piece * (args.size // len(piece) + 1)
+            for label, command in QUERY_COMMANDS:
+                base, quarter, whole = (
+                    median_seconds([*reslog, *command, "--", words[:size]], args.runs, run_env)
+                    for size in (60, args.size // 4, args.size))
+                growth = (whole - base) / max(quarter - base, 1e-3)
+                asked.append((f"{name}: {label}", f"{base * 1000:.0f} ms", f"{quarter * 1000:.0f} ms",
+                              f"{whole * 1000:.0f} ms", f"{growth:.1f}x"))
     print(f"one line of {args.size:,} characters on the page, median of {args.runs} new processes\n")
     print_table(rows, ("page holds", "baseline", "hostile line", "ratio"))
     print(f"\nworst ratio {worst:.2f}x (target <= 1.5x): {'PASS' if worst <= 1.5 else 'FAIL'}")
-
+    print(f"\na query of {args.size // 4:,} and of {args.size:,} characters, against the same query cut to "
+          "60, on the plain page\n")
+    print_table(asked, ("query", "60 characters", "a quarter", "whole", "growth"))
+    steepest = max(float(row[4][:-1]) for row in asked)
+    print(f"\ntime a query adds grows {steepest:.1f}x for 4x its length (target <= 6x: with its length, "
+          f"never its square, 16x): {'PASS' if steepest <= 6 else 'FAIL'}")
 
 if __name__ == "__main__":
     main()
