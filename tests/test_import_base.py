@@ -68,6 +68,65 @@ def test_apply_merges_once_and_never_carries(log_dir: Path) -> None:
     assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
 
 
+TODOS = [
+    ImportItem(dt.date(2020, 3, 2), text, section="todo", state=" ", tags=("g",))
+    for text in ("Write the intro", "Email Bob", "Run the sweep", "Fix the loader", "Read the paper",
+                 "Plot the curves")
+]
+
+
+def test_a_todo_changed_since_the_import_is_not_added_again(log_dir: Path) -> None:
+    log = Log(log_dir)
+    assert apply(log, Reading(TODOS, []), "obsidian", TODAY).todos == 6
+    page = day_file(log_dir, "2020-03-02")
+    # what the person did since, as reslog's commands write it: done, drop, carry-over, defer,
+    # the timer
+    changed = page.read_text(encoding="utf-8").replace(
+        "- [ ] Write the intro #g [imported:: obsidian]",
+        "- [x] Write the intro #g [imported:: obsidian] [took:: 45m]").replace(
+        "- [ ] Email Bob #g [imported:: obsidian]", "- [-] Email Bob #g [imported:: obsidian]").replace(
+        "- [ ] Run the sweep #g [imported:: obsidian]", "- [>] Run the sweep #g [imported:: obsidian]").replace(
+        "- [ ] Fix the loader #g [imported:: obsidian]",
+        "- [ ] Fix the loader #g [imported:: obsidian] [scheduled:: 2020-03-09]").replace(
+        "- [ ] Read the paper #g [imported:: obsidian]",
+        "- [ ] Read the paper #g [imported:: obsidian] [started:: 2020-03-02T09:00:00]").replace(
+        "- [ ] Plot the curves #g [imported:: obsidian]",
+        "- [X] Plot the curves #g [imported:: obsidian] [carried:: 2020-02-28] [took:: 1h]")
+    page.write_text(changed, encoding="utf-8")
+    again = apply(log, Reading(TODOS, []), "obsidian", TODAY)
+    assert (again.entries, again.todos, again.already) == (0, 0, 6)
+    assert page.read_text(encoding="utf-8") == changed
+    # a to-do's words still tell it apart: one more in the source is added, once
+    more = [*TODOS, ImportItem(dt.date(2020, 3, 2), "Write the intro", section="todo", state=" ", tags=("g",))]
+    assert apply(log, Reading(more, []), "obsidian", TODAY).entries == 1
+    assert page.read_text(encoding="utf-8").endswith("- [ ] Write the intro #g [imported:: obsidian]\n"
+                                                     "\n## What was done\n\n## Random ideas\n\n## Reflection\n")
+
+
+def test_a_text_that_opens_with_a_checkbox_stays_a_note(log_dir: Path) -> None:
+    note = ImportItem(dt.date(2020, 3, 2), "[ ] open-looking", fields=(("file", "a.md"),))
+    task = ImportItem(dt.date(2020, 3, 2), "[x] a box in a task's text", section="todo", state=" ")
+    assert entry_lines(note, "markdown") == ["- \\[ ] open-looking [file:: a.md] [imported:: markdown]"]
+    assert entry_lines(task, "org") == ["- [ ] \\[x] a box in a task's text [imported:: org]"]
+    timed = ImportItem(dt.date(2020, 3, 2), "[-]", time="09:00")
+    assert entry_lines(timed, "jrnl") == ["- 09:00 \\[-] [imported:: jrnl]"]
+    report = apply(Log(log_dir), Reading([note], []), "markdown", TODAY)
+    assert (report.entries, report.todos) == (1, 0)
+    page = markdown.parse(day_file(log_dir, "2020-03-02").read_text(encoding="utf-8"))
+    assert [(e.state, e.text) for e in page.section("done").entries] == [  # type: ignore[union-attr]
+        (None, "\\[ ] open-looking [file:: a.md] [imported:: markdown]")]
+
+
+def test_a_note_an_older_import_wrote_as_a_todo_is_not_added_again(log_dir: Path) -> None:
+    page = day_file(log_dir, "2020-03-02")
+    page.parent.mkdir(parents=True)
+    old = "## What was done\n- [ ] open-looking [file:: a.md] [imported:: markdown]\n"
+    page.write_text(old, encoding="utf-8")
+    note = ImportItem(dt.date(2020, 3, 2), "[ ] open-looking", fields=(("file", "a.md"),))
+    assert apply(Log(log_dir), Reading([note], []), "markdown", TODAY).already == 1
+    assert page.read_text(encoding="utf-8") == old
+
+
 def test_dry_run_writes_nothing(log_dir: Path) -> None:
     report = apply(Log(log_dir), _reading(), "jrnl", TODAY, dry_run=True)
     assert (report.entries, report.todos, len(report.days)) == (4, 1, 2)

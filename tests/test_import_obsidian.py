@@ -253,3 +253,46 @@ def test_logseq_journals_as_daily_notes(log_dir: Path) -> None:
     assert reasons["journals/2020_09_14.md"] == "empty daily note (nothing to import)"
     assert any(r == "not a Markdown note (20 .org files)" for r in reasons.values())
     assert len(reading.items) == 4
+
+
+def test_twice_adds_nothing_whatever_was_done_to_the_todos_since(tmp_path: Path, log_dir: Path, run: Run,
+                                                                clock: Clock) -> None:
+    vault = tmp_path / "v"
+    (vault / "Daily").mkdir(parents=True)
+    (vault / "Daily" / "2026-11-24.md").write_text(
+        "- [ ] write grant #g\n- [ ] review paper\n- [ ] email Yitao\n- [ ] book the room\n", encoding="utf-8")
+    (vault / "Daily" / "2026-11-26.md").write_text("- [ ] plot the curves\n- [ ] read the paper\n",
+                                                  encoding="utf-8")
+    assert "Imported 6 entries (6 to-dos) into 2 days." in run("import", "obsidian", str(vault)).out
+    # done, dropped, deferred, timed, running, carried (the 24th's open ones to the 26th when its
+    # timer starts, the 26th's to the 27th)
+    for args in (("done", "1", "--took", "45m"), ("drop", "2"), ("defer", "3", "--to", "2026-11-30")):
+        assert run(*args, "--date", "2026-11-24").code == 0
+    assert run("start", "1").code == 0
+    clock.set("2026-11-26T09:42")
+    assert run("stop").code == 0
+    assert run("start", "2").code == 0
+    clock.set("2026-11-27T08:00")
+    assert run("todos").code == 0
+    assert _todos(log_dir, "2026-11-24") == [
+        "- [x] write grant #g [imported:: obsidian] [took:: 45m]",
+        "- [-] review paper [imported:: obsidian]",
+        "- [>] email Yitao [imported:: obsidian] [scheduled:: 2026-11-30]",
+        "- [>] book the room [imported:: obsidian]",
+    ]
+    assert _todos(log_dir, "2026-11-26") == [
+        "- [>] plot the curves [imported:: obsidian] [took:: 30m]",
+        "- [>] read the paper [imported:: obsidian] [started:: 2026-11-26T09:42:00]",
+        "- [>] email Yitao [imported:: obsidian] [scheduled:: 2026-11-30] [carried:: 2026-11-24]",
+        "- [>] book the room [imported:: obsidian] [carried:: 2026-11-24]",
+    ]
+    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
+    again = run("import", "obsidian", str(vault))
+    assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
+    assert "Already in the log, not added again: 6 entries." in again.out
+    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+
+
+def _todos(log_dir: Path, day: str) -> list[str]:
+    page = markdown.parse(day_file(log_dir, day).read_text(encoding="utf-8"))
+    return [page.lines[entry.index].rstrip("\n") for entry in page.section("todo").entries]  # type: ignore[union-attr]

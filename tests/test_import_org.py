@@ -119,6 +119,27 @@ def test_reimport_adds_nothing_and_dry_run_writes_nothing(run: Callable[..., Any
 
 
 @corpora
+def test_reimport_after_done_and_drop_adds_nothing(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
+    run("import", "org", str(JOURNALS))
+    for args in (("done", "1", "--took", "5m"), ("drop", "2"), ("done", "4"), ("reopen", "3")):
+        assert run(*args, "--date", "2020-06-01").code == 0
+    assert run("drop", "2", "--date", "2020-10-22").code == 0
+    page = markdown.parse(day_file(log_dir, "2020-06-01").read_text(encoding="utf-8"))
+    assert [page.lines[e.index].rstrip("\n") for e in page.section("todo").entries] == [  # type: ignore[union-attr]
+        "- [x] Just a task [imported:: org] [took:: 5m]",
+        "- [-] Project [imported:: org]",
+        "- [ ] Closed task [imported:: org]",
+        "- [x] Scheduled1 [imported:: org]",
+        "- [ ] Scheduled2 [imported:: org]",
+    ]
+    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
+    again = run("import", "org", str(JOURNALS))
+    assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
+    assert "Already in the log, not added again: 14 entries." in again.out
+    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+
+
+@corpora
 def test_one_yearly_file(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     result = run("import", "org", str(JOURNALS / "yearly" / "carryover1" / "20190101"))
     assert "Imported 3 entries (0 to-dos) into 3 days." in result.out

@@ -140,13 +140,9 @@ def _text_lines(text: str) -> list[str]:
     kind, rest = markdown.split_kind(lines[0].strip())
     if kind is not None and not rest.strip() and len(lines) == 1:  # "exp:" wrote "- 03:04 exp:"
         raise InputError(f"nothing to write after '{kind}:'; type the entry's text after it")
-    return [_BOX.sub(r"\\\1", line.strip()) for line in lines]
-
-
-#: Text that opens with a checkbox ("[ ] note", "[x] done") would read back as a to-do wherever
-#: no time stands before it (a capture on another day, a nested line); its "[" is escaped, as
-#: Markdown shows it: the line stays the text it was.
-_BOX = re.compile(r"^(\[[^\d\]]\])(?=[ \t]|$)")
+    # text that opens with a checkbox ("[ ] note") would read back as a to-do wherever no time
+    # stands before it (a capture on another day, a nested line)
+    return [markdown.escape_checkbox(line.strip()) for line in lines]
 
 
 def _decorate(first: str, item: Capture) -> str:

@@ -187,6 +187,17 @@ def indent_width(line: str) -> int:
     return split_indent(line)[0]
 
 
+#: Text that opens with a checkbox as :data:`_ITEM` reads one (``[ ] note``, ``[x] done``).
+_OPENING_BOX = re.compile(r"^(\[[^\d\]]\])(?=[ \t]|$)")
+
+
+def escape_checkbox(text: str) -> str:
+    """``text`` with the ``[`` of a checkbox it opens with escaped (``\\[ ] note``), as Markdown
+    escapes it: written after a list marker, the line stays the text it was and does not read
+    back as a to-do (docs/format.md 4.1). Other text is returned as it is."""
+    return _OPENING_BOX.sub(r"\\\1", text)
+
+
 def list_item(line: str) -> tuple[str | None, str] | None:
     """The kind and text of the list item written on ``line`` (``  - 10:05 feel: tired``:
     ``("feel", "tired")``), read as the parser reads an entry or a nested item (marker, box,

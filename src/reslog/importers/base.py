@@ -20,7 +20,8 @@ items into the log:
 * existing lines are never touched: entries are appended, and a page made
   for an imported day gets no carry-over (the past is not re-lived);
 * an entry whose first line is already on the page (its source file compared by
-  name, as a note imported from another folder names it by another path) is
+  name, as a note imported from another folder names it by another path; a
+  to-do whatever its checkbox and the fields reslog's commands added since) is
   not added again,
   so running the same import twice adds nothing the second time (the same
   line twice in the source is added twice);
@@ -329,7 +330,8 @@ def _field_value(value: str) -> str:
 def entry_lines(item: ImportItem, fmt: str) -> list[str]:
     """The Markdown lines of an imported item: its first line, then its body (:func:`body_lines`)."""
     first_text, *more = [line.strip() for line in item.text.splitlines() if line.strip()] or [""]
-    parts = [_one_line(first_text)] if first_text.strip() else []
+    # a text that opens with "[ ]" would read back as a to-do: escaped as a capture escapes it
+    parts = [markdown.escape_checkbox(_one_line(first_text))] if first_text.strip() else []
     present = set(markdown.read_tags(item.text))
     parts += [f"#{tag}" for tag in dict.fromkeys(item.tags) if tag not in present]
     parts += [f"[{key}:: {_field_value(value)}]" for key, value in item.fields]
@@ -390,13 +392,30 @@ def body_lines(lines: Sequence[str]) -> list[str]:
 #: The source file named in an imported entry's first line, up to its last folder: what is kept
 #: of it when telling an entry already on the page (see :func:`_same`).
 _FILE_FIELD = re.compile(r"\[file:: (?:[^\]]*/)?([^\]/]*)\]")
+#: The checkbox of an imported line (``- [x] ``), or the escaped box of a note whose text opens
+#: with one (``- \[ ] ``, written so since; an older import wrote it unescaped).
+_BOX = re.compile(r"^- \\?\[[^\d\]]\](?=[ \t]|$)")
+#: The fields reslog's own commands set on a to-do's line after it was written (docs/format.md
+#: 10.4): the timer's ``started`` and ``took``, ``defer``'s ``scheduled``, carry-over's ``carried``.
+_LATER_FIELDS = ("started", "took", "scheduled", "carried")
 
 
 def _same(line: str) -> str:
-    """An entry's first line as the import compares it: its ``[file:: ...]`` by the file's name
-    alone, which is relative to the folder imported. The same notes imported from their parent
-    folder (``2013/_posts/2013-01-08-x.md``, then ``2013-01-08-x.md``) were added twice."""
-    return _FILE_FIELD.sub(r"[file:: \1]", line.rstrip("\r\n"))
+    """An entry's first line as the import compares it.
+
+    Its ``[file:: ...]`` counts by the file's name alone, which is relative to the folder
+    imported: the same notes imported from their parent folder (``2013/_posts/2013-01-08-x.md``,
+    then ``2013-01-08-x.md``) were added twice. A to-do counts without what the person did to
+    it since it was imported: its checkbox state (done, dropped, carried ``[>]``, reopened) and
+    the fields of :data:`_LATER_FIELDS`, so that a second import does not add it again, open.
+    """
+    line = _FILE_FIELD.sub(r"[file:: \1]", line.rstrip("\r\n"))
+    box = _BOX.match(line)
+    if box is None:
+        return line
+    for key in _LATER_FIELDS:
+        line = markdown.remove_field(line, key)
+    return "- [ ]" + line[box.end():]
 
 
 def _merge(page: Page, items: Sequence[ImportItem], fmt: str) -> tuple[Page, int, int, int]:
