@@ -13,7 +13,11 @@ date:
   ``.`` or a space. A note with neither is skipped ("no date").
 * **text**: the front matter's ``title:``, else the heading the note opens
   with (``# Title`` or a setext ``Title`` over ``===``/``---``), else the file
-  name without its date (``2011-02-15-tuesday.md`` gives ``tuesday``).
+  name without its date (``2011-02-15-tuesday.md`` gives ``tuesday``); then
+  the front matter's ``subtitle:``, if any, after `` — `` (after a space when
+  the title ends with ``:`` or the subtitle is in parentheses). A title or subtitle written over several lines
+  (a quoted or plain scalar wrapped onto indented lines, a ``>`` or ``|``
+  block) is read whole, on one line.
 * **body**: the note below the front matter, as written (the title heading,
   when it gave the text, is not repeated): indented under the entry, each line
   with its own indentation, so that fenced code stays one block (its blank
@@ -146,11 +150,113 @@ def _value(raw: str) -> Value:
     return _unquote(raw.split(" #")[0]) if raw[0] not in "'\"" else _unquote(raw)
 
 
+def _continued(lines: list[str], start: int, raw: str) -> int:
+    """How many of the lines from ``start`` continue the value ``raw`` of the key above them: the
+    indented (and blank) lines up to the next line at column 0, unless they hold a list (read
+    item by item by :func:`front_matter`) or, under a key with no value, a nested map."""
+    end = start
+    while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t"):
+        end += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    first = next((line for line in lines[start:end] if line.strip()), "")
+    if not first or _LIST_ITEM.match(first) or (not raw and _KEY.match(first.strip())):
+        return 0
+    return end - start
+
+
+def _fold(pieces: list[str], escapes: bool = False) -> str:
+    """The lines of a multi-line scalar as YAML folds them: each line break a space, or, with
+    blank lines after it, one line break per blank line; the spaces around a break dropped. With
+    ``escapes`` (double quotes), a line that ends with an escaping ``\\`` runs on with no space."""
+    out = pieces[0].rstrip(" \t") if len(pieces) > 1 else pieces[0]
+    blank = 0
+    for n, piece in enumerate(pieces[1:], 2):
+        piece = piece.strip(" \t") if n < len(pieces) else piece.lstrip(" \t")
+        if not piece and n < len(pieces):
+            blank += 1
+            continue
+        if escapes and not blank and _RUN_ON.search(out):
+            out = out[:-1]
+        else:
+            out += "\n" * blank or " "
+        out += piece
+        blank = 0
+    return out
+
+
+#: A double-quoted line that ends with an escaped line break (an odd run of backslashes).
+_RUN_ON = re.compile(r"(?<!\\)(?:\\\\)*\\$")
+#: The text of a quoted scalar up to its closing quote (``''`` is a quote in single quotes).
+_UP_TO_CLOSE = {"'": re.compile(r"(?:[^']|'')*'(?!')"), '"': re.compile(r'(?:[^"\\]|\\.)*"')}
+_DOUBLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
+                   "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
+                   "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+
+
+def _unescape(text: str) -> str:
+    """A double-quoted scalar's escapes (``\\"``, ``\\n``, ``\\u00e9``, ...); an unknown one is kept."""
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if len(code) == 1:
+            return _DOUBLE_ESCAPES.get(code, match.group(0))
+        point = int(code[1:], 16)
+        # a surrogate or a number past Unicode is no character: kept as written
+        return match.group(0) if 0xD800 <= point <= 0xDFFF or point > 0x10FFFF else chr(point)
+    return _ESCAPE.sub(one, text)
+
+
+def _quoted(lines: list[str]) -> str | None:
+    """A single- or double-quoted scalar that opens on ``lines[0]`` and closes on its last line,
+    folded (:func:`_fold`); None if it closes earlier or never."""
+    quote = lines[0][0]
+    pieces = [lines[0][1:], *lines[1:]]
+    for n, piece in enumerate(pieces):
+        closed = _UP_TO_CLOSE[quote].match(piece)
+        if closed is not None:
+            if n < len(pieces) - 1:
+                return None  # more lines after the closing quote: not YAML we can read
+            pieces[n] = piece[:closed.end() - 1]
+            break
+    else:
+        return None
+    if quote == "'":
+        return _fold(pieces).replace("''", "'")
+    return _unescape(_fold(pieces, escapes=True))
+
+
+_BLOCK = re.compile(r"^([|>])(?:[1-9]?[+-]?|[+-]?[1-9]?)(?:[ \t]+#.*)?$")
+
+
+def _multiline(raw: str, more: list[str]) -> Value:
+    """The value of a key whose text runs on over the indented lines ``more``: a block scalar
+    (``|`` keeps its lines, ``>`` folds them; line breaks around them dropped), a quoted or plain
+    scalar folded, a flow list ``[a,\n  b]``; None for anything else (a nested map, an anchor)."""
+    block = _BLOCK.match(raw)
+    if block is not None or not raw:
+        more = more[next(i for i, line in enumerate(more) if line.strip()):]
+    if block is not None:
+        indent = more[0][: len(more[0]) - len(more[0].lstrip(" "))]
+        kept = [line.removeprefix(indent).rstrip(" \t") if line.strip() else "" for line in more]
+        return ("\n".join(kept) if block.group(1) == "|" else _fold(kept)).strip("\n")
+    if raw[:1] in ("'", '"'):
+        return _quoted([raw, *more])
+    if raw.startswith("["):
+        return _value(" ".join([raw, *(line.strip() for line in more)]))
+    if raw[:1] in tuple("{|>&*!%@`") or " #" in raw or any(
+            _KEY.match(line.strip()) or line.lstrip().startswith("#") for line in more):
+        return None  # a map, a tag or anchor, a comment: not a simple value
+    return _fold([raw, *more] if raw else [more[0].lstrip(" \t"), *more[1:]])
+
+
 def front_matter(lines: list[str]) -> tuple[dict[str, Value], int]:
     """The YAML front matter's keys (a simple subset, see :data:`Value`) and where the body starts.
 
     Front matter opens with ``---`` on the first line and closes at the next
-    ``---`` or ``...``; without a closing line there is none.
+    ``---`` or ``...``; without a closing line there is none. A scalar may run
+    over several indented lines (:func:`_multiline`), as YAML writers wrap a
+    long title.
     """
     if not lines or lines[0].rstrip() != "---":
         return {}, 0
@@ -159,13 +265,19 @@ def front_matter(lines: list[str]) -> tuple[dict[str, Value], int]:
         return {}, 0
     values: dict[str, Value] = {}
     key: str | None = None
-    for line in lines[1:end]:
+    body = lines[1:end]
+    at = 0
+    while at < len(body):
+        line = body[at]
+        at += 1
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         match = _KEY.match(line)
         if match is not None:
-            key = match.group(1)
-            values[key] = _value(match.group(2) or "")
+            key, raw = match.group(1), match.group(2) or ""
+            more = _continued(body, at, raw)
+            values[key] = _multiline(raw, body[at:at + more]) if more else _value(raw)
+            at += more
             continue
         item = _LIST_ITEM.match(line)
         current = values.get(key) if key is not None else None
@@ -293,7 +405,7 @@ def _title(values: dict[str, Value], body: list[str], name: str) -> tuple[str, l
     kept: :func:`reslog.importers.base.body_lines` keeps those inside fenced code)."""
     title = scalar(values, "title")
     if title is not None:
-        return title, body
+        return " ".join(title.split()), body  # a block scalar's lines: the entry's line is one
     filled = [i for i, line in enumerate(body) if line.strip()]
     if filled:
         first = body[filled[0]]
@@ -309,9 +421,14 @@ def _title(values: dict[str, Value], body: list[str], name: str) -> tuple[str, l
 def note_item(
     day: dt.date, time: str | None, values: dict[str, Value], body: list[str], name: str, origin: str
 ) -> ImportItem:
-    """A whole note as one entry: its title (else ``name``), its body as written, its tags and
-    its file."""
+    """A whole note as one entry: its title (else ``name``) and subtitle, its body as written, its
+    tags and its file."""
     text, lines = _title(values, body, name)
+    subtitle = scalar(values, "subtitle")
+    if subtitle is not None and subtitle.strip():
+        # joined on the entry's line, where the day page, search results and citations show it
+        joint = " " if text.endswith(":") or subtitle.startswith("(") else " — "
+        text += joint + " ".join(subtitle.split())
     return ImportItem(day, text, "done", body=lines, time=time, tags=front_tags(values),
                       fields=[("file", origin)], origin=origin)
 

@@ -47,7 +47,8 @@ daily note that holds text becomes an entry of that day:
 
 Front matter: ``tags:`` (a list, ``[a, b]``, or words separated by commas or
 spaces) become tags of every entry of the note, as a tag search in Obsidian
-finds the whole note; other keys with a simple scalar value become fields
+finds the whole note; other keys with a simple scalar value (one written over
+several lines too, joined on one) become fields
 (``mood: 7`` gives ``[mood:: 7]``) on the note's first entry that is not a
 task (else its first entry) -- they describe the day, so they are written
 once. ``date``, ``aliases`` and ``cssclasses`` are Obsidian's own and left out,
@@ -55,8 +56,8 @@ as are lists and nested values.
 
 **Other notes.** A note whose name is not a date but whose front matter has a
 ``date:`` (``2024-01-15``, with an optional time) is imported on that date as
-one entry, the way ``reslog import markdown`` reads a note: its title as the
-text, every non-blank line nested, its tags, and ``[file:: path]``. Any other
+one entry, the way ``reslog import markdown`` reads a note: its title (and
+subtitle) as the text, every non-blank line nested, its tags, and ``[file:: path]``. Any other
 note is skipped with the reason "not a daily note (name is not a date)".
 Empty daily notes, files that are not valid UTF-8 and files that are not
 ``.md`` (listed once per suffix) are reported as skipped too.
