@@ -56,7 +56,7 @@ def test_dates_within_a_year_need_no_force(run: Run, clock: Clock, log_dir: Path
 OUTSIDE = ["0226-11-30", "0001-01-01", "9999-12-31", "1899-12-31", "2200-01-01"]
 READERS = [
     ("search", "typo"), ("search",), ("search", "--since", "0001-01-01", "--until", "9999-12-31"),
-    ("week",), ("week", "2026-11-20"), ("digest", "--since", "0001", "--section", "all"),
+    ("week",), ("week", "2026-11-25"), ("digest", "--since", "0001", "--section", "all"),
     ("export", "json", "-"), ("export", "md", "-"), ("export", "json", "-", "--since", "0001-01-01"),
     ("stats", "time"), ("stats", "bugs"), ("stats", "sources"), ("stats", "focus"), ("stats", "weeks"),
     ("stats", "habits"), ("stats", "habits", "--since", "0001", "--until", "9999"),

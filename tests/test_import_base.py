@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from reslog.errors import PageError
 from reslog.importers.base import ImportItem, Reading, Skipped, apply, body_lines, entry_lines
 from reslog.store import Log
 
-from .conftest import day_file
+from .conftest import Clock, Result, day_file, log_files
+
+Run = Callable[..., Result]
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -66,6 +69,34 @@ def test_apply_merges_once_and_never_carries(log_dir: Path) -> None:
     again = apply(log, _reading(), "jrnl", TODAY)
     assert (again.entries, again.already, again.days) == (0, 4, [])
     assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+
+
+def test_an_import_that_makes_the_latest_page_carries_the_open_to_dos_on(
+    run: Run, clock: Clock, tmp_path: Path, log_dir: Path
+) -> None:
+    """An import dated after the log's last page made a page the next day carries from, with none
+    of that last page's open to-dos: they were stranded, listed nowhere. They move on into the
+    newest imported page, as a capture on that day would have moved them; nothing else changes."""
+    assert run("todo", "old task", "--date", "2026-11-20").code == 0
+    assert run("todo", "older and done", "--date", "2026-11-20").code == 0
+    assert run("done", "2", "--date", "2026-11-20").code == 0
+    journal = tmp_path / "a.jrnl"
+    journal.write_text("[2026-11-22 12:00] a day between\n\n[2026-11-24 09:00] the latest day\n",
+                       encoding="utf-8")
+    before = log_files(log_dir)
+    dry = run("import", "jrnl", str(journal), "--dry-run")
+    assert dry.code == 0 and "Would carry 1 open to-do over from 2026-11-20 to 2026-11-24, now the latest page, " \
+                              "so that it carries on." in dry.out
+    assert log_files(log_dir) == before
+    result = run("import", "jrnl", str(journal))
+    assert result.code == 0 and "Carried 1 open to-do over from 2026-11-20 to 2026-11-24" in result.out
+    assert "- [>] old task" in day_file(log_dir, "2026-11-20").read_text(encoding="utf-8")
+    assert "- [x] older and done" in day_file(log_dir, "2026-11-20").read_text(encoding="utf-8")
+    assert "old task" not in day_file(log_dir, "2026-11-22").read_text(encoding="utf-8")
+    assert "- [ ] old task [carried:: 2026-11-20]" in day_file(log_dir, "2026-11-24").read_text(encoding="utf-8")
+    listed = run("todos")  # today, 2026-11-26: carried on from the imported page
+    assert "old task" in listed.out and "waiting 6 days since 2026-11-20" in listed.out
+    assert "Carried" not in run("import", "jrnl", str(journal)).out  # a second import changes nothing
 
 
 TODOS = [

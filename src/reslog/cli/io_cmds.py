@@ -75,6 +75,10 @@ def import_cmd(
          f"into {plural(len(report.days), 'day')}.")
     if report.already:
         echo(f"Already in the log, not added again: {plural(report.already, 'entry')}.")
+    if report.carried is not None:
+        moved, since, into = report.carried
+        echo(f"{'Would carry' if dry_run else 'Carried'} {plural(moved, 'open to-do')} over from {since} to "
+             f"{into}, now the latest page, so that {'they carry' if moved > 1 else 'it carries'} on.")
     if report.skipped:
         echo(f"Skipped {len(report.skipped)}:")
         for skip in report.skipped:

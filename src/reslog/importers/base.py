@@ -18,7 +18,10 @@ items into the log:
   tables and HTML; blank lines are dropped (a blank line would end the
   entry) except inside fenced code, which stays one block;
 * existing lines are never touched: entries are appended, and a page made
-  for an imported day gets no carry-over (the past is not re-lived);
+  for an imported day gets no carry-over (the past is not re-lived), but for
+  one: when the newest page the import makes becomes the log's latest up to
+  today, the open to-dos of the page before it move on into it (else they
+  were stranded there: the next page carries from the latest);
 * an entry whose first line is already on the page (its source file compared by
   name, as a note imported from another folder names it by another path; a
   to-do whatever its checkbox and the fields reslog's commands added since) is
@@ -47,7 +50,7 @@ from reslog import markdown
 from reslog.errors import InputError
 from reslog.model import STAR, Page
 from reslog.records import Record
-from reslog.store import Log, new_day_text
+from reslog.store import Log, carry_over, new_day_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -138,16 +141,18 @@ class ImportOptions(Record):
 class ImportReport(Record):
     """What an import did (or, dry, would do)."""
 
-    __slots__ = ("added", "already", "days", "entries", "skipped", "todos")
+    __slots__ = ("added", "already", "carried", "days", "entries", "skipped", "todos")
     days: list[dt.date]
     entries: int
     todos: int
     already: int
     skipped: list[Skipped]
     added: list[tuple[dt.date, int]]
+    carried: tuple[int, dt.date, dt.date] | None
 
     def __init__(self, days: list[dt.date], entries: int, todos: int, already: int,
-                 skipped: list[Skipped], added: list[tuple[dt.date, int]] | None = None) -> None:
+                 skipped: list[Skipped], added: list[tuple[dt.date, int]] | None = None,
+                 carried: tuple[int, dt.date, dt.date] | None = None) -> None:
         self.days = days
         self.entries = entries
         self.todos = todos
@@ -155,6 +160,8 @@ class ImportReport(Record):
         self.skipped = skipped
         #: (day, entries added to it), for the days that gain entries
         self.added = [] if added is None else added
+        #: (open to-dos, from the day, into the day) moved on by :func:`_unstranded`
+        self.carried = carried
 
 
 def decode(data: bytes, origin: str) -> str | Skipped:
@@ -445,12 +452,42 @@ def apply(
         by_day.setdefault(item.day, []).append(item)
     report = ImportReport([], 0, 0, 0, list(reading.skipped))
     if dry_run:
-        _plan(log, by_day, fmt, report)
+        _unstranded(log, _plan(log, by_day, fmt, report), today, report)
         return report
     with log.locked():
-        changed = _plan(log, by_day, fmt, report)
+        changed = _unstranded(log, _plan(log, by_day, fmt, report), today, report)
         log.write_pages(changed, progress)
     return report
+
+
+def _unstranded(
+    log: Log, changed: list[tuple[dt.date, Page]], today: dt.date, report: ImportReport
+) -> list[tuple[dt.date, Page]]:
+    """``changed``, and the open to-dos of the log's latest page carried into the import's new
+    page after it, when that page becomes the latest up to today.
+
+    A new page made by an import receives no carry-over (imported history is not re-lived),
+    but the next page carries from the latest page before it: an import dated after the log's
+    last page stranded that page's open to-dos there, listed nowhere from then on. They move on
+    into the newest imported page, as a capture on that day would have moved them."""
+    existing = [day for day in log.days() if day <= today]
+    known = set(existing)
+    made = [day for day, _ in changed if day <= today and day not in known]
+    if not made or not existing or max(existing) > max(made):
+        return changed
+    into = max(made)
+    source = max(day for day in existing if day < into)
+    pages = dict(changed)
+    old = pages.get(source) or log.read_day(source)
+    if old is None:
+        return changed
+    moved = sum(1 for entry in old.entries() if entry.is_open)
+    new, marked = carry_over(old, source, pages[into])
+    if marked is old:
+        return changed
+    pages[into], pages[source] = new, marked
+    report.carried = (moved, source, into)
+    return sorted(pages.items())
 
 
 def _plan(
