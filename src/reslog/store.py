@@ -34,7 +34,7 @@ from contextlib import contextmanager, suppress
 from reslog import markdown
 from reslog.dates import in_range, long_date
 from reslog.errors import ConflictError, LogError, PageError, notify
-from reslog.model import DEFERRED, SECTION_ORDER, SECTION_TITLES, Page
+from reslog.model import DEFERRED, SECTION_ORDER, SECTION_TITLES, Entry, Page
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
@@ -725,8 +725,11 @@ class Log:
             return page
 
 
-def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
-    """Copy the open to-dos of ``old`` (with their nested lines) into ``new``.
+def carry_over(
+    old: Page, old_day: dt.date, new: Page, only: Callable[[Entry], bool] | None = None
+) -> tuple[Page, Page]:
+    """Copy the open to-dos of ``old`` (with their nested lines) into ``new``; with ``only``,
+    those of them it accepts.
 
     Each copy gets ``[carried:: FIRST-DAY]`` (kept if it already has one, so the
     chain points at the day the to-do was first written); on the old page only
@@ -737,7 +740,7 @@ def carry_over(old: Page, old_day: dt.date, new: Page) -> tuple[Page, Page]:
     written on ``old`` after its carry (to do it again) is copied. Returns (new
     page, marked old page).
     """
-    tasks = [e for e in old.entries() if e.is_open]
+    tasks = [e for e in old.entries() if e.is_open and (only is None or only(e))]
     if not tasks:
         return new, old
     held = Counter(markdown.strip_fields(e.text) for e in new.entries()

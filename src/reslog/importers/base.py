@@ -48,7 +48,7 @@ from pathlib import Path
 
 from reslog import markdown
 from reslog.errors import InputError
-from reslog.model import STAR, Page
+from reslog.model import STAR, Entry, Page
 from reslog.records import Record
 from reslog.store import Log, carry_over, new_day_text
 
@@ -477,12 +477,23 @@ def _unstranded(
         return changed
     into = max(made)
     source = max(day for day in existing if day < into)
-    pages = dict(changed)
-    old = pages.get(source) or log.read_day(source)
-    if old is None:
+    before = log.read_day(source)
+    if before is None:
         return changed
-    moved = sum(1 for entry in old.entries() if entry.is_open)
-    new, marked = carry_over(old, source, pages[into])
+    # the to-dos open before the import: those it brings in are history, as on every other page
+    waiting = Counter(markdown.line_body(before, e.index) for e in before.entries() if e.is_open)
+
+    def was_waiting(entry: Entry) -> bool:
+        body = markdown.line_body(old, entry.index)
+        if waiting[body] <= 0:
+            return False
+        waiting[body] -= 1
+        return True
+
+    pages = dict(changed)
+    old = pages.get(source, before)
+    moved = sum(waiting.values())
+    new, marked = carry_over(old, source, pages[into], was_waiting)
     if marked is old:
         return changed
     pages[into], pages[source] = new, marked
