@@ -201,7 +201,7 @@ def test_a_week_before_the_log_began_is_refused_unless_it_has_a_page(known: Path
     a week that ends before the log's first page has nothing to review. A page already there
     (written by hand, or imported) is still refreshed."""
     result = run("week", "2026-W45")
-    assert result.code == 2 and result.err == (
+    assert result.code == 1 and result.err == (
         "reslog: 2026-W45 ends before the log's first page (2026-11-16): there is nothing to review; "
         "review 2026-W47 or a later week\n")
     assert not (known / "weeks").exists()

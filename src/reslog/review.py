@@ -49,7 +49,7 @@ from reslog.analytics.data import iso_week, load
 from reslog.counts import chain, count, deferred
 from reslog.dates import OUTSIDE, format_duration, in_range, long_date, parse_range
 from reslog.digest import digest
-from reslog.errors import ConflictError, InputError
+from reslog.errors import ConflictError, InputError, ReslogError
 from reslog.index import Index
 from reslog.model import (
     DEFERRED,
@@ -155,10 +155,11 @@ def before_the_log(log: Log, year: int, week: int) -> dt.date | None:
 
 
 def refuse_before_the_log(log: Log, year: int, week: int) -> None:
-    """Raise :class:`InputError` for a week :func:`before_the_log`."""
+    """Raise :class:`ReslogError` for a week :func:`before_the_log` (the log's state, not the
+    week as typed, stands in the way: exit 1)."""
     first = before_the_log(log, year, week)
     if first is not None:
-        raise InputError(f"{week_name(year, week)} ends before the log's first page ({first.isoformat()}): "
+        raise ReslogError(f"{week_name(year, week)} ends before the log's first page ({first.isoformat()}): "
                          f"there is nothing to review; review {week_name(*first.isocalendar()[:2])} or a "
                          "later week")
 

@@ -74,12 +74,12 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CODE = re.compile(r"(?<!`)(`++)(.+?)(?<!`)\1(?!`)")
 #: Fenced code, at any indentation: the body keeps it (nested in a list item), and so does
 #: :func:`reslog.importers.base.body_lines`.
-_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _MOMENT = re.compile(r"dayone-moment:/+(?:(?:photo|video|audio|pdfAttachment)s?/)?([0-9A-Za-z-]+)")
 _HEADING = re.compile(r"#{1,6}\s+")
 #: The start of a body line whose escape is kept: undone, it would make the line a list item
 #: (``\\- x``, ``1\\. x``), a heading (``\\# x``) or a quote (``\\> x``).
-_BLOCK_ESCAPE = re.compile(r"[ \t]*(?:\\[-+*](?=[ \t]|$)|\d{1,9}\\[.)](?=[ \t]|$)|\\#(?=[ \t#]|$)|\\>)")
+_BLOCK_ESCAPE = re.compile(r"^[ \t]*(?:\\[-+*](?=[ \t]|$)|\d{1,9}\\[.)](?=[ \t]|$)|\\#(?=[ \t#]|$)|\\>)")
 _OFFSET = re.compile(r"(?:GMT|UTC)?(?<!\s)\s*([+-])(\d{1,2}):?(\d{2})?")
 #: A link to a media file of the export, as :func:`_text` writes it.
 _LINKED = re.compile(r"\]\((?:photos|videos|audios|pdfs)/[^)\s]+\)")
