@@ -182,3 +182,18 @@ def test_a_blank_log_folder_is_refused(tmp_path: Path, args: tuple[str, ...], en
     assert done.returncode == 2, done
     assert done.stderr.startswith(f"reslog: {message}") and len(done.stderr.splitlines()) == 1
     assert list(here.iterdir()) == [] and not (tmp_path / "home").exists()
+
+
+def test_a_blank_source_and_a_control_character_in_a_reason_are_refused(
+    run: Run, clock: Clock, log_dir: Path
+) -> None:
+    """``--from '   '`` wrote ``[from:: ]``; ``run --reason`` with an escape byte wrote it to the
+    page (a capture refuses both)."""
+    assert run("did", "seed").code == 0
+    before = log_files(log_dir)
+    blank = run("did", "--from", "   ", "read the paper")
+    assert blank.code == 2 and blank.err == (
+        "reslog: --from is blank; say where it came from (a person, a paper, a talk), or leave it out\n")
+    reason = run("run", "--reason", "x\x1by", "--", "true")
+    assert reason.code == 2 and reason.err.startswith("reslog: --reason holds the control character U+001B")
+    assert log_files(log_dir) == before

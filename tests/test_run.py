@@ -64,6 +64,19 @@ def test_options_stop_at_the_command(log_dir: Path) -> None:
     assert entry.tags == ("mine",)
 
 
+def test_dir_among_the_options_is_reslogs_and_after_the_command_the_commands(log_dir: Path, tmp_path: Path) -> None:
+    """``reslog run --dir L -- CMD`` failed with "No such option '--dir'", though every other command
+    takes --dir after its name; after the command's name it stays the command's."""
+    other = tmp_path / "other-log"
+    done = reslog("run", "--dir", str(other), "-t", "mine", "--", PY, "-c", "import sys; print(sys.argv[1:])",
+                  "--dir", "out")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "['--dir', 'out']\n"
+    (entry,) = run_entries(other)
+    assert entry.tags == ("mine",)
+    assert not log_dir.exists()
+
+
 def test_standard_input_reaches_the_command(log_dir: Path) -> None:
     done = reslog("run", "--", PY, "-c", "import sys; print(sys.stdin.read().upper(), end='')",
                   stdin="line one\nline two\n")

@@ -84,7 +84,7 @@ class Captured(Record):
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _writable(value: str, what: str) -> str:
+def writable(value: str, what: str) -> str:
     """``value``, if it can be written to a page: UTF-8 (text Python read from bytes that were
     not UTF-8 holds lone surrogates, and would fail only at the write, after carry-over) and
     free of control characters. Checked before anything is written."""
@@ -131,7 +131,7 @@ def timed(text: str, time: str | None) -> tuple[str | None, str]:
 
 
 def _text_lines(text: str) -> list[str]:
-    _writable(text, "the text")
+    writable(text, "the text")
     lines = [line.rstrip() for line in markdown.split_lines(text)]
     lines = [line.rstrip("\r\n").rstrip() for line in lines]
     lines = [line for line in lines if line.strip()]
@@ -148,7 +148,7 @@ def _text_lines(text: str) -> list[str]:
 def _decorate(first: str, item: Capture) -> str:
     parts = [first]
     for tag in item.tags:
-        tag = _writable(tag, "a tag").strip().lstrip("#")
+        tag = writable(tag, "a tag").strip().lstrip("#")
         if markdown.read_tags(f"#{tag}") != (tag,):  # what would not read back as this tag
             raise InputError(
                 f"cannot use {tag!r} as a tag; a tag is letters, digits, _, - and / with at least "
@@ -159,7 +159,10 @@ def _decorate(first: str, item: Capture) -> str:
     if item.estimate is not None:
         parts.append(markdown.field("est", format_duration(item.estimate)))
     if item.source:
-        source = _writable(item.source, "--from").strip()
+        source = writable(item.source, "--from").strip()
+        if not source:  # it was written as "[from:: ]"
+            raise InputError("--from is blank; say where it came from (a person, a paper, a talk), "
+                             "or leave it out")
         problem = markdown.field_problem(source)
         if problem is not None:
             raise InputError(
@@ -429,5 +432,5 @@ def open_tasks(page: Page) -> list[tuple[int, Entry]]:
 
 __all__ = [
     "Capture", "Captured", "Undone", "add_entry", "add_thought", "entry_lines", "latest_note", "open_tasks",
-    "remember", "remember_stop", "undo",
+    "remember", "remember_stop", "undo", "writable",
 ]

@@ -22,17 +22,23 @@ from reslog.errors import IndexDamaged, InputError, ReslogError, notices_to
 
 def globals_first(args: list[str]) -> list[str]:
     """The command line with the global options typed after the command (``reslog today --dir
-    X``) moved before it, where they belong; nothing after ``--`` moves."""
+    X``) moved before it, where they belong; nothing after ``--`` moves. A run's arguments are
+    its command's (``reslog run python x.py --dir out``), unless a ``--`` follows them: those
+    before it are reslog's (``reslog run --dir L -- make``)."""
     at = 0
     while at < len(args) and args[at].startswith("-"):  # the global options already in place
         at += 2 if args[at] == "--dir" else 1
-    if at >= len(args) or args[at] == "run":  # a run's arguments are its command's, untouched
+    if at >= len(args):
         return args
+    end = _run_options_end(args, at) if args[at] == "run" else len(args)
     moved: list[str] = []
     rest: list[str] = []
     i = at + 1
     while i < len(args):
         arg = args[i]
+        if i >= end:
+            rest += args[i:]
+            break
         if arg == "--":
             rest += args[i:]
             break
@@ -46,6 +52,19 @@ def globals_first(args: list[str]) -> list[str]:
             rest.append(arg)
         i += 1
     return [*args[:at], *moved, args[at], *rest] if moved else args
+
+
+def _run_options_end(args: list[str], at: int) -> int:
+    """Where the options of ``reslog run`` (at ``at``) end and its command begins: a run's
+    arguments are its command's (``reslog run python x.py --dir out``), the options before them
+    reslog's (``reslog run --dir L -t w2s -- make``)."""
+    from reslog.cli.options import options_of
+
+    takes_value = {name for opt in options_of("run") if not opt.flag for name in opt.names} | {"--dir"}
+    i = at + 1
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        i += 2 if args[i] in takes_value else 1
+    return i
 
 
 def main(argv: list[str] | None = None, *, process: bool = False) -> int:

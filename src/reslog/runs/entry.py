@@ -26,7 +26,7 @@ import re
 import shlex
 
 from reslog import markdown
-from reslog.capture import Capture, entry_lines
+from reslog.capture import Capture, entry_lines, writable
 from reslog.model import Entry, Page
 
 STATUSES = ("running", "ok", "failed", "killed", "lost")
@@ -120,6 +120,7 @@ def start_lines(argv: list[str], time: str, folder: str, fields: list[tuple[str,
     fields = [("run", folder), ("status", "running"), *fields]
     first = " ".join([first, *(f"[{key}:: {value}]" for key, value in fields)])
     lines = [first]
+    reason = writable(reason, "--reason") if reason else reason  # an escape byte stays on the page
     parts = [" ".join(line.split()) for line in (reason or "").splitlines() if line.strip()]
     if parts:
         lines.append(f"  - reason: {parts[0]}")
