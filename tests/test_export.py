@@ -288,6 +288,19 @@ def test_out_that_is_a_link_is_written_through_and_a_device_or_pipe_is_refused(
     assert pipe.exists() and not pipe.is_file() and Path("/dev/null").is_char_device()
 
 
+@pytest.mark.parametrize(("title", "message"), [
+    ("# a\n## What was done", "--title must be one line; give it without line breaks"),
+    ("t\x1b[2J", "--title holds the control character U+001B"),
+])
+def test_a_title_that_would_break_the_export_is_refused(run: Run, week: Path, tmp_path: Path, title: str,
+                                                        message: str) -> None:
+    """A title with a line break made headings of the export's own; an escape byte reached it."""
+    out = tmp_path / "log.md"
+    result = run("export", "md", str(out), "--title", title)
+    assert result.code == 2 and result.err.startswith(f"reslog: {message}")
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (("--since", "2026-11-25", "--until", "2026-11-20"), "the range is empty"),
     (("--since", "someday"), "cannot read"),

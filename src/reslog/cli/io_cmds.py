@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from reslog.capture import writable
 from reslog.cli import actions, context
 from reslog.cli.context import log_of
 from reslog.cli.style import data, echo
@@ -191,6 +192,9 @@ def export_cmd(
     """
     log = log_of(click.get_current_context())
     what = _redactions(fmt, redact, no_redact)
+    if "\n" in title or "\r" in title:  # "# a\n## What was done" made a heading of the export's own
+        raise InputError("--title must be one line; give it without line breaks")
+    writable(title, "--title")
     target = _check_out(fmt, out, log)
     first, last = _range(since, until)
     filters = Filters(kind, tag, since=first, until=last)
