@@ -180,3 +180,18 @@ def test_no_fd_is_left_open(tmp_path: Path) -> None:
         capped.write(memoryview(b"y" * 100))
         capped.close()
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_run_of_another_machine_with_the_same_host_name_is_not_taken_for_lost() -> None:
+    """With ``sync.runs``, a second machine called like the first ("localhost") saw another boot id
+    on the first one's live run, and settled it as lost: the installation's id tells them apart."""
+    from reslog.runs import meta
+
+    mine = meta.identity()
+    if mine["machine_id"] is None:
+        pytest.skip("this system has no /etc/machine-id to tell installations apart")
+    other_boot = {**mine, "boot_id": "another-boot", "pid": 1}
+    assert meta.alive({**other_boot, "machine_id": "another-installation"}) is None  # not ours to judge
+    assert meta.alive(other_boot) is False  # this installation, rebooted since: the run is lost
+    assert meta.alive({**other_boot, "machine_id": None}) is False  # written before the id was kept
+    assert meta.alive(mine) is True

@@ -46,11 +46,24 @@ def user() -> str:
         return os.environ.get("USER", "")
 
 
+#: The installation's own id (systemd, and most Linux systems without it): two machines that
+#: share a host name ("localhost", a container's default) have two.
+_MACHINE_ID = ("/etc/machine-id", "/var/lib/dbus/machine-id")
+
+
 def _boot_id() -> str | None:
+    return _first_line(_BOOT_ID)
+
+
+def _machine_id() -> str | None:
+    return next((found for found in map(_first_line, _MACHINE_ID) if found), None)
+
+
+def _first_line(path: str) -> str | None:
     try:
-        with open(_BOOT_ID, encoding="ascii") as file:
-            return file.read().strip()
-    except OSError:
+        with open(path, encoding="ascii") as file:
+            return file.read().strip() or None
+    except (OSError, UnicodeDecodeError):
         return None
 
 
@@ -71,12 +84,18 @@ def _start_ticks(pid: int) -> int | None:
 
 def identity() -> dict[str, object]:
     """This process as meta.json names it, for :func:`alive`."""
-    return {"pid": os.getpid(), "pid_start": _start_ticks(os.getpid()), "boot_id": _boot_id(), "host": host()}
+    return {"pid": os.getpid(), "pid_start": _start_ticks(os.getpid()), "boot_id": _boot_id(), "host": host(),
+            "machine_id": _machine_id()}
 
 
 def alive(meta: dict[str, object]) -> bool | None:
-    """Whether the reslog that wrote ``meta`` still runs; None when it ran on another host."""
+    """Whether the reslog that wrote ``meta`` still runs; None when it ran on another machine
+    (another host name, or the same name on another installation: with ``sync.runs`` a second
+    machine called "localhost" settled the first one's live run as lost)."""
     if meta.get("host") != host():
+        return None
+    machine = meta.get("machine_id")
+    if machine and _machine_id() not in (None, machine):
         return None
     boot = meta.get("boot_id")
     if boot and _boot_id() not in (None, boot):
