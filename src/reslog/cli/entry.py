@@ -22,9 +22,8 @@ from reslog.errors import IndexDamaged, InputError, ReslogError, notices_to
 
 def globals_first(args: list[str]) -> list[str]:
     """The command line with the global options typed after the command (``reslog today --dir
-    X``) moved before it, where they belong; nothing after ``--`` moves. A run's arguments are
-    its command's (``reslog run python x.py --dir out``), unless a ``--`` follows them: those
-    before it are reslog's (``reslog run --dir L -- make``)."""
+    X``) moved before it, where they belong; nothing after ``--`` moves, nor anything from the
+    command a run runs on (:func:`_run_options_end`)."""
     at = 0
     while at < len(args) and args[at].startswith("-"):  # the global options already in place
         at += 2 if args[at] == "--dir" else 1

@@ -480,8 +480,11 @@ def _unstranded(
     before = log.read_day(source)
     if before is None:
         return changed
+    pages = dict(changed)
+    old = pages.get(source, before)  # with what the import adds to it
     # the to-dos open before the import: those it brings in are history, as on every other page
     waiting = Counter(markdown.line_body(before, e.index) for e in before.entries() if e.is_open)
+    moved = sum(waiting.values())
 
     def was_waiting(entry: Entry) -> bool:
         body = markdown.line_body(old, entry.index)
@@ -490,9 +493,6 @@ def _unstranded(
         waiting[body] -= 1
         return True
 
-    pages = dict(changed)
-    old = pages.get(source, before)
-    moved = sum(waiting.values())
     new, marked = carry_over(old, source, pages[into], was_waiting)
     if marked is old:
         return changed
