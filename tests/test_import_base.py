@@ -99,6 +99,23 @@ def test_an_import_that_makes_the_latest_page_carries_the_open_to_dos_on(
     assert "Carried" not in run("import", "jrnl", str(journal)).out  # a second import changes nothing
 
 
+def test_an_imported_to_do_of_the_same_words_is_no_copy_of_the_logs_own(
+    run: Run, clock: Clock, tmp_path: Path, log_dir: Path
+) -> None:
+    """The carry took an imported to-do that happened to hold a ``[carried::]`` field and the same
+    words for a copy already made: the log's own was marked [>] and copied nowhere."""
+    assert run("todo", "Task two", "--date", "2026-11-20").code == 0
+    assert run("todo", "Email Yitao", "--date", "2026-11-20").code == 0
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "2026-11-24.md").write_text("- [ ] Email Yitao [carried:: 2026-11-20]\n- [ ] Obs task\n",
+                                         encoding="utf-8")
+    result = run("import", "obsidian", str(vault))
+    assert "Carried 2 open to-dos over from 2026-11-20 to 2026-11-24" in result.out
+    page = day_file(log_dir, "2026-11-24").read_text(encoding="utf-8")
+    assert page.count("Email Yitao") == 2 and "- [ ] Task two [carried:: 2026-11-20]" in page
+
+
 TODOS = [
     ImportItem(dt.date(2020, 3, 2), text, section="todo", state=" ", tags=("g",))
     for text in ("Write the intro", "Email Bob", "Run the sweep", "Fix the loader", "Read the paper",

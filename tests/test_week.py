@@ -215,6 +215,14 @@ def test_a_week_before_the_log_began_is_refused_unless_it_has_a_page(known: Path
     assert "A week of reading before the log." in kept.read_text(encoding="utf-8")
 
 
+def test_a_log_of_plans_alone_has_not_begun(log_dir: Path, clock: Clock, run: Run) -> None:
+    """A log whose only page lies ahead refused this week as "before the log's first page", and
+    that week as one that "has not begun": each message sent to the other."""
+    assert run("todo", "future thing", "--date", "2026-12-20").code == 0
+    result = run("week", "this")
+    assert result.code == 0 and result.out.startswith("weeks/2026/2026-W48.md (created)\n")
+
+
 @pytest.mark.parametrize("value", ["2026-W54", "banana", "2026-11", "2026"])
 def test_bad_week_is_a_usage_error(known: Path, run: Run, value: str) -> None:
     result = run("week", value)

@@ -144,20 +144,21 @@ def _supported(value: str | None, year: int, week: int, today: dt.date) -> tuple
     return year, week
 
 
-def before_the_log(log: Log, year: int, week: int) -> dt.date | None:
+def before_the_log(log: Log, year: int, week: int, today: dt.date) -> dt.date | None:
     """The log's first day, if the week ends before it and has no page yet; else None. Its review
     would compare nothing with nothing: paging back week after week in the web app wrote a page
-    for each."""
+    for each. A log whose first page lies ahead (plans alone) has not begun: none is refused."""
     first = log.first_day()
-    if first is None or dt.date.fromisocalendar(year, week, 7) >= first or exists(week_file(log, year, week)):
+    if (first is None or first > today or dt.date.fromisocalendar(year, week, 7) >= first
+            or exists(week_file(log, year, week))):
         return None
     return first
 
 
-def refuse_before_the_log(log: Log, year: int, week: int) -> None:
+def refuse_before_the_log(log: Log, year: int, week: int, today: dt.date) -> None:
     """Raise :class:`ReslogError` for a week :func:`before_the_log` (the log's state, not the
     week as typed, stands in the way: exit 1)."""
-    first = before_the_log(log, year, week)
+    first = before_the_log(log, year, week, today)
     if first is not None:
         raise ReslogError(f"{week_name(year, week)} ends before the log's first page ({first.isoformat()}): "
                          f"there is nothing to review; review {week_name(*first.isocalendar()[:2])} or a "
@@ -213,7 +214,7 @@ def refresh(
     name = week_name(year, week)
     start = dt.date.fromisocalendar(year, week, 1)
     path = week_file(log, year, week)
-    refuse_before_the_log(log, year, week)
+    refuse_before_the_log(log, year, week, today)
     figures = compute(log, start, today, vectors)
     relative = f"weeks/{year:04d}/{name}.md"
     with log.locked() if write else nullcontext():

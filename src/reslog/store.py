@@ -743,8 +743,8 @@ def carry_over(
     tasks = [e for e in old.entries() if e.is_open and (only is None or only(e))]
     if not tasks:
         return new, old
-    held = Counter(markdown.strip_fields(e.text) for e in new.entries()
-                   if e.is_task and e.field("carried") is not None)
+    held = Counter(markdown.strip_fields(e.text) for e in new.entries()  # an import's line is no copy
+                   if e.is_task and e.field("carried") is not None and e.field("imported") is None)
     held.subtract(markdown.strip_fields(e.text) for e in old.entries() if e.is_task and e.state == DEFERRED)
     copied: list[str] = []
     for task in tasks:

@@ -42,7 +42,7 @@ def week(week: str | None, rate: str | None, open_editor: bool) -> None:
     today = context.now().date()
     year, number = review.parse_week(week, today)
     log = log_of(click.get_current_context())
-    review.refuse_before_the_log(log, year, number)
+    review.refuse_before_the_log(log, year, number, today)
     from reslog.cli import actions
 
     writable = log.writable(review.week_file(log, year, number))  # judged before anything is written

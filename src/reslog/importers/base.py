@@ -484,7 +484,6 @@ def _unstranded(
     old = pages.get(source, before)  # with what the import adds to it
     # the to-dos open before the import: those it brings in are history, as on every other page
     waiting = Counter(markdown.line_body(before, e.index) for e in before.entries() if e.is_open)
-    moved = sum(waiting.values())
 
     def was_waiting(entry: Entry) -> bool:
         body = markdown.line_body(old, entry.index)
@@ -496,8 +495,9 @@ def _unstranded(
     new, marked = carry_over(old, source, pages[into], was_waiting)
     if marked is old:
         return changed
+    copied = sum(1 for e in new.entries() if e.is_open) - sum(1 for e in pages[into].entries() if e.is_open)
     pages[into], pages[source] = new, marked
-    report.carried = (moved, source, into)
+    report.carried = (copied, source, into)
     return sorted(pages.items())
 
 

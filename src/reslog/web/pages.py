@@ -284,6 +284,7 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
         _WEEKS.clear()
         _WEEKS[memo] = (file_stamp(path), done)
     monday = dt.date.fromisocalendar(year, number, 1)
+    earlier = monday - dt.timedelta(days=7)
     own = []
     for key, (title, _) in review.OWN_KEYS.items():
         text = review.own_text(done.page, key)
@@ -300,8 +301,8 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
         "problems": done.problems,
         "read_only": None if writable else READ_ONLY,
         # nor to a week before the log began: there is nothing to review
-        "prev": None if review.before_the_log(ctx.log, *(monday - dt.timedelta(days=7)).isocalendar()[:2])
-        else _week_of(monday - dt.timedelta(days=7)),
+        "prev": None if review.before_the_log(ctx.log, *earlier.isocalendar()[:2], today)
+        else _week_of(earlier),
         # no link to a week that has not begun: there is nothing to review yet
         "next": _week_of(monday + dt.timedelta(days=7)) if monday + dt.timedelta(days=7) <= today else None,
         "days": [(monday + dt.timedelta(days=i)).isoformat() for i in range(7)],
