@@ -324,6 +324,10 @@ def test_week_page_rating_and_reflection(server: Server, log_dir: Path) -> None:
     write_day(log_dir, "2026-11-20", "## What was done\n- 10:00 exp: an earlier run\n")
     assert 'href="/week/2026-W47" rel="prev"' in server.browser("GET", "/week/2026-W48", htmx=False).text
     assert 'href="/week/2026-W48" rel="next"' in server.browser("GET", "/week/2026-W47", htmx=False).text
+    # a week page kept from long before the log began links on to the log's first week
+    kept = log_dir / "weeks" / "2026" / "2026-W30.md"
+    kept.write_text("---\nweek: 2026-W30\n---\n## Reflection\n\nBefore the log.\n", encoding="utf-8")
+    assert 'href="/week/2026-W47" rel="next"' in server.browser("GET", "/week/2026-W30", htmx=False).text
     ahead = server.browser("GET", "/week/2026-W49", htmx=False)
     assert ahead.status in (400, 422) and "2026-W49 has not begun" in ahead.text
     assert not (log_dir / "weeks" / "2026" / "2026-W49.md").exists()

@@ -284,7 +284,10 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
         _WEEKS.clear()
         _WEEKS[memo] = (file_stamp(path), done)
     monday = dt.date.fromisocalendar(year, number, 1)
-    earlier = monday - dt.timedelta(days=7)
+    earlier, later = monday - dt.timedelta(days=7), monday + dt.timedelta(days=7)
+    first = review.before_the_log(ctx.log, *later.isocalendar()[:2], today)
+    if first is not None:  # a week page kept from before the log began: on to the log's first week
+        later = first - dt.timedelta(days=first.weekday())
     own = []
     for key, (title, _) in review.OWN_KEYS.items():
         text = review.own_text(done.page, key)
@@ -304,7 +307,7 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
         "prev": None if review.before_the_log(ctx.log, *earlier.isocalendar()[:2], today)
         else _week_of(earlier),
         # no link to a week that has not begun: there is nothing to review yet
-        "next": _week_of(monday + dt.timedelta(days=7)) if monday + dt.timedelta(days=7) <= today else None,
+        "next": _week_of(later) if later <= today else None,
         "days": [(monday + dt.timedelta(days=i)).isoformat() for i in range(7)],
         "hash": content_hash(markdown.render(done.page)),  # of the page shown, not read again
     }
