@@ -164,3 +164,27 @@ def test_the_trailing_fields_are_still_updated_in_place(run: Run, clock: Clock, 
     clock.set("2026-11-26T09:42:00")
     run("stop")
     assert _line(log_dir, 2) == "- [ ] rerun [took:: 1h30m] #w2s ★ [est:: 2h]"
+
+
+def test_a_capture_refuses_a_typed_field_it_cannot_read_or_a_field_given_twice(
+    run: Run, clock: Clock, log_dir: Path
+) -> None:
+    """``todo 'e [scheduled:: 2026-02-30]'`` was written and counted as put off to no day (and
+    ``reindex --check`` never named it); ``todo --est 1h 'c [est:: 2h]'`` wrote two estimates."""
+    assert run("did", "seed").code == 0
+    before = log_files(log_dir)
+    for args, message in (
+        (("todo", "e [scheduled:: 2026-02-30]"), "cannot read [scheduled:: 2026-02-30]: it must be a date"),
+        (("todo", "t [took:: soon]"), "cannot read [took:: soon]: it must be a duration of at most"),
+        (("todo", "--est", "1h", "c [est:: 2h]"), "est is given twice (--est and [est:: 2h] in the text); "
+                                                   "give it once"),
+        (("did", "--from", "b", "x [from:: a]"), "from is given twice (--from and [from:: a] in the text)"),
+    ):
+        result = run(*args)
+        assert result.code == 2 and result.err.startswith(f"reslog: {message}"), result
+    assert log_files(log_dir) == before
+    assert run("todo", "fine [est:: 2h] [scheduled:: 2026-12-01]").code == 0
+    write_day(log_dir, "2026-11-20", "## What to do next\n- [ ] by hand [scheduled:: 2026-02-30]\n")
+    assert "1 field value could not be read" in run("search", "--mode", "keyword", "hand").err
+    out = run("reindex", "--check").out
+    assert "field    days/2026/2026-11-20.md:2: scheduled '2026-02-30' is not a date" in out

@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 
 from reslog import markdown
-from reslog.dates import format_duration
+from reslog.dates import format_duration, unreadable_value
 from reslog.errors import InputError, LogError, TodoError, UndoError
 from reslog.model import OPEN, STAR, Entry, Page
 from reslog.records import Record
@@ -146,6 +146,16 @@ def _text_lines(text: str) -> list[str]:
 
 
 def _decorate(first: str, item: Capture) -> str:
+    typed = dict(markdown.read_fields(first))
+    for key, value in typed.items():  # else it counts as no value: put off to no day, never timed
+        wanted = unreadable_value(key, value.strip())
+        if wanted is not None:
+            raise InputError(f"cannot read [{key}:: {value.strip()}]: it must be {wanted}; fix the value")
+    options = (("est", "--est", item.estimate is not None), ("from", "--from", bool(item.source)))
+    for key, option, given in options:
+        if given and key in typed:
+            raise InputError(f"{key} is given twice ({option} and [{key}:: {typed[key].strip()}] in the "
+                             "text); give it once")
     parts = [first]
     for tag in item.tags:
         tag = writable(tag, "a tag").strip().lstrip("#")

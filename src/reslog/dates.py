@@ -160,6 +160,22 @@ def field_date(value: str | None) -> dt.date | None:
     return day if in_range(day) else None
 
 
+#: The fields read as typed values (a duration, a date), and what a readable value is.
+_A_DURATION = f"a duration of at most {MAX_MINUTES // 60}h (2h, 30m)"
+_A_DATE = f"a date (YYYY-MM-DD) {OUTSIDE.replace('outside', 'within')}"
+TYPED_FIELDS = {"est": _A_DURATION, "took": _A_DURATION, "carried": _A_DATE, "scheduled": _A_DATE}
+
+
+def unreadable_value(key: str, value: str) -> str | None:
+    """What a readable value of the typed field ``key`` is, when ``value`` is not one (it counts
+    as no value: a to-do ``[scheduled:: 2026-02-30]`` is put off to no day); else None."""
+    wanted = TYPED_FIELDS.get(key)
+    if wanted is None or not value:
+        return None
+    readable = field_date(value) if wanted is _A_DATE else field_minutes(value)
+    return wanted if readable is None else None
+
+
 def comparable(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """``start`` and ``end`` as they can be compared and subtracted: when one lacks the UTC offset
     (a hand-written stamp), both are read as wall-clock times; else as they are."""

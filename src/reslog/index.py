@@ -55,7 +55,14 @@ from collections.abc import Callable, Iterable
 
 from reslog import derived, markdown
 from reslog.chunks import chunks
-from reslog.dates import MAX_MINUTES, OUTSIDE, field_date, field_minutes, in_range
+from reslog.dates import (
+    OUTSIDE,
+    TYPED_FIELDS,
+    field_date,
+    field_minutes,
+    in_range,
+    unreadable_value,
+)
 from reslog.errors import IndexDamaged, LogError, notify
 from reslog.model import Entry, Page
 from reslog.records import Record
@@ -429,18 +436,13 @@ def _walk(entry: Entry) -> Iterable[Entry]:
         yield from _walk(child)
 
 
-#: The fields the index reads as typed values, and what a readable value is.
-_DURATION = f"a duration of at most {MAX_MINUTES // 60}h"
-_TYPED = {"est": _DURATION, "took": _DURATION, "carried": f"a date {OUTSIDE.replace('outside', 'within')}"}
-
-
 def unreadable_fields(entry: Entry) -> list[tuple[str, str]]:
-    """(key, value) of the entry's typed fields (est, took, carried) whose value cannot be read:
-    they count as no value (see :func:`reslog.dates.field_minutes`, :func:`~reslog.dates.field_date`)."""
+    """(key, value) of the entry's typed fields (:data:`reslog.dates.TYPED_FIELDS`) whose value
+    cannot be read: they count as no value (see :func:`reslog.dates.unreadable_value`)."""
     found = []
-    for key in _TYPED:
+    for key in TYPED_FIELDS:
         value = entry.field(key)
-        if value and (field_date(value) if key == "carried" else field_minutes(value)) is None:
+        if value and unreadable_value(key, value) is not None:
             found.append((key, value))
     return found
 
@@ -926,7 +928,7 @@ class Index:
     @staticmethod
     def unreadable_reason(key: str) -> str:
         """What a readable value of the typed field ``key`` is."""
-        return _TYPED[key]
+        return TYPED_FIELDS[key]
 
     def check(self) -> tuple[list[str], list[str], dict[str, str]]:
         """Files whose index rows are stale (changed or new), gone, or unreadable; nothing is written."""
