@@ -455,6 +455,11 @@ def test_wrong_arguments_get_one_line_naming_the_argument_and_what_it_takes(log:
             ("search", {"level": 5}, "level cannot be 5; give a whole number from 0 to 2"),
             ("recent", {"days": 100000}, "days cannot be 100000; give a whole number from 1 to 3660"),
             ("stats", {"topic": "nonsense"}, 'topic cannot be "nonsense"; give one of: time, bugs,'),
+            # a number as text, or true, was read as the number (done {"number": "1"} ticked to-do 1)
+            ("done", {"number": "1"}, 'number cannot be "1"; give a whole number of 1 or more'),
+            ("recent", {"days": True}, "days cannot be true; give a whole number from 1 to 3660"),
+            ("search", {"query": "a", "limit": "5"}, 'limit cannot be "5"; give a whole number from 1 to 100'),
+            ("search", {"query": "a", "starred": "yes"}, 'starred cannot be "yes"'),
         ]
         for tool, args, expected in cases:
             text = _tool_error(proc, tool, **args)

@@ -74,8 +74,8 @@ Tag = Annotated[str | None, Field(description="Only entries with #TAG or a neste
 Tags = Annotated[list[str] | None, Field(description="Tags to add, without # (proj/sub for nested ones).")]
 Date = Annotated[str | None, Field(description="The day: YYYY-MM-DD, 'yesterday', 'last friday' "
                                                "(default: today).")]
-Force = Annotated[bool, Field(description="Write on a date more than a year from today (without it such "
-                                          "a date is refused as a likely year typo).")]
+Force = Annotated[bool, Field(strict=True, description="Write on a date more than a year from today (without "
+                                                       "it such a date is refused as a likely year typo).")]
 
 
 def _run(call: Callable[[], T]) -> T:
@@ -168,15 +168,15 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         kind: Annotated[Kind | None, Field(description="Only entries of this kind.")] = None,
         tag: Tag = None,
         section: Annotated[Section | None, Field(description="Only one section of the day.")] = None,
-        level: Annotated[int | None, Field(ge=0, le=2, description="0 facts, 1 thoughts, 2 reflection.")]
-        = None,
+        level: Annotated[int | None, Field(strict=True, ge=0, le=2,
+                                           description="0 facts, 1 thoughts, 2 reflection.")] = None,
         source: Annotated[str | None, Field(description="Only entries whose [from:: ...] contains it.")]
         = None,
-        starred: Annotated[bool, Field(description="Only entries marked ★.")] = False,
-        open_todos: Annotated[bool, Field(description="Only open to-dos.")] = False,
+        starred: Annotated[bool, Field(strict=True, description="Only entries marked ★.")] = False,
+        open_todos: Annotated[bool, Field(strict=True, description="Only open to-dos.")] = False,
         since: When = None,
         until: When = None,
-        limit: Annotated[int, Field(ge=1, le=reading.MAX_LIMIT)] = 10,
+        limit: Annotated[int, Field(strict=True, ge=1, le=reading.MAX_LIMIT)] = 10,
         mode: Annotated[Mode | None, Field(description="Default: hybrid when the log has embeddings.")]
         = None,
     ) -> dict[str, Any]:
@@ -208,10 +208,11 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         return _run(lambda: reading.week(log, today(), week))
 
     def recent(
-        days: Annotated[int, Field(ge=1, le=3660, description="How many days back, today included.")] = 7,
+        days: Annotated[int, Field(strict=True, ge=1, le=3660,
+                                   description="How many days back, today included.")] = 7,
         kind: Annotated[Kind | None, Field(description="Only entries of this kind.")] = None,
         tag: Tag = None,
-        limit: Annotated[int, Field(ge=1, le=reading.MAX_LIMIT)] = 50,
+        limit: Annotated[int, Field(strict=True, ge=1, le=reading.MAX_LIMIT)] = 50,
     ) -> dict[str, Any]:
         """The entries of the last N days in date order (the latest LIMIT), each cited."""
         return _run(lambda: reading.recent(log, today(), days, kind, tag, limit))
@@ -249,11 +250,11 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
                                                        "(a nested line under the latest entry).")] = "did",
         tags: Tags = None,
         source: Annotated[str | None, Field(description="Where it came from: [from:: SOURCE].")] = None,
-        star: Annotated[bool, Field(description="Mark it as what mattered most (★).")] = False,
+        star: Annotated[bool, Field(strict=True, description="Mark it as what mattered most (★).")] = False,
         date: Date = None,
         time: Annotated[str | None, Field(description="HH:MM (default: now, on today's page).")] = None,
-        on: Annotated[int | None, Field(ge=1, description="think/feel: nest under entry N of the day.")]
-        = None,
+        on: Annotated[int | None, Field(strict=True, ge=1,
+                                        description="think/feel: nest under entry N of the day.")] = None,
         force: Force = False,
     ) -> dict[str, Any]:
         """Append one entry to the log (never changes or removes what is written); returns its citation."""
@@ -272,7 +273,8 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         return _run(lambda: _after_write(writing.todo(log, now(), text, est, tags, source, date, force)))
 
     def done(
-        number: Annotated[int, Field(ge=1, description="The to-do's number, as the todos tool gives it.")],
+        number: Annotated[int, Field(strict=True, ge=1,
+                                     description="The to-do's number, as the todos tool gives it.")],
         took: Annotated[str | None, Field(description="How long it took: 45m, 2h, 1h30m.")] = None,
     ) -> dict[str, Any]:
         """Mark one of today's open to-dos done (ticks its box; a second call changes nothing)."""
