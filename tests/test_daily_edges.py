@@ -63,6 +63,10 @@ def test_text_that_starts_with_a_dash(run: Run, clock: Clock, log_dir: Path) -> 
     assert "put -- before it: reslog did -- -5" in result.err
     assert run("did", "--", "-5%", "val", "loss").code == 0
     assert "- 09:12 -5% val loss" in day_file(log_dir, "2026-11-26").read_text()
+    # a line of dashes is text too; a mistyped option is not; a negative number is no to-do's
+    assert "put -- before it: reslog idea -- ---..." in run("idea", "---").err
+    assert "put -- before" not in run("did", "--dri", "x").err
+    assert "numbers start at 1 (reslog todos and reslog runs list them)" in run("done", "-1").err
 
 
 def test_help_reads_right() -> None:

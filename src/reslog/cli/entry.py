@@ -188,17 +188,27 @@ def _click_exit(exc: Exception) -> int | None:
     return None
 
 
+#: The commands that take a to-do's or a run's number first.
+_NUMBERED = frozenset(("done", "drop", "reopen", "defer", "start", "outcome", "rerun"))
+
+
 def _dash_hint(exc: Exception, where: str) -> str:
-    """For a capture whose text starts with ``-`` (``-5% val loss``), how to write it."""
+    """For a capture whose text starts with ``-`` (``-5% val loss``, ``---``), how to write it; for
+    a negative number given to a numbered command (``done -1``), what the numbers are."""
+    import re
+
     import click
 
     from reslog.cli.options import ENTRY_COMMANDS, THOUGHT_COMMANDS
 
-    if not isinstance(exc, click.NoSuchOption) or exc.option_name.startswith("--"):
+    if not isinstance(exc, click.NoSuchOption):
         return ""
-    if where.partition(" ")[2] not in (*ENTRY_COMMANDS, *THOUGHT_COMMANDS):
-        return ""
-    return f"; to write text that starts with '-', put -- before it: {where} -- {exc.option_name}..."
+    name, command = exc.option_name, where.partition(" ")[2]
+    if command in _NUMBERED and re.fullmatch(r"-\d+", name):
+        return "; numbers start at 1 (reslog todos and reslog runs list them)"
+    if re.fullmatch(r"--[A-Za-z][\w-]*", name) or command not in (*ENTRY_COMMANDS, *THOUGHT_COMMANDS):
+        return ""  # a mistyped option, not text
+    return f"; to write text that starts with '-', put -- before it: {where} -- {name}..."
 
 
 def run() -> None:
