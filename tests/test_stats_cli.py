@@ -78,3 +78,17 @@ def test_bad_input(args: tuple[str, ...], code: int, message: str, run: Run, clo
 def test_missing_plot_folder(run: Run, clock: Clock, small_log: Path, tmp_path: Path) -> None:
     result = run("stats", "time", "--plot", str(tmp_path / "no" / "chart.png"))
     assert result.code == 1 and "does not exist; create it first" in result.err
+
+
+def test_a_chart_is_not_drawn_inside_the_log_and_needs_a_file_name(
+    run: Run, clock: Clock, log_dir: Path, tmp_path: Path
+) -> None:
+    """``--plot`` wrote into the log folder, where ``export`` refuses its OUT; ``--plot ''`` said
+    "cannot draw : ..." (nothing between the words). Both are refused before anything is drawn."""
+    assert run("did", "seed").code == 0
+    inside = run("stats", "time", "--plot", str(log_dir / "chart.png"))
+    assert inside.code == 2 and inside.err == (
+        f"reslog: {log_dir / 'chart.png'} lies inside the log folder {log_dir}; draw the chart outside it\n")
+    blank = run("stats", "time", "--plot", "")
+    assert blank.code == 2 and blank.err == "reslog: cannot draw '': give a file name ending in .png or .svg\n"
+    assert not (log_dir / "chart.png").exists()

@@ -43,6 +43,11 @@ def folder_named(value: str | None, what: str, otherwise: str) -> Path | None:
     return Path(value)
 
 
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies in it (both resolved by the caller)."""
+    return path == folder or folder in path.parents
+
+
 def day_of(value: str | None) -> dt.date:
     """The day an option names (``--date``), or today."""
     today = now().date()

@@ -10,7 +10,7 @@ import click
 
 from reslog.capture import writable
 from reslog.cli import actions, context
-from reslog.cli.context import log_of
+from reslog.cli.context import inside, log_of
 from reslog.cli.style import data, echo
 from reslog.dates import parse_range
 from reslog.errors import InputError, ReslogError
@@ -60,9 +60,9 @@ def import_cmd(
     check_source(path)
     log = log_of(click.get_current_context())
     source, root = path.resolve(), log.root.resolve()
-    if _inside(source, root):  # its own pages, imported again as notes, are every entry twice
+    if inside(source, root):  # its own pages, imported again as notes, are every entry twice
         raise InputError(f"{path} lies inside the log folder {root}; import from a folder outside it")
-    if _inside(root, source):
+    if inside(root, source):
         raise InputError(f"the log {root} lies inside {path}; import a folder that does not hold the log")
     reader = importlib.import_module(IMPORTERS[fmt])
     reading = reader.read(path, ImportOptions(config, date_format, follow_links))
@@ -106,10 +106,6 @@ def _redactions(fmt: str, redact: tuple[str, ...], no_redact: bool) -> tuple[str
     return tuple(name for name in REDACTIONS if name in wanted)
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
 def _check_out(fmt: str, out: Path, log: Log) -> Path:
     """Refuse an OUT that cannot be written, or that would write into the log itself; the path to
     write (a link's target: the export replaces the file, so written at the link it replaced the
@@ -122,9 +118,9 @@ def _check_out(fmt: str, out: Path, log: Log) -> Path:
     if target.exists() and not (target.is_file() or target.is_dir()):
         raise InputError(f"{out} is not a file or a folder (a device, a pipe or a socket); give a file name"
                          + (" for OUT" if fmt == "html" else ", or '-' for standard output"))
-    if _inside(target, root):  # its pages, reslog.toml, .reslog/, or any file a person keeps there
+    if inside(target, root):  # its pages, reslog.toml, .reslog/, or any file a person keeps there
         raise InputError(f"{out} lies inside the log folder {root}; export to a file or folder outside it")
-    if fmt == "html" and _inside(root, target):
+    if fmt == "html" and inside(root, target):
         raise InputError(f"the log {root} lies inside {out}; export the site to a folder of its own")
     if fmt == "html" and out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; html writes a folder of pages: give a folder for OUT")

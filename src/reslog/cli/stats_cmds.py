@@ -10,7 +10,7 @@ import click
 
 from reslog.analytics import TOPICS
 from reslog.cli import context
-from reslog.cli.context import log_of
+from reslog.cli.context import inside, log_of
 from reslog.cli.style import echo
 from reslog.cli.tags_cmds import complete_tags
 from reslog.dates import since_until
@@ -44,13 +44,16 @@ def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_
     today = context.now().date()
     start, end = since_until(since, until, today)
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
-        raise InputError(f"cannot draw {plot.name}: give a file name ending in .png or .svg")
+        raise InputError(f"cannot draw {plot.name!r}: give a file name ending in .png or .svg")
     if plot is not None and not plot.parent.exists():
         raise ReslogError(
             f"the folder {plot.parent} does not exist; create it first (mkdir -p {plot.parent})"
         )
+    log = log_of(click.get_current_context())
+    if plot is not None and inside(plot.resolve(), log.root.resolve()):  # as export refuses its OUT there
+        raise InputError(f"{plot} lies inside the log folder {log.root}; draw the chart outside it")
     module = importlib.import_module(f"reslog.analytics.{topic}")
-    data = load(log_of(click.get_current_context()), today, start, end, tag)
+    data = load(log, today, start, end, tag)
     result = module.compute(data)
     if as_json:
         echo(json.dumps(bounded(result), ensure_ascii=False, indent=1))
