@@ -145,6 +145,15 @@ def test_layout_days_weeks_tags_search(site: Path) -> None:
     }
 
 
+def test_the_site_folder_is_readable_as_any_folder_made_here(site: Path, tmp_path: Path) -> None:
+    """The site is written in a private temporary folder (0700), then renamed: the site itself was
+    0700, unreadable to the web server it was copied for. It gets the mode the umask gives."""
+    made = tmp_path / "made-here"
+    made.mkdir()
+    assert site.stat().st_mode & 0o777 == made.stat().st_mode & 0o777
+    assert (site / "days").stat().st_mode & 0o777 == made.stat().st_mode & 0o777
+
+
 def test_index_lists_weeks_newest_first_with_days_and_counts(site: Path) -> None:
     page = _page(site / "index.html")
     hrefs = [a["href"] for tag, a in page.elements if tag == "a"]

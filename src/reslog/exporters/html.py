@@ -103,6 +103,7 @@ def write(hits: list[Hit], out: Path, options: ExportOptions) -> list[Path]:
     site = _Site(hits, options)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
+        _as_made(tmp)
         names = _write_site(site, tmp)
         if not out.exists():
             os.replace(tmp, out)
@@ -115,6 +116,16 @@ def write(hits: list[Hit], out: Path, options: ExportOptions) -> list[Path]:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return [out / name for name in names]
+
+
+def _as_made(folder: Path) -> None:
+    """Give ``folder`` (made private by mkdtemp, 0700) the mode a folder made here gets, as the
+    umask says: renamed to OUT, a site was unreadable to the web server it was copied for."""
+    probe = folder / ".mode"
+    probe.mkdir()
+    mode = probe.stat().st_mode & 0o777
+    probe.rmdir()
+    folder.chmod(mode)
 
 
 def _write_site(site: _Site, folder: Path) -> list[str]:
