@@ -285,6 +285,18 @@ def test_reimport_adds_nothing(run: Callable[..., Any], clock: Any, log_dir: Pat
 
 
 @corpora
+def test_a_journal_in_another_timeformat_says_to_give_its_config(run: Callable[..., Any], clock: Any,
+                                                                 log_dir: Path) -> None:
+    """A jrnl 1.x journal with day-first dates, read without its config, kept 1 of its 3 entries and
+    said only that 6 lines came before the first dated entry: it now says why, and what to give."""
+    journal = JOURNALS / "simple_jrnl-1-9-5_little_endian_dates.journal"
+    result = run("import", "jrnl", str(journal))
+    assert result.code == 0
+    assert (f"{journal.name}:1: text before the first dated entry (6 lines); it opens with a date not in "
+            "the timeformat %Y-%m-%d %H:%M: give the jrnl config with --config") in result.out
+
+
+@corpora
 def test_dry_run_writes_nothing(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     result = run("import", "jrnl", str(JOURNALS / "basic_folder"), "--dry-run")
     assert result.code == 0

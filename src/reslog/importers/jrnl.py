@@ -537,6 +537,9 @@ def read_text(
         return []
     if lead.strip():
         lead_text = f"text before the first dated entry ({plural(lead_lines, 'line')})"
+        if _OTHER_DATE.match(lead.lstrip()):  # a jrnl 1.x journal written with another timeformat
+            lead_text += (f"; it opens with a date not in the timeformat {config.timeformat}: give the jrnl "
+                          "config with --config")
         skipped.append(Skipped(f"{origin}:1", lead_text))
     items = []
     for entry in entries:
@@ -545,6 +548,10 @@ def read_text(
             continue
         items.append(to_item(entry, origin, day, timed))
     return items
+
+
+#: A line that opens with a numeric date of any order (``10.06.2010 15:00``, ``2010/06/10``).
+_OTHER_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
 
 def _day_of(parts: tuple[str, ...]) -> dt.date | None:
