@@ -119,6 +119,17 @@ def write_days(log: Path, pages: dict[str, str]) -> None:
         write_day(log, day, text)
 
 
+def imports_nothing_again(run: Callable[..., Result], log_dir: Path, entries: int, *args: str) -> None:
+    """``reslog import ARGS`` once more adds nothing: it says how many entries it found already
+    there, and no day page changes."""
+    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
+    again = run("import", *args)
+    assert again.code == 0, again
+    assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
+    assert f"Already in the log, not added again: {entries} entr{'y' if entries == 1 else 'ies'}." in again.out
+    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+
+
 def log_files(folder: Path) -> dict[str, bytes]:
     """Every file of a log but its derived data (.reslog/), by path: what a command must not change."""
     return {

@@ -37,7 +37,7 @@ from reslog import markdown
 from reslog.importers import jrnl
 from reslog.importers.base import ImportOptions, body_lines
 
-from .conftest import CORPORA, corpora, day_file
+from .conftest import CORPORA, corpora, day_file, imports_nothing_again
 
 DATA = CORPORA / "jrnl-fixtures" / "tests" / "data"
 JOURNALS = DATA / "journals"
@@ -276,12 +276,7 @@ def test_edge_cases_match_jrnl(run: Callable[..., Any], clock: Any, log_dir: Pat
 @corpora
 def test_reimport_adds_nothing(run: Callable[..., Any], clock: Any, log_dir: Path) -> None:
     assert run("import", "jrnl", str(JOURNALS / "basic_onefile.journal")).code == 0
-    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
-    again = run("import", "jrnl", str(JOURNALS / "basic_onefile.journal"))
-    assert again.code == 0
-    assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
-    assert "Already in the log, not added again: 3 entries." in again.out
-    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+    imports_nothing_again(run, log_dir, 3, "jrnl", str(JOURNALS / "basic_onefile.journal"))
 
 
 @corpora

@@ -10,7 +10,7 @@ from reslog import markdown
 from reslog.importers.base import ImportOptions, body_lines
 from reslog.importers.markdown_notes import front_matter, read
 
-from .conftest import CORPORA, Clock, Result, corpora, day_file
+from .conftest import CORPORA, Clock, Result, corpora, day_file, imports_nothing_again
 
 Run = Callable[..., Result]
 NOTEBOOK = CORPORA / "cboettig-labnotebook"
@@ -115,15 +115,9 @@ def test_lab_notebook_import_twice(log_dir: Path, run: Run, clock: Clock) -> Non
         "- Reflecting on five years of the open lab notebook #blog #open-science "
         "[file:: _posts/2015-12-31-reflections-on-the-open-lab-notebook.Rmd] [imported:: markdown]")
 
-    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
-    again = run("import", "markdown", str(NOTEBOOK / "2011"))
-    assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
-    assert "Already in the log, not added again: 301 entries." in again.out
-    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+    imports_nothing_again(run, log_dir, 301, "markdown", str(NOTEBOOK / "2011"))
     # the same notes from another folder name their files by other paths: still nothing added
-    inner = run("import", "markdown", str(NOTEBOOK / "2011" / "_posts"))
-    assert "Imported 0 entries (0 to-dos) into 0 days." in inner.out, inner.out
-    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+    imports_nothing_again(run, log_dir, 301, "markdown", str(NOTEBOOK / "2011" / "_posts"))
 
 
 def test_messy_notes(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> None:

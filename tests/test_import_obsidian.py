@@ -12,7 +12,7 @@ from reslog import markdown
 from reslog.importers.base import ImportOptions
 from reslog.importers.obsidian import read
 
-from .conftest import CORPORA, Clock, Result, corpora, day_file
+from .conftest import CORPORA, Clock, Result, corpora, day_file, imports_nothing_again
 
 Run = Callable[..., Result]
 
@@ -177,11 +177,7 @@ def test_twice_adds_nothing_and_existing_lines_stay(tmp_path: Path, log_dir: Pat
     assert text.startswith("## What to do next\r\n- [ ] Email Bob")  # the missing section, in its place
     assert "\r\n## What was done\r\n- 08:00 my own line #w2s\r\n- 09:12 exp: W2S on GPT-2 sizes" in text
     assert "\r\n## Notes\r\nfree text\r\n" in text
-    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
-    again = run("import", "obsidian", str(vault))
-    assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
-    assert "Already in the log, not added again: 15 entries." in again.out
-    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+    imports_nothing_again(run, log_dir, 15, "obsidian", str(vault))
 
 
 def test_date_format_and_vault_setting(tmp_path: Path, log_dir: Path, run: Run, clock: Clock) -> None:
@@ -286,11 +282,7 @@ def test_twice_adds_nothing_whatever_was_done_to_the_todos_since(tmp_path: Path,
         "- [>] email Yitao [imported:: obsidian] [scheduled:: 2026-11-30] [carried:: 2026-11-24]",
         "- [>] book the room [imported:: obsidian] [carried:: 2026-11-24]",
     ]
-    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
-    again = run("import", "obsidian", str(vault))
-    assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
-    assert "Already in the log, not added again: 6 entries." in again.out
-    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+    imports_nothing_again(run, log_dir, 6, "obsidian", str(vault))
 
 
 def _todos(log_dir: Path, day: str) -> list[str]:

@@ -15,7 +15,7 @@ from reslog import markdown
 from reslog.importers import org
 from reslog.importers.base import ImportItem, ImportOptions, body_lines
 
-from .conftest import CORPORA, corpora, day_file
+from .conftest import CORPORA, corpora, day_file, imports_nothing_again
 
 FIXTURES = CORPORA / "org-journal-fixtures"
 JOURNALS = FIXTURES / "tests" / "journals"
@@ -111,11 +111,7 @@ def test_reimport_adds_nothing_and_dry_run_writes_nothing(run: Callable[..., Any
     assert "Would import 14 entries (7 to-dos) into 8 days." in dry.out
     assert not (log_dir / "days").exists()
     run("import", "org", str(JOURNALS))
-    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
-    again = run("import", "org", str(JOURNALS))
-    assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
-    assert "Already in the log, not added again: 14 entries." in again.out
-    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+    imports_nothing_again(run, log_dir, 14, "org", str(JOURNALS))
 
 
 @corpora
@@ -132,11 +128,7 @@ def test_reimport_after_done_and_drop_adds_nothing(run: Callable[..., Any], cloc
         "- [x] Scheduled1 [imported:: org]",
         "- [ ] Scheduled2 [imported:: org]",
     ]
-    before = {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")}
-    again = run("import", "org", str(JOURNALS))
-    assert "Imported 0 entries (0 to-dos) into 0 days." in again.out
-    assert "Already in the log, not added again: 14 entries." in again.out
-    assert {p: p.read_bytes() for p in (log_dir / "days").rglob("*.md")} == before
+    imports_nothing_again(run, log_dir, 14, "org", str(JOURNALS))
 
 
 @corpora
