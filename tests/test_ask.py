@@ -215,6 +215,29 @@ def test_when_did_i_first_prefers_the_earliest_of_the_best(log_dir: Path, run: R
     assert json.loads(half.out)["time_scope"]["until"] == "2014-06-30"  # "first half" is a scope
 
 
+def test_a_word_of_time_order_typed_wrong_is_read_as_meant(log_dir: Path, run: Run, clock: Clock) -> None:
+    """"when did i frist use knitr?" was answered as any question about knitr (the weekly report,
+    ranked best); a slip (letters swapped, missing, doubled) of first/latest that the log never
+    writes is read as the word. A word one letter changed ("latent") is left as typed."""
+    pages = {
+        "2014-01-10": "## What was done\n- 09:00 used knitr for the yearly report\n",
+        "2014-03-02": "## What was done\n- 09:00 used knitr for the weekly report, with knitr caching\n",
+        "2014-05-20": "## What was done\n- 09:00 used knitr for the monthly report\n",
+    }
+    write_days(log_dir, pages)
+    for typed in ("when did i frist use knitr?", "when did I firts use knitr?", "when did I fist use knitr"):
+        assert json.loads(run("ask", "--json", typed).out)["citations"][0]["date"] == "2014-01-10", typed
+    latest = json.loads(run("ask", "--json", "when did I use knitr latset?").out)
+    assert latest["citations"][0]["date"] == "2014-05-20"
+    from reslog.ask import spelled
+    from reslog.index import Index
+    from reslog.store import Log
+
+    with Index(Log(log_dir)) as index:
+        assert spelled(index, "which latent size, and the latset run?") == "which latent size, and the latest run?"
+        assert spelled(index, "the yaerly report") == "the yaerly report"  # not a word of time order
+
+
 def test_a_failing_model_falls_back_to_the_extractive_answer(index: Index, log_dir: Path, run: Run) -> None:
     """Offline first: a model that cannot be reached (no network, no key) never costs the answer."""
     import llm

@@ -344,6 +344,35 @@ def _ids_of(index: Index, hits: list[Hit]) -> list[int]:
 #: "When did I first ...?": among the best entries, those as much about the subject as the best one,
 #: in date order (see in_time_order).
 _FIRST = re.compile(r"\b(first|earliest|originally|initially)\b(?!\s+(half|quarter)\b)", re.IGNORECASE)
+#: The words of :data:`_FIRST` and :data:`_LAST`, as typed fast and wrong: "when did i frist use
+#: knitr?" was answered as any question about knitr (see :func:`spelled`).
+_CUES = ("first", "earliest", "originally", "initially", "latest", "lately", "recent", "recently")
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def spelled(index: Index, question: str) -> str:
+    """``question`` with a misspelt word of time order put right ("frist", "latset", "earlist"): a
+    word one slip off one of :data:`_CUES` (a letter missing or doubled, two swapped) that the log
+    itself never writes. A letter changed is no slip here: "latent" and "decent" are words."""
+    for word in dict.fromkeys(_WORD.findall(question)):
+        lower = word.lower()
+        cue = next((c for c in _CUES if lower != c and _one_edit(lower, c)), None)
+        if cue is not None and lower not in _CUES and not index.document_frequency(lower):
+            question = re.sub(rf"\b{word}\b", cue, question)
+    return question
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with one letter missing or extra, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return (len(diff) == 2 and diff[1] == diff[0] + 1
+                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i in range(len(short)) if short[i] != long[i]), len(short))
+    return short[i:] == long[i + 1:]
 _LAST = re.compile(r"\b(last time|most recent(ly)?|latest|lately|I last)\b", re.IGNORECASE)
 _TIME_ORDER_MARGIN = 0.05
 _TIME_ORDER_DEPTH = 10
@@ -460,7 +489,7 @@ def retrieve(
     vectors: Vectors | None = None, filters: Filters | None = None, limit: int = EVIDENCE,
 ) -> Retrieved:
     """The evidence for ``question``, best first, and whether to abstain."""
-    scope, query, narrowed = scoped(question, today, filters)
+    scope, query, narrowed = scoped(spelled(index, question), today, filters)
     query = _HOW_LONG_WORDS.sub(" ", query) if _HOW_LONG.search(query) else query
     tally = counted(index, query, narrowed) or todos_asked(index, query, narrowed) \
         or done_in(index, query, narrowed)
