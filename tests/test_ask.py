@@ -807,6 +807,10 @@ def test_a_count_says_when_the_log_never_marks_the_kind_and_counts_tags(log_dir:
     assert [c["date"] for c in met["citations"]] == ["2011-06-02", "2011-06-01"]
     about = json.loads(run("ask", "--json", "--mode", "keyword", "how many entries about ecology?").out)
     assert about["answer"].startswith("Entries tagged #ecology, the whole log: 1.")
+    # a short tag word right after "how many" counts too ("esa" as "how many ESA days")
+    write_days(log_dir, {"2011-06-04": "## What was done\n- 09:00 ESA day 3, posters #esa\n"})
+    short = json.loads(run("ask", "--json", "--mode", "keyword", "how many ESA days did I have?").out)
+    assert short["answer"].startswith("Entries tagged #esa, the whole log: 1."), short["answer"]
     # a number written in an entry is still searched for, not counted
     epochs = json.loads(run("ask", "--json", "--mode", "keyword", "how many epochs did the ESA model take?").out)
     assert "Entries tagged" not in epochs["answer"]

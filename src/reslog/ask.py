@@ -344,17 +344,21 @@ def _ids_of(index: Index, hits: list[Hit]) -> list[int]:
 #: "When did I first ...?": among the best entries, those as much about the subject as the best one,
 #: in date order (see in_time_order).
 _FIRST = re.compile(r"\b(first|earliest|originally|initially)\b(?!\s+(half|quarter)\b)", re.IGNORECASE)
+_LAST = re.compile(r"\b(last time|most recent(ly)?|latest|lately|I last)\b", re.IGNORECASE)
+_TIME_ORDER_MARGIN = 0.05
+_TIME_ORDER_DEPTH = 10
+
 #: The words of :data:`_FIRST` and :data:`_LAST`, as typed fast and wrong: "when did i frist use
 #: knitr?" was answered as any question about knitr (see :func:`spelled`).
 _CUES = ("first", "earliest", "originally", "initially", "latest", "lately", "recent", "recently")
-_WORD = re.compile(r"[A-Za-z]{4,}")
+_CUE_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 def spelled(index: Index, question: str) -> str:
     """``question`` with a misspelt word of time order put right ("frist", "latset", "earlist"): a
     word one slip off one of :data:`_CUES` (a letter missing or doubled, two swapped) that the log
     itself never writes. A letter changed is no slip here: "latent" and "decent" are words."""
-    for word in dict.fromkeys(_WORD.findall(question)):
+    for word in dict.fromkeys(_CUE_WORD.findall(question)):
         lower = word.lower()
         cue = next((c for c in _CUES if lower != c and _one_edit(lower, c)), None)
         if cue is not None and lower not in _CUES and not index.document_frequency(lower):
@@ -373,9 +377,6 @@ def _one_edit(a: str, b: str) -> bool:
     short, long = (a, b) if len(a) < len(b) else (b, a)
     i = next((i for i in range(len(short)) if short[i] != long[i]), len(short))
     return short[i:] == long[i + 1:]
-_LAST = re.compile(r"\b(last time|most recent(ly)?|latest|lately|I last)\b", re.IGNORECASE)
-_TIME_ORDER_MARGIN = 0.05
-_TIME_ORDER_DEPTH = 10
 
 
 def in_time_order(
