@@ -172,7 +172,7 @@ def unreadable_value(key: str, value: str) -> str | None:
     wanted = TYPED_FIELDS.get(key)
     if wanted is None or not value:
         return None
-    readable = field_date(value) if wanted is _A_DATE else field_minutes(value)
+    readable = field_date(value) if key in ("carried", "scheduled") else field_minutes(value)
     return wanted if readable is None else None
 
 

@@ -334,6 +334,12 @@ def _field_value(value: str) -> str:
     return _one_line(value).replace("[", "(").replace("]", ")")
 
 
+def nested_todo(state: str | None, text: str, fields: Sequence[tuple[str, str]] = ()) -> str:
+    """A nested item's text for a task a source marks inside a note (a Logseq child block's
+    ``DONE``, an Org sub-heading's ``TODO``): its checkbox, its text, the fields it keeps."""
+    return " ".join([f"[{state}] {text}", *(f"[{key}:: {_field_value(value)}]" for key, value in fields)])
+
+
 def entry_lines(item: ImportItem, fmt: str) -> list[str]:
     """The Markdown lines of an imported item: its first line, then its body (:func:`body_lines`)."""
     first_text, *more = [line.strip() for line in item.text.splitlines() if line.strip()] or [""]

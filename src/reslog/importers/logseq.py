@@ -60,7 +60,7 @@ import re
 
 from reslog.dates import format_duration
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, Reading, Skipped, code_title, source_files
+from reslog.importers.base import ImportItem, Reading, Skipped, code_title, nested_todo, source_files
 from reslog.importers.org import (
     Node,
     block_lines,
@@ -218,7 +218,7 @@ def _child_text(title: str) -> str:
     state, rest, fields = _marker(title)
     if not rest.strip():
         return title
-    return " ".join([f"[{state}] {rest.strip()}", *(f"[{key}:: {value}]" for key, value in fields)])
+    return nested_todo(state, rest.strip(), fields)
 
 
 def _item(node: Node, day: dt.date, origin: str, org: bool) -> ImportItem | None:

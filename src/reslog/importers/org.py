@@ -72,7 +72,7 @@ import re
 from reslog import markdown
 from reslog.dates import WEEKDAYS, format_duration
 from reslog.errors import InputError, ReslogError
-from reslog.importers.base import ImportItem, Reading, Skipped, source_files
+from reslog.importers.base import ImportItem, Reading, Skipped, nested_todo, source_files
 from reslog.importers.base import read_text as base_read_text
 from reslog.records import Record
 
@@ -378,7 +378,7 @@ def _sub_heading(title: str, keywords: dict[str, str]) -> str:
     if first is None or first.group(1) not in keywords:
         return title
     state, kept = _task_state(first.group(1), keywords)
-    return " ".join([f"[{state}] {first.group(2)}", *(f"[{key}:: {value}]" for key, value in kept)])
+    return nested_todo(state, first.group(2), kept)
 
 
 def _item(node: Node, day: dt.date, origin: str, keywords: dict[str, str]) -> ImportItem | Skipped | None:
