@@ -179,6 +179,27 @@ def test_index_from_a_newer_version_is_rebuilt(log: Log, log_dir: Path) -> None:
         assert len(_texts(index, "warmup")) == 2
 
 
+def test_only_the_newest_copies_moved_aside_are_kept(log: Log, log_dir: Path) -> None:
+    """Two versions of reslog taking turns on a log move each other's index aside each time: the
+    copies kept stop at three, or a 10-year log's folder grew by 24 MB a turn."""
+    data = log_dir / ".reslog"
+    with Index(log) as index:
+        index.refresh()
+        index.db.execute("INSERT INTO migrations VALUES ('9999_future', 'x')")
+    older = [f"index.db.broken-2026010{n}-120000" for n in range(1, 6)]
+    for name in older:
+        (data / name).write_bytes(b"old index")
+    (data / (older[0] + "-wal")).write_bytes(b"its wal")
+    (data / "vectors.db.broken-20260101-120000").write_bytes(b"another file's copy")
+    with Index(log) as index:
+        assert "newer reslog" in (index.refresh().rebuilt_because or "")
+    kept = sorted(p.name for p in data.iterdir() if ".broken-" in p.name)
+    assert len(kept) == 4 and kept[:2] == older[3:]
+    assert kept[2].startswith("index.db.broken-2") and kept[2] not in older  # the one just moved
+    assert kept[3] == "vectors.db.broken-20260101-120000"
+    assert (data / kept[2]).stat().st_size > 1000
+
+
 def test_reindex_and_check(run: Run, clock: Clock, log: Log, log_dir: Path) -> None:
     result = run("reindex")
     assert result.code == 0

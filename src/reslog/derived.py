@@ -16,7 +16,7 @@ statement, so that no caller has to:
 * :func:`write_error` turns the other failures of the file system into one-line
   :class:`~reslog.errors.LogError` messages;
 * :func:`move_aside` renames a damaged file (and its ``-wal``/``-shm``) to
-  ``NAME.broken-YYYYmmdd-HHMMSS``;
+  ``NAME.broken-YYYYmmdd-HHMMSS``, keeping the newest :data:`KEEP_ASIDE` such copies;
 * :func:`temporary_copy` gives a read-only log a writable place for its
   derived files: a temporary folder seeded with copies of the existing ones.
 """
@@ -37,6 +37,11 @@ if TYPE_CHECKING:
     from typing import Any
 
     Hook = Callable[[sqlite3.Error], BaseException]
+
+#: How many copies of one file moved aside are kept (the newest). They are for a person to look
+#: at; a disk that keeps failing, or two versions of reslog taking turns on one log (each moves
+#: the other's index aside), would otherwise add a whole index each time, without end.
+KEEP_ASIDE = 3
 
 # Primary result codes (the low byte of an extended code).
 _CORRUPT, _NOTADB = 11, 26
@@ -229,7 +234,27 @@ def move_aside(file: str, known: tuple[int, int] | None = None) -> str | None:
         except FileNotFoundError:
             continue
         moved = aside
+    if moved is not None:
+        _forget_older(file)
     return moved
+
+
+def _forget_older(file: str) -> None:
+    """Delete the copies of ``file`` moved aside before the newest :data:`KEEP_ASIDE`."""
+    folder, name = os.path.split(file)
+    prefix = f"{name}.broken-"
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        return
+    stamps = sorted({n[len(prefix):].removesuffix("-wal").removesuffix("-shm")
+                     for n in names if n.startswith(prefix)})
+    for stamp in stamps[:-KEEP_ASIDE]:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.remove(os.path.join(folder, prefix + stamp + suffix))
+            except OSError:
+                continue
 
 
 def writable(folder: str, files: Iterable[str] = ()) -> bool:
