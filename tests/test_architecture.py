@@ -53,8 +53,9 @@ PACKAGES: dict[str, set[str]] = {
     "importers": {"records", "model", "markdown", "dates", "errors", "store", "importers", "words"},
     "exporters": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "exporters",
                   "counts", "words", "markup"},
+    # timescope: "which bugs kept recurring in 2013?" asked in words runs a topic over its scope
     "analytics": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",
-                  "counts", "words", "cells"},
+                  "counts", "words", "cells", "timescope"},
     # the semantic layer: the model, vectors over the index, hybrid ranking; numpy lives here
     "semantic": {"records", "errors", "store", "index", "search", "settings", "chunks", "semantic", "intents"},
     # the edge: the MCP server reads like the CLI and writes through capture and tasks

@@ -437,6 +437,18 @@ def test_ask_cites_and_abstains(server: Server) -> None:
     assert server.api("GET", "/api/ask?q=how+many+decisions").json()["count"] == 1
 
 
+def test_a_review_question_is_answered_by_its_stats_page(server: Server) -> None:
+    server.browser("POST", "/capture", {"text": "bug: NaN loss at step 900 #rm"})
+    server.browser("POST", "/capture", {"text": "bug: NaN loss again with Adam #rm"})
+    reply = server.browser("GET", "/ask?q=which+bugs+keep+recurring+in+%23rm", htmx=False)
+    assert reply.status == 200
+    assert 'Which bugs keep recurring? <a href="/stats/bugs?tag=rm">Open it in Stats</a>' in reply.text
+    assert "2 bugs in 1 category" in reply.text and "nan loss" in reply.text
+    answer = server.api("GET", "/api/ask?q=which+bugs+keep+recurring").json()
+    assert answer["stats"]["topic"] == "bugs" and answer["abstained"] is False
+    assert [c["text"] for c in answer["citations"]] == ["NaN loss at step 900 #rm", "NaN loss again with Adam #rm"]
+
+
 def test_stats_journal_calendar_render(server: Server) -> None:
     server.browser("POST", "/capture", {"text": "todo Rerun [est:: 1h]"})
     _todo(server, "done", n="1", expect="Rerun", took="90m")

@@ -15,8 +15,11 @@ from reslog.settings import MODES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime as dt
+
     from reslog.ask import Quote
     from reslog.generate import Generator
+    from reslog.store import Log
 
 
 def _generator(model: str | None, offline: bool) -> Generator | None:
@@ -47,7 +50,11 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
     their number and the latest few, "what did I do last week?" with that
     week's entries of What was done, "how many to-dos did I finish this
     week?" (add, drop, still open) as the week page counts them; a quoted
-    to-do shows its estimate and time spent. Offline, the answer is the
+    to-do shows its estimate and time spent. A review question ("which bugs
+    keep recurring?", "where did my ideas come from?", "how long do tasks
+    take against my estimates?", "how did my focus drift in 2013?") is
+    answered as `reslog stats` answers it, over the question's time scope
+    and a #tag it names. Offline, the answer is the
     sentences of the log that answer best, grouped by day; with
     ask.model set in reslog.toml (an `llm` model), a short written answer
     whose every claim cites [n] an entry. When nothing in the log answers, it
@@ -60,6 +67,8 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
         raise click.UsageError(f"QUESTION {problem}; ask something, e.g. reslog ask when did I first try X")
     log = log_of(click.get_current_context())
     today = context.now().date()
+    if _by_stats(log, text, today, as_json):
+        return
     with actions.fresh_index(log) as index:
         found_semantic = actions.semantic(index, mode)
         chosen = mode or found_semantic.settings.search_mode
@@ -92,6 +101,24 @@ def ask(question: tuple[str, ...], mode: str | None, offline: bool, as_json: boo
         click.echo(style(day, bold=True))
         for quote in (q for q in result.citations if q.date == day):
             _quote(quote.text, quote)
+
+
+def _by_stats(log: Log, question: str, today: dt.date, as_json: bool) -> bool:
+    """Answer a review question ("which bugs keep recurring?") as ``reslog stats`` does; False
+    if no stats topic answers it."""
+    from reslog.analytics.asked import answer
+
+    answered = answer(log, question, today)
+    if answered is None:
+        return False
+    if as_json:
+        click.echo(json.dumps(answered.as_json(), ensure_ascii=False, indent=1))
+        return True
+    if answered.scope is not None:
+        click.echo(style(f"Time scope: {answered.scope.label}", dim=True))
+    for line in answered.lines():
+        click.echo(line)
+    return True
 
 
 def _room() -> int | None:

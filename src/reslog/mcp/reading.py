@@ -174,6 +174,10 @@ def ask(log: Log, today: dt.date, question: str, mode: str | None = None) -> dic
         raise InputError(f"the question {problem}; ask something, e.g. 'when did I first try warmup?'")
     if mode is not None and mode not in MODES:
         raise InputError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
+    from reslog.analytics.asked import answer as by_stats
+
+    if (asked := by_stats(log, question.strip(), today)) is not None:  # "which bugs keep recurring?"
+        return asked.as_json()
     with _fresh(log) as index:
         found_semantic = _semantic(index, mode)
         chosen = mode or found_semantic.settings.search_mode

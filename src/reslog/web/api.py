@@ -207,7 +207,12 @@ def search(
 def ask(request: Request, q: Annotated[str, Query(min_length=1)],
         mode: Literal["hybrid", "keyword", "semantic"] | None = None) -> dict[str, Any]:
     """The object `reslog ask --json` prints: the answer, whether it abstained, the time scope and
-    the citations."""
+    the citations; for a review question ("which bugs keep recurring?"), its stats topic's figures
+    under ``stats``."""
+    from reslog.analytics.asked import answer
+
+    if (asked := answer(responses.ctx(request).log, q.strip(), clock.now().date())) is not None:
+        return asked.as_json()
     _found, result, _notice = responses.ctx(request).reader.ask(q, clock.now().date(), mode)
     out: dict[str, Any] = result.as_json()
     return out

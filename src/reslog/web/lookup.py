@@ -122,6 +122,8 @@ def search_results(request: Request) -> Response:
 def _answer(request: Request, q: str) -> dict[str, Any] | None:
     if not q.strip():
         return None
+    if (stats := _by_stats(request, q)) is not None:
+        return stats
     found, result, notice = responses.ctx(request).reader.ask(q, clock.now().date())
     quotes: list[dict[str, Any]] = [{"n": n, "date": c.date, "file": c.file, "line": c.line, "text": c.text}
               for n, c in enumerate(result.citations, 1)]
@@ -131,6 +133,21 @@ def _answer(request: Request, q: str) -> dict[str, Any] | None:
     return {"q": q, "abstained": found.abstained, "generated": result.generated, "text": result.text,
             "quotes": quotes, "by_day": by_day, "scope": found.scope.label if found.scope else None,
             "notice": notice, "count": None if found.count is None else count_text(found)}
+
+
+def _by_stats(request: Request, q: str) -> dict[str, Any] | None:
+    """A review question ("which bugs keep recurring?") answered as its stats page answers it."""
+    from reslog.analytics.asked import answer
+
+    asked = answer(responses.ctx(request).log, q, clock.now().date())
+    if asked is None:
+        return None
+    params = {key: str(value) for key, value in
+              (("since", asked.since), ("until", asked.until), ("tag", asked.tag)) if value}
+    return {"q": q, "abstained": False, "generated": False, "quotes": [], "notice": None,
+            "scope": asked.scope.label if asked.scope else None,
+            "stats": {"question": asked.question, "lines": asked.lines()[2:],
+                      "url": f"/stats/{asked.topic}" + (f"?{urlencode(params)}" if params else "")}}
 
 
 @router.get("/ask", response_class=HTMLResponse)
