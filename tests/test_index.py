@@ -200,6 +200,14 @@ def test_only_the_newest_copies_moved_aside_are_kept(log: Log, log_dir: Path) ->
     assert (data / kept[2]).stat().st_size > 1000
 
 
+def test_check_on_a_log_without_an_index_builds_none(run: Run, clock: Clock, log: Log, log_dir: Path) -> None:
+    """``reindex --check`` ("change nothing") built the whole index of a log that had none."""
+    result = run("reindex", "--check")
+    assert result.code == 1
+    assert result.out == "There is no index yet; reslog reindex (or any search) builds it.\n"
+    assert not (log_dir / ".reslog" / "index.db").exists()
+
+
 def test_reindex_and_check(run: Run, clock: Clock, log: Log, log_dir: Path) -> None:
     result = run("reindex")
     assert result.code == 0
@@ -207,13 +215,16 @@ def test_reindex_and_check(run: Run, clock: Clock, log: Log, log_dir: Path) -> N
         r"Indexed 2 entries from 2 pages in \d+\.\d s\.\nEmbedded 2 new passages with all-MiniLM-L6-v2/int8\.\n",
         result.out,
     ), result.out
-    assert run("reindex", "--check").out == "The index is up to date.\n"
+    checked = run("reindex", "--check")
+    assert checked.out == "The index is up to date.\n" and checked.code == 0
     _page(log_dir, "2026-11-24", "## What was done\n- new\n")
     _page(log_dir, "2026-11-20", "## What was done\n- changed\n")
     day_file(log_dir, "2026-11-23").unlink()
     bad = day_file(log_dir, "2026-11-25")
     bad.write_bytes(b"- caf\xe9\n")
-    out = run("reindex", "--check").out
+    stale = run("reindex", "--check")
+    assert stale.code == 1  # a script can tell: the index is not up to date
+    out = stale.out
     assert out == (
         "stale    days/2026/2026-11-20.md\nstale    days/2026/2026-11-24.md\n"
         "stale    days/2026/2026-11-25.md\nremoved  days/2026/2026-11-23.md\n"

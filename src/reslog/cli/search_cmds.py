@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -35,7 +36,9 @@ search_cmd = click.argument("query", nargs=-1)(search_cmd)
 
 
 @click.command()
-@click.option("--check", is_flag=True, help="Only report pages whose index rows are stale; change nothing.")
+@click.option("--check", is_flag=True,
+              help="Only report pages whose index rows are stale; change nothing. Exits 1 when the "
+                   "index is not up to date (or there is none yet).")
 @click.option("--no-embed", "no_embed", is_flag=True,
               help="Do not embed entries for semantic search (search.embeddings = false does it for good).")
 def reindex(check: bool, no_embed: bool) -> None:
@@ -47,6 +50,9 @@ def reindex(check: bool, no_embed: bool) -> None:
     Interrupted with Ctrl-C, it keeps what it embedded.
     """
     log = log_of(click.get_current_context())
+    if check and not os.path.exists(Index(log).file):  # checking builds nothing
+        click.echo("There is no index yet; reslog reindex (or any search) builds it.")
+        raise click.exceptions.Exit(1)
     with Index(log) as index:
         if check:
             changed, removed, problems = index.check()
@@ -65,6 +71,8 @@ def reindex(check: bool, no_embed: bool) -> None:
                 count = len(unreadable)
                 click.echo(f"{plural(count, 'field value')} could not be read and "
                            f"count{'' if count > 1 else 's'} as no value.")
+            if changed or removed or problems:
+                raise click.exceptions.Exit(1)
             return
         with actions.progress_bar("Indexing the log") as update:
             report = index.refresh(update, force=True)
