@@ -57,6 +57,37 @@ def test_carry_over_across_a_weekend_gap(run: Run, clock: Clock, log_dir: Path) 
     )
 
 
+def test_a_full_disk_after_the_new_page_is_written_says_the_capture_is_saved(
+    run: Run, clock: Clock, log_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new day's page (entry and carried to-dos) was written, then marking the old page failed
+    on a full disk: the capture said it failed and to run it again, which wrote the entry twice."""
+    import errno
+
+    from reslog import store
+
+    friday = _write(log_dir, "2026-11-20", FRIDAY)
+    clock.set("2026-11-23T08:30")
+    real = store.atomic_write
+
+    def full_for_the_old_page(path: Path | str, data: bytes) -> None:
+        if str(path).endswith("2026-11-20.md"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(path, data)
+
+    monkeypatch.setattr(store, "atomic_write", full_for_the_old_page)
+    result = run("did", "monday start")
+    assert result.code == 0, result
+    assert result.err == ("reslog: saved; but marking the to-dos carried from days/2026/2026-11-20.md failed "
+                          "(No space left on device); the next reslog command marks them\n")
+    assert friday.read_text(encoding="utf-8") == FRIDAY
+    monkeypatch.setattr(store, "atomic_write", real)
+    assert run("todos").code == 0  # the next command: marked on Friday's page, not copied again
+    monday = day_file(log_dir, "2026-11-23").read_text(encoding="utf-8")
+    assert monday.count("monday start") == 1 and monday.count("Rerun the sweep") == 1
+    assert "- [>] Rerun the sweep" in friday.read_text(encoding="utf-8")
+
+
 def test_carry_over_happens_once(run: Run, clock: Clock, log_dir: Path) -> None:
     _write(log_dir, "2026-11-20", FRIDAY)
     clock.set("2026-11-23T08:30")

@@ -699,7 +699,15 @@ class Log:
             if must_write or changed.lines != page.lines:
                 self.write_page(self.day_file(day), changed)
             if earlier is not None:
-                self.write_page(self.day_file(earlier[0]), earlier[1])
+                try:
+                    self.write_page(self.day_file(earlier[0]), earlier[1])
+                except LogError as exc:
+                    # The day's page, and what this command wrote to it, is saved: run again, it
+                    # would write it twice. The to-dos are open on both pages meanwhile, and the
+                    # next carry marks them on the old page without copying them again.
+                    why = str(exc).partition(": ")[2].partition(";")[0] or str(exc)
+                    notify(f"saved; but marking the to-dos carried from {self.day_name(earlier[0])} failed "
+                           f"({why}); the next reslog command marks them")
             return changed
 
     def save_text(self, path: Path | str, text: str, expected: str) -> Page:
