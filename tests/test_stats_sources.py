@@ -148,3 +148,21 @@ def test_plot(known: data.Data, tmp_path: Path, suffix: str) -> None:
     if suffix == ".svg":
         text = path.read_text(encoding="utf-8")
         assert "Ideas by source" in text and "followed up later" in text
+
+
+def test_information_other_than_ideas_is_counted_by_source(known: data.Data) -> None:
+    """"Where did my important information come from?" counted ideas and starred entries only: a
+    paper read from twitter, a talk at the reading group, were nowhere."""
+    result = sources.compute(known)
+    assert result["information"] == 1 and result["information_by_source"] == {"twitter": 1}
+    [cited] = result["citations"]["information"]["twitter"]
+    assert cited["date"] == "2026-10-01" and cited["text"].startswith("Weak-to-strong generalization")
+    lines = sources.render(result)
+    at = lines.index("1 other entry names a source (what was read, heard, discussed):")
+    assert lines[at + 1].split() == ["twitter", "1", "100.0%"]
+
+
+def test_a_log_whose_only_sources_are_its_ideas_adds_no_line(log_dir: Path) -> None:
+    write_day(log_dir, "2026-10-03", "## Random ideas\n- 07:00 measure drift [from:: Shower]\n")
+    lines = sources.render(sources.compute(data.load(Log(log_dir), TODAY)))
+    assert not any("name a source" in line or "names a source" in line for line in lines)

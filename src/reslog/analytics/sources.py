@@ -8,6 +8,8 @@ without a source counts as ``(no source)``.
 
 - *Ideas* are the entries of the *Random ideas* section; ``ideas_by_source``
   counts them by source.
+- *Information*: the other entries that name a source (a paper read ``[from:: reading
+  group]``, what a chat taught); ``information_by_source`` counts them by source.
 - *Starred* entries (``★``), in any section; ``starred_by_source`` counts them
   by source, ``starred_by_kind`` by kind (exp, read, ...), since most starred
   facts have no ``from``.
@@ -133,7 +135,9 @@ def compute(data: Data) -> dict[str, Any]:
     """Ideas and starred entries by source, and which ideas were followed up."""
     ideas = [h for h in data.entries if h.section == "ideas"]
     starred = [h for h in data.entries if h.starred]
+    informed = [h for h in data.entries if h.section != "ideas" and h.source and h.source.strip()]
     by_idea = _by_source(ideas)
+    by_info = _by_source(informed)
     by_star = _by_source(starred)
     follow = _follow_ups(data, ideas) if ideas else []
     followed_by_source: Counter[str] = Counter(f["source"] for f in follow)
@@ -145,12 +149,15 @@ def compute(data: Data) -> dict[str, Any]:
     result: dict[str, Any] = {
         "topic": "sources", "ideas": len(ideas), "starred": len(starred),
         "ideas_by_source": by_idea["counts"], "ideas_by_raw_source": by_idea["raw"],
+        "information": len(informed), "information_by_source": by_info["counts"],
+        "information_by_raw_source": by_info["raw"],
         "starred_by_source": by_star["counts"], "starred_by_raw_source": by_star["raw"],
         "starred_by_kind": _ranked(kinds),
         "followed_up": follow, "followed_up_count": len(follow), "follow_up_by_source": rate,
-        "citations": {"ideas": by_idea["citations"], "starred": by_star["citations"]},
+        "citations": {"ideas": by_idea["citations"], "information": by_info["citations"],
+                      "starred": by_star["citations"]},
     }
-    if not ideas and not starred:
+    if not ideas and not starred and not informed:
         result["message"] = ("no ideas and no starred entries in scope yet "
                              "(add ideas with a source: `[from:: paper]`, star what matters with ★)")
     return result
@@ -162,9 +169,16 @@ def render(result: dict[str, Any]) -> list[str]:
         return [result["message"]]
     lines: list[str] = []
     tallies = ((("idea", "ideas"), "ideas_by_source", result["ideas"]),
+               (("other entry", "other entries"), "information_by_source", result.get("information", 0)),
                (("starred entry", "starred entries"), "starred_by_source", result["starred"]))
     for (one, many), key, total in tallies:
-        lines.append(f"{plural(total, one, many)} by source:" if total else f"no {many} in scope")
+        if key == "information_by_source":
+            if not total:  # a log that names no source beyond its ideas: the ideas' tally says it
+                continue
+            lines.append(f"{plural(total, one, many)} name{'s' if total == 1 else ''} a source "
+                         "(what was read, heard, discussed):")
+        else:
+            lines.append(f"{plural(total, one, many)} by source:" if total else f"no {many} in scope")
         for source, n in list(result[key].items())[:12]:
             lines.append(f"  {pad(source, 24)} {n:>5}  {100 * n / total:5.1f}%")
         if len(result[key]) > 12:
