@@ -157,6 +157,20 @@ def test_real_conflicts_keep_both_versions_between_markers() -> None:
     assert both.conflicts == 1 and "[-] Rerun" in both.text and "[x] Rerun" in both.text
 
 
+def test_a_line_changed_on_one_side_and_an_entry_added_after_it_on_the_other_merge() -> None:
+    """A line reworded in an editor, and an entry captured after it meanwhile, were a conflict:
+    the change is kept with the addition after it, either way round."""
+    base = "## What was done\n- 09:00 exp: first run\n"
+    reworded = base.replace("first run", "first run on 4 GPUs")
+    captured = base + "- 09:30 bug: loader\n"
+    expected = "## What was done\n- 09:00 exp: first run on 4 GPUs\n- 09:30 bug: loader\n"
+    assert merge(base, reworded, captured).text == expected and merge(base, reworded, captured).conflicts == 0
+    assert merge(base, captured, reworded).text == expected
+    # a thought added under the line the other side reworded would move under another line: both kept
+    nested = merge(base, reworded, base + "  - thought: looks flat\n")
+    assert nested.conflicts == 1 and "looks flat" in nested.text and "on 4 GPUs" in nested.text
+
+
 def test_line_endings_are_kept() -> None:
     base = render(BASE).replace("\n", "\r\n")
     a = base.replace("- 10:00 bug: loader\r\n", "- 10:00 bug: loader\r\n- 11:00 A\r\n")

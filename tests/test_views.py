@@ -71,6 +71,57 @@ def test_edit_opens_the_editor_on_the_page(run: Run, clock: Clock, log_dir: Path
     assert day_file(log_dir, "2026-11-01").read_text(encoding="utf-8").endswith("typed in the editor\n")
 
 
+def _editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    editor = tmp_path / "slow-editor"
+    editor.write_text("#!/bin/sh\n" + script)
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+
+
+def test_a_capture_made_while_the_editor_is_open_is_kept(run: Run, log_dir: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editor saved its older copy over the page: a capture made meanwhile (another terminal,
+    here a real second process) was lost without a word."""
+    assert run("did", "first entry").code == 0
+    # the editor has loaded the page; a capture comes in from another process; then the editor saves
+    _editor(tmp_path, monkeypatch, f'"{sys.executable}" -m reslog --dir "{log_dir}" did "captured while editing"\n'
+                                   'sed -i "s/first entry/first entry, reworded/" "$1"\n')
+    result = run("edit")
+    assert result.code == 0, result
+    page = next((log_dir / "days").rglob("*.md")).read_text(encoding="utf-8")
+    assert "first entry, reworded" in page and "captured while editing" in page
+    assert page.count("first entry") == 1 and "<<<<<<<" not in page
+    assert "changed while you edited it; what was written meanwhile is kept with your edit" in result.err
+    assert not list(Path(tmp_path).glob("reslog-edit-*"))
+
+
+def test_the_same_line_changed_in_the_editor_and_meanwhile_keeps_both(
+    run: Run, log_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("did", "first entry").code == 0
+    page = next((log_dir / "days").rglob("*.md"))
+    _editor(tmp_path, monkeypatch, f'sed -i "s/first entry/changed by hand elsewhere/" "{page}"\n'
+                                   'sed -i "s/first entry/changed in the editor/" "$1"\n')
+    result = run("edit")
+    assert result.code == 0, result
+    text = page.read_text(encoding="utf-8")
+    assert "<<<<<<< your edit" in text and ">>>>>>> written while you edited" in text
+    assert "changed in the editor" in text and "changed by hand elsewhere" in text
+    assert f"run reslog edit {page.stem} to choose" in result.err
+
+
+def test_an_edit_that_is_not_utf8_changes_nothing_and_is_kept(run: Run, log_dir: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("did", "first entry").code == 0
+    page = next((log_dir / "days").rglob("*.md"))
+    before = page.read_bytes()
+    _editor(tmp_path, monkeypatch, "printf '\\377\\376 latin\\n' >> \"$1\"\n")
+    result = run("edit")
+    assert result.code == 1 and "the editor saved text that is not UTF-8; the page is unchanged" in result.err
+    kept = Path(result.err.rsplit(" in ", 1)[1].strip())
+    assert kept.read_bytes().startswith(before) and page.read_bytes() == before
+
+
 def test_edit_with_an_editor_that_cannot_be_found_writes_nothing(
     run: Run, clock: Clock, log_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,7 +16,10 @@ carried over. This merge knows what a day page is:
    machines carrying the same to-dos into a new page write the same lines); a
    line shared by two different entries is kept under each; nested lines added under the
    entry before the place go first, then new entries, in the order of their
-   ``HH:MM`` times when all of them have one, else ours before theirs.
+   ``HH:MM`` times when all of them have one, else ours before theirs. So is
+   a region one side changed while the other only added lines before or
+   after it (a line edited in an editor, an entry captured after it): the
+   change, with the additions around it.
 3. Where both sides changed the *same* line, the line merges when it is the
    same to-do on both sides (the same text once the checkbox and the
    ``[key:: value]`` fields are set aside): each field takes the side that
@@ -305,7 +308,7 @@ def _resolve(was: Sequence[str], ours: Sequence[str], theirs: Sequence[str]) -> 
         return weave(ours, theirs)
     in_ours, in_theirs = _matched(was, ours), _matched(was, theirs)
     if in_ours is None or in_theirs is None:
-        return None
+        return _beside(was, ours, theirs)
     out: list[str] = []
     x = y = 0
     for k, line in enumerate(was):
@@ -316,6 +319,16 @@ def _resolve(was: Sequence[str], ours: Sequence[str], theirs: Sequence[str]) -> 
         out.append(merged)
         x, y = in_ours[k] + 1, in_theirs[k] + 1
     return out + weave(ours[x:], theirs[y:])
+
+
+def _beside(was: Sequence[str], ours: Sequence[str], theirs: Sequence[str]) -> list[str] | None:
+    """A region one side changed while the other only added lines before or after it (a line
+    edited here, an entry captured under it there): the change, with the additions around it."""
+    for changed, added in ((ours, theirs), (theirs, ours)):
+        for start in range(len(added) - len(was) + 1):
+            if list(added[start:start + len(was)]) == list(was):
+                return [*added[:start], *changed, *added[start + len(was):]]
+    return None
 
 
 def _conflict(ours: Sequence[str], theirs: Sequence[str], newline: str,
