@@ -235,8 +235,7 @@ def add_entry(log: Log, day: dt.date, today: dt.date, section: str, item: Captur
         at.append(index)
         return new
 
-    log.update_day(day, today, edit)
-    remember(log, today, day, at[0], lines)
+    log.update_day(day, today, edit, then=lambda: _remember(log, today, day, at[0], lines))
     return Captured(log.day_name(day), at[0] + 1, lines[0])
 
 
@@ -288,8 +287,7 @@ def add_thought(
         return new
 
     added: list[str] = []
-    log.update_day(day, today, edit)
-    remember(log, today, day, at[0], added)
+    log.update_day(day, today, edit, then=lambda: _remember(log, today, day, at[0], added))
     return Captured(log.day_name(day), at[0] + 1, body)
 
 
@@ -360,14 +358,24 @@ def remember(log: Log, today: dt.date, day: dt.date, index: int, lines: Sequence
     """Note a capture for :func:`undo`: ``lines`` were added at ``index`` of ``day``'s page.
 
     Best effort: a journal that cannot be written costs only the undo. The page is already
-    written, so a lock held too long by another process must not turn this into an error."""
+    written, so a lock held too long by another process must not turn this into an error.
+    A capture notes its lines under the lock it wrote them with (:func:`_remember`), or two
+    captures at once could be noted in the other order, and undo take back the earlier."""
     try:
         with log.locked():
-            same_day = _read_journal(log).startswith(f"{_HEADER}{today.isoformat()} ")
-            # a new day starts a new journal
-            with open(_journal(log), "a" if same_day else "w", encoding="utf-8") as out:
-                out.write(_record(today, day, index, lines))
-    except (OSError, LogError):
+            _remember(log, today, day, index, lines)
+    except LogError:
+        pass
+
+
+def _remember(log: Log, today: dt.date, day: dt.date, index: int, lines: Sequence[str]) -> None:
+    """:func:`remember`, for a caller that holds the lock."""
+    try:
+        same_day = _read_journal(log).startswith(f"{_HEADER}{today.isoformat()} ")
+        # a new day starts a new journal
+        with open(_journal(log), "a" if same_day else "w", encoding="utf-8") as out:
+            out.write(_record(today, day, index, lines))
+    except OSError:
         pass
 
 

@@ -671,7 +671,7 @@ class Log:
 
     def update_day(
         self, day: dt.date, today: dt.date, edit: Callable[[Page], Page] | None = None,
-        create: bool = True, carry: bool = True, write: bool = True,
+        create: bool = True, carry: bool = True, write: bool = True, then: Callable[[], None] | None = None,
     ) -> Page:
         """Apply ``edit`` to the day's page under the lock and write it if it changed.
 
@@ -682,7 +682,8 @@ class Log:
         nothing. ``edit`` runs before anything is written: if it raises (a
         refused capture), no page is made and nothing is carried over.
         Returns the page as written. With ``write=False`` (a read-only log) the page is
-        made in memory only, as it would be written, without the lock.
+        made in memory only, as it would be written, without the lock. ``then`` runs under the
+        lock once the page is written (a capture's note for undo, in the order of the writes).
         """
         if not write:
             page, _, _ = self._new_day(day, today, carry, create)
@@ -708,6 +709,8 @@ class Log:
                     why = str(exc).partition(": ")[2].partition(";")[0] or str(exc)
                     notify(f"saved; but marking the to-dos carried from {self.day_name(earlier[0])} failed "
                            f"({why}); the next reslog command marks them")
+            if then is not None:
+                then()
             return changed
 
     def save_text(self, path: Path | str, text: str, expected: str) -> Page:
