@@ -407,3 +407,156 @@ def test_an_import_killed_midway_leaves_nothing_that_sync_commits(a: Machine, tm
     assert not list(a.root.glob("days/*/.*.md.tmp"))
     assert ".tmp" not in a.git("ls-files") and ".*.tmp" in (a.root / ".gitignore").read_text()
     assert a.git("ls-files").split() == [".gitattributes", ".gitignore", "days/2026/2026-11-24.md"]
+
+
+# --- a sync cut short: signals, crashes, stale locks ---
+
+DAY = "2026-11-24"
+
+
+def _lines_once(machine: Machine, lines: list[str]) -> None:
+    page = machine.page(DAY)
+    for line in lines:
+        assert page.count(line) == 1, (line, page)
+    assert "<<<<<<<" not in page
+    assert not (machine.root / ".git" / "rebase-merge").exists()
+    assert machine.git("symbolic-ref", "HEAD").strip() == "refs/heads/main"
+    assert machine.git("status", "--porcelain") == ""
+
+
+def _left_broken(a: Machine, b: Machine, remote: Path, edit: str = "") -> list[str]:
+    """A's sync stopped half way, as a kill -9 leaves it: B pushed; A's rebase of its two commits
+    onto B's replayed the first and stopped (an ``exec false`` line), then lost state files; a
+    capture then went into the half-rebased page. The lines that must survive. ``edit``: the
+    second commit also edits the first entry so."""
+    two_machines(a, b, remote)
+    b.reslog("did", "B: pushed meanwhile", "--date", DAY, "--time", "10:00")
+    b.reslog("sync")
+    a.reslog("did", "A: first commit", "--date", DAY, "--time", "11:00")
+    a.reslog("sync", "--local")
+    a.reslog("did", "A: second commit", "--date", DAY, "--time", "12:00")
+    if edit:
+        a.write_page(DAY, a.page(DAY).replace("Rerun the W2S sweep", edit))
+    a.reslog("sync", "--local")
+    a.git("fetch", "-q", "origin")
+    stopped = subprocess.run(["git", "-C", str(a.root), "rebase", "--exec", "false", "origin/main"], env=a.env(),
+                             capture_output=True, text=True)
+    state = a.root / ".git" / "rebase-merge"
+    assert stopped.returncode != 0 and state.is_dir(), stopped.stderr
+    for name in ("git-rebase-todo", "message", "done"):
+        (state / name).unlink(missing_ok=True)
+    a.reslog("did", "A: written while the rebase was stuck", "--date", DAY, "--time", "13:00")
+    assert "A: second commit" not in a.page(DAY)  # only in the commit the rebase never replayed
+    return ["- 09:00 Set up the sweep", "- 10:00 B: pushed meanwhile", "- 11:00 A: first commit",
+            "- 12:00 A: second commit", "- 13:00 A: written while the rebase was stuck"]
+
+
+@pytest.mark.parametrize("by", ["sync", "auto"])
+def test_a_rebase_left_broken_is_undone_keeping_every_line(a: Machine, b: Machine, remote: Path, by: str) -> None:
+    """Every sync (even --local) failed with "could not read log file '.git/rebase-merge/message'"
+    and every background commit was refused; the next one undoes the rebase and merges the pages
+    as they were written into the branch's own."""
+    lines = _left_broken(a, b, remote)
+    if by == "auto":
+        (a.root / "reslog.toml").write_text("[sync]\nauto = true\n", encoding="utf-8")
+        auto = subprocess.run([sys.executable, "-m", "reslog.sync.auto", str(a.root)], env=a.env(), timeout=120)
+        assert auto.returncode == 0, (a.root / ".reslog" / "sync.log").read_text(encoding="utf-8")
+        committed = a.git("show", f"HEAD:days/2026/{DAY}.md")
+        assert all(line in committed for line in lines)
+    else:
+        done = a.reslog("sync")
+        assert "a sync left unfinished was undone" in done.stderr and "Pushed to origin." in done.stdout
+    a.reslog("sync")
+    b.reslog("sync")
+    for machine in (a, b):
+        _lines_once(machine, lines)
+    assert a.page(DAY) == b.page(DAY)
+    assert "A: written while the rebase was stuck" in a.git("show", f"refs/reslog/recovered:days/2026/{DAY}.md")
+
+
+def test_a_broken_rebase_that_cannot_merge_keeps_both_versions(a: Machine, b: Machine, remote: Path) -> None:
+    # the same line edited one way in the commit never replayed, another way in the work tree since
+    lines = _left_broken(a, b, remote, edit="Rerun the W2S sweep on 4 GPUs")
+    head = a.git("rev-parse", "refs/heads/main")
+    a.write_page(DAY, a.page(DAY).replace("Rerun the W2S sweep", "Rerun the W2S sweep tonight"))
+    stopped = a.reslog("sync", ok=False)
+    assert stopped.returncode == 1 and len(stopped.stderr.strip().splitlines()) == 1, stopped.stderr
+    assert "could not be merged" in stopped.stderr and f"days/2026/{DAY}.md" in stopped.stderr
+    text = a.page(DAY)
+    assert "Rerun the W2S sweep on 4 GPUs" in text and "Rerun the W2S sweep tonight" in text
+    assert all(line in text for line in lines)
+    assert a.git("rev-parse", "HEAD") == head  # nothing committed with the markers in
+    again = a.reslog("sync", ok=False)
+    assert again.returncode == 1 and "still hold both versions" in again.stderr
+    kept = [line for line in text.splitlines(keepends=True)
+            if not line.startswith(("<<<<<<<", "=======", ">>>>>>>")) and "sweep tonight" not in line]
+    a.write_page(DAY, "".join(kept))
+    a.reslog("sync")
+    b.reslog("sync")
+    lines.append("- [ ] Rerun the W2S sweep on 4 GPUs")
+    for machine in (a, b):
+        _lines_once(machine, lines)
+
+
+@pytest.mark.parametrize("how", ["sigterm", "ctrl-c"])
+def test_a_signal_during_the_rebase_waits_for_git_and_loses_nothing(
+    a: Machine, b: Machine, remote: Path, tmp_path: Path, how: str
+) -> None:
+    """SIGTERM to reslog in its rebase ended Python while git went on without the lock; a Ctrl-C
+    (SIGINT to the whole group) stopped git half way. Either left .git/rebase-merge and lines
+    only in commits never replayed. Git is slowed by a post-commit hook that sleeps in a rebase."""
+    import signal
+
+    two_machines(a, b, remote)
+    b.reslog("did", "B: pushed meanwhile", "--date", DAY, "--time", "10:00")
+    b.reslog("sync")
+    lines = ["- 09:00 Set up the sweep", "- 10:00 B: pushed meanwhile"]
+    for n in range(3):
+        a.reslog("did", f"A: entry {n}", "--date", DAY, "--time", f"11:0{n}")
+        a.reslog("sync", "--local")
+        lines.append(f"- 11:0{n} A: entry {n}")
+    hooks, started = tmp_path / "hooks", tmp_path / "rebasing"
+    hooks.mkdir()
+    (hooks / "post-commit").write_text(f"#!/bin/sh\n[ -d .git/rebase-merge ] || exit 0\ntouch '{started}'\nsleep 1\n",
+                                       encoding="utf-8")
+    (hooks / "post-commit").chmod(0o755)
+    a.git("config", "core.hooksPath", str(hooks))
+    number = signal.SIGTERM if how == "sigterm" else signal.SIGINT
+    syncing = subprocess.Popen([sys.executable, "-m", "reslog", "sync"], env=a.env(), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not started.exists() and syncing.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert started.exists(), syncing.communicate()
+    if how == "sigterm":
+        syncing.send_signal(number)
+    else:
+        os.killpg(syncing.pid, number)
+    a.reslog("did", "A: written right after the signal", "--date", DAY, "--time", "13:00")
+    lines.append("- 13:00 A: written right after the signal")
+    _, err = syncing.communicate(timeout=120)
+    assert syncing.returncode == 128 + number, err
+    assert err.startswith(f"reslog: sync stopped by {number.name}; ") and len(err.strip().splitlines()) == 1, err
+    assert not (a.root / ".git" / "rebase-merge").exists()
+    a.git("config", "--unset", "core.hooksPath")
+    a.reslog("sync")
+    b.reslog("sync")
+    a.git("diff", "--quiet", "HEAD")
+    for machine in (a, b):
+        _lines_once(machine, lines)
+
+
+def test_a_stale_index_lock_is_named_with_the_way_to_remove_it(a: Machine) -> None:
+    a.reslog("did", "one", "--date", DAY)
+    a.reslog("sync")
+    a.reslog("did", "two", "--date", DAY)
+    lock = a.root / ".git" / "index.lock"
+    lock.write_text("", encoding="utf-8")  # what a crash during git add leaves
+    done = a.reslog("sync", ok=False)
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert ".git/index.lock is stale (no git is running in the log)" in done.stderr
+    assert f"remove it with rm {lock} and run reslog sync again" in done.stderr
+    assert lock.exists()  # reslog cannot prove that no git holds it: it says, and leaves it
+    lock.unlink()
+    a.reslog("sync")
+    assert "two" in a.git("show", "HEAD")

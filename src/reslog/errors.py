@@ -58,6 +58,15 @@ class RunError(ReslogError):
         self.exit_code = exit_code
 
 
+class Interrupted(LogError):
+    """A command stopped by a signal (SIGINT, SIGTERM, SIGHUP) once it had put the log in order:
+    exit 128 + the signal's number, as a shell reports a process that the signal ended."""
+
+    def __init__(self, message: str, signum: int) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signum
+
+
 class IndexDamaged(LogError):
     """A derived database (the index, the vectors) turned out damaged in the middle of a command.
 

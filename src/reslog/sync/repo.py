@@ -24,6 +24,12 @@ chosen (the markers gone), the next ``reslog sync`` finishes the rebase and
 goes on. The message does not offer ``git rebase --abort``: captures go on
 while the sync is stopped, and an abort resets the pages to before the pull,
 throwing them away. Nothing is ever reset or overwritten by reslog.
+
+Git runs through :mod:`reslog.sync.gitrun` (its own session; a SIGINT, SIGTERM
+or SIGHUP waits for the git command under way, and a rebase the sync had begun
+is then undone, under the lock, before reslog exits). A rebase left unfinished
+by a crash is undone by :mod:`reslog.sync.recover`, keeping every line written
+since, at the next sync or background commit.
 """
 
 from __future__ import annotations
@@ -32,7 +38,6 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 from collections.abc import Sequence
 
@@ -40,6 +45,17 @@ from reslog.errors import LogError
 from reslog.records import Record
 from reslog.settings import Settings
 from reslog.store import DATA_DIR, Log, atomic_write
+from reslog.sync.gitrun import checkpoint, failed, git, git_error, interrupted, signals_held
+from reslog.sync.recover import (
+    check_recovered,
+    clear_stopped,
+    mark_stopped,
+    on_purpose,
+    rebasing,
+    recover,
+    unmerged,
+    with_markers,
+)
 from reslog.sync.trigger import MARK
 
 TYPE_CHECKING = False
@@ -50,7 +66,6 @@ DRIVER = "reslog-day"
 BRANCH = "main"
 BEGIN, END = "# reslog:begin (written by reslog sync; lines outside this block are yours)", "# reslog:end"
 _DAY = re.compile(r"^days/\d{4}/(\d{4}-\d{2}-\d{2})\.md$")
-_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>)( |$)|^=======$", re.MULTILINE)
 #: How often a push that lost the race to the other machine is pulled and tried again.
 PUSH_TRIES = 3
 
@@ -77,30 +92,6 @@ class Report(Record):
         self.pulled = pulled
         self.pushed = pushed
         self.remote = remote
-
-
-def git(
-    log: Log, *args: str, check: bool = True, env: dict[str, str] | None = None, input: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run git in the log folder (``input`` on its standard input); a failure is a
-    :class:`LogError` with git's own words."""
-    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
-    done = subprocess.run(["git", "-C", log.folder, *args], capture_output=True, text=True, env=full_env,
-                          input=input, stdin=subprocess.DEVNULL if input is None else None, check=False)
-    if check and done.returncode != 0:
-        raise LogError(f"git {args[0]} failed: {git_error(done)}")
-    return done
-
-
-def git_error(done: subprocess.CompletedProcess[str]) -> str:
-    """What git said went wrong, in one line: its first ``fatal:`` or ``error:`` line (the last
-    line was often the tail of advice: "and the repository exists."), else its last line."""
-    lines = [line.strip() for line in (done.stderr or done.stdout).strip().splitlines() if line.strip()]
-    for line in lines:
-        for prefix in ("fatal:", "error:"):
-            if line.startswith(prefix):
-                return line.removeprefix(prefix).strip()
-    return lines[-1] if lines else f"exit {done.returncode}"
 
 
 def is_repo(log: Log) -> bool:
@@ -180,15 +171,19 @@ def message(files: Sequence[str]) -> str:
 
 def commit(log: Log) -> list[str]:
     """Commit every change of the log (under its lock); the files committed."""
-    with log.locked():
+    with signals_held(), log.locked():
         return _commit_all(log)
 
 
 def _commit_all(log: Log) -> list[str]:
     """:func:`commit` for a caller that holds the lock. Never in the middle of a stopped rebase:
-    that would commit a page with its conflict markers as if it were resolved."""
-    if _rebasing(log):
-        raise LogError("a sync is stopped on a conflict; resolve it and run reslog sync")
+    that would commit a page with its conflict markers as if it were resolved. A rebase a crash
+    left unfinished is undone first, keeping every line (:func:`reslog.sync.recover.recover`)."""
+    if rebasing(log):
+        if on_purpose(log):
+            raise LogError("a sync is stopped on a conflict; resolve it and run reslog sync")
+        recover(log, BRANCH)
+    check_recovered(log)
     log.sweep_staged()  # a page's temporary file, left by a writer killed before its rename
     git(log, "add", "-A")
     listed = git(log, "diff", "--cached", "--name-only", "-z").stdout
@@ -206,32 +201,10 @@ def _commit(log: Log, text: str) -> None:
             raise LogError("git does not know who you are; run git config --global user.name 'Your Name' "
                            "and git config --global user.email you@example.com, then reslog sync again "
                            "(your changes are staged, nothing is lost)")
-        raise LogError(f"git commit failed: {git_error(done)}")
+        raise LogError(failed(log, "commit", done))
 
 
 # --- a rebase the other machine's changes stopped ---
-
-
-def _rebasing(log: Log) -> bool:
-    return any(os.path.isdir(os.path.join(log.folder, ".git", name))
-               for name in ("rebase-merge", "rebase-apply"))
-
-
-def _unmerged(log: Log) -> list[str]:
-    listed = git(log, "diff", "--name-only", "--diff-filter=U", "-z").stdout
-    return [name for name in listed.split("\0") if name]
-
-
-def _with_markers(log: Log, files: Sequence[str]) -> list[str]:
-    found = []
-    for name in files:
-        try:
-            with open(os.path.join(log.folder, name), encoding="utf-8", errors="replace") as handle:
-                if _MARKER.search(handle.read()):
-                    found.append(name)
-        except FileNotFoundError:
-            continue
-    return found
 
 
 def _stopped(files: Sequence[str]) -> LogError:
@@ -243,22 +216,35 @@ def _stopped(files: Sequence[str]) -> LogError:
     )
 
 
+def _settle(log: Log) -> None:
+    """Before a sync: finish a rebase it stopped on a conflict once the researcher has resolved
+    it, or undo one a crash left unfinished. Under the lock: a capture waits rather than land in
+    a page git is rewriting, and a background commit never sees the rebase half done."""
+    with log.locked():
+        if not rebasing(log):
+            clear_stopped(log)
+        elif on_purpose(log):
+            _continue(log)
+        else:
+            recover(log, BRANCH)
+
+
 def _continue(log: Log) -> None:
     """Finish a rebase whose conflicts the researcher has resolved; raise while some are not."""
-    while _rebasing(log):
-        unmerged = _unmerged(log)
-        left = _with_markers(log, unmerged)
+    while rebasing(log):
+        left = with_markers(log, unmerged(log))
         if left:
             raise _stopped(left)
         git(log, "add", "-A")  # the resolved pages, and whatever was captured meanwhile
         done = git(log, "-c", "core.editor=true", "rebase", "--continue", check=False,
                    env={"GIT_EDITOR": "true"})
-        if done.returncode != 0 and _rebasing(log):
-            left = _with_markers(log, _unmerged(log))
+        if done.returncode != 0 and rebasing(log):
+            left = with_markers(log, unmerged(log))
             if left:
+                mark_stopped(log)
                 raise _stopped(left)
-            raise LogError(f"git rebase --continue failed: {git_error(done)}; "
-                           "see git status in the log folder")
+            raise LogError(f"{failed(log, 'rebase --continue', done)}; see git status in the log folder")
+    clear_stopped(log)
 
 
 # --- the remote ---
@@ -274,7 +260,8 @@ def remote_of(log: Log) -> str | None:
 def _pull(log: Log, remote: str) -> tuple[int, list[str]]:
     """Pull with rebase: the number of commits brought in, and the files of a last commit of what
     was captured while the network was asked (the lock is held only for the local part)."""
-    asked = git(log, "ls-remote", "--heads", remote, BRANCH, check=False)
+    asked = git(log, "ls-remote", "--heads", remote, BRANCH, check=False, interruptible=True)
+    checkpoint("nothing was changed")
     if asked.returncode != 0:  # the first thing sync asks the remote: it is out of reach
         raise LogError(f"cannot reach the remote {remote!r} ({git_error(asked)}); your changes are "
                        "committed in the log, nothing is lost: run reslog sync again once it can be reached")
@@ -283,7 +270,10 @@ def _pull(log: Log, remote: str) -> tuple[int, list[str]]:
         return 0, []  # an empty remote: nothing to pull yet
     tracking = f"refs/remotes/{remote}/{BRANCH}"
     before = git(log, "rev-parse", "--verify", "-q", tracking, check=False).stdout.strip()
-    git(log, "fetch", "-q", remote, BRANCH)
+    fetched = git(log, "fetch", "-q", remote, BRANCH, check=False, interruptible=True)
+    checkpoint("nothing was changed")
+    if fetched.returncode != 0:
+        raise LogError(failed(log, "fetch", fetched))
     after = git(log, "rev-parse", tracking).stdout.strip()
     with log.locked():
         files = _commit_all(log)  # a rebase needs a clean work tree: a capture may have come in
@@ -292,11 +282,21 @@ def _pull(log: Log, remote: str) -> tuple[int, list[str]]:
             git(log, "reset", "-q", "--keep", f"{remote}/{BRANCH}")  # a fresh log: take the remote's pages
         else:
             done = git(log, "rebase", "-q", f"{remote}/{BRANCH}", check=False, env={"GIT_EDITOR": "true"})
+            if interrupted() and rebasing(log):
+                # stopped on a conflict as the signal came: back to this machine's commits, which
+                # hold everything (the lock kept captures out since the rebase began)
+                git(log, "rebase", "--abort")
+                checkpoint("the pull it had begun was undone")
+            checkpoint("the pull was finished, not pushed")
             if done.returncode != 0:
-                if _rebasing(log):
-                    left = _with_markers(log, _unmerged(log))
-                    raise _stopped(left or _unmerged(log))
-                raise LogError(f"git rebase failed: {git_error(done)}")
+                if rebasing(log):
+                    stuck = unmerged(log)
+                    if stuck:
+                        mark_stopped(log)
+                        raise _stopped(with_markers(log, stuck) or stuck)
+                    # git stopped with no file to resolve: undo it rather than leave the sync stuck
+                    git(log, "rebase", "--abort")
+                raise LogError(failed(log, "rebase", done))
     if before == after:
         return 0, files
     span = f"{before}..{after}" if before else after
@@ -305,8 +305,13 @@ def _pull(log: Log, remote: str) -> tuple[int, list[str]]:
 
 def sync(log: Log, settings: Settings, remote_url: str | None = None, local: bool = False) -> Report:
     """Commit what changed; with a remote (and not ``local``), pull with rebase and push."""
+    with signals_held():
+        return _sync(log, settings, remote_url, local)
+
+
+def _sync(log: Log, settings: Settings, remote_url: str | None, local: bool) -> Report:
     created = prepare(log, settings)
-    _continue(log)
+    _settle(log)
     if remote_url is not None:
         current = remote_of(log)
         if current is None:
@@ -328,13 +333,15 @@ def sync(log: Log, settings: Settings, remote_url: str | None = None, local: boo
                           check=False).stdout.strip()
             if tracked and not int(git(log, "rev-list", "--count", f"{tracked}..HEAD").stdout.strip() or 0):
                 break  # the remote has everything already
-            done = git(log, "push", "-q", "-u", remote, f"HEAD:refs/heads/{BRANCH}", check=False)
+            done = git(log, "push", "-q", "-u", remote, f"HEAD:refs/heads/{BRANCH}", check=False,
+                       interruptible=True)
+            checkpoint("the push may not have been made")
             if done.returncode == 0:
                 pushed = True
                 break
             said = (done.stderr or done.stdout).strip()
             if attempt == PUSH_TRIES - 1 or ("rejected" not in said and "fetch first" not in said):
-                raise LogError(f"git push failed: {git_error(done)}; "
+                raise LogError(f"{failed(log, 'push', done)}; "
                                "your commits are safe in the log; run reslog sync again later")
     return Report(created, _days(files), files, pulled, pushed, remote)
 
