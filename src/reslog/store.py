@@ -735,6 +735,52 @@ class Log:
                 self.write_page(path, page)
             return page
 
+    def edit_copy(
+        self, path: Path | str, edit: Callable[[str], object],
+        merge: Callable[[str, str, str], tuple[str, int]],
+    ) -> tuple[bool, int] | None:
+        """Let ``edit`` change a copy of the page (an editor, outside the lock), then save it over
+        the page as it is then: a page changed meanwhile (a capture, the web app, a sync) is
+        merged, ``merge(loaded, edited, now)`` giving the text and its conflicts.
+
+        None when the copy was not changed; else whether the page had changed meanwhile, and
+        how many conflicts the merge left. The copy (in a temporary folder, under the page's
+        own name) is deleted once the page is saved, and named in the error when it is not."""
+        import shutil
+        import tempfile
+
+        path = _shown(path)
+        loaded = self.read_text(path) or ""
+        folder = tempfile.mkdtemp(prefix="reslog-edit-")
+        copy = os.path.join(folder, os.path.basename(path))  # the name, for the editor's Markdown mode
+        with open(copy, "wb") as file:
+            file.write(loaded.encode("utf-8"))
+        edit(copy)
+        try:
+            with open(copy, encoding="utf-8", newline="") as file:
+                edited = file.read()
+        except UnicodeDecodeError:
+            raise _edited_copy_error(copy, "the editor saved text that is not UTF-8") from None
+        if edited == loaded:  # nothing changed in the editor: whatever came in meanwhile stays
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        expected, text, conflicts = content_hash(loaded), edited, 0
+        for _ in range(3):  # written to again between the merge and the save: merge again
+            try:
+                self.save_text(path, text, expected)
+                break
+            except ConflictError as changed:
+                text, conflicts = merge(loaded, edited, changed.current)
+                expected = content_hash(changed.current)
+        else:
+            raise _edited_copy_error(copy, "the page kept changing while it was saved")
+        shutil.rmtree(folder, ignore_errors=True)
+        return text is not edited, conflicts
+
+
+def _edited_copy_error(copy: str, why: str) -> LogError:
+    return LogError(f"{why}; the page is unchanged and your edit is kept in {copy}")
+
 
 def carry_over(
     old: Page, old_day: dt.date, new: Page, only: Callable[[Entry], bool] | None = None

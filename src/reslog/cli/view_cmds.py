@@ -12,7 +12,7 @@ from reslog.cli import context
 from reslog.cli.context import day_of, log_of
 from reslog.cli.display import page_lines, week_lines
 from reslog.dates import check_near, parse_range
-from reslog.errors import ConflictError, InputError, LogError, PageError, notify
+from reslog.errors import InputError, LogError, PageError, notify
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -103,52 +103,24 @@ def edit(date: str, force: bool) -> None:
 
 
 def _edit_copy(log: Log, path: Path, editor: str) -> None:
-    """Edit a copy of the page, then save it over the page as it is now: a capture made while the
-    editor was open (another terminal, the web app, a sync) used to be overwritten by the
-    editor's older copy. Changed since, the two versions are merged entry by entry as sync
-    merges two machines' pages; what cannot be merged stays, both versions, between
-    ``<<<<<<<`` and ``>>>>>>>`` lines. The copy is deleted only once the page is saved."""
-    import shutil
-    import tempfile
+    """Edit a copy of the page, saved over the page as it is when the editor exits
+    (:meth:`reslog.store.Log.edit_copy`), merged as sync merges two machines' pages."""
+    from reslog.sync.merge import merge
 
-    from reslog.store import content_hash
+    def merged(loaded: str, edited: str, current: str) -> tuple[str, int]:
+        found = merge(loaded, edited, current, ("your edit", "written while you edited"))
+        return found.text, found.conflicts
 
-    loaded = log.read_text(path) or ""
-    folder = tempfile.mkdtemp(prefix="reslog-edit-")
-    copy = os.path.join(folder, path.name)  # the page's own name, for the editor's Markdown mode
-    with open(copy, "wb") as file:
-        file.write(loaded.encode("utf-8"))
-    click.edit(filename=copy, editor=editor)
-    try:
-        with open(copy, encoding="utf-8", newline="") as file:
-            edited = file.read()
-    except UnicodeDecodeError:
-        raise LogError(f"the editor saved text that is not UTF-8; the page is unchanged and the edit "
-                       f"is kept in {copy}") from None
-    if edited == loaded:  # nothing changed in the editor: whatever came in meanwhile stays as it is
-        shutil.rmtree(folder, ignore_errors=True)
+    outcome = log.edit_copy(path, lambda copy: click.edit(filename=copy, editor=editor), merged)
+    if outcome is None or not outcome[0]:
         return
-    expected, mine = content_hash(loaded), edited
-    for _ in range(3):  # a capture between reading the page and saving it: merge again
-        try:
-            log.save_text(path, mine, expected)
-            break
-        except ConflictError as changed:
-            from reslog.sync.merge import merge
-
-            merged = merge(loaded, edited, changed.current, ("your edit", "written while you edited"))
-            expected, mine = content_hash(changed.current), merged.text
+    name, conflicts = log.relative(path), outcome[1]
+    if conflicts:
+        notify(f"{name} changed while you edited it; both versions of {conflicts} "
+               f"place{'s' if conflicts != 1 else ''} are kept between <<<<<<< and >>>>>>> "
+               f"lines: run reslog edit {path.stem} to choose")
     else:
-        raise LogError(f"the page keeps changing while it is saved; your edit is kept in {copy}")
-    shutil.rmtree(folder, ignore_errors=True)
-    if mine is not edited:
-        name = log.relative(path)
-        if merged.conflicts:
-            notify(f"{name} changed while you edited it; both versions of {merged.conflicts} "
-                   f"place{'s' if merged.conflicts != 1 else ''} are kept between <<<<<<< and >>>>>>> "
-                   f"lines: run reslog edit {path.stem} to choose")
-        else:
-            notify(f"{name} changed while you edited it; what was written meanwhile is kept with your edit")
+        notify(f"{name} changed while you edited it; what was written meanwhile is kept with your edit")
 
 
 #: The editors tried, in order, when neither $VISUAL nor $EDITOR is set (as click tries them).
