@@ -149,26 +149,27 @@ def test_markers_properties_and_children(tmp_path: Path, run: Callable[..., Any]
     assert result.code == 0, result.err
     assert _lines(log_dir, "2021-03-09", "done") == [
         "- 08:00 written by hand #w2s",
-        "- 09:30 Ran the #w2s sweep on [[GPT-2]] sizes [from:: chat with Yitao] [imported:: logseq]",
+        "- 09:30 Ran the #w2s sweep on [[GPT-2]] sizes #journal [from:: chat with Yitao] [imported:: logseq]",
         "  source:: [[Burns 2023]]",
         "  - only a slight gain with scale",
         "    - maybe the strong model imitates the weak one",
         "  - [ ] check the loader",
     ]
     assert _lines(log_dir, "2021-03-09", "todo") == [
-        "- [ ] Read the W2S paper #w2s [imported:: logseq]",
+        "- [ ] Read the W2S paper #w2s #journal [imported:: logseq]",
         "  tags:: w2s, [[reward models]]",
-        "- [ ] [#A] Write the intro [logseq:: DOING] [took:: 1h30m] [imported:: logseq]",
+        "- [ ] [#A] Write the intro #journal [logseq:: DOING] [took:: 1h30m] [imported:: logseq]",
         "  :LOGBOOK:",
         "  CLOCK: [2021-03-09 Tue 10:00:00]--[2021-03-09 Tue 11:30:00] =>  01:30:00",
         "  :END:",
-        "- [ ] Reply from Yitao [logseq:: WAITING] [imported:: logseq]",
-        "- [-] Old plan [imported:: logseq]",
-        "- [x] Fix the off-by-one #bugs [imported:: logseq]",
-        "- [x] 10:15 A checkbox typed by hand [imported:: logseq]",
+        "- [ ] Reply from Yitao #journal [logseq:: WAITING] [imported:: logseq]",
+        "- [-] Old plan #journal [imported:: logseq]",
+        "- [x] Fix the off-by-one #bugs #journal [imported:: logseq]",
+        "- [x] 10:15 A checkbox typed by hand #journal [imported:: logseq]",
     ]
     text = _page(log_dir, "2021-03-09")
-    assert "journal" not in text and "6050a1b2" not in text and "collapsed" not in text
+    # the page's tags:: journal is a tag of every block (as Obsidian's front matter tags are)
+    assert "tags:: journal" not in text and "6050a1b2" not in text and "collapsed" not in text
     assert "## What was done\n- 08:00 written by hand #w2s\n- 09:30 Ran the" in text  # untouched, then appended
     # BOM and CRLF
     assert _lines(log_dir, "2021-03-10", "done") == ["- Morning note [imported:: logseq]", "  - detail"]
@@ -199,7 +200,8 @@ def test_reader_items(tmp_path: Path) -> None:
     assert first.text == "Ran the #w2s sweep on [[GPT-2]] sizes"
     assert first.origin == "2021_03_09.md"
     assert [(i.state, i.tags) for i in reading.items[1:]] == [
-        (" ", ("w2s",)), (" ", ()), (" ", ()), ("-", ()), ("x", ("bugs",)), ("x", ())]
+        (" ", ("w2s", "journal")), (" ", ("journal",)), (" ", ("journal",)), ("-", ("journal",)),
+        ("x", ("bugs", "journal")), ("x", ("journal",))]
 
 
 def test_file_name_format_from_config_or_option(tmp_path: Path) -> None:
@@ -303,3 +305,26 @@ def test_child_blocks_with_markers_are_nested_todos(tmp_path: Path, run: Callabl
         ("Task 1", " "), ("Review PR", "x"), ("typed by hand", " "), ("TODO", None)]
     assert [(c.text, c.state) for c in entry.children[1].children] == [
         ("Deeper [logseq:: NOW]", " "), ("Old plan", "-")]
+
+
+@pytest.mark.parametrize("page", [
+    "tags:: private\n\n- SECRET3 block\n\t- its child SECRET3\n- TODO SECRET3 task\n",  # page properties
+    "- tags:: Private, [[health]]\n  title:: Therapy\n- SECRET3 block\n",  # a first block of properties
+    "---\ntags: [private]\n---\n- SECRET3 block\n",  # front matter
+])
+def test_page_tags_apply_to_every_block(tmp_path: Path, run: Callable[..., Any], clock: Any, log_dir: Path,
+                                        page: str) -> None:
+    """A page's ``tags:: private`` makes every block of it private, as Obsidian's front matter tags do
+    (they were dropped with the page's properties, and every block of a private page was shared)."""
+    journals = tmp_path / "graph" / "journals"
+    journals.mkdir(parents=True)
+    (journals / "2021_03_09.md").write_text(page, encoding="utf-8")
+    (journals / "2021_03_10.md").write_text("- a public block\n", encoding="utf-8")
+    assert run("import", "logseq", str(tmp_path / "graph")).code == 0
+    entries = markdown.parse(_page(log_dir, "2021-03-09")).entries()
+    assert entries and all(any(t.lower() == "private" for t in e.tags) for e in entries)
+    site = tmp_path / "site"
+    result = run("export", "html", str(site))
+    assert result.code == 0, result.err
+    written = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+    assert b"SECRET3" not in written and b"a public block" in written

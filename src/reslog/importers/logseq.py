@@ -15,7 +15,10 @@ How it maps onto day pages:
   is skipped with that reason, and so is any other file. The day is the name's.
 * **Page properties are not items**: YAML front matter, ``key:: value`` lines
   before the first block (or a first block of properties only), Org ``#+``
-  lines before the first heading. An old-style first block whose text is just
+  lines before the first heading. The page's tags (``tags::`` there, or
+  ``tags:`` in the front matter) are tags of every item of the page, as
+  Obsidian's front matter tags are: ``tags:: private`` keeps the whole page
+  private. An old-style first block whose text is just
   the page's date (``* Thursday, 05/14/2020``, ``* Jun 1st, 2020``) is a
   wrapper: its children are read as the page's top-level blocks.
 * **Each top-level block is one item** in *What was done*; its text is the
@@ -61,6 +64,7 @@ import re
 from reslog.dates import format_duration
 from reslog.errors import InputError, ReslogError
 from reslog.importers.base import ImportItem, Reading, Skipped, code_title, nested_todo, source_files
+from reslog.importers.markdown_notes import front_matter, front_tags
 from reslog.importers.org import (
     Node,
     block_lines,
@@ -129,13 +133,20 @@ def _front_matter_end(lines: Sequence[str]) -> int:
     return 0
 
 
-def _markdown_outline(lines: Sequence[str]) -> list[Node]:
-    """The tree of blocks; a block's properties are the ``key:: value`` lines right after its first."""
+def _markdown_outline(lines: Sequence[str]) -> tuple[list[tuple[str, str]], list[Node]]:
+    """The page's properties, and the tree of blocks; a block's properties are the ``key:: value``
+    lines right after its first."""
     roots: list[Node] = []
     stack: list[Node] = []
+    page: list[tuple[str, str]] = []
     start = _front_matter_end(lines)
-    while start < len(lines) and (not lines[start].strip() or _PROP.match(lines[start])):
-        start += 1  # page properties
+    while start < len(lines):
+        prop = _PROP.match(lines[start])
+        if prop is not None:
+            page.append((prop.group(1), prop.group(2) or ""))
+        elif lines[start].strip():
+            break
+        start += 1
     fenced = False
     props_open = False
     for number, line in enumerate(lines[start:], start + 1):
@@ -170,9 +181,22 @@ def _markdown_outline(lines: Sequence[str]) -> list[Node]:
         stack.append(node)
         props_open = code is None
         fenced = bool(_FENCE.match(text))
-    if roots and not roots[0].lines and not roots[0].children and _PROP.match(roots[0].title):
-        roots.pop(0)  # a first block of properties only holds the page's properties
-    return roots
+    if roots and not roots[0].lines and not roots[0].children and (prop := _PROP.match(roots[0].title)):
+        first = roots.pop(0)  # a first block of properties only holds the page's properties
+        page += [(prop.group(1), prop.group(2) or ""), *first.props]
+    return page, roots
+
+
+def _page_tags(lines: Sequence[str], properties: Sequence[tuple[str, str]]) -> list[str]:
+    """The tags of a whole page, for every block of it (as Obsidian's front matter tags are):
+    its front matter's ``tags:`` and its page properties' ``tags::``; a name reslog cannot spell
+    as a tag is left out."""
+    values, _ = front_matter(list(lines))
+    tags = front_tags(values, ("tags", "tag"))
+    for key, value in properties:
+        if key.lower() in ("tags", "tag"):
+            tags += _tags(value)[0]
+    return list(dict.fromkeys(tags))
 
 
 # --- blocks to items -------------------------------------------------------------------------
@@ -221,7 +245,9 @@ def _child_text(title: str) -> str:
     return nested_todo(state, rest.strip(), fields)
 
 
-def _item(node: Node, day: dt.date, origin: str, org: bool) -> ImportItem | None:
+def _item(
+    node: Node, day: dt.date, origin: str, org: bool, page_tags: Sequence[str] = (),
+) -> ImportItem | None:
     title = node.title
     tags: list[str] = []
     if org:
@@ -256,19 +282,22 @@ def _item(node: Node, day: dt.date, origin: str, org: bool) -> ImportItem | None
     if not title.strip() and not fields and not tags:
         return None
     return ImportItem(day, title.strip(), section="done" if state is None else "todo", body=body,
-                      time=time, state=state, tags=tags, fields=fields, origin=origin)
+                      time=time, state=state, tags=list(dict.fromkeys([*tags, *page_tags])), fields=fields,
+                      origin=origin)
 
 
 def _read_page(text: str, org: bool, origin: str, day: dt.date, out: Reading) -> None:
     lines = split_lines(text)
+    page_tags: list[str] = []
     if org:
         preamble, roots = outline(lines)
         loose = [line for line in preamble if line.strip() and not line.lstrip().startswith("#+")]
         if loose:
             roots.insert(0, Node(0, 1, loose[0].strip(), [], loose[1:], []))
     else:
-        roots = _markdown_outline(lines)
-    items = [item for node in _unwrap(roots, day) if (item := _item(node, day, origin, org))]
+        properties, roots = _markdown_outline(lines)
+        page_tags = _page_tags(lines, properties)
+    items = [item for node in _unwrap(roots, day) if (item := _item(node, day, origin, org, page_tags))]
     if not items:
         out.skipped.append(Skipped(origin, "empty page: no text in its blocks"))
     out.items.extend(items)
