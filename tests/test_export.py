@@ -114,11 +114,13 @@ def _texts(data: dict[str, Any]) -> list[str]:
 def test_json_holds_every_entry_with_all_its_fields_and_its_citation(run: Run, week: Path, tmp_path: Path) -> None:
     out = tmp_path / "log.json"
     data = _json(run, out)
-    assert list(data) == ["exported_at", "log", "title", "filters", "redacted", "entries"]
+    # no path of the log: it names the user's home, in a file made to be shared
+    assert list(data) == ["exported_at", "title", "filters", "redacted", "entries"]
+    assert str(week).encode() not in out.read_bytes()
     assert data["exported_at"] == "2026-11-26T09:12:00"
-    assert data["log"] == str(week) and data["title"] == "Research log"
+    assert data["title"] == "Research log"
     assert data["filters"] == {"since": None, "until": None, "tag": None, "kind": None}
-    assert data["redacted"] == []
+    assert data["redacted"] == ["private", "feelings"]
     assert [(e["date"], e["line"]) for e in data["entries"]] == [
         ("2026-11-20", 7), ("2026-11-20", 8), ("2026-11-20", 11), ("2026-11-20", 13), ("2026-11-20", 16),
         ("2026-11-24", 1), ("2026-11-24", 3), ("2026-11-26", 2), ("2026-11-26", 5),
@@ -149,7 +151,8 @@ def test_json_holds_every_entry_with_all_its_fields_and_its_citation(run: Run, w
 def test_json_report_and_title(run: Run, week: Path, tmp_path: Path) -> None:
     out = tmp_path / "log.json"
     result = run("export", "json", str(out), "--title", "W2S notes")
-    assert result.out == f"Exported 9 entries (3 days) to {out}.\nNothing redacted.\n"
+    assert result.out == (f"Exported 9 entries (3 days) to {out}.\n"
+                          "Redacted private, feelings: left out 0 entries and 0 nested lines.\n")
     assert json.loads(out.read_text(encoding="utf-8"))["title"] == "W2S notes"
 
 
@@ -207,7 +210,8 @@ def test_md_golden(run: Run, log_dir: Path, clock: Clock, tmp_path: Path) -> Non
     result = run("export", "md", str(out), "--title", "Week 47")
     assert result.code == 0, result.err
     assert out.read_text(encoding="utf-8") == GOLDEN_MD
-    assert result.out == f"Exported 7 entries (2 days) to {out}.\nNothing redacted.\n"
+    assert result.out == (f"Exported 7 entries (2 days) to {out}.\n"
+                          "Redacted private, feelings: left out 0 entries and 0 nested lines.\n")
 
 
 def test_md_to_standard_output_is_the_same_document(run: Run, log_dir: Path, clock: Clock) -> None:
@@ -216,7 +220,8 @@ def test_md_to_standard_output_is_the_same_document(run: Run, log_dir: Path, clo
     result = run("export", "md", "-", "--title", "Week 47")
     assert result.code == 0
     assert result.out == GOLDEN_MD
-    assert result.err == "Exported 7 entries (2 days) to standard output.\nNothing redacted.\n"
+    assert result.err == ("Exported 7 entries (2 days) to standard output.\n"
+                          "Redacted private, feelings: left out 0 entries and 0 nested lines.\n")
 
 
 def test_md_nested_lines_keep_their_depth_and_filters_apply(run: Run, week: Path) -> None:
@@ -236,7 +241,7 @@ def test_md_redaction_is_reported(run: Run, week: Path) -> None:
     assert "- 09:00 exp: public run #w2s ★ <!-- days/2026/2026-11-20.md:11 -->\n" in result.out
     assert result.err.splitlines() == [
         "Exported 4 entries (1 day) to standard output.",
-        "Redacted thoughts, reflection: left out 1 entry and 1 nested line.",
+        "Redacted private, feelings, thoughts, reflection: left out 1 entry and 1 nested line.",
     ]
 
 

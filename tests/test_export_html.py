@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from reslog.exporters import html
-from reslog.exporters.select import HTML_DEFAULT, ExportOptions, redact, select
+from reslog.exporters.select import DEFAULT, ExportOptions, redact, select
 from reslog.markup import Markup
 from reslog.search import Filters
 from reslog.store import Log
@@ -94,7 +94,7 @@ def log(log_dir: Path) -> Log:
 @pytest.fixture
 def site(log: Log, tmp_path: Path) -> Path:
     out = tmp_path / "site"
-    html.write(redact(select(log), HTML_DEFAULT), out, ExportOptions("Lab notebook"))
+    html.write(redact(select(log), DEFAULT), out, ExportOptions("Lab notebook"))
     return out
 
 
@@ -322,7 +322,7 @@ def test_reexport_removes_pages_it_no_longer_writes(log: Log, tmp_path: Path) ->
     assert (out / "tags" / "private.html").exists()
     mine = out / "days" / "notes.html"
     mine.write_text("<p>not from reslog</p>", encoding="utf-8")
-    written = html.write(redact(select(log, Filters(tag="w2s")), HTML_DEFAULT), out, ExportOptions())
+    written = html.write(redact(select(log, Filters(tag="w2s")), DEFAULT), out, ExportOptions())
     assert not (out / "tags" / "private.html").exists()
     assert not (out / "days" / "2026-11-30.html").exists()
     assert mine.exists()

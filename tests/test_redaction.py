@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from reslog.cli.io_cmds import EXPORTERS
-from reslog.exporters.select import HTML_DEFAULT, REDACTIONS
+from reslog.exporters.select import DEFAULT, REDACTIONS
 
 from .conftest import Clock, Result, day_file
 
@@ -158,7 +158,7 @@ def _check(data: bytes, gone: set[str]) -> None:
 
 
 def _effective(fmt: str, asked: tuple[str, ...]) -> set[str]:
-    return {*asked, *(HTML_DEFAULT if fmt == "html" else ())}
+    return {*asked, *DEFAULT}  # the same in every format: each is made to be shared
 
 
 def _gone(redactions: set[str]) -> set[str]:
@@ -198,13 +198,19 @@ def test_no_redaction_keeps_every_marker(run: Run, log: Path, tmp_path: Path, fm
 def test_standard_output_is_redacted_too(run: Run, log: Path, fmt: str, redaction: str) -> None:
     result = run("export", fmt, "-", "--redact", redaction)
     assert result.code == 0
-    _check((result.out + result.err).encode(), GONE[redaction])
+    _check((result.out + result.err).encode(), _gone(_effective(fmt, (redaction,))))
 
 
 @pytest.mark.parametrize("fmt", [f for f in EXPORTERS if f != "html"])
-def test_files_are_not_redacted_by_default(run: Run, log: Path, tmp_path: Path, fmt: str) -> None:
-    _, data = _export(run, fmt, tmp_path / "out")
-    _check(data, set())
+def test_every_format_leaves_out_private_entries_and_feelings_by_default(
+    run: Run, log: Path, tmp_path: Path, fmt: str,
+) -> None:
+    """md and json are shared as much as html (the README's own example mails an md export): they
+    kept every #private entry and feeling unless told."""
+    result, data = _export(run, fmt, tmp_path / "out")
+    _check(data, GONE["private"] | GONE["feelings"])
+    assert "Redacted private, feelings: left out" in result.out
+    assert b"#private" not in data.lower()
 
 
 @pytest.mark.skipif(not _has_html(), reason="reslog.exporters.html cannot be imported yet (being written)")
@@ -216,3 +222,56 @@ def test_html_leaves_out_private_entries_and_feelings_by_default(run: Run, log: 
     names = sorted(p.name.lower() for p in (tmp_path / "out" / "site" / "tags").iterdir())
     assert names and not [n for n in names if n.startswith("private")]
     assert b"#private" not in data.lower()
+
+
+CONTINUED = """\
+## What was done
+- 09:00 CONTMARKSECRET a note whose marker is on its next line
+  #private
+- 09:10 CONTMARKLONG a note
+  that runs on CONTMARKLONGTWO and ends #Private/health
+- 09:20 PUBLICMARKCONT a public note
+  - CONTMARKNESTED an aside
+    continued and tagged #private
+  - PUBLICMARKSIBLING a public aside
+    with `#private` in code, which is no tag
+    ```
+    #private in a fence is code too
+    ```
+- 09:30 PUBLICMARKAFTER after a nested item
+  - CONTMARKLAZY an aside
+  written lazily #private
+"""
+CONTINUED_GONE = {"CONTMARKSECRET", "CONTMARKLONG", "CONTMARKLONGTWO", "CONTMARKNESTED", "CONTMARKLAZY"}
+CONTINUED_KEPT = {"PUBLICMARKCONT", "PUBLICMARKSIBLING", "PUBLICMARKAFTER"}
+
+
+@pytest.mark.parametrize("fmt", _formats())
+def test_private_on_a_continuation_line_makes_the_item_private(
+    run: Run, log_dir: Path, clock: Clock, tmp_path: Path, fmt: str,
+) -> None:
+    """``#private`` anywhere in an item's own text, not only on its first line: the marker line was
+    left out and the rest of the entry published."""
+    path = day_file(log_dir, "2026-11-25")
+    path.parent.mkdir(parents=True)
+    path.write_text(CONTINUED, encoding="utf-8")
+    _, data = _export(run, fmt, tmp_path / "out")
+    text = data.lower()
+    assert not [m for m in CONTINUED_GONE if m.lower().encode() in text]
+    assert all(m.lower().encode() in text for m in CONTINUED_KEPT)
+
+
+def test_an_imported_note_tagged_in_its_body_is_private(run: Run, log_dir: Path, clock: Clock,
+                                                        tmp_path: Path) -> None:
+    """What every Obsidian or Markdown note with ``#private`` in its body becomes on import."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "Therapy.md").write_text(
+        "---\ndate: 2026-11-20\n---\n# Therapy session\nDiscussed SECRET2 with the therapist.\n\n#private\n",
+        encoding="utf-8")
+    (vault / "Lab.md").write_text("---\ndate: 2026-11-20\n---\n# Lab meeting\nPUBLICMARKLAB\n", encoding="utf-8")
+    assert run("import", "obsidian", str(vault)).code == 0
+    for fmt in EXPORTERS:
+        _, data = _export(run, fmt, tmp_path / fmt)
+        assert b"SECRET2" not in data and b"Therapy" not in data, fmt
+        assert b"PUBLICMARKLAB" in data, fmt

@@ -316,6 +316,11 @@ def read_tags(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.rstrip("/-") for t in _TAG.findall(text)))
 
 
+def text_tags(text: str) -> tuple[str, ...]:
+    """The ``#tags`` a line of text holds outside its inline code spans (a tag in ```#x``` is code)."""
+    return read_tags(_masked(text) if "`" in text else text)
+
+
 def tag_matches(tag: str, wanted: str) -> bool:
     """Whether ``tag`` is ``wanted`` or nested under it, in any case, as search matches tags
     (``--tag private`` finds ``#Private`` and ``#private/health``)."""

@@ -14,7 +14,7 @@ from reslog.cli.context import inside, log_of
 from reslog.cli.style import data, echo
 from reslog.dates import parse_range
 from reslog.errors import InputError, ReslogError
-from reslog.exporters.select import HTML_DEFAULT, REDACTIONS, ExportOptions, select, week_reviews
+from reslog.exporters.select import DEFAULT, REDACTIONS, ExportOptions, select, week_reviews
 from reslog.exporters.select import redact as apply_redaction
 from reslog.importers.base import ImportOptions, apply, check_source
 from reslog.model import KINDS
@@ -96,13 +96,14 @@ EXPORTERS = {
 }
 
 
-def _redactions(fmt: str, redact: tuple[str, ...], no_redact: bool) -> tuple[str, ...]:
-    """What to leave out: --redact, plus html's default unless --no-redact; in REDACTIONS order."""
+def _redactions(redact: tuple[str, ...], no_redact: bool) -> tuple[str, ...]:
+    """What to leave out: --redact, plus the default (private entries, feelings) unless
+    --no-redact; in REDACTIONS order. The same for every format: each is made to be shared."""
     if no_redact and redact:
         raise click.UsageError("--no-redact and --redact contradict each other; give one or the other")
     if no_redact:
         return ()
-    wanted = {*redact, *(HTML_DEFAULT if fmt == "html" else ())}
+    wanted = {*redact, *DEFAULT}
     return tuple(name for name in REDACTIONS if name in wanted)
 
 
@@ -154,8 +155,9 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 _REDACT_HELP = (
-    "Leave out: private (#private entries and nested lines), feelings (feel:), thoughts (level 1: "
-    "thoughts, feelings, decisions, ideas, nested lines) or reflection (level 2). Repeatable."
+    "Leave out also: thoughts (level 1: thoughts, feelings, decisions, ideas, nested lines) or "
+    "reflection (level 2); private (#private entries and nested lines) and feelings (feel:) are "
+    "left out anyway. Repeatable."
 )
 
 
@@ -169,7 +171,8 @@ _REDACT_HELP = (
               help="Only entries of this kind (note: no kind).")
 @click.option("--redact", "redact", multiple=True, type=click.Choice(REDACTIONS), help=_REDACT_HELP)
 @click.option("--no-redact", is_flag=True,
-              help="html: keep private entries and feelings (left out by default).")
+              help="Keep private entries and feelings (left out by default): json --no-redact is a "
+              "full backup of the entries, not a file to share.")
 @click.option("--title", default="Research log", show_default=True, help="The title of the document or site.")
 @click.option("--cite", is_flag=True, help="html: show each entry's citation (file:line), not just a link.")
 def export_cmd(
@@ -179,15 +182,15 @@ def export_cmd(
     """Export entries to share: json or md (a file, or '-' for standard output), html (a folder).
 
     Entries come in date order, each with its citation (file:line; in html with --cite).
-    --redact leaves parts out before anything is written; html always leaves out private
-    entries and feelings unless --no-redact (--redact adds to that), and includes the week
-    review pages of the period (without --tag or --kind), redacted the same way. OUT may not
-    lie inside the log folder. An export is written completely before it replaces OUT (a link's
-    target; a device or pipe is refused). An empty selection is not an error: it writes an
-    empty export.
+    Every format leaves out private entries (#private) and feelings (feel:) unless
+    --no-redact; --redact leaves out more. Parts are left out before anything is written.
+    html includes the week review pages of the period (without --tag or --kind), redacted the
+    same way. No export names the log's folder. OUT may not lie inside the log folder. An
+    export is written completely before it replaces OUT (a link's target; a device or pipe is
+    refused). An empty selection is not an error: it writes an empty export.
     """
     log = log_of(click.get_current_context())
-    what = _redactions(fmt, redact, no_redact)
+    what = _redactions(redact, no_redact)
     if "\n" in title or "\r" in title:  # "# a\n## What was done" made a heading of the export's own
         raise InputError("--title must be one line; give it without line breaks")
     writable(title, "--title")
@@ -201,7 +204,6 @@ def export_cmd(
     options = ExportOptions(
         title,
         exported_at=context.now().isoformat(timespec="seconds"),
-        log=str(log.root),
         filters={
             "since": first.isoformat() if first else None, "until": last.isoformat() if last else None,
             "tag": tag, "kind": kind,

@@ -5,7 +5,6 @@ other tools::
 
     {
       "exported_at": "2026-11-26T09:12:00+01:00",
-      "log": "/home/me/reslog",
       "title": "Research log",
       "filters": {"since": "2026-11-01", "until": null, "tag": "w2s", "kind": null},
       "redacted": ["private", "feelings"],
@@ -19,12 +18,15 @@ end_line, score, children, est/took minutes, carried) plus ``citation``,
 list marker, checkbox, time and kind: the first line (with its ``#tags``,
 ``[key:: value]`` fields and ``★``), then each nested line as written,
 indented relative to the nesting. ``file`` is relative to the log and
-``line`` is 1-based, so ``log``/``file``:``line`` opens the entry's page.
+``line`` is 1-based, so ``file``:``line`` in the log's folder opens the entry's page. The
+document does not say where the log lies (a path names the user's home, and the file is
+made to be shared).
 Entries come in date order, then page order; ``[>]`` copies that a carried
 to-do leaves behind are left out (the live copy is there).
 
-Redaction happens before this module sees the entries (:mod:`select`), so
-``redacted`` only records what the exporter was told was left out.
+Redaction happens before this module sees the entries (:mod:`reslog.redaction`),
+so ``redacted`` only records what was left out: private entries and feelings by
+default, nothing with ``--no-redact`` (a full backup of the entries).
 """
 
 from __future__ import annotations
@@ -49,7 +51,6 @@ def document(hits: list[Hit], options: ExportOptions) -> dict[str, Any]:
     """The whole document as plain data."""
     return {
         "exported_at": options.exported_at,
-        "log": options.log,
         "title": options.title,
         "filters": dict(options.filters),
         "redacted": list(options.redacted),
