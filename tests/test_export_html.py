@@ -623,3 +623,61 @@ def test_week_review_reflection_is_left_out_whatever_its_heading_form(
     assert run("export", "html", str(tmp_path / "site"), "--redact", "reflection").code == 0
     site = _all_text(tmp_path / "site")
     assert "zebrareflection" not in site and "public work" in site
+
+
+PRIVATE_BLOCKS = """\
+---
+week: 2026-W48
+---
+# Week 2026-W48: Monday 23 November 2026 to Sunday 29 November 2026
+
+## Reflection
+
+A good week, KEPTWEEKA.
+
+SECRET6 my divorce, again
+that I tag here #private
+
+> SECRET7 a quote #private
+> SECRET7B its second line
+
+### Health #private
+- SECRET8 therapy twice
+- SECRET8B sleep
+
+#### Sleep
+SECRET8C under a deeper heading
+
+### Work
+- KEPTWEEKB shipped the loader
+  - SECRET10 an aside
+    carried on #private
+- the team did not feel: rushed KEPTWEEKC
+- feel: SECRET9 tired
+  - SECRET9B nested under the feeling
+- a code sample KEPTWEEKD
+  ```
+  #private in code is no tag KEPTWEEKE
+  ```
+
+## Next week's focus
+- KEPTWEEKF the sweep
+"""
+
+
+def test_week_pages_leave_out_private_paragraphs_quotes_items_and_sections_whole(
+    log: Log, run: Callable[..., Result], tmp_path: Path,
+) -> None:
+    """A week page was redacted line by line: the continuation of a private paragraph, the second
+    line of a private quote and the items under a private heading were published, while any line
+    with ``feel:`` in it was left out (``the team did not feel: rushed``)."""
+    page = log.root / "weeks" / "2026" / "2026-W48.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(PRIVATE_BLOCKS, encoding="utf-8")
+    assert run("export", "html", str(tmp_path / "site")).code == 0
+    text = (tmp_path / "site" / "weeks" / "2026-W48.html").read_text(encoding="utf-8")
+    leaked = [w for w in ("SECRET6", "tag here", "SECRET7", "SECRET8", "Health", "Sleep", "SECRET9", "SECRET10",
+                          "carried on") if w in text]
+    assert not leaked
+    assert all(w in text for w in ("KEPTWEEKA", "KEPTWEEKB", "KEPTWEEKC", "KEPTWEEKD", "KEPTWEEKE", "KEPTWEEKF",
+                                   "Work"))
