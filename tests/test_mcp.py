@@ -531,3 +531,91 @@ def test_a_lone_surrogate_escape_is_answered_under_its_own_id(log: Log) -> None:
         assert _rpc(proc, b'{"jsonrpc": "2.0", "id": 8, "method": "ping"}')["id"] == 8
     finally:
         _stopped(proc)
+
+
+PRIVATE_DAY = """\
+## What was done
+- 09:00 MCPSECRETA therapy notes about the divorce
+  #private
+- 09:30 exp: MCPPUBLIC sweep of the divorce-free loader
+  - feel: MCPSECRETFEEL anxious about the divorce
+- 10:00 feel: MCPSECRETFEELTWO sad about the divorce
+- 10:30 bug: MCPSECRETBUG divorce papers crash the printer #private
+- 10:40 bug: MCPSECRETBUGTWO divorce papers crash the printer again #Private/legal
+"""
+PRIVATE_WEEK = """\
+---
+week: 2026-W48
+---
+# Week 2026-W48
+
+## Reflection
+
+MCPSECRETREFL the divorce again
+tagged #private
+
+- MCPPUBLICREFL the loader week
+"""
+
+
+def _private(log: Log, run: Run) -> None:
+    day_file(log.root, "2026-11-25").write_text(PRIVATE_DAY, encoding="utf-8")
+    (log.root / "weeks" / "2026").mkdir(parents=True)
+    (log.root / "weeks" / "2026" / "2026-W48.md").write_text(PRIVATE_WEEK, encoding="utf-8")
+    assert run("todo", "MCPSECRETTODO call the clinic", "-t", "private").code == 0
+
+
+def _every_tool(server_log: Log, redact: bool) -> str:
+    """What the read tools return about the private day, as one text."""
+    out: list[dict[str, Any]] = []
+
+    async def main() -> None:
+        async with Client(build(server_log, clock=lambda: NOW, redact=redact)) as client:
+            out.append(await call(client, "search", query="divorce"))
+            out.append(await call(client, "search"))
+            out.append(await call(client, "recent", days=7))
+            out.append(await call(client, "day", date="2026-11-25"))
+            out.append(await call(client, "week", week="2026-W48"))
+            out.append(await call(client, "ask", question="what about the divorce?"))
+            out.append(await call(client, "ask", question="how many bugs did I find this week?"))
+            out.append(await call(client, "todos"))
+            out.append(await call(client, "stats", topic="bugs"))
+
+    anyio.run(main)
+    return json.dumps(out)
+
+
+def test_private_entries_and_feelings_never_reach_the_client(log: Log, run: Run) -> None:
+    """Every read tool gave the client (an agent in the cloud) every private entry and feeling."""
+    _private(log, run)
+    text = _every_tool(log, redact=True)
+    assert "MCPSECRET" not in text and "#private" not in text.lower()
+    assert "MCPPUBLIC" in text and "MCPPUBLICREFL" in text and "Email Yitao" in text
+    everything = _every_tool(log, redact=False)
+    for marker in ("MCPSECRETA", "MCPSECRETFEEL", "MCPSECRETBUG", "MCPSECRETREFL", "MCPSECRETTODO"):
+        assert marker in everything, marker
+
+
+def test_the_day_keeps_its_line_numbers_with_the_private_lines_blank(log: Log, run: Run) -> None:
+    _private(log, run)
+    out: list[dict[str, Any]] = []
+
+    async def main(client: Client) -> None:
+        out.append(await call(client, "day", date="2026-11-25"))
+
+    session(log, main)
+    lines = out[0]["text"].split("\n")
+    assert lines == ["## What was done", "", "", "- 09:30 exp: MCPPUBLIC sweep of the divorce-free loader",
+                     "", "", "", "", ""]
+
+
+def test_a_real_server_redacts_unless_no_redact(log: Log, run: Run) -> None:
+    _private(log, run)
+    call_day = {"jsonrpc": "2.0", "id": 5, "method": "tools/call",
+                "params": {"name": "day", "arguments": {"date": "2026-11-25"}}}
+    for args, shown in (((), False), (("--no-redact",), True)):
+        proc = _started(log, *args)
+        reply = _rpc(proc, json.dumps(call_day).encode())
+        _stopped(proc)
+        assert reply["id"] == 5 and not reply["result"]["isError"]
+        assert ("MCPSECRETA" in json.dumps(reply)) is shown and "MCPPUBLIC" in json.dumps(reply)

@@ -16,6 +16,15 @@ Search and ask go through :func:`_semantic` and :func:`retrieve_hits`, the one
 place that chooses between hybrid and keyword search (as ``reslog search``
 does in :mod:`reslog.cli.actions`), so a change to the semantic layer is made
 here once.
+
+What a tool returns goes to the client, usually an agent in the cloud, so every
+tool leaves out what the exports leave out, by the same code
+(:mod:`reslog.redaction`): ``redacted`` (:data:`~reslog.redaction.DEFAULT`,
+private entries and feelings, unless ``reslog mcp --no-redact``). Entries are
+left out or trimmed before a result is made of them (the sentences ``ask``
+quotes, the figures ``stats`` cites); a day page keeps its line numbers, its
+left-out lines blank; the week's generated sections and reflection are redacted
+as the html export redacts a week page.
 """
 
 from __future__ import annotations
@@ -23,12 +32,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
+from collections.abc import Callable, Collection
 from typing import Any
 
 from reslog.analytics import TOPICS
 from reslog.dates import parse_date, since_until, week_range
 from reslog.errors import InputError
 from reslog.index import Index
+from reslog.redaction import DEFAULT, left_out, page_left_out, redact, redact_week, shown_quotes, shown_words
 from reslog.search import Filters, Hit, listing, scoped, typed_query
 from reslog.settings import MODES
 from reslog.store import Log
@@ -126,6 +137,20 @@ def retrieve_hits(
     return keyword_search(index, text, filters, limit), "keyword", found.hint
 
 
+def _kept(fetch: Callable[[int], list[Hit]], limit: int, redacted: Collection[str], latest: bool = False
+          ) -> list[Hit]:
+    """Up to ``limit`` hits that redaction keeps, fetching more while it leaves some out (a page
+    of results is not cut short by the private entries among them); the latest ``limit`` of them
+    for a listing in date order (``latest``), else the first."""
+    wanted = limit
+    while True:
+        hits = fetch(wanted)
+        kept = redact(hits, redacted)
+        if len(kept) >= limit or len(hits) < wanted:
+            return kept[-limit:] if latest else kept[:limit]
+        wanted *= 4
+
+
 def _fresh(log: Log) -> Index:
     index = Index(log)
     index.refresh()
@@ -136,7 +161,7 @@ def search(
     log: Log, today: dt.date, query: str = "", kind: str | None = None, tag: str | None = None,
     section: str | None = None, level: int | None = None, source: str | None = None, starred: bool = False,
     open_todos: bool = False, since: str | None = None, until: str | None = None, limit: int = 10,
-    mode: str | None = None,
+    mode: str | None = None, redacted: Collection[str] = DEFAULT,
 ) -> dict[str, Any]:
     """``reslog search --json``, compact: the best entries for ``query`` (words and meaning), with
     the CLI's filters; a time scope in the query ("in early 2013", "last week") filters by date.
@@ -151,9 +176,19 @@ def search(
     with _fresh(log) as index:
         compiled = typed_query(text)
         if compiled.match is None:
-            hits, used = listing(index, filters, limit, exclude=compiled.exclude), "listing"
+            hits = _kept(lambda n: listing(index, filters, n, exclude=compiled.exclude), limit, redacted,
+                         latest=True)
+            used = "listing"
         else:
-            hits, used, notice = retrieve_hits(index, text, filters, limit, mode)
+            found: list[tuple[str, str | None]] = []
+
+            def fetch(n: int) -> list[Hit]:
+                hits, chosen, hint = retrieve_hits(index, text, filters, n, mode)
+                found.append((chosen, hint))
+                return hits
+
+            hits = _kept(fetch, limit, redacted)
+            used, notice = found[-1]
     out: dict[str, Any] = {"query": query, "mode": used}
     if scope is not None:
         out["time_scope"] = {"phrase": scope.phrase, "since": scope.since.isoformat(),
@@ -164,11 +199,12 @@ def search(
     return out
 
 
-def ask(log: Log, today: dt.date, question: str, mode: str | None = None) -> dict[str, Any]:
+def ask(log: Log, today: dt.date, question: str, mode: str | None = None,
+        redacted: Collection[str] = DEFAULT) -> dict[str, Any]:
     """``reslog ask --json``: the extractive answer with its citations, or the abstention
     ("Nothing in the log answers this", and why) with the nearest entries. Never calls a remote
-    model."""
-    from reslog.ask import answer, retrieve, wordless
+    model. The answer is made from the entries redaction keeps: it quotes no other."""
+    from reslog.ask import Retrieved, answer, retrieve, wordless
 
     if (problem := wordless(question)) is not None:
         raise InputError(f"the question {problem}; ask something, e.g. 'when did I first try warmup?'")
@@ -183,6 +219,10 @@ def ask(log: Log, today: dt.date, question: str, mode: str | None = None) -> dic
         chosen = mode or found_semantic.settings.search_mode
         found = retrieve(index, question.strip(), today, chosen, found_semantic.backend,
                          found_semantic.vectors)
+        if redacted:
+            kept = redact(found.hits, redacted)
+            found = Retrieved(found.question, found.query, found.scope, kept, found.cosine, found.covered,
+                              found.evidence, found.abstained or not kept, found.unknown, found.count)
         result = answer(found, found_semantic.backend)
     out: dict[str, Any] = result.as_json()
     if found_semantic.hint:
@@ -193,20 +233,23 @@ def ask(log: Log, today: dt.date, question: str, mode: str | None = None) -> dic
 # --- pages and periods ---
 
 
-def day(log: Log, today: dt.date, date: str | None = None) -> dict[str, Any]:
-    """The page of a day as written (Markdown); line N of ``text`` is line N of ``file``."""
+def day(log: Log, today: dt.date, date: str | None = None, redacted: Collection[str] = DEFAULT
+        ) -> dict[str, Any]:
+    """The page of a day as written (Markdown); line N of ``text`` is line N of ``file``, the
+    lines redaction leaves out blank."""
     when = day_of(date, today)
     page = log.read_day(when)
     if page is None:
         raise InputError(f"there is no page for {when.isoformat()}; see which days have entries with recent")
     from reslog.markdown import render
 
-    return {"date": when.isoformat(), "file": log.day_name(when), "text": render(page)}
+    text = page_left_out(render(page), redacted)
+    return {"date": when.isoformat(), "file": log.day_name(when), "text": text}
 
 
 def recent(
     log: Log, today: dt.date, days: int = 7, kind: str | None = None, tag: str | None = None,
-    limit: int = 50,
+    limit: int = 50, redacted: Collection[str] = DEFAULT,
 ) -> dict[str, Any]:
     """The entries of the last ``days`` days (today included), in date order; the latest ``limit``."""
     if not 1 <= days <= 3660:
@@ -214,11 +257,11 @@ def recent(
     start = today - dt.timedelta(days=days - 1)
     filters = Filters(kind=kind, tag=tag, since=start, until=today)
     with _fresh(log) as index:
-        hits = listing(index, filters, _limit(limit))
+        hits = _kept(lambda n: listing(index, filters, n), _limit(limit), redacted, latest=True)
     return {"since": start.isoformat(), "until": today.isoformat(), "entries": [compact(h) for h in hits]}
 
 
-def todos(log: Log, today: dt.date) -> dict[str, Any]:
+def todos(log: Log, today: dt.date, redacted: Collection[str] = DEFAULT) -> dict[str, Any]:
     """The open to-dos as ``reslog todos`` numbers them today, with the days each has waited.
 
     When today has no page yet, they are the open to-dos of the latest earlier page, numbered as
@@ -237,8 +280,9 @@ def todos(log: Log, today: dt.date) -> dict[str, Any]:
         carried = on != today
         if carried:
             listed = [t for t in listed if t.state == "open"]
+        lines = [line.rstrip("\r\n") for line in page.lines]
         for n, todo in enumerate(listed, 1):
-            if todo.state != "open":
+            if todo.state != "open" or left_out(lines[todo.entry.index:todo.entry.end], redacted)[0]:
                 continue
             since = todo.carried_since or on
             item: dict[str, Any] = {
@@ -252,9 +296,11 @@ def todos(log: Log, today: dt.date) -> dict[str, Any]:
     return {"today": today.isoformat(), "todos": found}
 
 
-def week(log: Log, today: dt.date, week: str | None = None) -> dict[str, Any]:
+def week(log: Log, today: dt.date, week: str | None = None, redacted: Collection[str] = DEFAULT
+         ) -> dict[str, Any]:
     """The weekly review of ``week`` (default: this one) as ``reslog week`` writes its generated
-    sections, without writing the page, and the researcher's own reflection if the page has one."""
+    sections, without writing the page, and the researcher's own reflection if the page has one;
+    both redacted as the html export redacts a week page."""
     from reslog import review
 
     year, number = review.parse_week(week, today)
@@ -262,6 +308,13 @@ def week(log: Log, today: dt.date, week: str | None = None) -> dict[str, Any]:
     figures = review.compute(log, start, today)
     blocks = review.render_blocks(figures)
     text = "\n\n".join("\n".join(lines) for lines in blocks.values())
+    if redacted:  # the blocks quote every entry of the week: only those redaction keeps may show
+        with _fresh(log) as index:
+            shown = redact(listing(index, Filters(since=start, until=end)), redacted)
+        marked = "\n\n".join("\n".join([f"<!-- reslog:begin {key} -->", *lines, f"<!-- reslog:end {key} -->"])
+                             for key, lines in blocks.items())
+        words = shown_words(shown).get(review.week_name(year, number), set())
+        text = redact_week(marked, redacted, words, shown_quotes(shown)).strip("\n")
     out: dict[str, Any] = {"week": review.week_name(year, number), "since": start.isoformat(),
                            "until": end.isoformat(), "review": text}
     page = log.read_page(review.week_file(log, year, number))
@@ -270,7 +323,7 @@ def week(log: Log, today: dt.date, week: str | None = None) -> dict[str, Any]:
                if s.title.strip().rstrip(":").lower() in ("reflection", "reflections")]
         out["file"] = f"weeks/{year:04d}/{review.week_name(year, number)}.md"
         if own:
-            body = "".join(page.lines[own[0].index + 1 : own[0].end]).strip()
+            body = page_left_out("".join(page.lines[own[0].index + 1 : own[0].end]), redacted).strip()
             out["reflection"] = {"line": own[0].index + 1, "text": body}
         rating = dict(page.front_matter).get("rating", "").strip()
         if rating.isdigit():
@@ -280,17 +333,21 @@ def week(log: Log, today: dt.date, week: str | None = None) -> dict[str, Any]:
 
 def stats(
     log: Log, today: dt.date, topic: str, since: str | None = None, until: str | None = None,
-    tag: str | None = None,
+    tag: str | None = None, redacted: Collection[str] = DEFAULT,
 ) -> dict[str, Any]:
     """``reslog stats TOPIC``: the figures as the CLI prints them, and ``reslog stats --json``'s
     data, whose figures cite their entries (date, file, line)."""
-    from reslog.analytics.data import load
+    from reslog.analytics.data import Data, load
 
     if topic not in STATS_TOPICS:
         raise InputError(f"unknown topic {topic!r}; use one of: {', '.join(STATS_TOPICS)}")
     start, end = _range(since, until, today)
     module = importlib.import_module(f"reslog.analytics.{topic}")
-    result = module.compute(load(log, today, start, end, tag))
+    data = load(log, today, start, end, tag)
+    if redacted:  # figures quote and cite entries: only those redaction keeps
+        data = Data(data.log, redact(data.entries, redacted), redact(data.todos, redacted), data.ratings,
+                    data.today, data.since, data.until, data.tag)
+    result = module.compute(data)
     return {"topic": topic, "summary": "\n".join(module.render(result)), "figures": _trimmed(result)}
 
 

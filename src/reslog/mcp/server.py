@@ -3,7 +3,9 @@
 :func:`build` registers the tools of :mod:`reslog.mcp.reading` (always) and
 :mod:`reslog.mcp.writing` (only with ``write=True``: without it the write
 tools are not registered at all, so a client cannot list or call them,
-whatever a prompt says). Each tool carries the MCP hints: read tools are
+whatever a prompt says). The read tools leave out private entries and feelings, as
+every export does (:mod:`reslog.redaction`), unless ``redact=False`` (``reslog mcp
+--no-redact``): the client is usually an agent in the cloud. Each tool carries the MCP hints: read tools are
 ``readOnlyHint``; write tools are not read-only, not destructive (they only
 append or tick a box) and, but for ``done``, not idempotent.
 
@@ -36,6 +38,7 @@ from pydantic import Field, ValidationError
 from reslog import __version__
 from reslog.errors import LogError, ReslogError
 from reslog.mcp import reading, writing
+from reslog.redaction import DEFAULT
 from reslog.store import Log
 
 Clock = Callable[[], dt.datetime]
@@ -153,9 +156,11 @@ class _Server(MCPServer):
         return await super().call_tool(name, arguments, context)
 
 
-def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServer:
-    """The server for ``log``: the read tools, and the write tools only when ``write``."""
+def build(log: Log, write: bool = False, clock: Clock | None = None, redact: bool = True) -> MCPServer:
+    """The server for ``log``: the read tools, and the write tools only when ``write``; private
+    entries and feelings left out of what the read tools return unless not ``redact``."""
     now = clock or (lambda: dt.datetime.now().astimezone())
+    what = DEFAULT if redact else ()
     server = _Server("reslog", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
 
     def today() -> dt.date:
@@ -182,7 +187,7 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
     ) -> dict[str, Any]:
         """Search the research log by words and meaning, best first; each result cites date, file, line."""
         return _run(lambda: reading.search(log, today(), query, kind, tag, section, level, source, starred,
-                                           open_todos, since, until, limit, mode))
+                                           open_todos, since, until, limit, mode, what))
 
     def ask(
         question: Annotated[str, Field(description="A question about the log, e.g. 'when did I first "
@@ -193,11 +198,11 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         """Answer a question from the log with its own sentences, each cited (date, file, line); says
         "Nothing in the log answers this" (abstained: true, and why) with the nearest entries when it
         cannot."""
-        return _run(lambda: reading.ask(log, today(), question, mode))
+        return _run(lambda: reading.ask(log, today(), question, mode, what))
 
     def day(date: Date = None) -> dict[str, Any]:
         """A day's page as written (Markdown): line N of text is line N of file."""
-        return _run(lambda: reading.day(log, today(), date))
+        return _run(lambda: reading.day(log, today(), date, what))
 
     def week(
         week: Annotated[str | None, Field(description="An ISO week (2026-W48), 'last', or a day in it "
@@ -205,7 +210,7 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
     ) -> dict[str, Any]:
         """The weekly review: figures, time against estimates, waiting to-dos, ideas by theme, the
         comparison with the week before, and the user's own reflection if written (nothing is written)."""
-        return _run(lambda: reading.week(log, today(), week))
+        return _run(lambda: reading.week(log, today(), week, what))
 
     def recent(
         days: Annotated[int, Field(strict=True, ge=1, le=3660,
@@ -215,11 +220,11 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         limit: Annotated[int, Field(strict=True, ge=1, le=reading.MAX_LIMIT)] = 50,
     ) -> dict[str, Any]:
         """The entries of the last N days in date order (the latest LIMIT), each cited."""
-        return _run(lambda: reading.recent(log, today(), days, kind, tag, limit))
+        return _run(lambda: reading.recent(log, today(), days, kind, tag, limit, what))
 
     def todos() -> dict[str, Any]:
         """Today's open to-dos with their numbers and how many days each has waited."""
-        return _run(lambda: reading.todos(log, today()))
+        return _run(lambda: reading.todos(log, today(), what))
 
     def stats(
         topic: Annotated[Topic, Field(description="time: estimates against actuals; bugs: recurring bugs; "
@@ -233,7 +238,7 @@ def build(log: Log, write: bool = False, clock: Clock | None = None) -> MCPServe
         tag: Tag = None,
     ) -> dict[str, Any]:
         """Figures about the user's research habits on one topic, each citing its entries."""
-        return _run(lambda: reading.stats(log, today(), topic, since, until, tag))
+        return _run(lambda: reading.stats(log, today(), topic, since, until, tag, what))
 
     for fn in (search, ask, day, week, recent, todos, stats):
         server.add_tool(fn, annotations=READ)
@@ -499,7 +504,7 @@ async def _serve_stdio(server: MCPServer) -> None:
         await lowlevel.run(incoming, outgoing, lowlevel.create_initialization_options())
 
 
-def serve(log: Log, write: bool = False) -> None:
+def serve(log: Log, write: bool = False, redact: bool = True) -> None:
     """Serve the log over stdio until the client closes the connection."""
     import os
 
@@ -510,8 +515,9 @@ def serve(log: Log, write: bool = False) -> None:
                        "(or capture something first: reslog did TEXT)")
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="reslog mcp: %(message)s")
     log.ensure_root()
-    server = build(log, write)
-    print(f"reslog mcp: serving {log.folder} over stdio ({'read and write' if write else 'read-only'})",
+    server = build(log, write, redact=redact)
+    kept = "" if redact else ", private entries and feelings included"
+    print(f"reslog mcp: serving {log.folder} over stdio ({'read and write' if write else 'read-only'}{kept})",
           file=sys.stderr)
     anyio.run(_serve_stdio, server)
 
