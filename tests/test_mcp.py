@@ -134,13 +134,16 @@ def test_search_is_the_cli_search(log: Log, run: Run) -> None:
     session(log, body)
 
 
-def test_ask_answers_a_review_question_with_its_stats_topic(log: Log) -> None:
+def test_ask_answers_a_review_question_with_its_stats_topic(log: Log, run: Run) -> None:
+    assert run("bug", "the SECRET crash of my health app", "-t", "private").code == 0  # left out
+
     async def body(client: Client) -> None:
         answer = await call(client, "ask", question="which bugs keep recurring?")
         assert answer["stats"]["topic"] == "bugs" and answer["stats"]["bugs"] == 1
         assert answer["answer"].startswith("Which bugs keep recurring? (reslog stats bugs)")
         assert [line_of(log, c["file"], c["line"]) for c in answer["citations"]] == [
             "- 09:00 bug: off-by-one in the loader dropped the last batch #w2s"]
+        assert "SECRET" not in json.dumps(answer)
     session(log, body)
 
 

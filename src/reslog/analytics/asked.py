@@ -19,8 +19,10 @@ from reslog.search import scoped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Final
 
+    from reslog.analytics.data import Data
     from reslog.store import Log
     from reslog.timescope import Scope
 
@@ -137,8 +139,10 @@ def _collect(value: object, found: dict[tuple[str, int], dict[str, Any]]) -> Non
             _collect(item, found)
 
 
-def answer(log: Log, question: str, today: dt.date) -> Answered | None:
-    """The stats topic's answer to ``question`` over its time scope, or None if no topic answers it."""
+def answer(log: Log, question: str, today: dt.date,
+           kept: Callable[[Data], Data] | None = None) -> Answered | None:
+    """The stats topic's answer to ``question`` over its time scope, or None if no topic answers it.
+    ``kept`` narrows the entries the figures are made of (the MCP server's redaction)."""
     topic = topic_asked(question)
     if topic is None:
         return None
@@ -149,7 +153,8 @@ def answer(log: Log, question: str, today: dt.date) -> Answered | None:
     scope, _rest, filters = scoped(question, today)
     tag = next(iter(_TAG.findall(question)), None)
     module = importlib.import_module(f"reslog.analytics.{topic}")
-    result: dict[str, Any] = module.compute(load(log, today, filters.since, filters.until, tag))
+    data = load(log, today, filters.since, filters.until, tag)
+    result: dict[str, Any] = module.compute(data if kept is None else kept(data))
     return Answered(topic, scope, filters.since, filters.until, tag, result)
 
 

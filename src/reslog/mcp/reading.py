@@ -33,7 +33,7 @@ import datetime as dt
 import importlib
 import re
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reslog.analytics import TOPICS
 from reslog.dates import parse_date, since_until, week_range
@@ -43,6 +43,9 @@ from reslog.redaction import DEFAULT, left_out, page_left_out, redact, redact_we
 from reslog.search import Filters, Hit, listing, scoped, typed_query
 from reslog.settings import MODES
 from reslog.store import Log
+
+if TYPE_CHECKING:
+    from reslog.analytics.data import Data
 
 #: The longest text of one entry in a result; longer ones end with "…".
 TEXT_CHARS = 400
@@ -212,7 +215,8 @@ def ask(log: Log, today: dt.date, question: str, mode: str | None = None,
         raise InputError(f"unknown mode {mode!r}; use one of: {', '.join(MODES)}")
     from reslog.analytics.asked import answer as by_stats
 
-    if (asked := by_stats(log, question.strip(), today)) is not None:  # "which bugs keep recurring?"
+    asked = by_stats(log, question.strip(), today, lambda data: _redacted_data(data, redacted))
+    if asked is not None:  # "which bugs keep recurring?"
         return asked.as_json()
     with _fresh(log) as index:
         found_semantic = _semantic(index, mode)
@@ -337,18 +341,24 @@ def stats(
 ) -> dict[str, Any]:
     """``reslog stats TOPIC``: the figures as the CLI prints them, and ``reslog stats --json``'s
     data, whose figures cite their entries (date, file, line)."""
-    from reslog.analytics.data import Data, load
+    from reslog.analytics.data import load
 
     if topic not in STATS_TOPICS:
         raise InputError(f"unknown topic {topic!r}; use one of: {', '.join(STATS_TOPICS)}")
     start, end = _range(since, until, today)
     module = importlib.import_module(f"reslog.analytics.{topic}")
-    data = load(log, today, start, end, tag)
-    if redacted:  # figures quote and cite entries: only those redaction keeps
-        data = Data(data.log, redact(data.entries, redacted), redact(data.todos, redacted), data.ratings,
-                    data.today, data.since, data.until, data.tag)
-    result = module.compute(data)
+    result = module.compute(_redacted_data(load(log, today, start, end, tag), redacted))
     return {"topic": topic, "summary": "\n".join(module.render(result)), "figures": _trimmed(result)}
+
+
+def _redacted_data(data: Data, redacted: Collection[str]) -> Data:
+    """``data`` with only the entries redaction keeps: figures quote and cite entries."""
+    if not redacted:
+        return data
+    from reslog.analytics.data import Data
+
+    return Data(data.log, redact(data.entries, redacted), redact(data.todos, redacted), data.ratings,
+                data.today, data.since, data.until, data.tag)
 
 
 #: Citations kept per figure in ``stats`` (``reslog stats --json`` has them all).
