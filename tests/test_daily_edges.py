@@ -3,6 +3,7 @@ that reads right, NO_COLOR, tags and projects, completion, show for a week, plot
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from reslog.errors import InputError
 
 from .conftest import ROOT, Clock, Result, day_file
 
@@ -232,3 +235,31 @@ def test_week_plots_name_iso_weeks(run: Run, clock: Clock, tmp_path: Path,
     seen = _spy_plot(monkeypatch)
     assert run("stats", "weeks", "--plot", str(tmp_path / "w.png")).code == 0
     assert seen["labels"] == ["2026-W48", "2026-W49", "2026-W50"]
+
+
+def test_a_date_phrase_may_be_typed_unquoted(run: Run, clock: Clock, log_dir: Path) -> None:
+    run("did", "something")
+    clock.set("2026-12-01T09:00")
+    assert run("week", "last", "week").code == 0
+    shown = run("show", "last", "week")
+    assert shown.code == 0 and shown.out == run("show", "last week").out
+    assert run("show", "last", "thursday").out.startswith("Thursday 26 November 2026")
+    garbage = run("show", "last", "wek")  # the words are read together, and told together
+    assert garbage.code == 2 and "cannot read 'last wek' as a date" in garbage.err
+
+
+def test_a_period_may_open_with_in_or_during(run: Run, clock: Clock, log_dir: Path) -> None:
+    from reslog.dates import parse_range, since_until
+
+    today = dt.date(2026, 11, 26)
+    march = (dt.date(2013, 3, 1), dt.date(2013, 3, 31))
+    assert parse_range("in March 2013", today) == parse_range("during March 2013", today) == march
+    assert since_until("in March 2013", "during 2013", today) == (march[0], dt.date(2013, 12, 31))
+    assert parse_range("In 2026-W48", today) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+    with pytest.raises(InputError):
+        parse_range("in", today)  # the word alone names no period
+    run("did", "something")
+    assert run("show", "in", "2026-11-26").out.startswith("Thursday 26 November 2026")
+    month = run("show", "in March 2013")  # read as the month it is, which show then tells is not a week
+    assert month.code == 2 and "'in March 2013' is 31 days" in month.err
+    assert run("digest", "--since", "in March 2013").code == 0

@@ -241,6 +241,9 @@ _RANGE_HINT = (
     "use a date (2026-11-26), a month (2013-03, 'March 2013'), a year (2013), "
     "an ISO week (2026-W48) or a phrase ('yesterday', 'last week', 'last month', '3 days ago')"
 )
+#: Words that may open a period and add nothing to it: "in March 2013" is "March 2013", as a time
+#: scope in a question reads it (:mod:`reslog.timescope`).
+_LEADING = ("in", "during")
 
 
 def _month_number(word: str) -> int | None:
@@ -294,6 +297,9 @@ def since_until(
 
 def _range(value: str, today: dt.date) -> tuple[dt.date, dt.date]:
     text = " ".join(value.strip().lower().replace(",", " ").split())
+    first, _, rest = text.partition(" ")
+    if first in _LEADING and rest:
+        text = rest
     match = re.fullmatch(r"(\d{4})", text)
     if match:
         year = int(match.group(1))
@@ -338,7 +344,7 @@ def _range(value: str, today: dt.date) -> tuple[dt.date, dt.date]:
         year = today.year if month <= today.month else today.year - 1
         return _month_range(year, month)
     try:
-        day = _read_date(value, today)
+        day = _read_date(text, today)
     except InputError:
         raise InputError(f"cannot read {value!r} as a date or period; {_RANGE_HINT}") from None
     return day, day

@@ -21,16 +21,17 @@ _LINE_EDITORS = frozenset({"vi", "vim", "nvim", "gvim", "nano", "emacs", "emacsc
 
 
 @click.command()
-@click.argument("week", required=False)
+@click.argument("phrase", nargs=-1, metavar="[WEEK]")
 @click.option("--rate", "rate", metavar="N", help="Rate the week from 1 (bad) to 5 (great).")
 @click.option("--edit", "open_editor", is_flag=True, help="Open the page in $VISUAL or $EDITOR afterwards.")
-def week(week: str | None, rate: str | None, open_editor: bool) -> None:
+def week(phrase: tuple[str, ...], rate: str | None, open_editor: bool) -> None:
     """Create or refresh the review page of WEEK (default: this week).
 
     WEEK is an ISO week (2026-W48), 'last', or a date inside the week
-    (2026-11-24, yesterday). The generated sections (figures, time, waiting
-    to-dos, ideas, comparison with last week, prompts) are rewritten on every
-    run; the Reflection and Next week's focus sections are never touched.
+    (2026-11-24, yesterday, last friday, quoted or not). The generated
+    sections (figures, time, waiting to-dos, ideas, comparison with last
+    week, prompts) are rewritten on every run; the Reflection and Next
+    week's focus sections are never touched.
     """
     from reslog import review
 
@@ -39,6 +40,7 @@ def week(week: str | None, rate: str | None, open_editor: bool) -> None:
         if not rate.strip().isdigit() or not 1 <= int(rate) <= 5:
             raise InputError(f"cannot read {rate!r} as a rating; use a whole number from 1 to 5")
         rating = int(rate)
+    week = " ".join(phrase) or None  # a phrase typed unquoted comes as several words
     today = context.now().date()
     year, number = review.parse_week(week, today)
     log = log_of(click.get_current_context())

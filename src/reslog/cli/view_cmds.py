@@ -34,10 +34,11 @@ def today() -> None:
 
 
 @click.command()
-@click.argument("when", default="today", metavar="[DATE|WEEK]")
-def show(when: str) -> None:
-    """Show the page of a day (YYYY-MM-DD, yesterday, 'last friday', ...) or of a week's review
-    (2026-W48, 'last week', 'this week'): the same phrases as --since."""
+@click.argument("phrase", nargs=-1, metavar="[DATE|WEEK]")
+def show(phrase: tuple[str, ...]) -> None:
+    """Show the page of a day (YYYY-MM-DD, yesterday, last friday, ...) or of a week's review
+    (2026-W48, last week, this week): the same phrases as --since, quoted or not."""
+    when = " ".join(phrase) or "today"  # a phrase typed unquoted comes as several words
     log = log_of(click.get_current_context())
     today = context.now().date()
     start, end = _period(when, today)
@@ -83,15 +84,17 @@ def _period(when: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 @click.command()
-@click.argument("date", default="today")
+@click.argument("phrase", nargs=-1, metavar="[DATE]")
 @click.option("--force", is_flag=True,
               help="Make the page of a DATE more than a year from today (not a year typo).")
-def edit(date: str, force: bool) -> None:
-    """Open the page of DATE (default: today) in $VISUAL or $EDITOR, making it if needed.
+def edit(phrase: tuple[str, ...], force: bool) -> None:
+    """Open the page of DATE (default: today) in $VISUAL or $EDITOR, making it if needed; a
+    phrase such as last friday may be typed unquoted.
 
     The editor gets a copy of the page; what was written to the page while
     it was open (a capture, the web app, a sync) is merged with the edit
     when the editor exits, never overwritten."""
+    date = " ".join(phrase) or "today"  # a phrase typed unquoted comes as several words
     log = log_of(click.get_current_context())
     today = context.now().date()
     day = day_of(date)
