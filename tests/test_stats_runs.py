@@ -81,6 +81,17 @@ def test_which_runs_taught_something(runs_log: Path) -> None:
     assert _result(runs_log)["taught_share"] == 0.5
 
 
+def test_a_recorded_outcome_is_what_a_run_taught(log_dir: Path) -> None:
+    write_day(log_dir, "2026-11-25", _run("09:00", "g", "ok") + "  - outcome: taught me: lr warmup matters\n"
+              + _run("10:00", "h", "ok") + "  - reason: does warmup fix the divergence?\n")
+    result = _result(log_dir)
+    taught = result["taught"]
+    assert isinstance(taught, list) and len(taught) == 1
+    assert taught[0]["followed_by"]["text"] == "outcome: taught me: lr warmup matters"
+    assert taught[0]["followed_by"]["line"] == 8
+    assert result["taught_share"] == 0.5  # a reason says why a run was made, not what it taught
+
+
 def test_scope_and_no_runs(runs_log: Path) -> None:
     assert _result(runs_log, since=dt.date(2026, 11, 23))["runs"] == 3
     empty = _result(runs_log, until=dt.date(2026, 11, 1))
@@ -102,8 +113,8 @@ def test_stats_runs_on_the_command_line(run: Run, clock: Clock, runs_log: Path, 
     assert lines[3] == "Failure rate: 60% (3 of 5 finished runs failed, were killed or were lost)"
     assert lines[4] == "Time spent running: 1h08m54s (median run 1m51s)"
     assert "2026-W47     3       1  1h08m24s" in lines
-    assert ("Runs that taught something (followed within a day by result:, decision: or ★): 3 of 6 (50%)"
-            in lines)
+    assert ("Runs that taught something (an outcome recorded, or followed within a day by result:, "
+            "decision: or ★): 3 of 6 (50%)" in lines)
     assert "    -> 2026-11-18 decision: drop the big batch  (days/2026/2026-11-18.md:7)" in lines
     data = json.loads(run("stats", "runs", "--json").out)
     assert data["topic"] == "runs" and len(data["taught"]) == 3

@@ -13,12 +13,13 @@ and ``duration`` fields:
 - ``per_week``: for every ISO week from the first run to the last, the runs
   started, those that failed (failed, killed or lost) and the time spent
   running.
-- ``taught``: the runs *followed within a day* by a ``result:`` or
-  ``decision:`` entry or a starred (★) one: from the run's start to 24 hours
-  later (an entry without a time counts on the run's day and the next), in
-  scope (``--tag`` narrows the follow-ups too); a ``result:``/``decision:``
-  line or a ★ nested under the run itself (an outcome) counts as well, a ★ on
-  the run's own first line does not. Each cites the run and what followed it;
+- ``taught``: the runs with an outcome recorded, or *followed within a day*
+  by a ``result:`` or ``decision:`` entry or a starred (★) one: from the run's
+  start to 24 hours later (an entry without a time counts on the run's day and
+  the next), in scope (``--tag`` narrows the follow-ups too). An outcome is a
+  line nested under the run itself: ``outcome:`` (as ``reslog outcome``
+  writes it), ``result:``, ``decision:`` or one with a ★; a ★ on the run's own
+  first line does not count. Each cites the run and what followed it;
   ``taught_share`` is their share of all runs.
 """
 
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
 FAILED = frozenset({"failed", "killed", "lost"})
 UNFINISHED = frozenset({"running", "unknown"})
 FOLLOW_KINDS = frozenset({"result", "decision"})
+#: How ``reslog outcome N TEXT`` opens the line it nests under a run (docs/format.md §17.1): the
+#: lesson the researcher drew from it, whatever it says, so the run taught something.
+OUTCOME = "outcome:"
 WINDOW = dt.timedelta(days=1)
 NOT_ENOUGH = "no runs in scope yet (record one with: reslog run -- python train.py)"
 _FIELD = re.compile(r"(?<!\s)\s*\[[^\[\]:]+::" + FIELD_VALUE + r"\]")
@@ -83,7 +87,7 @@ def _labelled(kind: str | None, text: str) -> str:
 
 def _nested_follow(run: Hit) -> dict[str, Any] | None:
     for child in run.children:
-        if child["kind"] in FOLLOW_KINDS or STAR in child["text"]:
+        if child["kind"] in FOLLOW_KINDS or child["text"].startswith(OUTCOME) or STAR in child["text"]:
             return {"date": run.date, "file": run.file, "line": child["line"],
                     "text": _labelled(child["kind"], child["text"])}
     return None
@@ -178,8 +182,8 @@ def render(result: dict[str, Any]) -> list[str]:
         spent_week = format_elapsed(week["seconds"])
         lines.append(f"{week['week']}  {week['runs']:>4}  {week['failed']:>6}  {spent_week}")
     taught = result["taught"]
-    lines += ["", f"Runs that taught something (followed within a day by result:, decision: or ★): "
-                  f"{len(taught)} of {result['runs']} ({100 * result['taught_share']:.0f}%)"]
+    lines += ["", f"Runs that taught something (an outcome recorded, or followed within a day by result:, "
+                  f"decision: or ★): {len(taught)} of {result['runs']} ({100 * result['taught_share']:.0f}%)"]
     for item in taught[-10:]:
         run, follow = item["run"], item["followed_by"]
         lines.append(f"  {run['date']} {_short(run['text'])}  ({run['file']}:{run['line']})")
