@@ -432,3 +432,29 @@ def test_a_rating_typed_by_hand_that_cannot_be_read_is_named(known: Path, run: R
     stats = run("stats", "weeks")
     assert stats.code == 0 and f"reslog: {problem}\n" in stats.err
     assert f"rating: {value}" in path.read_text(encoding="utf-8")  # the page is the researcher's: as written
+
+
+def test_a_long_wait_that_ended_in_the_week_is_listed_as_finished(log_dir: Path, clock: Clock, run: Run) -> None:
+    """A past week's review said "No to-do has waited 3 days or more" though a to-do that had waited
+    two weeks was done in it: only to-dos still open were looked at."""
+    write_day(log_dir, "2026-11-23", "## What to do next\n- [>] Email Yitao [carried:: 2026-11-12]\n"
+              "- [>] Fix the loader [carried:: 2026-11-19]\n- [ ] Rerun the sweep [carried:: 2026-11-20]\n"
+              "- [x] Quick fix [carried:: 2026-11-22]\n")
+    write_day(log_dir, "2026-11-24", "## What to do next\n- [-] Fix the loader [carried:: 2026-11-19]\n"
+              "- [>] Email Yitao [carried:: 2026-11-12]\n")
+    write_day(log_dir, "2026-11-26", "## What to do next\n- [x] Email Yitao [carried:: 2026-11-12]\n")
+    clock.set("2026-12-02T09:00")
+    assert run("week", "2026-W48").code == 0
+    text = (log_dir / "weeks/2026/2026-W48.md").read_text(encoding="utf-8")
+    assert block(text, "waiting") == (
+        "## Tasks that keep waiting\n\n"
+        "- Rerun the sweep: waiting 9 days, since [[2026-11-20]]\n"
+        "- Email Yitao: waited 14 days, since [[2026-11-12]]; done [[2026-11-26]]\n"
+        "- Fix the loader: waited 5 days, since [[2026-11-19]]; dropped [[2026-11-24]]\n"
+    )  # "Quick fix" waited one day only
+    prompts = block(text, "prompts")  # the prompt asks about the to-do still open
+    assert "1 to-do waited 3+ days (longest: 'Rerun the sweep', 9 days)" in prompts
+    from reslog.model import quoted_entry
+
+    assert quoted_entry("waiting", "- Email Yitao: waited 14 days, since [[2026-11-12]]; done [[2026-11-26]]") == (
+        "Email Yitao")

@@ -69,7 +69,8 @@ _QUOTED_WORD = re.compile(r"[a-z][a-z0-9'-]+")
 #: reslog.review.render_blocks): a timed to-do, a to-do that waits, an idea of a theme.
 _QUOTING_ENTRY = {
     "time": re.compile(r"^  - (?P<quote>.+): est .+, took .+ \(\[\[[\d-]+\]\]\)$"),
-    "waiting": re.compile(r"^- (?P<quote>.+): waiting \d+ days, since \[\[[\d-]+\]\]$"),
+    "waiting": re.compile(r"^- (?P<quote>.+): (?:waiting \d+ days, since \[\[[\d-]+\]\]"
+                          r"|waited \d+ days, since \[\[[\d-]+\]\]; (?:done|dropped) \[\[[\d-]+\]\])$"),
     "ideas": re.compile(r"^  - (?P<quote>.+) \(\[\[[\d-]+\]\](?:, from .*)?\)$"),
 }
 

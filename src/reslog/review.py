@@ -54,6 +54,7 @@ from reslog.index import Index
 from reslog.model import (
     DEFERRED,
     FIELD_PATTERN,
+    TASK_STATES,
     THINKING_KINDS,
     WEEK_OWN_SECTIONS,
     Page,
@@ -256,19 +257,24 @@ def _week_figures(entries: list[Hit], todos: list[Hit], start: dt.date, today: d
     finished = [t for t in week_todos if t.state == "x"]
     ratios = [r for r in map(_ratio, finished) if r is not None]
     timed = [t for t in finished if _ratio(t) is not None]
-    # Waiting: the last copy of each to-do up to the reference day, if still open or put off.
+    # Waiting: the last copy of each to-do up to the reference day, if still open or put off; if
+    # done or dropped, its wait ended on that copy's day, and a long one is a review's matter too.
     ref = min(today, start + dt.timedelta(days=6))
     latest: dict[tuple[str, str], Hit] = {}
     for todo in week_todos:
         if todo.date <= ref.isoformat():
             latest[chain(todo)] = todo
     waiting: list[dict[str, Any]] = []
+    waited_out: list[dict[str, Any]] = []
     for (since, _), todo in latest.items():
-        waited = (ref - dt.date.fromisoformat(since)).days
-        if todo.state in (" ", ">") and waited >= WAIT_DAYS:
-            waiting.append({"text": _task_text(todo), "since": since, "days": waited, "date": todo.date,
-                            "citation": todo.citation})
+        still = todo.state in (" ", ">")
+        waited = ((ref if still else dt.date.fromisoformat(todo.date)) - dt.date.fromisoformat(since)).days
+        if waited >= WAIT_DAYS:
+            (waiting if still else waited_out).append({
+                "text": _task_text(todo), "since": since, "days": waited, "date": todo.date,
+                "state": TASK_STATES.get(todo.state or "", "done"), "citation": todo.citation})
     waiting.sort(key=lambda w: (-w["days"], w["since"], w["text"]))
+    waited_out.sort(key=lambda w: (-w["days"], w["since"], w["text"]))
     return {
         "start": first, "end": (start + dt.timedelta(days=6)).isoformat(), "through": last,
         "entries": counted.entries, "notes": counted.notes, "todos": counted.todos,
@@ -293,6 +299,7 @@ def _week_figures(entries: list[Hit], todos: list[Hit], start: dt.date, today: d
                       for e in notes if e.section == "ideas"],
         "bug_texts": [_first(e) for e in notes if e.kind == "bug"],
         "waiting": waiting,
+        "waited_out": waited_out,
         "reference_day": ref.isoformat(),
     }
 
@@ -436,10 +443,13 @@ def render_blocks(figures: dict[str, Any]) -> dict[str, list[str]]:
                          f"took {format_duration(t['took'])} ([[{t['date']}]])")
     out["time"] = lines
     lines = ["## Tasks that keep waiting", ""]
-    if not this["waiting"]:
+    if not this["waiting"] and not this["waited_out"]:
         lines.append(f"No to-do has waited {WAIT_DAYS} days or more.")
     for w in this["waiting"]:
         lines.append(f"- {w['text']}: waiting {w['days']} days, since [[{w['since']}]]")
+    for w in this["waited_out"]:
+        lines.append(f"- {w['text']}: waited {w['days']} days, since [[{w['since']}]]; "
+                     f"{w['state']} [[{w['date']}]]")
     out["waiting"] = lines
     out["ideas"] = _ideas(figures["ideas"])
     out["compare"] = _compare(this, last)
