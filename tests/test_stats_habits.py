@@ -139,3 +139,26 @@ def test_empty_log(log_dir: Path, tmp_path: Path) -> None:
 def test_plot(known: data.Data, tmp_path: Path, name: str) -> None:
     habits.plot(habits.compute(known), tmp_path / name)
     check_plot(tmp_path / name)
+
+
+def test_only_reasoning_counts_as_level_1_among_nested_lines(log_dir: Path) -> None:
+    """An imported notebook read as "level 1 6411 (86%)": the nested lines of its notes are R code,
+    commit logs and links; and a run's nested cmd:, config:, seeds: lines are details, not thoughts."""
+    write_day(log_dir, "2026-11-20", (
+        "## What was done\n"
+        "- notes #ecology [file:: 2013/notes.md] [imported:: markdown]\n"
+        "  - [x] knitcitations slidify\n  - [Litzow et al](http://dx.doi.org/10.1890/12-0670.1)\n"
+        "  - thought: a transition needs a state space\n"
+        "- 09:12 exp: sweep the lr #w2s\n"
+        "  - cmd: python train.py --lr 3e-4\n  - config: configs/w2s.yaml\n  - seeds: 1 / 2 / 3\n"
+        "  - reason: does warmup fix the divergence?\n  - maybe the warmup is too short\n"
+    ))
+    levels = habits.compute(data.load(Log(log_dir), TODAY))["levels"]["with_nested"]
+    # level 0: the two entries, the imported note's link and to-do, the run's three details;
+    # level 1: the imported note's thought, the run's reason and its plain nested thought
+    assert (levels["level0"], levels["level1"], levels["nested_lines"]) == (7, 3, 8)
+    from reslog import markdown
+
+    page = markdown.parse((log_dir / "days/2026/2026-11-20.md").read_text(encoding="utf-8"))
+    parsed = [c.level for e in page.entries() for c in e.children]
+    assert parsed == [0, 0, 1, 0, 0, 0, 1, 1]  # the parser's levels (behind search --level) agree

@@ -297,8 +297,15 @@ def _m0008_nested_columns(db: sqlite3.Connection) -> None:
     _m0007_invisible_characters(db)
 
 
+def _m0009_nested_levels(db: sqlite3.Connection) -> None:
+    """A nested line of an imported entry, or one opening with a label (``cmd:``), is not level 1
+    (:func:`reslog.markdown.entry_level`): the ``levels`` of every entry are read again."""
+    _m0007_invisible_characters(db)
+
+
 #: Migrations that drop the index's rows, so that the next refresh reads every page again.
-_REREAD = frozenset({"0005_unreadable", "0007_invisible_characters", "0008_nested_columns"})
+_REREAD = frozenset({"0005_unreadable", "0007_invisible_characters", "0008_nested_columns",
+                     "0009_nested_levels"})
 
 MIGRATIONS: Migrations = [
     ("0001_initial", _m0001_initial),
@@ -309,6 +316,7 @@ MIGRATIONS: Migrations = [
     ("0006_passages_v2", _m0006_passages_v2),
     ("0007_invisible_characters", _m0007_invisible_characters),
     ("0008_nested_columns", _m0008_nested_columns),
+    ("0009_nested_levels", _m0009_nested_levels),
 ]
 
 

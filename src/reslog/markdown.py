@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from reslog.model import (
     FIELD_PATTERN,
     KINDS,
+    REASONING_LABELS,
     SECTION_ALIASES,
     SECTION_ORDER,
     SECTION_TITLES,
@@ -48,6 +49,8 @@ _ITEM = re.compile(r"^([ \t]*)[-*+][ \t]+(?:\[([^\d\]])\](?:[ \t]+|$))?(.*)$")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a thematic break, not an item
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?=\s|$)\s*")
 _KIND = re.compile(r"^(" + "|".join(KINDS) + r"):(?:\s+|$)")
+# A label that opens a nested line as a kind word would (``cmd: python train.py``), read as a kind is.
+_LABEL = re.compile(r"^([a-z][a-z0-9_-]*):(?:\s+|$)")
 _TAG = re.compile(r"(?<![\w&/#\[])#(?=[\w/-]*[^\W\d])([\w][\w/-]*)")
 _FIELD = FIELD_PATTERN
 #: The pattern of a ``#tag``, for renderers that mark them up (fields: reslog.model.FIELD_PATTERN).
@@ -213,19 +216,28 @@ def list_item(line: str) -> tuple[str | None, str] | None:
     return kind, text.rstrip()
 
 
-def _level(section: str | None, depth: int, kind: str | None) -> int:
+def entry_level(
+    section: str | None, depth: int, kind: str | None, text: str = "", imported: bool = False
+) -> int:
+    """The level of an entry (docs/format.md §5) from its section, depth, kind and text; a nested
+    one is reasoning unless it is a labelled detail (``cmd: ...``, a field in all but syntax) or
+    the body of an ``imported`` note (code, links and sub-lists of a note written elsewhere)."""
     if section == "reflection":
         return 2
-    if depth > 0 or kind in THINKING_KINDS or section == "ideas":
+    if kind in THINKING_KINDS or section == "ideas":
         return 1
+    if depth > 0 and not imported:
+        label = _LABEL.match(text)
+        return 1 if label is None or label.group(1) in REASONING_LABELS else 0
     return 0
 
 
 def _parse_item(
     bodies: Sequence[str], opaque: Sequence[int], index: int, end: int, section: str | None,
-    heading: str | None, depth: int,
+    heading: str | None, depth: int, imported: bool = False,
 ) -> Entry | None:
-    """Parse the list item at ``index`` whose block ends at ``end``; None if not an item."""
+    """Parse the list item at ``index`` whose block ends at ``end``; None if not an item.
+    ``imported``: the item is nested in an imported entry (its level depends on it)."""
     body = bodies[index]
     match = _ITEM.match(body)
     if match is None or _BREAK.match(body):
@@ -238,8 +250,10 @@ def _parse_item(
         rest = rest[time_match.end():]
     kind, rest = split_kind(rest)
     text = rest.rstrip()
+    fields = read_fields(text) if "::" in text else ()
+    imported = imported or any(key == "imported" for key, _ in fields)
     children = (
-        _children(bodies, opaque, index + 1, end, _indent_width(indent), section, heading)
+        _children(bodies, opaque, index + 1, end, _indent_width(indent), section, heading, imported)
         if end > index + 1 else ()
     )
     return Entry(
@@ -253,16 +267,16 @@ def _parse_item(
         kind=kind,
         text=text,
         tags=read_tags(text) if "#" in text else (),
-        fields=read_fields(text) if "::" in text else (),
+        fields=fields,
         starred=STAR in text,
-        level=_level(section, depth, kind),
+        level=entry_level(section, depth, kind, text, imported),
         children=children,
     )
 
 
 def _children(
     bodies: Sequence[str], opaque: Sequence[int], start: int, end: int, parent_indent: int,
-    section: str | None, heading: str | None,
+    section: str | None, heading: str | None, imported: bool,
 ) -> tuple[Entry, ...]:
     """Nested list items directly under a parent (deeper lines belong to them; code and
     comments nested in the entry hold none)."""
@@ -281,7 +295,7 @@ def _children(
     found: list[Entry] = []
     for n, i in enumerate(items):
         stop = items[n + 1] if n + 1 < len(items) else end
-        child = _parse_item(bodies, opaque, i, stop, section, heading, 1)
+        child = _parse_item(bodies, opaque, i, stop, section, heading, 1, imported)
         if child is not None:
             found.append(child)
     return tuple(found)

@@ -108,6 +108,11 @@ def quoted_words(prompt: str) -> set[str] | None:
 KINDS: tuple[str, ...] = ("exp", "bug", "fix", "read", "thought", "feel", "decision", "result")
 #: Kinds that record thinking rather than facts: level 1.
 THINKING_KINDS: frozenset[str] = frozenset({"thought", "feel", "decision"})
+#: Labels of a nested line that still open reasoning (``reason:``, ``outcome:`` of a run), where
+#: other labels (``cmd:``, ``config:``, ``seeds:``) record a detail of the fact: level 0, not 1.
+REASONING_LABELS: frozenset[str] = frozenset({
+    "reason", "outcome", "why", "idea", "hypothesis", "question", "critique", "lesson", "takeaway", "insight",
+})
 
 #: Task states, as the character between the brackets of ``- [ ]``.
 OPEN, DONE, DEFERRED, DROPPED = " ", "x", ">", "-"

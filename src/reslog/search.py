@@ -18,7 +18,7 @@ import re
 
 from reslog.errors import InputError
 from reslog.index import Index, fts_term
-from reslog.markdown import list_item, read_fields
+from reslog.markdown import entry_level, list_item, read_fields
 from reslog.model import KINDS, SECTION_ORDER, SECTION_TITLES
 from reslog.records import Record
 from reslog.timescope import Scope, find_scope
@@ -298,8 +298,9 @@ _COLUMNS = (
 _FROM = "entries e JOIN files f ON f.id = e.file_id"
 
 
-def _children(text: str, line: int, section: str | None) -> list[dict[str, Any]]:
-    """The nested list items of an entry, read back from its stored text."""
+def _children(text: str, line: int, section: str | None, imported: bool) -> list[dict[str, Any]]:
+    """The nested list items of an entry, read back from its stored text; ``imported``: the entry
+    carries ``[imported:: ...]`` (docs/format.md §5)."""
     found = []
     for offset, body in enumerate(text.split("\n")[1:], 1):
         item = list_item(body)
@@ -308,7 +309,7 @@ def _children(text: str, line: int, section: str | None) -> list[dict[str, Any]]
         found.append({
             "line": line + offset,
             "kind": item[0],
-            "level": 2 if section == "reflection" else 1,
+            "level": entry_level(section, 1, item[0], item[1], imported),
             "text": item[1],
         })
     return found
@@ -318,6 +319,7 @@ def _hit(row: tuple[Any, ...], score: float | None) -> Hit:
     (day, time, section, heading, kind, level, state, text, tags, source, starred, path, line, end_line,
      est, took, carried) = row
     first = text.split("\n", 1)[0]
+    fields = dict(read_fields(first))
     return Hit(
         date=day,
         time=time,
@@ -328,14 +330,14 @@ def _hit(row: tuple[Any, ...], score: float | None) -> Hit:
         state=state,
         text=text,
         tags=tags.split(),
-        fields=dict(read_fields(first)),
+        fields=fields,
         source=source,
         starred=bool(starred),
         file=path,
         line=line,
         end_line=end_line,
         score=score,
-        children=_children(text, line, section),
+        children=_children(text, line, section, "imported" in fields),
         est_minutes=est,
         took_minutes=took,
         carried=carried,
