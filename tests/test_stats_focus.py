@@ -96,7 +96,22 @@ def test_monthly_when_the_scope_is_long(log_dir: Path) -> None:
     assert result["shares"]["alpha"] == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
     assert result["shifts"] == []  # every month has fewer than 5 tagged entries
     lines = focus.render(result)
-    assert "    2026-03  (no tagged entries)" in lines and lines[-1] == "  no shift points"
+    assert "    2026-03  (nothing logged)" in lines and lines[-1] == "  no shift points"
+
+
+def test_the_rows_are_the_months_the_heading_counts(log_dir: Path) -> None:
+    """"focus by month over 12 months" listed 6 months under "recent months:", and a month with no
+    page at all read "(no tagged entries)"."""
+    for month in (1, 2, 3, 5, 12):
+        write_day(log_dir, f"2013-{month:02d}-10", ["exp: a #alpha"] if month != 2 else ["exp: untagged"])
+    lines = focus.render(focus.compute(data.load(Log(log_dir), TODAY)))
+    assert lines[0] == "focus by month over 12 months; 4 of 5 entries tagged"
+    assert lines[2] == "  the last 6 of 12 months:"
+    assert lines[3:9] == ["    2013-07  (nothing logged)", "    2013-08  (nothing logged)",
+                          "    2013-09  (nothing logged)", "    2013-10  (nothing logged)",
+                          "    2013-11  (nothing logged)", "    2013-12  alpha 100%"]
+    first = focus.render(focus.compute(data.load(Log(log_dir), TODAY, until=dt.date(2013, 6, 30))))
+    assert first[2] == "  recent months:" and "    2013-02  (no tagged entries)" in first
 
 
 def test_scope_by_since(log_dir: Path) -> None:

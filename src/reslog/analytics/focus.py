@@ -30,6 +30,8 @@ SHIFT = 0.20
 MIN_ENTRIES = 5
 WEEKLY_BELOW_DAYS = 92
 PLOTTED = 8
+#: The periods listed one by one on the terminal, the latest (all of them are in --json).
+RECENT = 6
 
 
 def project(tag: str) -> str:
@@ -138,10 +140,13 @@ def render(result: dict[str, Any]) -> list[str]:
     lines = [f"focus by {result['period']} over {plural(len(periods), result['period'])}; "
              f"{result['tagged']} of {plural(result['entries'], 'entry')} tagged"]
     lines.append("  overall: " + ", ".join(f"{p} {100 * overall[p] / total:.0f}%" for p in names[:6]))
-    lines.append(f"  recent {result['period']}s:")
-    for n in range(max(0, len(periods) - 6), len(periods)):
+    shown = min(RECENT, len(periods))
+    lines.append(f"  the last {shown} of {plural(len(periods), result['period'])}:" if shown < len(periods)
+                 else f"  recent {result['period']}s:")  # the heading counts them all
+    for n in range(len(periods) - shown, len(periods)):
         if not result["totals"][n]:
-            lines.append(f"    {periods[n]}  (no tagged entries)")
+            empty = "no tagged entries" if result["untagged"][n] else "nothing logged"  # not even untagged
+            lines.append(f"    {periods[n]}  ({empty})")
             continue
         top = sorted(names, key=lambda p: -result["shares"][p][n])[:3]
         lines.append(f"    {periods[n]}  " + ", ".join(
