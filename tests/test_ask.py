@@ -839,3 +839,60 @@ def test_the_quote_is_the_line_of_what_was_asked_for(log_dir: Path, run: Run, cl
     assert [c["text"] for c in why["citations"]] == [
         "moved the notebook off the wiki.",
         "The wiki went down for a day every month, so I moved it because of the downtime."], why
+
+
+def test_when_did_i_first_looks_past_the_best_ten_for_the_first_entry_about_it(
+    log_dir: Path, run: Run, clock: Clock
+) -> None:
+    """The first mention of a subject is often one paragraph of a long day that ranks below a
+    dozen later posts about it; ordering only the best ten by date answered with the first of
+    those. Earlier entries that name it only in a link, or in a note added later, do not count."""
+    other = "Spent the day on the harvest model, the likelihood surface and the priors. " * 12
+    pages = {
+        "2014-06-02": "## What was done\n- 09:00 Links\n  See [these notes](http://example.org/docker-notes).\n",
+        "2014-06-20": "## What was done\n- 09:00 Knitting posts\n  The post is knitted from R.\n"
+                      "  - **Update**: this post is now rebuilt with Docker.\n",
+        "2014-07-02": "## What was done\n- 09:00 Harvest model\n  The model runs.\n"
+                      "  Touched up for the Docker notebook 2015-01-09.\n",
+        "2014-07-31": f"## What was done\n- 09:00 Harvest model\n  {other}\n"
+                      "  They discuss Docker as an alternative to a full virtual machine.\n",
+    }
+    for n in range(12):
+        pages[f"2014-08-{n + 10:02d}"] = (f"## What was done\n- 09:00 Docker notes {n}\n"
+                                          f"  Built a Docker container for the tests, Docker image {n}.\n")
+    write_days(log_dir, pages)
+    for mode in ("keyword", "hybrid"):
+        first = json.loads(run("ask", "--json", "--mode", mode, "when did I first use Docker?").out)
+        assert first["citations"][0]["date"] == "2014-07-31", (mode, first)
+    pages["2014-09-30"] = "## What was done\n- 09:00 Harvest model\n  " + other + "\n  Finally a Docker post.\n"
+    write_days(log_dir, pages)
+    latest = json.loads(run("ask", "--json", "when did I most recently write about Docker?").out)
+    assert latest["citations"][0]["date"] == "2014-09-30", latest
+
+
+#: The imported lab notebook the benchmarks build and embed (bench_quality.py makes it).
+NOTEBOOK_LOG = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "cboettig"
+
+
+@pytest.mark.skipif(not (NOTEBOOK_LOG / ".reslog").is_dir(),
+                    reason="needs the embedded notebook in benchmarks/data/cboettig, which "
+                           "`python benchmarks/bench_quality.py --set notebook` builds")
+@pytest.mark.parametrize(("question", "expected"), [
+    ("when did I first use Docker?", "2014-07-31"),  # "they discuss Docker"; not 2014-08-07
+    ("when did I first hear about rOpenSci?", "2011-04-08"),  # tagged #ropensci; not 2011-08-18
+    ("when did I first use Jekyll?", "2012-03-06"),  # "Ah, Jekyll bootstrap."; not 2012-05-01
+    ("when did I most recently work on pmc?", "2013-04-25"),  # "finish pmc post"; not 2013-04-23
+])
+def test_time_order_on_the_real_notebook(tmp_path: Path, question: str, expected: str) -> None:
+    """The cases a user found on a six-year notebook: each answer leads with the earliest (latest)
+    entry that is about the subject, not only the earliest of the best ten."""
+    import shutil
+
+    copy = tmp_path / "nb"
+    shutil.copytree(NOTEBOOK_LOG, copy)
+    with Index(Log(copy)) as index:
+        backend = backends.load()
+        found = retrieve(index, question, dt.date(2026, 11, 26), "hybrid", backend,
+                         Vectors.load(index, backend.name))
+        assert not found.abstained
+        assert answer(found, backend).citations[0].date == expected, [h.date for h in found.hits]

@@ -32,7 +32,7 @@ from reslog.chunks import FIELD, link_text, prose_paragraphs, without_html
 from reslog.dates import format_duration
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
-from reslog.index import Index
+from reslog.index import Index, fts_term
 from reslog.intents import asked_kind, of_kinds, open_question
 from reslog.model import SECTION_TITLES
 from reslog.records import Record
@@ -57,6 +57,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any, Final
+
+    import numpy as np
+    from numpy.typing import NDArray
 
     from reslog.generate import Generator
     from reslog.semantic.backends import Backend
@@ -394,7 +397,8 @@ def in_time_order(
     alone (chosen on benchmarks/eval) fixed one such question; with the words, "when did I
     first hit a NaN loss?" finds the first of the several entries that say so ("first"
     questions: MRR 0.42 -> 0.79 on the demo log, 0.59 -> 0.81 on the third set, written after;
-    no question of any set moved down).
+    no question of any set moved down). An earlier (later) entry about the subject beyond these
+    ten is put first afterwards by :func:`subject_end`.
     """
     latest = bool(_LAST.search(question))
     if not ranked or not (latest or _FIRST.search(question)):
@@ -409,6 +413,101 @@ def in_time_order(
     ]
     close.sort(key=lambda pair: (pair[1].date, pair[1].line), reverse=latest)
     return close + [pair for pair in ranked if pair not in close]
+
+
+#: "When did I first use Docker?": the subject's earliest entry in scope goes first when it is about
+#: the subject: it writes the question's names in its own prose (or, naming none, every subject
+#: word), not only in a link, code, or a note added later, and scores at least this share of the
+#: best entry (cosine + coverage as hybrid fuses them; coverage alone by keywords). See
+#: :func:`subject_end`.
+_SUBJECT_BAR = 0.55
+#: Entries read for their prose, earliest (latest) first, before giving up.
+_SUBJECT_READS = 20
+#: A paragraph written after its day: it opens with "Update" (or "Edit"), or dates itself later.
+_LATER_NOTE = re.compile(r"^\W*(updated?|edit(ed)?|addendum)\b", re.IGNORECASE)
+_ISO_DAY = re.compile(r"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b")
+
+
+def subject_end(
+    index: Index, query: str, filters: Filters | None, best: list[int], latest: bool,
+    vectors: Vectors | None = None, query_vector: NDArray[np.float32] | None = None,
+) -> int | None:
+    """The earliest (or, with ``latest``, the latest) entry within ``filters`` about the subject
+    of a time-order question, or None.
+
+    Its subject is the question's names ("Docker", "rOpenSci"), or every subject word when it
+    names none ("pmc"). Every entry that holds them is a candidate, across the whole scope: the
+    first mention of a subject is often one paragraph of a long day, which ranks far below the
+    posts about it, and ordering only the best ten by date answered "when did I first use
+    Docker?" with the third day of it. A candidate must score at least :data:`_SUBJECT_BAR` of
+    the best of ``best`` (by meaning too, given ``vectors``) and write the subject in its own
+    prose as written that day (:func:`_says`)."""
+    subject = names(query) or subject_words(query)
+    if not subject or not best:
+        return None
+    match = " AND ".join(fts_term(word) for word in subject)
+    candidates = sorted(matching_ids(index, match, filters, compile_query(query).exclude))
+    if not candidates:
+        return None
+    everyone = candidates + [i for i in best if i not in candidates]
+    covered = hybrid.coverage(index, query, everyone)
+    cosines = None
+    if vectors is not None and query_vector is not None:
+        cosines = vectors.cosines(vectors.scores(query_vector), everyone)
+
+    def relevance(entry_id: int) -> float | None:
+        if cosines is None:
+            return covered[entry_id]
+        cosine = cosines.get(entry_id)
+        return None if cosine is None else cosine + hybrid.COVERAGE_WEIGHT * covered[entry_id]
+
+    bar = _SUBJECT_BAR * max((r for i in best if (r := relevance(i)) is not None), default=0.0)
+    enough = covered[best[0]]
+    passing = _in_date_order(index, [i for i in candidates if covered[i] >= enough
+                                     and (r := relevance(i)) is not None and r >= bar and r > 0])
+    read = (passing[::-1] if latest else passing)[:_SUBJECT_READS]
+    patterns = [re.compile(rf"(?<!\w){re.escape(word if len(word) <= 5 else stem(word))}", re.IGNORECASE)
+                for word in subject]
+    return next((entry_id for entry_id, hit in zip(read, hits_for(index, read), strict=True)
+                 if _says(hit, patterns)), None)
+
+
+def _in_date_order(index: Index, ids: list[int]) -> list[int]:
+    """``ids`` in the order of their entries' days and lines, read without their text: a common
+    subject word is held by thousands of entries, and reading them all as hits took seconds."""
+    placed: list[tuple[str, int, int]] = []
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        sql = f"SELECT day, line, id FROM entries WHERE id IN ({', '.join('?' * len(part))})"
+        placed += index.db.execute(sql, part).fetchall()
+    return [entry_id for _, _, entry_id in sorted(placed)]
+
+
+def _put_first(
+    index: Index, end: int | None, pairs: list[tuple[int, Hit]], latest: bool
+) -> list[tuple[int, Hit]]:
+    """``pairs`` with the entry ``end`` first, when it is earlier (or later) than the one leading."""
+    if end is None or (pairs and pairs[0][0] == end):
+        return pairs
+    hit = next((h for i, h in pairs if i == end), None) or hits_for(index, [end])[0]
+    if pairs and ((hit.date, hit.line) > (pairs[0][1].date, pairs[0][1].line)) != latest:
+        return pairs
+    return [(end, hit)] + [pair for pair in pairs if pair[0] != end]
+
+
+def _says(hit: Hit, patterns: list[re.Pattern[str]]) -> bool:
+    """Whether one paragraph of the entry's prose holds every pattern, as it was written that day:
+    not in a link's target or a line of code ("pmc/DESCRIPTION"), nor in a paragraph added later
+    ("**Update**: ... displays in Jekyll", "Touched up for the Jekyll notebook 2013-07-09")."""
+    for run in _runs(hit.text):
+        text = link_text(" ".join(line for _, line in run))
+        if _LATER_NOTE.match(text):
+            continue
+        then = " ".join(sentence for sentence in _SENTENCE.split(text)
+                        if not any(day > hit.date for day in _ISO_DAY.findall(sentence)))
+        if all(pattern.search(then) for pattern in patterns):
+            return True
+    return False
 
 
 def unknown_names(index: Index, query: str, entry_ids: list[int]) -> list[str]:
@@ -520,6 +619,13 @@ def retrieve(
     # are among those ten, reordered or not)
     covered_top = hybrid.coverage(index, query, top[:_TIME_ORDER_DEPTH])
     pairs = in_time_order(query, list(zip(top, hits_for(index, top, dict(ranked)), strict=True)), covered_top)
+    if (latest or _FIRST.search(query)) and not ends and not sourced and mode != "semantic":
+        # by words: "--mode semantic" ranks by meaning alone
+        end = subject_end(index, query, narrowed, top[:_TIME_ORDER_DEPTH], latest,
+                          vectors if query_vector is not None else None, query_vector)
+        if end is not None and end not in covered_top:
+            covered_top.update(hybrid.coverage(index, query, [end]))
+        pairs = _put_first(index, end, pairs, latest)
     pairs = pairs[:limit]
     ids = [i for i, _ in pairs]
     hits = [hit for _, hit in pairs]

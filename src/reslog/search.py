@@ -347,9 +347,10 @@ def _hit(row: tuple[Any, ...], score: float | None) -> Hit:
 #: Words of a question that say nothing about its subject (a question's keyword leg drops them):
 #: function words, and the verbs questions are asked with ("what did I find ...", "how did I use"),
 #: also those that ask about the log itself ("which bugs did I hit", "what ideas did I write down",
-#: "what did I note"): an entry that answers rarely says them, and counted as subject words they
-#: made ask refuse questions its best entry answered. So are the words that ask for the first or
-#: the latest time ("what did I most recently read?"): ask orders by date for them.
+#: "what did I note", "when did I first hear about"): an entry that answers rarely says them, and
+#: counted as subject words they made ask refuse questions its best entry answered. So are the
+#: words that ask for the first or the latest time ("what did I most recently read?"): ask orders
+#: by date for them.
 _STOPWORDS = """
 a about above after again all am an and any are as at be because been before being below between both
 but by can could did do does doing done during each few for from further had has have having he her here
@@ -360,7 +361,7 @@ who whom why will with would you your yours ever first last time times day days 
 recent recently latest earliest lately
 show shows showed find found learn learned think thought know knew use used using get got make made
 try tried work worked happen happened say said see saw look looked want wanted end ended start started
-hit hits write wrote written writing note noted jot jotted down
+hit hits write wrote written writing note noted jot jotted down hear heard
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 
