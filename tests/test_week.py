@@ -111,6 +111,17 @@ def known(log_dir: Path, clock: Clock) -> Path:
     return log_dir
 
 
+def test_the_projects_of_the_week_leave_private_entries_out(run: Run, clock: Clock, log_dir: Path) -> None:
+    """An imported notebook's week page said "Experiments: 0; papers read: 0 ..." and nothing of
+    what the week was about; its entries' tags say it."""
+    write_day(log_dir, "2026-11-24", "## What was done\n- fitting the #ecology model #pdg/control\n"
+                                     "- more #ecology\n- therapy #private #health\n- untagged\n")
+    assert run("week", "2026-W48").code == 0
+    figures = block((log_dir / W48).read_text(encoding="utf-8"), "figures")
+    assert "- Projects (entries by tag): ecology 2, pdg 1\n" in figures
+    assert "health" not in figures and "private" not in figures
+
+
 def test_figures_of_a_known_week(known: Path, run: Run) -> None:
     result = run("week")
     assert result.code == 0, result.err
@@ -126,6 +137,7 @@ def test_figures_of_a_known_week(known: Path, run: Run) -> None:
         "## The week in figures\n\n"
         "- Days logged: 3 of 7\n"
         "- Entries: 14 (9 notes: bug 3, decision 1, exp 1, note 3, read 1; 5 to-dos)\n"
+        "- Projects (entries by tag): w2s 3\n"
         "- By level: facts (0) 5, thoughts and ideas (1) 3, reflection (2) 1; "
         "thoughts (thought:, feel:, decision:, nested ones included): 2\n"
         "- Experiments: 1; papers read: 1; bugs: 3; ideas: 2; starred: 1\n"

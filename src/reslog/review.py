@@ -273,12 +273,17 @@ def _week_figures(entries: list[Hit], todos: list[Hit], start: dt.date, today: d
             (waiting if still else waited_out).append({
                 "text": _task_text(todo), "since": since, "days": waited, "date": todo.date,
                 "state": TASK_STATES.get(todo.state or "", "done"), "citation": todo.citation})
+    # What the week was about: the projects (top level of the tags) of its entries; a private
+    # entry's tags stay out of a page that may be shared
+    projects = Counter(project for e in notes if not any(markdown.tag_matches(t, "private") for t in e.tags)
+                       for project in dict.fromkeys(t.split("/", 1)[0].lower() for t in e.tags))
     waiting.sort(key=lambda w: (-w["days"], w["since"], w["text"]))
     waited_out.sort(key=lambda w: (-w["days"], w["since"], w["text"]))
     return {
         "start": first, "end": (start + dt.timedelta(days=6)).isoformat(), "through": last,
         "entries": counted.entries, "notes": counted.notes, "todos": counted.todos,
         "by_kind": counted.by_kind,
+        "projects": dict(sorted(projects.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_level": {str(k): levels.get(k, 0) for k in (0, 1, 2)},
         "thoughts": sum(e.kind in THINKING_KINDS for e in notes) + sum(
             c.get("kind") in THINKING_KINDS for e in notes for c in e.children),
@@ -399,6 +404,20 @@ def _prompts(figures: dict[str, Any]) -> list[str]:
     return found
 
 
+#: Projects named on the week page's figures, the most used first.
+PROJECTS_SHOWN = 6
+
+
+def _projects_line(projects: dict[str, int]) -> list[str]:
+    """``- Projects: moe 18, rm 9, calib 4 (and 2 more)``: what the week's entries were about, by
+    the top level of their tags (none when no entry of the week carries a tag)."""
+    if not projects:
+        return []
+    shown = ", ".join(f"{name} {n}" for name, n in list(projects.items())[:PROJECTS_SHOWN])
+    more = len(projects) - PROJECTS_SHOWN
+    return [f"- Projects (entries by tag): {shown}" + (f" (and {more} more)" if more > 0 else "")]
+
+
 def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
@@ -419,6 +438,7 @@ def render_blocks(figures: dict[str, Any]) -> dict[str, list[str]]:
             f"- Days logged: {this['days_logged']} of 7",
             f"- Entries: {this['entries']} ({plural(this['notes'], 'note')}"
             + (f": {kinds}" if kinds else "") + f"; {plural(this['todos'], 'to-do')})",
+            *_projects_line(this.get("projects", {})),
             f"- By level: facts (0) {lvl['0']}, thoughts and ideas (1) {lvl['1']}, "
             f"reflection (2) {lvl['2']}; thoughts (thought:, feel:, decision:, nested ones included): "
             f"{this['thoughts']}",
