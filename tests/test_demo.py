@@ -200,6 +200,23 @@ def test_cli_demo_writes_then_refuses(tmp_path: Path, run: Run, clock: Clock) ->
     assert run("demo", "--dir", str(given)).code == 1  # and, a log now, it is never written over
 
 
+@pytest.mark.parametrize("today", ["2026-11-26T09:12", "2027-03-01T18:40", "2026-12-31T23:59"])
+def test_the_questions_the_demo_suggests_are_answered(tmp_path: Path, run: Run, clock: Clock,
+                                                      today: str) -> None:
+    """The demo suggested asking "what slowed down training?", which its log did not answer
+    ("Nothing in the log answers this"): every question it suggests is answered, whatever the day."""
+    import re
+
+    clock.set(today)
+    target = tmp_path / "try"
+    said = run("demo", str(target)).out
+    questions = re.findall(r'reslog ask "([^"]+)"', said)
+    assert questions
+    for question in questions:
+        answer = run("--dir", str(target), "ask", "--mode", "keyword", question)
+        assert answer.code == 0 and "Nothing in the log answers this" not in answer.out, (question, answer)
+
+
 def test_refusal_leaves_a_captured_log_byte_identical(
     tmp_path: Path, run: Run, clock: Clock
 ) -> None:

@@ -31,7 +31,7 @@ def demo(folder: Path | None) -> None:
         click.echo("Embedding it for meaning search in the background (a few seconds; reslog status).")
     click.echo(f"Try:  reslog --dir {target} today")
     click.echo(f"      export RESLOG_DIR={target}; reslog todos; reslog show yesterday")
-    click.echo('      reslog ask "what slowed down training?"; reslog digest')
+    click.echo('      reslog ask "which bugs keep recurring?"; reslog week; reslog digest')
 
 
 _SHELLS = ("bash", "zsh", "fish")
