@@ -357,3 +357,22 @@ def test_export_of_a_missing_log(run: Run, clock: Clock, tmp_path: Path) -> None
     result = run("export", "json", str(tmp_path / "log.json"))
     assert result.code == 1 and "there is no log at" in result.err
     assert not (tmp_path / "log.json").exists()
+
+
+def test_a_tag_only_a_left_out_line_carries_selects_nothing(run: Run, log_dir: Path, clock: Clock) -> None:
+    """``--tag private`` exported exactly the entries that hold a private note (without the note):
+    a list of who has secrets. A tag carried by a line redaction leaves out selects no entry."""
+    assert run("did", "public parent").code == 0
+    assert run("think", "SECRET5 #private").code == 0
+    assert run("did", "public run #w2s").code == 0
+    assert run("did", "another parent").code == 0
+    assert run("think", "a private aside #private #w2s").code == 0
+    assert run("think", "a public aside #w2s").code == 0
+    for fmt in ("json", "md"):
+        tagged = run("export", fmt, "-", "--tag", "private")
+        assert tagged.code == 0 and "public parent" not in tagged.out and "SECRET5" not in tagged.out
+    entries = json.loads(run("export", "json", "-", "--tag", "w2s").out)["entries"]
+    assert [e["text"].split("\n")[0] for e in entries] == ["public run #w2s", "another parent"]
+    assert "private aside" not in json.dumps(entries)
+    kept = json.loads(run("export", "json", "-", "--tag", "private", "--no-redact").out)["entries"]
+    assert [e["text"].split("\n")[0] for e in kept] == ["public parent", "another parent"]

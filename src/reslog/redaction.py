@@ -160,9 +160,11 @@ def entry_lines(hit: Hit) -> list[str]:
     return [f"- {kind}{first}", *(f"  {line}" if line else "" for line in more)]
 
 
-def redact(hits: Iterable[Hit], what: Collection[str]) -> list[Hit]:
+def redact(hits: Iterable[Hit], what: Collection[str], tag: str | None = None) -> list[Hit]:
     """The entries with what ``what`` names left out (see the module's docstring): an entry left
-    out whole is not there; one with nested lines left out is there without them."""
+    out whole is not there; one with nested lines left out is there without them. With ``tag``
+    (the entries were selected by it), an entry that only a left-out line made carry the tag
+    goes too: ``--tag private`` listed exactly the entries that hold a private note."""
     unknown = set(what) - set(REDACTIONS)
     if unknown:
         raise ValueError(f"unknown redaction {sorted(unknown)}")
@@ -182,9 +184,11 @@ def redact(hits: Iterable[Hit], what: Collection[str]) -> list[Hit]:
             continue
         text = "\n".join([lines[0], *(lines[i] for i in kept)])
         lines_kept = {hit.line + i for i in kept}
+        tags = list(dict.fromkeys(t for line in text.split("\n") for t in markdown.read_tags(line)))
+        if tag is not None and not any(markdown.tag_matches(t, tag) for t in tags):
+            continue
         kept_hits.append(Hit(
-            hit.date, hit.time, hit.section, hit.heading, hit.kind, hit.level, hit.state, text,
-            list(dict.fromkeys(t for line in text.split("\n") for t in markdown.read_tags(line))),
+            hit.date, hit.time, hit.section, hit.heading, hit.kind, hit.level, hit.state, text, tags,
             hit.fields, hit.source, STAR in text,
             hit.file, hit.line, hit.end_line, hit.score,
             [c for c in hit.children if c["line"] in lines_kept],

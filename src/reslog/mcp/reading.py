@@ -140,15 +140,15 @@ def retrieve_hits(
     return keyword_search(index, text, filters, limit), "keyword", found.hint
 
 
-def _kept(fetch: Callable[[int], list[Hit]], limit: int, redacted: Collection[str], latest: bool = False
-          ) -> list[Hit]:
+def _kept(fetch: Callable[[int], list[Hit]], limit: int, redacted: Collection[str], latest: bool = False,
+          tag: str | None = None) -> list[Hit]:
     """Up to ``limit`` hits that redaction keeps, fetching more while it leaves some out (a page
     of results is not cut short by the private entries among them); the latest ``limit`` of them
     for a listing in date order (``latest``), else the first."""
     wanted = limit
     while True:
         hits = fetch(wanted)
-        kept = redact(hits, redacted)
+        kept = redact(hits, redacted, tag)
         if len(kept) >= limit or len(hits) < wanted:
             return kept[-limit:] if latest else kept[:limit]
         wanted *= 4
@@ -180,7 +180,7 @@ def search(
         compiled = typed_query(text)
         if compiled.match is None:
             hits = _kept(lambda n: listing(index, filters, n, exclude=compiled.exclude), limit, redacted,
-                         latest=True)
+                         latest=True, tag=tag)
             used = "listing"
         else:
             found: list[tuple[str, str | None]] = []
@@ -190,7 +190,7 @@ def search(
                 found.append((chosen, hint))
                 return hits
 
-            hits = _kept(fetch, limit, redacted)
+            hits = _kept(fetch, limit, redacted, tag=tag)
             used, notice = found[-1]
     out: dict[str, Any] = {"query": query, "mode": used}
     if scope is not None:
@@ -261,7 +261,7 @@ def recent(
     start = today - dt.timedelta(days=days - 1)
     filters = Filters(kind=kind, tag=tag, since=start, until=today)
     with _fresh(log) as index:
-        hits = _kept(lambda n: listing(index, filters, n), _limit(limit), redacted, latest=True)
+        hits = _kept(lambda n: listing(index, filters, n), _limit(limit), redacted, latest=True, tag=tag)
     return {"since": start.isoformat(), "until": today.isoformat(), "entries": [compact(h) for h in hits]}
 
 
