@@ -517,3 +517,27 @@ def test_todo_buttons_work_without_javascript(playwright: Any, log_dir: Path, tm
             assert "Refused" not in page.content()
         finally:
             browser.close()
+
+
+def test_a_page_too_large_to_save_keeps_the_editor_and_says_why(browser: Any, log_dir: Path) -> None:
+    """4.5 MB pasted in the editor was cut at 4 MB and saved as if whole; now the Save is refused
+    with the text still in the editor, and nothing written."""
+    keyword_only(log_dir)
+    assert main(["did", "written before the paste"]) == 0
+    before = _page_text(log_dir)
+    with serving(log_dir) as server:
+        w = Watched(browser, server)
+        w.sign_in()
+        page = w.go(f"/edit/{dt.date.today()}")
+        page.evaluate("""() => { const t = document.querySelector('textarea.source'); let s = '';
+            for (let i = 0; i < 80000; i++) s += '  - step ' + i + ' loss=0.123456 acc=0.987654 lr=3e-4 ok\\n';
+            t.value = t.value + '- 23:00 pasted output\\n' + s + '- 23:59 THE LAST LINE I TYPED\\n'; }""")
+        page.click("form.editor-form button[type=submit]")
+        page.wait_for_selector("#edit-msg:not([hidden])", timeout=5000)
+        assert "larger than 4 MB" in page.inner_text("#edit-msg")
+        assert page.url.endswith(f"/edit/{dt.date.today()}")
+        assert page.evaluate("document.querySelector('textarea.source').value").endswith(
+            "THE LAST LINE I TYPED\n")
+        page.wait_for_timeout(500)
+        assert _page_text(log_dir) == before
+        assert w.errors == []

@@ -247,3 +247,54 @@ def test_default_address_is_loopback_and_url_holds_the_token() -> None:
     assert inspect.signature(web_server.serve).parameters["host"].default == "127.0.0.1"
     assert web_server.sign_in_url("127.0.0.1", 8750, "tok") == "http://127.0.0.1:8750/login?token=tok"
     assert web_server.sign_in_url("0.0.0.0", 8750, "tok") == "http://127.0.0.1:8750/login?token=tok"
+
+
+def test_a_body_over_the_limit_is_refused_whole(server: Server, log_dir: Path) -> None:
+    """A page of 4.5 MB saved in "Edit as Markdown" was cut at the 4 MB the CSRF check read, and
+    the cut page saved with "303 saved": any body over the limit is refused whole, nothing written,
+    for the editor's plain form, a capture, the JSON API, and a body sent in chunks."""
+    import http.client
+    import json
+
+    from reslog.web.security import MAX_BODY
+
+    server.sign_in()
+    day = "2026-11-26"
+    page = server.request("GET", f"/edit/{day}", headers={"Cookie": server.cookie})
+    digest = page.text.split('name="hash" value="', 1)[1].split('"', 1)[0]
+    before = _snapshot(log_dir)
+    long_text = "- 23:00 pasted output\n" + "  - step 1 loss=0.123 acc=0.987 ok\n" * (MAX_BODY // 30)
+    form = {"Cookie": server.cookie, "Origin": server.url, "Content-Type": "application/x-www-form-urlencoded"}
+    sent = [
+        (f"/edit/{day}", urlencode({"csrf": server.csrf, "hash": digest,
+                                    "text": long_text + "- THE LAST LINE\n"}), form),
+        ("/capture", urlencode({"csrf": server.csrf, "text": "x" * (MAX_BODY + 10)}), form),
+        ("/api/entries", json.dumps({"text": "x" * (MAX_BODY + 10)}),
+         {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}),
+    ]
+    for path, body, headers in sent:
+        reply = server.request("POST", path, body, headers)
+        assert reply.status == 413, (path, reply.status, reply.text[:300])
+        assert "larger than 4 MB" in reply.text and "nothing was saved" in reply.text
+        assert _snapshot(log_dir) == before, path
+    assert json.loads(reply.text)["detail"].startswith("Refused")
+    # the same body in chunks, with no Content-Length to refuse it by
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    body = urlencode({"csrf": server.csrf, "hash": digest, "text": long_text}).encode()
+    conn.putrequest("POST", f"/edit/{day}", skip_host=True)
+    for name, value in {**form, "Host": server.host, "Transfer-Encoding": "chunked"}.items():
+        conn.putheader(name, value)
+    conn.endheaders()
+    for at in range(0, len(body), 1 << 20):
+        piece = body[at:at + (1 << 20)]
+        conn.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+    conn.send(b"0\r\n\r\n")
+    assert conn.getresponse().status == 413
+    conn.close()
+    assert _snapshot(log_dir) == before
+    # just under the limit is taken whole
+    fits = "- 10:00 a long but whole page\n" + "  - ok\n" * 1000 + "- THE LAST LINE\n"
+    reply = server.request("POST", f"/edit/{day}", urlencode({"csrf": server.csrf, "hash": digest,
+                                                               "text": fits}), form)
+    assert reply.status == 303
+    assert next(log_dir.rglob(f"days/*/{day}.md")).read_text(encoding="utf-8").endswith("- THE LAST LINE\n")

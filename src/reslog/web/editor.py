@@ -19,6 +19,7 @@ from reslog import review
 from reslog.errors import ConflictError, ReslogError
 from reslog.store import content_hash, new_day_text
 from reslog.web import clock, responses
+from reslog.web.security import MAX_BODY, TOO_LARGE
 
 __all__ = ["diff", "router"]
 
@@ -47,6 +48,7 @@ def edit_page(request: Request, target: str) -> Response:
     writable = responses.ctx(request).log.writable(path)
     return responses.render(request, "edit.html", target=target, name=name, back=back, text=shown,
                             hash=content_hash(text), exists=text is not None, nav="",
+                            max_body=MAX_BODY, too_large=TOO_LARGE,
                             read_only=None if writable else responses.READ_ONLY)
 
 
@@ -72,7 +74,8 @@ async def edit_save(request: Request, target: str) -> Response:
 
     def again(status: int, **shown: Any) -> Response:
         """The editor once more, with the text as typed (never lost behind an error page)."""
-        shown = {"hash": fields.get("hash", ""), "exists": current is not None, **shown}
+        shown = {"hash": fields.get("hash", ""), "exists": current is not None, "max_body": MAX_BODY,
+                 "too_large": TOO_LARGE, **shown}
         return responses.render(request, "edit.html", status=status, target=target, name=name, back=back,
                                 text=text, **shown)
 

@@ -17,7 +17,10 @@ One ASGI middleware, :class:`Guard`, decides before any route runs:
    the CSRF token, in the ``X-CSRF-Token`` header (htmx sends it) or as the
    ``csrf`` field of a form; a bearer token is not sent by browsers on their
    own, so it needs none.
-4. **Headers out.** Every response gets a Content-Security-Policy without
+4. **Size.** A request body longer than :data:`MAX_BODY` gets 413 and is not passed on at all
+   (a form cut at the limit had saved a cut page as if whole); a body the guard reads is
+   handed to the route whole.
+5. **Headers out.** Every response gets a Content-Security-Policy without
    inline script or style (``script-src 'self'``), no framing, no referrer
    (the sign-in URL holds the token), ``nosniff``.
 
@@ -38,7 +41,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
 
-__all__ = ["CSP", "Guard", "Keys", "allowed_hosts", "is_loopback"]
+__all__ = ["CSP", "MAX_BODY", "TOO_LARGE", "Guard", "Keys", "allowed_hosts", "is_loopback"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -65,8 +68,13 @@ _HEADERS = [
 PUBLIC_PREFIXES = ("/static/",)
 PUBLIC_PATHS = frozenset({"/login", "/manifest.webmanifest", "/favicon.ico"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-#: The largest request body read (a day page being saved is far smaller).
+#: The largest request body taken (a day page being saved is far smaller). A larger one is
+#: refused whole (413) before any route runs: a cut body would save a cut page.
 MAX_BODY = 4 * 1024 * 1024
+
+
+class _TooLarge(Exception):
+    """A request body longer than :data:`MAX_BODY`."""
 
 
 def is_loopback(host: str) -> bool:
@@ -149,6 +157,19 @@ async def _reply(send: Send, status: int, body: str, content_type: str = "text/p
     await send({"type": "http.response.body", "body": data})
 
 
+async def _drain(receive: Receive, most: int = 16 * MAX_BODY) -> None:
+    """Read and drop what is left of a refused body (up to ``most`` bytes), so that the client,
+    done sending, reads the refusal."""
+    size = 0
+    while size <= most:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        size += len(message.get("body", b""))
+        if not message.get("more_body"):
+            return
+
+
 def _problem(path: str, status: int, message: str, typed: str | None = None) -> tuple[str, str]:
     """A refusal as JSON for the API, as a short page for a person; with what the refused form
     held (``typed``), that too, to copy: the page replaces the form, and an editor's text typed
@@ -167,6 +188,9 @@ def _problem(path: str, status: int, message: str, typed: str | None = None) -> 
     return page, "text/html; charset=utf-8"
 
 
+TOO_LARGE = (f"Refused: what was sent is larger than {MAX_BODY // (1024 * 1024)} MB, the most this "
+              "server takes; nothing was saved. Keep a page smaller (split it, or keep long output "
+              "in a file of its own).")
 _SIGN_IN = ("Sign in with the address that <code>reslog serve</code> printed "
             "(it ends in <code>/login?token=…</code>).")
 
@@ -215,6 +239,16 @@ class Guard:
         public = path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
         how = self._signed_in(headers)
         method = scope.get("method", "GET")
+        if method in UNSAFE_METHODS or "content-length" in headers or "transfer-encoding" in headers:
+            try:
+                receive = await self._whole(receive, headers)
+            except _TooLarge:
+                declared = headers.get("content-length", "").strip()
+                if not declared.isdigit() or int(declared) <= 16 * MAX_BODY:
+                    await _drain(receive)  # a browser still sending shows "connection reset", not the page
+                body, kind = _problem(path, 413, TOO_LARGE)
+                await _reply(send, 413, body, kind, [(b"connection", b"close")])
+                return
         if method in UNSAFE_METHODS or (path == "/login" and method != "GET"):
             origin = headers.get("origin")
             own = {f"http://{headers.get('host', '').lower()}"}
@@ -264,10 +298,12 @@ class Guard:
 
         await self.app(scope, receive, send_with_headers)
 
-    async def _form(self, receive: Receive, headers: dict[str, str]) -> tuple[Receive, dict[str, str]]:
-        """The fields of a urlencoded form body, and a ``receive`` that replays the body."""
-        if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-            return receive, {}
+    async def _whole(self, receive: Receive, headers: dict[str, str]) -> Receive:
+        """A ``receive`` that replays the whole request body, read here; :class:`_TooLarge` if
+        it is longer than :data:`MAX_BODY` (by its Content-Length, before reading any of it)."""
+        declared = headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            raise _TooLarge
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -276,9 +312,29 @@ class Guard:
                 break
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > MAX_BODY or not message.get("more_body"):
+            if size > MAX_BODY:
+                raise _TooLarge
+            if not message.get("more_body"):
                 break
         body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return replay
+
+    async def _form(self, receive: Receive, headers: dict[str, str]) -> tuple[Receive, dict[str, str]]:
+        """The fields of a urlencoded form body, and a ``receive`` that replays the body (read
+        whole by :meth:`_whole` already)."""
+        if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            return receive, {}
+        message = await receive()
+        body = message.get("body", b"") if message["type"] == "http.request" else b""
         replayed = False
 
         async def replay() -> Message:

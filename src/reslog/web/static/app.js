@@ -51,6 +51,25 @@
     }
   });
 
+  // the editor's Save of a page larger than the server takes: refused here, the text kept in the
+  // editor (the server refuses it whole too, 413, but the page it answers with replaces the editor)
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form || !form.getAttribute || !form.getAttribute("data-max-body")) return;
+    var most = parseInt(form.getAttribute("data-max-body"), 10);
+    var body = new URLSearchParams(new FormData(form)).toString();
+    var size = body.length + 3 * (body.match(/%0A/g) || []).length;  // a browser sends "\n" as %0D%0A
+    if (size <= most) return;
+    evt.preventDefault();
+    var msg = document.getElementById("edit-msg");
+    if (msg) {
+      msg.textContent = form.getAttribute("data-too-large") + " (this page: " +
+        (size / 1048576).toFixed(1) + " MB as sent.)";
+      msg.hidden = false;
+      msg.scrollIntoView({ block: "nearest" });
+    }
+  });
+
   // a running timer
   function tick() {
     var now = Date.now();
