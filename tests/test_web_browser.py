@@ -541,3 +541,38 @@ def test_a_page_too_large_to_save_keeps_the_editor_and_says_why(browser: Any, lo
         page.wait_for_timeout(500)
         assert _page_text(log_dir) == before
         assert w.errors == []
+
+
+def test_eight_open_tabs_share_one_live_stream(browser: Any, log_dir: Path) -> None:
+    """Each day page held its own live-refresh stream, and Chromium opens at most six connections
+    to a server: the seventh tab hung, and so did every click in the others. Now the tabs share
+    one stream, which still brings a change made by the CLI to every tab showing that page."""
+    keyword_only(log_dir)
+    today = dt.date.today()
+    days = [today - dt.timedelta(days=n) for n in range(8)]
+    for day in days:
+        assert main(["did", "--date", day.isoformat(), f"written on {day}"]) == 0
+    with serving(log_dir) as server:
+        first = Watched(browser, server)
+        first.sign_in()
+        first.go("/search")
+        tabs = []
+        for day in days:
+            tab = Watched(browser, server)
+            started = time.monotonic()
+            tab.page.goto(f"{server.url}/day/{day}", timeout=8000)
+            tab.page.wait_for_timeout(150)  # its stream (if it had one) is open
+            assert time.monotonic() - started < 5, f"tab {len(tabs) + 1} took too long"
+            tabs.append(tab)
+        started = time.monotonic()
+        first.page.goto(f"{server.url}/journal", timeout=8000)
+        assert time.monotonic() - started < 3
+        second = Watched(browser, server)  # a second tab on today's page: both hear of the change
+        second.page.goto(f"{server.url}/day/{today}", timeout=8000)
+        second.page.wait_for_timeout(300)
+        assert main(["did", "written by the CLI meanwhile"]) == 0
+        for tab in (tabs[0], second):
+            tab.page.wait_for_selector("#page >> text=written by the CLI meanwhile", timeout=4000)
+        assert main(["did", "--date", days[-1].isoformat(), "and on the oldest day"]) == 0
+        tabs[-1].page.wait_for_selector("#page >> text=and on the oldest day", timeout=4000)
+        assert all(t.errors == [] for t in (first, second, *tabs))

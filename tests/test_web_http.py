@@ -533,6 +533,36 @@ def test_events_report_a_change_made_by_the_cli(server: Server, log_dir: Path) -
     assert bad.status == 422
 
 
+def test_one_event_stream_watches_several_pages(server: Server, log_dir: Path) -> None:
+    """The tabs of a browser share one stream: it names the page that changed, and tells at once
+    of a page that changed before it began (``seen`` is the hash the tab shows)."""
+    from reslog.store import content_hash
+
+    server.browser("POST", "/capture", {"text": "exp: first"})
+    other = "days/2026/2026-11-25.md"
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", f"/events?file={quote('days/2026/2026-11-26.md')}&file={quote(other)}"
+                        f"&seen=stale&seen={content_hash(None)}",
+                 headers={"Host": server.host, "Cookie": server.cookie})
+    response = conn.getresponse()
+    assert response.readline() == b"retry: 1000\n"
+    assert response.readline() == b"\n"
+    now = content_hash(_page(log_dir))
+    assert [response.readline() for _ in range(3)] == [
+        b"event: changed\n", f"data: {now}\n".encode(), b"data: days/2026/2026-11-26.md\n"]
+    from reslog.cli.entry import main
+
+    assert main(["--dir", str(log_dir), "did", "--date", "2026-11-25", "on the other page"]) == 0
+    lines = [response.readline() for _ in range(5)]
+    assert f"data: {content_hash(_page(log_dir, '2026-11-25'))}\n".encode() in lines
+    assert f"data: {other}\n".encode() in lines
+    conn.close()
+    many = "&".join(f"file=days/2026/2026-11-{n:02d}.md" for n in range(1, 31)) + "&file=" + "&file=".join(
+        f"days/2026/2026-10-{n:02d}.md" for n in range(1, 32)) + "&file=" + "&file=".join(
+        f"days/2026/2026-09-{n:02d}.md" for n in range(1, 11))
+    assert server.browser("GET", f"/events?{many}", htmx=False).status == 422
+
+
 def test_status_says_keyword_only_when_semantic_is_off(server: Server) -> None:
     assert server.api("GET", "/api/status").json()["semantic"] == "off"
 

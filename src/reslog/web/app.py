@@ -10,8 +10,14 @@ opens a page file.
 
 Live updates: ``GET /events?file=days/2026/2026-11-26.md`` is a stream of
 server-sent events; it looks at the page's size and mtime twice a second and
-sends its new content hash when it changes, so an open tab shows what the CLI,
-an editor or a sync tool wrote within about a second.
+sends its new content hash (and the page's name, on a second ``data:`` line) when it
+changes, so an open tab shows what the CLI, an editor or a sync tool wrote within about
+a second. One stream may watch several pages (``file=...&file=...``): the tabs of a
+browser share one (the tab holding a Web Lock watches for all; see ``static/app.js``),
+since a browser opens at most six connections to a server, and with a stream per tab
+the seventh tab hung. With ``seen=HASH`` for a page (in the order of the ``file``
+values), a page that no longer has that hash is reported at once: what changed while
+a tab was hidden, or between two streams.
 
 With ``sync.auto`` on, the pages a request wrote are committed in the background after it, as
 after a command.
@@ -25,9 +31,9 @@ import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -49,6 +55,8 @@ STATIC = HERE / "static"
 _WATCHABLE = re.compile(r"^(days/\d{4}/\d{4}-\d{2}-\d{2}|weeks/\d{4}/\d{4}-W\d{2})\.md$")
 #: How often the event stream looks at the page on disk (seconds).
 WATCH_EVERY = 0.5
+#: The most pages one event stream watches (the tabs of one browser share it).
+MAX_WATCHED = 64
 #: Threads that run the blocking routes.
 THREADS = 8
 
@@ -178,12 +186,14 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
         return Response((STATIC / "icon.svg").read_bytes(), media_type="image/svg+xml")
 
     @app.get("/events", include_in_schema=False)
-    async def events(request: Request, file: str) -> Response:
-        if not _WATCHABLE.match(file):
-            return JSONResponse({"detail": "file must be a day or week page (days/YYYY/YYYY-MM-DD.md)"},
-                                status_code=422)
-        path = os.path.join(log.folder, file)
-        return StreamingResponse(_watch(request, log, path, stopping or (lambda: False)),
+    async def events(request: Request, file: Annotated[list[str], Query()],
+                     seen: Annotated[list[str] | None, Query()] = None) -> Response:
+        files = list(dict.fromkeys(file))
+        if not files or len(files) > MAX_WATCHED or not all(_WATCHABLE.match(f) for f in files):
+            return JSONResponse({"detail": "file must be a day or week page (days/YYYY/YYYY-MM-DD.md), "
+                                           f"at most {MAX_WATCHED} of them"}, status_code=422)
+        known = dict(zip(file, seen or [], strict=False))
+        return StreamingResponse(_watch(request, log, files, known, stopping or (lambda: False)),
                                  media_type="text/event-stream",
                                  headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
@@ -200,23 +210,35 @@ def file_stamp(path: str) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-async def _watch(request: Request, log: Log, path: str, stopping: Callable[[], bool]) -> AsyncIterator[bytes]:
-    """Server-sent events: ``changed`` with the page's new hash whenever it changes on disk."""
+async def _watch(request: Request, log: Log, files: list[str], known: dict[str, str],
+                 stopping: Callable[[], bool]) -> AsyncIterator[bytes]:
+    """Server-sent events: ``changed`` with a page's new hash and its name whenever it changes
+    on disk (and at once for a page whose hash ``known`` holds and it no longer has)."""
+
+    async def changed(name: str) -> bytes:
+        try:
+            text = await asyncio.to_thread(log.read_text, os.path.join(log.folder, name))
+        except ReslogError:
+            text = None
+        return f"event: changed\ndata: {content_hash(text)}\ndata: {name}\n\n".encode()
+
     yield b"retry: 1000\n\n"
-    last = file_stamp(path)
+    last = {name: file_stamp(os.path.join(log.folder, name)) for name in files}
+    for name, hash_seen in known.items():
+        if name in last:
+            event = await changed(name)
+            if f"data: {hash_seen}\n".encode() not in event:
+                yield event
     beat = 0
     while True:
         await asyncio.sleep(WATCH_EVERY)
         if stopping() or await request.is_disconnected():
             return
-        now = file_stamp(path)
-        if now != last:
-            last = now
-            try:
-                text = await asyncio.to_thread(log.read_text, path)
-            except ReslogError:
-                text = None
-            yield f"event: changed\ndata: {content_hash(text)}\n\n".encode()
+        for name, stamp in last.items():
+            now = file_stamp(os.path.join(log.folder, name))
+            if now != stamp:
+                last[name] = now
+                yield await changed(name)
         beat += 1
         if beat % 30 == 0:
             yield b": keep-alive\n\n"

@@ -163,39 +163,116 @@
       if (note) note.hidden = false;
     }
   }
-  function watch() {
-    var root = document.querySelector("[data-file][data-kind]");
-    if (!root || !window.EventSource) return;
-    var file = root.getAttribute("data-file");
-    if (source && source.reslogFile === file) return;
-    if (source) source.close();
-    source = new EventSource("/events?file=" + encodeURIComponent(file));
-    source.reslogFile = file;
-    var pending = false;
-    source.addEventListener("changed", function (evt) {
-      var current = document.querySelector("[data-file][data-kind]");
-      if (!current || current.getAttribute("data-hash") === evt.data) return;
-      if (current.getAttribute("data-kind") !== "edit" && busy(current)) {
-        if (!pending) {
-          pending = true;
-          var again = function () {
-            var now = document.querySelector("[data-file][data-kind]");
-            if (now && busy(now)) { setTimeout(again, 800); return; }
-            pending = false;
-            if (now && now.getAttribute("data-hash") !== evt.data) refresh(now);
-          };
-          setTimeout(again, 800);
-        }
-        return;
+  // a page changed on disk: refresh it now, or once the person is done with what they are doing
+  var pending = false;
+  function changed(file, hash) {
+    var current = document.querySelector("[data-file][data-kind]");
+    if (!current || current.getAttribute("data-file") !== file || current.getAttribute("data-hash") === hash) return;
+    if (current.getAttribute("data-kind") !== "edit" && busy(current)) {
+      if (!pending) {
+        pending = true;
+        var again = function () {
+          var now = document.querySelector("[data-file][data-kind]");
+          if (now && busy(now)) { setTimeout(again, 800); return; }
+          pending = false;
+          if (now && now.getAttribute("data-file") === file && now.getAttribute("data-hash") !== hash) refresh(now);
+        };
+        setTimeout(again, 800);
       }
-      refresh(current);
+      return;
+    }
+    refresh(current);
+  }
+  // One stream for all the tabs of this server: a browser opens at most six connections to it, and
+  // six tabs, each with its own stream, hung the seventh and every click in them. The tab that
+  // holds the lock "reslog-events" (the leader; the next tab takes over when it goes) watches the
+  // pages of every tab, which tell it theirs on a BroadcastChannel, and passes each change on.
+  // Without Web Locks: a tab's own stream, closed while the tab is hidden.
+  var TAB = String(Math.random()).slice(2);
+  var channel = window.BroadcastChannel && navigator.locks && window.EventSource
+    ? new BroadcastChannel("reslog-events") : null;
+  var leader = false, pages = {}, watching = null, soon = null;
+  function mine() {
+    var root = document.querySelector("[data-file][data-kind]");
+    return { tab: TAB, file: root ? root.getAttribute("data-file") : null,
+             hash: root ? root.getAttribute("data-hash") || "" : "" };
+  }
+  function open(files, seen, heard) {
+    if (source) source.close();
+    // seen=: a page that changed while nobody watched it (a hidden tab, a new leader) is told at once
+    var query = files.map(function (f, i) {
+      return "file=" + encodeURIComponent(f) + "&seen=" + encodeURIComponent(seen[i]);
+    }).join("&");
+    source = new EventSource("/events?" + query);
+    source.addEventListener("changed", function (evt) {
+      var parts = evt.data.split("\n");
+      heard(parts[1], parts[0]);
     });
   }
+  function lead() {
+    soon = null;
+    var files = [], seen = [];
+    Object.keys(pages).forEach(function (tab) {
+      var p = pages[tab];
+      if (p.file && files.indexOf(p.file) < 0) { files.push(p.file); seen.push(p.hash); }
+    });
+    var key = files.join("\n");
+    if (key === watching && source) return;
+    watching = key;
+    if (source) { source.close(); source = null; }
+    if (!files.length) return;
+    open(files, seen, function (file, hash) {
+      channel.postMessage({ changed: true, file: file, hash: hash });
+      changed(file, hash);
+    });
+  }
+  function leadSoon() { if (soon) clearTimeout(soon); soon = setTimeout(lead, 30); }
+  if (channel) {
+    channel.onmessage = function (evt) {
+      var d = evt.data || {};
+      if (d.changed) changed(d.file, d.hash);
+      else if (d.who) channel.postMessage(mine());
+      else if (leader) {
+        if (d.bye) delete pages[d.bye]; else pages[d.tab] = d;
+        leadSoon();
+      }
+    };
+    navigator.locks.request("reslog-events", function () {
+      leader = true;
+      pages = {};
+      pages[TAB] = mine();
+      channel.postMessage({ who: true });
+      leadSoon();
+      return new Promise(function () {});  // held while this page lives
+    });
+  }
+  function watch() {
+    if (channel) {
+      var me = mine();
+      if (leader) { pages[TAB] = me; leadSoon(); } else channel.postMessage(me);
+      return;
+    }
+    var root = document.querySelector("[data-file][data-kind]");
+    var file = root ? root.getAttribute("data-file") : null;
+    if (!file || !window.EventSource || document.visibilityState === "hidden") return;
+    if (source && source.reslogFile === file) return;
+    open([file], [root.getAttribute("data-hash") || ""], changed);
+    source.reslogFile = file;
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (channel) return;
+    if (document.visibilityState === "hidden") { if (source) { source.close(); source = null; } }
+    else watch();
+  });
   document.addEventListener("DOMContentLoaded", watch);
   // the year's heatmap on a narrow screen: show the latest months first
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".heat-wrap").forEach(function (w) { w.scrollLeft = w.scrollWidth; });
   });
   document.addEventListener("htmx:afterSettle", watch);
-  window.addEventListener("pagehide", function () { if (source) source.close(); });
+  window.addEventListener("pagehide", function () {
+    if (source) { source.close(); source = null; }
+    if (channel && !leader) channel.postMessage({ bye: TAB });
+  });
+  window.addEventListener("pageshow", function (evt) { if (evt.persisted) watch(); });
 })();
