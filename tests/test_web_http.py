@@ -563,6 +563,31 @@ def test_one_event_stream_watches_several_pages(server: Server, log_dir: Path) -
     assert server.browser("GET", f"/events?{many}", htmx=False).status == 422
 
 
+def test_a_link_title_with_marks_stays_an_attribute(server: Server) -> None:
+    """A link's title holding a URL, a #tag, a star or a field was filled with the chips' HTML,
+    which closed the attribute and broke the page; //host links got no rel. The title keeps its
+    text, as `reslog export html` shows it."""
+    from html.parser import HTMLParser
+
+    title = "mirror: https://example.org/w2s.pdf #w2s ★ [k:: v]"
+    typed = f'read: [paper](https://arxiv.org/abs/1 "{title}") and [a](//evil.com) #real'
+    assert server.api("POST", "/api/entries", {"text": typed, "date": DAY}).status == 201
+    links: list[dict[str, str | None]] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "a":
+                links.append(dict(attrs))
+
+    Links().feed(server.browser("GET", f"/day/{DAY}", htmx=False).text)
+    paper = [a for a in links if a.get("href") == "https://arxiv.org/abs/1"]
+    assert len(paper) == 1 and paper[0]["title"] == title
+    assert paper[0]["rel"] == "noopener noreferrer nofollow"
+    assert [a["rel"] for a in links if a.get("href") == "//evil.com"] == ["noopener noreferrer nofollow"]
+    assert not [a for a in links if a.get("href") == "https://example.org/w2s.pdf"]  # no link in a title
+    assert any(a.get("href") == "/search?tag=real" for a in links)
+
+
 def test_status_says_keyword_only_when_semantic_is_off(server: Server) -> None:
     assert server.api("GET", "/api/status").json()["semantic"] == "off"
 

@@ -13,7 +13,8 @@ autoescaping, never as raw HTML:
 * the log's own marks are recognised before Markdown runs and put back after:
   ``#tags`` become chips linking to a search, ``[key:: value]`` fields small
   labels, ``[[2026-11-24]]`` a link to that day, ``★`` a star, bare http(s)
-  URLs links. Each is escaped on its own.
+  URLs links. Each is escaped on its own. Inside an attribute (a link's title) a mark is put
+  back as the text it was, escaped: a chip there had closed the attribute and broken the page;
 * a word longer than 64 characters gets a ``<wbr>`` every 64 characters of text
   (:func:`reslog.markup.breakable`): one 200,000-character word otherwise widened
   the page and could keep the browser laying it out for seconds.
@@ -62,7 +63,7 @@ def _markdown() -> MarkdownIt:
     def link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
         token = tokens[idx]
         href = str(token.attrGet("href") or "")
-        if _SCHEME.match(href):  # another site: no referrer, no opener
+        if _SCHEME.match(href) or href.startswith(("//", "\\\\", "/\\")):  # another site (//host too)
             token.attrSet("rel", "noopener noreferrer nofollow")
         return self.renderToken(tokens, idx, options, env)
 
@@ -92,18 +93,25 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
+_ATTRIBUTE = re.compile(r'(=")([^"]*)(")')
+
+
 class _Held:
-    """Pieces of finished HTML kept out of Markdown's way behind private-use characters."""
+    """Pieces of finished HTML kept out of Markdown's way behind private-use characters, each
+    with the text it stood for (what an attribute, a link's title, gets back)."""
 
     def __init__(self) -> None:
-        self.parts: list[str] = []
+        self.parts: list[tuple[str, str]] = []
 
-    def hold(self, piece: str) -> str:
-        self.parts.append(piece)
+    def hold(self, piece: str, plain: str) -> str:
+        self.parts.append((piece, plain))
         return f"\ue000{len(self.parts) - 1}\ue001"
 
     def restore(self, rendered: str) -> str:
-        return _HOLD.sub(lambda m: self.parts[int(m.group(1))], rendered)
+        # Markdown escapes every quote of the text, so '="...."' is an attribute value
+        plain = _ATTRIBUTE.sub(lambda a: a.group(1) + _HOLD.sub(
+            lambda m: html.escape(self.parts[int(m.group(1))][1]), a.group(2)) + a.group(3), rendered)
+        return _HOLD.sub(lambda m: self.parts[int(m.group(1))][0], plain)
 
 
 def _tag_chip(tag: str) -> str:
@@ -127,25 +135,25 @@ def _url(match: re.Match[str], held: _Held) -> str:
         trail = url[-1] + trail
         url = url[:-1]
     link = f'<a href="{html.escape(url)}" rel="noopener noreferrer nofollow">{breakable(url)}</a>'
-    return held.hold(link) + trail
+    return held.hold(link, url) + trail
 
 
 def _wiki(match: re.Match[str], held: _Held) -> str:
     target, alias = match.group(1).strip(), (match.group(2) or "").strip()
     shown = breakable(alias or target)
     if _DATE.match(target):
-        return held.hold(f'<a class="wiki" href="/day/{target}">{shown}</a>')
-    return held.hold(f'<span class="wiki">{shown}</span>')
+        return held.hold(f'<a class="wiki" href="/day/{target}">{shown}</a>', match.group(0))
+    return held.hold(f'<span class="wiki">{shown}</span>', match.group(0))
 
 
 def _prepare(text: str, held: _Held, fields: bool = True) -> str:
     text = text.replace("\ue000", "").replace("\ue001", "")
     text = _WIKI.sub(lambda m: _wiki(m, held), text)
     if fields:
-        text = FIELD_PATTERN.sub(lambda m: held.hold(_field(m.group(1), m.group(2))), text)
+        text = FIELD_PATTERN.sub(lambda m: held.hold(_field(m.group(1), m.group(2)), m.group(0)), text)
     text = _URL.sub(lambda m: _url(m, held), text)
-    text = TAG_PATTERN.sub(lambda m: held.hold(_tag_chip(m.group(1))), text)
-    return text.replace(STAR, held.hold(f'<span class="star" title="starred">{STAR}</span>'))
+    text = TAG_PATTERN.sub(lambda m: held.hold(_tag_chip(m.group(1)), m.group(0)), text)
+    return text.replace(STAR, held.hold(f'<span class="star" title="starred">{STAR}</span>', STAR))
 
 
 def inline(text: str, fields: bool = True) -> str:
