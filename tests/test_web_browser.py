@@ -576,3 +576,28 @@ def test_eight_open_tabs_share_one_live_stream(browser: Any, log_dir: Path) -> N
         assert main(["did", "--date", days[-1].isoformat(), "and on the oldest day"]) == 0
         tabs[-1].page.wait_for_selector("#page >> text=and on the oldest day", timeout=4000)
         assert all(t.errors == [] for t in (first, second, *tabs))
+
+
+def test_the_entry_chosen_for_a_thought_outlives_a_live_refresh(browser: Any, log_dir: Path) -> None:
+    """A live refresh put "where it goes" back to "a new entry", so a thought typed meanwhile was
+    filed as an entry of its own; the choice is kept, by the entry's words (its number shifted)."""
+    keyword_only(log_dir)
+    assert main(["did", "exp: first run"]) == 0
+    assert main(["reflect", "the morning went well"]) == 0
+    with serving(log_dir) as server:
+        w = Watched(browser, server)
+        w.sign_in()
+        page = w.go("/")
+        page.click("section.sec-reflection button.nest")
+        assert page.input_value("#capture-on") == "2 the morning went well"
+        page.keyboard.type("meant for the reflection")
+        assert main(["did", "exp: written by the CLI meanwhile"]) == 0
+        page.wait_for_selector("#page >> text=written by the CLI meanwhile", timeout=4000)
+        page.wait_for_timeout(200)
+        assert page.input_value("#capture-on") == "3 the morning went well"
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#page .children >> text=meant for the reflection", timeout=4000)
+        lines = _page_text(log_dir).splitlines()
+        at = next(n for n, line in enumerate(lines) if line.endswith("the morning went well"))
+        assert lines[at + 1] == "  - thought: meant for the reflection"
+        assert w.errors == []

@@ -7,6 +7,7 @@ its form (422) and leaves the log byte for byte as it was.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import http.client
 import json
 import os
@@ -20,6 +21,7 @@ import pytest
 if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):  # on CI the web tests must run
     pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'reslog[web]'")
 
+from reslog.cli.entry import main
 from reslog.web import clock
 
 from .conftest import day_file, write_day
@@ -97,6 +99,27 @@ def test_think_and_feel_go_under_the_chosen_entry(server: Server, log_dir: Path)
     assert lines[at + 1] == "  - thought: the seed matters"
     assert lines[at + 2:at + 5] == ["- 09:12 exp: second run", "  - feel: relieved",
                                     "  - thought: latest by default"]
+
+
+def test_a_thought_under_an_entry_that_moved_is_refused(server: Server, log_dir: Path) -> None:
+    """The menu's "a thought under 2" named an entry by its number only; an entry added above
+    meanwhile shifted the numbers and the thought landed under another entry. The menu now sends
+    the entry's words too, and a stale choice is refused with nothing written."""
+    server.browser("POST", "/capture", {"text": "exp: first run"})
+    server.browser("POST", "/capture", {"text": "reflect the morning went well"})
+    page = server.browser("GET", f"/day/{DAY}", htmx=False).text
+    assert '<option value="2 the morning went well">' in page
+    assert 'data-on="1 exp: first run"' in page or 'data-on="1 first run"' in page
+    assert main(["--dir", str(log_dir), "did", "--date", DAY, "exp: second run"]) == 0
+    before = _page(log_dir)
+    reply = server.browser("POST", "/capture", {"text": "meant for the reflection", "on": "2 the morning went well"})
+    assert reply.status == 422
+    assert "entry 2 on 2026-11-26 is no longer 'the morning went well'" in html.unescape(reply.text)
+    assert _page(log_dir) == before
+    reply = server.browser("POST", "/capture", {"text": "meant for the reflection", "on": "3 the morning went well"})
+    assert reply.status == 200
+    lines = _page(log_dir).splitlines()
+    assert lines[lines.index("- 09:12 the morning went well") + 1] == "  - thought: meant for the reflection"
 
 
 def test_capture_without_htmx_redirects_back(server: Server, log_dir: Path) -> None:

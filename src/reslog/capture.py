@@ -248,11 +248,14 @@ def latest_note(page: Page) -> Entry | None:
 
 
 def add_thought(
-    log: Log, day: dt.date, today: dt.date, kind: str, item: Capture, on: int | None
+    log: Log, day: dt.date, today: dt.date, kind: str, item: Capture, on: int | None,
+    expect: str | None = None,
 ) -> Captured:
     """Nest a level-1 line (``thought:``/``feel:``) under an entry of the day.
 
-    With no entry on the page yet, the thought becomes an entry of What was done.
+    With no entry on the page yet, the thought becomes an entry of What was done. With ``expect``
+    (the words of entry ``on`` as a page showed them, without fields), only under that entry:
+    numbers shift when an entry is added above, and a thought must not land under another one.
     """
     lines = _text_lines(item.text)
     body = _decorate(_kind_prefix(lines[0], kind), item)
@@ -270,6 +273,11 @@ def add_thought(
                     "see the numbers with 'reslog show'"
                 )
             target: Entry | None = notes[on - 1]
+            if expect is not None and markdown.strip_fields(notes[on - 1].text) != " ".join(expect.split()):
+                raise TodoError(
+                    f"entry {on} on {day.isoformat()} is no longer {expect!r}: the page changed since "
+                    "it was shown; nothing was written, choose the entry again"
+                )
         else:
             target = latest_note(page)
         if target is None:

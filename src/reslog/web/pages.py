@@ -197,12 +197,15 @@ async def capture(request: Request) -> Response:
     fields = await responses.form(request)
     now = clock.now()
     date = fields.get("date") or None
-    on_raw = fields.get("on", "").strip()
+    # "N words": entry N, which must still have those words (the menu's value; numbers shift when
+    # an entry is added above); a bare number (a script) is taken as it is
+    on_raw, _, expect = fields.get("on", "").strip().partition(" ")
     if on_raw and not on_raw.isdigit():
         raise InputError(f"cannot read {on_raw!r} as an entry number")
     on = int(on_raw) if on_raw else None
     ctx = responses.ctx(request)
-    captured = await run_in_threadpool(quick.capture, ctx.log, fields.get("text", ""), now, date, None, on)
+    captured = await run_in_threadpool(quick.capture, ctx.log, fields.get("text", ""), now, date, None, on,
+                                       False, expect or None)
     day = dt.date.fromisoformat(captured.path.rsplit("/", 1)[-1][:10])
     response = _page_response(request, day)
     response.headers["x-reslog-line"] = f"{captured.path}:{captured.line}"

@@ -56,8 +56,9 @@ def _check_fields(text: str) -> None:
 
 
 def capture(log: Log, text: str, now: dt.datetime, date: str | None = None, section: str | None = None,
-            on: int | None = None, force: bool = False) -> Captured:
-    """Write what the box (or ``POST /api/entries``) was given; where it landed."""
+            on: int | None = None, force: bool = False, expect: str | None = None) -> Captured:
+    """Write what the box (or ``POST /api/entries``) was given; where it landed. ``expect``: the
+    words of entry ``on`` as the page showed it (see :func:`reslog.capture.add_thought`)."""
     today = now.date()
     # a year typo ("2062-12-05") is refused as the CLI refuses it without --force
     day = today if not date or not date.strip() else check_near(
@@ -84,7 +85,8 @@ def capture(log: Log, text: str, now: dt.datetime, date: str | None = None, sect
                          f"choose a new entry in the menu, or leave out '{word}'")
     if on is not None or what in ("thought", "feel"):  # a nested line: a time only if typed
         kind = "feel" if what == "feel" else "thought"
-        return add_thought(log, day, today, kind, Capture(body, None, (), None, False, time), on)
+        return add_thought(log, day, today, kind, Capture(body, None, (), None, False, time), on,
+                           expect if on is not None else None)
     if time is None and day == today and what != "todo":
         time = f"{now:%H:%M}"  # no time on another day's page, where now would be false
     return add_entry(log, day, today, what, Capture(body, None, (), None, False, time))

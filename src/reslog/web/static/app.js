@@ -151,10 +151,30 @@
       // a message shown on the page (why an action was refused) outlives the refresh
       var msg = document.getElementById("page-msg");
       var kept = msg ? msg.innerHTML : "";
+      // and so does the entry chosen in "where it goes", found by its words (its number may shift)
+      var on = document.getElementById("capture-on");
+      var chosen = on ? on.value : "";
       htmx.ajax("GET", "/fragment/day/" + root.getAttribute("data-date"), { target: "#page", swap: "outerHTML" })
         .then(function () {
           var now = document.getElementById("page-msg");
           if (now && kept && !now.innerHTML.trim()) now.innerHTML = kept;
+          var select = document.getElementById("capture-on");
+          if (!select || !chosen) return;
+          var words = chosen.slice(chosen.indexOf(" ") + 1);
+          var same = Array.prototype.filter.call(select.options, function (o) {
+            return o.value === chosen;
+          })[0] || Array.prototype.filter.call(select.options, function (o) {
+            return o.value && o.value.slice(o.value.indexOf(" ") + 1) === words;
+          })[0];
+          if (same) { select.value = same.value; return; }
+          var note = document.getElementById("capture-msg");
+          if (note) {
+            note.textContent = "";
+            var p = document.createElement("p");
+            p.className = "msg-error";
+            p.textContent = "The entry chosen in the menu is no longer on the page; choose where it goes again.";
+            note.appendChild(p);
+          }
         });
     } else if (kind === "week") {
       htmx.ajax("GET", "/week/" + root.getAttribute("data-week"), { target: "#week", select: "#week", swap: "outerHTML" });
