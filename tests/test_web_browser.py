@@ -601,3 +601,27 @@ def test_the_entry_chosen_for_a_thought_outlives_a_live_refresh(browser: Any, lo
         at = next(n for n, line in enumerate(lines) if line.endswith("the morning went well"))
         assert lines[at + 1] == "  - thought: meant for the reflection"
         assert w.errors == []
+
+
+def test_an_imported_page_fits_a_phone(browser: Any, log_dir: Path) -> None:
+    """An imported post's `file` field did not wrap (the page scrolled sideways at 375 px), and a
+    data: image was printed as its base64 text (one day page 77,566 px tall): the field wraps and
+    an image is a short [image: alt] placeholder."""
+    keyword_only(log_dir)
+    day = dt.date.today()
+    blob = "iVBORw0KGgo" + "A" * 60_000
+    path = log_dir / "days" / f"{day.year:04d}" / f"{day}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ndate: {day}\n---\n# Imported\n\n## What was done\n"
+                    "- a post [file:: 2010/_posts/2010-01-01-a-rather-long-title-of-an-imported-blog-post.md]\n"
+                    f"- the chart ![loss curve](data:image/png;base64,{blob}) as it was\n", encoding="utf-8")
+    with serving(log_dir) as server:
+        w = Watched(browser, server, 375)
+        w.sign_in()
+        page = w.go(f"/day/{day}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert page.evaluate("document.documentElement.scrollHeight") < 2000
+        assert "[image: loss curve]" in page.inner_text("#page")
+        assert "iVBORw0KGgo" not in page.inner_text("body")
+        w.shot("imported-page")
+        assert w.errors == []

@@ -9,7 +9,9 @@ autoescaping, never as raw HTML:
 * a link's target must be ``http:``, ``https:``, ``mailto:`` or relative (no
   scheme); ``javascript:``, ``data:``, ``vbscript:`` and every other scheme
   leave the text unlinked;
-* images are not rendered (an image would be a request to another host);
+* images are not rendered (an image would be a request to another host): each is shown as
+  ``[image: its alt text]``; a ``data:`` image printed as its base64 text had made one imported
+  day page 77,566 px tall;
 * the log's own marks are recognised before Markdown runs and put back after:
   ``#tags`` become chips linking to a search, ``[key:: value]`` fields small
   labels, ``[[2026-11-24]]`` a link to that day, ``★`` a star, bare http(s)
@@ -37,12 +39,13 @@ from reslog.markdown import TAG_PATTERN
 from reslog.markup import breakable, safe_url
 from reslog.model import FIELD_PATTERN, STAR
 
-__all__ = ["block", "inline"]
+__all__ = ["block", "images_as_text", "inline"]
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _HOLD = re.compile("\ue000(\\d+)\ue001")
 _HELD = re.compile("(\ue000\\d+\ue001)")
 _URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s<>\"'`]+")
+_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\(\s*(?:<[^>\n]*>|[^\s()]*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
 _WIKI = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRAILING = ".,;:!?)]}'\""
@@ -138,6 +141,18 @@ def _url(match: re.Match[str], held: _Held) -> str:
     return held.hold(link, url) + trail
 
 
+def _image(match: re.Match[str], held: _Held) -> str:
+    alt = " ".join(match.group(1).split())
+    shown = f"[image: {alt}]" if alt else "[image]"
+    return held.hold(f'<span class="image" title="an image, not shown">{breakable(shown)}</span>', shown)
+
+
+def images_as_text(text: str) -> str:
+    """``text`` with each Markdown image as ``[image: alt]`` (a menu's option shows no HTML)."""
+    return _IMAGE.sub(lambda m: f"[image: {' '.join(m.group(1).split())}]" if m.group(1).strip()
+                      else "[image]", text)
+
+
 def _wiki(match: re.Match[str], held: _Held) -> str:
     target, alias = match.group(1).strip(), (match.group(2) or "").strip()
     shown = breakable(alias or target)
@@ -148,6 +163,7 @@ def _wiki(match: re.Match[str], held: _Held) -> str:
 
 def _prepare(text: str, held: _Held, fields: bool = True) -> str:
     text = text.replace("\ue000", "").replace("\ue001", "")
+    text = _IMAGE.sub(lambda m: _image(m, held), text)
     text = _WIKI.sub(lambda m: _wiki(m, held), text)
     if fields:
         text = FIELD_PATTERN.sub(lambda m: held.hold(_field(m.group(1), m.group(2)), m.group(0)), text)

@@ -141,7 +141,8 @@ def day_view(page: Page | None, day: dt.date, path: str, text: str | None = None
         "hash": content_hash(text) if page is not None else "",
         "sections": sections,
         "missing": [key for key in SECTION_TITLES if page is None or page.section(key) is None],
-        "notes": [{"number": n, "text": markdown.strip_fields(markdown.strip_tags(e.text))[:60],
+        "notes": [{"number": n,
+                   "text": markup.images_as_text(markdown.strip_fields(markdown.strip_tags(e.text)))[:60],
                    "value": f"{n} {markdown.strip_fields(e.text)}"} for n, e in enumerate(notes, 1)],
         "empty": page is None or not page.entries(),
     }
