@@ -307,6 +307,24 @@ def test_a_save_the_log_refuses_keeps_the_typed_text(server: Server, log_dir: Pa
     assert day_file(log_dir, DAY).is_symlink() and "typed" not in outside.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("control", ["\x00", "\x1b[31m", "\x08", "\x07"])
+def test_the_editor_refuses_a_control_character_and_keeps_the_text(server: Server, log_dir: Path,
+                                                                    control: str) -> None:
+    """The capture box refuses NUL, ESC, BS, BEL ("holds a control character"); the editor saved
+    them into the page. Now it refuses them too, with the typed text back in the editor."""
+    server.browser("POST", "/capture", {"text": "exp: first"})
+    text, digest = _editor(server, DAY)
+    before = _page(log_dir)
+    typed = text + f"- 10:00 pasted{control} from a terminal\r\n- a tab\tis fine\r\n"
+    reply = server.browser("POST", f"/edit/{DAY}", {"text": typed, "hash": digest}, htmx=False)
+    assert reply.status == 422
+    assert "Nothing was saved: the text holds a control character" in html.unescape(reply.text)
+    assert "pasted" in reply.text and "from a terminal" in reply.text
+    assert _page(log_dir) == before
+    ok = server.browser("POST", f"/edit/{DAY}", {"text": typed.replace(control, ""), "hash": digest}, htmx=False)
+    assert ok.status == 303 and "- a tab\tis fine\n" in _page(log_dir)
+
+
 def test_a_page_linked_outside_the_log_is_not_shown(server: Server, log_dir: Path, tmp_path: Path) -> None:
     """Search and export never read a page that links to a file outside the log (~/.ssh/...);
     the day view and the editor refuse it too, with the reason, and show none of the file."""

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from reslog import review
 from reslog.errors import ConflictError, ReslogError
 from reslog.store import content_hash, new_day_text
-from reslog.web import clock, responses
+from reslog.web import clock, quick, responses
 from reslog.web.security import MAX_BODY, TOO_LARGE
 
 __all__ = ["diff", "router"]
@@ -81,6 +81,9 @@ async def edit_save(request: Request, target: str) -> Response:
 
     if unreadable is not None:
         return again(422, error=unreadable)
+    control = quick.control_character(text)  # what the capture box refuses, the editor does too
+    if control is not None:
+        return again(422, error=control)
     if not log.writable(path):
         return again(409, read_only=responses.READ_ONLY)
     try:

@@ -29,7 +29,7 @@ from reslog.markdown import read_fields
 from reslog.model import SECTION_ORDER
 from reslog.store import Log
 
-__all__ = ["capture", "parse"]
+__all__ = ["capture", "control_character", "parse"]
 
 _COMMANDS = {"todo": "todo", "idea": "ideas", "reflect": "reflection", "did": "done",
              "think": "thought", "feel": "feel"}
@@ -44,6 +44,18 @@ def parse(text: str) -> tuple[str, str]:
     if match is None:
         return "done", text.strip()
     return _COMMANDS[match.group(1).lower()], text.strip()[match.end():]
+
+
+def control_character(text: str) -> str | None:
+    """Why ``text`` cannot be written, if it holds a control character (a tab, a newline and a
+    carriage return are text); None if it holds none. The capture box and the editor both ask."""
+    control = _CONTROL.search(text)
+    if control is None:
+        return None
+    line = text.count("\n", 0, control.start()) + 1
+    where = f" on line {line}" if "\n" in text else ""
+    return (f"the text holds a control character (U+{ord(control.group(0)):04X}){where}; remove it "
+            "and try again")
 
 
 def _check_fields(text: str) -> None:
@@ -67,10 +79,9 @@ def capture(log: Log, text: str, now: dt.datetime, date: str | None = None, sect
         raise InputError(f"unknown section {section!r}; use one of: {', '.join(SECTION_ORDER)}")
     if not text.strip():
         raise InputError("nothing to write: the text is empty; type the entry first")
-    control = _CONTROL.search(text)
-    if control:
-        raise InputError(f"the text holds a control character (U+{ord(control.group(0)):04X}); remove it "
-                         "and try again")
+    problem = control_character(text)
+    if problem is not None:
+        raise InputError(problem)
     word = text.strip().rstrip(":").lower()
     if section is None and word in _COMMANDS:
         raise InputError(f"nothing to write after {word!r}; type the entry's text after it")
