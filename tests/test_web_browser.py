@@ -625,3 +625,26 @@ def test_an_imported_page_fits_a_phone(browser: Any, log_dir: Path) -> None:
         assert "iVBORw0KGgo" not in page.inner_text("body")
         w.shot("imported-page")
         assert w.errors == []
+
+
+def test_a_refused_capture_without_javascript_keeps_the_typed_text(playwright: Any, log_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    """Without JavaScript a 422 page replaced the capture form and the typed text was gone (the
+    401 and 403 pages kept it); now it comes back on that page too."""
+    keyword_only(log_dir)
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "nojs"), executable_path=CHROMIUM, headless=True, args=ARGS, java_script_enabled=False,
+        viewport={"width": 375, "height": 812})
+    try:
+        with serving(log_dir) as server:
+            page = context.new_page()
+            page.goto(f"{server.url}/login?token={TOKEN}")
+            typed = "todo write a long careful paragraph I do not want to lose [est:: soonish]"
+            page.fill("#capture-text", typed)
+            page.press("#capture-text", "Enter")
+            page.wait_for_load_state()
+            assert "cannot read 'soonish' as a duration" in page.inner_text("main")
+            assert page.input_value("textarea.source") == typed
+            assert "careful paragraph" not in _page_text(log_dir)
+    finally:
+        context.close()

@@ -47,9 +47,12 @@ def render(request: Request, template: str, status: int = 200, headers: dict[str
 
 
 async def form(request: Request) -> dict[str, str]:
-    """A urlencoded form body as a dict (last value wins); no multipart, no file uploads."""
+    """A urlencoded form body as a dict (last value wins); no multipart, no file uploads. Kept on
+    the request's state, for an error page to give back what was typed."""
     body = await request.body()
-    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    request.state.form = fields
+    return fields
 
 
 def error_response(request: Request, exc: ReslogError, status: int) -> Response:
@@ -60,7 +63,10 @@ def error_response(request: Request, exc: ReslogError, status: int) -> Response:
     if is_htmx(request):
         return render(request, "_message.html", status=status, message=message, kind="error")
     title = "This page cannot be shown" if request.method in ("GET", "HEAD") else "Nothing was written"
-    return render(request, "message.html", status=status, title=title, message=message)
+    # the page replaces the form (no script to keep it): what was typed comes back to copy, as on
+    # the sign-in and CSRF refusals
+    typed = getattr(request.state, "form", {}).get("text") if request.method == "POST" else None
+    return render(request, "message.html", status=status, title=title, message=message, typed=typed)
 
 
 def sign_in(request: Request, bad: bool = False) -> Response:
