@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -488,6 +489,30 @@ def test_a_review_question_is_answered_by_its_stats_page(server: Server) -> None
     answer = server.api("GET", "/api/ask?q=which+bugs+keep+recurring").json()
     assert answer["stats"]["topic"] == "bugs" and answer["abstained"] is False
     assert [c["text"] for c in answer["citations"]] == ["NaN loss at step 900 #rm", "NaN loss again with Adam #rm"]
+
+
+def test_a_query_too_long_is_refused_at_once(server: Server, run: Any) -> None:
+    """A 100 KB query took 5 s to search and 10 s to answer; more than 2,000 characters are
+    refused in a line, on the pages, in the API and on the command line alike."""
+    import time
+    from urllib.parse import quote_plus as q
+
+    server.browser("POST", "/capture", {"text": "exp: warmup diverged"})
+    long = "warmup " * 10_000
+    started = time.monotonic()
+    page = server.browser("GET", f"/search?q={q(long)}", htmx=False)
+    assert page.status == 200 and "characters long, more than the 2,000 read" in page.text
+    for path in (f"/api/search?q={q(long)}", f"/api/ask?q={q(long)}"):
+        reply = server.api("GET", path)
+        assert reply.status == 422 and "more than the 2,000 read" in reply.json()["detail"], path
+    asked = server.browser("GET", f"/ask?q={q(long)}", htmx=False)
+    assert asked.status == 422 and "the question is 69,999 characters long" in asked.text
+    assert time.monotonic() - started < 5
+    assert server.api("GET", f"/api/search?q={q('warmup ' * 285)}").status == 200  # 1,995: read
+    result = run("search", "warmup " * 300)
+    assert result.code == 2 and "the query is 2,100 characters long" in result.err
+    result = run("ask", "when did " + "warmup " * 300)
+    assert result.code == 2 and "the question is" in result.err
 
 
 def test_stats_journal_calendar_render(server: Server) -> None:

@@ -40,6 +40,7 @@ from reslog.search import (
     Filters,
     Hit,
     allowed_ids,
+    check_length,
     compile_query,
     dated_ids,
     hits_for,
@@ -589,6 +590,7 @@ def retrieve(
     vectors: Vectors | None = None, filters: Filters | None = None, limit: int = EVIDENCE,
 ) -> Retrieved:
     """The evidence for ``question``, best first, and whether to abstain."""
+    check_length(question, "question")
     scope, query, narrowed = scoped(spelled(index, question), today, filters)
     query = _HOW_LONG_WORDS.sub(" ", query) if _HOW_LONG.search(query) else query
     tally = counted(index, query, narrowed) or todos_asked(index, query, narrowed) \

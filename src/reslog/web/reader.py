@@ -40,7 +40,7 @@ from typing import Any
 from reslog.ask import Answer, Retrieved, answer, retrieve, wordless
 from reslog.errors import InputError, ReslogError
 from reslog.index import Index
-from reslog.search import Filters, Hit, listing, scoped, typed_query
+from reslog.search import Filters, Hit, check_length, listing, scoped, typed_query
 from reslog.search import search as keyword_search
 from reslog.semantic.setup import Semantic
 from reslog.settings import Settings
@@ -225,6 +225,7 @@ class Reader:
         text = question.strip()
         if (problem := wordless(text)) is not None:
             raise InputError(f"the question {problem}; ask something, e.g. when did I first try X?")
+        check_length(text, "question")  # before the vectors load, not after
         semantic = self._semantic()
         settings = self.settings()
         chosen = mode or settings.search_mode
