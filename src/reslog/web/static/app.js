@@ -118,6 +118,13 @@
     if (evt.ctrlKey || evt.metaKey || evt.altKey) return;
     var t = evt.target;
     var typing = typingIn(t);
+    var menu = evt.key === "Escape" ? document.querySelector("details.more[open]") : null;
+    if (menu) {  // Escape closes an open "⋯" menu, and leaves the focus on its button
+      menu.removeAttribute("open");
+      var summary = menu.querySelector("summary");
+      if (summary) summary.focus();
+      return;
+    }
     if (evt.key === "Escape" && typing) { t.blur(); return; }
     if (typing) return;
     var go = function (sel) { var a = document.querySelector(sel); if (a) { evt.preventDefault(); window.location.href = a.href; } };
