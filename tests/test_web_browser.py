@@ -648,3 +648,21 @@ def test_a_refused_capture_without_javascript_keeps_the_typed_text(playwright: A
             assert "careful paragraph" not in _page_text(log_dir)
     finally:
         context.close()
+
+
+def test_escape_closes_the_more_menu(browser: Any, log_dir: Path) -> None:
+    keyword_only(log_dir)
+    assert main(["todo", "write the abstract"]) == 0
+    with serving(log_dir) as server:
+        w = Watched(browser, server)
+        w.sign_in()
+        page = w.page
+        page.click("details.more summary")
+        assert page.locator("details.more[open]").count() == 1
+        page.keyboard.press("Escape")
+        assert page.locator("details.more[open]").count() == 0
+        page.click("details.more summary")
+        page.click("details.more input[name=took]")
+        page.keyboard.press("Escape")  # from inside the menu too
+        assert page.locator("details.more[open]").count() == 0
+        assert w.errors == []

@@ -208,6 +208,18 @@ def test_bad_todo_actions_say_why_and_write_nothing(server: Server, log_dir: Pat
     assert _files(log_dir) == before
 
 
+def test_a_refused_todo_action_names_no_command_to_type(server: Server) -> None:
+    """"see them with 'reslog todos'" told a person in the browser to run a command."""
+    server.browser("POST", "/capture", {"text": "todo write the abstract"})
+    reply = server.browser("POST", "/todo/done", {"date": DAY, "n": "4", "expect": "gone"})
+    assert reply.status == 422 and "there is no to-do 4 on 2026-11-26" in reply.text
+    assert "reslog todos" not in reply.text and "reslog" not in reply.text.split("</p>")[0]
+    api = server.api("POST", "/api/entries", {"text": "think a thought", "date": DAY})
+    assert api.status == 201
+    reply = server.browser("POST", "/capture", {"text": "under nothing", "on": "7"})
+    assert reply.status == 422 and "there is no entry 7" in reply.text and "reslog show" not in reply.text
+
+
 def test_a_todo_ticked_by_mistake_is_reopened(server: Server, log_dir: Path) -> None:
     """Done or dropped by mistake: "Reopen" puts it back to `[ ]` as `reslog reopen N` does (its
     `took` stays), guarded by its words like the other actions; the button is on the page."""

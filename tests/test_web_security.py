@@ -298,3 +298,18 @@ def test_a_body_over_the_limit_is_refused_whole(server: Server, log_dir: Path) -
                                                                "text": fits}), form)
     assert reply.status == 303
     assert next(log_dir.rglob(f"days/*/{day}.md")).read_text(encoding="utf-8").endswith("- THE LAST LINE\n")
+
+
+def test_signing_in_from_a_deep_link_goes_back_to_it(server: Server) -> None:
+    """The 401 page of /day/... signed in to Today; it now comes back to the page asked for, and
+    never to another site."""
+    reply = server.request("GET", "/day/2026-11-26?x=1")
+    assert reply.status == 401
+    assert '<input type=hidden name=next value="/day/2026-11-26?x=1">' in reply.text
+    form = {"Origin": server.url, "Content-Type": "application/x-www-form-urlencoded"}
+    signed = server.request("POST", "/login", urlencode({"token": TOKEN, "next": "/day/2026-11-26?x=1"}), form)
+    assert signed.status == 303 and signed.headers["location"] == "/day/2026-11-26?x=1"
+    for away in ("//evil.com/x", "/\\evil.com", "https://evil.com/", "javascript:alert(1)", "/day\r\nX: y"):
+        signed = server.request("POST", "/login", urlencode({"token": TOKEN, "next": away}), form)
+        assert signed.status == 303 and signed.headers["location"] == "/", away
+    assert server.request("GET", f"/login?token={TOKEN}&next=/week").headers["location"] == "/week"

@@ -271,7 +271,8 @@ def add_thought(
                 raise TodoError(
                     f"there is no entry {on} on {day.isoformat()} (it has {len(notes)}); "
                     "see the numbers with 'reslog show'"
-                )
+                ).without_command(f"there is no entry {on} on {day.isoformat()} (it has {len(notes)}); "
+                                  "the page changed since it was shown: choose the entry again")
             target: Entry | None = notes[on - 1]
             if expect is not None and markdown.strip_fields(notes[on - 1].text) != " ".join(expect.split()):
                 raise TodoError(

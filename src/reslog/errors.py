@@ -19,6 +19,14 @@ class ReslogError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        #: The message for a reader with no shell at hand (the web app): without the command to
+        #: type, where :attr:`message` names one (``see them with 'reslog todos'``).
+        self.plain = message
+
+    def without_command(self, plain: str) -> ReslogError:
+        """This error, told ``plain`` (see :attr:`plain`) where no command can be typed."""
+        self.plain = plain
+        return self
 
     def __str__(self) -> str:
         return self.message

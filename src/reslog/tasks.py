@@ -120,7 +120,8 @@ def _pick(page: Page, day: dt.date, number: int, expect: str | None = None) -> E
         raise TodoError(
             f"there is no to-do {number} on {day.isoformat()} (it has {count}); "
             "see them with 'reslog todos'"
-        )
+        ).without_command(f"there is no to-do {number} on {day.isoformat()} (it has {count}); "
+                          "the page changed since it was shown: look at it again")
     entry = tasks[number - 1]
     if expect is not None and wording(entry) != " ".join(expect.split()):
         raise TodoError(
@@ -139,7 +140,8 @@ def _pick_open(page: Page, day: dt.date, today: dt.date, number: int, expect: st
     """To-do ``number``, refused unless it is open (``action`` is a key of :data:`_DONE_TO`)."""
     entry = _pick(page, day, number, expect)
     if entry.state != OPEN:
-        raise TodoError(_not_open(number, day, today, entry.state or "", action))
+        message = _not_open(number, day, today, entry.state or "", action)
+        raise TodoError(message).without_command(message.replace(" (see 'reslog todos')", ""))
     return entry
 
 
@@ -266,7 +268,8 @@ def reopen(log: Log, day: dt.date, today: dt.date, number: int, expect: str | No
             raise TodoError(
                 f"to-do {number} on {day.isoformat()} is deferred: it was carried to a later page, "
                 "where it lives on; see 'reslog todos --all'"
-            )
+            ).without_command(f"to-do {number} on {day.isoformat()} is deferred: it was carried to a "
+                              "later page, where it lives on")
         if entry.state not in (DONE, "X", DROPPED):
             raise TodoError(f"to-do {number} on {day.isoformat()} is in a state reslog does not "
                             f"change ([{entry.state}]); edit the page with 'reslog edit'")

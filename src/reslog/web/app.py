@@ -45,7 +45,7 @@ from reslog.errors import ConflictError, ReslogError
 from reslog.store import Log, content_hash, take_written
 from reslog.sync.trigger import after_write
 from reslog.web.reader import Reader
-from reslog.web.security import Guard, Keys, allowed_hosts
+from reslog.web.security import Guard, Keys, allowed_hosts, safe_next
 from reslog.words import plural
 
 __all__ = ["Context", "create_app", "file_stamp"]
@@ -133,7 +133,7 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
     async def _reslog_error(request: Request, exc: ReslogError) -> Response:
         status = 409 if isinstance(exc, ConflictError) else 422
         if _wants_json(request):
-            body: dict[str, Any] = {"detail": exc.message}
+            body: dict[str, Any] = {"detail": exc.plain}
             if isinstance(exc, ConflictError):
                 body["current"] = exc.current
                 body["hash"] = content_hash(exc.current)
@@ -163,18 +163,19 @@ def create_app(log: Log, token: str, host: str, port: int, semantic: bool = True
         return responses.error_response(request, ReslogError(f"cannot read the request: {problems}"), 422)
 
     @app.get("/login", include_in_schema=False)
-    def login(request: Request, token: str = "") -> Response:
+    def login(request: Request, token: str = "", next: str = "/") -> Response:
         if token and keys.token_ok(token):
-            response = RedirectResponse("/", status_code=303)
+            # back to the page asked for before signing in (a path of this server only)
+            response = RedirectResponse(safe_next(next), status_code=303)
             response.headers["set-cookie"] = keys.cookie_header()
             response.headers["cache-control"] = "no-store"
             return response
-        return responses.sign_in(request, bad=bool(token))
+        return responses.sign_in(request, bad=bool(token), back=safe_next(next))
 
     @app.post("/login", include_in_schema=False)
     async def login_form(request: Request) -> Response:
         fields = await responses.form(request)
-        return login(request, fields.get("token", "").strip())
+        return login(request, fields.get("token", "").strip(), fields.get("next", "/"))
 
     @app.get("/manifest.webmanifest", include_in_schema=False)
     def manifest() -> Response:

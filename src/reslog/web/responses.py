@@ -59,7 +59,7 @@ def error_response(request: Request, exc: ReslogError, status: int) -> Response:
     """An error next to the form that caused it (htmx), or a page that says it: that nothing was
     written, for a form sent; that the page cannot be shown, for a page asked for (a day page
     linked outside the log, not valid UTF-8), where nothing was being written."""
-    message = exc.message
+    message = exc.plain  # no "see them with 'reslog todos'": a person here has no shell at hand
     if is_htmx(request):
         return render(request, "_message.html", status=status, message=message, kind="error")
     title = "This page cannot be shown" if request.method in ("GET", "HEAD") else "Nothing was written"
@@ -69,8 +69,8 @@ def error_response(request: Request, exc: ReslogError, status: int) -> Response:
     return render(request, "message.html", status=status, title=title, message=message, typed=typed)
 
 
-def sign_in(request: Request, bad: bool = False) -> Response:
-    return render(request, "signin.html", status=401 if bad else 200, bad=bad, csrf="")
+def sign_in(request: Request, bad: bool = False, back: str = "/") -> Response:
+    return render(request, "signin.html", status=401 if bad else 200, bad=bad, csrf="", back=back)
 
 
 def iso_day(value: str) -> dt.date:

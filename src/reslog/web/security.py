@@ -41,7 +41,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
 
-__all__ = ["CSP", "MAX_BODY", "TOO_LARGE", "Guard", "Keys", "allowed_hosts", "is_loopback"]
+__all__ = ["CSP", "MAX_BODY", "TOO_LARGE", "Guard", "Keys", "allowed_hosts", "is_loopback", "safe_next"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -170,7 +170,17 @@ async def _drain(receive: Receive, most: int = 16 * MAX_BODY) -> None:
             return
 
 
-def _problem(path: str, status: int, message: str, typed: str | None = None) -> tuple[str, str]:
+def safe_next(value: str) -> str:
+    """``value`` if it is a path of this server to go back to after signing in, else ``/``: never
+    another site (``//host``, ``/\\host``, ``https://...``), no control characters."""
+    if (not value.startswith("/") or value.startswith(("//", "/\\")) or "\\" in value or len(value) > 2000
+            or any(ord(c) < 32 or ord(c) == 127 for c in value)):
+        return "/"
+    return value
+
+
+def _problem(path: str, status: int, message: str, typed: str | None = None,
+             back: str | None = None) -> tuple[str, str]:
     """A refusal as JSON for the API, as a short page for a person; with what the refused form
     held (``typed``), that too, to copy: the page replaces the form, and an editor's text typed
     before ``reslog serve`` restarted (a new token) was lost behind the sign-in page."""
@@ -183,7 +193,7 @@ def _problem(path: str, status: int, message: str, typed: str | None = None) -> 
         "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport "
         "content='width=device-width, initial-scale=1'><title>reslog</title>"
         "<link rel=stylesheet href=/static/style.css><main class=notice><h1>reslog</h1>"
-        f"<p>{message}</p>{kept}</main></html>"
+        f"<p>{message}</p>{kept}{_sign_in_form(back) if back else ''}</main></html>"
     )
     return page, "text/html; charset=utf-8"
 
@@ -191,6 +201,14 @@ def _problem(path: str, status: int, message: str, typed: str | None = None) -> 
 TOO_LARGE = (f"Refused: what was sent is larger than {MAX_BODY // (1024 * 1024)} MB, the most this "
               "server takes; nothing was saved. Keep a page smaller (split it, or keep long output "
               "in a file of its own).")
+def _sign_in_form(back: str) -> str:
+    """The token form of the sign-in page, coming back to ``back`` (a deep link) once signed in."""
+    return ("<form method=post action=/login class=signin><label for=token>Token</label> "
+            "<input id=token name=token type=password autocomplete=current-password autofocus> "
+            f"<input type=hidden name=next value=\"{html.escape(safe_next(back))}\">"
+            "<button type=submit>Sign in</button></form>")
+
+
 _SIGN_IN = ("Sign in with the address that <code>reslog serve</code> printed "
             "(it ends in <code>/login?token=…</code>).")
 
@@ -270,9 +288,11 @@ class Guard:
             if method in UNSAFE_METHODS and not machine and "hx-request" not in headers:
                 receive, sent = await self._form(receive, headers)  # htmx keeps it in its form
                 typed = sent.get("text")
+            query = scope.get("query_string", b"").decode("latin-1")
+            back = path + (f"?{query}" if query else "") if method == "GET" and not machine else None
             body, kind = _problem(path, 401, _SIGN_IN if not machine else
                                   "sign in: send Authorization: Bearer TOKEN (the token reslog serve "
-                                  "printed)", typed)
+                                  "printed)", typed, back)
             await _reply(send, 401, body, kind, [(b"www-authenticate", b'Bearer realm="reslog"')])
             return
         if method in UNSAFE_METHODS and how == "cookie" and path != "/login":
