@@ -15,7 +15,7 @@ import re
 
 from reslog.analytics import TOPICS
 from reslog.records import Record
-from reslog.search import scoped
+from reslog.search import check_length, scoped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -143,6 +143,7 @@ def answer(log: Log, question: str, today: dt.date,
            kept: Callable[[Data], Data] | None = None) -> Answered | None:
     """The stats topic's answer to ``question`` over its time scope, or None if no topic answers it.
     ``kept`` narrows the entries the figures are made of (the MCP server's redaction)."""
+    check_length(question, "question")
     topic = topic_asked(question)
     if topic is None:
         return None
