@@ -891,6 +891,7 @@ def test_time_order_on_the_real_notebook(tmp_path: Path, question: str, expected
     copy = tmp_path / "nb"
     shutil.copytree(NOTEBOOK_LOG, copy)
     with Index(Log(copy)) as index:
+        index.refresh()  # the copy may have been indexed by an older reslog
         backend = backends.load()
         found = retrieve(index, question, dt.date(2026, 11, 26), "hybrid", backend,
                          Vectors.load(index, backend.name))
