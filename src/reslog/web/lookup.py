@@ -139,7 +139,7 @@ def _by_stats(request: Request, q: str) -> dict[str, Any] | None:
     """A review question ("which bugs keep recurring?") answered as its stats page answers it."""
     from reslog.analytics.asked import answer
 
-    asked = answer(responses.ctx(request).log, q, clock.now().date())
+    asked = answer(responses.ctx(request).log, q.strip(), clock.now().date())
     if asked is None:
         return None
     params = {key: str(value) for key, value in
