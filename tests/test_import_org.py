@@ -321,3 +321,25 @@ def test_sub_heading_keywords_become_nested_todos(tmp_path: Path, run: Callable[
     assert [(c.text, c.state) for c in entry.children] == [
         ("Task 1", " "), ("Review PR :w2s:", "x"), ("WAITING not a keyword here", None), ("TODO", None)]
     assert [(c.text, c.state) for c in entry.children[1].children] == [("Rerun [org:: NEXT]", " "), ("Old plan", "-")]
+
+
+def test_file_tags_are_every_entry_s_tags(tmp_path: Path, run: Callable[..., Any], clock: Any,
+                                          log_dir: Path) -> None:
+    """``#+FILETAGS: :private:`` was dropped on import, so a journal file its writer kept private
+    was published by the next export; org has every entry of the file inherit the tags."""
+    (tmp_path / "journal").mkdir()
+    (tmp_path / "journal" / "20190407").write_text(textwrap.dedent("""\
+        #+FILETAGS: :private:health:@home:
+        * 08:22 Therapy session :w2s:
+        SECRET7 was discussed.
+        * TODO Book the next one
+        """), encoding="utf-8")
+    assert run("import", "org", str(tmp_path / "journal")).code == 0
+    assert _lines(log_dir, "2019-04-07", "done") == [
+        "- 08:22 Therapy session #w2s #private #health [tags:: @home] [imported:: org]",
+        "  SECRET7 was discussed.",
+    ]
+    assert _lines(log_dir, "2019-04-07", "todo") == [
+        "- [ ] Book the next one #private #health [tags:: @home] [imported:: org]"]
+    exported = run("export", "json", "-")
+    assert exported.code == 0 and "SECRET7" not in exported.out and "Book the next" not in exported.out

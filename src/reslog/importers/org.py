@@ -36,7 +36,9 @@ How it maps onto day pages:
 * **An entry** becomes one item: ``HH:MM`` at the start of its title is its
   time; the rest of the title its text; org tags ``:a:b:`` at the end of the
   title its tags (a tag reslog cannot spell, such as ``@home``, goes to a
-  ``[tags:: ...]`` field); its PROPERTIES drawer its fields (a key or value a
+  ``[tags:: ...]`` field), and the file's ``#+FILETAGS:`` too, as org has
+  every entry of the file inherit them (``#+FILETAGS: :private:`` keeps the
+  whole file out of an export); its PROPERTIES drawer its fields (a key or value a
   field cannot hold is kept as a body line ``KEY:: value``); every other line
   under it (text, planning lines, drawers) its body as written (indentation
   they share removed, an Org ``#+BEGIN_SRC``/``#+BEGIN_EXAMPLE`` block turned
@@ -96,6 +98,8 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?(?=[ \t]|$)[ \t]*")
 _CLOCK = re.compile(r"^[ \t]*CLOCK:.*=>[ \t]*(\d+):(\d\d)(?::(\d\d))?[ \t]*$")
 _FIELD_KEY = re.compile(r"\w[\w .-]*")
 _KEYWORDS_LINE = re.compile(r"^[ \t]*#\+(?:SEQ_|TYP_)?TODO:(.*)$", re.IGNORECASE)
+#: ``#+FILETAGS: :private:w2s:``: tags every entry of the file inherits, as in org itself.
+_FILETAGS_LINE = re.compile(r"^[ \t]*#\+FILETAGS:(.*)$", re.IGNORECASE)
 _NAME = re.compile(r"(\d{4})(?:[-_]?(\d{2})(?:[-_]?(\d{2}))?)?")
 
 _MONTHS = {
@@ -358,6 +362,30 @@ def _keywords(lines: Iterable[str]) -> dict[str, str]:
     return found or dict(_DEFAULT_KEYWORDS)
 
 
+def _file_tags(lines: Iterable[str]) -> list[str]:
+    """The tags of the file's ``#+FILETAGS:`` lines (``:a:b:`` or words), each once."""
+    found: list[str] = []
+    for line in lines:
+        match = _FILETAGS_LINE.match(line)
+        if match is not None:
+            found += [tag for tag in re.split(r"[:\s]+", match.group(1)) if tag]
+    return list(dict.fromkeys(found))
+
+
+def _with_file_tags(item: ImportItem, tags: list[str]) -> ImportItem:
+    """``item`` carrying the file's tags too: a tag reslog can spell as a tag, another (``@home``)
+    in its ``[tags:: ...]`` field, as a heading's own tags go."""
+    named = [t for t in tags if tag_name(t) and t not in item.tags]
+    odd = [t for t in tags if tag_name(t) is None]
+    fields = list(item.fields)
+    if odd:
+        had = next((value for key, value in fields if key == "tags"), "")
+        fields = [f for f in fields if f[0] != "tags"] + [("tags", " ".join(dict.fromkeys(
+            [*had.split(), *odd])))]
+    return ImportItem(item.day, item.text, item.section, item.body, item.time, item.state,
+                      [*item.tags, *named], fields, item.starred, item.origin)
+
+
 def _prop_line(key: str, value: str) -> str:
     return f"{key}:: {value}".rstrip()
 
@@ -441,6 +469,7 @@ def _read_file(path: Path, origin: str, name_day: dt.date | None, out: Reading) 
         out.skipped.append(Skipped(origin, "empty file"))
         return
     keywords = _keywords(lines)
+    file_tags = _file_tags(lines)
     preamble, roots = outline(lines)
     dated = {id(node): _date_heading(node, keywords) for node in roots}
     daily = name_day is not None and not any(dated.values())
@@ -466,7 +495,7 @@ def _read_file(path: Path, origin: str, name_day: dt.date | None, out: Reading) 
         if isinstance(thing, Skipped):
             out.skipped.append(thing)
         elif thing is not None:
-            out.items.append(thing)
+            out.items.append(_with_file_tags(thing, file_tags) if file_tags else thing)
     if len(out.items) == before and not any(isinstance(thing, Skipped) for thing in found):
         out.skipped.append(Skipped(origin, "no entries in it"))
 
