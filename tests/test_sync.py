@@ -424,17 +424,24 @@ def _lines_once(machine: Machine, lines: list[str]) -> None:
     assert machine.git("status", "--porcelain") == ""
 
 
-def _left_broken(a: Machine, b: Machine, remote: Path, edit: str = "") -> list[str]:
+def _left_broken(a: Machine, b: Machine, remote: Path, edit: str = "", timed: bool = True) -> list[str]:
     """A's sync stopped half way, as a kill -9 leaves it: B pushed; A's rebase of its two commits
     onto B's replayed the first and stopped (an ``exec false`` line), then lost state files; a
     capture then went into the half-rebased page. The lines that must survive. ``edit``: the
-    second commit also edits the first entry so."""
+    second commit also edits the first entry so. Not ``timed``: the entries have no time, as
+    ``did --date`` writes them."""
+    def at(time: str) -> tuple[str, ...]:
+        return ("--time", time) if timed else ()
+
+    def shown(time: str, text: str) -> str:
+        return f"- {time} {text}" if timed else f"- {text}"
+
     two_machines(a, b, remote)
-    b.reslog("did", "B: pushed meanwhile", "--date", DAY, "--time", "10:00")
+    b.reslog("did", "B: pushed meanwhile", "--date", DAY, *at("10:00"))
     b.reslog("sync")
-    a.reslog("did", "A: first commit", "--date", DAY, "--time", "11:00")
+    a.reslog("did", "A: first commit", "--date", DAY, *at("11:00"))
     a.reslog("sync", "--local")
-    a.reslog("did", "A: second commit", "--date", DAY, "--time", "12:00")
+    a.reslog("did", "A: second commit", "--date", DAY, *at("12:00"))
     if edit:
         a.write_page(DAY, a.page(DAY).replace("Rerun the W2S sweep", edit))
     a.reslog("sync", "--local")
@@ -445,10 +452,10 @@ def _left_broken(a: Machine, b: Machine, remote: Path, edit: str = "") -> list[s
     assert stopped.returncode != 0 and state.is_dir(), stopped.stderr
     for name in ("git-rebase-todo", "message", "done"):
         (state / name).unlink(missing_ok=True)
-    a.reslog("did", "A: written while the rebase was stuck", "--date", DAY, "--time", "13:00")
+    a.reslog("did", "A: written while the rebase was stuck", "--date", DAY, *at("13:00"))
     assert "A: second commit" not in a.page(DAY)  # only in the commit the rebase never replayed
-    return ["- 09:00 Set up the sweep", "- 10:00 B: pushed meanwhile", "- 11:00 A: first commit",
-            "- 12:00 A: second commit", "- 13:00 A: written while the rebase was stuck"]
+    return ["- 09:00 Set up the sweep", shown("10:00", "B: pushed meanwhile"), shown("11:00", "A: first commit"),
+            shown("12:00", "A: second commit"), shown("13:00", "A: written while the rebase was stuck")]
 
 
 @pytest.mark.parametrize("by", ["sync", "auto"])
@@ -462,7 +469,8 @@ def test_a_rebase_left_broken_is_undone_keeping_every_line(a: Machine, b: Machin
         auto = subprocess.run([sys.executable, "-m", "reslog.sync.auto", str(a.root)], env=a.env(), timeout=120)
         assert auto.returncode == 0, (a.root / ".reslog" / "sync.log").read_text(encoding="utf-8")
         committed = a.git("show", f"HEAD:days/2026/{DAY}.md")
-        assert all(line in committed for line in lines)
+        # B's line comes with the next pull, not as A's: committed again, it came back twice
+        assert all(line in committed for line in lines if "B: " not in line)
     else:
         done = a.reslog("sync")
         assert "a sync left unfinished was undone" in done.stderr and "Pushed to origin." in done.stdout
@@ -472,6 +480,55 @@ def test_a_rebase_left_broken_is_undone_keeping_every_line(a: Machine, b: Machin
         _lines_once(machine, lines)
     assert a.page(DAY) == b.page(DAY)
     assert "A: written while the rebase was stuck" in a.git("show", f"refs/reslog/recovered:days/2026/{DAY}.md")
+
+
+def test_a_broken_rebase_is_undone_from_a_relative_dir_and_brings_no_line_twice(
+    a: Machine, b: Machine, remote: Path
+) -> None:
+    """A probe's kill -9 mid-rebase: given ``--dir B`` (relative), every later sync failed on
+    ``B/B/.git/reslog-recovered.index.lock``; given an absolute one, the other machine's untimed
+    lines, which the half rebase had brought in, were merged into this machine's commit and came
+    back twice with the next pull, on both machines."""
+    lines = _left_broken(a, b, remote, timed=False)
+    done = subprocess.run([sys.executable, "-m", "reslog", "--dir", a.root.name, "sync"], cwd=a.root.parent,
+                          env=a.env(), capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "a sync left unfinished was undone" in done.stderr
+    a.reslog("sync")
+    b.reslog("sync")
+    for machine in (a, b):
+        _lines_once(machine, lines)
+    assert a.page(DAY) == b.page(DAY)
+
+
+def test_a_broken_rebase_brings_the_other_machine_s_lines_once(a: Machine, b: Machine, remote: Path) -> None:
+    """A probe's kill -9 mid-rebase, on pages both machines made apart: the other machine's lines
+    that the half rebase had brought in were committed again as this machine's, and every one
+    came back twice with the next pull, on both machines."""
+    two_machines(a, b, remote)
+    days = ["2026-11-11", "2026-11-12", "2026-11-13"]
+    for day in days:
+        b.reslog("did", f"B past {day}", "--date", day)
+    b.reslog("sync")
+    for day in days:
+        a.reslog("did", f"A past {day}", "--date", day)
+        a.reslog("sync", "--local")
+    a.git("fetch", "-q", "origin")
+    stopped = subprocess.run(["git", "-C", str(a.root), "rebase", "--exec", "false", "origin/main"],
+                             env=a.env(), capture_output=True, text=True)
+    state = a.root / ".git" / "rebase-merge"
+    assert stopped.returncode != 0 and state.is_dir(), stopped.stderr
+    for name in ("git-rebase-todo", "message", "done"):
+        (state / name).unlink(missing_ok=True)
+    a.reslog("did", "A after", "--date", days[0])
+    a.reslog("sync")
+    b.reslog("sync")
+    for machine in (a, b):
+        for day in days:
+            page = (machine.root / "days" / "2026" / f"{day}.md").read_text(encoding="utf-8")
+            for line in (f"- A past {day}", f"- B past {day}"):
+                assert page.count(line) == 1, (machine.root.name, line, page)
+        assert "- A after" in (machine.root / "days" / "2026" / f"{days[0]}.md").read_text(encoding="utf-8")
 
 
 def test_a_broken_rebase_that_cannot_merge_keeps_both_versions(a: Machine, b: Machine, remote: Path) -> None:
@@ -484,7 +541,7 @@ def test_a_broken_rebase_that_cannot_merge_keeps_both_versions(a: Machine, b: Ma
     assert "could not be merged" in stopped.stderr and f"days/2026/{DAY}.md" in stopped.stderr
     text = a.page(DAY)
     assert "Rerun the W2S sweep on 4 GPUs" in text and "Rerun the W2S sweep tonight" in text
-    assert all(line in text for line in lines)
+    assert all(line in text for line in lines if "B: " not in line)  # B's comes with the next pull
     assert a.git("rev-parse", "HEAD") == head  # nothing committed with the markers in
     again = a.reslog("sync", ok=False)
     assert again.returncode == 1 and "still hold both versions" in again.stderr

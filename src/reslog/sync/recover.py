@@ -17,9 +17,9 @@ only in commits not yet replayed.
    it is (``git reset`` of HEAD and the index only: ``git rebase --abort`` would overwrite the
    pages, and cannot run without ``orig-head``);
 3. each file that differs is merged with :func:`reslog.sync.merge.merge`: the branch's version
-   and the work tree's, from their common version (the fork point with the remote). What the
-   half rebase had brought from the remote stays in as it is written, and the next pull merges
-   it with the remote's own copy. Where the two cannot be merged, both versions stay in the
+   and the work tree's, from the half rebase's last commit. So what was written since the
+   rebase stopped joins the branch, and what the half rebase had brought from the remote does
+   not: the next pull brings it, once. Where the two cannot be merged, both versions stay in the
    file between conflict markers, ``.git/reslog-recovered`` lists those files, and no commit is
    made until their markers are gone.
 """
@@ -49,7 +49,9 @@ LABELS = ("this machine, as last committed", "this machine, as written since the
 
 
 def _git_path(log: Log, *names: str) -> str:
-    return os.path.join(log.folder, ".git", *names)
+    """A path under the log's ``.git``, absolute: git runs inside the log folder (``-C``) and
+    reads a relative ``GIT_INDEX_FILE`` from there (``--dir B`` made it ``B/B/.git/...``)."""
+    return os.path.join(os.path.abspath(log.folder), ".git", *names)
 
 
 def _read(path: str) -> str | None:
@@ -144,7 +146,11 @@ def recover(log: Log, branch: str) -> list[str]:
         raise LogError("a sync left a rebase unfinished and the branch's own commits cannot be found; "
                        "see git status and git reflog in the log folder")
     head = git(log, "rev-parse", "-q", "--verify", "HEAD", check=False).stdout.strip()
-    base = git(log, "merge-base", target, head, check=False).stdout.strip() if head else ""
+    # What the work tree changed since the rebase stopped is what was written since: the half
+    # rebase's own HEAD is its base. From the fork point instead, the other machine's lines the
+    # half rebase had brought in counted as written here, were committed again, and came back
+    # twice with the next pull (a probe: every one of twelve pages, on both machines).
+    base = head or git(log, "merge-base", target, "HEAD", check=False).stdout.strip()
     _set_aside(log, head or target)
     git(log, "rebase", "--quit", check=False)
     for name in STATE_DIRS:
