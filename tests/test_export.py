@@ -376,3 +376,22 @@ def test_a_tag_only_a_left_out_line_carries_selects_nothing(run: Run, log_dir: P
     assert "private aside" not in json.dumps(entries)
     kept = json.loads(run("export", "json", "-", "--tag", "private", "--no-redact").out)["entries"]
     assert [e["text"].split("\n")[0] for e in kept] == ["public parent", "another parent"]
+
+
+def test_entries_under_a_private_heading_of_a_day_page_are_left_out(run: Run, log_dir: Path, clock: Clock,
+                                                                    tmp_path: Path) -> None:
+    """A list item under ``### Health #private`` in a day page was exported (md, json, the html
+    site and its search index): the index knows an entry's section, not the heading above it."""
+    page = day_file(log_dir, "2026-11-24")
+    page.parent.mkdir(parents=True)
+    page.write_text("## What was done\n- 09:00 public thing\n\n### Health #private\n- SECRET_ITEM\n"
+                    "  - nested secret\n\n#### Sub part\n- SECRET_SUB\n\n### Work\n- public again\n\n"
+                    "## Reflection\n### Mood #Private\n- SECRET_REFLECT\n", encoding="utf-8")
+    for fmt in ("json", "md"):
+        out = run("export", fmt, "-").out
+        assert "public thing" in out and "public again" in out and "SECRET" not in out, out
+    assert run("export", "html", str(tmp_path / "site")).code == 0
+    site = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert "public again" in site and "SECRET" not in site
+    kept = run("export", "json", "-", "--no-redact").out
+    assert "SECRET_SUB" in kept and "SECRET_REFLECT" in kept

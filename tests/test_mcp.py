@@ -545,6 +545,9 @@ PRIVATE_DAY = """\
 - 10:00 feel: MCPSECRETFEELTWO sad about the divorce
 - 10:30 bug: MCPSECRETBUG divorce papers crash the printer #private
 - 10:40 bug: MCPSECRETBUGTWO divorce papers crash the printer again #Private/legal
+
+### Lawyer #private
+- 11:00 MCPSECRETSECTION the divorce hearing date
 """
 PRIVATE_WEEK = """\
 ---
@@ -595,7 +598,8 @@ def test_private_entries_and_feelings_never_reach_the_client(log: Log, run: Run)
     assert "MCPSECRET" not in text and "#private" not in text.lower()
     assert "MCPPUBLIC" in text and "MCPPUBLICREFL" in text and "Email Yitao" in text
     everything = _every_tool(log, redact=False)
-    for marker in ("MCPSECRETA", "MCPSECRETFEEL", "MCPSECRETBUG", "MCPSECRETREFL", "MCPSECRETTODO"):
+    for marker in ("MCPSECRETA", "MCPSECRETFEEL", "MCPSECRETBUG", "MCPSECRETREFL", "MCPSECRETTODO",
+                   "MCPSECRETSECTION"):
         assert marker in everything, marker
 
 
@@ -609,7 +613,7 @@ def test_the_day_keeps_its_line_numbers_with_the_private_lines_blank(log: Log, r
     session(log, main)
     lines = out[0]["text"].split("\n")
     assert lines == ["## What was done", "", "", "- 09:30 exp: MCPPUBLIC sweep of the divorce-free loader",
-                     "", "", "", "", ""]
+                     "", "", "", "", "", "", "", ""]
 
 
 def test_a_real_server_redacts_unless_no_redact(log: Log, run: Run) -> None:

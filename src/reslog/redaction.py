@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
 
 from reslog import markdown
 from reslog.model import FIELD_PATTERN, STAR, quoted_entry, quoted_words, week_own_section
@@ -160,18 +161,46 @@ def entry_lines(hit: Hit) -> list[str]:
     return [f"- {kind}{first}", *(f"  {line}" if line else "" for line in more)]
 
 
-def redact(hits: Iterable[Hit], what: Collection[str], tag: str | None = None) -> list[Hit]:
+#: A heading that carries ``#private``: its section goes with it (:func:`left_out`).
+_PRIVATE_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t][^\n]*#private", re.IGNORECASE | re.MULTILINE)
+
+
+def in_private_sections(root: Path, hits: Iterable[Hit]) -> set[tuple[str, int]]:
+    """(file, line) of each line of the pages of ``hits`` that a ``#private`` heading takes with
+    its section: the index knows an entry's section, not the sub-heading above it. Only a page
+    that has such a heading is parsed."""
+    found: set[tuple[str, int]] = set()
+    for file in dict.fromkeys(hit.file for hit in hits):
+        try:
+            text = (root / file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not _PRIVATE_HEADING.search(text):
+            continue
+        gone = left_out([line.rstrip("\r\n") for line in markdown.split_lines(text)], ("private",))
+        found.update((file, n) for n, out in enumerate(gone, 1) if out)
+    return found
+
+
+def redact(hits: Iterable[Hit], what: Collection[str], tag: str | None = None,
+           root: Path | None = None) -> list[Hit]:
     """The entries with what ``what`` names left out (see the module's docstring): an entry left
     out whole is not there; one with nested lines left out is there without them. With ``tag``
     (the entries were selected by it), an entry that only a left-out line made carry the tag
-    goes too: ``--tag private`` listed exactly the entries that hold a private note."""
+    goes too: ``--tag private`` listed exactly the entries that hold a private note. With the
+    log's ``root``, an entry under a ``#private`` heading of its page goes too
+    (:func:`in_private_sections`)."""
     unknown = set(what) - set(REDACTIONS)
     if unknown:
         raise ValueError(f"unknown redaction {sorted(unknown)}")
     if not what:
         return list(hits)
+    hits = list(hits)
+    sectioned = in_private_sections(root, hits) if root is not None and "private" in what else set()
     kept_hits: list[Hit] = []
     for hit in hits:
+        if (hit.file, hit.line) in sectioned:
+            continue
         if ("thoughts" in what and hit.level == 1) or ("reflection" in what and hit.level == 2):
             continue
         lines = hit.text.split("\n")
@@ -387,5 +416,5 @@ def _idea_text(line: str) -> str:
     return text[: text.rfind(" ([[")] if " ([[" in text else text
 
 
-__all__ = ["DEFAULT", "REDACTIONS", "entry_lines", "left_out", "page_left_out", "redact", "redact_week",
-           "shown_quotes", "shown_words"]
+__all__ = ["DEFAULT", "REDACTIONS", "entry_lines", "in_private_sections", "left_out", "page_left_out",
+           "redact", "redact_week", "shown_quotes", "shown_words"]

@@ -198,7 +198,7 @@ def export_cmd(
     first, last = _range(since, until)
     filters = Filters(kind, tag, since=first, until=last)
     selected = select(log, filters)
-    hits = apply_redaction(selected, what, tag)
+    hits = apply_redaction(selected, what, tag, log.root)
     reviews = fmt == "html" and tag is None and kind is None
     weeks = week_reviews(log, first, last, what, hits) if reviews else {}
     options = ExportOptions(

@@ -33,6 +33,7 @@ import datetime as dt
 import importlib
 import re
 from collections.abc import Callable, Collection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reslog.analytics import TOPICS
@@ -141,14 +142,14 @@ def retrieve_hits(
 
 
 def _kept(fetch: Callable[[int], list[Hit]], limit: int, redacted: Collection[str], latest: bool = False,
-          tag: str | None = None) -> list[Hit]:
+          tag: str | None = None, root: Path | None = None) -> list[Hit]:
     """Up to ``limit`` hits that redaction keeps, fetching more while it leaves some out (a page
     of results is not cut short by the private entries among them); the latest ``limit`` of them
     for a listing in date order (``latest``), else the first."""
     wanted = limit
     while True:
         hits = fetch(wanted)
-        kept = redact(hits, redacted, tag)
+        kept = redact(hits, redacted, tag, root)
         if len(kept) >= limit or len(hits) < wanted:
             return kept[-limit:] if latest else kept[:limit]
         wanted *= 4
@@ -180,7 +181,7 @@ def search(
         compiled = typed_query(text)
         if compiled.match is None:
             hits = _kept(lambda n: listing(index, filters, n, exclude=compiled.exclude), limit, redacted,
-                         latest=True, tag=tag)
+                         latest=True, tag=tag, root=log.root)
             used = "listing"
         else:
             found: list[tuple[str, str | None]] = []
@@ -190,7 +191,7 @@ def search(
                 found.append((chosen, hint))
                 return hits
 
-            hits = _kept(fetch, limit, redacted, tag=tag)
+            hits = _kept(fetch, limit, redacted, tag=tag, root=log.root)
             used, notice = found[-1]
     out: dict[str, Any] = {"query": query, "mode": used}
     if scope is not None:
@@ -224,7 +225,7 @@ def ask(log: Log, today: dt.date, question: str, mode: str | None = None,
         found = retrieve(index, question.strip(), today, chosen, found_semantic.backend,
                          found_semantic.vectors)
         if redacted:
-            kept = redact(found.hits, redacted)
+            kept = redact(found.hits, redacted, root=log.root)
             found = Retrieved(found.question, found.query, found.scope, kept, found.cosine, found.covered,
                               found.evidence, found.abstained or not kept, found.unknown, found.count)
         result = answer(found, found_semantic.backend)
@@ -261,7 +262,8 @@ def recent(
     start = today - dt.timedelta(days=days - 1)
     filters = Filters(kind=kind, tag=tag, since=start, until=today)
     with _fresh(log) as index:
-        hits = _kept(lambda n: listing(index, filters, n), _limit(limit), redacted, latest=True, tag=tag)
+        hits = _kept(lambda n: listing(index, filters, n), _limit(limit), redacted, latest=True, tag=tag,
+                     root=log.root)
     return {"since": start.isoformat(), "until": today.isoformat(), "entries": [compact(h) for h in hits]}
 
 
@@ -314,7 +316,7 @@ def week(log: Log, today: dt.date, week: str | None = None, redacted: Collection
     text = "\n\n".join("\n".join(lines) for lines in blocks.values())
     if redacted:  # the blocks quote every entry of the week: only those redaction keeps may show
         with _fresh(log) as index:
-            shown = redact(listing(index, Filters(since=start, until=end)), redacted)
+            shown = redact(listing(index, Filters(since=start, until=end)), redacted, root=log.root)
         marked = "\n\n".join("\n".join([f"<!-- reslog:begin {key} -->", *lines, f"<!-- reslog:end {key} -->"])
                              for key, lines in blocks.items())
         words = shown_words(shown).get(review.week_name(year, number), set())
@@ -357,7 +359,8 @@ def _redacted_data(data: Data, redacted: Collection[str]) -> Data:
         return data
     from reslog.analytics.data import Data
 
-    return Data(data.log, redact(data.entries, redacted), redact(data.todos, redacted), data.ratings,
+    return Data(data.log, redact(data.entries, redacted, root=data.log.root),
+                redact(data.todos, redacted, root=data.log.root), data.ratings,
                 data.today, data.since, data.until, data.tag)
 
 
