@@ -110,6 +110,40 @@ def test_the_same_line_changed_in_the_editor_and_meanwhile_keeps_both(
     assert f"run reslog edit {page.stem} to choose" in result.err
 
 
+def test_an_editor_that_writes_crlf_still_merges_a_capture(run: Run, log_dir: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor that saves CRLF changed every line: with a capture made meanwhile, the whole page
+    became one conflict, both versions of every entry."""
+    assert run("did", "first entry").code == 0
+    _editor(tmp_path, monkeypatch, f'"{sys.executable}" -m reslog --dir "{log_dir}" did "captured while editing"\n'
+                                   'sed -i "s/first entry/first entry, reworded/; s/$/\\r/" "$1"\n')
+    result = run("edit")
+    assert result.code == 0, result
+    page = next((log_dir / "days").rglob("*.md")).read_bytes()
+    assert b"\r" not in page and b"<<<<<<<" not in page
+    assert b"first entry, reworded" in page and b"captured while editing" in page
+
+
+def test_a_failed_editor_leaves_no_copy_and_an_edit_deleted_meanwhile_is_saved(
+    run: Run, log_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    assert run("did", "first entry").code == 0
+    monkeypatch.setenv("EDITOR", "false")
+    assert run("edit").code == 1
+    assert list(scratch.iterdir()) == []  # every failed edit left a copy of the page behind
+    page = next((log_dir / "days").rglob("*.md"))
+    _editor(tmp_path, monkeypatch, f'rm "{page}"\necho "- typed before it was deleted" >> "$1"\n')
+    result = run("edit")
+    assert result.code == 0, result
+    assert "typed before it was deleted" in page.read_text(encoding="utf-8")
+    assert list(scratch.iterdir()) == []
+
+
 def test_an_edit_that_is_not_utf8_changes_nothing_and_is_kept(run: Run, log_dir: Path, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("did", "first entry").code == 0

@@ -755,12 +755,17 @@ class Log:
         copy = os.path.join(folder, os.path.basename(path))  # the name, for the editor's Markdown mode
         with open(copy, "wb") as file:
             file.write(loaded.encode("utf-8"))
-        edit(copy)
         try:
+            edit(copy)
             with open(copy, encoding="utf-8", newline="") as file:
-                edited = file.read()
+                edited = _line_ends_of(loaded, file.read())
         except UnicodeDecodeError:
             raise _edited_copy_error(copy, "the editor saved text that is not UTF-8") from None
+        except BaseException:  # the editor failed: its copy goes, unless it holds an edit
+            if _holds(copy, loaded):
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            raise _edited_copy_error(copy, "the editor failed") from None
         if edited == loaded:  # nothing changed in the editor: whatever came in meanwhile stays
             shutil.rmtree(folder, ignore_errors=True)
             return None
@@ -770,12 +775,35 @@ class Log:
                 self.save_text(path, text, expected)
                 break
             except ConflictError as changed:
+                if self.read_text(path) is None:  # deleted meanwhile: the edit makes it again
+                    expected, text, conflicts = content_hash(None), edited, 0
+                    continue
                 text, conflicts = merge(loaded, edited, changed.current)
                 expected = content_hash(changed.current)
         else:
             raise _edited_copy_error(copy, "the page kept changing while it was saved")
         shutil.rmtree(folder, ignore_errors=True)
         return text is not edited, conflicts
+
+
+def _line_ends_of(page: str, edited: str) -> str:
+    """``edited`` with the line endings of ``page`` when the editor changed all of them (an editor
+    set to CRLF): line by line, every line differed, and a capture made meanwhile turned the
+    whole page into one conflict."""
+    if "\r\n" in edited and "\r\n" not in page:
+        return edited.replace("\r\n", "\n")
+    if "\r\n" in page and "\n" in edited and "\r\n" not in edited:
+        return edited.replace("\n", "\r\n")
+    return edited
+
+
+def _holds(copy: str, text: str) -> bool:
+    """Whether the file ``copy`` holds ``text`` (an edit that changed nothing), as bytes."""
+    try:
+        with open(copy, "rb") as file:
+            return file.read() == text.encode("utf-8")
+    except OSError:
+        return True
 
 
 def _edited_copy_error(copy: str, why: str) -> LogError:
