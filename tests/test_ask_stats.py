@@ -37,7 +37,21 @@ PAGES = {
     ("how did my focus change over 2012?", "focus"),
     ("what made this week better than the last?", "weeks"),
     ("how many days did I log in 2014?", "habits"),
-    # one thing in the log, not its pattern: retrieval answers these
+    ("what were my most frequent bugs?", "bugs"),
+    ("which bugs came back?", "bugs"),
+    ("am I underestimating tasks?", "time"),
+    ("which week was my best?", "weeks"),
+    ("what time of day do I usually log?", "habits"),
+    ("how did my focus change?", "focus"),
+    # one thing in the log, not its pattern: retrieval answers these (a probe's cases: the subject
+    # was dropped and the whole log's figures given)
+    ("what were my estimates of the extinction probability?", None),
+    ("how did the measured KL compare versus the estimates from the paper?", None),
+    ("which errors recurred after the Shampoo switch?", None),
+    ("what bugs keep coming back in the C4 loader?", None),
+    ("which experiments on learning rate warmup did I run?", None),
+    ("what changed the project deadline?", None),
+    ("how did my focus on MoE change?", None),
     ("when did the NaN bug come back?", None),
     ("how long did the sweep take?", None),
     ("what did I estimate for the rewrite?", None),

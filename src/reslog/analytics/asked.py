@@ -15,7 +15,8 @@ import re
 
 from reslog.analytics import TOPICS
 from reslog.records import Record
-from reslog.search import check_length, scoped
+from reslog.search import check_length, scoped, subject_words
+from reslog.timescope import find_scope
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,29 +31,52 @@ _BUGS = r"(?:bugs?|errors?|problems?|failures?|crash(?:es)?)"
 #: Each topic's questions. Every pattern asks for the pattern of the log, not for one thing in it:
 #: "which bugs keep coming back?" is a stats question, "when did the NaN bug come back?" is not.
 _ASKED: dict[str, re.Pattern[str]] = {topic: re.compile(pattern, re.IGNORECASE) for topic, pattern in {
-    "bugs": rf"\b(?:recurr\w*|repeat(?:ed|ing)?)\s+{_BUGS}"
+    "bugs": rf"\b(?:recurr\w*|repeat(?:ed|ing)?|(?:most\s+)?(?:frequent|common))\s+{_BUGS}"
             rf"|\b(?:which|what)\s+(?:kinds?\s+of\s+)?{_BUGS}\s+(?:\w+\s+){{0,2}}"
-            r"(?:recur\w*|keep\s+(?:coming|happening|recurring|returning)|come\s+back|repeat)",
-    "time": r"\b(?:against|versus|vs\.?|compared\s+(?:to|with))\s+(?:my\s+|the(?:ir)?\s+)?estimates\b"
-            r"|\b(?:tasks|to-?dos)\b[^?]*\bestimat(?:es|ed)\b|\bmy\s+estimates\b"
+            r"(?:recur\w*|keep\s+(?:coming|happening|recurring|returning)|c[oa]me\s+back|repeat\w*)",
+    "time": r"\b(?:against|versus|vs\.?|compared\s+(?:to|with))\s+my\s+estimates\b"
+            r"|\b(?:tasks|to-?dos)\b[^?]*\bestimat(?:es|ed)\b|\b(?:under|over)-?estimat\w*"
+            r"|\bhow\s+(?:good|accurate|right)\s+are\s+my\s+estimates\b"
             r"|\bhow\s+long\s+(?:do|did|does)\s+(?:my\s+)?(?:tasks|to-?dos)\s+(?:really\s+)?take\b",
     "sources": r"\bwhere\s+(?:did|do|does)\s+(?:all\s+)?(?:my|the)\s+(?:\w+\s+){0,2}?"
                r"(?:ideas|information|insights)\s+(?:\w+\s+){0,2}?(?:come|came)\s+from\b"
                r"|\b(?:best|main|my)\s+sources?\s+of\s+(?:\w+\s+)?(?:ideas|information|insights)\b",
     "focus": r"\bfocus\s+(?:\w+\s+)?(?:drift\w*|shift\w*|chang\w*|evolv\w*|mov\w*)"
              r"|\b(?:drift\w*|shift\w*|chang\w*|evolv\w*)\s+(?:of\s+)?(?:my\s+|the\s+)?(?:focus|projects?)\b",
-    "runs": r"\b(?:experiments?|runs)\s+(?:\w+\s+){0,3}(?:taught|teach|learn\w*)\b",
-    "weeks": r"\bwhat\s+made\s+(?:\w+\s+){0,2}weeks?\s+(?:better|worse|good|bad)\b",
+    "runs": r"\b(?:experiments?|runs)\s+(?:\w+\s+){0,3}(?:taught|teach|learn(?:ed|t)?)\b",
+    "weeks": r"\bwhat\s+made\s+(?:\w+\s+){0,2}weeks?\s+(?:better|worse|good|bad)\b"
+             r"|\b(?:best|worst)\s+weeks?\b|\bweeks?\s+was\s+(?:my\s+)?(?:best|worst)\b",
     "habits": r"\b(?:when|how)\s+(?:and\s+how\s+)?do\s+I\s+log\b|\blogging\s+habits?\b"
               r"|\bhow\s+(?:often|regularly)\s+(?:do|did)\s+I\s+log\b"
+              r"|\bwhat\s+time\s+of\s+(?:the\s+)?day\s+do\s+I\s+(?:usually\s+)?(?:log|write)\b"
               r"|\bhow\s+many\s+days\s+(?:do|did)\s+I\s+(?:log|write)\b",
 }.items()}
 _TAG = re.compile(r"(?<![\w#])#([\w][\w/-]*)")
+#: Words a review question may hold besides its pattern without naming a subject of its own.
+_FILLER = frozenset({"really", "usually", "most", "best", "worst", "main", "important", "something",
+    "things", "much", "often", "good", "better", "worse", "made", "make", "keep", "kept", "since",
+    "over", "time", "times", "log", "logged", "week", "weeks", "month", "months", "year", "years",
+    "day", "days", "way", "overall", "general", "lately", "recently", "ever", "always", "back", "come",
+    "came", "last", "past", "this", "so", "far", "usual", "actually", "tasks", "task", "todos", "todo",
+    "long", "take", "took", "taking", "estimate", "estimates", "against", "versus", "compared", "bugs",
+    "bug", "errors", "runs", "run", "experiments"})
 
 
 def topic_asked(question: str) -> str | None:
-    """The stats topic that answers ``question`` (a key of :data:`reslog.analytics.TOPICS`), or None."""
-    return next((topic for topic, pattern in _ASKED.items() if pattern.search(question)), None)
+    """The stats topic that answers ``question`` (a key of :data:`reslog.analytics.TOPICS`), or None:
+    a question that names a subject of its own beyond the pattern ("which errors recurred after the
+    Shampoo switch?", "which experiments on learning rate warmup did I run?") is about that
+    subject, for the log's sentences to answer."""
+    for topic, pattern in _ASKED.items():
+        found = pattern.search(question)
+        if found is None:
+            continue
+        rest = question[:found.start()] + " " + question[found.end():]
+        rest = find_scope(_TAG.sub(" ", rest), dt.date.today())[1]
+        if [word for word in subject_words(rest) if word not in _FILLER]:
+            return None
+        return topic
+    return None
 
 
 class Answered(Record):
