@@ -35,13 +35,15 @@ QUERY = "learning+rate"
 
 def _inprocess(log_dir: Path, out: Path) -> dict[str, float]:
     from reslog.exporters import html
-    from reslog.exporters.select import HTML_DEFAULT, ExportOptions, redact, select
+    from reslog.exporters.select import ExportOptions, redact, select
+    from reslog.redaction import DEFAULT
     from reslog.store import Log
 
     start = time.perf_counter()
-    hits = select(Log(log_dir))
+    log = Log(log_dir)
+    hits = select(log)
     selected = time.perf_counter()
-    kept = redact(hits, HTML_DEFAULT)
+    kept = redact(hits, DEFAULT, root=log.root)  # as reslog export does: private headings read too
     redacted = time.perf_counter()
     files = html.write(kept, out, ExportOptions())
     written = time.perf_counter()

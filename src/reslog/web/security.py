@@ -41,6 +41,21 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
 
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives ``body`` (already read) as the request's one message, then hands
+    over to ``receive``: the route reads the body the guard has read."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
 __all__ = ["CSP", "MAX_BODY", "TOO_LARGE", "Guard", "Keys", "allowed_hosts", "is_loopback", "safe_next"]
 
 Scope = MutableMapping[str, Any]
@@ -336,17 +351,7 @@ class Guard:
                 raise _TooLarge
             if not message.get("more_body"):
                 break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        return replay
+        return _replaying(b"".join(chunks), receive)
 
     async def _form(self, receive: Receive, headers: dict[str, str]) -> tuple[Receive, dict[str, str]]:
         """The fields of a urlencoded form body, and a ``receive`` that replays the body (read
@@ -355,13 +360,5 @@ class Guard:
             return receive, {}
         message = await receive()
         body = message.get("body", b"") if message["type"] == "http.request" else b""
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        return replay, dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        return _replaying(body, receive), fields

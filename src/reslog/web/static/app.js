@@ -7,6 +7,16 @@
 (function () {
   "use strict";
 
+  // one line of error in a message slot, replacing what it said
+  function showError(slot, text) {
+    if (!slot) return;
+    slot.textContent = "";
+    var p = document.createElement("p");
+    p.className = "msg-error";
+    p.textContent = text;
+    slot.appendChild(p);
+  }
+
   function slotFor(elt) {
     var form = elt && elt.closest ? (elt.closest("form") || elt) : null;
     if (form) {
@@ -27,14 +37,8 @@
   });
 
   document.addEventListener("htmx:sendError", function (evt) {
-    var slot = slotFor(evt.detail.requestConfig && evt.detail.requestConfig.elt);
-    if (slot) {
-      slot.textContent = "";
-      var p = document.createElement("p");
-      p.className = "msg-error";
-      p.textContent = "The server did not answer; is reslog serve still running? Nothing was written.";
-      slot.appendChild(p);
-    }
+    showError(slotFor(evt.detail.requestConfig && evt.detail.requestConfig.elt),
+              "The server did not answer; is reslog serve still running? Nothing was written.");
   });
 
   document.addEventListener("htmx:afterRequest", function (evt) {
@@ -174,14 +178,8 @@
             return o.value && o.value.slice(o.value.indexOf(" ") + 1) === words;
           })[0];
           if (same) { select.value = same.value; return; }
-          var note = document.getElementById("capture-msg");
-          if (note) {
-            note.textContent = "";
-            var p = document.createElement("p");
-            p.className = "msg-error";
-            p.textContent = "The entry chosen in the menu is no longer on the page; choose where it goes again.";
-            note.appendChild(p);
-          }
+          showError(document.getElementById("capture-msg"),
+                    "The entry chosen in the menu is no longer on the page; choose where it goes again.");
         });
     } else if (kind === "week") {
       htmx.ajax("GET", "/week/" + root.getAttribute("data-week"), { target: "#week", select: "#week", swap: "outerHTML" });
