@@ -395,3 +395,27 @@ def test_entries_under_a_private_heading_of_a_day_page_are_left_out(run: Run, lo
     assert "public again" in site and "SECRET" not in site
     kept = run("export", "json", "-", "--no-redact").out
     assert "SECRET_SUB" in kept and "SECRET_REFLECT" in kept
+
+
+def test_a_page_tagged_private_in_its_front_matter_is_left_out_whole(run: Run, log_dir: Path, clock: Clock,
+                                                                    tmp_path: Path) -> None:
+    """The log is an Obsidian vault, where ``tags: [private]`` in a note's front matter tags the
+    whole note; on a day page it was ignored and every entry of the page was exported."""
+    private = day_file(log_dir, "2026-11-24")
+    private.parent.mkdir(parents=True)
+    private.write_text("---\ndate: 2026-11-24\ntags:\n  - health\n  - Private\n---\n"
+                       "## What was done\n- 09:00 SECRET_PAGE therapy\n  - SECRET_NESTED\n", encoding="utf-8")
+    day_file(log_dir, "2026-11-25").write_text("---\ndate: 2026-11-25\ntags: [work]\n---\n"
+                                               "## What was done\n- 10:00 public work\n", encoding="utf-8")
+    for fmt in ("json", "md"):
+        out = run("export", fmt, "-").out
+        assert "public work" in out and "SECRET" not in out, out
+    assert run("export", "html", str(tmp_path / "site")).code == 0
+    site = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert "public work" in site and "SECRET" not in site
+    assert "SECRET_PAGE" in run("export", "json", "-", "--no-redact").out
+
+    from reslog.redaction import page_left_out
+
+    blank = page_left_out(private.read_text(encoding="utf-8"), ("private",))  # the MCP day tool's view
+    assert "SECRET" not in blank and blank.count("\n") == private.read_text(encoding="utf-8").count("\n")

@@ -168,19 +168,48 @@ def entry_lines(hit: Hit) -> list[str]:
 _PRIVATE_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t][^\n]*#private", re.IGNORECASE | re.MULTILINE)
 
 
+_FRONT_TAGS = re.compile(r"^tags?:[ \t]*(.*)$", re.IGNORECASE)
+_FRONT_ITEM = re.compile(r"^[ \t]+-[ \t]+(.*)$")
+
+
+def private_page(text: str) -> bool:
+    """Whether a page's front matter tags it ``private`` (``tags: [private]``, ``tags: private``
+    or a ``- private`` item under ``tags:``, as Obsidian reads a note's tags): all of it is then."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return False
+    values: list[str] = []
+    listing = False
+    for line in lines[1:]:
+        if line.strip() in ("---", "..."):
+            return any(markdown.tag_matches(v.strip("#'\""), "private") for v in values if v.strip("#'\""))
+        tags, item = _FRONT_TAGS.match(line), _FRONT_ITEM.match(line)
+        if tags:
+            values += re.split(r"[\s,\[\]]+", tags.group(1))
+        elif listing and item:
+            values.append(item.group(1).strip())
+        listing = bool(tags) or (listing and bool(item))
+    return False  # an unclosed block is not front matter
+
+
 def in_private_sections(root: Path, hits: Iterable[Hit]) -> set[tuple[str, int]]:
     """(file, line) of each line of the pages of ``hits`` that a ``#private`` heading takes with
-    its section: the index knows an entry's section, not the sub-heading above it. Only a page
-    that has such a heading is parsed."""
+    its section, or that a page tagged private in its front matter holds: the index knows an
+    entry's section, not the sub-heading above it nor the page's own tags. Only a page that has
+    such a heading or front matter is parsed."""
     found: set[tuple[str, int]] = set()
     for file in dict.fromkeys(hit.file for hit in hits):
         try:
             text = (root / file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
+        lines = markdown.split_lines(text)
+        if private_page(text):
+            found.update((file, n) for n in range(1, len(lines) + 1))
+            continue
         if not _PRIVATE_HEADING.search(text):
             continue
-        gone = left_out([line.rstrip("\r\n") for line in markdown.split_lines(text)], ("private",))
+        gone = left_out([line.rstrip("\r\n") for line in lines], ("private",))
         found.update((file, n) for n, out in enumerate(gone, 1) if out)
     return found
 
@@ -233,6 +262,8 @@ def page_left_out(text: str, what: Collection[str]) -> str:
     """A day page's text with the lines ``what`` leaves out blank, so that line N stays line N."""
     lines = markdown.split_lines(text)
     gone = left_out([line.rstrip("\r\n") for line in lines], what)
+    if "private" in what and private_page(text):
+        gone = [True] * len(lines)
     return "".join(line[len(line.rstrip("\r\n")):] if out else line
                    for line, out in zip(lines, gone, strict=True))
 
@@ -420,4 +451,4 @@ def _idea_text(line: str) -> str:
 
 
 __all__ = ["DEFAULT", "REDACTIONS", "entry_lines", "in_private_sections", "left_out", "page_left_out",
-           "redact", "redact_week", "shown_quotes", "shown_words"]
+           "private_page", "redact", "redact_week", "shown_quotes", "shown_words"]

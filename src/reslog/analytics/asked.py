@@ -73,9 +73,7 @@ def topic_asked(question: str) -> str | None:
             continue
         rest = question[:found.start()] + " " + question[found.end():]
         rest = find_scope(_TAG.sub(" ", rest), dt.date.today())[1]
-        if [word for word in subject_words(rest) if word not in _FILLER]:
-            return None
-        return topic
+        return None if any(word not in _FILLER for word in subject_words(rest)) else topic
     return None
 
 
