@@ -175,8 +175,11 @@ _FRONT_ITEM = re.compile(r"^[ \t]+-[ \t]+(.*)$")
 def private_page(text: str) -> bool:
     """Whether a page's front matter tags it ``private`` (``tags: [private]``, ``tags: private``
     or a ``- private`` item under ``tags:``, as Obsidian reads a note's tags): all of it is then."""
-    lines = text.lstrip("\ufeff").splitlines()
-    if not lines or lines[0].strip() != "---":
+    text = text.lstrip("\ufeff")
+    if not text.startswith("---"):
+        return False
+    lines = text[:65536].splitlines()  # front matter is short: a page is not split whole for it
+    if lines[0].strip() != "---":
         return False
     values: list[str] = []
     listing = False
@@ -203,11 +206,12 @@ def in_private_sections(root: Path, hits: Iterable[Hit]) -> set[tuple[str, int]]
             text = (root / file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        lines = markdown.split_lines(text)
-        if private_page(text):
-            found.update((file, n) for n in range(1, len(lines) + 1))
+        whole = private_page(text)
+        if not whole and not _PRIVATE_HEADING.search(text):
             continue
-        if not _PRIVATE_HEADING.search(text):
+        lines = markdown.split_lines(text)
+        if whole:
+            found.update((file, n) for n in range(1, len(lines) + 1))
             continue
         gone = left_out([line.rstrip("\r\n") for line in lines], ("private",))
         found.update((file, n) for n, out in enumerate(gone, 1) if out)
