@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reslog import markdown
+from reslog.frontmatter import front_matter
 from reslog.importers.base import ImportOptions, body_lines
-from reslog.importers.markdown_notes import front_matter, read
+from reslog.importers.markdown_notes import read
 
 from .conftest import CORPORA, Clock, Result, corpora, day_file, imports_nothing_again
 

@@ -46,6 +46,7 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from reslog import markdown
+from reslog.frontmatter import front_matter, front_tags
 from reslog.model import FIELD_PATTERN, STAR, quoted_entry, quoted_words, week_own_section
 from reslog.search import Hit
 
@@ -168,31 +169,15 @@ def entry_lines(hit: Hit) -> list[str]:
 _PRIVATE_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t][^\n]*#private", re.IGNORECASE | re.MULTILINE)
 
 
-_FRONT_TAGS = re.compile(r"^tags?:[ \t]*(.*)$", re.IGNORECASE)
-_FRONT_ITEM = re.compile(r"^[ \t]+-[ \t]+(.*)$")
-
-
 def private_page(text: str) -> bool:
-    """Whether a page's front matter tags it ``private`` (``tags: [private]``, ``tags: private``
-    or a ``- private`` item under ``tags:``, as Obsidian reads a note's tags): all of it is then."""
+    """Whether a page's front matter tags it ``private`` (``tags: [private]``, ``tags: private``,
+    a ``- private`` item under ``tags:``), read as an import reads a note's tags
+    (:mod:`reslog.frontmatter`): all of it is then."""
     text = text.lstrip("\ufeff")
     if not text.startswith("---"):
         return False
-    lines = text[:65536].splitlines()  # front matter is short: a page is not split whole for it
-    if lines[0].strip() != "---":
-        return False
-    values: list[str] = []
-    listing = False
-    for line in lines[1:]:
-        if line.strip() in ("---", "..."):
-            return any(markdown.tag_matches(v.strip("#'\""), "private") for v in values if v.strip("#'\""))
-        tags, item = _FRONT_TAGS.match(line), _FRONT_ITEM.match(line)
-        if tags:
-            values += re.split(r"[\s,\[\]]+", tags.group(1))
-        elif listing and item:
-            values.append(item.group(1).strip())
-        listing = bool(tags) or (listing and bool(item))
-    return False  # an unclosed block is not front matter
+    values, _ = front_matter(text[:65536].splitlines())  # front matter is short: not the whole page
+    return any(markdown.tag_matches(tag, "private") for tag in front_tags(values))
 
 
 def in_private_sections(root: Path, hits: Iterable[Hit]) -> set[tuple[str, int]]:

@@ -553,13 +553,17 @@ class Log:
 
     def write_page(self, path: Path | str, page: Page) -> None:
         """Write a page atomically. Call with the lock held."""
-        path = _shown(path)
-        self.refuse_link(path)
         try:
-            _make_folder(_parent(path))
-            atomic_write(path, markdown.render(page).encode("utf-8"))
+            self._write_page(path, page)
         except OSError as exc:
             raise _log_error(self.root, exc) from None
+
+    def _write_page(self, path: Path | str, page: Page) -> None:
+        """:meth:`write_page`, its failure the file system's own (``OSError``)."""
+        path = _shown(path)
+        self.refuse_link(path)
+        _make_folder(_parent(path))
+        atomic_write(path, markdown.render(page).encode("utf-8"))
         _written.add(self.folder)
 
     def _shown_in_log(self, path: str) -> str:
@@ -701,14 +705,13 @@ class Log:
                 self.write_page(self.day_file(day), changed)
             if earlier is not None:
                 try:
-                    self.write_page(self.day_file(earlier[0]), earlier[1])
-                except LogError as exc:
+                    self._write_page(self.day_file(earlier[0]), earlier[1])
+                except OSError as exc:
                     # The day's page, and what this command wrote to it, is saved: run again, it
                     # would write it twice. The to-dos are open on both pages meanwhile, and the
                     # next carry marks them on the old page without copying them again.
-                    why = str(exc).partition(": ")[2].partition(";")[0] or str(exc)
                     notify(f"saved; but marking the to-dos carried from {self.day_name(earlier[0])} failed "
-                           f"({why}); the next reslog command marks them")
+                           f"({exc.strerror or exc}); the next reslog command marks them")
             if then is not None:
                 then()
             return changed

@@ -63,8 +63,8 @@ import re
 
 from reslog.dates import format_duration
 from reslog.errors import InputError, ReslogError
+from reslog.frontmatter import front_matter, front_tags
 from reslog.importers.base import ImportItem, Reading, Skipped, code_title, nested_todo, source_files
-from reslog.importers.markdown_notes import front_matter, front_tags
 from reslog.importers.org import (
     Node,
     block_lines,

@@ -70,18 +70,15 @@ import json
 import re
 from pathlib import Path
 
+from reslog.frontmatter import Value, front_matter, front_tags, scalar
 from reslog.importers.base import ImportItem, ImportOptions, Reading, Skipped
 from reslog.importers.markdown_notes import (
-    Value,
     check_date_format,
-    front_matter,
-    front_tags,
     moment_to_strptime,
     note_files,
     note_item,
     parse_when,
     read_lines,
-    scalar,
 )
 
 DEFAULT_FORMAT = "%Y-%m-%d"
