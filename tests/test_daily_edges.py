@@ -191,6 +191,10 @@ def test_show_takes_the_phrases_of_since(run: Run, clock: Clock, log_dir: Path) 
     assert longer.code == 2 and "reslog search --since 2026-11-01 --until 2026-11-30" in longer.err
     nonsense = run("show", "2026-W54")  # a week that does not exist is told as a week, not as no date
     assert nonsense.code == 2 and nonsense.err.startswith("reslog: '2026-W54' is not an ISO week")
+    # a week before the log's first page: nothing to make, as 'reslog week' says, not "make it with ..."
+    before = run("show", "2026-W40")
+    assert before.code == 1 and "2026-W40 ends before the log's first page" in before.err
+    assert "make it with" not in before.err and run("week", "2026-W40").err == before.err
 
 
 def _spy_plot(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:

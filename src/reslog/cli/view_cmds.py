@@ -58,11 +58,12 @@ def show(phrase: tuple[str, ...]) -> None:
             f"{when!r} is {(end - start).days + 1} days; show takes a day or an ISO week (2026-W48, "
             f"'last week'); to read a longer period, use 'reslog search --since {start} --until {end}'"
         )
-    from reslog.review import week_file, week_name
+    from reslog.review import refuse_before_the_log, week_file, week_name
 
     path = week_file(log, year, week)
     page = log.read_page(path)
     if page is None:
+        refuse_before_the_log(log, year, week, today)  # 'reslog week' would refuse it too
         raise PageError(f"there is no page for {week_name(year, week)} yet; make it with "
                         f"'reslog week {week_name(year, week)}'")
     click.echo("\n".join(week_lines(page, f"weeks/{year:04d}/{week_name(year, week)}.md")))
