@@ -18,6 +18,7 @@ import sys
 from reslog.cli import fast
 from reslog.cli.style import echo, terminal_output
 from reslog.errors import IndexDamaged, InputError, ReslogError, notices_to
+from reslog.semantic import one_blas_thread
 
 
 def globals_first(args: list[str]) -> list[str]:
@@ -213,6 +214,7 @@ def _dash_hint(exc: Exception, where: str) -> str:
 
 def run() -> None:
     """The console script's entry point."""
+    one_blas_thread()  # before anything imports numpy
     try:
         code = main(process=True)
     except KeyboardInterrupt:  # in the instant between the command's end and the line above

@@ -10,7 +10,6 @@ random token is made for each run.
 from __future__ import annotations
 
 import errno
-import os
 import secrets
 import socket
 import sys
@@ -21,6 +20,7 @@ from contextlib import suppress
 from typing import Any
 
 from reslog.errors import InputError, LogError
+from reslog.semantic import one_blas_thread
 from reslog.store import Log, exists
 from reslog.web.security import is_loopback
 
@@ -64,15 +64,6 @@ def bind(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.setblocking(False)
     return sock
-
-
-def _one_blas_thread() -> None:
-    """One BLAS thread per request thread. Embedding a query is a few small matrix products: a
-    pool of BLAS threads per product only fights the server's own threads for the cores (on a
-    busy 2-core machine a query took 143 ms with OpenBLAS's threads, 21 ms without). Set before
-    numpy is first imported (by the semantic thread); a value the user set is kept."""
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, "1")
 
 
 def _fewer_arenas() -> None:
@@ -120,7 +111,7 @@ def serve(log: Log, host: str = "127.0.0.1", port: int = 8750, token: str | None
 
     token = token or secrets.token_urlsafe(24)
     _fewer_arenas()
-    _one_blas_thread()
+    one_blas_thread()  # set by the CLI already; here for a server started in process
     sock = bind(host, port)
     port = sock.getsockname()[1]
     running: list[Any] = []
