@@ -13,6 +13,7 @@ import pytest
 
 from reslog.cli import results
 from reslog.cli.entry import main
+from reslog.search import marks
 
 from .conftest import CORPORA, Clock, Result
 
@@ -146,9 +147,14 @@ def test_cut_counts_terminal_cells() -> None:
 
 def test_colour_marks_the_query_words(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("reslog.cli.style.colour_on", lambda err=False: True)
-    pattern = results._pattern(("learning",))
+    pattern = marks(("learning",))
     painted = results.highlight("the learned rate", pattern)
     assert _ANSI.sub("", painted) == "the learned rate" and "\x1b[33;1mlearned\x1b[0m" in painted
+    # a stem keeps five letters: "docker" is not "documentation", "exitwp" not "existing"
+    painted = results.highlight("docker documentation, Dockerfile", marks(("docker",)))
+    assert painted.count("\x1b[33;1m") == 2 and "documentation" in _ANSI.sub("", painted).split(", ")[0]
+    assert "\x1b[33;1mdocumentation" not in painted and "\x1b[33;1mDockerfile" in painted
+    assert "\x1b[" not in results.highlight("Existing exit times", marks(("exitwp",)))
 
 
 def test_kind_thought_shows_the_thoughts_under_their_entries(run: Run, clock: Clock, log_dir: Path,

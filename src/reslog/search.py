@@ -25,6 +25,7 @@ from reslog.timescope import Scope, find_scope
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any, Final
 
 SECTIONS = SECTION_ORDER
@@ -416,6 +417,20 @@ def stem(word: str) -> str:
     """A crude stem, a word's first five letters (tokenizer, tokenizing), for comparing short
     texts word by word without a stemmer."""
     return word[:5]
+
+
+def marks(words: Sequence[str]) -> re.Pattern[str] | None:
+    """What marks a query's words in the lines a search shows (the CLI's colour, the web app's
+    ``<mark>``): each word from the start of a word, long words by their stem (``learning``
+    marks "learned"), function words ("of", "the") only if there is nothing else. A stem keeps
+    five letters at least: cut to three, ``docker`` marked "documentation" and ``exitwp``
+    "existing", lines the search had not found by that word; ``warmup`` cut to "war" marked
+    "re<mark>ward</mark>" inside a word."""
+    content = [w for w in words if len(w) > 1 and w.lower() not in STOPWORDS] or [w for w in words if w]
+    found = sorted({w[: max(5, len(w) - 3)] for w in content}, key=len, reverse=True)
+    if not found:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(s) for s in found) + r")\w*", re.IGNORECASE)
 
 
 def loose_query(text: str) -> str | None:

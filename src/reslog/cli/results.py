@@ -23,7 +23,7 @@ import re
 from reslog.cells import cells, char_cells
 from reslog.chunks import FIELD, without_html
 from reslog.cli.style import style
-from reslog.search import STOPWORDS
+from reslog.search import marks
 from reslog.words import noun_for
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
@@ -98,21 +98,6 @@ def wrap(
     return [*lines, last]
 
 
-def stems(words: tuple[str, ...]) -> tuple[str, ...]:
-    """What to look for of each query word: long words by their stem (``learning`` finds
-    ``learned``), the longest first; function words ("of", "the") only if there is nothing else."""
-    content = tuple(w for w in words if w.lower() not in STOPWORDS) or words
-    found = {w[: max(3, len(w) - 3)] if len(w) > 5 else w for w in content if w}
-    return tuple(sorted(found, key=len, reverse=True))
-
-
-def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    found = stems(words)
-    if not found:
-        return None
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(s) for s in found) + r")\w*", re.IGNORECASE)
-
-
 def highlight(text: str, pattern: re.Pattern[str] | None) -> str:
     if pattern is None:
         return text
@@ -143,7 +128,7 @@ def hit_lines(hit: Hit, words: tuple[str, ...], room: int, full: bool = False,
     """The terminal lines of one result (see the module's docstring). With ``kind`` (``search
     --kind thought``) an entry found by what is nested under it shows those lines of that kind
     first: the thoughts asked for, under the entry they are about."""
-    pattern = _pattern(words)
+    pattern = marks(words)
     text = hit.text.split("\n")
     first = text[0].strip() if full else " ".join(FIELD.sub(" ", text[0]).split())
     head = hit.date + (f" {hit.time}" if hit.time else "")

@@ -22,7 +22,7 @@ from reslog.dates import parse_range, since_until
 from reslog.errors import InputError
 from reslog.markup import breakable
 from reslog.model import KINDS, SECTION_ORDER
-from reslog.search import STOPWORDS, Filters, never_there
+from reslog.search import Filters, marks, never_there
 from reslog.web import charts, clock, responses
 
 __all__ = ["router"]
@@ -50,14 +50,11 @@ def _filters(params: dict[str, str], today: dt.date) -> Filters:
 
 
 def _highlight(text: str, words: tuple[str, ...]) -> str:
-    """Escaped text with the query's words (by their stems, stopwords left out) in ``<mark>``,
-    long words breakable (:func:`reslog.markup.breakable`)."""
-    words = tuple(w for w in words if len(w) > 1 and w.lower() not in STOPWORDS)
-    if not words:
+    """Escaped text with the query's words in ``<mark>`` (:func:`reslog.search.marks`), long
+    words breakable (:func:`reslog.markup.breakable`)."""
+    pattern = marks(words)
+    if pattern is None:
         return breakable(text)
-    stems = sorted({w[: max(3, len(w) - 3)] if len(w) > 5 else w for w in words}, key=len, reverse=True)
-    # from the start of a word: "warmup" cut to "war" marked "re<mark>ward</mark>" and "To<mark>wards</mark>"
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
     out, at = [], 0
     for match in pattern.finditer(text):
         out.append(breakable(text[at:match.start()]))
