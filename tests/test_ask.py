@@ -684,6 +684,22 @@ def test_an_abstention_says_which_name_the_nearest_entry_lacks(index: Index, run
     assert data["answer"] == f"{NO_ANSWER[:-1]}: the nearest entry does not mention Stan or INLA."
 
 
+def test_a_name_in_a_link_target_is_not_a_mention(log_dir: Path, run: Run, clock: Clock) -> None:
+    """A name in a link's target says nothing of it ("how did I configure Kubernetes?" was answered
+    from a page that linked to a repository named kubernetes); written into a code name it does
+    (``src_postgres``: search finds it there)."""
+    write_days(log_dir, {
+        "2026-11-03": "## What was done\n- 10:00 configured the cluster's etcd and fleet units, see "
+                      "[the gotchas](https://github.com/example/kubernetes/issues/12) #infra\n",
+        "2026-11-04": "## What was done\n- 10:00 bug: tbl() could not open the stock table; "
+                      "`db <- src_postgres(dbname = 'srdb')` then sql() worked #data\n",
+    })
+    refused = json.loads(run("ask", "--json", "how did I configure the Kubernetes cluster units?").out)
+    assert refused["abstained"] is True and refused["answer"].endswith("does not mention Kubernetes.")
+    found = json.loads(run("ask", "--json", "why could tbl() not open the stock table from Postgres?").out)
+    assert found["abstained"] is False and found["citations"][0]["date"] == "2026-11-04"
+
+
 def test_an_everyday_acronym_is_a_word_not_a_name(log_dir: Path, run: Run, clock: Clock) -> None:
     """The best entry may write "memory" for RAM: the names rule does not refuse on it, where it
     still refuses on a name no entry holds."""

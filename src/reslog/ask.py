@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from reslog.chunks import FIELD, link_text, prose_paragraphs, without_html
+from reslog.chunks import FIELD, URL, link_text, prose_paragraphs, without_html
 from reslog.dates import format_duration
 from reslog.errors import ReslogError
 from reslog.generate import check_citations
@@ -523,9 +523,19 @@ def unknown_names(index: Index, query: str, entry_ids: list[int]) -> list[str]:
     entry alone: evidence led by an entry that does not name the subject
     answers another question (on both question sets, checking the best
     entry rather than the best three caught one more unanswerable question
-    each and wrongly refused none more).
+    each and wrongly refused none more). A name counts in the entry's words,
+    not in a link's target or a URL: "how did I configure Kubernetes?" was
+    answered from a page that linked to a repository named kubernetes.
     """
-    return [name for name in names(query) if not (entry_ids and index.holding(name, entry_ids))]
+    wanted = names(query)
+    if not wanted or not entry_ids:
+        return wanted
+    # in the words of the entry, as search splits them (src_postgres holds postgres), but not in a
+    # link's target ("github.com/.../kubernetes"), which says nothing of it
+    prose = [URL.sub(" ", link_text(hit.text)) for hit in hits_for(index, entry_ids)]
+    return [name for name in wanted if not (index.holding(name, entry_ids) and any(
+        re.search(rf"(?<![^\W_]){re.escape(name if len(name) <= 5 else stem(name))}", text, re.IGNORECASE)
+        for text in prose))]
 
 
 def wordless(question: str) -> str | None:

@@ -41,7 +41,7 @@ FIELD = re.compile(r"(?<!\s)\s*\[[\w.-]+::" + FIELD_VALUE + r"\]")
 LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*(?:\([^()]*\)[^()]*)*\)")
 MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?(?:\d{1,2}:\d{2}\s+)?")
 FENCE = re.compile(r"^\s*(```|~~~)")
-_URL = re.compile(r"<?https?://\S+>?")
+URL = re.compile(r"<?https?://\S+>?")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _HTML = re.compile(_TAG.pattern + r"|&[a-z]+;|&#\d+;")
 _TEX = re.compile(r"\$\$.*?\$\$|\$[^$\s](?:[^$]*[^$\s])?\$|\\[A-Za-z]+")
@@ -138,7 +138,7 @@ def _words(line: str) -> str:
     if "#" in line or ">" in line:
         line = _HEADING.sub("", line)
     if "http" in line:
-        line = _URL.sub(" ", line)
+        line = URL.sub(" ", line)
     if "<" in line or "&" in line:
         line = _HTML.sub(" ", line)
     if "$" in line or "\\" in line:
