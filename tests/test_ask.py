@@ -403,6 +403,10 @@ def test_the_verbs_a_question_asks_about_the_log_with_are_not_its_subject(
     assert ideas["abstained"] is False, ideas
     assert [c["date"] for c in ideas["citations"]] == ["2026-11-17", "2026-11-17"]
     assert subject_words("which bugs did I hit? what did I note or jot down?") == ["bugs"]
+    # the verbs a question asks about the log with: "what did I conclude about GRANbase?" abstained,
+    # "conclude" held by no entry about it
+    assert subject_words("what did I conclude about GRANbase? when did I mention or discuss Travis?") == [
+        "granbase", "travis"]
 
 
 def test_a_kind_word_held_by_most_of_a_small_log_still_covers_its_entries(log_dir: Path) -> None:
@@ -484,7 +488,23 @@ def test_an_identifier_with_digits_is_asked_for_whole(log_dir: Path, run: Run, c
     ids = [row[0] for row in index.db.execute("SELECT id FROM entries ORDER BY day")]
     held = hybrid.coverage(index, "what did rm-0924-74 score?", ids)
     assert [held[i] > 0 for i in ids] == [False, False, True, False]  # not each: all say "rm"
+    # a function word or a letter beside a word: a phrase too ("one" alone names something else);
+    # function words alone, nothing
     assert subject_words("Gemma-2B on day-to-day state-space runs") == ["gemma-2b", "state", "space", "runs"]
+    assert subject_words("when did I first hit an off-by-one in the x-axis loader?") == [
+        "off-by-one", "x-axis", "loader"]
+
+
+def test_the_first_of_a_hyphenated_phrase_is_the_phrase(log_dir: Path, run: Run, clock: Clock) -> None:
+    """"When did I first hit an off-by-one in a loader?" put first the earliest entry that held
+    "one" and "loader" apart, not the off-by-one."""
+    write_days(log_dir, {
+        "2026-11-02": "## What was done\n- 10:00 one loader worker per GPU now; the loader is faster\n",
+        "2026-11-11": "## What was done\n- 10:00 bug: off-by-one in the data loader dropped the last batch\n",
+        "2026-11-20": "## What was done\n- 10:00 bug: another off-by-one in the eval loader's sharding\n",
+    })
+    first = json.loads(run("ask", "--json", "when did I first hit an off-by-one in a loader?").out)
+    assert first["citations"][0]["date"] == "2026-11-11", first
 
 
 def _sentences_of_the_only_entry(log_dir: Path) -> list[tuple[int, str]]:

@@ -109,6 +109,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     "in the first week of October": ("2026-10-01", "2026-10-07"),
     "the third week of March 2013": ("2013-03-15", "2013-03-21"),
     "in the last week of October": ("2026-10-25", "2026-10-31"),  # not "the last week"
+    "in the last week of 2012": ("2012-12-25", "2012-12-31"),  # not "the last week"
+    "the first week of 2013": ("2013-01-01", "2013-01-07"),
     "last week": ("2026-11-16", "2026-11-22"),
     "2 weeks ago": ("2026-11-09", "2026-11-15"),
     "a week ago": ("2026-11-16", "2026-11-22"),

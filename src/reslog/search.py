@@ -377,6 +377,7 @@ recent recently latest earliest lately
 show shows showed find found learn learned think thought know knew use used using get got make made
 try tried work worked happen happened say said see saw look looked want wanted end ended start started
 hit hits write wrote written writing note noted jot jotted down hear heard
+conclude concluded mention mentioned discuss discussed
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 
@@ -403,10 +404,15 @@ def subject_words(text: str, lower: bool = True) -> list[str]:
 
     A hyphenated word with a digit in it is an identifier (``rm-0924-74``, ``Gemma-2B``,
     ``step-0``) and stays whole, a phrase: in its parts, ``rm-0924-74`` would be held by every
-    entry that says ``rm``. Other hyphenated words (``day-to-day``) count in their parts."""
+    entry that says ``rm``. So does one with a function word or a letter in it beside a word
+    (``off-by-one``, ``x-axis``): its other parts alone ("one", "axis") name something else
+    ("when did I first hit an off-by-one in a loader?" put first the earliest entry holding "one"
+    and "loader"). Other hyphenated words count in their parts (``fine-tune``), and one of
+    function words alone (``day-to-day``) not at all."""
     found = []
     for token in _content_words(text, lower, hyphenated=True):
-        if "-" in token and any(c.isdigit() for c in token):
+        small = [len(part) < 2 or part in STOPWORDS for part in token.lower().split("-")]
+        if "-" in token and (any(c.isdigit() for c in token) or (any(small) and not all(small))):
             found.append(token)
         else:
             found += [word for word in _content_words(token, lower) if not word.isdigit()]

@@ -442,8 +442,10 @@ class _Parser:
             yield _Span(j + 3, *_week_of(self.today - dt.timedelta(days=14)))  # the week before last
         if j > k and (word in _ORDINALS or word == "last") and self.word(j + 1) == "week" \
                 and self.word(j + 2) in ("of", "in"):  # the first week of October: its days 1-7
-            for end, year, month, _floating in self.month_base(j + 3, True):
-                first, last = _month_range(year, month)
+            periods = [(end, *_month_range(year, month))
+                       for end, year, month, _ in self.month_base(j + 3, True)]
+            periods += [(end, *_months(year, 1, 12)) for end, year in self.year_base(j + 3)]  # ... of 2012
+            for end, first, last in periods:
                 if word == "last":
                     first = last - dt.timedelta(days=6)
                 else:
