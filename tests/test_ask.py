@@ -704,6 +704,33 @@ def test_an_abstention_says_which_name_the_nearest_entry_lacks(index: Index, run
     assert data["answer"] == f"{NO_ANSWER[:-1]}: the nearest entry does not mention Stan or INLA."
 
 
+def test_a_slip_in_a_lower_case_word_is_read_as_the_logs_word(log_dir: Path, run: Run, clock: Clock) -> None:
+    """"when did I first use jeckyll?" put a later day first, "gausian processes" refused: words
+    no entry holds, one slip off words the log writes. A capitalised name is left as typed: the
+    names rule refuses on it, not a slip for another name."""
+    write_days(log_dir, {
+        "2026-09-02": "## What was done\n- 10:00 moved the notebook to Jekyll, a static site #site\n",
+        "2026-10-05": "## What was done\n- 10:00 Jekyll build broke on the new theme #site\n",
+        "2026-10-06": "## What was done\n- 10:00 fitted a Gaussian process to the series; the kernel "
+                      "length scale came out at 3 days #gp\n",
+        "2026-10-07": "## What was done\n- 10:00 met Julian about the review #meeting\n",
+    })
+    first = json.loads(run("ask", "--json", "when did I first use jeckyll?").out)
+    assert first["abstained"] is False and first["citations"][0]["date"] == "2026-09-02", first
+    gp = json.loads(run("ask", "--json", "what length scale did the gausian process fit give?").out)
+    assert gp["abstained"] is False and gp["citations"][0]["date"] == "2026-10-06", gp
+    name = json.loads(run("ask", "--json", "what did Julia say about the review?").out)
+    assert name["abstained"] is True and name["answer"].endswith("does not mention Julia.")
+    # an English word the log lacks is what was meant, not a slip: "neural" is not "neutral"
+    write_days(log_dir, {"2026-10-08": "## What was done\n- 10:00 the neutral model fits the counts #gp\n"})
+    from reslog.ask import spelled
+
+    with Index(Log(log_dir)) as index:
+        index.refresh()
+        assert spelled(index, "did I train a neural network?") == "did I train a neural network?"
+        assert spelled(index, "when did I first use jeckyll?") == "when did I first use jekyll?"
+
+
 def test_a_name_in_a_link_target_is_not_a_mention(log_dir: Path, run: Run, clock: Clock) -> None:
     """A name in a link's target says nothing of it ("how did I configure Kubernetes?" was answered
     from a page that linked to a repository named kubernetes); written into a code name it does

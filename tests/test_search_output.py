@@ -184,3 +184,11 @@ def test_no_match_says_when_the_log_has_no_entry_of_the_kind_or_tag(run: Run, cl
         "No entries match. No entry of the log carries #docker; see 'reslog tags' for the tags it has.\n")
     assert run("search", "--mode", "keyword", "--tag", "xml", "docker").out == (
         "No entries match. Try fewer words, or a prefix*.\n")
+
+
+def test_no_match_offers_the_logs_word_one_slip_away(run: Run, clock: Clock) -> None:
+    run("did", "configured sparkleshare on the server")
+    run("did", "sparkleshare syncs the laptop too")
+    result = run("search", "--mode", "keyword", "sparkelshare")
+    assert result.out == "No entries match. Did you mean sparkleshare (2 entries)?\n"
+    assert run("search", "--mode", "keyword", "qwertyuiop").out == "No entries match. Try fewer words, or a prefix*.\n"

@@ -26,6 +26,7 @@ citation falls back to the extractive one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from reslog.chunks import FIELD, URL, link_text, prose_paragraphs, without_html
@@ -37,14 +38,17 @@ from reslog.intents import asked_kind, of_kinds, open_question
 from reslog.model import SECTION_TITLES
 from reslog.records import Record
 from reslog.search import (
+    STOPWORDS,
     Filters,
     Hit,
     allowed_ids,
     check_length,
+    close_words,
     compile_query,
     dated_ids,
     hits_for,
     matching_ids,
+    one_slip,
     scoped,
     stem,
     subject_words,
@@ -356,31 +360,41 @@ _TIME_ORDER_DEPTH = 10
 #: knitr?" was answered as any question about knitr (see :func:`spelled`).
 _CUES = ("first", "earliest", "originally", "initially", "latest", "lately", "recent", "recently")
 _CUE_WORD = re.compile(r"[A-Za-z]{4,}")
+#: A word typed in lower case, long enough that one slip off a word of the log is a typo.
+_TYPED_WORD = re.compile(r"(?<![\w-])[a-z]{6,}(?![\w-])")
 
 
 def spelled(index: Index, question: str) -> str:
-    """``question`` with a misspelt word of time order put right ("frist", "latset", "earlist"): a
-    word one slip off one of :data:`_CUES` (a letter missing or doubled, two swapped) that the log
-    itself never writes. A letter changed is no slip here: "latent" and "decent" are words."""
+    """``question`` with its slips put right: a misspelt word of time order ("frist", "latset",
+    "earlist"): a word one slip off one of :data:`_CUES` (:func:`reslog.search.one_slip`) that
+    the log itself never writes; and a word of six letters or more, typed in lower case, that no
+    entry holds but one slip off a word the log writes ("gausian", "jeckyll"), and is no English
+    word (:func:`_english_words`): the refusal or the later day it got was about a word nobody
+    wrote. A capitalised word is left as typed: a name the log lacks ("Julia") is what the names
+    rule refuses on, not a slip for "Julian"."""
     for word in dict.fromkeys(_CUE_WORD.findall(question)):
         lower = word.lower()
-        cue = next((c for c in _CUES if lower != c and _one_edit(lower, c)), None)
+        cue = next((c for c in _CUES if lower != c and one_slip(lower, c)), None)
         if cue is not None and lower not in _CUES and not index.document_frequency(lower):
             question = re.sub(rf"\b{word}\b", cue, question)
+    for word in dict.fromkeys(_TYPED_WORD.findall(question)):
+        if word not in STOPWORDS and not index.document_frequency(word) and word not in _english_words():
+            close = close_words(index, word)
+            if close:
+                question = re.sub(rf"(?<![\w-]){word}(?![\w-])", close[0][0], question)
     return question
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Whether ``a`` is ``b`` with one letter missing or extra, or two neighbours swapped."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return (len(diff) == 2 and diff[1] == diff[0] + 1
-                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    i = next((i for i in range(len(short)) if short[i] != long[i]), len(short))
-    return short[i:] == long[i + 1:]
+@functools.cache
+def _english_words() -> frozenset[str]:
+    """The whole words of the bundled model's vocabulary (about 20,000 common English words, read in
+    a few milliseconds): a word the log lacks that is one of them is what was meant, not a slip
+    for a word the log writes. On the question sets "neural" became "neutral", "casual" "causal",
+    and "spends" "sends"."""
+    from reslog.semantic.bundled import VOCAB
+
+    with open(VOCAB, encoding="utf-8") as lines:
+        return frozenset(word for line in lines if (word := line.strip()).isalpha())
 
 
 def in_time_order(

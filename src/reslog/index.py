@@ -192,6 +192,10 @@ def _m0001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+#: How the full-text index splits and stems words (as migration 0001 made it).
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+
 def _m0002_filter_indexes(db: sqlite3.Connection) -> None:
     _script(
         db,

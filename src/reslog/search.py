@@ -17,7 +17,7 @@ import datetime as dt
 import re
 
 from reslog.errors import InputError
-from reslog.index import Index, fts_term
+from reslog.index import FTS_TOKENIZER, Index, fts_term
 from reslog.markdown import entry_level, list_item, read_fields
 from reslog.model import KINDS, SECTION_ORDER, SECTION_TITLES
 from reslog.records import Record
@@ -412,7 +412,8 @@ def subject_words(text: str, lower: bool = True) -> list[str]:
     found = []
     for token in _content_words(text, lower, hyphenated=True):
         small = [len(part) < 2 or part in STOPWORDS for part in token.lower().split("-")]
-        if "-" in token and (any(c.isdigit() for c in token) or (any(small) and not all(small))):
+        phrase = any(small) and not all(small) and token.lower() not in ("to-do", "to-dos")  # a kind
+        if "-" in token and (any(c.isdigit() for c in token) or phrase):
             found.append(token)
         else:
             found += [word for word in _content_words(token, lower) if not word.isdigit()]
@@ -423,6 +424,51 @@ def stem(word: str) -> str:
     """A crude stem, a word's first five letters (tokenizer, tokenizing), for comparing short
     texts word by word without a stemmer."""
     return word[:5]
+
+
+def one_slip(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with one letter missing or extra, or two neighbours swapped (a letter
+    changed is no slip: "latent" and "decent" are words)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return (len(diff) == 2 and diff[1] == diff[0] + 1
+                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i in range(len(short)) if short[i] != long[i]), len(short))
+    return short[i:] == long[i + 1:]
+
+
+def close_words(index: Index, word: str) -> list[tuple[str, int]]:
+    """The log's words one slip from ``word`` (:func:`one_slip`), as an entry writes them, with
+    how many entries hold each, most first: what a word no entry holds was likely meant to be
+    ("gausian": gaussian, "sparkelshare": sparkleshare). Words are compared as the index stems
+    them ("jeckyll" and "Jekyll" as jeckyl and jekyl), over its whole vocabulary (60 ms on a
+    six-year notebook, 150 ms on a 10-year log): only for a word no entry holds."""
+    db = index.db
+    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.typed USING fts5(x, tokenize='{FTS_TOKENIZER}')")
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.typed_terms USING fts5vocab(temp, typed, 'row')")
+    db.execute("DELETE FROM temp.typed")
+    db.execute("INSERT INTO temp.typed VALUES (?)", (word,))
+    terms = [row[0] for row in db.execute("SELECT term FROM temp.typed_terms")]
+    if len(terms) != 1:  # a phrase, or nothing the index would hold
+        return []
+    typed = terms[0]
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.log_terms USING fts5vocab(main, entries_fts, 'row')")
+    sql = "SELECT term, doc FROM temp.log_terms WHERE length(term) BETWEEN ? AND ?"
+    close = sorted(((term, doc) for term, doc in db.execute(sql, (len(typed) - 1, len(typed) + 1))
+                    if one_slip(typed, term)), key=lambda item: -item[1])
+    found = []
+    for term, doc in close[:3]:
+        row = db.execute("SELECT e.text FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid "
+                         "WHERE entries_fts MATCH ? LIMIT 1", (fts_term(term),)).fetchone()
+        # one slip as written too: stems are shorter than words, and "conifer" is no slip for
+        # "conference", though "conif" is one from "confer"
+        written = {m.group().lower() for m in re.finditer(rf"(?<![^\W_]){re.escape(term)}\w*", row[0],
+                                                           re.IGNORECASE)} if row else set()
+        found += [(w, doc) for w in sorted(written) if one_slip(word.lower(), w)][:1]
+    return found
 
 
 def marks(words: Sequence[str]) -> re.Pattern[str] | None:
