@@ -731,6 +731,20 @@ def test_a_slip_in_a_lower_case_word_is_read_as_the_logs_word(log_dir: Path, run
         assert spelled(index, "when did I first use jeckyll?") == "when did I first use jekyll?"
 
 
+def test_a_count_of_0_past_the_end_of_the_log_says_where_it_ends(log_dir: Path, run: Run,
+                                                                 clock: Clock) -> None:
+    """"What did I do last week?" of a log that ended months ago answered "0" as if the week had
+    been empty; it says where the log ends (or begins)."""
+    write_days(log_dir, {"2026-09-02": "## What was done\n- 10:00 fitted the model #gp\n",
+                         "2026-09-10": "## What was done\n- 10:00 refitted the model #gp\n"})
+    late = json.loads(run("ask", "--json", "what did I do last week?").out)
+    assert late["answer"].endswith(": 0. The log's entries end on 2026-09-10."), late
+    early = json.loads(run("ask", "--json", "what did I do in 2020?").out)
+    assert early["answer"].endswith(": 0. The log's entries begin on 2026-09-02."), early
+    within = json.loads(run("ask", "--json", "what did I do on 2026-09-05?").out)
+    assert within["answer"].endswith(": 0."), within
+
+
 def test_a_name_in_a_link_target_is_not_a_mention(log_dir: Path, run: Run, clock: Clock) -> None:
     """A name in a link's target says nothing of it ("how did I configure Kubernetes?" was answered
     from a page that linked to a repository named kubernetes); written into a code name it does

@@ -198,6 +198,8 @@ NOT_SCOPES = [
     "Scheffer 2009 early warning",
     "Scheffer et al. 2009 early warning",
     "the Reed (1979) example",
+    "as argued in Reed 1979",
+    "the method by Scheffer 2009",
     # a year between a determiner and a word labels a thing, written about in any year
     "Why were the 2020 counts one week late, and how was it fixed?",
     "Who reviewed my 2013 paper?",
@@ -213,6 +215,8 @@ def test_words_that_are_not_dates(text: str) -> None:
 
 
 REMOVALS = {
+    # placed in time, no citation of Christmas: the year, and the words left to find the days
+    "what did I do around Christmas 2010?": "what did I do around Christmas?",
     "In 2012, how did I set up the cluster?": "how did I set up the cluster?",  # "In" is no author
     "ESA 2012 talks": "ESA talks",  # an acronym: the meeting of that year
     "Summer 2013 talks": "talks",

@@ -209,6 +209,17 @@ def counted(index: Index, query: str, filters: Filters | None) -> tuple[Count, l
     return Count(sorted(kinds), len(ids), rest, note=note), [entry_id for entry_id, _ in newest[:EVIDENCE]]
 
 
+def _beyond(index: Index, scope: Scope) -> str:
+    """What a count of 0 owes to a scope the log does not reach: "what did I do last week?" of a
+    notebook that ends in 2015 answered "0" as if the week had been empty."""
+    first, last = index.db.execute("SELECT min(day), max(day) FROM entries").fetchone()
+    if last is not None and scope.since.isoformat() > last:
+        return f"The log's entries end on {last}."
+    if first is not None and scope.until.isoformat() < first:
+        return f"The log's entries begin on {first}."
+    return ""
+
+
 def _never_marked(index: Index, kinds: set[tuple[str, str]]) -> str:
     """For a count of 0: that the log has no entry of the kinds at all, when so. An imported
     notebook marks no kind ("read: ..."), and "how many papers did I read in 2013? 0" read as a
@@ -621,6 +632,8 @@ def retrieve(
         or done_in(index, query, narrowed)
     if tally is not None:  # a count is exact: no ranking, no evidence to judge
         count, ids = tally
+        if not count.total and scope is not None and not count.note:
+            count = Count(count.kinds, 0, count.words, count.quoted, count.projects, _beyond(index, scope))
         return Retrieved(question, query, scope, hits_for(index, ids), 0.0, 1.0, 1.0, False, count=count)
     semantic = hybrid.meaning_usable(mode, backend, vectors)
     query_vector = None

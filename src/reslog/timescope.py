@@ -146,8 +146,17 @@ def _cited(text: str, tokens: list[_Token], i: int) -> bool:
     if before.word == "al":  # et al.
         return True
     written = text[before.start:before.end]
+    # placed in time, not cited: "around Christmas 2010", "during Carnival 2013" (but "as in Reed
+    # 1979", "by Scheffer 2009" cite)
+    placed = i >= 2 and tokens[i - 2].word in _PLACING and before.gap == "" and tokens[i].gap == ""
     # a name, not an acronym: "ESA 2012" is the meeting of that year
-    return written[:1].isupper() and any(c.islower() for c in written) and before.word not in _NOT_AUTHORS
+    return (written[:1].isupper() and any(c.islower() for c in written) and before.word not in _NOT_AUTHORS
+            and not placed)
+
+
+#: Words that put what follows in time: "around Christmas 2010" is no citation of Christmas.
+_PLACING = frozenset(("around", "during", "at", "over", "since", "before", "after", "until", "till",
+                      "throughout"))
 
 
 #: Words before a bare year that make it part of a thing's name ("the 2020 counts", "my 2013 paper").
