@@ -745,6 +745,19 @@ def test_a_count_of_0_past_the_end_of_the_log_says_where_it_ends(log_dir: Path, 
     assert within["answer"].endswith(": 0."), within
 
 
+def test_of_two_entries_that_tie_the_one_that_names_the_subject_leads(log_dir: Path, run: Run,
+                                                                      clock: Clock) -> None:
+    """Two entries within 3% of each other are a tie the ranking cannot break: the one that names
+    what the question names leads, where the refusal said the best entry does not mention it."""
+    write_days(log_dir, {
+        "2026-11-02": "## What was done\n- 10:00 what did they say about the learning rate warmup?\n",
+        "2026-11-03": "## What was done\n- 10:00 Marta thinks our warmup is too short for this learning rate\n",
+    })
+    found = json.loads(run("ask", "--json", "--mode", "semantic",
+                           "what did Marta say about the learning rate warmup?").out)
+    assert found["abstained"] is False and found["citations"][0]["date"] == "2026-11-03", found
+
+
 def test_a_name_in_a_link_target_is_not_a_mention(log_dir: Path, run: Run, clock: Clock) -> None:
     """A name in a link's target says nothing of it ("how did I configure Kubernetes?" was answered
     from a page that linked to a repository named kubernetes); written into a code name it does
@@ -759,6 +772,11 @@ def test_a_name_in_a_link_target_is_not_a_mention(log_dir: Path, run: Run, clock
     assert refused["abstained"] is True and refused["answer"].endswith("does not mention Kubernetes.")
     found = json.loads(run("ask", "--json", "why could tbl() not open the stock table from Postgres?").out)
     assert found["abstained"] is False and found["citations"][0]["date"] == "2026-11-04"
+    # a name of two words written as one: "White House" as whitehouse
+    write_days(log_dir, {"2026-11-05": "## What was done\n- 10:00 read the whitehouse open data memorandum: "
+                                       "agency datasets listed in machine-readable form #open\n"})
+    memo = json.loads(run("ask", "--json", "what did the White House open data memo ask agencies for?").out)
+    assert memo["abstained"] is False and memo["citations"][0]["date"] == "2026-11-05", memo
 
 
 def test_an_everyday_acronym_is_a_word_not_a_name(log_dir: Path, run: Run, clock: Clock) -> None:

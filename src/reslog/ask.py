@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 
 from reslog.chunks import FIELD, URL, link_text, prose_paragraphs, without_html
@@ -558,9 +559,39 @@ def unknown_names(index: Index, query: str, entry_ids: list[int]) -> list[str]:
     # in the words of the entry, as search splits them (src_postgres holds postgres), but not in a
     # link's target ("github.com/.../kubernetes"), which says nothing of it
     prose = [URL.sub(" ", link_text(hit.text)) for hit in hits_for(index, entry_ids)]
-    return [name for name in wanted if not (index.holding(name, entry_ids) and any(
-        re.search(rf"(?<![^\W_]){re.escape(name if len(name) <= 5 else stem(name))}", text, re.IGNORECASE)
-        for text in prose))]
+
+    def said(name: str) -> bool:
+        return bool(index.holding(name, entry_ids)) and any(re.search(
+            rf"(?<![^\W_]){re.escape(name if len(name) <= 5 else stem(name))}", text, re.IGNORECASE)
+            for text in prose)
+
+    # a name of two words may be written as one: "White House" as whitehouse, "Git Hub" as GitHub
+    joined: dict[str, list[str]] = {}
+    for first, second in itertools.pairwise(wanted):
+        if re.search(rf"(?<!\w){re.escape(first)}\s+{re.escape(second)}(?!\w)", query):
+            for name in (first, second):
+                joined.setdefault(name, []).append(first + second)
+    return [name for name in wanted if not (said(name) or any(said(one) for one in joined.get(name, [])))]
+
+
+#: An entry that names what the best one lacks leads instead when it scores this share of the best.
+_NAMED_TIE = 0.97
+
+
+def _named_first(index: Index, query: str, pairs: list[tuple[int, Hit]],
+                 scores: dict[int, float]) -> list[tuple[int, Hit]]:
+    """``pairs`` led by the first of the next two entries that names everything the question
+    names, where the best does not and it scores nearly as well (:data:`_NAMED_TIE`): "what did I
+    read in the Berkeley paper about DevOps?" was refused for an entry at 0.714 that lacks
+    Berkeley, with the Berkeley paper second at 0.714. Two entries so close are a tie the ranking
+    cannot break; the names break it."""
+    if not pairs or pairs[0][0] not in scores:
+        return pairs
+    best = scores[pairs[0][0]]
+    for n, (entry_id, _hit) in enumerate(pairs[1:3], 1):
+        if scores.get(entry_id, 0.0) >= _NAMED_TIE * best and not unknown_names(index, query, [entry_id]):
+            return [pairs[n], *pairs[:n], *pairs[n + 1:]]
+    return pairs
 
 
 def wordless(question: str) -> str | None:
@@ -678,6 +709,10 @@ def retrieve(
     else:
         weak = covered < ABSTAIN_BELOW_KEYWORD
     unknown = unknown_names(index, query, ids[:1])
+    if unknown and not (ends or sourced):
+        pairs = _named_first(index, query, pairs, dict(ranked))
+        ids, hits = [i for i, _ in pairs], [hit for _, hit in pairs]
+        unknown = unknown_names(index, query, ids[:1])
     return Retrieved(question, query, scope, hits, round(cosine, 4), round(covered, 4), round(strength, 4),
                      not hits or weak or bool(unknown), unknown)
 
