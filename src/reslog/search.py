@@ -471,6 +471,19 @@ def close_words(index: Index, word: str) -> list[tuple[str, int]]:
     return found
 
 
+def did_you_mean(index: Index, words: Sequence[str]) -> str:
+    """For a search that found nothing: the log's words one slip from those of the query that no
+    entry holds ("sparkelshare": "Did you mean sparkleshare (3 entries)?"), or "" (the terminal
+    and the web app say the same)."""
+    from reslog.words import plural
+
+    meant = []
+    for word in words:
+        if len(word) >= 4 and word.isalpha() and not index.document_frequency(word):
+            meant += [f"{close} ({plural(count, 'entry')})" for close, count in close_words(index, word)[:2]]
+    return f"Did you mean {' or '.join(meant)}?" if meant else ""
+
+
 def marks(words: Sequence[str]) -> re.Pattern[str] | None:
     """What marks a query's words in the lines a search shows (the CLI's colour, the web app's
     ``<mark>``): each word from the start of a word, long words by their stem (``learning``

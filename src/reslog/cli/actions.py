@@ -179,19 +179,6 @@ def _never_there(index: Index, filters: Filters) -> str:
             f"{what}; see 'reslog tags' for the tags it has.")
 
 
-def _slips(index: Index, words: tuple[str, ...]) -> str:
-    """For a search that found nothing: the words of the log one slip from those of the query no
-    entry holds ("sparkelshare": "Did you mean sparkleshare (3 entries)?"), or ""."""
-    from reslog.search import close_words
-    from reslog.words import plural
-
-    meant = []
-    for word in words:
-        if len(word) >= 4 and word.isalpha() and not index.document_frequency(word):
-            meant += [f"{close} ({plural(count, 'entry')})" for close, count in close_words(index, word)[:2]]
-    return f"Did you mean {' or '.join(meant)}?" if meant else ""
-
-
 def semantic(index: Index, mode: str | None = None) -> Semantic:
     """Semantic search for a command, with the vectors the log has (it never waits for more);
     its hint or how much of the log it covers, if not all, on stderr."""
@@ -212,7 +199,7 @@ def search(
 ) -> None:
     """Run ``reslog search``."""
     from reslog.dates import parse_range
-    from reslog.search import Filters, listing, scoped, total, typed_query
+    from reslog.search import Filters, did_you_mean, listing, scoped, total, typed_query
     from reslog.search import search as run_search
 
     today = context.now().date()
@@ -252,7 +239,7 @@ def search(
             else:
                 hits = run_search(index, text, filters, limit)
                 matched = total(index, text, filters) if not as_json else len(hits)
-        empty = "" if hits else (_never_there(index, filters) or _slips(index, query.words))
+        empty = "" if hits else (_never_there(index, filters) or did_you_mean(index, query.words))
     if as_json:
         import json
 

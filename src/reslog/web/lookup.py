@@ -22,7 +22,7 @@ from reslog.dates import parse_range, since_until
 from reslog.errors import InputError
 from reslog.markup import breakable
 from reslog.model import KINDS, SECTION_ORDER
-from reslog.search import Filters, marks, never_there
+from reslog.search import Filters, did_you_mean, marks, never_there
 from reslog.web import charts, clock, responses
 
 __all__ = ["router"]
@@ -94,8 +94,11 @@ def _results(request: Request, params: dict[str, str]) -> dict[str, Any]:
     if not hits:  # the whole log has no entry of the kind or tag chosen: say so, not "fewer words"
         with responses.ctx(request).reader.index() as index:
             missing = never_there(index, filters)
+            meant = did_you_mean(index, found.words)
         if missing is not None:
             none = f"{missing[0]}; clear the {missing[1]} filter to search every entry."
+        else:
+            none = meant
     return {"hits": hits, "empty": False, "q": q, "scope": found.scope.label if found.scope else None,
             "mode": found.mode, "note": found.note, "none": none}
 
