@@ -592,6 +592,35 @@ def test_a_heading_inside_an_entry_is_not_quoted_with_the_next_sentence(log_dir:
     assert (7, "Ticking through the challenges I raised in my first post on docker; here goes.") in found, found
 
 
+def test_a_short_line_is_quoted_when_it_alone_names_the_subject(log_dir: Path, run: Run, clock: Clock) -> None:
+    """A day's to-do list in the notebook says "wrightscape paper?", its one line about
+    wrightscape: a line of two words was never quoted, and "when did I last work on wrightscape?"
+    quoted the day's title. A short line whose words a longer sentence says too ("Wrightscape",
+    a heading over one) is still left out: the longer sentence says more."""
+    write_days(log_dir, {
+        "2012-04-10": (
+            "## What was done\n"
+            "- 09:00 Monday / Tuesday #ecology\n"
+            "  ## Wrightscape\n"
+            "  Collected the wrightscape examples into knitr format from the demo files.\n"
+        ),
+        "2012-09-04": (
+            "## What was done\n"
+            "- 09:00 notes #code-tricks #ecology\n"
+            "  * Fallacy paper done\n"
+            "  * Dissertation filing\n"
+            "  * wrightscape paper?\n"
+            "  * misc emails\n"
+            "  Set the vim filetype to r for highlighting in Rmd files, with setf r.\n"
+        ),
+    })
+    data = json.loads(run("ask", "--json", "when did I last work on wrightscape?").out)
+    cited = [(c["date"], c["text"]) for c in data["citations"]]
+    assert cited[0] == ("2012-09-04", "wrightscape paper?"), cited
+    assert ("2012-04-10", "Wrightscape") not in cited, cited
+    assert not any(text in {"misc emails", "Dissertation filing"} for _, text in cited), cited
+
+
 def _in_a_terminal(args: list[str], columns: int) -> str:
     """What reslog prints to a pseudo-terminal ``columns`` wide, escape sequences removed."""
     import fcntl

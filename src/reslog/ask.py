@@ -819,12 +819,14 @@ _HEADING_MARKS = re.compile(r"^#{1,6}\s+|(?<!\s)\s+#+$")
 _CODE = re.compile(r"^(#\s|//|[\w.$]+\s*(<-|=|\+=)\s*\S|[\w.]+\(.*\)\s*;?$|[{}()\[\]]+$)")
 
 
-def sentences(hit: Hit) -> list[tuple[int, str]]:
+def sentences(hit: Hit, naming: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, str]]:
     """(line number, sentence) of an entry, without list markers, fields, link targets, Markdown's
     emphasis marks and backslash escapes, HTML tags (``&amp;`` read as ``&``), and code (fenced
     blocks, and lines that read as code: comments, assignments). A sentence wrapped over several
     lines is read whole and cited at the line it starts on: a quote cut at the end of a line
-    ("Two guidelines for bootstrap hypothesis") says half of what was written."""
+    ("Two guidelines for bootstrap hypothesis") says half of what was written.
+
+    Lines of one or two words are left out as :func:`_said_enough` says."""
     found = []
     for run in _runs(hit.text):
         text, starts = "", []
@@ -838,14 +840,32 @@ def sentences(hit: Hit) -> list[tuple[int, str]]:
             offset = max((o for start, o in starts if start <= begin), default=run[0][0])
             # a link wrapped over lines ("[first post on" / "docker](http://...)") is read whole here
             sentence = _ESCAPE.sub(r"\1", _EMPHASIS.sub(_emphasised, link_text(sentence.strip())))
-            if len(sentence.split()) >= 3 or (offset == 0 and sentence):
-                words = sentence.split()
-                if len(words) > _SENTENCE_WORDS:
-                    sentence = " ".join(words[:_SENTENCE_WORDS]) + " …"
+            words = sentence.split()
+            if len(words) > _SENTENCE_WORDS:
+                sentence = " ".join(words[:_SENTENCE_WORDS]) + " …"
+            if sentence:
                 found.append((hit.line + offset, sentence))
+    found = _said_enough(found, hit.line, naming)
     if found and found[0][0] == hit.line:  # a to-do's own line: what it cost
         found[0] = (hit.line, _with_time(found[0][1], hit))
     return found
+
+
+def _said_enough(found: list[tuple[int, str]], first: int, naming: set[str] | frozenset[str]
+                 ) -> list[tuple[int, str]]:
+    """``found`` without its sentences of one or two words ("misc emails", a heading: "Coding"),
+    which say little, but for the entry's first line and one that holds a word of ``naming``
+    (the question's words, stemmed) that no longer sentence of the entry holds: the to-do list of
+    a day in the notebook says "wrightscape paper?", the one line of the day about wrightscape,
+    and "when did I last work on wrightscape?" quoted the day's title instead. Where a longer
+    sentence says the word too, it says more ("Gaussian processes", a heading, took the place of
+    "Rasmussen & Williams (2006) ... read Ch 1 & 2.")."""
+    def short(line: int, text: str) -> bool:
+        return line != first and len(text.split()) < 3
+
+    longer = {word for line, text in found if not short(line, text) for word in _stems(text)}
+    return [(line, text) for line, text in found
+            if not short(line, text) or (_stems(text) & naming) - longer]
 
 
 def _timed(hit: Hit) -> str:
@@ -883,8 +903,12 @@ def first_line(hit: Hit) -> str:
     return FIELD.sub("", hit.text.split("\n", 1)[0]).strip()
 
 
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in subject_words(text)}
+
+
 def _overlap(words: set[str], sentence: str) -> float:
-    mine = {stem(w) for w in subject_words(sentence)}
+    mine = _stems(sentence)
     return len(words & mine) / len(words) if words else 0.0
 
 
@@ -909,7 +933,7 @@ def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
     candidates: list[tuple[int, Hit, int, str, float]] = []
     for rank, hit in enumerate(answering(found)):
         scored = [(line, text, _overlap(question_words, text) + _cued(hit, line, text, named, why))
-                  for line, text in sentences(hit)]
+                  for line, text in sentences(hit, question_words)]
         if of_kinds(wanted, hit.kind, hit.section) or any(p.search(hit.source or "") for p in sources):
             # "what did I most recently read?": the entry's own line (the paper) is the answer,
             # not a thought under it that happens to share a word; and "what did Aiko suggest?":
