@@ -398,7 +398,7 @@ def test_the_verbs_a_question_asks_about_the_log_with_are_not_its_subject(
     bugs = json.loads(run("ask", "--json", "Which bugs did I hit in early October?").out)
     assert bugs["abstained"] is False, bugs
     assert [c["text"] for c in bugs["citations"]] == [  # the bugs, not the paper read that day
-        "the dataloader dropped the last batch #weather", "OOM in the evaluation of the 3D UNet #weather"]
+        "the dataloader dropped the last batch", "OOM in the evaluation of the 3D UNet"]  # tags left out
     ideas = json.loads(run("ask", "--json", "What ideas did I write down last week?").out)
     assert ideas["abstained"] is False, ideas
     assert [c["date"] for c in ideas["citations"]] == ["2026-11-17", "2026-11-17"]
@@ -619,6 +619,40 @@ def test_a_short_line_is_quoted_when_it_alone_names_the_subject(log_dir: Path, r
     assert cited[0] == ("2012-09-04", "wrightscape paper?"), cited
     assert ("2012-04-10", "Wrightscape") not in cited, cited
     assert not any(text in {"misc emails", "Dissertation filing"} for _, text in cited), cited
+
+
+def test_a_quote_leaves_out_the_tags_a_line_ends_with_and_an_imported_file_name(
+    log_dir: Path, run: Run, clock: Clock
+) -> None:
+    """An imported post without a title is named by its file (``prosecutors-fallacy``) and
+    carries its tags on its first line: quoted, that line was the answer's text, tags and all. A
+    quote and the nearest entries of an abstention show the post's first sentence instead, and a
+    quote a line's own words without the tags that end it; the citation stays the line quoted."""
+    write_days(log_dir, {
+        "2012-09-19": (
+            "## What was done\n"
+            "- 10:00 prosecutors-fallacy #warning-signals #ecology "
+            "[file:: 2012/_posts/2012-09-19-prosecutors-fallacy.md] [imported:: markdown]\n"
+            "  Alan suggested a clever title, and the offhand remark became the prosecutor's fallacy paper.\n"
+            "  In the review process, another question came up about the stationary point.\n"
+        ),
+        "2012-10-10": (
+            "## What was done\n"
+            "- 10:00 My prosecutor's fallacy paper is out #warning-signals #my-publications ★\n"
+        ),
+    })
+    data = json.loads(run("ask", "--json", "what did I write about the prosecutor's fallacy paper?").out)
+    texts = {(c["date"], c["line"]): c["text"] for c in data["citations"]}
+    assert texts.get(("2012-10-10", 2)) == "My prosecutor's fallacy paper is out ★", texts
+    assert texts.get(("2012-09-19", 3)) == (
+        "Alan suggested a clever title, and the offhand remark became the prosecutor's fallacy paper."), texts
+    assert not any("#" in text or text.startswith("prosecutors-fallacy") for text in texts.values()), texts
+    refused = json.loads(run("ask", "--json", "how did I configure Kubernetes for the prosecutor's fallacy?").out)
+    assert refused["abstained"] is True
+    nearest = {(c["date"], c["line"]): c["text"] for c in refused["citations"]}
+    assert nearest.get(("2012-09-19", 3), "").startswith("Alan suggested a clever title"), nearest
+    # a list of entries shows their tags
+    assert nearest.get(("2012-10-10", 2)) == "My prosecutor's fallacy paper is out #warning-signals #my-publications ★"
 
 
 def _in_a_terminal(args: list[str], columns: int) -> str:

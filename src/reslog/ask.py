@@ -846,9 +846,38 @@ def sentences(hit: Hit, naming: set[str] | frozenset[str] = frozenset()) -> list
             if sentence:
                 found.append((hit.line + offset, sentence))
     found = _said_enough(found, hit.line, naming)
+    if len(found) > 1 and found[0][0] == hit.line and _is_slug(_TRAILING_TAGS.sub("", found[0][1]), hit):
+        found = found[1:]
     if found and found[0][0] == hit.line:  # a to-do's own line: what it cost
         found[0] = (hit.line, _with_time(found[0][1], hit))
     return found
+
+
+#: The ``#tags`` a line ends with (``Catching up #ropensci #ecology``), as reslog reads a tag (not
+#: ``#42``), before a ``★`` and the time a to-do took (:func:`_with_time`).
+_TRAILING_TAGS = re.compile(r"(?:\s+#(?=[\w/-]*[^\W\d])\w[\w/-]*)+"
+                            r"(?=(?:\s+★)?(?:\s+\((?:est|took) [^()]*\))?$)")
+#: The date a Jekyll post's file name starts with (``2012-09-19-prosecutors-fallacy.md``).
+_DATED_NAME = re.compile(r"^\d{4}-\d\d-\d\d[-_ ]?")
+
+
+def _is_slug(title: str, hit: Hit) -> bool:
+    """Whether an entry's first line is only the name of the file it was imported from
+    (``prosecutors-fallacy``, from ``2012-09-19-prosecutors-fallacy.md``), as the importer names a
+    post without a title: a file's name, not a sentence, which was quoted as the answer to "what
+    did the reviewers say about the prosecutor's fallacy paper?" for the words it shares."""
+    name = hit.fields.get("file", "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return " " not in title and title.lower() == _DATED_NAME.sub("", name).lower() != ""
+
+
+def _shown(text: str, question_words: set[str]) -> str:
+    """A sentence as a quote shows it: without the tags its line ends with, which file the entry
+    and read as its words (an imported post's title carries up to six), unless one of them holds a
+    word of the question, which is then why it was quoted ("Catching up #wrightscape")."""
+    tags = _TRAILING_TAGS.search(text)
+    if tags is None or _stems(tags.group().replace("#", " ")) & question_words:
+        return text
+    return text[: tags.start()] + text[tags.end():] or text
 
 
 def _said_enough(found: list[tuple[int, str]], first: int, naming: set[str] | frozenset[str]
@@ -959,7 +988,8 @@ def extract(found: Retrieved, backend: Backend | None = None) -> list[Quote]:
         chosen = ranked[:1] + [item for item in ranked[1:SENTENCES_PER_ENTRY]
                                if item[0] > 0 and item[0] >= _SECOND_SENTENCE * ranked[0][0]]
         for score, hit, line, text in sorted(chosen, key=lambda item: item[2]):
-            days.setdefault(hit.date, []).append(Quote(hit.date, hit.file, line, text, round(score, 4)))
+            quote = Quote(hit.date, hit.file, line, _shown(text, question_words), round(score, 4))
+            days.setdefault(hit.date, []).append(quote)
     for day_quotes in days.values():  # days in order of their best entry, lines in page order
         quotes += day_quotes
     return quotes
@@ -1011,9 +1041,17 @@ def render_quotes(quotes: list[Quote]) -> str:
 
 
 def nearest(found: Retrieved, n: int = 3) -> list[Quote]:
-    """The first lines of the nearest entries, for an abstention."""
-    return [Quote(hit.date, hit.file, hit.line, _with_time(first_line(hit), hit), hit.score or 0.0)
-            for hit in found.hits[:n]]
+    """The first lines of the nearest entries (for an abstention, or the latest entries counted),
+    with their tags, as a list of entries shows them; but for an imported post whose first line
+    is only its file's name and tags (``nimble-explore #ecology``), the first sentence of its body,
+    which says what the post is about."""
+    quotes = []
+    for hit in found.hits[:n]:
+        line, text = hit.line, first_line(hit)
+        if _is_slug(_TRAILING_TAGS.sub("", text), hit):
+            line, text = next(iter(sentences(hit)), (line, text))  # they leave the name out
+        quotes.append(Quote(hit.date, hit.file, line, _with_time(text, hit), hit.score or 0.0))
+    return quotes
 
 
 def _with_time(text: str, hit: Hit) -> str:
