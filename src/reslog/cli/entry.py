@@ -18,7 +18,7 @@ import sys
 from reslog.cli import fast
 from reslog.cli.style import echo, terminal_output
 from reslog.errors import IndexDamaged, InputError, ReslogError, notices_to
-from reslog.semantic import one_blas_thread
+from reslog.semantic import blas_threads_by_load
 
 
 def globals_first(args: list[str]) -> list[str]:
@@ -214,7 +214,7 @@ def _dash_hint(exc: Exception, where: str) -> str:
 
 def run() -> None:
     """The console script's entry point."""
-    one_blas_thread()  # before anything imports numpy
+    blas_threads_by_load()  # before anything imports numpy
     try:
         code = main(process=True)
     except KeyboardInterrupt:  # in the instant between the command's end and the line above
