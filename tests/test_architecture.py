@@ -35,7 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "settings": {"records", "errors", "store"},
     "derived": {"errors"},
     "index": {"records", "model", "markdown", "dates", "errors", "store", "chunks", "derived"},
-    "search": {"records", "model", "markdown", "dates", "errors", "store", "index", "timescope"},
+    "search": {"records", "model", "markdown", "dates", "errors", "store", "index", "timescope", "words"},
     "generate": {"errors"},
     # ask and digest sit on search and the semantic layer (vectors, hybrid ranking)
     # counts: a question about to-dos is counted as the week page counts them

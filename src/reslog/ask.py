@@ -846,17 +846,45 @@ def sentences(hit: Hit, naming: set[str] | frozenset[str] = frozenset()) -> list
             if sentence:
                 found.append((hit.line + offset, sentence))
     found = _said_enough(found, hit.line, naming)
-    if len(found) > 1 and found[0][0] == hit.line and _is_slug(_TRAILING_TAGS.sub("", found[0][1]), hit):
+    if len(found) > 1 and found[0][0] == hit.line and _is_slug(_without_tags(found[0][1]), hit):
         found = found[1:]
     if found and found[0][0] == hit.line:  # a to-do's own line: what it cost
         found[0] = (hit.line, _with_time(found[0][1], hit))
     return found
 
 
-#: The ``#tags`` a line ends with (``Catching up #ropensci #ecology``), as reslog reads a tag (not
-#: ``#42``), before a ``★`` and the time a to-do took (:func:`_with_time`).
-_TRAILING_TAGS = re.compile(r"(?:\s+#(?=[\w/-]*[^\W\d])\w[\w/-]*)+"
-                            r"(?=(?:\s+★)?(?:\s+\((?:est|took) [^()]*\))?$)")
+#: A tag as reslog reads one (``#ropensci``, not ``#42``), and the time a to-do took at the end of
+#: its line (:func:`_with_time`).
+_TAG_WORD = re.compile(r"#(?=[\w/-]*[^\W\d])\w[\w/-]*")
+_TIMED = re.compile(r"\((?:est|took) [^()]*\)$")
+
+
+def _trailing_tags(text: str) -> tuple[int, int] | None:
+    """Where the ``#tags`` a line ends with are (``Catching up #ropensci #ecology``), with the
+    space before them, before a ``★`` and the time a to-do took; None if it ends with none. Read
+    word by word from the end: a pattern for it took time quadratic in a run of spaces."""
+    body = text.rstrip()
+    timed = _TIMED.search(body)
+    if timed is not None:
+        body = body[: timed.start()].rstrip()
+    if body.endswith("★"):
+        body = body[:-1].rstrip()
+    start = end = at = len(body)
+    while True:
+        word = at
+        while word > 0 and not body[word - 1].isspace():
+            word -= 1
+        if word == 0 or word == at or not _TAG_WORD.fullmatch(body, word, at):
+            break
+        while word > 0 and body[word - 1].isspace():
+            word -= 1
+        start = at = word
+    return (start, end) if start < end else None
+
+
+def _without_tags(text: str) -> str:
+    span = _trailing_tags(text)
+    return text if span is None else text[: span[0]] + text[span[1]:]
 #: The date a Jekyll post's file name starts with (``2012-09-19-prosecutors-fallacy.md``).
 _DATED_NAME = re.compile(r"^\d{4}-\d\d-\d\d[-_ ]?")
 
@@ -874,10 +902,10 @@ def _shown(text: str, question_words: set[str]) -> str:
     """A sentence as a quote shows it: without the tags its line ends with, which file the entry
     and read as its words (an imported post's title carries up to six), unless one of them holds a
     word of the question, which is then why it was quoted ("Catching up #wrightscape")."""
-    tags = _TRAILING_TAGS.search(text)
-    if tags is None or _stems(tags.group().replace("#", " ")) & question_words:
+    span = _trailing_tags(text)
+    if span is None or _stems(text[span[0]:span[1]].replace("#", " ")) & question_words:
         return text
-    return text[: tags.start()] + text[tags.end():] or text
+    return _without_tags(text) or text
 
 
 def _said_enough(found: list[tuple[int, str]], first: int, naming: set[str] | frozenset[str]
@@ -1048,7 +1076,7 @@ def nearest(found: Retrieved, n: int = 3) -> list[Quote]:
     quotes = []
     for hit in found.hits[:n]:
         line, text = hit.line, first_line(hit)
-        if _is_slug(_TRAILING_TAGS.sub("", text), hit):
+        if _is_slug(_without_tags(text), hit):
             line, text = next(iter(sentences(hit)), (line, text))  # they leave the name out
         quotes.append(Quote(hit.date, hit.file, line, _with_time(text, hit), hit.score or 0.0))
     return quotes

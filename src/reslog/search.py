@@ -22,6 +22,7 @@ from reslog.markdown import entry_level, list_item, read_fields
 from reslog.model import KINDS, SECTION_ORDER, SECTION_TITLES
 from reslog.records import Record
 from reslog.timescope import Scope, find_scope
+from reslog.words import plural
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see reslog.records)
 if TYPE_CHECKING:
@@ -475,8 +476,6 @@ def did_you_mean(index: Index, words: Sequence[str]) -> str:
     """For a search that found nothing: the log's words one slip from those of the query that no
     entry holds ("sparkelshare": "Did you mean sparkleshare (3 entries)?"), or "" (the terminal
     and the web app say the same)."""
-    from reslog.words import plural
-
     meant = []
     for word in words:
         if len(word) >= 4 and word.isalpha() and not index.document_frequency(word):
