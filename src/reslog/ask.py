@@ -712,8 +712,8 @@ def retrieve(
     unknown = unknown_names(index, query, ids[:1])
     if unknown and not (ends or sourced):
         pairs = _named_first(index, query, pairs, dict(ranked))
-        ids, hits = [i for i, _ in pairs], [hit for _, hit in pairs]
-        unknown = unknown_names(index, query, ids[:1])
+        if pairs and pairs[0][0] != ids[0]:  # an entry that names them all leads now
+            ids, hits, unknown = [i for i, _ in pairs], [hit for _, hit in pairs], []
     return Retrieved(question, query, scope, hits, round(cosine, 4), round(covered, 4), round(strength, 4),
                      not hits or weak or bool(unknown), unknown)
 
@@ -882,9 +882,12 @@ def _trailing_tags(text: str) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def _without_tags(text: str) -> str:
-    span = _trailing_tags(text)
+def _without_tags(text: str, span: tuple[int, int] | None = None) -> str:
+    """``text`` without the tags it ends with (where :func:`_trailing_tags` found them)."""
+    span = span or _trailing_tags(text)
     return text if span is None else text[: span[0]] + text[span[1]:]
+
+
 #: The date a Jekyll post's file name starts with (``2012-09-19-prosecutors-fallacy.md``).
 _DATED_NAME = re.compile(r"^\d{4}-\d\d-\d\d[-_ ]?")
 
@@ -905,7 +908,7 @@ def _shown(text: str, question_words: set[str]) -> str:
     span = _trailing_tags(text)
     if span is None or _stems(text[span[0]:span[1]].replace("#", " ")) & question_words:
         return text
-    return _without_tags(text) or text
+    return _without_tags(text, span) or text
 
 
 def _said_enough(found: list[tuple[int, str]], first: int, naming: set[str] | frozenset[str]

@@ -136,6 +136,11 @@ _NOT_AUTHORS = frozenset((*PREPOSITIONS, *_LICENSE, *_MONTH_WORDS, *_SEASONS, *W
                           "h1", "h2"))
 
 
+#: Words that put what follows in time: "around Christmas 2010" is no citation of Christmas.
+_PLACING = frozenset(("around", "during", "at", "over", "since", "before", "after", "until", "till",
+                      "throughout"))
+
+
 def _cited(text: str, tokens: list[_Token], i: int) -> bool:
     """Whether the bare year at token ``i`` cites a work ("Reed 1979", "Scheffer et al. 2009",
     "Reed (1979)"): it follows a capitalised name. A research log cites papers by year far more
@@ -153,10 +158,6 @@ def _cited(text: str, tokens: list[_Token], i: int) -> bool:
     return (written[:1].isupper() and any(c.islower() for c in written) and before.word not in _NOT_AUTHORS
             and not placed)
 
-
-#: Words that put what follows in time: "around Christmas 2010" is no citation of Christmas.
-_PLACING = frozenset(("around", "during", "at", "over", "since", "before", "after", "until", "till",
-                      "throughout"))
 
 
 #: Words before a bare year that make it part of a thing's name ("the 2020 counts", "my 2013 paper").

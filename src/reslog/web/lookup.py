@@ -94,11 +94,8 @@ def _results(request: Request, params: dict[str, str]) -> dict[str, Any]:
     if not hits:  # the whole log has no entry of the kind or tag chosen: say so, not "fewer words"
         with responses.ctx(request).reader.index() as index:
             missing = never_there(index, filters)
-            meant = did_you_mean(index, found.words)
-        if missing is not None:
-            none = f"{missing[0]}; clear the {missing[1]} filter to search every entry."
-        else:
-            none = meant
+            none = (f"{missing[0]}; clear the {missing[1]} filter to search every entry." if missing
+                    else did_you_mean(index, found.words))
     return {"hits": hits, "empty": False, "q": q, "scope": found.scope.label if found.scope else None,
             "mode": found.mode, "note": found.note, "none": none}
 
