@@ -110,6 +110,12 @@ PHRASES: dict[str, tuple[str, str]] = {
     "the third week of March 2013": ("2013-03-15", "2013-03-21"),
     "in the last week of October": ("2026-10-25", "2026-10-31"),  # not "the last week"
     "in the last week of 2012": ("2012-12-25", "2012-12-31"),  # not "the last week"
+    # a year of two digits after an apostrophe: the latest up to next year
+    "the summer of '13": ("2013-06-01", "2013-08-31"),
+    "in summer ’13": ("2013-06-01", "2013-08-31"),
+    "since March '12": ("2012-03-01", "2026-11-26"),
+    "in '99": ("1999-01-01", "1999-12-31"),
+    "in '27": ("2027-01-01", "2027-12-31"),
     "the first week of 2013": ("2013-01-01", "2013-01-07"),
     "last week": ("2026-11-16", "2026-11-22"),
     "2 weeks ago": ("2026-11-09", "2026-11-15"),
@@ -173,6 +179,8 @@ NOT_SCOPES = [
     "the 1234 runs",  # before 1970: not a year
     "1969 moon landing",
     "plans for 2028",  # after next year: not a year
+    "plans for '28",  # nor 1928, before 1970
+    "grep for '13' in the logs",  # a quoted string, not a year
     "version 2013.1",  # part of a larger token
     "v2013 release",
     "2013x",

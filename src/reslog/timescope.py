@@ -26,7 +26,9 @@ How it reads a text:
   are the latest that have ended. Winter runs from December to February and
   takes the year of its December. Weeks are ISO weeks, Monday to Sunday (see
   :func:`reslog.dates.week_range`).
-* Years run from 1970 to next year; other four-digit numbers are not dates.
+* Years run from 1970 to next year; other four-digit numbers are not dates. A
+  year of two digits after an apostrophe (``summer of '13``, ``in ’09``) is the
+  latest such year up to next year.
 
 It never raises: a phrase whose dates do not exist (``2013-02-30``, week 54)
 or that covers no day (``before 1970``) is simply not a scope.
@@ -77,6 +79,8 @@ _RANGE_WORDS = {"between": ("and", "to", "-"), "from": ("to", "until", "till", "
 # A chunk of text between spaces: opening punctuation, the token, closing punctuation.
 _CHUNK = r"([(\[{\"'“‘]*)(.*?)([,.;:!?)\]}\"'”’]*)"
 _OPEN, _CLOSE = "([{", ")]}"
+# A year of two digits after an apostrophe ("the summer of '13", "in ’09"), read as 19xx or 20xx.
+_SHORT_YEAR = r"['’‘]([0-9]{2})"
 
 
 class Scope(Record):
@@ -223,6 +227,11 @@ def _tokens(text: str) -> list[_Token]:
         match = re.fullmatch(_CHUNK, chunk.group(), re.DOTALL)
         head, core, closing = match.groups() if match else ("", chunk.group(), "")
         start = chunk.start() + len(head)
+        short = re.fullmatch(_SHORT_YEAR, head + core)
+        if short and not re.search(r"['’\"]", closing):  # '13 or ’13 (not '13', a quoted string)
+            tokens.append(_Token("'" + short.group(1), chunk.start(), start + len(core), tail))
+            tail = closing
+            continue
         joined = re.fullmatch(r"(early|mid|late)-(.+)", core, re.IGNORECASE | re.DOTALL)
         if joined:  # "mid-2013" is "mid 2013"
             part = joined.group(1)
@@ -337,8 +346,14 @@ class _Parser:
         return j >= 0 and self.tokens[k].gap == "" and self.tokens[j].word in words
 
     def year(self, word: str) -> int | None:
+        """The year ``word`` writes: four digits from 1970 to next year, or two after an apostrophe
+        ('13, the latest such year up to next year: 2013, and '99 is 1999)."""
         if re.fullmatch(r"[0-9]{4}", word) and 1970 <= int(word) <= self.today.year + 1:
             return int(word)
+        if re.fullmatch(r"'[0-9]{2}", word):
+            year = 2000 + int(word[1:])
+            year -= 100 * (year > self.today.year + 1)
+            return year if year >= 1970 else None
         return None
 
     def candidates(self, i: int) -> Iterator[_Span]:
