@@ -468,8 +468,9 @@ def test_search_page_highlights_and_links_to_the_line(server: Server, log_dir: P
     none = server.browser("GET", "/search/results?q=learning&kind=fix").text
     assert "No entries match. The log has no &#39;fix:&#39; entries at all; clear the kind filter" in none
     # a typo gets the log's word one slip away, as in the terminal
-    typo = server.browser("GET", "/search/results?q=leraning&mode=keyword").text
-    assert "No entries match. Did you mean learning (1 entry)?" in typo
+    typo = server.browser("GET", "/search/results?q=Leraning+rate&mode=keyword").text
+    assert 'No entries match. Did you mean <a href="/search?q=learning+rate&amp;mode=keyword">learning</a> (1 entry)?' in typo
+    assert "1 result<" in server.browser("GET", "/search/results?q=learning+rate&mode=keyword").text
     reply = server.browser("GET", "/search/results?q=loader+this+week")
     assert "time scope" in reply.text and "loader" in reply.text
     reply = server.browser("GET", "/search/results?q=x&kind=nonsense")

@@ -472,14 +472,19 @@ def close_words(index: Index, word: str) -> list[tuple[str, int]]:
     return found
 
 
+def respellings(index: Index, words: Sequence[str]) -> list[tuple[str, str, int]]:
+    """For a search that found nothing: (the query's word, the log's word one slip from it, how
+    many entries hold that), for the query's words of four letters or more that no entry holds,
+    two at most for each."""
+    return [(word, close, count) for word in words
+            if len(word) >= 4 and word.isalpha() and not index.document_frequency(word)
+            for close, count in close_words(index, word)[:2]]
+
+
 def did_you_mean(index: Index, words: Sequence[str]) -> str:
-    """For a search that found nothing: the log's words one slip from those of the query that no
-    entry holds ("sparkelshare": "Did you mean sparkleshare (3 entries)?"), or "" (the terminal
-    and the web app say the same)."""
-    meant = []
-    for word in words:
-        if len(word) >= 4 and word.isalpha() and not index.document_frequency(word):
-            meant += [f"{close} ({plural(count, 'entry')})" for close, count in close_words(index, word)[:2]]
+    """:func:`respellings` said: "sparkelshare" gives "Did you mean sparkleshare (3 entries)?",
+    or "" (the terminal says this; the web app links each word)."""
+    meant = [f"{close} ({plural(count, 'entry')})" for _word, close, count in respellings(index, words)]
     return f"Did you mean {' or '.join(meant)}?" if meant else ""
 
 

@@ -22,8 +22,9 @@ from reslog.dates import parse_range, since_until
 from reslog.errors import InputError
 from reslog.markup import breakable
 from reslog.model import KINDS, SECTION_ORDER
-from reslog.search import Filters, did_you_mean, marks, never_there
+from reslog.search import Filters, marks, never_there, respellings
 from reslog.web import charts, clock, responses
+from reslog.words import plural
 
 __all__ = ["router"]
 
@@ -90,14 +91,24 @@ def _results(request: Request, params: dict[str, str]) -> dict[str, Any]:
             "tags": hit.tags, "starred": hit.starred, "level": hit.level,
             "source": hit.source,
         })
-    none = ""
+    none, meant = "", []
     if not hits:  # the whole log has no entry of the kind or tag chosen: say so, not "fewer words"
         with responses.ctx(request).reader.index() as index:
             missing = never_there(index, filters)
-            none = (f"{missing[0]}; clear the {missing[1]} filter to search every entry." if missing
-                    else did_you_mean(index, found.words))
+            if missing:
+                none = f"{missing[0]}; clear the {missing[1]} filter to search every entry."
+            else:  # a typo: each word the log holds one slip away, a link to the search with it
+                meant = [{"word": close, "count": plural(count, "entry"),
+                          "href": "/search?" + urlencode({**params, "q": _respelled(q, word, close)})}
+                         for word, close, count in respellings(index, found.words)]
     return {"hits": hits, "empty": False, "q": q, "scope": found.scope.label if found.scope else None,
-            "mode": found.mode, "note": found.note, "none": none}
+            "mode": found.mode, "note": found.note, "none": none, "meant": meant}
+
+
+def _respelled(q: str, word: str, close: str) -> str:
+    """``q`` with ``word`` (as search read it, lower-cased) written ``close`` wherever it stands
+    as a whole word, in any case."""
+    return re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", lambda _match: close, q, flags=re.IGNORECASE)
 
 
 @router.get("/search", response_class=HTMLResponse)
