@@ -254,6 +254,53 @@ def test_read_only_log_is_searchable_and_left_as_it_was(run: Run, clock: Clock, 
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
 
 
+_HOLD_TEMPORARY = """
+import sys, time
+from reslog.index import Index
+from reslog.store import Log
+index = Index(Log(sys.argv[1]))
+index.__enter__()
+index.refresh()
+print(index.folder, flush=True)
+time.sleep(600)  # until the test kills it
+"""
+
+
+def test_a_killed_commands_temporary_index_is_removed_by_the_next(run: Run, clock: Clock, log_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    """A read-only log's index is built in a temporary folder that the command removes at its
+    end; a command killed first (SIGKILL) cannot, and left a copy of the index behind on every
+    kill. The next command to need a temporary folder removes those of processes gone."""
+    _pages(log_dir)
+    _keyword_only(log_dir)
+    assert run("search", "--mode", "keyword", "NaN").code == 0  # an index in .reslog/ to copy
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TMPDIR": str(temp), "RESLOG_DIR": str(log_dir),
+           "RESLOG_BACKGROUND": "0"}
+    other = temp / "reslog-edit-1-abc"  # another folder of the same name's start: not ours to remove
+    other.mkdir()
+    with _unwritable(log_dir / ".reslog"):
+        with subprocess.Popen([sys.executable, "-c", _HOLD_TEMPORARY, str(log_dir)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as held:
+            assert held.stdout is not None
+            killed = Path(held.stdout.readline().strip())
+            assert killed.parent == temp and killed.name.startswith(f"reslog-{held.pid}-")
+            assert (killed / "index.db").exists()
+            # while it runs, a second command leaves its folder alone
+            alive = subprocess.run([sys.executable, "-m", "reslog", "search", "--mode", "keyword", "NaN"],
+                                   env=env, capture_output=True, text=True, timeout=120)
+            assert alive.returncode == 0 and "NaN loss after warmup" in alive.stdout, alive.stderr
+            assert killed.exists()
+            held.kill()
+            held.wait(timeout=30)
+        assert killed.exists()  # SIGKILL: nothing ran to remove it
+        after = subprocess.run([sys.executable, "-m", "reslog", "search", "--mode", "keyword", "NaN"],
+                               env=env, capture_output=True, text=True, timeout=120)
+    assert after.returncode == 0 and "NaN loss after warmup" in after.stdout, after.stderr
+    assert sorted(p.name for p in temp.iterdir()) == ["reslog-edit-1-abc"]
+
+
 _HOLD_WRITE_LOCK = """
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import sqlite3
 import time
 
@@ -268,13 +269,20 @@ def writable(folder: str, files: Iterable[str] = ()) -> bool:
     return True
 
 
+#: The temporary folders of :func:`temporary_copy`: ``reslog-PID-XXXXXXXX``, PID the process's.
+_TEMPORARY_NAME = re.compile(r"reslog-([0-9]{1,10})-[A-Za-z0-9_]{1,32}")
+
+
 def temporary_copy(folder: str) -> str:
     """A new temporary folder holding copies of the databases in ``folder`` (if it can be read),
-    so that a read-only log's index is brought up to date there rather than rebuilt."""
+    so that a read-only log's index is brought up to date there rather than rebuilt. The command
+    removes it when it ends; the folders of processes that were killed first (SIGKILL, a power
+    cut) are removed here, by the next command to need one."""
     import shutil
     import tempfile
 
-    temp = tempfile.mkdtemp(prefix="reslog-")
+    _forget_killed(tempfile.gettempdir())
+    temp = tempfile.mkdtemp(prefix=f"reslog-{os.getpid()}-")
     try:
         names = os.listdir(folder)
     except OSError:
@@ -287,6 +295,40 @@ def temporary_copy(folder: str) -> str:
                 if exc.errno not in (errno.EACCES, errno.EPERM, errno.ENOENT, errno.EISDIR):
                     raise
     return temp
+
+
+def _forget_killed(parent: str) -> None:
+    """Remove the folders of :func:`temporary_copy` in ``parent`` that belong to this user and to
+    a process that no longer runs. (A new process given the same number keeps its folder: left, not
+    lost.)"""
+    import shutil
+
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    for name in names:
+        match = _TEMPORARY_NAME.fullmatch(name)
+        if match is None:
+            continue
+        path = os.path.join(parent, name)
+        try:
+            if os.lstat(path).st_uid != os.geteuid() or _running(int(match.group(1))):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process numbered ``pid`` runs (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 __all__ = ["Connection", "connect", "damaged", "identity", "move_aside", "temporary_copy", "writable",
