@@ -19,7 +19,7 @@ from reslog.analytics.data import week_ratings
 from reslog.review import BLOCKS
 from reslog.store import Log
 
-from .conftest import Clock, Result, day_file, write_day
+from .conftest import Clock, Result, day_file, log_files, write_day
 
 Run = Callable[..., Result]
 
@@ -242,6 +242,24 @@ def test_bad_week_is_a_usage_error(known: Path, run: Run, value: str) -> None:
     assert len(result.err.splitlines()) == 1 and result.err.startswith("reslog: ")
     assert repr(value) in result.err and result.out == ""
     assert not (known / "weeks").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ("week", ""), ("week", "  "), ("week", "", ""), ("show", ""), ("edit", ""),
+    ("digest", "--since", ""), ("digest", "--until", " "), ("tags", "--since", ""),
+    ("projects", "--until", ""),
+])
+def test_a_blank_week_or_date_is_a_usage_error(known: Path, run: Run, monkeypatch: pytest.MonkeyPatch,
+                                               args: tuple[str, ...]) -> None:
+    """``reslog week ""`` (an empty variable in a script) read as no week: it wrote this week's
+    page, as ``show ""`` showed today, ``edit ""`` made today's page and ``digest --since ""``
+    digested this week. A blank phrase is refused before anything is written or indexed."""
+    monkeypatch.setenv("VISUAL", "true")
+    before = log_files(known)
+    result = run(*args)
+    assert result.code == 2 and result.out == ""
+    assert len(result.err.splitlines()) == 1 and result.err.startswith("reslog: ")
+    assert log_files(known) == before and not (known / ".reslog").exists()
 
 
 def test_empty_week(log_dir: Path, clock: Clock, run: Run) -> None:

@@ -182,12 +182,12 @@ def digest(week: str | None, since: str | None, until: str | None, section: str,
     from reslog.dates import parse_range, week_range
     from reslog.review import parse_week
 
-    if week is not None and (since or until):
+    if week is not None and (since is not None or until is not None):
         raise click.UsageError("give either --week or --since/--until, not both")
     today = context.now().date()
-    if since or until:
-        start = parse_range(since, today)[0] if since else parse_range("1970", today)[0]
-        end = parse_range(until, today)[1] if until else today
+    if since is not None or until is not None:  # a blank one is refused, not read as this week
+        start = parse_range(since, today)[0] if since is not None else parse_range("1970", today)[0]
+        end = parse_range(until, today)[1] if until is not None else today
     else:
         start, end = week_range(*parse_week(week, today))
     log = log_of(click.get_current_context())

@@ -54,6 +54,18 @@ def day_of(value: str | None) -> dt.date:
     return today if value is None else parse_date(value, today)
 
 
+def phrase_of(words: tuple[str, ...], what: str, otherwise: str) -> str | None:
+    """The words of a phrase argument joined by spaces (a phrase typed unquoted comes as several
+    words), or None when none was typed. A blank phrase (``reslog week ""``, an empty variable in a
+    script) is refused: read as no phrase, it named this week or today and wrote its page."""
+    if not words:
+        return None
+    text = " ".join(words)
+    if not text.strip():
+        raise InputError(f"{what} is blank; give {otherwise}")
+    return text
+
+
 def read_text(words: tuple[str, ...]) -> str:
     """The TEXT arguments joined by spaces; ``-`` alone reads standard input, which must be UTF-8."""
     if words != ("-",):

@@ -11,7 +11,7 @@ import os
 import click
 
 from reslog.cli import context
-from reslog.cli.context import log_of
+from reslog.cli.context import log_of, phrase_of
 from reslog.cli.display import week_lines
 from reslog.errors import InputError, LogError, notify
 from reslog.words import plural
@@ -40,7 +40,7 @@ def week(phrase: tuple[str, ...], rate: str | None, open_editor: bool) -> None:
         if not rate.strip().isdigit() or not 1 <= int(rate) <= 5:
             raise InputError(f"cannot read {rate!r} as a rating; use a whole number from 1 to 5")
         rating = int(rate)
-    week = " ".join(phrase) or None  # a phrase typed unquoted comes as several words
+    week = phrase_of(phrase, "WEEK", "a week (2026-W48, 'last', a date in it), or leave it out for this week")
     today = context.now().date()
     year, number = review.parse_week(week, today)
     log = log_of(click.get_current_context())

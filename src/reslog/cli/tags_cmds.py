@@ -27,15 +27,15 @@ def _listing(which: str, since: str | None, until: str | None, as_json: bool) ->
     from reslog.search import Filters
 
     today = context.now().date()
-    filters = Filters(since=parse_range(since, today)[0] if since else None,
-                      until=parse_range(until, today)[1] if until else None)
+    filters = Filters(since=parse_range(since, today)[0] if since is not None else None,
+                      until=parse_range(until, today)[1] if until is not None else None)
     with fresh_index(log_of(click.get_current_context())) as index:
         uses = (vocabulary.tags if which == "tags" else vocabulary.projects)(index, filters)
     if as_json:
         rows = [{"name": u.name, "entries": u.entries, "first": u.first, "last": u.last} for u in uses]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    if not uses and (since or until):  # the log may have tags, just none in the period
+    if not uses and (since, until) != (None, None):  # the log may have tags, just none in the period
         click.echo(f"No {which} in that period.")
         return
     if not uses:

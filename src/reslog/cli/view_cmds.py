@@ -9,7 +9,7 @@ import re
 import click
 
 from reslog.cli import context
-from reslog.cli.context import day_of, log_of
+from reslog.cli.context import day_of, log_of, phrase_of
 from reslog.cli.display import page_lines, week_lines
 from reslog.dates import check_near, parse_range
 from reslog.errors import InputError, LogError, PageError, notify
@@ -38,7 +38,8 @@ def today() -> None:
 def show(phrase: tuple[str, ...]) -> None:
     """Show the page of a day (YYYY-MM-DD, yesterday, last friday, ...) or of a week's review
     (2026-W48, last week, this week): the same phrases as --since, quoted or not."""
-    when = " ".join(phrase) or "today"  # a phrase typed unquoted comes as several words
+    when = phrase_of(phrase, "DATE|WEEK", "a day (2026-11-24, yesterday) or a week (2026-W48), "
+                     "or leave it out for today") or "today"
     log = log_of(click.get_current_context())
     today = context.now().date()
     start, end = _period(when, today)
@@ -95,7 +96,7 @@ def edit(phrase: tuple[str, ...], force: bool) -> None:
     The editor gets a copy of the page; what was written to the page while
     it was open (a capture, the web app, a sync) is merged with the edit
     when the editor exits, never overwritten."""
-    date = " ".join(phrase) or "today"  # a phrase typed unquoted comes as several words
+    date = phrase_of(phrase, "DATE", "a day (2026-11-24, yesterday), or leave it out for today") or "today"
     log = log_of(click.get_current_context())
     today = context.now().date()
     day = day_of(date)
