@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -273,3 +274,21 @@ def test_one_idea_reads_in_the_singular(run: Run) -> None:
     result = run("digest", "--since", "2026-11-26", "--until", "2026-11-26")
     assert result.code == 0, result.err
     assert result.out.startswith("1 idea from 2026-11-26 to 2026-11-26 in 1 theme"), result.out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--since", "2030"), "the range is empty: --since 2030-01-01 is after today (2026-11-26); "
+                          "give a --since up to today, or an --until after it"),
+    (("--since", "2014", "--until", "2013"), "the range is empty: --since 2014-01-01 is after "
+                                             "--until 2013-12-31; swap them"),
+])
+def test_an_empty_range_is_one_line_before_the_index(args: tuple[str, ...], message: str, run: Run,
+                                                     clock: Clock, log_dir: Path) -> None:
+    """``digest --since 2030`` blamed an --until never given ("is after --until 2026-12-05"), and
+    a reversed range printed the index's notices (meaning search covers 0% ...) before the error:
+    the range is checked before the index is opened."""
+    assert run("did", "seed").code == 0
+    shutil.rmtree(log_dir / ".reslog")
+    result = run("digest", *args)
+    assert result.code == 2 and result.out == "" and result.err == f"reslog: {message}\n"
+    assert not (log_dir / ".reslog").exists()

@@ -92,3 +92,19 @@ def test_a_chart_is_not_drawn_inside_the_log_and_needs_a_file_name(
     blank = run("stats", "time", "--plot", "")
     assert blank.code == 2 and blank.err == "reslog: cannot draw '': give a file name ending in .png or .svg\n"
     assert not (log_dir / "chart.png").exists()
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_a_range_without_entries_says_so(topic: str, run: Run, clock: Clock, small_log: Path) -> None:
+    """On a log whose every entry is tagged, ``stats focus --since 2027`` said "no tagged entries
+    in scope yet (tag entries with #project ...)" and ``stats habits --since 2030`` "Habits: no
+    entries logged yet": the range held nothing, and the log had entries elsewhere."""
+    ahead = run("stats", topic, "--since", "2027")
+    assert ahead.code == 0 and ahead.out.splitlines()[2:] == [
+        "No entries: the range begins on 2027-01-01, after today (2026-11-26); "
+        "the log runs from 2026-11-16 to 2026-11-17."]
+    before = run("stats", topic, "--since", "2025-01", "--until", "2025-02")
+    assert before.code == 0 and before.out.splitlines()[2:] == [
+        "No entries from 2025-01-01 to 2025-02-28; the log runs from 2026-11-16 to 2026-11-17."]
+    assert run("stats", topic, "--until", "2025").out.splitlines()[2:] == [
+        "No entries up to 2025-12-31; the log runs from 2026-11-16 to 2026-11-17."]

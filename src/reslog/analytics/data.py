@@ -86,6 +86,27 @@ def load(log: Log, today: dt.date, since: dt.date | None = None, until: dt.date 
     return Data(log, entries, None, ratings, today, since, until, tag)
 
 
+def empty_range(data: Data) -> str | None:
+    """What to say instead of a topic's figures when the range asked for holds no entry and no
+    week rating, though the log has pages: each topic's own "no tagged entries in scope yet"
+    read as if the log had none. A range that begins after today is told as such. None when the
+    range holds something, when no range was asked for, or when the log has no page at all."""
+    if data.entries or data.ratings or (data.since is None and data.until is None):
+        return None
+    days = data.log.days()
+    if not days:
+        return None
+    tagged = f" tagged #{data.tag}" if data.tag else ""
+    if data.since is not None and data.since > data.today:
+        return (f"No entries{tagged}: the range begins on {data.since}, after today ({data.today}); "
+                f"the log runs from {days[0]} to {days[-1]}.")
+    if data.since is None:
+        scope = f"up to {data.until}"
+    else:
+        scope = f"from {data.since} {'on' if data.until is None else f'to {data.until}'}"
+    return f"No entries{tagged} {scope}; the log runs from {days[0]} to {days[-1]}."
+
+
 def _week_in(week: str, since: dt.date | None, until: dt.date | None) -> bool:
     """Whether an ISO week (``2026-W48``) overlaps the scope."""
     monday = dt.date.fromisocalendar(int(week[:4]), int(week[6:8]), 1)

@@ -179,15 +179,24 @@ def digest(week: str | None, since: str | None, until: str | None, section: str,
     first seen.
     """
     from reslog import digest as digests
-    from reslog.dates import parse_range, week_range
+    from reslog.dates import parse_range, since_until, week_range
+    from reslog.errors import InputError
     from reslog.review import parse_week
 
     if week is not None and (since is not None or until is not None):
         raise click.UsageError("give either --week or --since/--until, not both")
     today = context.now().date()
     if since is not None or until is not None:  # a blank one is refused, not read as this week
-        start = parse_range(since, today)[0] if since is not None else parse_range("1970", today)[0]
-        end = parse_range(until, today)[1] if until is not None else today
+        # checked here, before the index is opened: its notices came before the error
+        first, last = since_until(since, until, today)
+        start = first if first is not None else parse_range("1970", today)[0]
+        end = last if last is not None else today
+        if start > end and last is None:  # no --until: the range ends today
+            raise InputError(f"the range is empty: --since {start} is after today ({today}); "
+                             "give a --since up to today, or an --until after it")
+        if start > end:
+            raise InputError(f"the range is empty: --until {end} is before {start}, where a digest "
+                             "without --since begins; give a --since too")
     else:
         start, end = week_range(*parse_week(week, today))
     log = log_of(click.get_current_context())
