@@ -227,6 +227,17 @@ def test_a_week_before_the_log_began_is_refused_unless_it_has_a_page(known: Path
     assert "A week of reading before the log." in kept.read_text(encoding="utf-8")
 
 
+def test_show_of_a_week_to_come_says_it_has_not_begun(known: Path, run: Run) -> None:
+    """``show 2027-W01`` said "make it with 'reslog week 2027-W01'", a command that refuses a week
+    that has not begun."""
+    result = run("show", "2026-W49")
+    assert result.code == 1 and result.err == (
+        "reslog: there is no page for 2026-W49: the week has not begun (it starts on Monday "
+        "30 November 2026); show this week or an earlier one\n")
+    assert run("week", "2026-W49").code == 2  # as the message no longer suggests
+    assert "make it with 'reslog week 2026-W48'" in run("show", "this week").err
+
+
 def test_a_log_of_plans_alone_has_not_begun(log_dir: Path, clock: Clock, run: Run) -> None:
     """A log whose only page lies ahead refused this week as "before the log's first page", and
     that week as one that "has not begun": each message sent to the other."""

@@ -11,7 +11,7 @@ import click
 from reslog.cli import context
 from reslog.cli.context import day_of, log_of, phrase_of
 from reslog.cli.display import page_lines, week_lines
-from reslog.dates import check_near, parse_range
+from reslog.dates import check_near, long_date, parse_range
 from reslog.errors import InputError, LogError, PageError, notify
 
 TYPE_CHECKING = False
@@ -65,6 +65,9 @@ def show(phrase: tuple[str, ...]) -> None:
     page = log.read_page(path)
     if page is None:
         refuse_before_the_log(log, year, week, today)  # 'reslog week' would refuse it too
+        if start > today:  # and so would it a week to come: no command to offer
+            raise PageError(f"there is no page for {week_name(year, week)}: the week has not begun "
+                            f"(it starts on {long_date(start)}); show this week or an earlier one")
         raise PageError(f"there is no page for {week_name(year, week)} yet; make it with "
                         f"'reslog week {week_name(year, week)}'")
     click.echo("\n".join(week_lines(page, f"weeks/{year:04d}/{week_name(year, week)}.md")))
