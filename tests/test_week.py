@@ -291,6 +291,19 @@ def test_empty_week(log_dir: Path, clock: Clock, run: Run) -> None:
     )
 
 
+def test_a_week_with_nothing_to_prompt_says_so(log_dir: Path, clock: Clock, run: Run) -> None:
+    """A week that raised no prompt left "Prompts for the reflection" an empty heading, where
+    every other block says what it has not found."""
+    for day in ("2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"):
+        write_day(log_dir, day, f"## What was done\n- decision: keep going on {day}\n\n"
+                                "## Random ideas\n- an idea\n")
+    assert run("week", "2026-W47").code == 0
+    assert block((log_dir / W47).read_text(encoding="utf-8"), "prompts") == (
+        "## Prompts for the reflection\n\n"
+        "- No prompts from the figures this week: what went well, and what would you keep?\n"
+    )
+
+
 def test_refresh_follows_a_new_capture(known: Path, run: Run) -> None:
     run("week")
     before = (known / W48).read_text(encoding="utf-8")

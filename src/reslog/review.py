@@ -401,6 +401,8 @@ def _prompts(figures: dict[str, Any]) -> list[str]:
     down = min(moves, default=(0, ""))
     if down[0] <= -2 and last["entries"] and ref == start + dt.timedelta(days=6):
         found.append(f"Fewer {down[1]} than last week ({_sign(down[0])}): by choice?")
+    if not found:  # every other block says what it has not found; an empty heading read as a fault
+        found.append("No prompts from the figures this week: what went well, and what would you keep?")
     return found
 
 
