@@ -304,6 +304,17 @@ def test_a_week_with_nothing_to_prompt_says_so(log_dir: Path, clock: Clock, run:
     )
 
 
+def test_the_days_before_the_log_began_are_not_nothing_logged(log_dir: Path, clock: Clock, run: Run) -> None:
+    """The week an imported notebook began in (its first page a Sunday) asked "Nothing logged on
+    Monday, Tuesday, ... what happened those days?" of days before there was a log."""
+    write_day(log_dir, "2026-11-18", "## What was done\n- the first entry\n")
+    write_day(log_dir, "2026-11-20", "## What was done\n- another\n")
+    assert run("week", "2026-W47").code == 0
+    prompts = block((log_dir / W47).read_text(encoding="utf-8"), "prompts")
+    assert "- Nothing logged on Thursday: what happened that day?\n" in prompts
+    assert "Monday" not in prompts and "Tuesday" not in prompts
+
+
 def test_refresh_follows_a_new_capture(known: Path, run: Run) -> None:
     run("week")
     before = (known / W48).read_text(encoding="utf-8")

@@ -331,8 +331,10 @@ def compute(log: Log, start: dt.date, today: dt.date, vectors: Vectors | None = 
         earlier = tasks(index, Filters(until=start - dt.timedelta(days=1)), finished=True)
         ideas = digest(index, start, start + dt.timedelta(days=6), "ideas", vectors).as_json()
     norm = [r for r in map(_ratio, earlier) if r is not None]
+    first = log.first_day()
     return {"week": this, "last": last, "norm": round(median(norm), 2) if norm else None,
-            "norm_n": len(norm), "today": today.isoformat(), "ideas": ideas}
+            "norm_n": len(norm), "today": today.isoformat(), "ideas": ideas,
+            "first_day": first.isoformat() if first is not None else None}
 
 
 # --- rendering the blocks ---
@@ -381,9 +383,12 @@ def _prompts(figures: dict[str, Any]) -> list[str]:
                      f"'{top['text']}', {top['days']} days): do it, split it or drop it?")
     ref = dt.date.fromisoformat(this["reference_day"])
     start = dt.date.fromisoformat(this["start"])
-    past = [start + dt.timedelta(days=d) for d in range(5)]  # weekdays that are over
-    missing = [_DAYS[day.weekday()] for day in past
-               if day <= ref and day.isoformat() < figures["today"] and day.isoformat() not in this["days"]]
+    # the weekdays that are over, from the log's first page on: the week it began in asked what
+    # happened on the days before it
+    began = figures.get("first_day") or ""
+    past = [(start + dt.timedelta(days=d)).isoformat() for d in range(5)]
+    missing = [_DAYS[dt.date.fromisoformat(day).weekday()] for day in past
+               if began <= day <= ref.isoformat() and day < figures["today"] and day not in this["days"]]
     if missing:
         those = "that day" if len(missing) == 1 else "those days"
         found.append(f"Nothing logged on {_join(missing)}: what happened {those}?")
