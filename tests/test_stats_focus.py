@@ -86,6 +86,26 @@ def test_a_tie_for_the_lead_is_no_change_of_leader(log_dir: Path) -> None:
     assert focus.render(empty) == ["no entries with #nonexistent in scope"]
 
 
+def test_a_lead_first_tied_is_no_leader_to_shift_from(log_dir: Path) -> None:
+    """On the notebook, ``--since 2013-01 --until 2013-02`` reported "2013-W07 lead blog-post ->
+    ecology": 2013-W02 was a tie of four projects, and the alphabetical first of them was taken
+    for its leader. A tie names no leader; the first project to lead alone shifts from none. A
+    leader is kept through a tie it is not part of, until another leads alone."""
+    write_day(log_dir, "2026-09-28", ["exp: a #blog", "exp: b #eco", "exp: c #open", "exp: d #blog",
+                                      "exp: e #eco", "exp: f #open"])
+    write_day(log_dir, "2026-10-06", ["exp: g #eco", "exp: h #eco", "exp: i #eco", "exp: j #open",
+                                      "exp: k #blog"])
+    write_day(log_dir, "2026-10-13", ["exp: l #rm", "exp: m #rm", "exp: n #w2s", "exp: o #w2s",
+                                      "exp: p #eco"])
+    write_day(log_dir, "2026-10-20", ["exp: q #rm", "exp: r #rm", "exp: s #rm", "exp: t #w2s",
+                                      "exp: u #w2s"])
+    shifts = focus.compute(data.load(Log(log_dir), TODAY))["shifts"]
+    leads = [(s["period"], s["from"], s["project"]) for s in shifts if s["kind"] == "lead"]
+    assert leads == [("2026-W43", "eco", "rm")], leads
+    moved = [(s["period"], s["project"]) for s in shifts if s["kind"] == "share"]
+    assert ("2026-W41", "eco") in moved  # a share that moved is a shift point, ties or not
+
+
 def test_monthly_when_the_scope_is_long(log_dir: Path) -> None:
     write_day(log_dir, "2026-01-10", ["exp: a #alpha"])
     write_day(log_dir, "2026-06-10", ["exp: b #beta", "exp: c #beta"])

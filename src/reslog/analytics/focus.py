@@ -11,7 +11,8 @@ of the counts of all projects in that period.
 
 *Shift points* compare each period with the previous one that had at least
 ``MIN_ENTRIES`` tagged entries (thinner periods are shown but not compared):
-- ``lead``: the project with the largest share changed;
+- ``lead``: another project took the largest share, alone (a tie for the
+  largest share changes no leader, and names none before one has led alone);
 - ``share``: a project's share moved by ``SHIFT`` (20 points) or more.
 """
 
@@ -97,17 +98,22 @@ def compute(data: Data) -> dict[str, Any]:
               for p in names}
     shifts: list[dict[str, Any]] = []
     previous: int | None = None
-    leader: str | None = None  # kept through a tie: a tie for the lead is no change of leader
+    # the leader changes only when another project leads alone: a tie for the lead keeps it, and
+    # a tie before any project led alone names none (the alphabetical first of a tie was taken for
+    # the leader, and its end in a lone lead reported as a shift of focus)
+    leader: str | None = None
     for n, q in enumerate(periods):
         if totals[n] < MIN_ENTRIES:
             continue
         new = {p: counts[p][n] for p in names if counts[p][n]}
+        top = [p for p in new if new[p] == max(new.values())]
         before = leader
-        leader = leader if leader is not None and new.get(leader, 0) == max(new.values()) else _lead(new)
-        if previous is not None and before is not None:
+        if len(top) == 1:
+            leader = top[0]
+        if previous is not None:
             q0 = periods[previous]
             after = leader
-            if before != after:
+            if before is not None and after is not None and before != after:
                 shifts.append({"period": q, "since": q0, "kind": "lead", "project": after, "from": before,
                                "share_before": shares[after][previous], "share": shares[after][n],
                                "lead_share_before": shares[before][previous],
