@@ -109,9 +109,18 @@ def test_render_and_json(known: data.Data) -> None:
     lines = bugs.render(result)
     assert lines[0] == "8 bugs in 4 categories; 4 linked to a fix, median 17 d to fix"
     assert lines[1].split()[:3] == ["nan", "loss", "3"]
-    assert "e.g. 2026-10-02 loss went NaN in run rm-17" in lines[2]
-    assert "(days/2026/2026-10-02.md:7)" in lines[2]
+    assert lines[2] == "    e.g. loss went NaN in run rm-17 around step…  (days/2026/2026-10-02.md:7)"
     assert len(lines) == 9
+
+
+def test_an_example_is_cut_at_a_word_to_fit_80_columns(log_dir: Path) -> None:
+    """The "e.g." lines ran to 145 columns, the text cut at 70 characters without a mark, in the
+    middle of a word: "#cal" for "#calib" read as another tag."""
+    write_day(log_dir, "2026-11-02", "- 10:00 bug: NaN loss again with Shampoo at lr=3e-5, only on the "
+                                     "largest model of the sweep #calib\n")
+    lines = bugs.render(bugs.compute(data.load(Log(log_dir), TODAY)))
+    assert lines[2] == "    e.g. NaN loss again with Shampoo at lr=3e-5,…  (days/2026/2026-11-02.md:7)"
+    assert max(map(len, lines)) <= 80
 
 
 def test_empty_log(log_dir: Path, tmp_path: Path) -> None:

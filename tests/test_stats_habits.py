@@ -60,7 +60,7 @@ def test_a_window_is_the_span_of_its_share(known: data.Data, log_dir: Path) -> N
     days = habits.compute(window)["days"]
     assert (days["logged"], days["first"], days["last"]) == (5, "2026-11-20", "2026-11-25")
     assert (days["from"], days["to"], days["span"], days["share"]) == ("2026-11-16", "2026-11-26", 11, 0.455)
-    assert "on 5 days logged of 11 (46%) from 2026-11-16 to 2026-11-26." in habits.render(habits.compute(window))[0]
+    assert "on 5 of 11 days (46%) from 2026-11-16 to 2026-11-26." in habits.render(habits.compute(window))[0]
 
 
 def test_a_month_without_entries_is_a_month_of_zeros(known: data.Data, log_dir: Path) -> None:
@@ -114,13 +114,18 @@ def test_render(known: data.Data) -> None:
     result = habits.compute(known)
     lines = habits.render(result)
     assert lines[:3] == [
-        "Habits: 10 entries on 6 days logged of 16 (38%) from 2026-11-10 to 2026-11-25.",
+        "Habits: 10 entries on 6 of 16 days (38%) from 2026-11-10 to 2026-11-25.",
         "Longest streak: 3 days (2026-11-20 to 2026-11-22).",
         "Current streak: 2 days (since 2026-11-24).",
     ]
     assert "  09:00      4 ##############################" in lines
-    assert ("Level mix (entries): level 0 7 (70%), level 1 2 (20%), level 2 1 (10%); "
-            "0.43 reasoning per fact.") in lines
+    # a table of 80 columns or fewer: a sentence a line ran to 110 on a long log
+    assert lines[-3:] == [
+        "Level mix      level 0  level 1  level 2  reasoning per fact",
+        "  entries      7 (70%)  2 (20%)  1 (10%)                0.43",
+        "  with nested  7 (54%)  4 (31%)  2 (15%)                0.86",
+    ]
+    assert max(map(len, lines)) <= 80
     assert json.loads(json.dumps(result)) == result
 
 

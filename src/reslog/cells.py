@@ -38,8 +38,10 @@ def pad(text: str, width: int, right: bool = False) -> str:
     return room + text if right else text + room
 
 
-def shorten(text: str, width: int) -> str:
-    """``text`` in at most ``width`` cells, cut with ``…`` when longer."""
+def shorten(text: str, width: int, words: bool = False) -> str:
+    """``text`` in at most ``width`` cells, cut with ``…`` when longer; with ``words``, cut
+    after the last whole word that fits (a tag cut in its middle, ``#cal`` for ``#calib``, reads
+    as another tag), unless that leaves less than half the room."""
     if cells(text) <= width:
         return text
     out, used = [], 0
@@ -48,7 +50,12 @@ def shorten(text: str, width: int) -> str:
         if used > width - 1:
             break
         out.append(ch)
-    return "".join(out).rstrip() + "…"
+    kept = "".join(out)
+    if words and not text[len(kept)].isspace():  # cut inside a word: back to its start
+        at = kept.rfind(" ")
+        if at > 0 and cells(kept[:at]) >= width // 2:
+            kept = kept[:at]
+    return kept.rstrip() + "…"
 
 
 __all__ = ["cells", "char_cells", "pad", "shorten"]

@@ -136,6 +136,9 @@ def week_ratings(log: Log) -> dict[str, int]:
     return found
 
 
+#: The width the terminal lines of every topic fit, whatever the terminal: they go to pipes and
+#: files as often as to a screen.
+WIDTH = 80
 #: At most this many citations per figure in ``--json``; ``citations_more`` counts the rest.
 CITED = 10
 

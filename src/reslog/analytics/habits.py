@@ -200,8 +200,8 @@ def render(result: dict[str, Any]) -> list[str]:
     streaks = result["streaks"]
     longest, current = streaks["longest"], streaks["current"]
     lines = [
-        f"Habits: {plural(result['entries'], 'entry')} on {plural(days['logged'], 'day')} logged of "
-        f"{days['span']} ({days['share']:.0%}) from {days['from']} to {days['to']}.",
+        f"Habits: {plural(result['entries'], 'entry')} on {days['logged']} of {plural(days['span'], 'day')} "
+        f"({days['share']:.0%}) from {days['from']} to {days['to']}.",
         f"Longest streak: {plural(longest['days'], 'day')} ({longest['start']} to {longest['end']}).",
         f"Current streak: {plural(current['days'], 'day')}"
         + (f" (since {current['start']})." if current["days"] else "."),
@@ -218,15 +218,18 @@ def render(result: dict[str, Any]) -> list[str]:
     else:
         lines.append("Time of day: no entry has a time.")
     lines.append("By weekday: " + ", ".join(f"{w['weekday'][:3]} {w['n']}" for w in result["by_weekday"]))
-    for title, key in (("entries", "entries"), ("with nested lines", "with_nested")):
+    # a table, not a sentence a line: the sentences ran to 110 columns
+    rows: list[tuple[str, ...]] = [("Level mix", "level 0", "level 1", "level 2", "reasoning per fact")]
+    for title, key in (("  entries", "entries"), ("  with nested", "with_nested")):
         mix = result["levels"][key]
         shares = mix["shares"] or [0, 0, 0]
         ratio = mix["reasoning_per_fact"]
-        lines.append(
-            f"Level mix ({title}): level 0 {mix['level0']} ({shares[0]:.0%}), level 1 {mix['level1']} "
-            f"({shares[1]:.0%}), level 2 {mix['level2']} ({shares[2]:.0%}); "
-            + (f"{ratio:.2f} reasoning per fact." if ratio is not None else "no facts.")
-        )
+        rows.append((title, *(f"{mix[f'level{n}']} ({shares[n]:.0%})" for n in range(3)),
+                     f"{ratio:.2f}" if ratio is not None else "no facts"))
+    widths = [max(len(row[n]) for row in rows) for n in range(5)]
+    for row in rows:
+        lines.append(f"{row[0]:<{widths[0]}}" + "".join(f"  {cell:>{w}}" for cell, w in
+                                                        zip(row[1:], widths[1:], strict=True)))
     return lines
 
 

@@ -196,9 +196,11 @@ def render(result: dict[str, Any]) -> list[str]:
     lines = [f"Weeks: {plural(len(weeks), 'week')}, {result['rated_weeks']} rated."]
     if len(shown) < len(weeks):
         lines.append(f"The last {len(shown)} (all in --json):")
-    lines.append("  " + " ".join(f"{h:>8}" for h in heads))
-    for week in shown:
-        lines.append("  " + " ".join(f"{_cell(week[c]):>8}" for c in columns))
+    rows = [[_cell(week[c]) for c in columns] for week in shown]
+    # each column as wide as its heading or its widest cell: nine of 8 cells were 82 columns
+    widths = [max(len(h), *(len(row[n]) for row in rows)) for n, h in enumerate(heads)]
+    for row in (heads, *rows):
+        lines.append("  " + "  ".join(f"{cell:>{w}}" for cell, w in zip(row, widths, strict=True)))
     if result["message"]:
         lines.append(f"{result['message'][0].upper()}{result['message'][1:]}.")
     else:
