@@ -86,7 +86,9 @@ def test_what_moves_with_the_rating(known: data.Data) -> None:
                                                               "2026-11-17"]
     lines = weeks.render(result)
     assert lines[0] == "Weeks: 6 weeks, 4 rated."
-    assert "  2026-W44       1     1        7     0       0     3  0.50      1.50" in lines
+    # the share of the to-dos done, as a share: a bare "done" over 0.50 read as a count
+    assert lines[1] == "      week  rating  days  entries  exps  papers  bugs  % done  took/est"
+    assert "  2026-W44       1     1        7     0       0     3     50%      1.50" in lines
     assert max(len(line) for line in lines if "took/est" in line or line.startswith("  20")) <= 80
     assert "What moves with the rating (Spearman, over 4 rated weeks):" in lines
     assert "  experiments             +1.00  n=4    strong positive" in lines

@@ -14,7 +14,8 @@ included (a week not logged is a fact about the week), with:
 - ``todo_completion``: of the to-dos that stand on the week's pages, the share
   done: ``[x]`` / (``[x]`` + ``[-]`` + ``[ ]``). A carried to-do stands on
   the page of its last copy (the ``[>]`` copies are not counted), so a to-do
-  carried into the next week counts there. ``None`` without to-dos;
+  carried into the next week counts there. ``None`` without to-dos. The
+  terminal's table shows it as a percentage, under ``% done``;
 - ``est_ratio``: the median took/est of the to-dos finished on the week's
   pages (as ``reslog stats time`` reads them), ``None`` without any.
 
@@ -185,18 +186,25 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share:.0%}"
+
+
 def render(result: dict[str, Any]) -> list[str]:
     weeks = result["weeks"]
     if not weeks:
         return [f"Weeks: {result['message']}."]
     columns = ("week", "rating", "days_logged", "entries", "experiments", "papers", "bugs",
                "todo_completion", "est_ratio")
-    heads = ("week", "rating", "days", "entries", "exps", "papers", "bugs", "done", "took/est")
+    # "% done": the share of the week's standing to-dos done, not the count that the week page
+    # and 'reslog week' call "15 done"; a bare "done" over 0.79 read as the one or the other
+    heads = ("week", "rating", "days", "entries", "exps", "papers", "bugs", "% done", "took/est")
     shown = weeks[-12:]
     lines = [f"Weeks: {plural(len(weeks), 'week')}, {result['rated_weeks']} rated."]
     if len(shown) < len(weeks):
         lines.append(f"The last {len(shown)} (all in --json):")
-    rows = [[_cell(week[c]) for c in columns] for week in shown]
+    rows = [[_percent(week[c]) if c == "todo_completion" else _cell(week[c]) for c in columns]
+            for week in shown]
     # each column as wide as its heading or its widest cell: nine of 8 cells were 82 columns
     widths = [max(len(h), *(len(row[n]) for row in rows)) for n, h in enumerate(heads)]
     for row in (heads, *rows):
