@@ -194,7 +194,7 @@ def test_last_week_and_the_forms_of_week(known: Path, run: Run, clock: Clock) ->
     assert "- Nothing logged on Tuesday, Thursday and Friday: what happened those days?\n" in text
     assert "so far" not in text
     for form in ("2026-W47", "2026w47", "2026-11-18", "last week"):
-        assert run("week", form).out.startswith("weeks/2026/2026-W47.md (refreshed)\n")
+        assert run("week", form).out.startswith("weeks/2026/2026-W47.md (unchanged)\n")
     for form in ("yesterday", "2026-11-29", "this"):
         assert run("week", form).out.startswith("weeks/2026/2026-W48.md (")
     # A week that has not begun has nothing to review: refused, nothing written.
@@ -313,6 +313,16 @@ def test_the_days_before_the_log_began_are_not_nothing_logged(log_dir: Path, clo
     prompts = block((log_dir / W47).read_text(encoding="utf-8"), "prompts")
     assert "- Nothing logged on Thursday: what happened that day?\n" in prompts
     assert "Monday" not in prompts and "Tuesday" not in prompts
+
+
+def test_a_refresh_that_changes_nothing_says_so(known: Path, run: Run) -> None:
+    """A second ``reslog week`` said "(refreshed)" of a page it left as it was."""
+    assert run("week", "last").out.startswith("weeks/2026/2026-W47.md (created)\n")
+    before = (known / W47).stat().st_mtime_ns
+    assert run("week", "last").out.startswith("weeks/2026/2026-W47.md (unchanged)\n")
+    assert (known / W47).stat().st_mtime_ns == before
+    assert run("did", "--date", "2026-11-17", "a late note").code == 0
+    assert run("week", "last").out.startswith("weeks/2026/2026-W47.md (refreshed)\n")
 
 
 def test_refresh_follows_a_new_capture(known: Path, run: Run) -> None:

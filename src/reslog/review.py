@@ -174,13 +174,16 @@ def week_file(log: Log, year: int, week: int) -> str:
 class Review(Record):
     """What :func:`refresh` did: the page, where it is, its figures and anything it could not do."""
 
-    __slots__ = ("created", "figures", "name", "page", "path", "problems", "rating", "reflection_line",
-                 "relative")
+    __slots__ = ("changed", "created", "figures", "name", "page", "path", "problems", "rating",
+                 "reflection_line", "relative")
     name: Final[str]
     path: Final[str]
     relative: Final[str]
     page: Final[Page]
     created: Final[bool]
+    #: Whether the page differs from what was on disk (a new page does): a refresh that changes
+    #: nothing writes nothing, and says so.
+    changed: Final[bool]
     figures: Final[dict[str, Any]]
     rating: Final[int | None]
     #: 1-based line of the first line after the ``## Reflection`` heading, if the page has one.
@@ -189,7 +192,7 @@ class Review(Record):
 
     def __init__(self, name: str, path: str, relative: str, page: Page, created: bool,
                  figures: dict[str, Any], rating: int | None, reflection_line: int | None,
-                 problems: list[str]) -> None:
+                 problems: list[str], changed: bool = True) -> None:
         self.name = name
         self.path = path
         self.relative = relative
@@ -199,6 +202,7 @@ class Review(Record):
         self.rating = rating
         self.reflection_line = reflection_line
         self.problems = problems
+        self.changed = changed
 
 
 def refresh(
@@ -226,14 +230,15 @@ def refresh(
         else:
             page, problems = _regenerate(old, render_blocks(figures))
             page = _set_front(page, name, rating)
-        if write and (old is None or page.lines != old.lines or page.bom != old.bom):
+        changed = old is None or page.lines != old.lines or page.bom != old.bom
+        if write and changed:
             log.write_page(path, page)
     own = [s for s in page.sections if s.title.strip().rstrip(":").lower() in ("reflection", "reflections")]
     value = dict(page.front_matter).get("rating")
     if value is not None and value.strip() and week_rating(value) is None:
         problems.append(rating_problem(value))
     return Review(name, path, relative, page, old is None, figures, week_rating(value or ""),
-                  own[0].index + 2 if own else None, problems)
+                  own[0].index + 2 if own else None, problems, changed)
 
 
 # --- figures ---

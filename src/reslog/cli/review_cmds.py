@@ -61,7 +61,8 @@ def week(phrase: tuple[str, ...], rate: str | None, open_editor: bool) -> None:
                "and nothing was saved")
         return
     figures = done.figures["week"]
-    click.echo(f"{done.relative} ({'created' if done.created else 'refreshed'})")
+    outcome = "created" if done.created else "refreshed" if done.changed else "unchanged"
+    click.echo(f"{done.relative} ({outcome})")
     if figures["entries"] or figures["added"] or figures["done"]:
         click.echo(
             f"{done.name}: {plural(figures['days_logged'], 'day')} logged, "
