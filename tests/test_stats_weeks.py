@@ -139,3 +139,16 @@ def test_since_and_until_leave_out_ratings_of_other_weeks(known: data.Data) -> N
     assert [(w["week"], w["rating"], w["entries"]) for w in result["weeks"]] == [
         ("2026-W45", 2, 0), ("2026-W46", 3, 3)]
     assert result["rated_weeks"] == 2 and result["correlations"] == []
+
+
+def test_the_empty_weeks_at_the_ends_of_a_range_are_rows(log_dir: Path) -> None:
+    """``--since 2013-W01 --until 2013-W08`` on the notebook began the table at 2013-W02, its first
+    week with an entry, and dropped the empty 2013-W01 without a word. The weeks asked for are
+    rows, from the log's first page (not the weeks before it) up to this week."""
+    write_day(log_dir, "2026-10-01", "## What was done\n- 10:00 the first page\n")
+    write_day(log_dir, "2026-10-14", "## What was done\n- 10:00 exp: one\n")
+    window = data.load(Log(log_dir), TODAY, dt.date(2026, 10, 5), dt.date(2026, 10, 25))
+    assert [w["week"] for w in weeks.compute(window)["weeks"]] == ["2026-W41", "2026-W42", "2026-W43"]
+    early = data.load(Log(log_dir), TODAY, dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    rows = [w["week"] for w in weeks.compute(early)["weeks"]]
+    assert rows[0] == "2026-W40" and rows[-1] == "2026-W48"  # the log's first week to this one

@@ -2,7 +2,9 @@
 
 One row per ISO week (``2026-W48``, Monday to Sunday) from the first week
 that has an entry or a rating to the last one, weeks without entries
-included (a week not logged is a fact about the week), with:
+included (a week not logged is a fact about the week); with ``--since`` or
+``--until``, from the first week asked for (or the log's first) to the last
+(or this week). Each row has:
 
 - ``rating``: the 1-5 ``rating:`` in the front matter of the week page
   (``weeks/YYYY/YYYY-Www.md``, set by ``reslog week --rate``), or ``None``.
@@ -62,6 +64,11 @@ LABELS = {
 
 def _monday(week: str) -> dt.date:
     return dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+
+
+def _week_of(day: dt.date) -> dt.date:
+    """The Monday of the ISO week of ``day``."""
+    return day - dt.timedelta(days=day.weekday())
 
 
 def _in_scope(week: str, data: Data) -> bool:
@@ -143,6 +150,13 @@ def compute(data: Data) -> dict[str, Any]:
     if known:
         day = _monday(min(known))
         last = _monday(max(known))
+        # the weeks asked for, from the log's first page up to this week: an empty first or last
+        # week of --since/--until was left out of the table without a word
+        begun = data.log.first_day()
+        if data.since is not None and begun is not None:
+            day = min(day, _week_of(max(data.since, begun)))
+        if data.until is not None:
+            last = max(last, _week_of(min(data.until, data.today)))
         while day <= last:
             week = iso_week(day)
             weeks.append(_row(week, by_week.get(week, []), data.ratings.get(week)))
