@@ -126,3 +126,20 @@ def test_carry_over_skips_a_page_outside_the_range(run: Run, clock: Clock, log_d
     assert typo.read_text() == "## What to do next\n- [ ] written on a typo day\n"
     assert "written on a typo day" not in day_file(log_dir, "2026-11-26").read_text()
     assert run("status").code == 0
+
+
+@pytest.mark.parametrize(("args", "day", "month"), [
+    (("show", "2013-02-30"), "2013-02-30", "February 2013 has 28 days"),
+    (("week", "2012-02-30"), "2012-02-30", "February 2012 has 29 days"),
+    (("stats", "habits", "--since", "2013-04-31"), "2013-04-31", "April 2013 has 30 days"),
+    (("did", "--date", "2013-06-31", "x"), "2013-06-31", "June 2013 has 30 days"),
+])
+def test_a_day_its_month_does_not_have_is_named(run: Run, clock: Clock, log_dir: Path,
+                                                args: tuple[str, ...], day: str, month: str) -> None:
+    """``show 2013-02-30`` said "use YYYY-MM-DD", as if the date were written wrong: it is the
+    month that has no such day."""
+    write_day(log_dir, "2026-11-20", "## What was done\n- a note\n")
+    before = log_files(log_dir)
+    result = run(*args)
+    assert result.code == 2 and result.err == f"reslog: cannot read {day!r} as a date: {month}; check the day\n"
+    assert log_files(log_dir) == before

@@ -86,7 +86,26 @@ def _read_date(value: str, today: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"cannot read {value!r} as a date; {_DATE_HINT}") from None
+        raise InputError(_no_such_day(text) or f"cannot read {value!r} as a date; {_DATE_HINT}") from None
+
+
+def _no_such_day(text: str) -> str | None:
+    """What is wrong with a date written as YYYY-MM-DD whose month has no such day (2013-02-30:
+    "use YYYY-MM-DD" said it was written wrong); None for any other text. (The message ends with
+    "; check the day", by which :func:`reslog.review.parse_week` passes it on.)"""
+    import calendar  # on this error's path only
+
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if year < 1 or not 1 <= month <= 12:
+        return None
+    days = calendar.monthrange(year, month)[1]
+    if 1 <= day <= days:
+        return None
+    name = _MONTHS[month - 1].capitalize()
+    return f"cannot read {text!r} as a date: {name} {year} has {days} days; check the day"
 
 
 #: A capture this many days or more from today asks for force: a year typed wrong, most likely.
@@ -346,5 +365,6 @@ def _range(value: str, today: dt.date) -> tuple[dt.date, dt.date]:
     try:
         day = _read_date(text, today)
     except InputError:
-        raise InputError(f"cannot read {value!r} as a date or period; {_RANGE_HINT}") from None
+        raise InputError(_no_such_day(text) or f"cannot read {value!r} as a date or period; {_RANGE_HINT}"
+                         ) from None
     return day, day

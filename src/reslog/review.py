@@ -124,7 +124,7 @@ def parse_week(value: str | None, today: dt.date) -> tuple[int, int]:
     try:
         start, end = parse_range(text, today, clamp=False)
     except InputError as exc:
-        if OUTSIDE in exc.message:
+        if OUTSIDE in exc.message or exc.message.endswith("; check the day"):  # a year or day to check
             raise
         raise InputError(f"cannot read {value!r} as a week; {hint}") from None
     if start != end and not (start.weekday() == 0 and end == start + dt.timedelta(days=6)):
