@@ -666,3 +666,33 @@ def test_escape_closes_the_more_menu(browser: Any, log_dir: Path) -> None:
         page.keyboard.press("Escape")  # from inside the menu too
         assert page.locator("details.more[open]").count() == 0
         assert w.errors == []
+
+
+def test_a_weeks_unsaved_box_outlives_saving_the_other_and_a_rating(browser: Any, log_dir: Path) -> None:
+    """Saving "Next week's focus" or clicking a rating redrew the whole week, and the Reflection
+    typed but not saved was gone. It is kept, unsaved (the file has only what was saved), and its
+    Save then writes it."""
+    keyword_only(log_dir)
+    assert main(["did", "exp: warmup diverged"]) == 0
+    with serving(log_dir) as server:
+        w = Watched(browser, server)
+        w.sign_in()
+        page = w.go("/week")
+        (week,) = (log_dir / "weeks").rglob("*.md")
+        page.fill("#own-reflection textarea", "Mornings without chat worked.")
+        page.fill("#own-focus textarea", "Write the related work.")
+        page.click("#own-focus button[type=submit]")
+        page.wait_for_selector("#own-focus .owntext >> text=Write the related work.")
+        assert page.input_value("#own-reflection textarea") == "Mornings without chat worked."
+        page.click("form.rating button[value='3']")
+        page.wait_for_selector("form.rating button.on[value='3']")
+        assert page.input_value("#own-reflection textarea") == "Mornings without chat worked."
+        text = week.read_text(encoding="utf-8")
+        assert "Write the related work." in text and "rating: 3" in text
+        assert "Mornings without chat" not in text
+        w.shot("week-unsaved-kept")
+        page.click("#own-reflection button[type=submit]")
+        page.wait_for_selector("#own-reflection .owntext >> text=Mornings without chat worked.")
+        text = week.read_text(encoding="utf-8")
+        assert "## Reflection\n\nMornings without chat worked.\n" in text and "Write the related work." in text
+        assert w.dialogs == [] and w.errors == []

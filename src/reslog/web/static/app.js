@@ -1,6 +1,7 @@
 // reslog serve: the little the pages need beyond htmx. No inline script anywhere (the CSP forbids it).
 // - errors (422) and conflicts (409) are shown next to the form that caused them;
 // - the capture box is cleared and focused again after a save;
+// - text typed and not saved in a box that a swap redraws is kept;
 // - a running timer ticks; "↳" puts a thought under an entry;
 // - keys: c capture, [ ] previous/next day, t today, / search;
 // - live refresh: a page changed on disk (CLI, editor, sync) is shown within about a second.
@@ -34,6 +35,43 @@
       evt.detail.target = slotFor(evt.detail.requestConfig.elt);
       evt.detail.swapOverride = "innerHTML";
     }
+  });
+
+  // Text typed but not saved in a box that a swap redraws (a week's other section, after a save or
+  // a rating replaced the whole week) is put back in the box drawn in its place, with the hash it
+  // was typed over: saved later, it is refused if that section changed meanwhile, never written
+  // over the change. The form that was sent is not kept: what it held is saved.
+  var unsaved = [];
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    unsaved = [];
+    var target = evt.detail.target;
+    if (!evt.detail.shouldSwap || !target || !target.querySelectorAll) return;
+    var elt = evt.detail.requestConfig && evt.detail.requestConfig.elt;
+    var sent = elt && elt.closest ? elt.closest("form") : null;
+    target.querySelectorAll("form textarea[name]").forEach(function (ta) {
+      if (ta.value === ta.defaultValue || ta.form === sent || !ta.form.getAttribute("action")) return;
+      var hash = ta.form.querySelector("input[name=hash]");
+      unsaved.push({ action: ta.form.getAttribute("action"), name: ta.name, value: ta.value,
+                     hash: hash ? hash.value : null, focused: document.activeElement === ta,
+                     start: ta.selectionStart, end: ta.selectionEnd });
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var kept = unsaved;
+    unsaved = [];
+    kept.forEach(function (k) {
+      var form = Array.prototype.filter.call(document.querySelectorAll("form[action]"), function (f) {
+        return f.getAttribute("action") === k.action;
+      })[0];
+      var ta = form ? form.querySelector("textarea[name=\"" + k.name + "\"]") : null;
+      if (!ta) return;
+      ta.value = k.value;
+      var hash = form.querySelector("input[name=hash]");
+      if (hash && k.hash !== null) hash.value = k.hash;
+      var shut = ta.closest("details");
+      if (shut) shut.open = true;
+      if (k.focused) { ta.focus(); ta.setSelectionRange(k.start, k.end); }
+    });
   });
 
   document.addEventListener("htmx:sendError", function (evt) {
