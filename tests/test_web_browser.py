@@ -696,3 +696,47 @@ def test_a_weeks_unsaved_box_outlives_saving_the_other_and_a_rating(browser: Any
         text = week.read_text(encoding="utf-8")
         assert "## Reflection\n\nMornings without chat worked.\n" in text and "Write the related work." in text
         assert w.dialogs == [] and w.errors == []
+
+
+def test_every_search_filter_updates_the_results_as_it_changes(browser: Any, log_dir: Path) -> None:
+    """Only the words and the kind searched as they changed; section, level, ★, open to-dos, tag,
+    source, since and until waited for Enter. Each one now updates the results by itself, and a
+    period that cannot be read is one line where the results go."""
+    keyword_only(log_dir)
+    for args in (["did", "exp: warmup diverged ★"], ["did", "warmup tagged", "-t", "w2s"],
+                 ["todo", "warmup the cache"], ["idea", "warmup schedule", "--from", "chat"],
+                 ["reflect", "warmup worked well"], ["did", "--force", "--date", "2020-01-06", "warmup long ago"]):
+        assert main(args) == 0
+    with serving(log_dir) as server:
+        w = Watched(browser, server)
+        w.sign_in()
+        page = w.go("/search")
+
+        def shown(n: int) -> None:
+            page.wait_for_function(f"() => document.querySelectorAll('#results li.hit').length === {n}", timeout=5000)
+
+        page.fill("#q", "warmup")
+        shown(6)
+        for check in ("starred", "open"):
+            page.check(f"input[name={check}]")
+            shown(1)
+            page.uncheck(f"input[name={check}]")
+            shown(6)
+        for select, value in (("section", "ideas"), ("level", "2")):
+            page.select_option(f"select[name={select}]", value)
+            shown(1)
+            page.select_option(f"select[name={select}]", "")
+            shown(6)
+        for field, value, n in (("tag", "w2s", 1), ("source", "chat", 1), ("since", "2025-01-01", 5),
+                                ("until", "2021", 1)):
+            page.fill(f"input[name={field}]", value)
+            shown(n)
+            page.fill(f"input[name={field}]", "")
+            shown(6)
+        page.fill("input[name=since]", "garbage")
+        page.wait_for_selector("#results .msg-error >> text=garbage")
+        assert page.locator("#results li.hit").count() == 0
+        assert page.input_value("input[name=since]") == "garbage"
+        assert "since=garbage" in page.url
+        w.shot("search-bad-since")
+        assert w.dialogs == [] and w.errors == []

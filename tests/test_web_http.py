@@ -474,7 +474,7 @@ def test_search_page_highlights_and_links_to_the_line(server: Server, log_dir: P
     reply = server.browser("GET", "/search/results?q=loader+this+week")
     assert "time scope" in reply.text and "loader" in reply.text
     reply = server.browser("GET", "/search/results?q=x&kind=nonsense")
-    assert reply.status == 422 and "unknown kind" in reply.text
+    assert reply.status == 200 and "unknown kind" in reply.text and 'role="alert"' in reply.text
     # "(" typed on the way to "(fp16": said where the results go, the search box kept
     reply = server.browser("GET", "/search?q=%28", htmx=False)
     assert reply.status == 200 and 'id="q" name="q" type="search" value="("' in reply.text
@@ -687,15 +687,41 @@ def test_manifest_and_icons_are_served(server: Server) -> None:
 
 
 def test_bad_filters_say_why(server: Server) -> None:
-    for path in ("/search/results?q=x&since=blorp", "/search/results?q=x&level=9",
-                 "/search/results?q=x&since=2026-11-20&until=2026-11-01", "/stats/time?since=blorp",
-                 "/stats/time?since=2026-11-20&until=2026-11-01", "/calendar?year=0",
+    for path in ("/calendar?year=0",
                  # the calendar's ends, outside the dates reslog supports (each was a 500)
                  "/day/0001-01-01", "/day/9999-12-31", "/fragment/day/0001-01-01", "/calendar?year=9999",
                  "/edit/0001-01-01", "/day/2300-01-01"):
         reply = server.browser("GET", path)
         assert reply.status == 422, path
         assert 'role="alert"' in reply.text and len(reply.text) < 400, path
+
+
+def test_a_mistyped_filter_is_said_where_the_results_go(server: Server) -> None:
+    """A `since` or `until` that is not a period ("garbage", typed or in the address) answered
+    with a page that said only "This page cannot be shown"; it is one line where the results (or
+    the stats' figures) go, with the search form or the filters as they were."""
+    server.browser("POST", "/capture", {"text": "exp: warmup diverged"})
+    for query, typed in (("q=warmup&since=garbage", "garbage"), ("q=warmup&until=garbage", "garbage"),
+                         ("q=warmup&since=2026-11-20&until=2026-11-01", "2026-11-20"),
+                         ("q=warmup&level=9", None), ("since=garbage", "garbage")):
+        reply = server.browser("GET", f"/search?{query}", htmx=False)
+        assert reply.status == 200, query
+        assert "<title>Search · reslog</title>" in reply.text, query
+        results = reply.text.split('<div id="results"', 1)[1]
+        assert len(re.findall(r'<p class="msg-error" role="alert">[^<\n]+</p>', results)) == 1, query
+        assert "<li" not in results and "Type to search" not in results, query
+        assert typed is None or f'value="{typed}"' in reply.text, query
+        fragment = server.browser("GET", f"/search/results?{query}")
+        assert fragment.status == 200, query
+        assert re.fullmatch(r'<p class="msg-error" role="alert">[^<\n]+</p>\s*', fragment.text), query
+    assert "cannot read" in server.browser("GET", "/search/results?q=warmup&since=garbage").text
+    for query in ("since=garbage", "until=garbage", "since=2026-11-20&until=2026-11-01"):
+        reply = server.browser("GET", f"/stats/time?{query}", htmx=False)
+        assert reply.status == 200, query
+        figures = reply.text.split('<section class="stat">', 1)[1]
+        assert len(re.findall(r'<p class="msg-error" role="alert">[^<\n]+</p>', figures)) == 1, query
+        assert 'class="figures"' not in figures and "<svg" not in figures, query
+        assert f'value="{query.split("=")[1].split("&")[0]}"' in figures, query
 
 
 def test_an_address_the_app_does_not_have_is_a_page_for_a_person(server: Server) -> None:

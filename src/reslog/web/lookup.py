@@ -68,16 +68,17 @@ def _highlight(text: str, words: tuple[str, ...]) -> str:
 def _results(request: Request, params: dict[str, str]) -> dict[str, Any]:
     today = clock.now().date()
     q = params.get("q", "")
-    filters = _filters(params, today)
-    if not q.strip() and filters == Filters():
-        return {"hits": [], "empty": True, "q": q}
     mode = params.get("mode") or None
     if mode is not None and mode not in ("hybrid", "keyword", "semantic"):
         raise InputError(f"unknown mode {mode!r}; use hybrid, keyword or semantic")
     try:
+        filters = _filters(params, today)
+        if not q.strip() and filters == Filters():
+            return {"hits": [], "empty": True, "q": q}
         found = responses.ctx(request).reader.search(q, filters, today, limit=30, mode=mode)
-    except InputError as exc:  # what was typed ("(" on the way to "(fp16"): said where results go
-        return {"hits": [], "empty": False, "q": q, "problem": str(exc)}
+    except InputError as exc:  # what was typed ("(" on the way to "(fp16", "since: last mon" on the
+        # way to "last monday"): said where the results go, the form kept as it is
+        return {"hits": [], "empty": False, "q": q, "problem": exc.plain}
     hits = []
     for hit in found.hits:
         lines = hit.text.split("\n")
@@ -180,7 +181,12 @@ def stats_page(request: Request, topic: str, since: str = "", until: str = "", t
     from reslog.analytics.data import load
 
     today = clock.now().date()
-    start, end = since_until(since.strip() or None, until.strip() or None, today, options="")
+    params = {"since": since, "until": until, "tag": tag}
+    try:
+        start, end = since_until(since.strip() or None, until.strip() or None, today, options="")
+    except InputError as exc:  # a period mistyped: said where the figures go, the filters kept
+        return responses.render(request, "stats.html", topics=TOPICS, topic=topic, question=TOPICS[topic],
+                                problem=exc.plain, lines=[], svgs=[], behind=[], params=params, nav="stats")
     module = importlib.import_module(f"reslog.analytics.{topic}")
     data = load(responses.ctx(request).log, today, start, end, tag.strip() or None)
     result = module.compute(data)
@@ -189,5 +195,4 @@ def stats_page(request: Request, topic: str, since: str = "", until: str = "", t
                             lines=[line.replace("see --json", f"see reslog stats {topic} --json")
                                    for line in module.render(result)],
                             svgs=charts.chart(topic, result),
-                            behind=charts.behind(result), params={"since": since, "until": until, "tag": tag},
-                            nav="stats")
+                            behind=charts.behind(result), params=params, nav="stats")
