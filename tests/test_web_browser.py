@@ -740,3 +740,34 @@ def test_every_search_filter_updates_the_results_as_it_changes(browser: Any, log
         assert "since=garbage" in page.url
         w.shot("search-bad-since")
         assert w.dialogs == [] and w.errors == []
+
+
+def test_a_todo_ticked_with_the_keyboard_keeps_the_focus(browser: Any, log_dir: Path) -> None:
+    """Space on a to-do's box ticked it, and the page drawn again left the focus on the body, so
+    the next Tab started from the top of the page. The focus stays on that to-do: on its box, then
+    (Tab) its "reopen", which (Enter) puts the open box back in focus."""
+    keyword_only(log_dir)
+    assert main(["todo", "Email Yitao"]) == 0
+    assert main(["todo", "Rerun the sweep"]) == 0
+    with serving(log_dir) as server:
+        w = Watched(browser, server)
+        w.sign_in()
+        page = w.page
+        row = page.locator("#page li.entry", has_text="Rerun the sweep")
+        entry = row.get_attribute("id")
+        row.locator("form.tick button.box").focus()
+        page.keyboard.press("Space")
+        page.wait_for_selector(f"#{entry}.st-done")
+        focus = "() => [document.activeElement.closest('li.entry')?.id, document.activeElement.className]"
+        assert page.evaluate(focus) == [entry, "box done"]
+        page.keyboard.press("Tab")
+        assert page.evaluate(focus) == [entry, "act reopen"]
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f"#{entry}.st-open")
+        assert page.evaluate(focus) == [entry, "box"]
+        assert "- [ ] Rerun the sweep" in _page_text(log_dir) and "- [ ] Email Yitao" in _page_text(log_dir)
+        page.keyboard.press("Space")
+        page.wait_for_selector(f"#{entry}.st-done")
+        assert page.evaluate(focus) == [entry, "box done"]
+        w.shot("todo-ticked-by-keyboard")
+        assert w.dialogs == [] and w.errors == []

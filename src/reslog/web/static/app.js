@@ -1,7 +1,7 @@
 // reslog serve: the little the pages need beyond htmx. No inline script anywhere (the CSP forbids it).
 // - errors (422) and conflicts (409) are shown next to the form that caused them;
 // - the capture box is cleared and focused again after a save;
-// - text typed and not saved in a box that a swap redraws is kept;
+// - text typed and not saved in a box that a swap redraws is kept, and so is the focus on a to-do;
 // - a running timer ticks; "↳" puts a thought under an entry;
 // - keys: c capture, [ ] previous/next day, t today, / search;
 // - live refresh: a page changed on disk (CLI, editor, sync) is shown within about a second.
@@ -72,6 +72,34 @@
       if (shut) shut.open = true;
       if (k.focused) { ta.focus(); ta.setSelectionRange(k.start, k.end); }
     });
+  });
+
+  // A to-do's control in focus (its box ticked with Space, "start", "reopen") when the page is
+  // redrawn: the focus goes back to the same control of the same to-do (its line, L<n>, is kept),
+  // or to its box when that control is gone (a ticked box is a mark then, focusable by script
+  // only), not to the page's body, from where a keyboard starts again at the top.
+  var focused = null;
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    focused = null;
+    var active = document.activeElement;
+    var target = evt.detail.target;
+    if (!evt.detail.shouldSwap || !active || !target || !target.contains || !target.contains(active)) return;
+    var entry = active.closest("li.entry[id]");
+    if (!entry) return;
+    var control = active.classList.contains("act")  // "start", "stop", "reopen", "↳"
+      ? Array.prototype.filter.call(active.classList, function (c) { return c !== "act"; })
+          .map(function (c) { return ".act." + c; }).join("")
+      : null;
+    focused = { entry: entry.id, control: control };
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var was = focused;
+    focused = null;
+    var entry = was ? document.getElementById(was.entry) : null;
+    if (!entry || (document.activeElement && document.activeElement !== document.body)) return;
+    var line = entry.querySelector(":scope > .line");
+    var again = (was.control && line.querySelector(was.control)) || line.querySelector(".box");
+    if (again) again.focus({ preventScroll: true });
   });
 
   document.addEventListener("htmx:sendError", function (evt) {
