@@ -156,7 +156,7 @@ def test_a_day_in_the_browser(browser: Any, log_dir: Path, width: int) -> None:
         path.write_text(path.read_text(encoding="utf-8").replace("- [ ] Email Yitao\n", ""), encoding="utf-8")
         before = _page_text(log_dir)
         page.press(".entry.st-open details.more input[name=took]", "Enter")
-        page.wait_for_selector("#page-msg .msg-error >> text=there is no to-do 2")
+        page.wait_for_selector("details.more[open] .msg-error >> text=there is no to-do 2")
         assert _page_text(log_dir) == before
         # once the person is done, the page catches up with the file and the reason stays
         page.click("h1")
@@ -771,3 +771,43 @@ def test_a_todo_ticked_with_the_keyboard_keeps_the_focus(browser: Any, log_dir: 
         assert page.evaluate(focus) == [entry, "box done"]
         w.shot("todo-ticked-by-keyboard")
         assert w.dialogs == [] and w.errors == []
+
+
+def test_a_refusal_in_the_todo_menu_is_said_there_with_the_menu_open(browser: Any, log_dir: Path) -> None:
+    """A "took" the app cannot read, or a defer to a day gone by, was said at the top of the page,
+    far from the menu. It is said under the form that was sent, the menu open and what was typed
+    kept to correct; nothing is written until it is."""
+    keyword_only(log_dir)
+    assert main(["todo", "Review the PR"]) == 0
+    with serving(log_dir) as server:
+        for width in (1280, 375):
+            w = Watched(browser, server, width)
+            w.sign_in()
+            page = w.page
+            before = _page_text(log_dir)
+            page.click("details.more summary")
+            page.fill("details.more input[name=took]", "a while")
+            page.click("details.more form[action='/todo/done'] button")
+            page.wait_for_selector("details.more[open] form[action='/todo/done'] + .msg .msg-error"
+                                   " >> text=cannot read 'a while' as a duration")
+            assert page.input_value("details.more input[name=took]") == "a while"
+            assert page.inner_text("#page-msg") == ""
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            w.shot("todo-menu-refused")
+            page.fill("details.more input[name=to]", "2020-01-01")
+            page.click("details.more form[action='/todo/defer'] button")
+            page.wait_for_selector("details.more[open] form[action='/todo/defer'] + .msg .msg-error")
+            assert page.locator("details.more .msg-error").count() == 1
+            assert page.input_value("details.more input[name=to]") == "2020-01-01"
+            assert _page_text(log_dir) == before
+            assert w.dialogs == [] and w.errors == []
+            page.close()
+        w = Watched(browser, server)
+        w.sign_in()
+        page = w.page
+        page.click("details.more summary")
+        page.fill("details.more input[name=took]", "45m")
+        page.press("details.more input[name=took]", "Enter")
+        page.wait_for_selector(".entry.st-done >> text=Review the PR")
+        assert "- [x] Review the PR [took:: 45m]" in _page_text(log_dir)
+        assert w.errors == []

@@ -23,6 +23,11 @@
     if (form) {
       var slot = form.querySelector(".msg");
       if (slot) return slot;
+      // a form of a to-do's "⋯" menu, each one line: the menu's one slot, moved under that form
+      // (the menu stays open with what was typed, the reason beside it)
+      var menu = form.closest(".menu");
+      slot = menu ? menu.querySelector(":scope > .msg") : null;
+      if (slot) { menu.insertBefore(slot, form.nextSibling); return slot; }
     }
     return document.getElementById("page-msg") || document.getElementById("capture-msg");
   }
@@ -228,6 +233,9 @@
       // a message shown on the page (why an action was refused) outlives the refresh
       var msg = document.getElementById("page-msg");
       var kept = msg ? msg.innerHTML : "";
+      // or the one shown in a to-do's menu, which the page drawn again closes (or no longer has)
+      var told = kept.trim() ? null : root.querySelector("details.more .msg:not(:empty)");
+      if (told) kept = told.innerHTML;
       // and so does the entry chosen in "where it goes", found by its words (its number may shift)
       var on = document.getElementById("capture-on");
       var chosen = on ? on.value : "";
