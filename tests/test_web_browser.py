@@ -811,3 +811,41 @@ def test_a_refusal_in_the_todo_menu_is_said_there_with_the_menu_open(browser: An
         page.wait_for_selector(".entry.st-done >> text=Review the PR")
         assert "- [x] Review the PR [took:: 45m]" in _page_text(log_dir)
         assert w.errors == []
+
+
+def test_the_editor_with_changes_not_saved_is_not_left_by_a_key(browser: Any, log_dir: Path) -> None:
+    """`t` (or `c`, `/`) pressed outside the text area left the editor and the changes typed in it
+    without a word. A key now leaves nothing and says why; a link asks first (beforeunload); Save
+    leaves without asking; an editor without changes is left by a key as before."""
+    keyword_only(log_dir)
+    assert main(["did", "written before the edit"]) == 0
+    today = dt.date.today()
+    with serving(log_dir) as server:
+        w = Watched(browser, server)
+        w.sign_in()
+        page = w.go(f"/edit/{today}")
+        page.click("textarea.source")
+        page.keyboard.press("Control+End")
+        page.keyboard.type("- 23:00 typed and not saved\n")
+        page.keyboard.press("Escape")  # out of the text area, where keys are shortcuts
+        for key in ("t", "c", "/"):
+            page.keyboard.press(key)
+            page.wait_for_timeout(300)
+            assert page.evaluate("location.pathname") == f"/edit/{today}", key
+        assert "not saved" in page.inner_text("#edit-msg")
+        assert page.input_value("textarea.source").endswith("- 23:00 typed and not saved\n")
+        assert w.dialogs == []
+        w.shot("editor-unsaved-key")
+        page.click("a >> text=back without saving", no_wait_after=True)
+        page.wait_for_timeout(500)
+        assert len(w.dialogs) == 1  # the browser asked (and the test said stay)
+        assert page.evaluate("location.pathname") == f"/edit/{today}"
+        page.click("form.editor-form button[type=submit]")
+        page.wait_for_url(f"**/day/{today}")
+        assert len(w.dialogs) == 1
+        assert "- 23:00 typed and not saved" in _page_text(log_dir)
+        page = w.go(f"/edit/{today}")
+        page.keyboard.press("t")
+        page.wait_for_url(f"{server.url}/")
+        assert len(w.dialogs) == 1 and w.errors == []
+

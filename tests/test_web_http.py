@@ -779,3 +779,13 @@ def test_behind_the_figures_names_each_figure() -> None:
     assert [g["figure"] for g in behind(result)] == [
         "by_hour · hours · 09:00", "by_hour · hours · 13:00", "shifts · 2026-W49 · calib (took the lead)",
         "shifts · 2026-W49 · moe (share moved)", "by_tag · rm"]
+
+
+def test_an_editor_shown_again_after_a_refused_save_counts_as_changed(server: Server, log_dir: Path) -> None:
+    """The editor shown again with the text of a refused save (a conflict) holds text that is not
+    on disk: marked so, for the page to ask before it is left."""
+    server.browser("POST", "/capture", {"text": "exp: first run"})
+    page = server.browser("GET", f"/edit/{DAY}", htmx=False).text
+    assert "data-unsaved" not in page
+    reply = server.browser("POST", f"/edit/{DAY}", {"text": "mine", "hash": "0" * 32}, htmx=False)
+    assert reply.status == 409 and 'class="editor-form" data-unsaved' in reply.text

@@ -3,7 +3,7 @@
 // - the capture box is cleared and focused again after a save;
 // - text typed and not saved in a box that a swap redraws is kept, and so is the focus on a to-do;
 // - a running timer ticks; "↳" puts a thought under an entry;
-// - keys: c capture, [ ] previous/next day, t today, / search;
+// - keys: c capture, [ ] previous/next day, t today, / search (not away from an editor's changes);
 // - live refresh: a page changed on disk (CLI, editor, sync) is shown within about a second.
 (function () {
   "use strict";
@@ -145,6 +145,25 @@
     }
   });
 
+  // The editor with changes not saved: leaving asks first (the browser's own question), and a key
+  // (t, c, /...) leaves nothing, it says why. A Save is not leaving. The editor shown again after a
+  // refused save (data-unsaved) holds text that is not on disk even before a key is typed.
+  var saving = false;
+  function unsavedEdit() {
+    var form = document.querySelector("form.editor-form");
+    var text = form ? form.querySelector("textarea.source") : null;
+    if (saving || !text || text.readOnly) return false;
+    return text.value !== text.defaultValue || form.hasAttribute("data-unsaved");
+  }
+  document.addEventListener("submit", function (evt) {
+    if (!evt.defaultPrevented && evt.target.classList && evt.target.classList.contains("editor-form")) saving = true;
+  });
+  window.addEventListener("beforeunload", function (evt) {
+    if (!unsavedEdit()) return;
+    evt.preventDefault();
+    evt.returnValue = "";  // older browsers ask only when this is set
+  });
+
   // a running timer
   function tick() {
     var now = Date.now();
@@ -202,6 +221,16 @@
     }
     if (evt.key === "Escape" && typing) { t.blur(); return; }
     if (typing) return;
+    if (["c", "t", "/", "[", "]"].indexOf(evt.key) >= 0 && unsavedEdit()) {
+      evt.preventDefault();
+      var note = document.getElementById("edit-msg");
+      if (note) {
+        note.textContent = "This page has changes that are not saved: Save them, or leave by a link " +
+          "(the browser asks first).";
+        note.hidden = false;
+      }
+      return;
+    }
     var go = function (sel) { var a = document.querySelector(sel); if (a) { evt.preventDefault(); window.location.href = a.href; } };
     if (evt.key === "c") {
       var input = document.getElementById("capture-text");
