@@ -158,7 +158,7 @@ def test_figures_of_a_known_week(known: Path, run: Run) -> None:
         "## Ideas of the week\n\n"
         "- **modeling, reward, tools** (new)\n"
         "  - Use tools in reward modeling ([[2026-11-23]], from chat)\n"
-        "- **curriculum, teacher, weak** (new)\n"
+        "- **weak, curriculum, teacher** (new)\n"
         "  - Curriculum for the weak teacher ([[2026-11-25]])\n"
     )
     compare = block(text, "compare")

@@ -7,18 +7,21 @@ say. So a digest is built from the entries themselves:
 1. **Themes.** The selected entries are clustered by their vectors (the mean
    of each entry's passage vectors, from :mod:`reslog.semantic.vectors`) with
    average-linkage agglomerative clustering, merging while the two closest
-   groups have a mean cosine of at least :data:`MERGE_AT`. Without embeddings
-   the vectors are TF-IDF word counts and the threshold is
-   :data:`MERGE_AT_WORDS`. An idea unlike any other is a theme of one.
-2. **Labels.** Each theme is named by its distinctive words: class-based
-   TF-IDF (the theme's entries as one document, each word's frequency there
-   times its rarity across the whole log, as BERTopic's c-TF-IDF), so the
-   label says what sets the theme apart from the rest of the log.
-3. **New or recurring.** A theme recurs when an entry written before the
-   period is as close to one of its entries as :data:`RECUR_AT` and holds the
-   rarest of its label words, or else any of them (without vectors: holds its
-   two top label words); the first such entry is cited as "first seen".
-   Otherwise the theme is new.
+   groups have a mean cosine of at least :data:`MERGE_AT`; entries whose first
+   lines have the same words (one idea written twice) are always one theme.
+   Without embeddings the vectors are TF-IDF word vectors in which the first
+   line weighs :data:`TITLE_SHARE` and the nested lines the rest, and the
+   threshold is :data:`MERGE_AT_WORDS`. An idea unlike any other is a theme of
+   one; every entry is in exactly one theme.
+2. **Labels.** Each theme is named by its distinctive words among those that
+   several of its entries hold: class-based TF-IDF (how many of the theme's
+   entries hold a word, first lines counting double, times its rarity across
+   the whole log, as BERTopic's c-TF-IDF). A theme of one entry is named by
+   its first line. A hyphenated word counts in its parts (a tag, a file name).
+3. **New or recurring.** A theme recurs when an earlier entry *mentions* it:
+   holds its two top label words (or its one) in one line or sentence, and,
+   with vectors, is as close to one of its entries as :data:`RECUR_AT`; the
+   first such entry is cited as "first seen". Otherwise the theme is new.
 4. **Lines.** Each entry is listed with its date, its source (``[from:: ...]``)
    and ``file:line``. With a generative model, a short paragraph per theme is
    added, kept only where every sentence cites the theme's entries.
@@ -32,19 +35,19 @@ import re
 from collections import Counter
 
 from reslog.ask import first_line
-from reslog.chunks import clean
+from reslog.chunks import clean, prose_lines
 from reslog.dates import WEEKDAYS
 from reslog.errors import InputError
 from reslog.generate import check_citations
 from reslog.index import Index, fts_term
 from reslog.markdown import strip_tags
 from reslog.records import Record
-from reslog.search import Filters, Hit, allowed_ids, hits_for, matching_ids, stem, subject_words
+from reslog.search import STOPWORDS, Filters, Hit, allowed_ids, hits_for, matching_ids, stem
 from reslog.words import plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from typing import Any, Final
 
     from reslog.generate import Generator
@@ -55,9 +58,14 @@ SECTIONS = {"ideas": "ideas", "done": "done", "all": None}
 MERGE_AT = 0.42
 #: The same with TF-IDF word vectors, when there are no embeddings.
 MERGE_AT_WORDS = 0.12
+#: The weight of an entry's first line in its word vector (the rest: the remainder).
+TITLE_SHARE = 0.6
 #: Cosine of an earlier entry with an entry of the theme that makes the theme a recurring one.
 RECUR_AT = 0.5
 LABEL_WORDS = 3
+#: Words whose rarity in the log the word vectors ask the index for, at most (the rest: see
+#: :func:`_word_similarities`).
+ASK_RARITY = 1500
 #: Entries one digest groups at most: a summary of more is no summary (and clustering is n^2).
 MAX_ENTRIES = 2000
 
@@ -136,30 +144,6 @@ def _cite(hit: Hit) -> dict[str, Any]:
     }
 
 
-# --- vectors of the selected entries ---
-
-Vector = dict[str, float]
-
-
-def _word_vectors(words: dict[int, list[str]], df: dict[str, int], total: int) -> dict[int, dict[str, float]]:
-    """TF-IDF vectors of the texts' subject ``words``, over crude stems (:func:`reslog.search.stem`)."""
-    out = {}
-    for entry_id, said in words.items():
-        vec: dict[str, float] = {}
-        for word, count in Counter(said).items():
-            root = stem(word)
-            vec[root] = vec.get(root, 0.0) + count * math.log((total + 1) / (df.get(word, 0) + 1))
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        out[entry_id] = {w: v / norm for w, v in vec.items()}
-    return out
-
-
-def _cos(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):  # look the shorter one's words up in the longer
-        a, b = b, a
-    return sum(v * b.get(w, 0.0) for w, v in a.items())
-
-
 def cluster(sim: Any, merge_at: float) -> list[list[int]]:
     """Average-linkage agglomerative clustering: groups of row numbers of the similarity matrix
     ``sim`` (a numpy array, or a list of lists without numpy), merging the two most similar
@@ -179,9 +163,14 @@ def cluster(sim: Any, merge_at: float) -> list[list[int]]:
 
     s = np.array(sim, dtype=np.float64)
     np.fill_diagonal(s, -np.inf)
+    # each row's best pair (the first column of its largest similarity), so that a merge rescans
+    # only the rows it touched: the argmax of the whole matrix at every merge took 0.5 s for the
+    # notebook's 1,012 posts. The pair merged is that argmax's, ties included.
+    best, column = s.max(1), s.argmax(1)
     while True:
-        a, b = divmod(int(np.argmax(s)), n)
-        if s[a, b] < merge_at:
+        a = int(np.argmax(best))
+        b = int(column[a])
+        if best[a] < merge_at:
             break
         size_a, size_b = len(members[a]), len(members[b])
         row = (size_a * s[a] + size_b * s[b]) / (size_a + size_b)
@@ -192,6 +181,12 @@ def cluster(sim: Any, merge_at: float) -> list[list[int]]:
         s[:, b] = -np.inf
         members[a] += members[b]
         members[b] = []
+        stale = (column == a) | (column == b)
+        stale[[a, b]] = True
+        best[stale], column[stale] = s[stale].max(1), s[stale].argmax(1)
+        new = s[:, a]
+        better = ~stale & ((new > best) | ((new == best) & (a < column)))
+        best[better], column[better] = new[better], a
     return [sorted(group) for group in members if group]
 
 
@@ -235,16 +230,117 @@ def _cluster_lists(s: list[list[float]], members: list[list[int]], merge_at: flo
     return [sorted(group) for group in members if group]
 
 
-# --- labels: class-based TF-IDF against the whole log ---
+# --- the words of the selected entries: what groups them and what names them ---
 
-def _label_text(hit: Hit) -> str:
-    """What a theme is named from: the entry's first line, without fields and #tags (a tag is
-    the writer's filing, often of the project, not of the idea)."""
-    return strip_tags(first_line(hit))
+#: Question words that still name what a notebook entry is about: "Writing" titles a day of
+#: writing a paper, though "when did I write about X" asks nothing about writing.
+_SUBJECTS = frozenset({"writing", "reading", "thought", "notes", "work", "time"})
 
 
-def _document_frequency(index: Index, words: list[str]) -> dict[str, int]:
-    return {word: index.document_frequency(word) for word in words}
+class _Said:
+    """An entry's words: those of its first line (without its #tags), the idea or the post's
+    title, and those of the rest (nested lines, the body of an imported post, and the tags),
+    each once, and how often the rest says each."""
+
+    __slots__ = ("body", "counts", "stems", "title", "title_stems")
+    title: Final[set[str]]
+    body: Final[set[str]]
+    counts: Final[Counter[str]]
+    #: The stems (:func:`reslog.search.stem`) of the first line's words, and of all its words.
+    title_stems: Final[set[str]]
+    stems: Final[set[str]]
+
+    def __init__(self, hit: Hit) -> None:
+        first, _, rest = hit.text.partition("\n")
+        title = clean(first)
+        self.title = set(_words(strip_tags(title)))
+        self.counts = Counter(_words(title + " " + clean(rest)))
+        self.body = set(self.counts) - self.title
+        self.title_stems = {stem(w) for w in self.title}
+        self.stems = self.title_stems | {stem(w) for w in self.body}
+
+
+#: A word: a hyphen or a digit starts the next (``prosecutor-fallacy-as-large-deviations``, a
+#: file name, or a tag, is its words; ``esa11`` stays whole).
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W_]+)*")
+
+
+def _words(text: str) -> list[str]:
+    """The content words of cleaned text, lowercased, as :func:`stem` groups them: a hyphenated
+    word in its parts, without a possessive 's, stopwords, the calendar, numbers or words of two
+    letters."""
+    return [word for token in _WORD.findall(text.lower())
+            if len(word := _POSSESSIVE.sub("", token) if "'" in token or "’" in token else token) > 2
+            and word not in _STOP]
+
+
+def _unit(weights: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+    return {w: v / norm for w, v in weights.items()}
+
+
+def _word_similarities(index: Index, said: list[_Said]) -> Any:
+    """The entries' cosine similarities (a numpy matrix, rows in ``said`` order) of their TF-IDF
+    word vectors over crude stems (:func:`reslog.search.stem`).
+
+    The first line and the rest of an entry weigh :data:`TITLE_SHARE` and the remainder of the
+    vector: compared whole, two copies of one idea whose nested lines differed fell into two
+    themes, each beside ideas whose nested lines were alike ("thought: the variance across seeds
+    is as big as the effect"). Only the stems two entries share can make a pair close, so the
+    matrix product is over those alone (a word of one entry counts in its norm); the pairs in
+    Python took 35 of 37 s for the whole notebook (1,012 posts)."""
+    import numpy as np
+
+    stems = [(s.title_stems, s.stems - s.title_stems) for s in said]
+    held = Counter(root for s in said for root in s.stems)
+    shared = sorted(root for root, n in held.items() if n > 1)
+    column = {root: n for n, root in enumerate(shared)}
+    spelled = _spellings(said)
+    total = max(1, index.count(), len(said))
+    # the index is asked for the rarity of the stems most entries hold; one held by few of many
+    # entries counts as rare in the log as here (asking for each of the notebook's 6,000 shared
+    # stems took a fifth of its digest)
+    asked = sorted(shared, key=lambda root: -held[root])[:ASK_RARITY]
+    df = {root: index.document_frequency(spelled[root]) for root in asked}
+    rarest = math.log((total + 1) / 2)
+    idf = {root: math.log((total + 1) / (df.get(root, held[root] * total / len(said)) + 1))
+           for root in shared}
+    matrix = np.zeros((len(said), len(shared)), dtype=np.float32)
+    for row, (title, body) in enumerate(stems):
+        parts = [(share, _unit({r: idf.get(r, rarest) for r in words}))
+                 for share, words in ((TITLE_SHARE, title), (1 - TITLE_SHARE, body)) if words]
+        norm = math.sqrt(sum(share * share for share, _ in parts)) or 1.0
+        for share, vector in parts:
+            for root, value in vector.items():
+                if root in column:
+                    matrix[row, column[root]] = share * value / norm
+    return (matrix @ matrix.T).astype(np.float64)
+
+
+def _same_idea(sim: Any, said: list[_Said]) -> Any:
+    """``sim`` with the pairs of entries whose first lines have the same words made alike (1):
+    one idea written twice is one theme, however its nested lines differ. An entry's vector is
+    the mean of its passages, nested lines included, and those put two copies of "a tool that
+    diffs two configs and their runs" in two themes."""
+    by_title: dict[frozenset[str], list[int]] = {}
+    for n, s in enumerate(said):
+        if s.title:
+            by_title.setdefault(frozenset(s.title), []).append(n)
+    for rows in by_title.values():
+        for a in rows:
+            sim[a, rows] = 1.0
+    return sim
+
+
+def _spellings(said: list[_Said]) -> dict[str, str]:
+    """Each stem's most used spelling among the entries (ties: the first in order)."""
+    counts: Counter[str] = Counter()
+    for s in said:
+        counts.update(s.title | s.body)
+    out: dict[str, str] = {}
+    for word, _ in counts.most_common():
+        out.setdefault(stem(word), word)
+    return out
 
 
 #: Words that never name a theme: function words beyond a question's stopwords, numbering, the
@@ -265,51 +361,111 @@ january february march april june july august september october november decembe
 """
 _LABEL_STOP = frozenset(_NOT_LABELS.split()) | frozenset(WEEKDAYS)
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
-#: A date or a number written with dashes or dots ("2012-04-20", "3.5"): never a theme's name.
-_DATE_LIKE = re.compile(r"^[\d.:/-]+$")
+#: What never groups or names: a question's stopwords but the subjects among them, and the above.
+_STOP = (STOPWORDS - _SUBJECTS) | _LABEL_STOP
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
-def _label_words(text: str) -> list[str]:
-    return [w for w in subject_words(text)
-            if len(w) > 2 and w not in _LABEL_STOP and not _DATE_LIKE.match(w)]
-
-
-def _names(texts: list[str]) -> set[str]:
-    """Words the texts only ever write with a capital and then small letters, past a text's first
-    word: people and places ("Daniel", "Costello"). A theme named by names alone says who, not
-    what. An acronym or a word with a digit names a thing (``DHIS2``, ``TSIR``): what it is about."""
+def _names(text: str, words: Iterable[str]) -> set[str]:
+    """Which of ``words`` the text only ever writes with a capital and then small letters, past
+    a line's first word: people and places ("Daniel", "Costello"). A theme named by names alone
+    says who, not what. An acronym or a word with a digit names a thing (``DHIS2``, ``TSIR``):
+    what it is about. A line in title case ("Warning Signals on Real Data", as a notebook titles
+    its posts) says nothing of names. Only the ``words`` are looked for: reading every word of a
+    year of long posts took half a second."""
     capital: set[str] = set()
     lower: set[str] = set()
-    for text in texts:
-        for n, token in enumerate(_TOKEN.findall(text)):
-            word = token.lower()
-            if token[0].isupper() and token[1:].islower():
-                if n:
-                    capital.add(word)
-            else:
+    folded = text.lower()
+    if len(folded) != len(text):  # a letter whose small form is two: positions would not match
+        return capital
+    for word in words:
+        at = folded.find(word)
+        while at >= 0:
+            end = at + len(word)
+            token = text[at:end]
+            if (at and folded[at - 1].isalnum()) or (end < len(text) and folded[end].isalnum()):
+                pass  # inside a longer word
+            elif not (token[0].isupper() and token[1:].islower()):
                 lower.add(word)
+            else:
+                start = text.rfind("\n", 0, at) + 1
+                stop = text.find("\n", end)
+                if text[start:at].strip(" -*+#>_[]:0123456789") and not _title_case(
+                        text[start:stop if stop >= 0 else len(text)]):
+                    capital.add(word)
+            at = folded.find(word, end)
     return capital - lower
 
 
-def labels(index: Index, groups: list[list[str]], n: int = LABEL_WORDS) -> list[list[str]]:
-    """The ``n`` most distinctive content words of each group of texts: c-TF-IDF against the log
-    (how many of the group's texts hold the word, times its rarity in the log, shared across
-    fewer groups first), with names only after every other word."""
-    cleaned = [[clean(text) for text in texts] for texts in groups]
-    counts = [Counter(w for text in texts for w in _label_words(text)) for texts in cleaned]
-    vocabulary = sorted({w for c in counts for w in c})
+def _title_case(line: str) -> bool:
+    """Whether most of the line's words of four letters or more start with a capital."""
+    long = [part for token in _TOKEN.findall(line) for part in token.split("-") if len(part) > 3]
+    return len(long) > 1 and sum(part[0].isupper() for part in long) * 3 > len(long) * 2
+
+
+# --- labels: class-based TF-IDF against the whole log, over words the theme's entries share ---
+
+def _document_frequency(index: Index, words: list[str]) -> dict[str, int]:
+    return {word: index.document_frequency(word) for word in words}
+
+
+def labels(
+    index: Index, groups: list[list[_Said]], texts: list[str], n: int = LABEL_WORDS
+) -> list[list[str]]:
+    """The ``n`` most distinctive words of each group of entries (``texts``: their text, for the
+    names in it).
+
+    A theme of several entries is named by words several of them hold (by stem, in their most
+    used spelling): rarity alone named the notebook's warning-signals work of 2011 after a typo
+    one title had ("thrusday") and a word of one ("mcmcmc"). A word scores how many of the
+    entries hold it, twice for one in a first line (only the words that score a third of the
+    best word's or more), squared, times its rarity in the log (c-TF-IDF, as BERTopic's), times
+    the square root of the share of the period's entries holding it that the theme has. A theme
+    of one entry is named by its first line's words, those no other entry of the log holds (a
+    slip of the keyboard) last, or else by the words its body says most. Names of people come
+    after every other word."""
+    spelled = _spellings([s for group in groups for s in group])
+    candidates = [_candidates(group, spelled) for group in groups]
+    vocabulary = sorted({w for found in candidates for w in found})
     df = _document_frequency(index, vocabulary)
     total = max(1, index.count())
-    in_groups = Counter(w for c in counts for w in c)  # how many themes use the word
+    in_period = Counter(root for group in groups for s in group for root in s.stems)
     out = []
-    for c, texts in zip(counts, cleaned, strict=True):
-        size = sum(c.values()) or 1
-        names = _names(texts)
-        scored = sorted(c, key=lambda w: (
-            w in names, -(c[w] / size) * math.log(1 + total / (df.get(w, 0) + 1)) / in_groups[w], w,
+    for found, group, text in zip(candidates, groups, texts, strict=True):
+        here = Counter(root for s in group for root in s.stems)
+        scored = sorted(found, key=lambda w: (
+            len(group) == 1 and df[w] < 2,
+            -found[w] ** 2 * math.log(1 + total / (df[w] + 1)) * (here[stem(w)] / in_period[stem(w)]) ** 0.5,
+            w,
         ))
-        out.append(scored[:n])
+        # people after every other word; only the words that could name the theme are looked up
+        names = _names(text, scored[:2 * n])
+        out.append(sorted(scored, key=lambda w: w in names)[:n])
     return out
+
+
+def _candidates(group: list[_Said], spelled: dict[str, str]) -> dict[str, float]:
+    """The words that may name a group and how much of it they cover: per word (its most used
+    spelling, ``spelled``), the entries holding it, twice those holding it in their first
+    line, over the group's size."""
+    held: Counter[str] = Counter()
+    for s in group:
+        held.update(s.stems)
+        held.update(s.title_stems)
+    if len(group) > 1:
+        entries = Counter(root for s in group for root in s.stems)
+        shared = {root: held[root] for root in held if entries[root] > 1}
+        if shared:
+            # a word few of the entries hold does not name them, however rare
+            most = max(shared.values())
+            return {spelled[root]: v / len(group) for root, v in shared.items() if v * 3 >= most}
+        # grouped by meaning without a word in common: the first lines' words
+        return {spelled[root]: v / len(group) for root, v in held.items() if v > 1}
+    (s,) = group
+    if s.title:
+        return {spelled[stem(w)]: 1.0 for w in s.title}
+    said = {w: c for w, c in s.counts.items() if c > 1}
+    return {w: c / max(said.values()) for w, c in said.items()} if said else {}
 
 
 # --- the digest ---
@@ -323,20 +479,6 @@ def _embedded(ids: list[int], vectors: Vectors | None) -> tuple[list[int], Any]:
     rows = {int(entry_id): n for n, entry_id in enumerate(found)}
     have = [i for i in ids if i in rows]
     return have, means[[rows[i] for i in have]] if have else None
-
-
-def _word_similarities(index: Index, ids: list[int], by_id: dict[int, Hit]) -> list[list[float]]:
-    """The entries' TF-IDF cosine similarities (rows in ``ids`` order)."""
-    said = {i: subject_words(clean(by_id[i].text)) for i in ids}
-    vocabulary = sorted({w for words in said.values() for w in words})
-    df = _document_frequency(index, vocabulary)
-    vectors = list(_word_vectors(said, df, max(1, index.count())).values())  # in ``ids`` order
-    sim = [[0.0] * len(ids) for _ in ids]
-    for a, first in enumerate(vectors):  # symmetric: each pair once
-        sim[a][a] = _cos(first, first)
-        for b in range(a + 1, len(vectors)):
-            sim[a][b] = sim[b][a] = _cos(first, vectors[b])
-    return sim
 
 
 def digest(
@@ -356,14 +498,19 @@ def digest(
     embedded, matrix = _embedded(ids, vectors)
     has_vector = set(embedded)
     by_words = [i for i in ids if i not in has_vector]
-    groups = [[embedded[n] for n in g] for g in cluster(matrix @ matrix.T, MERGE_AT)] if embedded else []
+    said = {i: _Said(by_id[i]) for i in ids}
+    groups = []
+    if embedded:
+        sim = _same_idea(matrix @ matrix.T, [said[i] for i in embedded])
+        groups = [[embedded[n] for n in g] for g in cluster(sim, MERGE_AT)]
     meant = len(groups)
     if by_words:
-        sim = _word_similarities(index, by_words, by_id)
+        sim = _word_similarities(index, [said[i] for i in by_words])
         groups += [[by_words[n] for n in g] for g in cluster(sim, MERGE_AT_WORDS)]
     order = sorted(range(len(groups)), key=lambda k: (-len(groups[k]), by_id[groups[k][0]].date,
                                                       by_id[groups[k][0]].line))
-    names = labels(index, [[_label_text(by_id[i]) for i in groups[k]] for k in order])
+    names = labels(index, [[said[i] for i in groups[k]] for k in order],
+                   ["\n".join(by_id[i].text for i in groups[k]) for k in order])
     before = Filters(section=SECTIONS[section], until=since - dt.timedelta(days=1))
     earlier = _Earlier(index, before, vectors) if embedded and vectors is not None else None
     position = {entry_id: n for n, entry_id in enumerate(embedded)}
@@ -391,38 +538,52 @@ class _Earlier:
 
     def first_close_to(self, theme: Any, label: list[str]) -> Hit | None:
         """The earliest entry as close to an entry of the theme (rows) as :data:`RECUR_AT` that
-        holds the rarest of the theme's label words, or else any of them. Closeness alone cited
-        an empty template post of 2010 as where a 2014 Docker theme was "first seen": a long or
-        generic entry is close to much; the word keeps the citation about the theme."""
+        mentions the theme (:func:`_mentions` its two top words, or its one). Closeness alone
+        cited an empty template post of 2010 as where a 2014 Docker theme was "first seen": a
+        long or generic entry is close to much; the words keep the citation about the theme."""
         import numpy as np
 
-        if not len(self.ids) or not label:
+        top = label[:2]
+        if not len(self.ids) or not top:
             return None
         close = [int(i) for i in self.ids[np.flatnonzero((self.means @ theme.T).max(1) >= RECUR_AT)]]
         if not close:
             return None
-        # the rarest word says most what the theme is about ("docker" over "fun"); any word else
-        rarest = min(label, key=self.index.document_frequency)
-        found = self.index.holding(rarest, close) or set().union(
-            *(self.index.holding(word, close) for word in label if word != rarest))
-        if not found:
-            return None
-        first = min(found, key=self.position.__getitem__)
-        return hits_for(self.index, [first])[0]
+        found = set(close)
+        for word in top:
+            found = self.index.holding(word, sorted(found))
+        in_order = sorted(found, key=self.position.__getitem__)
+        return next((hit for hit in hits_for(self.index, in_order) if _mentions(hit, top)), None)
 
 
 def _first_seen_by_words(index: Index, before: Filters, label: list[str]) -> Hit | None:
-    """Without vectors: the earliest entry before the period that holds the theme's two top words."""
-    top = set(label[:2])
-    if len(top) < 2:
+    """Without vectors: the earliest entry before the period that mentions the theme
+    (:func:`_mentions` its two top words, or its one)."""
+    top = label[:2]
+    if not top:
         return None
-    # the index narrows the log to the entries holding both (stemmed: a few more), earliest first;
+    # the index narrows the log to the entries holding them (stemmed: a few more), earliest first;
     # reading and cleaning every earlier entry took 1 s a theme on a notebook of long posts
     ids = list(matching_ids(index, " AND ".join(fts_term(word) for word in sorted(top)), before))
     for hit in sorted(hits_for(index, ids), key=lambda hit: (hit.date, hit.line)):
-        if top <= set(subject_words(clean(hit.text))):
+        if _mentions(hit, top):
             return hit
     return None
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _mentions(hit: Hit, words: list[str]) -> bool:
+    """Whether one line (or sentence) of the entry holds all the ``words`` (by :func:`stem`).
+    Anywhere in the entry was too loose: a long post holding "multiple" on one line and
+    "uncertainty" on the next was cited as where a multiple-uncertainty theme was first seen."""
+    wanted = {stem(word) for word in words}
+    for _, line in prose_lines(hit.text):
+        for sentence in _SENTENCE.split(line):
+            if wanted <= {stem(w) for w in _words(sentence)}:
+                return True
+    return False
 
 
 def _paragraph(generator: Generator, label: list[str], entries: list[Hit]) -> str | None:
