@@ -241,3 +241,25 @@ def test_keyword_themes_of_many_long_entries_are_quick(log_dir: Path) -> None:
         seconds = time.perf_counter() - start
     assert sum(len(theme.entries) for theme in result.themes) == 1800
     assert seconds < 6, seconds
+
+
+def test_ideas_with_almost_the_same_first_line_are_one_theme(run: Run, log_dir: Path) -> None:
+    """With embeddings, the demo's two "a synthetic task where the answer is known, to test ..."
+    ideas were two themes of the week: an entry's vector holds its nested lines too."""
+    _write(log_dir, {
+        "2026-11-24": "## Random ideas\n- 09:00 a synthetic task where the answer is known, to test focal loss\n"
+                      "  - thought: the variance across seeds is as big as the effect\n"
+                      "- 10:00 label noise in preferences for the reward model\n"
+                      "  - thought: the variance across seeds is as big as the effect; suspicious: gold "
+                      "score improves while the loss gets worse\n",
+        "2026-11-27": "## Random ideas\n- 09:00 a synthetic task where the answer is known, to test the "
+                      "load-balance loss weight\n"
+                      "  - cost: about 31 GPU-hours on 2xA6000, so only after the deadline\n"
+                      "- 10:00 an lr schedule that reacts to gold score plateaus\n"
+                      "  - cost: about 31 GPU-hours on 2xA6000, so only after the deadline; the variance "
+                      "across seeds is large\n",
+    })
+    themes = _themes(run, "--since", "2026-11-23", "--until", "2026-11-29")
+    holding = [t for t in themes if any("synthetic task" in e["text"] for e in t["entries"])]
+    assert len(holding) == 1, [(t["label"], [e["text"] for e in t["entries"]]) for t in themes]
+    assert {"synthetic", "task", "known"} & set(holding[0]["label"]), holding[0]["label"]

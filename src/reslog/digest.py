@@ -7,8 +7,9 @@ say. So a digest is built from the entries themselves:
 1. **Themes.** The selected entries are clustered by their vectors (the mean
    of each entry's passage vectors, from :mod:`reslog.semantic.vectors`) with
    average-linkage agglomerative clustering, merging while the two closest
-   groups have a mean cosine of at least :data:`MERGE_AT`; entries whose first
-   lines have the same words (one idea written twice) are always one theme.
+   groups have a mean cosine of at least :data:`MERGE_AT`, two entries at least
+   as alike as the share of words their first lines have in common (one idea
+   written twice is one theme, whatever its nested lines say).
    Without embeddings the vectors are TF-IDF word vectors in which the first
    line weighs :data:`TITLE_SHARE` and the nested lines the rest, and the
    threshold is :data:`MERGE_AT_WORDS`. An idea unlike any other is a theme of
@@ -232,9 +233,9 @@ def _cluster_lists(s: list[list[float]], members: list[list[int]], merge_at: flo
 
 # --- the words of the selected entries: what groups them and what names them ---
 
-#: Question words that still name what a notebook entry is about: "Writing" titles a day of
-#: writing a paper, though "when did I write about X" asks nothing about writing.
-_SUBJECTS = frozenset({"writing", "reading", "thought", "notes", "work", "time"})
+#: A question's stopword that still names what a notebook entry is about: "Writing" titles a
+#: day of writing a paper, though "when did I write about X" asks nothing about writing.
+_SUBJECTS = frozenset({"writing"})
 
 
 class _Said:
@@ -317,19 +318,24 @@ def _word_similarities(index: Index, said: list[_Said]) -> Any:
     return (matrix @ matrix.T).astype(np.float64)
 
 
-def _same_idea(sim: Any, said: list[_Said]) -> Any:
-    """``sim`` with the pairs of entries whose first lines have the same words made alike (1):
-    one idea written twice is one theme, however its nested lines differ. An entry's vector is
-    the mean of its passages, nested lines included, and those put two copies of "a tool that
-    diffs two configs and their runs" in two themes."""
-    by_title: dict[frozenset[str], list[int]] = {}
-    for n, s in enumerate(said):
-        if s.title:
-            by_title.setdefault(frozenset(s.title), []).append(n)
-    for rows in by_title.values():
-        for a in rows:
-            sim[a, rows] = 1.0
-    return sim
+def _alike_first_lines(sim: Any, said: list[_Said]) -> Any:
+    """``sim`` (cosines of the entries' mean vectors), each pair at least as alike as their first
+    lines are: the share of the two lines' words (stems) that both hold. An entry's vector is the
+    mean of its passages, nested lines included, and those put two copies of "a tool that diffs
+    two configs and their runs", and two "a synthetic task where the answer is known, to test
+    ..." ideas, in two themes each."""
+    import numpy as np
+
+    stems = sorted({root for s in said for root in s.title_stems})
+    column = {root: n for n, root in enumerate(stems)}
+    held = np.zeros((len(said), len(stems)), dtype=np.float32)
+    for row, s in enumerate(said):
+        held[row, [column[root] for root in s.title_stems]] = 1.0
+    both = held @ held.T
+    size = held.sum(1)
+    either = size[:, None] + size[None, :] - both
+    share = np.divide(both, either, out=np.zeros_like(both), where=either > 0)
+    return np.maximum(sim, share)
 
 
 def _spellings(said: list[_Said]) -> dict[str, str]:
@@ -350,6 +356,7 @@ def _spellings(said: list[_Said]) -> dict[str, str]:
 _NOT_LABELS = """
 try trying use using combine combining compare comparing ask asking maybe idea ideas instead worth
 whether however also though although yet via per etc vs among within without upon toward towards
+across based
 like just really might may must shall much many lot lots thing things way ways kind sort bit
 one two three four five first second third next new old part parts note notes ii iii iv vi vii viii
 ix xi xii today yesterday tomorrow morning afternoon evening weekend
@@ -501,7 +508,7 @@ def digest(
     said = {i: _Said(by_id[i]) for i in ids}
     groups = []
     if embedded:
-        sim = _same_idea(matrix @ matrix.T, [said[i] for i in embedded])
+        sim = _alike_first_lines(matrix @ matrix.T, [said[i] for i in embedded])
         groups = [[embedded[n] for n in g] for g in cluster(sim, MERGE_AT)]
     meant = len(groups)
     if by_words:
