@@ -217,13 +217,11 @@ def test_numpy_clustering_merges_what_a_full_argmax_merges(matrix: tuple[int, li
     assert cluster(s.copy(), merge_at) == _argmax_scan(s.copy(), merge_at)
 
 
-def test_keyword_themes_of_many_long_entries_are_quick(log_dir: Path) -> None:
-    """Comparing the word vectors pair by pair in Python took 10.7 s for the notebook's 1,012
-    posts (512k pairs); one matrix product over the shared words takes a fraction of a second.
-    1,800 entries of 80 words: 23 s before, well under the budget now (a loaded machine
-    included)."""
+def test_many_long_entries_are_each_in_one_theme(log_dir: Path) -> None:
+    """1,800 entries of 80 words (its speed is timed by ``benchmarks/bench_stats.py --notebook``
+    on the real notebook, where the pairs compared in Python took 10.7 s): every entry is in one
+    theme, none in two."""
     import random
-    import time
 
     rng = random.Random(7)
     vocabulary = [f"w{a}{b}{c}" for a in "bcdfghjklm" for b in "aeiou" for c in "prstvxz"]
@@ -236,11 +234,9 @@ def test_keyword_themes_of_many_long_entries_are_quick(log_dir: Path) -> None:
         path.write_text("## What was done\n" + items, encoding="utf-8")
     with Index(Log(log_dir)) as index:
         index.refresh()
-        start = time.perf_counter()
         result = digest(index, dt.date(2026, 1, 1), dt.date(2026, 3, 31), "done")
-        seconds = time.perf_counter() - start
-    assert sum(len(theme.entries) for theme in result.themes) == 1800
-    assert seconds < 6, seconds
+    cited = [(hit.file, hit.line) for theme in result.themes for hit in theme.entries]
+    assert len(cited) == len(set(cited)) == 1800
 
 
 def test_ideas_with_almost_the_same_first_line_are_one_theme(run: Run, log_dir: Path) -> None:
