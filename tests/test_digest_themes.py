@@ -259,3 +259,35 @@ def test_ideas_with_almost_the_same_first_line_are_one_theme(run: Run, log_dir: 
     holding = [t for t in themes if any("synthetic task" in e["text"] for e in t["entries"])]
     assert len(holding) == 1, [(t["label"], [e["text"] for e in t["entries"]]) for t in themes]
     assert {"synthetic", "task", "known"} & set(holding[0]["label"]), holding[0]["label"]
+
+
+#: Four posts about knitr, two of them about citations too, and knitr written of months before.
+KNITR = {
+    "2026-08-03": "## What was done\n- Vignettes\n  - sorting out the vignette examples, using knitr for the caching\n",
+    "2026-10-05": "## What was done\n- knitr and the lab notebook\n  - knit the posts from markdown\n",
+    "2026-10-06": "## What was done\n- citations in markdown using knitr\n  - knit with the citations package\n",
+    "2026-10-07": "## What was done\n- knitr caching notes\n  - knit the slow chunks once\n",
+    "2026-10-08": "## What was done\n- pandoc citations with knitr\n  - knit, then citations resolved\n",
+    # the rest of the log, about other things: knitr is a rare word in it
+    **{f"2026-09-{day:02d}": f"## What was done\n- {topic}\n" for day, topic in enumerate((
+        "fitted the growth model to the fisheries data", "seminar on stochastic control",
+        "reviewed a manuscript on warning signals", "fixed the sampler's burn-in",
+        "parrotfish morphology measurements", "meeting about the grant budget",
+        "wrote the methods section", "tuned the particle filter", "read about ontologies",
+        "ran the bootstrap on the regime shift data"), 1)},
+}
+
+
+def test_a_theme_recurs_by_the_words_most_of_its_entries_hold(
+    run: Run, log_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A theme of knitr posts named "knitr, citations, knit" was "new", though the log wrote of
+    knitr in August: only two of its four posts are about citations, and an earlier mention had to
+    hold both words. The words most of its entries hold say what it is about; "knit" said
+    "knitr" again."""
+    monkeypatch.setattr(backends, "installed", lambda model="": False)
+    _write(log_dir, KNITR)
+    themes = _themes(run, "--since", "2026-10-01", "--until", "2026-10-31", "--section", "done")
+    knitr = next(t for t in themes if len(t["entries"]) > 2)
+    assert knitr["label"][0] == "knitr" and "knit" not in knitr["label"], knitr["label"]
+    assert knitr["new"] is False and knitr["first_seen"]["date"] == "2026-08-03", knitr

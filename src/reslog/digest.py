@@ -20,7 +20,8 @@ say. So a digest is built from the entries themselves:
    the whole log, as BERTopic's c-TF-IDF). A theme of one entry is named by
    its first line. A hyphenated word counts in its parts (a tag, a file name).
 3. **New or recurring.** A theme recurs when an earlier entry *mentions* it:
-   holds its two top label words (or its one) in one line or sentence, and,
+   holds its two top label words (or its one; less one that only half the
+   theme's entries or fewer hold) in one line or sentence, and,
    with vectors, is as close to one of its entries as :data:`RECUR_AT`; the
    first such entry is cited as "first seen". Otherwise the theme is new.
 4. **Lines.** Each entry is listed with its date, its source (``[from:: ...]``)
@@ -447,8 +448,19 @@ def labels(
         ))
         # people after every other word; only the words that could name the theme are looked up
         names = _names(text, scored[:2 * n])
-        out.append(sorted(scored, key=lambda w: w in names)[:n])
+        out.append(_distinct(sorted(scored, key=lambda w: w in names))[:n])
     return out
+
+
+def _distinct(words: list[str]) -> list[str]:
+    """``words`` without those that begin another before them, or that one before them begins
+    ("knitr, citations, knit": knit says knitr again)."""
+    kept: list[str] = []
+    for word in words:
+        if not any(len(min(word, other, key=len)) >= 4 and (word.startswith(other) or other.startswith(word))
+                   for other in kept):
+            kept.append(word)
+    return kept
 
 
 def _candidates(group: list[_Said], spelled: dict[str, str]) -> dict[str, float]:
@@ -525,13 +537,24 @@ def digest(
     for k, label in zip(order, names, strict=True):
         group = groups[k]
         entries = [by_id[i] for i in group]
+        core = _core(label, [said[i] for i in group])
         if k < meant and earlier is not None:
-            first = earlier.first_close_to(matrix[[position[i] for i in group]], label)
+            first = earlier.first_close_to(matrix[[position[i] for i in group]], core)
         else:
-            first = _first_seen_by_words(index, before, label)
+            first = _first_seen_by_words(index, before, core)
         paragraph = _paragraph(generator, label, entries) if generator is not None else None
         themes.append(Theme(label, entries, first, paragraph))
     return Digest(since, until, section, themes, bool(embedded), len(by_words) if embedded else 0)
+
+
+def _core(label: list[str], group: list[_Said]) -> list[str]:
+    """The words an earlier entry must say (together) to mention the theme: its two top label
+    words, less one that only half its entries or fewer hold. A theme of four posts about knitr
+    named "knitr, citations" was "new" in a notebook that wrote of knitr for months before, none of
+    it about citations."""
+    top = label[:2]
+    most = [word for word in top if sum(stem(word) in s.stems for s in group) * 2 > len(group)]
+    return most or top
 
 
 class _Earlier:
