@@ -108,3 +108,37 @@ def test_a_range_without_entries_says_so(topic: str, run: Run, clock: Clock, sma
         "No entries from 2025-01-01 to 2025-02-28; the log runs from 2026-11-16 to 2026-11-17."]
     assert run("stats", topic, "--until", "2025").out.splitlines()[2:] == [
         "No entries up to 2025-12-31; the log runs from 2026-11-16 to 2026-11-17."]
+
+
+def test_the_terminal_cites_entries_behind_the_figures(run: Run, clock: Clock, log_dir: Path) -> None:
+    """`stats --help` promises the entries behind each figure; time, sources and focus printed
+    figures alone (the entries only in --json). They name which: the to-dos furthest over their
+    estimates, an idea of each of the first sources, an entry of the project a shift is to."""
+    pages = {
+        "2026-11-09": "## What to do next\n- [x] write the intro #alpha [est:: 1h] [took:: 3h]\n"
+                      "- [x] plot the loss curves #alpha [est:: 1h] [took:: 1h]\n"
+                      "## What was done\n" + "".join(f"- 09:0{n} exp: alpha sweep {n} #alpha\n" for n in range(4))
+                      + "## Random ideas\n- 10:00 clip gradients by layer [from:: chat with Ana]\n",
+        "2026-11-16": "## What to do next\n- [x] rerun the baseline #beta [est:: 2h] [took:: 3h]\n"
+                      "## What was done\n" + "".join(f"- 09:0{n} exp: beta probe {n} #beta\n" for n in range(4))
+                      + "## Random ideas\n- 10:00 a curriculum by loss [from:: paper]\n",
+    }
+    for day, text in pages.items():
+        path = day_file(log_dir, day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    time = run("stats", "time").out.splitlines()
+    over = time.index("Furthest over their estimates:")
+    assert time[over + 1:over + 3] == [
+        "  ×3.00 1h -> 3h  write the intro #alpha  (days/2026/2026-11-09.md:2)",
+        "  ×1.50 2h -> 3h  rerun the baseline #beta  (days/2026/2026-11-16.md:2)",
+    ]
+    assert "plot the loss curves" not in "\n".join(time)  # on its estimate: not over
+    sources = run("stats", "sources").out
+    assert "  e.g. chat: clip gradients by layer  (days/2026/2026-11-09.md:10)\n" in sources
+    assert "  e.g. paper: a curriculum by loss  (days/2026/2026-11-16.md:9)\n" in sources
+    focus = run("stats", "focus").out
+    assert "    2026-W47  lead alpha -> beta" in focus
+    assert "      e.g. beta: rerun the baseline #beta  (days/2026/2026-11-16.md:2)\n" in focus
+    for lines in (time, sources.splitlines(), focus.splitlines()):
+        assert all(len(line) <= 80 for line in lines), [line for line in lines if len(line) > 80]

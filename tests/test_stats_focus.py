@@ -149,8 +149,10 @@ def test_render_and_json(known: data.Data) -> None:
     assert lines[1] == "  overall: rm 53%, w2s 47%"
     assert "    2026-W43  rm 83%, w2s 17%" in lines
     # a change of leader and the shares it moved: one shift point, one line (it was three)
-    assert lines[-2:] == ["  1 shift point (leader changed, or a share moved 20+ points):",
-                          "    2026-W43  lead w2s -> rm (rm 33% -> 83%, w2s 67% -> 17%)"]
+    # and an entry of the project that took the lead, cited
+    assert lines[-3:] == ["  1 shift point (leader changed, or a share moved 20+ points):",
+                          "    2026-W43  lead w2s -> rm (rm 33% -> 83%, w2s 67% -> 17%)",
+                          "      e.g. rm: g #rm  (days/2026/2026-10-20.md:7)"]
 
 
 def test_empty_and_untagged_logs(log_dir: Path, tmp_path: Path) -> None:

@@ -48,8 +48,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from reslog.analytics.data import WIDTH, Data, cite
-from reslog.cells import cells, pad, shorten
+from reslog.analytics.data import Data, cite, example
+from reslog.cells import cells, pad
 from reslog.model import FIELD_VALUE
 from reslog.search import Hit
 from reslog.words import plural
@@ -362,9 +362,7 @@ def render(result: dict[str, Any]) -> list[str]:
         ex = c["examples"][-1]
         lines.append(f"  {pad(c['label'], width)}  {c['count']:>4}  {c['trend']:<7}  "
                      f"fix {_fmt_days(c['median_days_to_fix']):>6}  {c['first']}..{c['last']}")
-        # the citation names the day; the text gets what is left of the line
-        cited = f"  ({ex['file']}:{ex['line']})"
-        lines.append(f"    e.g. {shorten(ex['text'], WIDTH - 9 - cells(cited), words=True)}{cited}")
+        lines.append(example("    e.g. ", ex))  # the citation names the day
     return lines
 
 

@@ -183,6 +183,16 @@ def cite(hit: Hit) -> dict[str, Any]:
     return {"date": hit.date, "file": hit.file, "line": hit.line, "text": hit.text.split("\n", 1)[0]}
 
 
+def example(lead: str, cited: dict[str, Any]) -> str:
+    """A cited entry as one terminal line of :data:`WIDTH` columns at most: ``lead``, the entry's
+    first line without its fields, cut at a word, and where it is (``file:line``)."""
+    from reslog.cells import cells, shorten
+
+    where = f"  ({cited['file']}:{cited['line']})"
+    return lead + shorten(markdown.strip_fields(cited["text"]), WIDTH - cells(lead) - cells(where),
+                          words=True) + where
+
+
 def iso_week(day: dt.date | str) -> str:
     """``2026-W48`` for a day."""
     if isinstance(day, str):

@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from reslog.analytics.data import Data, cite, iso_week
+from reslog.analytics.data import Data, cite, example, iso_week
 from reslog.search import Hit
 from reslog.words import plural
 
@@ -175,6 +175,10 @@ def render(result: dict[str, Any]) -> list[str]:
         else:
             moved = moves or f"{100 * lead['share_before']:.0f}% -> {100 * lead['share']:.0f}%"
             lines.append(f"    {period}  lead {lead['from']} -> {lead['project']} ({moved})")
+        # an entry of the project that led or rose: what the week went to
+        risen = lead or max((s for s in found if s["change"] > 0), key=lambda s: s["change"], default=None)
+        if risen is not None and risen["citations"]:
+            lines.append(example(f"      e.g. {risen['project']}: ", risen["citations"][0]))
     return lines
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from reslog.analytics.bugs import rough_words
-from reslog.analytics.data import Data, cite
+from reslog.analytics.data import Data, cite, example
 from reslog.cells import pad, shorten
 from reslog.markdown import strip_fields
 from reslog.model import FIELD_VALUE
@@ -163,6 +163,10 @@ def compute(data: Data) -> dict[str, Any]:
     return result
 
 
+#: The sources of ideas of which the terminal quotes an idea (the latest).
+EXAMPLES = 3
+
+
 def render(result: dict[str, Any]) -> list[str]:
     """Terminal lines: the two tallies and the followed-up ideas."""
     if "message" in result:
@@ -183,6 +187,10 @@ def render(result: dict[str, Any]) -> list[str]:
             lines.append(f"  {pad(source, 24)} {n:>5}  {100 * n / total:5.1f}%")
         if len(result[key]) > 12:
             lines.append(f"  ... and {plural(len(result[key]) - 12, 'more source')}")
+        if key == "ideas_by_source":  # which ideas: the latest of each of the first sources
+            cited = result["citations"]["ideas"]
+            lines += [example(f"  e.g. {source}: ", cited[source][-1])
+                      for source in list(result[key])[:EXAMPLES] if cited.get(source)]
     if result["ideas"]:
         some = result["followed_up_count"] > 0
         lines.append(f"{result['followed_up_count']} of {plural(result['ideas'], 'idea')} followed up later"

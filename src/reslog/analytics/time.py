@@ -39,7 +39,7 @@ import random
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
-from reslog.analytics.data import Data, cite
+from reslog.analytics.data import Data, cite, example
 from reslog.cells import pad
 from reslog.dates import format_duration
 from reslog.words import plural
@@ -213,6 +213,10 @@ def _ratio_text(part: dict[str, Any]) -> str:
             f"n={part['n']})")
 
 
+#: The to-dos furthest over their estimates that the terminal names (all in ``--json``: ``todos``).
+OVER_SHOWN = 3
+
+
 def render(result: dict[str, Any]) -> list[str]:
     if not result["n"]:
         lines = [f"Time: {NOT_ENOUGH}."]
@@ -237,6 +241,13 @@ def render(result: dict[str, Any]) -> list[str]:
         if len(points) > len(shown):
             lines.append(f"  (the last {len(shown)} of {len(points)}; see --json)")
         lines += [f"  {p['period']:<8} ×{p['ratio_median']:.2f} (n={p['n']})" for p in shown]
+        # the figures above say how far off; these say which tasks, to look at them again
+        over = sorted((t for t in result["todos"] if t["ratio"] > 1),
+                      key=lambda t: (-t["ratio"], -t["took_minutes"], t["date"], t["line"]))[:OVER_SHOWN]
+        if over:
+            lines.append("Furthest over their estimates:")
+            lines += [example(f"  ×{t['ratio']:.2f} {format_duration(t['est_minutes'])} -> "
+                              f"{format_duration(t['took_minutes'])}  ", t) for t in over]
     forecast = result["forecast"]
     lines.append(f"Forecast for {plural(forecast['n_open'], 'open to-do')} with estimates "
                  f"({_hours(forecast['est_hours'])} estimated):")

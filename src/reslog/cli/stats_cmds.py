@@ -28,7 +28,8 @@ from reslog.errors import InputError, ReslogError
               help="Also draw the chart into FILE (PNG or SVG).")
 def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_json: bool,
           plot: Path | None) -> None:
-    """Answer one question about the log, citing the entries behind each figure.
+    """Answer one question about the log, citing entries behind its figures (--json cites every
+    one).
 
     \b
     time     How long do tasks really take against my estimates?
