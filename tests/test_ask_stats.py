@@ -81,6 +81,11 @@ def test_ask_answers_a_review_question_as_stats_does(run: Run, clock: Clock, log
     assert lines[0] == "Which bugs keep recurring? (reslog stats bugs)"
     assert lines[2:] == stats[2:] and "nan loss" in result.out and "3" in result.out
     assert "Nothing in the log answers this" not in result.out
+    # a scope that holds no entry says so, as `reslog stats` does, not "no bugs yet"
+    later = run("ask", "which bugs keep recurring in 2027?")
+    said = run("stats", "bugs", "--since", "2027").out.splitlines()[-1]
+    assert later.code == 0 and later.out.splitlines()[-1] == said
+    assert said.startswith("No entries: the range begins on 2027-01-01, after today")
 
 
 def test_the_time_scope_and_a_tag_of_the_question_narrow_the_figures(run: Run, clock: Clock,

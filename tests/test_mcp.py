@@ -185,6 +185,8 @@ def test_day_week_recent_todos_stats(log: Log) -> None:
         assert stats["topic"] == "time" and stats["summary"]
         runs = await call(client, "stats", topic="runs")
         assert runs["topic"] == "runs" and "no runs" in runs["summary"].lower(), runs
+        later = await call(client, "stats", topic="focus", since="2027")  # the CLI's line, not "none yet"
+        assert later["summary"].startswith("No entries: the range begins on 2027-01-01, after today"), later
 
     session(log, body)
 

@@ -541,6 +541,8 @@ def test_stats_journal_calendar_render(server: Server) -> None:
     time_page = server.browser("GET", "/stats/time", htmx=False).text
     assert "<svg" in time_page and "1.50x" in time_page and 'href="/day/2026-11-26#L' in time_page
     assert server.browser("GET", "/stats/nothing", htmx=False).status == 422
+    later = server.browser("GET", "/stats/bugs?since=2027", htmx=False).text  # as the CLI says it
+    assert "No entries: the range begins on 2027-01-01, after today (2026-11-26)" in later
     journal = server.browser("GET", "/journal", htmx=False).text
     assert "Thursday 26 November 2026" in journal and "loader off by one" in journal
     calendar = server.browser("GET", "/calendar?year=2026", htmx=False).text

@@ -80,7 +80,7 @@ def topic_asked(question: str) -> str | None:
 class Answered(Record):
     """A question answered by a stats topic: the topic, the scope it ran over, its figures."""
 
-    __slots__ = ("result", "scope", "since", "tag", "topic", "until")
+    __slots__ = ("empty", "result", "scope", "since", "tag", "topic", "until")
     topic: Final[str]
     #: the time scope written in the question ("in 2013", "last week"), None for the whole log
     scope: Final[Scope | None]
@@ -88,15 +88,19 @@ class Answered(Record):
     until: Final[dt.date | None]
     tag: Final[str | None]
     result: Final[dict[str, Any]]
+    #: What to say instead of the figures when the scope holds no entry
+    #: (:func:`reslog.analytics.data.empty_range`).
+    empty: Final[str | None]
 
     def __init__(self, topic: str, scope: Scope | None, since: dt.date | None, until: dt.date | None,
-                 tag: str | None, result: dict[str, Any]) -> None:
+                 tag: str | None, result: dict[str, Any], empty: str | None = None) -> None:
         self.topic = topic
         self.scope = scope
         self.since = since
         self.until = until
         self.tag = tag
         self.result = result
+        self.empty = empty
 
     @property
     def question(self) -> str:
@@ -119,7 +123,7 @@ class Answered(Record):
         import importlib
 
         module = importlib.import_module(f"reslog.analytics.{self.topic}")
-        rendered: list[str] = module.render(self.result)
+        rendered: list[str] = [self.empty] if self.empty else module.render(self.result)
         return [f"{self.question} ({self.command})", "", *rendered]
 
     def as_json(self) -> dict[str, Any]:
@@ -171,14 +175,16 @@ def answer(log: Log, question: str, today: dt.date,
         return None
     import importlib
 
-    from reslog.analytics.data import load
+    from reslog.analytics.data import empty_range, load
 
     scope, _rest, filters = scoped(question, today)
     tag = next(iter(_TAG.findall(question)), None)
     module = importlib.import_module(f"reslog.analytics.{topic}")
     data = load(log, today, filters.since, filters.until, tag)
-    result: dict[str, Any] = module.compute(data if kept is None else kept(data))
-    return Answered(topic, scope, filters.since, filters.until, tag, result)
+    if kept is not None:
+        data = kept(data)
+    result: dict[str, Any] = module.compute(data)
+    return Answered(topic, scope, filters.since, filters.until, tag, result, empty_range(data))
 
 
 __all__ = ["Answered", "answer", "topic_asked"]

@@ -107,6 +107,14 @@ def empty_range(data: Data) -> str | None:
     return f"No entries{tagged} {scope}; the log runs from {days[0]} to {days[-1]}."
 
 
+def rendered(module: Any, data: Data, result: dict[str, Any]) -> list[str]:
+    """A topic's terminal lines for ``result`` (``module.render``), or the one line of
+    :func:`empty_range` when the range asked for holds nothing: the CLI, ``ask``, the web app and
+    the MCP server say the same."""
+    nothing = empty_range(data)
+    return [nothing] if nothing else list(module.render(result))
+
+
 def _week_in(week: str, since: dt.date | None, until: dt.date | None) -> bool:
     """Whether an ISO week (``2026-W48``) overlaps the scope."""
     monday = dt.date.fromisocalendar(int(week[:4]), int(week[6:8]), 1)

@@ -40,7 +40,7 @@ def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_
     habits   When and how do I log?
     runs     Which experiments did I run, how did they end, and which taught me something?
     """
-    from reslog.analytics.data import bounded, empty_range, load
+    from reslog.analytics.data import bounded, load, rendered
 
     today = context.now().date()
     start, end = since_until(since, until, today)
@@ -59,8 +59,7 @@ def stats(topic: str, since: str | None, until: str | None, tag: str | None, as_
     if as_json:
         echo(json.dumps(bounded(result), ensure_ascii=False, indent=1))
     else:
-        nothing = empty_range(data)
-        echo("\n".join([TOPICS[topic], "", *([nothing] if nothing else module.render(result))]))
+        echo("\n".join([TOPICS[topic], "", *rendered(module, data, result)]))
     if plot is not None:
         try:
             import matplotlib  # noqa: F401

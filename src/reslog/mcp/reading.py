@@ -343,14 +343,15 @@ def stats(
 ) -> dict[str, Any]:
     """``reslog stats TOPIC``: the figures as the CLI prints them, and ``reslog stats --json``'s
     data, whose figures cite their entries (date, file, line)."""
-    from reslog.analytics.data import load
+    from reslog.analytics.data import load, rendered
 
     if topic not in STATS_TOPICS:
         raise InputError(f"unknown topic {topic!r}; use one of: {', '.join(STATS_TOPICS)}")
     start, end = _range(since, until, today)
     module = importlib.import_module(f"reslog.analytics.{topic}")
-    result = module.compute(_redacted_data(load(log, today, start, end, tag), redacted))
-    return {"topic": topic, "summary": "\n".join(module.render(result)), "figures": _trimmed(result)}
+    data = _redacted_data(load(log, today, start, end, tag), redacted)
+    result = module.compute(data)
+    return {"topic": topic, "summary": "\n".join(rendered(module, data, result)), "figures": _trimmed(result)}
 
 
 def _redacted_data(data: Data, redacted: Collection[str]) -> Data:

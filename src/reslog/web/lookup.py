@@ -178,7 +178,7 @@ def stats_index(request: Request) -> Response:
 def stats_page(request: Request, topic: str, since: str = "", until: str = "", tag: str = "") -> Response:
     if topic not in TOPICS:
         raise InputError(f"unknown topic {topic!r}; use one of: {', '.join(TOPICS)}")
-    from reslog.analytics.data import load
+    from reslog.analytics.data import load, rendered
 
     today = clock.now().date()
     params = {"since": since, "until": until, "tag": tag}
@@ -193,6 +193,6 @@ def stats_page(request: Request, topic: str, since: str = "", until: str = "", t
     return responses.render(request, "stats.html", topics=TOPICS, topic=topic, question=TOPICS[topic],
                             # the text is the CLI's: its pointer to --json names the command here
                             lines=[line.replace("see --json", f"see reslog stats {topic} --json")
-                                   for line in module.render(result)],
+                                   for line in rendered(module, data, result)],
                             svgs=charts.chart(topic, result),
                             behind=charts.behind(result), params=params, nav="stats")
