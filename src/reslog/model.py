@@ -65,13 +65,20 @@ _QUOTING = re.compile(r"^- (?:\d+ bugs mention '(?P<phrase>.*)' this week: same 
 _QUOTED_WORD = re.compile(r"[a-z][a-z0-9'-]+")
 
 
+#: The theme of a week page's "done" block that gathers the entries alike no other (a label no
+#: entry writes: an export keeps it as it is).
+NO_SHARED_THEME = "No shared theme"
+
 #: Lines of a week page's generated blocks that quote an entry (written by
-#: reslog.review.render_blocks): a timed to-do, a to-do that waits, an idea of a theme.
+#: reslog.review.render_blocks): a timed to-do, a to-do that waits, an idea or an entry of What
+#: was done under its theme.
+_THEMED = re.compile(r"^  - (?P<quote>.+) \(\[\[[\d-]+\]\](?:, from .*)?\)$")
 _QUOTING_ENTRY = {
     "time": re.compile(r"^  - (?P<quote>.+): est .+, took .+ \(\[\[[\d-]+\]\]\)$"),
     "waiting": re.compile(r"^- (?P<quote>.+): (?:waiting \d+ days, since \[\[[\d-]+\]\]"
                           r"|waited \d+ days, since \[\[[\d-]+\]\]; (?:done|dropped) \[\[[\d-]+\]\])$"),
-    "ideas": re.compile(r"^  - (?P<quote>.+) \(\[\[[\d-]+\]\](?:, from .*)?\)$"),
+    "ideas": _THEMED,
+    "done": _THEMED,
 }
 
 

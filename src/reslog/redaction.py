@@ -32,8 +32,9 @@ Week review pages (``weeks/YYYY/YYYY-Www.md``) go through :func:`redact_week`:
 private and feelings by :func:`left_out`, ``thoughts`` the generated digest of
 ideas, and ``reflection`` the researcher's own sections (Reflection, Next
 week's focus). The generated blocks were written from every entry of the week,
-so what they say in the log's own words is checked too: a theme of ideas that
-were all left out goes, a theme is named only by words of the ideas left in,
+so what they say in the log's own words is checked too: a theme of ideas (or
+of What was done) that were all left out goes, a theme is named only by words
+of the entries left in (and counts them, in What was done),
 and a prompt that quotes entries the export does not show is left out. Counts
 (the week in figures) stay as they are: they say how much, not what.
 """
@@ -47,7 +48,7 @@ from pathlib import Path
 
 from reslog import markdown
 from reslog.frontmatter import front_matter, front_tags
-from reslog.model import FIELD_PATTERN, STAR, quoted_entry, quoted_words, week_own_section
+from reslog.model import FIELD_PATTERN, NO_SHARED_THEME, STAR, quoted_entry, quoted_words, week_own_section
 from reslog.search import Hit
 
 REDACTIONS = ("private", "feelings", "thoughts", "reflection")
@@ -368,16 +369,19 @@ def _quotes_shown(line: str, shown: Collection[str]) -> bool:
     return quoted is None or {part for word in quoted for part in _WORDS.findall(word)} <= set(shown)
 
 
-#: A theme of the "ideas" block (:func:`reslog.review.render_blocks`): ``- **label** (status)``,
-#: its ideas nested under it.
+#: A theme of the "ideas" or "done" block (:func:`reslog.review.render_blocks`): ``- **label**
+#: (status)``, its entries nested under it (the "done" block's status: how many).
 _THEME = re.compile(r"^- \*\*(?P<label>.*)\*\* \((?P<status>.*)\)$")
 _FIRST_SEEN = re.compile(r"^recurring, first seen \[\[[\d-]+\]\]: (?P<quote>.*)$")
+#: The generated blocks that list entries by theme.
+_THEMED = ("ideas", "done")
+_COUNT = re.compile(r"^(\d+) entr(?:y|ies)$")
 _WORDS = re.compile(r"\w+")
 
 
 def _themes_redacted(lines: list[str], what: Collection[str], quotes: Collection[str] | None) -> list[str]:
-    """``lines`` with each theme of the ideas block told by its ideas left in (see
-    :func:`redact_week`); the ideas themselves are left out later, line by line."""
+    """``lines`` with each theme of the ideas and done blocks told by its entries left in (see
+    :func:`redact_week`); the entries themselves are left out later, line by line."""
     out: list[str] = []
     block: str | None = None
     theme: re.Match[str] | None = None
@@ -385,7 +389,7 @@ def _themes_redacted(lines: list[str], what: Collection[str], quotes: Collection
 
     def shown(line: str) -> bool:
         return not _quote_left_out(line, what) and (
-            quotes is None or _quotes_entry_shown("ideas", line, quotes))
+            quotes is None or _quotes_entry_shown(block, line, quotes))
 
     def close() -> None:
         if theme is None:
@@ -393,7 +397,7 @@ def _themes_redacted(lines: list[str], what: Collection[str], quotes: Collection
         kept = [idea for idea in ideas if shown(idea)]
         if ideas and not kept:
             return
-        out.append(_theme_line(theme, kept, what, quotes))
+        out.append(_theme_line(theme, kept, what, quotes, block, len(ideas) - len(kept)))
         out.extend(ideas)
 
     for line in lines:
@@ -404,7 +408,7 @@ def _themes_redacted(lines: list[str], what: Collection[str], quotes: Collection
             block = _block_name(stripped)
             out.append(line)
             continue
-        match = _THEME.match(line) if block == "ideas" else None
+        match = _THEME.match(line) if block in _THEMED else None
         if match is not None:
             close()
             theme, ideas = match, []
@@ -419,12 +423,19 @@ def _themes_redacted(lines: list[str], what: Collection[str], quotes: Collection
 
 
 def _theme_line(theme: re.Match[str], ideas: list[str], what: Collection[str],
-                quotes: Collection[str] | None) -> str:
+                quotes: Collection[str] | None, block: str | None = "ideas", written_out: int = 0) -> str:
     """A theme's line named only by words ``ideas`` write, and without a first-seen entry that
-    ``what`` leaves out or the export does not show (neither its words nor its day)."""
+    ``what`` leaves out or the export does not show (neither its words nor its day); in the
+    "done" block, less the ``written_out`` entries left out of its count."""
     written = {w for idea in ideas for w in _WORDS.findall(idea.lower())}
     words = [w for w in theme["label"].split(", ") if set(_WORDS.findall(w.lower())) <= written]
     label = ", ".join(words) if words else _idea_text(ideas[0]) if ideas else theme["label"]
+    if block == "done":  # its status counts the entries, those past the block's cap too
+        label = theme["label"] if theme["label"] == NO_SHARED_THEME else label
+        counted = _COUNT.match(theme["status"])
+        if counted is not None:
+            n = int(counted[1]) - written_out
+            return f"- **{label}** ({n} entr{'y' if n == 1 else 'ies'})"
     status = theme["status"]
     seen = _FIRST_SEEN.match(status)
     if seen is not None and (_quote_left_out(seen["quote"], what)

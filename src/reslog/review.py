@@ -13,15 +13,16 @@ section 12):
       ...
       <!-- reslog:end figures -->
 
-  The blocks are ``figures``, ``time``, ``waiting``, ``ideas``, ``compare`` and
-  ``prompts``. Every run replaces what lies between a matching pair, and
-  nothing else. Markers count only in the *generated area* (from the end of
+  The blocks are ``figures``, ``time``, ``waiting``, ``ideas``, ``done``,
+  ``compare`` and ``prompts``. Every run replaces what lies between a matching
+  pair, and nothing else. Markers count only in the *generated area* (from the end of
   the front matter to the first of the researcher's sections) and outside
   code fences and multi-line comments, so a marker quoted in a reflection is
   only text. A pair that is missing or broken (a begin without its end, an end
   without its begin) is not guessed at: its lines stay as they are and a fresh
   block is added at the end of the generated area; :attr:`Review.problems`
-  says so.
+  says so. A block with no marker at all (a page written before the block
+  existed) is added quietly in its place, after the block before it.
 * **the researcher's sections**, ``## Reflection`` and ``## Next week's
   focus``, written empty when the page is made and never touched again.
 
@@ -54,6 +55,7 @@ from reslog.index import Index
 from reslog.model import (
     DEFERRED,
     FIELD_PATTERN,
+    NO_SHARED_THEME,
     TASK_STATES,
     THINKING_KINDS,
     WEEK_OWN_SECTIONS,
@@ -74,13 +76,19 @@ if TYPE_CHECKING:
     from reslog.semantic.vectors import Vectors
 
 #: The generated blocks, in the order a new page lists them.
-BLOCKS: tuple[str, ...] = ("figures", "time", "waiting", "ideas", "compare", "prompts")
+BLOCKS: tuple[str, ...] = ("figures", "time", "waiting", "ideas", "done", "compare", "prompts")
 #: The researcher's own sections, created empty once.
 OWN_SECTIONS: tuple[str, ...] = ("Reflection", "Next week's focus")
 #: The researcher's sections by key, with the headings that name each (lower case).
 OWN_KEYS = WEEK_OWN_SECTIONS
 #: A to-do that has waited this many days is listed under "tasks that keep waiting".
 WAIT_DAYS = 3
+#: The "What was done" block shows at most this many themes and entries; a line says how many
+#: more there are and the command that lists them all.
+DONE_THEMES = 8
+DONE_ENTRIES = 30
+#: What names the entries of the "What was done" block that share a theme with no other entry.
+NO_THEME = NO_SHARED_THEME
 
 _WEEK = re.compile(r"^\s*(\d{4})-?[wW](\d{1,2})\s*$")
 _MARKER = re.compile(r"^<!-- reslog:(begin|end) ([a-z]+) -->$")
@@ -325,7 +333,7 @@ def _task_text(hit: Hit) -> str:
 
 def compute(log: Log, start: dt.date, today: dt.date, vectors: Vectors | None = None) -> dict[str, Any]:
     """The figures of the week starting on ``start`` (a Monday), of the week before, the norm,
-    and the digest of the week's ideas."""
+    and the digests of the week's ideas and of what was done."""
     before = start - dt.timedelta(days=7)
     data = load(log, today, since=before, until=start + dt.timedelta(days=6))
     this = _week_figures(data.entries, data.todos, start, today)
@@ -335,10 +343,11 @@ def compute(log: Log, start: dt.date, today: dt.date, vectors: Vectors | None = 
     with Index(log) as index:  # load() has just refreshed it
         earlier = tasks(index, Filters(until=start - dt.timedelta(days=1)), finished=True)
         ideas = digest(index, start, start + dt.timedelta(days=6), "ideas", vectors).as_json()
+        done = digest(index, start, start + dt.timedelta(days=6), "done", vectors).as_json()
     norm = [r for r in map(_ratio, earlier) if r is not None]
     first = log.first_day()
     return {"week": this, "last": last, "norm": round(median(norm), 2) if norm else None,
-            "norm_n": len(norm), "today": today.isoformat(), "ideas": ideas,
+            "norm_n": len(norm), "today": today.isoformat(), "ideas": ideas, "done": done,
             "first_day": first.isoformat() if first is not None else None}
 
 
@@ -484,6 +493,7 @@ def render_blocks(figures: dict[str, Any]) -> dict[str, list[str]]:
                      f"{w['state']} [[{w['date']}]]")
     out["waiting"] = lines
     out["ideas"] = _ideas(figures["ideas"])
+    out["done"] = _done(figures["done"], iso_week(this["start"]))
     out["compare"] = _compare(this, last)
     out["prompts"] = ["## Prompts for the reflection", "", *[f"- {p}" for p in _prompts(figures)]]
     return out
@@ -505,6 +515,36 @@ def _ideas(ideas: dict[str, Any]) -> list[str]:
         for idea in theme["entries"]:
             source = f", from {idea['source']}" if idea["source"] else ""
             lines.append(f"  - {idea['text']} ([[{idea['date']}]]{source})")
+    return lines
+
+
+def _done(done: dict[str, Any], week: str) -> list[str]:
+    """The week's entries of What was done by theme (the digest), each cited: the themes of
+    several entries first (at most :data:`DONE_THEMES`), then the entries that share a theme with
+    none under one line, :data:`NO_THEME` (named by its own words, an entry's theme only said
+    its title again); at most :data:`DONE_ENTRIES` entries, then how many more there are and the
+    command that lists them all."""
+    lines = ["## What was done", ""]
+    if not done["themes"]:
+        return [*lines, "Nothing under What was done this week."]
+    if done.get("not_embedded"):
+        lines += [f"{plural(done['not_embedded'], 'entry', 'entries')} not embedded yet: grouped by shared "
+                  "words (run `reslog week` again once embedding is done).", ""]
+    shared = [(", ".join(t["label"]), t["entries"]) for t in done["themes"] if len(t["entries"]) > 1]
+    alone = [e for t in done["themes"] if len(t["entries"]) == 1 for e in t["entries"]]
+    room = DONE_ENTRIES
+    for label, entries in [*shared[:DONE_THEMES], *([(NO_THEME, alone)] if alone else [])]:
+        if not room:
+            break
+        lines.append(f"- **{label}** ({plural(len(entries), 'entry', 'entries')})")
+        for entry in entries[:room]:
+            source = f", from {entry['source']}" if entry["source"] else ""
+            lines.append(f"  - {entry['text']} ([[{entry['date']}]]{source})")
+        room -= min(room, len(entries))
+    more = sum(len(t["entries"]) for t in done["themes"]) - (DONE_ENTRIES - room)
+    if more:
+        lines += ["", f"{plural(more, 'more entry', 'more entries')}: "
+                      f"`reslog digest --week {week} --section done` lists them all."]
     return lines
 
 
@@ -584,11 +624,20 @@ def _regenerate(page: Page, blocks: dict[str, list[str]]) -> tuple[Page, list[st
             problems.append(f"the '{name}' {what} marker on line {i + 1} has no partner; left as it is")
     nl = page.newline
     lines = list(page.lines)
+    after = _places(blocks, pairs, {name for _, _, name in markers})
     # Replace from the bottom up so that earlier indices stay valid.
     for name, (i, j) in sorted(pairs.items(), key=lambda kv: -kv[1][0]):
+        if after.get(name):
+            if not lines[j].endswith(("\n", "\r")):
+                lines[j] += nl
+            added = [body for new in after[name] for body in ["", *_block(new, blocks[new])]]
+            if j + 1 < len(lines) and lines[j + 1].strip():  # keep a blank line before what follows
+                added.append("")
+            lines[j + 1:j + 1] = [body + nl for body in added]
         lines[i + 1:j] = [body + nl for body in blocks[name]]
     page = markdown.with_lines(page, lines)
-    missing = [name for name in blocks if name not in pairs]
+    placed = {new for news in after.values() for new in news}
+    missing = [name for name in blocks if name not in pairs and name not in placed]
     if not missing:
         return page, problems
     new: list[str] = []
@@ -604,6 +653,23 @@ def _regenerate(page: Page, blocks: dict[str, list[str]]) -> tuple[Page, list[st
     if at == end and end < len(page.lines):  # no blank line before the researcher's heading
         new.append("")
     return markdown.insert_lines(page, at, new), problems
+
+
+def _places(blocks: dict[str, list[str]], pairs: dict[str, tuple[int, int]], named: set[str]
+            ) -> dict[str, list[str]]:
+    """The blocks no marker names (a page written before they existed), by the pair each follows:
+    the nearest block before it in :data:`BLOCKS` that has one. A page of an earlier version
+    gains "What was done" after its ideas, quietly; a block whose markers are broken is not
+    guessed at (:func:`_regenerate` adds it at the end, and says so)."""
+    after: dict[str, list[str]] = {}
+    order = [name for name in BLOCKS if name in blocks]
+    for n, name in enumerate(order):
+        if name in named:
+            continue
+        anchor = next((earlier for earlier in reversed(order[:n]) if earlier in pairs), None)
+        if anchor is not None:
+            after.setdefault(anchor, []).append(name)
+    return after
 
 
 def _set_front(page: Page, name: str, rating: int | None) -> Page:

@@ -29,9 +29,9 @@ def week(phrase: tuple[str, ...], rate: str | None, open_editor: bool) -> None:
 
     WEEK is an ISO week (2026-W48), 'last', or a date inside the week
     (2026-11-24, yesterday, last friday, quoted or not). The generated
-    sections (figures, time, waiting to-dos, ideas, comparison with last
-    week, prompts) are rewritten on every run; the Reflection and Next
-    week's focus sections are never touched.
+    sections (figures, time, waiting to-dos, ideas, what was done,
+    comparison with last week, prompts) are rewritten on every run; the
+    Reflection and Next week's focus sections are never touched.
     """
     from reslog import review
 

@@ -208,8 +208,9 @@ def build(log: Log, write: bool = False, clock: Clock | None = None, redact: boo
         week: Annotated[str | None, Field(description="An ISO week (2026-W48), 'last', or a day in it "
                                                       "(default: this week).")] = None,
     ) -> dict[str, Any]:
-        """The weekly review: figures, time against estimates, waiting to-dos, ideas by theme, the
-        comparison with the week before, and the user's own reflection if written (nothing is written)."""
+        """The weekly review: figures, time against estimates, waiting to-dos, ideas and what was done
+        by theme, the comparison with the week before, and the user's own reflection if written
+        (nothing is written)."""
         return _run(lambda: reading.week(log, today(), week, what))
 
     def recent(
