@@ -8,6 +8,7 @@ for byte, whatever they contain.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Callable
@@ -533,3 +534,20 @@ def test_a_long_wait_that_ended_in_the_week_is_listed_as_finished(log_dir: Path,
 
     assert quoted_entry("waiting", "- Email Yitao: waited 14 days, since [[2026-11-12]]; done [[2026-11-26]]") == (
         "Email Yitao")
+
+
+def test_a_day_to_come_is_not_a_day_logged(run: Run, clock: Clock, log_dir: Path) -> None:
+    """A to-do planned on tomorrow's page was written today: on a Saturday with a to-do put on
+    Sunday's page, the week in progress said "Days logged: 7 of 7". Nor do habits count it in a
+    streak, nor `stats weeks`."""
+    clock.set("2026-11-26T09:00")  # a Thursday
+    assert run("did", "ran the sweep").code == 0
+    assert run("todo", "write the summary", "--date", "2026-11-28").code == 0  # Saturday, to come
+    assert run("week").code == 0
+    text = (log_dir / "weeks" / "2026" / "2026-W48.md").read_text(encoding="utf-8")
+    assert "- Days logged: 1 of 7\n" in text
+    assert "to-dos 1 added" in run("week").out
+    weeks = json.loads(run("stats", "weeks", "--json").out)
+    assert weeks["weeks"][-1]["days_logged"] == 1
+    habits = json.loads(run("stats", "habits", "--json").out)
+    assert habits["days"]["logged"] == 1 and habits["streaks"]["current"]["days"] == 1

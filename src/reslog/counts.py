@@ -34,6 +34,7 @@ from reslog.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime as dt
     from typing import Final
 
     from reslog.search import Hit
@@ -100,13 +101,16 @@ def written_that_day(hit: Hit) -> bool:
     return hit.state is None or hit.carried is None or hit.state in _FINISHED
 
 
-def count(hits: Iterable[Hit]) -> Counts:
-    """The counts of these entries; ``[>]`` copies among them count only where their to-do was added."""
+def count(hits: Iterable[Hit], today: dt.date | None = None) -> Counts:
+    """The counts of these entries; ``[>]`` copies among them count only where their to-do was added.
+    A day after ``today`` is not a day logged: a to-do planned on tomorrow's page was written today
+    (a week in progress said "Days logged: 7 of 7" on its Saturday)."""
     entries = notes = ideas = reflections = starred = added = done = dropped = 0
     kinds: dict[str, int] = {}
     days: set[str] = set()
+    last = "9999-12-31" if today is None else today.isoformat()
     for hit in hits:
-        if written_that_day(hit):
+        if written_that_day(hit) and hit.date <= last:
             days.add(hit.date)
         if hit.state is not None and hit.carried is None:
             added += 1

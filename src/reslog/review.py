@@ -265,7 +265,7 @@ def _week_figures(entries: list[Hit], todos: list[Hit], start: dt.date, today: d
     in_week = [e for e in entries if first <= e.date <= last]
     notes = [e for e in in_week if e.state is None]
     week_todos = [t for t in todos if first <= t.date <= last]
-    counted = count(in_week + [t for t in week_todos if t.state == DEFERRED])
+    counted = count(in_week + [t for t in week_todos if t.state == DEFERRED], today)
     levels = Counter(e.level for e in notes)
     finished = [t for t in week_todos if t.state == "x"]
     ratios = [r for r in map(_ratio, finished) if r is not None]

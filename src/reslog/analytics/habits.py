@@ -62,7 +62,7 @@ def compute(data: Data) -> dict[str, Any]:
     for hit in copies:
         if hit.date not in first_of_day or hit.line < first_of_day[hit.date]["line"]:
             first_of_day[hit.date] = cite(hit)
-    days = count([*entries, *copies]).days
+    days = count([*entries, *copies], data.today).days
     return {
         "topic": "habits",
         "message": None if entries else NOT_ENOUGH,

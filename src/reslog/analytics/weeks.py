@@ -78,9 +78,9 @@ def _in_scope(week: str, data: Data) -> bool:
             and (data.until is None or monday <= data.until))
 
 
-def _row(week: str, hits: list[Hit], rating: int | None) -> dict[str, Any]:
+def _row(week: str, hits: list[Hit], rating: int | None, today: dt.date) -> dict[str, Any]:
     """One week's figures; ``hits`` are its entries and the ``[>]`` copies left on its pages."""
-    counted = count(hits)
+    counted = count(hits, today)
     done = counted.todos_done
     open_or_dropped = sum(1 for h in hits if h.state in (" ", "-"))
     ratios = sorted(ratio(h) for h in finished(hits))
@@ -159,7 +159,7 @@ def compute(data: Data) -> dict[str, Any]:
             last = max(last, _week_of(min(data.until, data.today)))
         while day <= last:
             week = iso_week(day)
-            weeks.append(_row(week, by_week.get(week, []), data.ratings.get(week)))
+            weeks.append(_row(week, by_week.get(week, []), data.ratings.get(week), data.today))
             day += dt.timedelta(days=7)
     rated = [w for w in weeks if w["rating"] is not None]
     result: dict[str, Any] = {
