@@ -267,3 +267,16 @@ def test_megabytes_pass_through_whole_and_are_logged_head_and_tail(into: str, lo
     assert kept == data[:1_000_000] + gap + data[-1_000_000:]
     assert meta["output"]["stdout"] == {"file": "stdout.log", "bytes": len(data), "kept": 2_000_000}
     assert (folder / "stderr.log").read_bytes() == b"done\n"
+
+
+def test_the_end_of_a_run_names_the_line_its_entry_is_on_then(log_dir: Path, tmp_path: Path) -> None:
+    """A to-do captured while the run ran goes above its entry (What to do next comes first), and
+    the closing line named the entry's line as it was at the start, one too high."""
+    done = reslog("run", "--", PY, "-m", "reslog", "todo", "plot the loss curves", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    entry, _folder, _meta = only_run(log_dir)
+    (page,) = sorted((log_dir / "days").rglob("*.md"))
+    lines = page.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if entry.field("run") in line)
+    assert any("plot the loss curves" in line for line in lines[:at])
+    assert f"{page.relative_to(log_dir)}:{at}," in done.stderr.splitlines()[-1], done.stderr

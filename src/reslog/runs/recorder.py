@@ -284,12 +284,15 @@ def _finish(log: Log, folder: str, lines: list[str], info: dict[str, object], li
     problem = None
     try:
         meta.write(where, info, durable=False)  # the page is the record, flushed to disk below
-        log.update_day(lost.run_day(folder), clock().date(),
-                       lambda page: entry.complete(page, folder, fields, lines))
+        written = log.update_day(lost.run_day(folder), clock().date(),
+                                 lambda page: entry.complete(page, folder, fields, lines))
     except (ReslogError, OSError) as exc:
         problem = f"could not write the end of the run ({exc}); the next reslog command will finish it"
     else:
         lost.unmark(log, folder)
+        # where the entry is now: a capture while the run ran (a to-do above it) moves it down
+        found = entry.find(written, folder)
+        line = line if found is None else found.index + 1
     return Recorded(folder, log.day_name(lost.run_day(folder)), line, status, describe_exit(code),
                     shell_status(code), elapsed, problem)
 
