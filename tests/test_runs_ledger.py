@@ -85,6 +85,8 @@ def test_an_empty_ledger(run: Run, clock: Clock) -> None:
     assert run("runs", "--json").out == "[]\n"
     result = run("outcome", "1", "x")
     assert result.code == 1 and "this log has no runs yet" in result.err
+    empty = run("outcome", "last", "")  # a usage error first, as `reslog did ""` says it
+    assert empty.code == 2 and "the text is empty" in empty.err
 
 
 def test_outcome_nests_under_the_run(run: Run, clock: Clock, ledger_log: Path) -> None:

@@ -158,6 +158,7 @@ def outcome(number: str, text: tuple[str, ...], tags: tuple[str, ...], source: s
     """
     log = log_of(click.get_current_context())
     today = context.now().date()
+    bodies = ledger.outcome_lines(context.read_text(text), tags, source, star)  # before the run
     found = ledger.find(log, number, today)
-    line = ledger.add_outcome(log, found, context.read_text(text), today, tags, source, star)
+    line = ledger.add_outcome(log, found, bodies, today)
     echo(f"Outcome of run {found.number}: {found.file}:{line}")

@@ -176,11 +176,17 @@ def find(log: Log, ref: str, today: dt.date) -> Run:
     return runs[number - 1]
 
 
-def add_outcome(log: Log, run: Run, text: str, today: dt.date, tags: tuple[str, ...] = (),
-                source: str | None = None, star: bool = False) -> int:
-    """Nest ``outcome: TEXT`` (level 1) under the run's entry; the 1-based line it is on."""
+def outcome_lines(text: str, tags: tuple[str, ...] = (), source: str | None = None,
+                  star: bool = False) -> list[str]:
+    """The lines of ``outcome: TEXT`` as :func:`add_outcome` nests them; an empty text is refused
+    here, before the run is looked for (a usage error, whatever the log holds)."""
     lines = entry_lines(Capture(text, "outcome", tags, source, star), "done")
-    bodies = [lines[0][2:], *(line[4:] for line in lines[1:])]
+    return [lines[0][2:], *(line[4:] for line in lines[1:])]
+
+
+def add_outcome(log: Log, run: Run, bodies: list[str], today: dt.date) -> int:
+    """Nest the :func:`outcome_lines` ``bodies`` (level 1) under the run's entry; the 1-based line
+    the first is on."""
     at: list[int] = []
 
     def edit(page: Page) -> Page:
@@ -291,4 +297,4 @@ def _untracked(log: Log, run: Run, git: dict[str, Any] | None) -> list[str]:
 
 
 __all__ = ["FAILED", "Run", "add_outcome", "all_runs", "changes_not_kept", "find", "from_hit", "is_run",
-           "rerun_plan", "select", "started"]
+           "outcome_lines", "rerun_plan", "select", "started"]
