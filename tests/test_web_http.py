@@ -406,6 +406,34 @@ def test_week_page_rating_and_reflection(server: Server, log_dir: Path) -> None:
     assert "rating: 4" in week.read_text(encoding="utf-8")
 
 
+def test_browsing_past_weeks_writes_no_page_until_the_researcher_writes_in_one(server: Server,
+                                                                               log_dir: Path) -> None:
+    """Looking at a week wrote its page, so paging back through a notebook left a page for each
+    week looked at (files that sync committed). This week and last week are written, as `reslog
+    week` writes them; an older week is shown as it would be, and written once rated or written in."""
+    write_day(log_dir, "2026-11-04", "## What was done\n- 10:00 exp: an early run #w2s\n")
+    server.browser("POST", "/capture", {"text": "exp: a run #w2s"})
+    weeks = log_dir / "weeks" / "2026"
+    for name in ("2026-W46", "2026-W45"):
+        reply = server.browser("GET", f"/week/{name}", htmx=False)
+        assert reply.status == 200 and f"Shown as it would be written: weeks/2026/{name}.md is saved" in reply.text
+        assert not (weeks / f"{name}.md").exists()
+    assert "an early run" in reply.text  # W45's review, in memory
+    for name in ("2026-W47", "2026-W48"):
+        reply = server.browser("GET", f"/week/{name}", htmx=False)
+        assert reply.status == 200 and "Shown as it would be written" not in reply.text
+        assert (weeks / f"{name}.md").exists()
+    digest = re.search(r'action="/week/2026-W45/own/reflection".*?name="hash" value="([0-9a-f]*)"',
+                       server.browser("GET", "/week/2026-W45", htmx=False).text, re.S)
+    assert digest is not None
+    reply = server.browser("POST", "/week/2026-W45/own/reflection", {"text": "Early days.", "hash": digest.group(1)})
+    assert reply.status == 200 and "Saved to weeks/2026/2026-W45.md" in reply.text
+    assert "## Reflection\n\nEarly days.\n" in (weeks / "2026-W45.md").read_text(encoding="utf-8")
+    assert "Shown as it would be written" not in server.browser("GET", "/week/2026-W45", htmx=False).text
+    assert server.browser("POST", "/week/2026-W46/rate", {"rating": "3"}).status == 200
+    assert "rating: 3" in (weeks / "2026-W46.md").read_text(encoding="utf-8")
+
+
 # --- a read-only log ---
 
 

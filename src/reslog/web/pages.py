@@ -18,6 +18,7 @@ written.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -264,9 +265,15 @@ async def todo(request: Request, action: str) -> Response:
 _WEEKS: dict[tuple[Any, ...], tuple[tuple[int, int] | None, review.Review]] = {}
 
 
-def _week_data(request: Request, name: str | None, rating: int | None = None) -> dict[str, Any]:
+def _week_data(request: Request, name: str | None, rating: int | None = None,
+               keep: bool = False) -> dict[str, Any]:
     """The week's review, refreshed as ``reslog week`` does; a view of a week whose entries and
-    page have not changed since the last one reuses that refresh (it would write nothing)."""
+    page have not changed since the last one reuses that refresh (it would write nothing).
+
+    A page is written for this week and last week (the weeks a review is made for), for a week
+    whose page exists, and when ``keep`` or a ``rating`` asks for it (the researcher writes in it);
+    an older week without a page is shown as it would be written: browsing the past wrote a page
+    for each week looked at, files that sync then committed."""
     ctx = responses.ctx(request)
     today = clock.now().date()
     year, number = review.parse_week(name, today)
@@ -276,17 +283,19 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
     with ctx.reader.index() as index:
         generation = index.generation()
     writable = ctx.log.writable(path)  # a page made in memory is not reused once it can be written
-    memo = (ctx.log.folder, year, number, today, generation, semantic["semantic"], writable)
+    monday = dt.date.fromisocalendar(year, number, 1)
+    recent = monday >= today - dt.timedelta(days=today.weekday() + 7)  # this week or last
+    write = writable and (keep or rating is not None or recent or os.path.exists(path))
+    memo = (ctx.log.folder, year, number, today, generation, semantic["semantic"], write)
     cached = _WEEKS.get(memo) if rating is None else None
     if cached is not None and cached[0] is not None and cached[0] == file_stamp(path):
         done = cached[1]
     else:
         if rating is not None and not writable:
             raise InputError(READ_ONLY)
-        done = review.refresh(ctx.log, year, number, today, rating, vectors, write=writable)
+        done = review.refresh(ctx.log, year, number, today, rating, vectors, write=write)
         _WEEKS.clear()
         _WEEKS[memo] = (file_stamp(path), done)
-    monday = dt.date.fromisocalendar(year, number, 1)
     earlier, later = monday - dt.timedelta(days=7), monday + dt.timedelta(days=7)
     first = review.before_the_log(ctx.log, *later.isocalendar()[:2], today)
     if first is not None:  # a week page kept from before the log began: on to the log's first week
@@ -306,6 +315,9 @@ def _week_data(request: Request, name: str | None, rating: int | None = None) ->
         "rating": done.rating,
         "problems": done.problems,
         "read_only": None if writable else READ_ONLY,
+        # shown, not written: rating the week or writing in it keeps the page
+        "unsaved": None if write or not writable else
+        f"Shown as it would be written: {done.relative} is saved when you rate the week or write in it.",
         # nor to a week before the log began: there is nothing to review
         "prev": None if review.before_the_log(ctx.log, *earlier.isocalendar()[:2], today)
         else _week_of(earlier),
@@ -342,6 +354,8 @@ async def week_rate(request: Request, name: str) -> Response:
 def _save_own(request: Request, name: str, key: str, fields: dict[str, str]) -> None:
     log = responses.ctx(request).log
     year, number = review.parse_week(name, clock.now().date())
+    if not os.path.exists(review.week_file(log, year, number)):  # a past week shown, not yet written
+        _week_data(request, name, keep=True)
     review.save_own_text(log, year, number, key, fields.get("text", ""), fields.get("hash", ""))
 
 
