@@ -84,11 +84,23 @@ def test_think_on_empty_day_becomes_an_entry(run: Run, clock: Clock, log_dir: Pa
 
 
 def test_stdin_multiline_becomes_nested(run: Run, clock: Clock, log_dir: Path) -> None:
-    result = run("bug", "-", stdin="Traceback in loader\n  File x.py, line 3\n\nIndexError\n")
+    result = run("did", "-", stdin="ran the sweep\n\nloss fell to 0.31\nthen plateaued\n")
     assert result.code == 0
-    assert (
-        "- 09:12 bug: Traceback in loader\n  - File x.py, line 3\n  - IndexError\n"
-    ) in _page(log_dir)
+    assert "- 09:12 ran the sweep\n  - loss fell to 0.31\n  - then plateaued\n" in _page(log_dir)
+
+
+def test_stdin_laid_out_keeps_its_indentation(run: Run, clock: Clock, log_dir: Path) -> None:
+    """A traceback piped in lost its indentation, each line a nested item: laid-out lines (one is
+    indented) are kept as written under the entry, two spaces in, still words that search and
+    ask read (the error's message is what one asks about)."""
+    trace = ("Traceback (most recent call last):\n  File \"train.py\", line 12, in <module>\n"
+             "    loss.backward()\n\nRuntimeError: CUDA out of memory\n")
+    assert run("bug", "-", stdin=trace).code == 0
+    assert ("- 09:12 bug: Traceback (most recent call last):\n    File \"train.py\", line 12, in <module>\n"
+            "      loss.backward()\n  RuntimeError: CUDA out of memory\n\n## Random ideas") in _page(log_dir)
+    found = run("search", "--mode", "keyword", "CUDA out of memory")
+    assert "days/2026/2026-11-26.md:" in found.out
+    assert "CUDA out of memory" in run("ask", "--mode", "keyword", "when was CUDA out of memory?").out
 
 
 def test_date_option_writes_another_day_without_a_time(run: Run, clock: Clock, log_dir: Path) -> None:

@@ -98,7 +98,8 @@ def test_outcome_nests_under_the_run(run: Run, clock: Clock, ledger_log: Path) -
     assert markdown.line_body(page, child.index) == "  - outcome: val loss plateaued at 0.40 #w2s ★"
     assert child.level == 1 and child.starred
     # Under a run that has nested lines, the outcome takes their indentation, after them.
-    assert run("outcome", "last", "-", stdin="result: lr 1e-2 needs warmup\nsee the plot\n").code == 0
+    # (an indented line too: an outcome's lines are items, not laid out as an entry's are)
+    assert run("outcome", "last", "-", stdin="result: lr 1e-2 needs warmup\n    see the plot\n").code == 0
     text = day_file(ledger_log, "2026-11-25").read_text()
     assert text.endswith("    - outcome: stopped early, wrong grid\n    - result: lr 1e-2 needs warmup\n"
                          "      - see the plot\n")

@@ -145,6 +145,20 @@ def _text_lines(text: str) -> list[str]:
     return [markdown.escape_checkbox(line.strip()) for line in lines]
 
 
+def _laid_out(text: str) -> list[str] | None:
+    """The lines after the first as written, each indented two spaces more (so that the page's
+    parser keeps them in the entry's block, as an import writes a note's body), when one of them
+    is indented: a traceback or an output piped in (``reslog bug -``) lost its indentation as
+    nested items, one a line. Blank lines are left out (one would end the entry). None for
+    lines that are not indented, which stay nested items. They stay words, not code: an error's
+    message is what search and ``ask`` look for."""
+    lines = [line.rstrip() for line in markdown.split_lines(text)]
+    rest = [line for line in lines if line.strip()][1:]
+    if not any(line[:1] in (" ", "\t") for line in rest):
+        return None
+    return ["  " + line for line in rest]
+
+
 def _decorate(first: str, item: Capture) -> str:
     typed = dict(markdown.read_fields(first))
     for key, value in typed.items():  # else it counts as no value: put off to no day, never timed
@@ -193,8 +207,10 @@ def _kind_prefix(first: str, kind: str | None) -> str:
     return f"{kind}: {first}"
 
 
-def entry_lines(item: Capture, section: str) -> list[str]:
-    """The Markdown lines of a new top-level entry."""
+def entry_lines(item: Capture, section: str, laid_out: bool = True) -> list[str]:
+    """The Markdown lines of a new top-level entry: its further lines nested items ``  - line``,
+    or kept as written when they are laid out (:func:`_laid_out`), unless ``laid_out`` is False
+    (lines that will be nested one level deeper, as items)."""
     lines = _text_lines(item.text)
     first = _kind_prefix(lines[0], item.kind)
     first = _decorate(first, item)
@@ -202,6 +218,9 @@ def entry_lines(item: Capture, section: str) -> list[str]:
         head = "- [ ] " + (f"{item.time} " if item.time else "")
     else:
         head = f"- {item.time} " if item.time else "- "
+    kept = _laid_out(item.text) if laid_out else None
+    if kept is not None:
+        return [head + first, *kept]
     return [head + first] + [f"  - {line.strip()}" for line in lines[1:]]
 
 

@@ -180,7 +180,7 @@ def outcome_lines(text: str, tags: tuple[str, ...] = (), source: str | None = No
                   star: bool = False) -> list[str]:
     """The lines of ``outcome: TEXT`` as :func:`add_outcome` nests them; an empty text is refused
     here, before the run is looked for (a usage error, whatever the log holds)."""
-    lines = entry_lines(Capture(text, "outcome", tags, source, star), "done")
+    lines = entry_lines(Capture(text, "outcome", tags, source, star), "done", laid_out=False)
     return [lines[0][2:], *(line[4:] for line in lines[1:])]
 
 
