@@ -427,8 +427,9 @@ def _file_stat(path: str, size: int, mtime_ns: int) -> FileStat:
     return FileStat(path, path.rpartition("/")[2][:10], size, mtime_ns)
 
 
-def _entry_body(page: Page, entry: Entry) -> str:
-    """The entry's text as a reader wants it: first-line text, then nested lines dedented.
+def _entry_body(page: Page, entry: Entry, hidden: list[bool] | None = None) -> str:
+    """The entry's text as a reader wants it: first-line text, then nested lines dedented (but
+    those ``hidden`` leaves out: see :class:`Index`).
 
     Indentation is counted in columns (a tab to the next multiple of four, as the parser nests
     items) and written back as spaces: a page that mixes tabs and spaces keeps its nesting in
@@ -436,16 +437,21 @@ def _entry_body(page: Page, entry: Entry) -> str:
     another beside it, and an export's redaction let it through)."""
     if entry.end == entry.index + 1:
         return entry.text
-    nested = [markdown.split_indent(markdown.line_body(page, i)) for i in range(entry.index + 1, entry.end)]
+    nested = [markdown.split_indent(markdown.line_body(page, i)) for i in range(entry.index + 1, entry.end)
+              if hidden is None or not hidden[i]]
+    if not nested:
+        return entry.text
     # a blank line inside nested code says nothing of the indentation
     base = min((width for width, rest in nested if rest.strip()), default=0)
     return "\n".join([entry.text, *(" " * (width - base) + rest if rest else "" for width, rest in nested)])
 
 
-def _walk(entry: Entry) -> Iterable[Entry]:
+def _walk(entry: Entry, hidden: list[bool] | None = None) -> Iterable[Entry]:
+    """The entry and its nested items, but those ``hidden`` leaves out (with what they hold)."""
     yield entry
     for child in entry.children:
-        yield from _walk(child)
+        if hidden is None or not hidden[child.index]:
+            yield from _walk(child, hidden)
 
 
 def unreadable_fields(entry: Entry) -> list[tuple[str, str]]:
@@ -459,8 +465,11 @@ def unreadable_fields(entry: Entry) -> list[tuple[str, str]]:
     return found
 
 
-def entry_row(file_id: int, day: str, page: Page, entry: Entry) -> tuple[object, ...]:
-    nested = list(_walk(entry))
+def entry_row(file_id: int, day: str, page: Page, entry: Entry, hidden: list[bool] | None = None
+              ) -> tuple[object, ...]:
+    """The index row of ``entry``: its text, tags, kinds and levels are those of the lines
+    ``hidden`` leaves in (see :class:`Index`)."""
+    nested = list(_walk(entry, hidden))
     tags = dict.fromkeys(t for e in nested for t in e.tags)
     kinds = dict.fromkeys(e.kind for e in nested if e.kind)
     levels = 0
@@ -486,7 +495,7 @@ def entry_row(file_id: int, day: str, page: Page, entry: Entry) -> tuple[object,
         field_minutes(fields.get("est")),
         field_minutes(fields.get("took")),
         None if (carried := field_date(fields.get("carried"))) is None else carried.isoformat(),
-        _entry_body(page, entry),
+        _entry_body(page, entry, hidden),
     )
 
 
@@ -545,6 +554,9 @@ _TEMPORARY: dict[str, str] = {}
 
 _TEMPORARY_LOCK: dict[str, threading.Lock] = {}
 
+#: Given a page's text, whether each of its lines is left out of a view of the log (:class:`Index`).
+Hidden = Callable[[str], list[bool]]
+
 
 def _temporary_folder(data: str, log_folder: str) -> str:
     import threading  # only for a read-only log: setdefault makes one lock, whichever thread comes first
@@ -582,11 +594,20 @@ class Index:
     :class:`~reslog.errors.IndexDamaged` and the damaged file is moved aside when the
     connection closes (a refresh rebuilds the index at once); a write failure is a
     one-line :class:`~reslog.errors.LogError` and moves nothing.
+
+    With ``hidden`` (given a page's text, whether each of its lines is left out), it is the
+    index of a view of the log for someone else, kept at its own ``path`` (with its own
+    vectors beside it): a line left out is not there at all, an entry whose first line is
+    left out is no entry, and an entry with nested lines left out is indexed without them
+    (its words, passages, tags, kinds and levels), so that nothing read from this index
+    (matches, scores, counts, the log's vocabulary) depends on what the view leaves out.
+    The MCP server's view leaves out private entries and feelings (:mod:`reslog.redaction`).
     """
 
-    def __init__(self, log: Log, path: Path | None = None) -> None:
+    def __init__(self, log: Log, path: Path | None = None, hidden: Hidden | None = None) -> None:
         self.log = log
         self._path = path
+        self._hidden = hidden
         self._folder: str | None = None if path is None else os.path.dirname(str(path)) or "."
         self._temp: str | None = None
         self._db: derived.Connection | None = None
@@ -907,6 +928,9 @@ class Index:
         assert file_id is not None
         report.reindexed.append(stat.path)
         page = markdown.parse(text)
+        hidden = None if self._hidden is None or not text else self._hidden(text)
+        if hidden is not None and len(hidden) != len(page.lines):  # never, but a view must not leak
+            hidden = [True] * len(page.lines)
         # the page's words and passages go in at once (a statement per entry each took a tenth of
         # a full reindex of the 10-year log)
         words: list[tuple[int, str]] = []
@@ -916,8 +940,10 @@ class Index:
         # IMMEDIATE), so that the page's entries go in at once too
         entry_id = db.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
         for entry in page.entries():
+            if hidden is not None and hidden[entry.index]:
+                continue
             entry_id += 1
-            row = entry_row(file_id, stat.day, page, entry)
+            row = entry_row(file_id, stat.day, page, entry, hidden)
             rows.append((entry_id, *row))
             words.append((entry_id, search_text(entry.kind, str(row[-1]))))
             passages += chunk_rows(entry_id, str(row[-1]), entry.section)

@@ -248,12 +248,19 @@ def redact(hits: Iterable[Hit], what: Collection[str], tag: str | None = None,
     return kept_hits
 
 
+def page_hidden(text: str, what: Collection[str]) -> list[bool]:
+    """For each line of a page's text (:func:`reslog.markdown.split_lines`): whether ``what``
+    leaves it out, the page's front matter read too (a page tagged private goes whole)."""
+    lines = markdown.split_lines(text)
+    if "private" in what and private_page(text):
+        return [True] * len(lines)
+    return left_out([line.rstrip("\r\n") for line in lines], what)
+
+
 def page_left_out(text: str, what: Collection[str]) -> str:
     """A day page's text with the lines ``what`` leaves out blank, so that line N stays line N."""
     lines = markdown.split_lines(text)
-    gone = left_out([line.rstrip("\r\n") for line in lines], what)
-    if "private" in what and private_page(text):
-        gone = [True] * len(lines)
+    gone = page_hidden(text, what)
     return "".join(line[len(line.rstrip("\r\n")):] if out else line
                    for line, out in zip(lines, gone, strict=True))
 
@@ -450,5 +457,5 @@ def _idea_text(line: str) -> str:
     return text[: text.rfind(" ([[")] if " ([[" in text else text
 
 
-__all__ = ["DEFAULT", "REDACTIONS", "entry_lines", "in_private_sections", "left_out", "page_left_out",
-           "private_page", "redact", "redact_week", "shown_quotes", "shown_words"]
+__all__ = ["DEFAULT", "REDACTIONS", "entry_lines", "in_private_sections", "left_out", "page_hidden",
+           "page_left_out", "private_page", "redact", "redact_week", "shown_quotes", "shown_words"]

@@ -25,6 +25,17 @@ left out or trimmed before a result is made of them (the sentences ``ask``
 quotes, the figures ``stats`` cites); a day page keeps its line numbers, its
 left-out lines blank; the week's generated sections and reflection are redacted
 as the html export redacts a week page.
+
+Search, ask and recent read an index of the log as the ``day`` tool shows it
+(:func:`_fresh`: :class:`~reslog.index.Index` with ``hidden``, kept in a folder of
+its own under ``.reslog/``), not the log's index: redacting the results of a search
+of every line afterwards let a hidden line decide what matched ("reviewer", written
+only in a nested ``feel:`` line, found its public entry), how it scored, whether
+``ask`` abstained, and what it quoted. In that index an entry is only its lines left
+in: keyword, meaning and hybrid search, counts, coverage, the words a question is
+respelled to, all see no more than the agent may, and the vectors of an entry it
+shortened are those of its shortened text (the log's own vectors are taken for every
+passage the view left as it was: :func:`reslog.semantic.vectors.borrow`).
 """
 
 from __future__ import annotations
@@ -39,8 +50,17 @@ from typing import TYPE_CHECKING, Any
 from reslog.analytics import TOPICS
 from reslog.dates import parse_date, since_until, week_range
 from reslog.errors import InputError
-from reslog.index import Index
-from reslog.redaction import DEFAULT, left_out, page_left_out, redact, redact_week, shown_quotes, shown_words
+from reslog.index import INDEX_FILE, Hidden, Index
+from reslog.redaction import (
+    DEFAULT,
+    left_out,
+    page_hidden,
+    page_left_out,
+    redact,
+    redact_week,
+    shown_quotes,
+    shown_words,
+)
 from reslog.search import Filters, Hit, listing, scoped, typed_query
 from reslog.settings import MODES
 from reslog.store import Log
@@ -117,9 +137,18 @@ def compact(hit: Hit) -> dict[str, Any]:
 
 
 def _semantic(index: Index, mode: str | None) -> Any:
-    """The semantic layer for one call (:func:`reslog.semantic.setup.prepare`), or keyword only."""
+    """The semantic layer for one call (:func:`reslog.semantic.setup.prepare`), or keyword only.
+    The index of a view of the log (:func:`_fresh`) first takes the log's own vectors of the
+    passages it shares with the log."""
     from reslog.semantic.setup import prepare
 
+    if isinstance(index, _View) and mode != "keyword":
+        from reslog.semantic import backends, vectors
+        from reslog.settings import load
+
+        settings = load(index.log)
+        if settings.embeddings and backends.installed(settings.embed_model):
+            vectors.borrow(index, index.lender, backends.name_of(settings.embed_model))
     return prepare(index, mode=mode)
 
 
@@ -155,8 +184,26 @@ def _kept(fetch: Callable[[int], list[Hit]], limit: int, redacted: Collection[st
         wanted *= 4
 
 
-def _fresh(log: Log) -> Index:
+class _View(Index):
+    """The index of the log as the tools show it (:func:`_fresh`), and ``lender``, the folder of
+    the log's own index, whose vectors it borrows (:func:`_semantic`)."""
+
+    def __init__(self, log: Log, path: Path, hidden: Hidden, lender: str) -> None:
+        super().__init__(log, path, hidden)
+        self.lender = lender
+
+
+def _fresh(log: Log, redacted: Collection[str] = ()) -> Index:
+    """The log's index, refreshed; with ``redacted``, the index of the log as the ``day`` tool
+    shows it (what ``redacted`` leaves out is not in it at all: see the module's docstring), in
+    ``.reslog/shown-feelings-private/`` (its own vectors beside it)."""
     index = Index(log)
+    if redacted:
+        own = index.folder  # .reslog/, or the temporary folder of a read-only log
+        folder = Path(own) / f"shown-{'-'.join(sorted(redacted))}"
+        folder.mkdir(exist_ok=True)
+        what = tuple(redacted)
+        index = _View(log, folder / INDEX_FILE, lambda text: page_hidden(text, what), own)
     index.refresh()
     return index
 
@@ -177,7 +224,7 @@ def search(
     scope, text, filters = scoped(query, today, filters)
     limit = _limit(limit)
     notice = None
-    with _fresh(log) as index:
+    with _fresh(log, redacted) as index:
         compiled = typed_query(text)
         if compiled.match is None:
             hits = _kept(lambda n: listing(index, filters, n, exclude=compiled.exclude), limit, redacted,
@@ -219,7 +266,7 @@ def ask(log: Log, today: dt.date, question: str, mode: str | None = None,
     asked = by_stats(log, question.strip(), today, lambda data: _redacted_data(data, redacted))
     if asked is not None:  # "which bugs keep recurring?"
         return asked.as_json()
-    with _fresh(log) as index:
+    with _fresh(log, redacted) as index:
         found_semantic = _semantic(index, mode)
         chosen = mode or found_semantic.settings.search_mode
         found = retrieve(index, question.strip(), today, chosen, found_semantic.backend,
@@ -261,7 +308,7 @@ def recent(
         raise InputError(f"days must be from 1 to 3660, not {days}")
     start = today - dt.timedelta(days=days - 1)
     filters = Filters(kind=kind, tag=tag, since=start, until=today)
-    with _fresh(log) as index:
+    with _fresh(log, redacted) as index:
         hits = _kept(lambda n: listing(index, filters, n), _limit(limit), redacted, latest=True, tag=tag,
                      root=log.root)
     return {"since": start.isoformat(), "until": today.isoformat(), "entries": [compact(h) for h in hits]}
@@ -315,7 +362,7 @@ def week(log: Log, today: dt.date, week: str | None = None, redacted: Collection
     blocks = review.render_blocks(figures)
     text = "\n\n".join("\n".join(lines) for lines in blocks.values())
     if redacted:  # the blocks quote every entry of the week: only those redaction keeps may show
-        with _fresh(log) as index:
+        with _fresh(log, redacted) as index:
             shown = redact(listing(index, Filters(since=start, until=end)), redacted, root=log.root)
         marked = "\n\n".join("\n".join([f"<!-- reslog:begin {key} -->", *lines, f"<!-- reslog:end {key} -->"])
                              for key, lines in blocks.items())

@@ -25,6 +25,7 @@ from contextlib import suppress
 import numpy as np
 
 from reslog.chunks import chunks
+from reslog.errors import LogError
 from reslog.index import Index, Migrations
 from reslog.records import Record
 from reslog.store import exists, path_text, write_aside
@@ -244,6 +245,48 @@ def update(
         db.execute("COMMIT")
         report.removed = cursor.rowcount
     return report
+
+
+def borrow(index: Index, folder: str, model: str) -> int:
+    """Copy into ``index``'s vectors those of its passages that the vectors file in ``folder`` has
+    for ``model`` and it lacks; how many. A vector is a function of its passage's text alone (the
+    key is the text's hash), so the index of a view of the log (:class:`~reslog.index.Index`'s
+    ``hidden``) takes the log's own vectors for every passage the view did not change: only the
+    passages of the entries it shortened are left to embed. The log's vectors busy or unreadable,
+    it copies nothing (they are embedded as any new passage is)."""
+    source = path_text(folder, VECTORS_FILE)
+    if not exists(source) or source == path_text(index.folder, VECTORS_FILE):
+        return 0
+    _attach(index)
+    db = index.db
+    copied = 0
+    try:
+        db.execute("ATTACH DATABASE ? AS lender", (source,))
+    except (sqlite3.Error, LogError):
+        return 0
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            copied = db.execute(
+                "INSERT OR IGNORE INTO vec.vectors(model, hash, vec) SELECT l.model, l.hash, l.vec "
+                "FROM lender.vectors l WHERE l.model = ? AND l.hash IN (SELECT hash " + _MISSING + ")",
+                (model, model),
+            ).rowcount
+            if copied > 0:
+                db.execute(
+                    "INSERT INTO vec.state(model, version) VALUES (?, 1) "
+                    "ON CONFLICT(model) DO UPDATE SET version = version + 1",
+                    (model,),
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    except (sqlite3.Error, LogError):
+        copied = 0
+    finally:
+        db.execute("DETACH DATABASE lender")
+    return max(copied, 0)
 
 
 def mark_synced(index: Index, model: str, generation: str) -> None:
