@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -220,6 +221,38 @@ def test_todos_numbers_match_done_when_today_has_no_page_yet(log: Log) -> None:
             assert "[x] Rerun the sweep" in line_of(log, done["file"], done["line"])
 
     anyio.run(main)
+
+
+def test_todos_lists_what_reslog_todos_lists(log: Log, run: Run, clock: Clock) -> None:
+    """A to-do put off to a later day (``[scheduled:: DATE]``) was listed as open, where ``reslog
+    todos`` leaves it out ("1 to-do deferred to a later day"); today and once carried over."""
+    clock.set("2026-11-26T15:30")
+    assert run("todo", "Write the related-work section").code == 0
+    assert run("defer", "2", "--to", "2026-12-06").code == 0  # the Rerun, put off
+    page = day_file(log.root, "2026-11-26").read_text(encoding="utf-8")
+    assert "[scheduled:: 2026-12-06]" in page
+
+    def listed(now: dt.datetime) -> list[tuple[int, str]]:
+        out: list[dict[str, Any]] = []
+
+        async def main() -> None:
+            async with Client(build(log, clock=lambda: now)) as client:
+                out.append(await call(client, "todos"))
+
+        anyio.run(main)
+        return [(t["number"], t["text"].split(" [")[0]) for t in out[0]["todos"]]
+
+    def cli(day: str) -> list[tuple[int, str]]:
+        clock.set(f"{day}T09:00")
+        result = run("todos")
+        assert result.code == 0 and "1 to-do deferred to a later day" in result.out
+        return [(int(m[1]), m[2]) for m in re.finditer(r"^ *(\d+) \[.\] (.*?)(?:  \(.*\))?$", result.out, re.M)]
+
+    today = listed(NOW)
+    assert [text for _, text in today] == ["Email Yitao about the grid-world task", "Write the related-work section"]
+    assert today == cli("2026-11-26")
+    carried = listed(dt.datetime(2026, 11, 28, 9, 0))  # no page yet: numbered as once carried
+    assert carried == [*today[:1], (3, "Write the related-work section")] == cli("2026-11-28")
 
 
 def test_write_tools_append_and_cite(log: Log) -> None:

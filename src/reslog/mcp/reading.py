@@ -315,7 +315,9 @@ def recent(
 
 
 def todos(log: Log, today: dt.date, redacted: Collection[str] = DEFAULT) -> dict[str, Any]:
-    """The open to-dos as ``reslog todos`` numbers them today, with the days each has waited.
+    """The open to-dos ``reslog todos`` lists today, numbered as it numbers them, with the days
+    each has waited; not those put off to a later day (``[scheduled:: DATE]``), which it does
+    not list either.
 
     When today has no page yet, they are the open to-dos of the latest earlier page, numbered as
     they will be once carried over (nothing is written)."""
@@ -335,7 +337,9 @@ def todos(log: Log, today: dt.date, redacted: Collection[str] = DEFAULT) -> dict
             listed = [t for t in listed if t.state == "open"]
         lines = [line.rstrip("\r\n") for line in page.lines]
         for n, todo in enumerate(listed, 1):
-            if todo.state != "open" or left_out(lines[todo.entry.index:todo.entry.end], redacted)[0]:
+            if todo.state != "open" or todo.waits_until_after(today):
+                continue
+            if left_out(lines[todo.entry.index:todo.entry.end], redacted)[0]:
                 continue
             since = todo.carried_since or on
             item: dict[str, Any] = {
