@@ -72,6 +72,9 @@ if TYPE_CHECKING:
 TEXT_CHARS = 400
 #: The most results any tool returns.
 MAX_LIMIT = 100
+#: Passages of the index of a view of the log (:func:`_fresh`) embedded at each call, at most
+#: (about 0.1 s): those of the entries it shortened, which the log's own vectors lack.
+VIEW_EMBEDS = 16
 #: ``reslog stats`` topics (the module is reslog.analytics.TOPIC).
 STATS_TOPICS = tuple(TOPICS)
 
@@ -149,7 +152,17 @@ def _semantic(index: Index, mode: str | None) -> Any:
         settings = load(index.log)
         if settings.embeddings and backends.installed(settings.embed_model):
             vectors.borrow(index, index.lender, backends.name_of(settings.embed_model))
-    return prepare(index, mode=mode)
+    found = prepare(index, mode=mode)
+    if isinstance(index, _View) and found.backend is not None and not found.complete:
+        # the background worker embeds the log's own passages, not those the view shortened
+        from reslog.semantic import vectors
+        from reslog.semantic.setup import Semantic
+
+        name = found.backend.name
+        vectors.update(index, found.backend, todo=vectors.missing(index, name, limit=VIEW_EMBEDS))
+        found = Semantic(found.settings, found.backend, vectors.Vectors.load(index, name),
+                         found.hint, vectors.coverage(index, name), found.notice)
+    return found
 
 
 def retrieve_hits(
