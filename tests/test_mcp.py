@@ -661,3 +661,42 @@ def test_a_real_server_redacts_unless_no_redact(log: Log, run: Run) -> None:
         _stopped(proc)
         assert reply["id"] == 5 and not reply["result"]["isError"]
         assert ("MCPSECRETA" in json.dumps(reply)) is shown and "MCPPUBLIC" in json.dumps(reply)
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_done_with_took_replaces_the_time_as_the_docs_say(log: Log, run: Run, clock: Clock) -> None:
+    """docs/mcp.md said the write tools "only add lines or tick a box; nothing is overwritten",
+    but ``done`` with ``took`` sets the to-do's ``took``, replacing the time it held, as
+    ``reslog done --took`` does (format.md section 9)."""
+    clock.set("2026-11-26T15:00")
+    assert run("todo", "Write the rebuttal [took:: 6h30m]").code == 0
+    number = next(n for n, t in enumerate(log.read_day(NOW.date()).tasks(), 1)  # type: ignore[union-attr]
+                  if "rebuttal" in t.text)
+
+    async def body(client: Client) -> None:
+        done = await call(client, "done", number=number, took="45m")
+        assert line_of(log, done["file"], done["line"]) == "- [x] Write the rebuttal [took:: 45m]"
+
+    session(log, body, write=True)
+    text = (DOCS / "mcp.md").read_text(encoding="utf-8")
+    assert "nothing is overwritten" not in text and "only append." not in text
+    assert "`[took:: 6h30m]` becomes\n`[took:: 45m]`" in text
+
+
+def test_the_sections_docs_mcp_points_to_are_those_it_means() -> None:
+    """docs/mcp.md sent readers to "docs/format.md, section 15" (Counts) for ``sync.auto``,
+    which section 16.4 describes."""
+    text = (DOCS / "mcp.md").read_text(encoding="utf-8")
+    headings = {re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-"): line
+                for line in (DOCS / "format.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("## ") or line.startswith("### ")}
+    links = re.findall(r"\[(?:docs/)?format\.md, section ([\d.]+)\]\(format\.md#([\w-]+)\)", text)
+    assert links and not re.search(r"format\.md, section [\d.]+\)", text)  # every reference a link
+    for number, anchor in links:
+        assert anchor in headings, anchor
+        assert headings[anchor].lstrip("#").strip().startswith(f"{number}. " if "." not in number
+                                                               else f"{number} "), (number, anchor)
+    sync = text[text.index("sync.auto = true"):][:300]
+    assert "section 16.4](format.md#164-syncauto)" in sync

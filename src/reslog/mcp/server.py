@@ -7,7 +7,7 @@ whatever a prompt says). The read tools leave out private entries and feelings, 
 every export does (:mod:`reslog.redaction`), unless ``redact=False`` (``reslog mcp
 --no-redact``): the client is usually an agent in the cloud. Each tool carries the MCP hints: read tools are
 ``readOnlyHint``; write tools are not read-only, not destructive (they only
-append or tick a box) and, but for ``done``, not idempotent.
+append, or mark a to-do done as ``reslog done`` does) and, but for ``done``, not idempotent.
 
 Arguments are checked twice: against each tool's argument model (types,
 ranges, enums, unknown names; :class:`_Server` turns a failure into one line
