@@ -551,3 +551,13 @@ def test_a_day_to_come_is_not_a_day_logged(run: Run, clock: Clock, log_dir: Path
     assert weeks["weeks"][-1]["days_logged"] == 1
     habits = json.loads(run("stats", "habits", "--json").out)
     assert habits["days"]["logged"] == 1 and habits["streaks"]["current"]["days"] == 1
+
+
+def test_habits_of_a_log_written_only_ahead(run: Run, clock: Clock, log_dir: Path) -> None:
+    """Entries, but no day logged yet (all on a page to come): habits said so, not a traceback
+    (a share of no days logged)."""
+    clock.set("2026-11-26T09:00")
+    assert run("todo", "write the summary", "--date", "2026-11-28").code == 0
+    habits = run("stats", "habits")
+    assert habits.code == 0, habits.err
+    assert "Habits: 1 entry, but no day logged yet" in habits.out

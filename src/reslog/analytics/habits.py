@@ -197,6 +197,9 @@ def render(result: dict[str, Any]) -> list[str]:
     if not result["entries"]:
         return [f"Habits: {NOT_ENOUGH}."]
     days = result["days"]
+    if not days["logged"]:  # entries, but none written on its day yet: to-dos carried, or planned ahead
+        return [f"Habits: {plural(result['entries'], 'entry')}, but no day logged yet (a day counts when an "
+                "entry is written on its own page, up to today)."]
     streaks = result["streaks"]
     longest, current = streaks["longest"], streaks["current"]
     lines = [
