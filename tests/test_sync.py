@@ -186,6 +186,36 @@ def test_carry_over_on_one_side_and_done_on_the_other(a: Machine, b: Machine, re
     assert "<<<<<<<" not in page
 
 
+def test_an_entry_reworded_on_one_machine_keeps_a_thought_added_under_it_on_the_other(
+    a: Machine, b: Machine, remote: Path
+) -> None:
+    """A rewords an entry by hand while B thinks under it (``think --on``): B's page became the
+    whole file twice, front matter and all, between conflict markers, so that ``show`` listed
+    every entry twice and a capture made meanwhile landed in one of the two halves."""
+    two_machines(a, b, remote)
+    a.reslog("think", "A's thought", "--date", "2026-11-24")
+    a.reslog("did", "A later", "--date", "2026-11-24", "--time", "10:00")
+    a.reslog("sync")
+    b.reslog("sync")
+    a.write_page("2026-11-24", a.page("2026-11-24").replace("Set up the sweep", "Set up the sweep (on 4 GPUs)"))
+    b.reslog("think", "B's late thought", "--on", "1", "--date", "2026-11-24")
+    b.reslog("did", "B later", "--date", "2026-11-24", "--time", "11:00")
+    a.reslog("sync")
+    b.reslog("sync")
+    a.reslog("sync")
+    page = a.page("2026-11-24")
+    assert page == b.page("2026-11-24") and "<<<<<<<" not in page
+    assert page.split("## What was done\n")[1].split("\n\n")[0].splitlines() == [
+        "- 09:00 Set up the sweep (on 4 GPUs)",
+        "  - thought: A's thought",
+        "  - thought: B's late thought",
+        "- 10:00 A later",
+        "- 11:00 B later",
+    ]
+    shown = b.reslog("show", "2026-11-24").stdout
+    assert shown.count("A later") == 1 and shown.count("B's late thought") == 1
+
+
 def test_a_real_conflict_stops_and_keeps_both_versions(a: Machine, b: Machine, remote: Path) -> None:
     two_machines(a, b, remote)
     page = a.page("2026-11-24")

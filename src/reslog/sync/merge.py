@@ -18,13 +18,13 @@ carried over. This merge knows what a day page is:
    entry before the place go first, then new entries, in the order of their
    ``HH:MM`` times when all of them have one, else ours before theirs. So is
    a region one side changed while the other only added lines before or
-   after it (a line edited in an editor, an entry captured after it): the
-   change, with the additions around it.
+   after it (a line edited in an editor, an entry captured after it, a
+   thought nested under it): the change, with the additions around it. A
+   changed line is the base line in new words (:func:`_pairs`).
 3. Where both sides changed the *same* line, the line merges when it is the
    same to-do on both sides (the same text once the checkbox and the
    ``[key:: value]`` fields are set aside): each field takes the side that
    changed it, and the checkbox the side that moved it, a carry-over mark
-   ``[>]`` giving way to done ``[x]`` or dropped ``[-]`` from the other side.
 4. Anything else (the same words edited differently on both sides, a field
    set to two values) is a real conflict: both versions stay in the file
    between ``<<<<<<<``, ``=======`` and ``>>>>>>>`` lines, and the merge says so.
@@ -32,8 +32,9 @@ carried over. This merge knows what a day page is:
 Nothing is lost: before a merge without conflict is returned, every line that
 either side has and the base has not is checked to be in the result, under
 the same line it was nested under (a to-do with its fields and state set
-aside); should that fail, the whole file
-is returned as a conflict with both versions in full.
+aside; a line the other side changed, in its new words); should that fail,
+both versions are returned in full as one conflict, save the lines around
+it that they share.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ _TASK = re.compile(r"^([ \t]*[-*+][ \t]+)\[([^\d\]])\]([ \t].*|)$")
 _FIELD = re.compile(r"(?<![ \t])[ \t]*\[[\w][\w .-]*?::" + FIELD_VALUE + r"\]")
 #: A checkbox moved on both sides: the one that says more about the task wins.
 _STATE_WINS = {frozenset(">x"): "x", frozenset(">-"): "-"}
+#: A run of changed lines longer than this (a page rewritten) is paired in order, not by likeness,
+#: which costs the square of its length.
+_LIKENESS_AT_MOST = 64
+#: The share of a line that its changed version keeps for the last check to call it the same line.
+_KEPT_AT_LEAST = 0.5
 #: Without a base (two pages made apart): the state furthest along.
 _STATE_RANK = {" ": 0, ">": 1, "-": 2, "x": 3}
 
@@ -289,17 +295,47 @@ def _regions(
         z, x, y = z_end, x_end, y_end
 
 
-def _matched(was: Sequence[str], side: Sequence[str]) -> list[int] | None:
-    """Where each base line is in ``side`` (by :func:`_key`), or None if a side lost one."""
+def _alike(line: str, other: str) -> bool:
+    return _indent(line) == _indent(other) and bool(line.strip()) == bool(other.strip())
+
+
+def _pairs(was: Sequence[str], side: Sequence[str]) -> Iterator[tuple[int, int | None]]:
+    """Each base line with where it is in ``side``: the same line (by :func:`_key`), else the line
+    that replaced it, else None (the side deleted it). In a run of lines a side changed, a base
+    line is paired with the line most like it among those of its indentation, in order: an entry
+    reworded, or a run's entry completed, is the same entry in new words."""
     keys = [_key(line) for line in side]
-    blocks = SequenceMatcher(None, [_key(line) for line in was], keys, autojunk=False).get_matching_blocks()
-    where: dict[int, int] = {}
-    for at, other, size in blocks:
-        for k in range(size):
-            where[at + k] = other + k
-    if len(where) != len(was):
-        return None
-    return [where[k] for k in range(len(was))]
+    matcher = SequenceMatcher(None, [_key(line) for line in was], keys, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            yield from zip(range(i1, i2), range(j1, j2), strict=True)
+            continue
+        at = j1
+        for k in range(i1, i2):
+            options = [j for j in range(at, j2) if _alike(was[k], side[j])]
+            later = sum(1 for n in range(k + 1, i2) if _alike(was[k], was[n]))  # each needs a line of its own
+            options = options[:max(0, len(options) - later)]
+            if not options:
+                yield k, None
+                continue
+            best = options[0]
+            if len(options) > 1 and j2 - j1 <= _LIKENESS_AT_MOST:
+                line = was[k]
+                best = max(options, key=lambda j: (_kept(line, side[j]), -j))
+            yield k, best
+            at = best + 1
+
+
+def _kept(line: str, other: str) -> float:
+    """How much of ``line`` is still in ``other`` (1.0: all of it, as when fields were added)."""
+    matcher = SequenceMatcher(None, line, other, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / max(1, len(line))
+
+
+def _matched(was: Sequence[str], side: Sequence[str]) -> list[int] | None:
+    """Where each base line is in ``side`` (see :func:`_pairs`), or None if a side deleted one."""
+    where = [at for _, at in _pairs(was, side)]
+    return None if None in where else [at for at in where if at is not None]
 
 
 def _resolve(was: Sequence[str], ours: Sequence[str], theirs: Sequence[str]) -> list[str] | None:
@@ -343,9 +379,22 @@ def _conflict(ours: Sequence[str], theirs: Sequence[str], newline: str,
             f">>>>>>> {labels[1]}{newline}"]
 
 
-def _placed(lines: Sequence[str]) -> Counter[tuple[str, str]]:
+def _replaced(base: Sequence[str], side: Sequence[str]) -> dict[str, str]:
+    """The lines a side changed in place, by :func:`_key`, each to the key of the base line it
+    replaced (paired by :func:`_pairs`), when it kept at least half of that line: the check of
+    :func:`_keeps_everything` must not take the merge's own pairing on trust."""
+    found: dict[str, str] = {}
+    for k, at in _pairs(base, side):
+        if at is not None and _key(side[at]) != _key(base[k]) and _kept(base[k], side[at]) >= _KEPT_AT_LEAST:
+            found.setdefault(_key(side[at]), _key(base[k]))
+    return found
+
+
+def _placed(lines: Sequence[str], replaced: dict[str, str]) -> Counter[tuple[str, str]]:
     """Each line by :func:`_key`, with the key of the line it is nested under ("" at the top): a
-    nested line kept but moved under another entry counts as lost."""
+    nested line kept but moved under another entry counts as lost. A parent one side changed
+    counts as the line it replaced (``replaced``, from :func:`_replaced`): a thought added under
+    an entry on one machine stays under that entry when the other machine reworded it."""
     found: Counter[tuple[str, str]] = Counter()
     above: list[tuple[int, str]] = []  # the open parents, by indentation
     for line in lines:
@@ -357,14 +406,15 @@ def _placed(lines: Sequence[str]) -> Counter[tuple[str, str]]:
         while above and above[-1][0] >= indent:
             above.pop()
         found[above[-1][1] if above else "", key] += 1
-        above.append((indent, key))
+        above.append((indent, replaced.get(key, key)))
     return found
 
 
 def _keeps_everything(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str],
                       out: Sequence[str]) -> bool:
-    have, was = _placed(out), _placed(base)
-    return all(not (_placed(side) - was - have) for side in (ours, theirs))
+    replaced = {**_replaced(base, ours), **_replaced(base, theirs)}
+    have, was = _placed(out, replaced), _placed(base, replaced)
+    return all(not (_placed(side, replaced) - was - have) for side in (ours, theirs))
 
 
 def merge(base: str, ours: str, theirs: str, labels: tuple[str, str] = (OURS_LABEL, THEIRS_LABEL)) -> Merged:
@@ -393,9 +443,36 @@ def merge(base: str, ours: str, theirs: str, labels: tuple[str, str] = (OURS_LAB
             else:
                 out += resolved
     if not conflicts and not _keeps_everything(was, mine, other, out):
-        # not reached by design; if it ever were, both versions are kept whole
-        return Merged("".join(_conflict(mine, other, newline, labels)), 1)
+        # not reached by ordinary edits (tests/test_sync_merge.py draws them at random); if it ever
+        # were, both versions are kept whole, save the lines around them that they share
+        return Merged("".join(_fallback(mine, other, newline, labels)), 1)
     return Merged("".join(out), conflicts)
+
+
+def _fallback(ours: Sequence[str], theirs: Sequence[str], newline: str, labels: tuple[str, str]) -> list[str]:
+    """Both versions, whole, as one conflict, but without the lines before and after it that they
+    share (the front matter, the title, the sections neither changed), so that the page still
+    reads as one page; the conflict starts and ends at a line that is not nested (a heading, an
+    entry), never between an entry and its nested lines."""
+    def top(lines: Sequence[str], at: int) -> bool:  # the next line that is not blank is not nested
+        while at < len(lines) and not lines[at].strip():
+            at += 1
+        return at >= len(lines) or not _indent(lines[at])
+
+    shortest = min(len(ours), len(theirs))
+    start = 0
+    while start < shortest and ours[start] == theirs[start]:
+        start += 1
+    while start and not (top(ours, start) and top(theirs, start) and _ending(ours[start - 1])):
+        start -= 1
+    end = 0  # lines shared at the end
+    while end < shortest - start and ours[-1 - end] == theirs[-1 - end]:
+        end += 1
+    while end and not top(ours, len(ours) - end):
+        end -= 1
+    tail = len(ours) - end
+    return [*ours[:start], *_conflict(ours[start:tail], theirs[start:len(theirs) - end], newline, labels),
+            *ours[tail:]]
 
 
 __all__ = ["OURS_LABEL", "THEIRS_LABEL", "Merged", "merge", "weave"]
