@@ -435,3 +435,25 @@ def test_a_line_changed_on_one_side_keeps_the_nested_line_added_under_it_on_the_
     assert merged.conflicts == 1 and merged.text.count("## What was done") == 1
     assert "<<<<<<< this machine\n- 09:00 exp: first run (on 4 GPUs)\n" in merged.text
     assert "  - thought: B late\n" in merged.text and merged.text.startswith("---\ndate: 2026-11-26\n")
+
+
+def test_a_timer_started_on_one_side_and_the_to_do_done_on_the_other_is_a_conflict_of_that_line() -> None:
+    """``done --took 5m`` on one machine, ``start`` on the other made ``- [x] ... [started:: ...]
+    [took:: 5m]``: a timer on a finished to-do, which ``reopen`` would restart from long ago."""
+    base = render(BASE)
+    started = base.replace("- [ ] Rerun the sweep [est:: 2h]",
+                           "- [ ] Rerun the sweep [est:: 2h] [started:: 2026-11-26T09:00:00+01:00]")
+    for closed in ("- [x] Rerun the sweep [est:: 2h] [took:: 5m]", "- [-] Rerun the sweep [est:: 2h]"):
+        done = base.replace("- [ ] Rerun the sweep [est:: 2h]", closed).replace(
+            "- 10:00 bug: loader\n", "- 10:00 bug: loader\n- 11:00 B entry\n")
+        for a, b in ((started, done), (done, started)):
+            merged = merge(base, a, b)
+            assert merged.conflicts == 1
+            assert f"=======\n{closed}\n>>>>>>>" in merged.text or f"<<<<<<< this machine\n{closed}\n" in merged.text
+            assert "- 11:00 B entry\n" in merged.text and "Email Yitao" in merged.text.split("<<<<<<<")[0]
+    # the timer stopped on the side that ticked it (done removes started): done, with its time
+    ticked = started.replace("- [ ] Rerun the sweep [est:: 2h] [started:: 2026-11-26T09:00:00+01:00]",
+                             "- [x] Rerun the sweep [est:: 2h] [took:: 40m]")
+    moved = started.replace("- [ ] Rerun the sweep [est:: 2h]", "- [ ] Rerun the sweep [est:: 3h]")
+    merged = merge(started, ticked, moved)
+    assert merged.conflicts == 0 and "- [x] Rerun the sweep [est:: 3h] [took:: 40m]\n" in merged.text

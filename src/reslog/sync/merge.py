@@ -25,6 +25,8 @@ carried over. This merge knows what a day page is:
    same to-do on both sides (the same text once the checkbox and the
    ``[key:: value]`` fields are set aside): each field takes the side that
    changed it, and the checkbox the side that moved it, a carry-over mark
+   ``[>]`` giving way to done ``[x]`` or dropped ``[-]`` from the other side;
+   not when the merged to-do would be over with a timer the other side started.
 4. Anything else (the same words edited differently on both sides, a field
    set to two values) is a real conflict: both versions stay in the file
    between ``<<<<<<<``, ``=======`` and ``>>>>>>>`` lines, and the merge says so.
@@ -45,7 +47,7 @@ from collections.abc import Iterator, Sequence
 from difflib import SequenceMatcher
 
 from reslog import markdown
-from reslog.model import FIELD_VALUE
+from reslog.model import DONE, DROPPED, FIELD_VALUE
 from reslog.records import Record
 
 TYPE_CHECKING = False
@@ -64,6 +66,9 @@ _STATE_WINS = {frozenset(">x"): "x", frozenset(">-"): "-"}
 _LIKENESS_AT_MOST = 64
 #: The share of a line that its changed version keeps for the last check to call it the same line.
 _KEPT_AT_LEAST = 0.5
+#: States of a to-do that is over: a ``started`` field (a running timer) does not belong there.
+_CLOSED = frozenset((DONE, "X", DROPPED))
+_STARTED = "started"
 #: Without a base (two pages made apart): the state furthest along.
 _STATE_RANK = {" ": 0, ">": 1, "-": 2, "x": 3}
 
@@ -148,6 +153,11 @@ def _merge_line(base: str | None, ours: str, theirs: str) -> str | None:
     try:
         fields = _merge_fields(base_fields, _fields(_body(ours)), _fields(_body(theirs)))
     except KeyError:
+        return None
+    if state in _CLOSED and fields.get(_STARTED) not in (None, base_fields.get(_STARTED)):
+        # a timer started on one machine, the to-do done or dropped on the other: ``done`` would
+        # have stopped it and counted its time, and ``reopen`` would restart it from long ago;
+        # which of the two is true only the person knows
         return None
     body = _body(ours)
     mine = _fields(body)
