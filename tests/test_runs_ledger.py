@@ -99,10 +99,10 @@ def test_outcome_nests_under_the_run(run: Run, clock: Clock, ledger_log: Path) -
     assert child.level == 1 and child.starred
     # Under a run that has nested lines, the outcome takes their indentation, after them.
     # (an indented line too: an outcome's lines are items, not laid out as an entry's are)
-    assert run("outcome", "last", "-", stdin="result: lr 1e-2 needs warmup\n    see the plot\n").code == 0
+    assert run("outcome", "last", "-", stdin="result: lr 1e-2 needs warmup\n    see the plot\n  and the table\n").code == 0
     text = day_file(ledger_log, "2026-11-25").read_text()
     assert text.endswith("    - outcome: stopped early, wrong grid\n    - result: lr 1e-2 needs warmup\n"
-                         "      - see the plot\n")
+                         "      - see the plot\n      - and the table\n")
     outcomes = json.loads(run("runs", "--json").out)[2]["outcomes"]
     assert outcomes == ["outcome: stopped early, wrong grid", "result: lr 1e-2 needs warmup"]
 

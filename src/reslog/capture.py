@@ -147,14 +147,14 @@ def _text_lines(text: str) -> list[str]:
 
 def _laid_out(text: str) -> list[str] | None:
     """The lines after the first as written, each indented two spaces more (so that the page's
-    parser keeps them in the entry's block, as an import writes a note's body), when one of them
-    is indented: a traceback or an output piped in (``reslog bug -``) lost its indentation as
-    nested items, one a line. Blank lines are left out (one would end the entry). None for
-    lines that are not indented, which stay nested items. They stay words, not code: an error's
-    message is what search and ``ask`` look for."""
+    parser keeps them in the entry's block, as an import writes a note's body), when they are
+    laid out, indented by different amounts: a traceback or an output piped in (``reslog bug -``)
+    lost its indentation as nested items, one a line. Blank lines are left out (one would end the
+    entry). None for lines indented alike (a detail typed under a to-do), which stay nested
+    items. They stay words, not code: an error's message is what search and ``ask`` look for."""
     lines = [line.rstrip() for line in markdown.split_lines(text)]
     rest = [line for line in lines if line.strip()][1:]
-    if not any(line[:1] in (" ", "\t") for line in rest):
+    if len({len(line) - len(line.lstrip()) for line in rest}) < 2:
         return None
     return ["  " + line for line in rest]
 
