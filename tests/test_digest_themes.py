@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from reslog.digest import digest
 from reslog.index import Index
@@ -171,50 +169,6 @@ def test_keyword_themes_of_a_year_of_the_notebook(notebook: Path) -> None:
             for word in theme.label:
                 assert sum(word[:5] in hit.text.lower() for hit in theme.entries) > 1, (word, theme.label)
         assert not any(word.count("-") > 1 for word in theme.label), theme.label
-
-
-def _argmax_scan(sim: Any, merge_at: float) -> list[list[int]]:
-    """What the numpy clustering did before it kept each row's best pair: the argmax of the whole
-    matrix at every merge (ties to the first row, then the first column)."""
-    import numpy as np
-
-    n = len(sim)
-    members = [[i] for i in range(n)]
-    s = np.array(sim, dtype=np.float64)
-    np.fill_diagonal(s, -np.inf)
-    while n > 1:
-        a, b = divmod(int(np.argmax(s)), n)
-        if s[a, b] < merge_at:
-            break
-        row = (len(members[a]) * s[a] + len(members[b]) * s[b]) / (len(members[a]) + len(members[b]))
-        s[a, :] = row
-        s[:, a] = row
-        s[a, a] = s[b, :] = s[:, b] = -np.inf
-        members[a] += members[b]
-        members[b] = []
-    return [sorted(group) for group in members if group]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.integers(min_value=1, max_value=16).flatmap(
-    lambda n: st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.3, 0.5, 0.75, 0.9]),
-                       min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2).map(lambda v: (n, v))),
-    st.sampled_from([0.2, 0.3, 0.5]))
-def test_numpy_clustering_merges_what_a_full_argmax_merges(matrix: tuple[int, list[float]],
-                                                           merge_at: float) -> None:
-    """The word themes are now clustered with numpy (the pairs in Python took 35 of 37 s on the
-    notebook), keeping each row's best pair: many ties, and the same merges as the full argmax."""
-    import numpy as np
-
-    from reslog.digest import cluster
-
-    n, values = matrix
-    s = np.ones((n, n))
-    pairs = iter(values)
-    for x in range(n):
-        for y in range(x + 1, n):
-            s[x, y] = s[y, x] = next(pairs)
-    assert cluster(s.copy(), merge_at) == _argmax_scan(s.copy(), merge_at)
 
 
 def test_many_long_entries_are_each_in_one_theme(log_dir: Path) -> None:
