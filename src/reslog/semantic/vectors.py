@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from reslog import derived
     from reslog.semantic.backends import Backend
 
 VECTORS_FILE = "vectors.db"
@@ -192,17 +191,17 @@ def put(index: Index, model: str, rows: list[tuple[str, NDArray[np.float32]]]) -
             "INSERT OR REPLACE INTO vec.vectors(model, hash, vec) VALUES (?, ?, ?)",
             [(model, digest, vec.astype(np.float16).tobytes()) for digest, vec in rows],
         )
-        _changed(db, model)
+        _changed(index, model)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
 
 
-def _changed(db: derived.Connection, model: str) -> None:
+def _changed(index: Index, model: str) -> None:
     """Count a change of ``model``'s vectors (in the transaction that made it): the version that
     tells a snapshot of them (``vectors-*.npy``) out of date."""
-    db.execute("INSERT INTO vec.state(model, version) VALUES (?, 1) "
+    index.db.execute("INSERT INTO vec.state(model, version) VALUES (?, 1) "
                "ON CONFLICT(model) DO UPDATE SET version = version + 1", (model,))
 
 
@@ -277,7 +276,7 @@ def borrow(index: Index, folder: str, model: str) -> int:
                 (model, model),
             ).rowcount
             if copied > 0:
-                _changed(db, model)
+                _changed(index, model)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
