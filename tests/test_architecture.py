@@ -48,7 +48,7 @@ ALLOWED: dict[str, set[str]] = {
     "review": {"records", "model", "markdown", "dates", "errors", "store", "index", "search", "analytics",
                "digest", "semantic", "counts", "words"},
     # what is private, and what a view for others leaves out: the exports and the MCP server
-    "redaction": {"model", "markdown", "search", "frontmatter"},
+    "redaction": {"model", "markdown", "search", "frontmatter", "words"},
     # YAML front matter as notes write it: the importers' and the redaction's reader of page tags
     "frontmatter": set(),
 }

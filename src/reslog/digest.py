@@ -433,14 +433,15 @@ def labels(
     slip of the keyboard) last, or else by the words its body says most. Names of people come
     after every other word."""
     spelled = _spellings([s for group in groups for s in group])
-    candidates = [_candidates(group, spelled) for group in groups]
+    # per group, how many of its entries hold each stem: what may name it, and how much of it
+    holding = [Counter(root for s in group for root in s.stems) for group in groups]
+    candidates = [_candidates(group, spelled, held) for group, held in zip(groups, holding, strict=True)]
     vocabulary = sorted({w for found in candidates for w in found})
     df = _document_frequency(index, vocabulary)
     total = max(1, index.count())
-    in_period = Counter(root for group in groups for s in group for root in s.stems)
+    in_period = sum(holding, Counter[str]())
     out = []
-    for found, group, text in zip(candidates, groups, texts, strict=True):
-        here = Counter(root for s in group for root in s.stems)
+    for found, group, text, here in zip(candidates, groups, texts, holding, strict=True):
         scored = sorted(found, key=lambda w: (
             len(group) == 1 and df[w] < 2,
             -found[w] ** 2 * math.log(1 + total / (df[w] + 1)) * (here[stem(w)] / in_period[stem(w)]) ** 0.5,
@@ -463,16 +464,12 @@ def _distinct(words: list[str]) -> list[str]:
     return kept
 
 
-def _candidates(group: list[_Said], spelled: dict[str, str]) -> dict[str, float]:
+def _candidates(group: list[_Said], spelled: dict[str, str], entries: Counter[str]) -> dict[str, float]:
     """The words that may name a group and how much of it they cover: per word (its most used
-    spelling, ``spelled``), the entries holding it, twice those holding it in their first
-    line, over the group's size."""
-    held: Counter[str] = Counter()
-    for s in group:
-        held.update(s.stems)
-        held.update(s.title_stems)
+    spelling, ``spelled``), the entries holding it (``entries``, by stem), twice those holding it
+    in their first line, over the group's size."""
+    held = entries + Counter(root for s in group for root in s.title_stems)
     if len(group) > 1:
-        entries = Counter(root for s in group for root in s.stems)
         shared = {root: held[root] for root in held if entries[root] > 1}
         if shared:
             # a word few of the entries hold does not name them, however rare
@@ -566,37 +563,35 @@ class _Earlier:
         self.ids, self.means = vectors.entry_means(in_order)
         self.position = {entry_id: n for n, entry_id in enumerate(in_order)}
 
-    def first_close_to(self, theme: Any, label: list[str]) -> Hit | None:
+    def first_close_to(self, theme: Any, words: list[str]) -> Hit | None:
         """The earliest entry as close to an entry of the theme (rows) as :data:`RECUR_AT` that
-        mentions the theme (:func:`_mentions` its two top words, or its one). Closeness alone
+        mentions the theme (:func:`_mentions` its ``words``, from :func:`_core`). Closeness alone
         cited an empty template post of 2010 as where a 2014 Docker theme was "first seen": a
         long or generic entry is close to much; the words keep the citation about the theme."""
         import numpy as np
 
-        top = label[:2]
-        if not len(self.ids) or not top:
+        if not len(self.ids) or not words:
             return None
         close = [int(i) for i in self.ids[np.flatnonzero((self.means @ theme.T).max(1) >= RECUR_AT)]]
         if not close:
             return None
         found = set(close)
-        for word in top:
+        for word in words:
             found = self.index.holding(word, sorted(found))
         in_order = sorted(found, key=self.position.__getitem__)
-        return next((hit for hit in hits_for(self.index, in_order) if _mentions(hit, top)), None)
+        return next((hit for hit in hits_for(self.index, in_order) if _mentions(hit, words)), None)
 
 
-def _first_seen_by_words(index: Index, before: Filters, label: list[str]) -> Hit | None:
+def _first_seen_by_words(index: Index, before: Filters, words: list[str]) -> Hit | None:
     """Without vectors: the earliest entry before the period that mentions the theme
-    (:func:`_mentions` its two top words, or its one)."""
-    top = label[:2]
-    if not top:
+    (:func:`_mentions` its ``words``, from :func:`_core`)."""
+    if not words:
         return None
     # the index narrows the log to the entries holding them (stemmed: a few more), earliest first;
     # reading and cleaning every earlier entry took 1 s a theme on a notebook of long posts
-    ids = list(matching_ids(index, " AND ".join(fts_term(word) for word in sorted(top)), before))
+    ids = list(matching_ids(index, " AND ".join(fts_term(word) for word in sorted(words)), before))
     for hit in sorted(hits_for(index, ids), key=lambda hit: (hit.date, hit.line)):
-        if _mentions(hit, top):
+        if _mentions(hit, words):
             return hit
     return None
 

@@ -50,6 +50,7 @@ from reslog import markdown
 from reslog.frontmatter import front_matter, front_tags
 from reslog.model import FIELD_PATTERN, NO_SHARED_THEME, STAR, quoted_entry, quoted_words, week_own_section
 from reslog.search import Hit
+from reslog.words import plural
 
 REDACTIONS = ("private", "feelings", "thoughts", "reflection")
 #: What is left out unless told otherwise (``--no-redact``): by every export and the MCP server.
@@ -442,7 +443,7 @@ def _theme_line(theme: re.Match[str], ideas: list[str], what: Collection[str],
         counted = _COUNT.match(theme["status"])
         if counted is not None:
             n = int(counted[1]) - written_out
-            return f"- **{label}** ({n} entr{'y' if n == 1 else 'ies'})"
+            return f"- **{label}** ({plural(n, 'entry')})"  # as review._done counts them
     status = theme["status"]
     seen = _FIRST_SEEN.match(status)
     if seen is not None and (_quote_left_out(seen["quote"], what)

@@ -504,18 +504,33 @@ def _ideas(ideas: dict[str, Any]) -> list[str]:
     lines = ["## Ideas of the week", ""]
     if not ideas["themes"]:
         return [*lines, "No ideas this week."]
-    if ideas.get("not_embedded"):
-        lines += [f"{plural(ideas['not_embedded'], 'idea')} not embedded yet: grouped by shared words "
-                  "(run `reslog week` again once embedding is done).", ""]
+    lines += _not_embedded(ideas, "idea")
     for theme in ideas["themes"]:
         first = theme["first_seen"]
         status = "new" if first is None else f"recurring, first seen [[{first['date']}]]: {first['text']}"
-        label = ", ".join(theme["label"]) or theme["entries"][0]["text"]
-        lines.append(f"- **{label}** ({status})")
-        for idea in theme["entries"]:
-            source = f", from {idea['source']}" if idea["source"] else ""
-            lines.append(f"  - {idea['text']} ([[{idea['date']}]]{source})")
+        lines.append(f"- **{_label(theme)}** ({status})")
+        lines += [_cited(idea) for idea in theme["entries"]]
     return lines
+
+
+def _not_embedded(digested: dict[str, Any], noun: str) -> list[str]:
+    """The line that says a digest's entries without vectors were grouped by words, if any were."""
+    if not digested.get("not_embedded"):
+        return []
+    return [f"{plural(digested['not_embedded'], noun)} not embedded yet: grouped by shared words "
+            "(run `reslog week` again once embedding is done).", ""]
+
+
+def _label(theme: dict[str, Any]) -> str:
+    """A theme's name: its words, or its first entry's text when it has none."""
+    return ", ".join(theme["label"]) or theme["entries"][0]["text"]
+
+
+def _cited(entry: dict[str, Any]) -> str:
+    """An entry of a theme as the ideas and done blocks list it (the line redaction reads back:
+    ``reslog.model``'s quoting patterns)."""
+    source = f", from {entry['source']}" if entry["source"] else ""
+    return f"  - {entry['text']} ([[{entry['date']}]]{source})"
 
 
 def _done(done: dict[str, Any], week: str) -> list[str]:
@@ -527,19 +542,15 @@ def _done(done: dict[str, Any], week: str) -> list[str]:
     lines = ["## What was done", ""]
     if not done["themes"]:
         return [*lines, "Nothing under What was done this week."]
-    if done.get("not_embedded"):
-        lines += [f"{plural(done['not_embedded'], 'entry', 'entries')} not embedded yet: grouped by shared "
-                  "words (run `reslog week` again once embedding is done).", ""]
-    shared = [(", ".join(t["label"]), t["entries"]) for t in done["themes"] if len(t["entries"]) > 1]
+    lines += _not_embedded(done, "entry")
+    shared = [(_label(t), t["entries"]) for t in done["themes"] if len(t["entries"]) > 1]
     alone = [e for t in done["themes"] if len(t["entries"]) == 1 for e in t["entries"]]
     room = DONE_ENTRIES
     for label, entries in [*shared[:DONE_THEMES], *([(NO_THEME, alone)] if alone else [])]:
         if not room:
             break
         lines.append(f"- **{label}** ({plural(len(entries), 'entry', 'entries')})")
-        for entry in entries[:room]:
-            source = f", from {entry['source']}" if entry["source"] else ""
-            lines.append(f"  - {entry['text']} ([[{entry['date']}]]{source})")
+        lines += [_cited(entry) for entry in entries[:room]]
         room -= min(room, len(entries))
     more = sum(len(t["entries"]) for t in done["themes"]) - (DONE_ENTRIES - room)
     if more:
